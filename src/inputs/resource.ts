@@ -1,0 +1,127 @@
+/**
+ * The normalised resource model: the contract between the input readers (Terraform, Kubernetes, ...)
+ * and the policies. Published as JSON Schema in schemas/resource.schema.json; keep the two in step.
+ *
+ * Unknown is not false: a value that is unknown until apply, or that the source does not state,
+ * is `null`, and every rule says what it does with `null`.
+ */
+
+export type Provider = 'aws' | 'gcp' | 'azure' | 'kubernetes' | 'other';
+
+/** What the resource is, coarsely; rules select on it. */
+export type ResourceKind = 'compute' | 'storage' | 'database' | 'transport' | 'other';
+
+/** The planned change. A replace is delete+create; deletions are not judged and never reach the model. */
+export type ChangeAction = 'create' | 'update' | 'replace' | 'no-op' | 'read';
+
+/** What a compute resource does, for rules that treat serving, training and notebooks differently. */
+export type ComputeRole =
+  | 'instance'
+  | 'launch_template'
+  | 'node_group'
+  | 'endpoint'
+  | 'training'
+  | 'notebook'
+  | 'cluster_compute';
+
+export interface Accelerator {
+  /** Canonical model name: "A100", "H100", "H200", "A10G", "L4", "L40S", "T4", "V100", "P100", "Inferentia2", "Trainium", "Trainium2", "TPU v5e", ... */
+  readonly model: string | null;
+  /** Accelerators per instance or node. */
+  readonly count: number | null;
+  /** Memory per accelerator in GiB, when known. */
+  readonly memoryGiB: number | null;
+}
+
+export interface NodeScaling {
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly desired: number | null;
+}
+
+export interface Compute {
+  readonly role: ComputeRole;
+  /** Provider's machine type name: "p4d.24xlarge", "a2-highgpu-1g", "Standard_NC24ads_A100_v4", "ml.g5.2xlarge". */
+  readonly instanceType: string | null;
+  /** Instance family: "p4d", "a2", "NCads_A100_v4"-style series, "g5" for "ml.g5.2xlarge". */
+  readonly family: string | null;
+  /** Number of instances or nodes this resource runs (count, desired size, initial instance count). */
+  readonly instanceCount: number | null;
+  readonly scaling: NodeScaling | null;
+  readonly accelerator: Accelerator | null;
+  /** Spot / preemptible / low priority; null when the plan does not say. */
+  readonly spot: boolean | null;
+}
+
+export interface Encryption {
+  /** Data at rest is encrypted (provider-managed or customer-managed keys). */
+  readonly atRest: boolean | null;
+  /** A customer-managed key (KMS, Cloud KMS, Key Vault) is configured. */
+  readonly customerManagedKey: boolean | null;
+  /** The key's identifier when it is known. */
+  readonly keyId: string | null;
+}
+
+export interface Transport {
+  /** Listener or endpoint protocol, upper case: "HTTPS", "HTTP", "TLS", "TCP", "UDP". */
+  readonly protocol: string | null;
+  /** Minimum TLS version as "1.0", "1.1", "1.2" or "1.3". */
+  readonly minTlsVersion: string | null;
+  /** Plain-text access is refused (HTTPS only, secure transport required). */
+  readonly httpsOnly: boolean | null;
+  readonly port: number | null;
+}
+
+/** Where the resource is declared, when a Terraform directory was given. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface Resource {
+  /** Full address: "module.a.module.b.aws_instance.x[0]". */
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  /** Module path ("module.a.module.b"), null for the root module. */
+  readonly module: string | null;
+  /** count index or for_each key. */
+  readonly index: string | number | null;
+  readonly provider: Provider;
+  /** Provider configuration key, alias included: "aws", "aws.west", "module.a:google". */
+  readonly providerConfig: string | null;
+  readonly kind: ResourceKind;
+  readonly action: ChangeAction;
+  /** Region (AWS/Azure location, GCP region; a GCP zone is reduced to its region). */
+  readonly region: string | null;
+  /** Tags or labels; null when unknown until apply. Empty object when the resource has none. */
+  readonly tags: Readonly<Record<string, string>> | null;
+  /** Whether the resource type supports tags or labels at all. */
+  readonly taggable: boolean;
+  readonly compute: Compute | null;
+  readonly encryption: Encryption | null;
+  readonly transport: Transport | null;
+  /** Attribute paths unknown until apply ("kms_key_id", "tags.team"). */
+  readonly unknown: readonly string[];
+  readonly location: SourceLocation | null;
+  /** Raw planned values for custom policies. Sensitive values are replaced by "(sensitive)". */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/** The document every policy evaluates: `input` in Rego. */
+export interface PolicyInput {
+  readonly subject: 'plan' | 'admission' | 'report';
+  readonly context: PolicyContext;
+  readonly resources: readonly Resource[];
+}
+
+export interface PolicyContext {
+  /** RFC 3339 UTC timestamp; the only clock the policies see. */
+  readonly now: string;
+  /** The file or request the input came from. */
+  readonly source: string;
+  /** Environment used for resources that carry no environment tag. */
+  readonly defaultEnvironment: string | null;
+  readonly terraformVersion?: string | null;
+  readonly formatVersion?: string | null;
+}
