@@ -4,8 +4,8 @@
 # Usage: scripts/install-tools.sh [opa|regal|all]   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=../tools/versions.env
-source "$root/tools/versions.env"
+# shellcheck source=tool-versions.env
+source "$root/scripts/tool-versions.env"
 bin="$root/.tools/bin"
 mkdir -p "$bin"
 want=${1:-all}

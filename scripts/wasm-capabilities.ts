@@ -1,5 +1,5 @@
 /**
- * Derives policies/capabilities.json: the builtins a policy may call and still evaluate under
+ * Derives policies/wasm-capabilities.json: the builtins a policy may call and still evaluate under
  * @open-policy-agent/opa-wasm. Building with `opa build --capabilities` then rejects any other builtin
  * at compile time instead of failing at evaluation ("not implemented: built-in function ...").
  *
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     const unsupported = [...needed].filter((name) => !sdkBuiltins.has(name)).sort();
     const allowed = current.builtins.filter((b) => !unsupported.includes(b.name));
     const output = { ...current, builtins: allowed };
-    writeFileSync(new URL('../policies/capabilities.json', import.meta.url), `${JSON.stringify(output, null, 2)}\n`);
+    writeFileSync(new URL('../policies/wasm-capabilities.json', import.meta.url), `${JSON.stringify(output, null, 2)}\n`);
     console.log(
       `capabilities: ${allowed.length} of ${current.builtins.length} builtins usable in wasm; ` +
         `left out: ${unsupported.join(', ')}`,
