@@ -68,12 +68,22 @@ function probeRule(index: number, builtin: BuiltinDecl): string {
 }
 
 /** Reads the JSON object the module's `builtins` export returns: {builtin name: id}. */
+/** Node's WebAssembly global; the ES lib typings in use do not declare it. */
+interface WasmApi {
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, Record<string, unknown>>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 async function nonNativeBuiltins(wasm: Uint8Array): Promise<string[]> {
-  const memory = new WebAssembly.Memory({ initial: 5 });
+  const memory = new wasmApi.Memory({ initial: 5 });
   const fail = (): never => {
     throw new Error('probe module called an import');
   };
-  const { instance } = await WebAssembly.instantiate(wasm, {
+  const { instance } = await wasmApi.instantiate(wasm, {
     env: {
       memory,
       opa_abort: fail,

@@ -3,6 +3,9 @@
  * The shape is documented in schemas/decision.schema.json.
  */
 
+/** The entrypoint every bundle exposes. */
+export const DECISION_ENTRYPOINT = 'tollgate/decision';
+
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
