@@ -1,0 +1,74 @@
+/**
+ * GitHub Actions workflow commands: each finding becomes an annotation on the file and line that declares the
+ * resource (or on the plan file when the source location is not known).
+ * Violations are `::error`, warnings `::warning`, recommendations `::notice`. Exempted findings are not annotated.
+ */
+import type { Finding, Recommendation } from '../engine/decision.js';
+import type { Resource } from '../inputs/resource.js';
+import type { CheckReport } from './report.js';
+import { formatUsd, resourcesByAddress, sortedDecision, toForwardSlashes } from './report.js';
+import { stripControlCharacters } from './sanitize.js';
+
+type Command = 'error' | 'warning' | 'notice';
+
+/** The message part of a workflow command, escaped as the runner unescapes it. */
+export function escapeData(text: string): string {
+  return stripControlCharacters(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A property value (file=, title=): also the separators of the property list. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+interface Annotation {
+  readonly command: Command;
+  readonly resource: string;
+  readonly title: string;
+  readonly message: string;
+}
+
+function workflowCommand(annotation: Annotation, resource: Resource | undefined, sourceFile: string): string {
+  const properties: Array<[string, string]> = [];
+  if (resource?.location) {
+    properties.push(['file', toForwardSlashes(resource.location.file)], ['line', String(resource.location.line)]);
+  } else {
+    properties.push(['file', toForwardSlashes(sourceFile)]);
+  }
+  properties.push(['title', annotation.title]);
+  const list = properties.map(([name, value]) => `${name}=${escapeProperty(value)}`).join(',');
+  return `::${annotation.command} ${list}::${escapeData(annotation.message)}`;
+}
+
+function findingAnnotation(command: Command, finding: Finding): Annotation {
+  const lines = [`${finding.resource}: ${finding.message}`];
+  if (finding.indeterminate) lines.push('The value is unknown until apply.');
+  if (finding.remediation !== '') lines.push(`Remediation: ${finding.remediation}`);
+  return {
+    command,
+    resource: finding.resource,
+    title: `${finding.rule} (${finding.severity})`,
+    message: lines.join('\n'),
+  };
+}
+
+function recommendationAnnotation(recommendation: Recommendation): Annotation {
+  return {
+    command: 'notice',
+    resource: recommendation.resource,
+    title: `${recommendation.rule} (save ${formatUsd(recommendation.monthly_savings_usd)}/month)`,
+    message: `${recommendation.resource}: ${recommendation.message}`,
+  };
+}
+
+export function renderGithub(report: CheckReport): string {
+  const decision = sortedDecision(report.decision, 'resource');
+  const resources = resourcesByAddress(report.resources);
+  const annotations = [
+    ...decision.violations.map((f) => findingAnnotation('error', f)),
+    ...decision.warnings.map((f) => findingAnnotation('warning', f)),
+    ...decision.recommendations.map(recommendationAnnotation),
+  ];
+  const lines = annotations.map((a) => workflowCommand(a, resources.get(a.resource), report.source.file));
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}

@@ -1,0 +1,41 @@
+/**
+ * The output formats and their registry. A renderer is pure: a CheckReport in, the text to write out;
+ * the CLI decides where it goes.
+ */
+import { TollgateError } from '../errors.js';
+import { renderGithub } from './github.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import type { CheckReport } from './report.js';
+import { renderSarif } from './sarif.js';
+import { renderText } from './text.js';
+
+export type Renderer = (report: CheckReport) => string;
+
+export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const RENDERERS: Readonly<Record<OutputFormat, Renderer>> = {
+  text: renderText,
+  json: renderJson,
+  sarif: renderSarif,
+  junit: renderJunit,
+  github: renderGithub,
+  markdown: renderMarkdown,
+};
+
+export function isOutputFormat(name: string): name is OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(name);
+}
+
+/** The renderer for a format name as the user typed it; an unknown name is the user's mistake. */
+export function getRenderer(format: string): Renderer {
+  if (!isOutputFormat(format)) {
+    throw new TollgateError(`unknown output format "${format}" (expected one of: ${OUTPUT_FORMATS.join(', ')})`);
+  }
+  return RENDERERS[format];
+}
+
+export type { CheckReport, FailOn, SourceKind } from './report.js';
+export { countBySeverity, failingFindings, isPassing } from './report.js';

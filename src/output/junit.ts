@@ -1,0 +1,152 @@
+/**
+ * JUnit XML, the test-report format GitLab, Jenkins and Azure DevOps display.
+ *
+ * Layout: one <testsuite> per rule; one <testcase> per resource the rule had something to say about
+ * (classname = rule id, name = resource address): <failure> when denied, <skipped> when exempted, passing with
+ * <system-out> when only warned about or recommended. A rule with no findings gets one passing "no findings"
+ * case, so the counts show how many rules ran and passed.
+ */
+import type { ExemptedFinding, Finding, Recommendation, RuleDoc } from '../engine/decision.js';
+import type { CheckReport } from './report.js';
+import { compareStrings, formatUsd, rulesById, sortedDecision } from './report.js';
+
+// Characters XML 1.0 forbids outright (most C0 controls, lone surrogates, U+FFFE/U+FFFF); no escape makes them legal.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Text content: forbidden characters dropped, markup characters escaped. */
+export function escapeXmlText(text: string): string {
+  return text
+    .replace(NOT_XML_CHAR, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** Attribute value (always double-quoted): also quotes, and whitespace as references so it survives normalisation. */
+export function escapeXmlAttribute(text: string): string {
+  return escapeXmlText(text)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
+}
+
+function attributes(values: Readonly<Record<string, string | number>>): string {
+  return Object.entries(values)
+    .map(([name, value]) => ` ${name}="${escapeXmlAttribute(String(value))}"`)
+    .join('');
+}
+
+/** Everything one rule said about one resource. */
+interface CaseFindings {
+  readonly resource: string;
+  readonly violations: Finding[];
+  readonly warnings: Finding[];
+  readonly recommendations: Recommendation[];
+  readonly exempted: ExemptedFinding[];
+}
+
+interface Suite {
+  readonly rule: RuleDoc | undefined;
+  readonly id: string;
+  readonly cases: Map<string, CaseFindings>;
+}
+
+function suitesByRule(report: CheckReport): Suite[] {
+  const docs = rulesById(report.rules);
+  const suites = new Map<string, Suite>();
+  const suiteFor = (id: string): Suite => {
+    let suite = suites.get(id);
+    if (!suite) {
+      suite = { id, rule: docs.get(id), cases: new Map() };
+      suites.set(id, suite);
+    }
+    return suite;
+  };
+  const caseFor = (id: string, resource: string): CaseFindings => {
+    const { cases } = suiteFor(id);
+    let entry = cases.get(resource);
+    if (!entry) {
+      entry = { resource, violations: [], warnings: [], recommendations: [], exempted: [] };
+      cases.set(resource, entry);
+    }
+    return entry;
+  };
+
+  for (const rule of report.rules) suiteFor(rule.id);
+  const decision = sortedDecision(report.decision, 'rule');
+  for (const f of decision.violations) caseFor(f.rule, f.resource).violations.push(f);
+  for (const f of decision.warnings) caseFor(f.rule, f.resource).warnings.push(f);
+  for (const r of decision.recommendations) caseFor(r.rule, r.resource).recommendations.push(r);
+  for (const e of decision.exempted) caseFor(e.rule, e.resource).exempted.push(e);
+  return [...suites.values()].sort((a, b) => compareStrings(a.id, b.id));
+}
+
+function findingText(f: Finding): string {
+  const lines = [`[${f.severity}] ${f.resource}: ${f.message}`];
+  if (f.indeterminate) lines.push('(unknown until apply)');
+  if (f.remediation !== '') lines.push(`Remediation: ${f.remediation}`);
+  return lines.join('\n');
+}
+
+/** Notes that do not fail the case: warnings and recommendations. */
+function systemOut(entry: CaseFindings): string {
+  const notes = [
+    ...entry.warnings.map((f) => `WARN ${findingText(f)}`),
+    ...entry.recommendations.map(
+      (r) => `RECOMMENDATION ${r.resource}: ${r.message} (saves ${formatUsd(r.monthly_savings_usd)}/month)`,
+    ),
+  ];
+  return notes.length > 0 ? `      <system-out>${escapeXmlText(notes.join('\n\n'))}</system-out>\n` : '';
+}
+
+function testcase(id: string, entry: CaseFindings): { xml: string; failed: boolean; skipped: boolean } {
+  const open = `    <testcase${attributes({ classname: id, name: entry.resource, time: 0 })}>\n`;
+  let outcome = '';
+  const [first] = entry.violations;
+  const [exemption] = entry.exempted;
+  if (first) {
+    const body = entry.violations.map(findingText).join('\n\n');
+    outcome = `      <failure${attributes({ message: first.message, type: first.severity })}>${escapeXmlText(body)}</failure>\n`;
+  } else if (exemption) {
+    const message = `exempted until ${exemption.expires} (owner ${exemption.owner}): ${exemption.reason}`;
+    outcome = `      <skipped${attributes({ message })}/>\n`;
+  }
+  const xml = `${open}${outcome}${systemOut(entry)}    </testcase>\n`;
+  return { xml, failed: first !== undefined, skipped: first === undefined && exemption !== undefined };
+}
+
+function testsuite(suite: Suite): { xml: string; tests: number; failures: number; skipped: number } {
+  const entries = [...suite.cases.values()].sort((a, b) => compareStrings(a.resource, b.resource));
+  const cases = entries.map((entry) => testcase(suite.id, entry));
+  const body =
+    cases.length > 0
+      ? cases.map((c) => c.xml).join('')
+      : `    <testcase${attributes({ classname: suite.id, name: 'no findings', time: 0 })}/>\n`;
+  const tests = Math.max(1, cases.length);
+  const failures = cases.filter((c) => c.failed).length;
+  const skipped = cases.filter((c) => c.skipped).length;
+  const name = suite.rule ? `${suite.id}: ${suite.rule.title}` : suite.id;
+  const open = `  <testsuite${attributes({ name, tests, failures, errors: 0, skipped, time: 0 })}>\n`;
+  return { xml: `${open}${body}  </testsuite>\n`, tests, failures, skipped };
+}
+
+export function renderJunit(report: CheckReport): string {
+  const suites = suitesByRule(report).map(testsuite);
+  const total = (key: 'tests' | 'failures' | 'skipped') => suites.reduce((sum, s) => sum + s[key], 0);
+  const root = attributes({
+    name: report.tool.name,
+    tests: total('tests'),
+    failures: total('failures'),
+    errors: 0,
+    skipped: total('skipped'),
+    time: 0,
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>\n',
+    `<testsuites${root}>\n`,
+    ...suites.map((s) => s.xml),
+    '</testsuites>\n',
+  ].join('');
+}

@@ -1,0 +1,191 @@
+/**
+ * What every renderer receives: the decision plus the context needed to present it
+ * (rule docs, the evaluated resources, where the input came from, what fails the build).
+ * Also the small pure facts several formats share: ordering, counting, the verdict.
+ */
+import type {
+  Decision,
+  ExemptedFinding,
+  Finding,
+  Recommendation,
+  RuleDoc,
+  Severity,
+} from '../engine/decision.js';
+import { SEVERITIES } from '../engine/decision.js';
+import type { Resource } from '../inputs/resource.js';
+
+export type SourceKind = 'terraform-plan' | 'admission' | 'report';
+
+/**
+ * What fails the build:
+ * - `deny` (the usual): any violation, whatever its severity;
+ * - a severity: any violation or warning at that severity or above, so CI can be stricter than enforcement;
+ * - `never`: nothing (report only).
+ */
+export type FailOn = Severity | 'deny' | 'never';
+
+export interface CheckReport {
+  readonly decision: Decision;
+  /** Docs for every rule in the bundle (SARIF rules array, help text, JUnit suites). */
+  readonly rules: readonly RuleDoc[];
+  /** The normalised resources evaluated (locations, counting, grouping). */
+  readonly resources: readonly Resource[];
+  readonly source: { readonly file: string; readonly kind: SourceKind };
+  readonly tool: { readonly name: 'tollgate'; readonly version: string; readonly informationUri: string };
+  readonly failOn: FailOn;
+  /** Only the text renderer uses it; the CLI decides (TTY, NO_COLOR, FORCE_COLOR). */
+  readonly color: boolean;
+}
+
+/** Whether a finding was denied or only warned about. */
+export type FindingKind = 'violation' | 'warning';
+
+/** 0 for critical, 4 for info: lower is more severe. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+/** The findings that make the build fail under `failOn`; empty means the check passes. */
+export function failingFindings(report: Pick<CheckReport, 'decision' | 'failOn'>): readonly Finding[] {
+  const { decision, failOn } = report;
+  if (failOn === 'never') return [];
+  if (failOn === 'deny') return decision.violations;
+  const threshold = severityRank(failOn);
+  return [...decision.violations, ...decision.warnings].filter(
+    (finding) => severityRank(finding.severity) <= threshold,
+  );
+}
+
+export function isPassing(report: Pick<CheckReport, 'decision' | 'failOn'>): boolean {
+  return failingFindings(report).length === 0;
+}
+
+/**
+ * Plain code-unit comparison: unlike localeCompare it does not depend on the ICU build or the locale,
+ * which deterministic output needs.
+ */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** Compare by several string keys in turn. */
+export function compareBy<T>(...keys: ReadonlyArray<(item: T) => string>): (a: T, b: T) => number {
+  return (a, b) => {
+    for (const key of keys) {
+      const order = compareStrings(key(a), key(b));
+      if (order !== 0) return order;
+    }
+    return 0;
+  };
+}
+
+/** The key lists are ordered by: resource first (text, grouping by resource) or rule first (JSON, SARIF, JUnit). */
+export type FindingOrder = 'resource' | 'rule';
+
+interface Addressed {
+  readonly rule: string;
+  readonly resource: string;
+}
+
+/**
+ * Resource and rule in the given order, then the text; the last key (the whole item as canonical JSON) only
+ * breaks ties so that a shuffled decision renders to the same bytes.
+ */
+function comparator<T extends Addressed>(order: FindingOrder, text: (item: T) => string): (a: T, b: T) => number {
+  const primary = order === 'resource' ? [(i: T) => i.resource, (i: T) => i.rule] : [(i: T) => i.rule, (i: T) => i.resource];
+  return compareBy<T>(...primary, text, (item) => canonicalJson(item));
+}
+
+export function compareFindings(order: FindingOrder): (a: Finding, b: Finding) => number {
+  return comparator<Finding>(order, (f) => f.message);
+}
+
+export function compareRecommendations(order: FindingOrder): (a: Recommendation, b: Recommendation) => number {
+  return comparator<Recommendation>(order, (r) => r.message);
+}
+
+export function compareExempted(order: FindingOrder): (a: ExemptedFinding, b: ExemptedFinding) => number {
+  return comparator<ExemptedFinding>(order, (e) => e.reason);
+}
+
+export function sorted<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
+  return [...items].sort(compare);
+}
+
+/** A decision with every list in a stable order. */
+export function sortedDecision(decision: Decision, order: FindingOrder): Decision {
+  return {
+    ...decision,
+    violations: sorted(decision.violations, compareFindings(order)),
+    warnings: sorted(decision.warnings, compareFindings(order)),
+    recommendations: sorted(decision.recommendations, compareRecommendations(order)),
+    exempted: sorted(decision.exempted, compareExempted(order)),
+  };
+}
+
+/** A value with object keys sorted recursively (array order is kept: it may mean something). */
+export function withSortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withSortedKeys);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => compareStrings(a, b));
+    return Object.fromEntries(entries.map(([key, item]) => [key, withSortedKeys(item)]));
+  }
+  return value;
+}
+
+/** Compact JSON with sorted keys: the same value always gives the same string. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(withSortedKeys(value)) ?? 'null';
+}
+
+export function resourcesByAddress(resources: readonly Resource[]): ReadonlyMap<string, Resource> {
+  return new Map(resources.map((resource) => [resource.address, resource]));
+}
+
+export function rulesById(rules: readonly RuleDoc[]): ReadonlyMap<string, RuleDoc> {
+  return new Map(rules.map((rule) => [rule.id, rule]));
+}
+
+/** A path as a relative URI/annotation path wants it: forward slashes, no leading "./". */
+export function toForwardSlashes(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+/** "$1,234.56", independent of the locale and ICU data; negative amounts as "-$12.00". */
+export function formatUsd(amount: number): string {
+  const cents = Math.round(Math.abs(amount) * 100);
+  const whole = Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fraction = (cents % 100).toString().padStart(2, '0');
+  return `${amount < 0 && cents !== 0 ? '-' : ''}$${whole}.${fraction}`;
+}
+
+export function totalMonthlySavings(recommendations: readonly Recommendation[]): number {
+  // Sum in cents so that the total matches the sum of the rounded amounts shown.
+  const cents = recommendations.reduce((sum, r) => sum + Math.round(r.monthly_savings_usd * 100), 0);
+  return cents / 100;
+}
+
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** "3 violations, 5 warnings, 1 exempted in 17 resources" — shared by text, markdown and github. */
+export function summaryCounts(report: CheckReport): string {
+  const { decision } = report;
+  const parts = [
+    plural(decision.violations.length, 'violation'),
+    plural(decision.warnings.length, 'warning'),
+  ];
+  if (decision.recommendations.length > 0) parts.push(plural(decision.recommendations.length, 'recommendation'));
+  parts.push(`${decision.exempted.length} exempted`);
+  return `${parts.join(', ')} in ${plural(report.resources.length, 'resource')}`;
+}

@@ -1,0 +1,155 @@
+/**
+ * The human verdict for a CI log or a terminal: findings grouped by resource, then recommendations and
+ * exemptions, then one summary line ending in PASS or FAIL.
+ */
+import type { Finding } from '../engine/decision.js';
+import type { Resource } from '../inputs/resource.js';
+import type { CheckReport, FindingKind } from './report.js';
+import {
+  compareBy,
+  compareStrings,
+  formatUsd,
+  isPassing,
+  plural,
+  resourcesByAddress,
+  sortedDecision,
+  summaryCounts,
+  totalMonthlySavings,
+} from './report.js';
+import { singleLine } from './sanitize.js';
+
+type Style = 'bold' | 'dim' | 'red' | 'yellow' | 'cyan' | 'green';
+
+const ANSI_CODES: Record<Style, readonly [open: number, close: number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  green: [32, 39],
+};
+
+type Paint = (style: Style, text: string) => string;
+
+function painter(color: boolean): Paint {
+  if (!color) return (_style, text) => text;
+  return (style, text) => {
+    const [open, close] = ANSI_CODES[style];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  };
+}
+
+interface KindedFinding {
+  readonly kind: FindingKind;
+  readonly finding: Finding;
+}
+
+/** Marker, label and colour of a finding line: the marker tells apart what was decided from what was unknown. */
+function findingBadge(item: KindedFinding): { marker: string; label: string; style: Style } {
+  const label = item.kind === 'violation' ? 'DENY' : 'WARN';
+  if (item.finding.indeterminate) return { marker: 'ℹ', label, style: 'cyan' };
+  return item.kind === 'violation' ? { marker: '✖', label, style: 'red' } : { marker: '⚠', label, style: 'yellow' };
+}
+
+const compareKinded = compareBy<KindedFinding>(
+  (item) => item.finding.resource,
+  (item) => item.finding.rule,
+  // Within one rule and resource, denials before warnings.
+  (item) => (item.kind === 'violation' ? '0' : '1'),
+);
+
+function resourceHeading(address: string, resource: Resource | undefined, paint: Paint): string {
+  const details: string[] = [];
+  if (resource) details.push(resource.type);
+  if (resource?.location) details.push(`${resource.location.file}:${resource.location.line}`);
+  const suffix = details.length > 0 ? `  ${paint('dim', singleLine(details.join('  ')))}` : '';
+  return `${paint('bold', singleLine(address))}${suffix}`;
+}
+
+function findingLines(items: readonly KindedFinding[], ruleWidth: number, paint: Paint): string[] {
+  const lines: string[] = [];
+  for (const item of items) {
+    const { marker, label, style } = findingBadge(item);
+    const { finding } = item;
+    const unknown = finding.indeterminate ? paint('dim', ' (unknown until apply)') : '';
+    lines.push(
+      `  ${paint(style, `${marker} ${label}`)}  ${finding.rule.padEnd(ruleWidth)}  ${finding.severity.padEnd(8)}  ` +
+        `${singleLine(finding.message)}${unknown}`,
+    );
+    if (finding.remediation !== '') lines.push(`      ${paint('dim', `→ ${singleLine(finding.remediation)}`)}`);
+  }
+  return lines;
+}
+
+function findingsByResource(report: CheckReport, paint: Paint): string[] {
+  const decision = sortedDecision(report.decision, 'resource');
+  const items: KindedFinding[] = [
+    ...decision.violations.map((finding) => ({ kind: 'violation' as const, finding })),
+    ...decision.warnings.map((finding) => ({ kind: 'warning' as const, finding })),
+  ].sort((a, b) => compareKinded(a, b) || compareStrings(a.finding.message, b.finding.message));
+  const ruleWidth = Math.max(0, ...items.map((item) => item.finding.rule.length));
+  const resources = resourcesByAddress(report.resources);
+
+  const groups = new Map<string, KindedFinding[]>();
+  for (const item of items) {
+    const group = groups.get(item.finding.resource) ?? [];
+    group.push(item);
+    groups.set(item.finding.resource, group);
+  }
+
+  const lines: string[] = [];
+  for (const [address, group] of groups) {
+    lines.push(resourceHeading(address, resources.get(address), paint), ...findingLines(group, ruleWidth, paint), '');
+  }
+  return lines;
+}
+
+function recommendationLines(report: CheckReport, paint: Paint): string[] {
+  const { recommendations } = sortedDecision(report.decision, 'resource');
+  if (recommendations.length === 0) return [];
+  const total = formatUsd(totalMonthlySavings(recommendations));
+  const lines = [paint('bold', `Recommendations (could save ${total}/month)`)];
+  for (const r of recommendations) {
+    lines.push(
+      `  ${paint('cyan', '$')} ${r.rule}  ${singleLine(r.resource)}  ${formatUsd(r.monthly_savings_usd)}/month  ` +
+        singleLine(r.message),
+    );
+  }
+  return [...lines, ''];
+}
+
+function exemptionLines(report: CheckReport, paint: Paint): string[] {
+  const { exempted } = sortedDecision(report.decision, 'resource');
+  if (exempted.length === 0) return [];
+  const lines = [paint('bold', 'Exempted')];
+  for (const e of exempted) {
+    lines.push(
+      `  ${paint('dim', '○')} ${e.rule}  ${singleLine(e.resource)}  ${singleLine(e.reason)}` +
+        paint('dim', ` (owner ${singleLine(e.owner)}, expires ${singleLine(e.expires)})`),
+    );
+  }
+  return [...lines, ''];
+}
+
+function summaryLine(report: CheckReport, paint: Paint): string {
+  const verdict = isPassing(report) ? paint('green', 'PASS') : paint('red', 'FAIL');
+  return `${summaryCounts(report)} — ${paint('bold', verdict)}`;
+}
+
+export function renderText(report: CheckReport): string {
+  const paint = painter(report.color);
+  const header = paint(
+    'dim',
+    `${report.tool.name} ${report.tool.version} · ${singleLine(report.source.file)} (${report.source.kind}) · ` +
+      `fail on: ${report.failOn} · ${plural(report.rules.length, 'rule')}`,
+  );
+  const lines = [
+    header,
+    '',
+    ...findingsByResource(report, paint),
+    ...recommendationLines(report, paint),
+    ...exemptionLines(report, paint),
+    summaryLine(report, paint),
+  ];
+  return `${lines.join('\n')}\n`;
+}
