@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `npm run test:rego`: format check, Regal lint and `opa test` (with the rule docs as data.tollgate.meta,
+# exactly as the compiled bundle has them) with a coverage floor.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/install-tools.sh
+opa=.tools/bin/opa
+regal=.tools/bin/regal
+meta=$(mktemp -d)
+trap 'rm -rf "$meta"' EXIT
+node --import tsx scripts/write-rule-meta.ts "$meta"
+
+unformatted=$("$opa" fmt --list policies)
+if [ -n "$unformatted" ]; then
+  echo "test-rego: not formatted with opa fmt (run: $opa fmt -w policies):" >&2
+  echo "$unformatted" >&2
+  exit 1
+fi
+"$regal" lint --format pretty policies
+"$opa" test --ignore wasm-capabilities.json --coverage --threshold 90 --format json policies "$meta" >"$meta/coverage.json" || {
+  "$opa" test --ignore wasm-capabilities.json -v policies "$meta" | grep -E 'FAIL|ERROR|fail|error' >&2 || true
+  echo "test-rego: opa test failed or coverage is under 90%" >&2
+  exit 1
+}
+"$opa" test --ignore wasm-capabilities.json policies "$meta"
+node -e 'const c=require(process.argv[1]);console.log(`rego coverage: ${c.coverage.toFixed(1)}%`)' "$meta/coverage.json"

@@ -1,0 +1,112 @@
+/**
+ * `tollgate check`: judge a Terraform/OpenTofu plan with the policy bundle and report.
+ * Exit 0 clean, 1 when findings reach --fail-on, 2 for usage or input errors.
+ */
+import type { Command } from 'commander';
+import { loadConfig, type FailOn } from '../config/config.js';
+import { PolicyEngine } from '../engine/policy-engine.js';
+import { TollgateError } from '../errors.js';
+import type { PolicyInput } from '../inputs/resource.js';
+import { locateResources, readPlanFile } from '../inputs/terraform/index.js';
+import { failingFindings, type CheckReport } from '../output/index.js';
+import { loadPolicyBundle } from './policy-source.js';
+import { parseOutputTargets, writeOutputs } from './outputs.js';
+import { resolveNow } from './now.js';
+import { useColor } from './terminal.js';
+import { TOLLGATE_URI, TOLLGATE_VERSION } from './version.js';
+
+export interface CheckOptions {
+  readonly plan: string;
+  readonly config?: string;
+  readonly policy?: string[];
+  readonly bundle?: string;
+  readonly format: string[];
+  readonly failOn?: string;
+  readonly tfDir?: string;
+  readonly now?: string;
+  readonly environment?: string;
+  readonly color: boolean;
+}
+
+const FAIL_ON_LEVELS: readonly FailOn[] = ['deny', 'critical', 'high', 'medium', 'low', 'info', 'never'];
+
+function parseFailOn(value: string | undefined, fromConfig: FailOn | undefined): FailOn {
+  if (value === undefined) return fromConfig ?? 'deny';
+  if (!(FAIL_ON_LEVELS as readonly string[]).includes(value)) {
+    throw new TollgateError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')} (got "${value}")`);
+  }
+  return value as FailOn;
+}
+
+export async function runCheck(options: CheckOptions): Promise<number> {
+  // Everything that can reject the user's input is checked before any output is written.
+  const targets = parseOutputTargets(options.format);
+  const now = resolveNow(options.now);
+  const { config } = loadConfig(options.config);
+  const failOn = parseFailOn(options.failOn, config.fail_on);
+  const plan = await readPlanFile(options.plan);
+  const resources = options.tfDir ? await locateResources(plan.resources, options.tfDir) : plan.resources;
+  const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
+  const engine = await PolicyEngine.load(bundle, { ...config });
+  const input: PolicyInput = {
+    subject: 'plan',
+    context: {
+      now,
+      source: options.plan,
+      defaultEnvironment: options.environment ?? null,
+      terraformVersion: plan.terraformVersion,
+      formatVersion: plan.formatVersion,
+    },
+    resources,
+  };
+  const decision = engine.evaluate(input);
+  const report: CheckReport = {
+    decision,
+    rules: engine.rules,
+    resources,
+    source: { file: options.plan, kind: 'terraform-plan' },
+    tool: { name: 'tollgate', version: TOLLGATE_VERSION, informationUri: TOLLGATE_URI },
+    failOn,
+    color: useColor(process.stdout, options.color),
+  };
+  writeOutputs(targets, report);
+  return failingFindings(report).length > 0 ? 1 : 0;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function registerCheck(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('check')
+    .description('Judge a Terraform or OpenTofu plan (`terraform show -json plan.out > plan.json`) against the policies.')
+    .requiredOption('-p, --plan <file>', 'plan JSON from `terraform show -json` or `tofu show -json`')
+    .option('-c, --config <file>', 'tollgate.yaml with environments, rule settings and exemptions (default: ./tollgate.yaml if present)')
+    .option('--policy <dir>', 'also compile and apply the Rego in DIR with the built-in library (repeatable; needs the opa CLI)', collect)
+    .option('--bundle <file>', 'evaluate a prebuilt wasm bundle (from `tollgate build`) instead of the built-in rules')
+    .option(
+      '-f, --format <format[=file]>',
+      'output format: text, json, sarif, junit, github, markdown; add =FILE to write a file (repeatable, e.g. -f text -f sarif=tollgate.sarif)',
+      collect,
+    )
+    .option('--fail-on <level>', 'exit 1 on: deny (any violation, default), a severity (critical|high|medium|low|info) or never')
+    .option('--tf-dir <dir>', 'Terraform sources, so findings point at the `resource` block (file and line)')
+    .option('--environment <name>', 'environment of resources that carry no environment tag (overrides default_environment)')
+    .option('--now <time>', 'the time policies see, RFC 3339 or YYYY-MM-DD (default: now); pins exemption expiry in tests')
+    .option('--no-color', 'no ANSI colours in text output (also NO_COLOR=1)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 passed, 1 findings at or above --fail-on, 2 usage or input error.
+
+Examples:
+  terraform show -json plan.out > plan.json
+  tollgate check --plan plan.json
+  tollgate check --plan plan.json --tf-dir . -f text -f sarif=tollgate.sarif -f markdown=summary.md
+  tollgate check --plan plan.json --policy ./policies --config tollgate.yaml --fail-on high`,
+    )
+    .action(async (options: Omit<CheckOptions, 'format'> & { format?: string[] }) => {
+      await run(() => runCheck({ ...options, format: options.format ?? [] }));
+    });
+}

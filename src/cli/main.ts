@@ -1,0 +1,57 @@
+/**
+ * The CLI's top level: commands, and the one place errors become exit codes.
+ * A TollgateError (the user's mistake) prints one line and exits with its code (2);
+ * anything else is a bug in Tollgate and prints its stack.
+ */
+import { Command, CommanderError } from 'commander';
+import { isTollgateError } from '../errors.js';
+import { registerBuild } from './build.js';
+import { registerCheck } from './check.js';
+import { registerExplain } from './explain.js';
+import { registerInit } from './init.js';
+import { TOLLGATE_VERSION } from './version.js';
+
+export function reportError(error: unknown): number {
+  if (isTollgateError(error)) {
+    process.stderr.write(`tollgate: ${error.format()}\n`);
+    return error.exitCode;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`tollgate: internal error — please report it with this output:\n${detail}\n`);
+  return 3;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const run = async (work: () => Promise<number>): Promise<void> => {
+    try {
+      exitCode = await work();
+    } catch (error) {
+      exitCode = reportError(error);
+    }
+  };
+  const program = new Command()
+    .name('tollgate')
+    .description(
+      'Policy-as-code guardrails and cost checks for AI/ML infrastructure: one Rego policy set for Terraform plans,\n' +
+        'Kubernetes admission and FinOps reports. Works offline on the built-in rules; no OPA install needed.',
+    )
+    .version(TOLLGATE_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `tollgate: ${text}` : text) });
+  registerCheck(program, run);
+  registerExplain(program, run);
+  registerInit(program, run);
+  registerBuild(program, run);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; usage mistakes are input errors.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    return reportError(error);
+  }
+  return exitCode;
+}
