@@ -1,0 +1,37 @@
+# METADATA
+# description: |
+#   The data classification of a resource (first tag among classification_tag_keys, lower-cased) and its
+#   settings (config.classifications[class]). Unlike environment there is no default: an unclassified
+#   resource has classification null and no classification rules apply to it.
+package tollgate.lib.classification
+
+import data.tollgate.lib.config
+import data.tollgate.lib.tags
+
+tag_keys := config.section("classification_tag_keys", ["data-classification", "data_classification", "classification"])
+
+# name(r) is the lower-cased classification, null when the resource has none (or tags are unknown).
+name(r) := lower(value) if {
+	value := tags.first(r, tag_keys)
+	is_string(value)
+}
+
+name(r) := null if tags.first(r, tag_keys) == null
+
+# unknown(r): the classification cannot be read until apply (tags unknown, or a classification tag's value
+# unknown) and no known classification tag decides it.
+unknown(r) if {
+	name(r) == null
+	tags.any_unknown(r, tag_keys)
+}
+
+# settings(r) is config.classifications[name(r)], {} when unclassified or not configured.
+settings(r) := object.get(config.section("classifications", {}), name(r), {}) if is_string(name(r))
+
+settings(r) := {} if name(r) == null
+
+# configured(key) is the set of classifications whose settings have key (e.g. "allowed_regions").
+configured(key) := {class |
+	some class, s in config.section("classifications", {})
+	object.get(s, key, null) != null
+}

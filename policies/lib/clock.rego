@@ -1,0 +1,12 @@
+# METADATA
+# description: |
+#   The only clock: input.context.now (RFC 3339, set by the CLI and pinned in tests). There are no time.*
+#   builtins in the wasm target, and decisions must be reproducible, so dates are compared as
+#   "YYYY-MM-DD" strings, which order correctly as text.
+package tollgate.lib.clock
+
+# today is undefined when the input has no clock; exemptions then never count as active (fail closed).
+today := substring(input.context.now, 0, 10) if {
+	is_string(input.context.now)
+	count(input.context.now) >= 10
+}

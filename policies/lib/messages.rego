@@ -1,0 +1,35 @@
+# METADATA
+# description: |
+#   Message fragments. sprintf runs as JavaScript (sprintf-js) in the wasm target, where only %s and %d
+#   print like Go's, and arrays/null print differently; so values are rendered with json.marshal (native
+#   in wasm, same output everywhere) and joined with concat.
+package tollgate.lib.messages
+
+# show(x) renders a value: strings as they are, everything else as JSON ("false", "1.5", "null").
+show(x) := x if is_string(x)
+
+show(x) := json.marshal(x) if not is_string(x)
+
+# quote(x) renders a value as JSON: "\"eu-west-1\"", "false".
+quote(x) := json.marshal(x)
+
+# list(xs) renders a collection as sorted, quoted, comma-separated values: "\"a\", \"b\"".
+list(xs) := concat(", ", [json.marshal(x) | some x in sort(xs)])
+
+# detail(r, attribute, value) names the provider attribute behind a model value with the planned value:
+# "encrypted = false". The raw planned value is shown when it is a non-null scalar; otherwise the model's value.
+detail(r, attribute, _) := concat(" = ", [attribute, json.marshal(_planned(r, attribute))]) if {
+	_scalar(_planned(r, attribute))
+}
+
+detail(r, attribute, value) := concat(" = ", [attribute, json.marshal(value)]) if {
+	not _scalar(_planned(r, attribute))
+}
+
+_planned(r, attribute) := object.get(object.get(r, "values", {}), attribute, null)
+
+_scalar(x) if {
+	x != null
+	not is_object(x)
+	not is_array(x)
+}

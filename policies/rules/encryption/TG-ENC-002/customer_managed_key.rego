@@ -1,0 +1,93 @@
+# METADATA
+# title: Customer-managed keys where the environment or data classification requires them
+# description: >-
+#   Some environments (production) and data classes (restricted, PII) must be encrypted with keys the
+#   organisation controls, so access can be audited and revoked and data can be crypto-shredded.
+#   Provider-managed keys do not allow that.
+# custom:
+#   id: TG-ENC-002
+#   severity: high
+#   enforcement: deny
+#   remediation: >-
+#     Encrypt with a customer-managed key: AWS `kms_key_id` (aws_s3_bucket: SSE-KMS with `kms_master_key_id`),
+#     GCP `kms_key_name` / `encryption_key_name` (Cloud KMS), Azure `customer_managed_key` (Key Vault).
+#     Reference the key by a known ARN or id rather than a value computed at apply.
+#   parameters:
+#     always:
+#       description: Require customer-managed keys on every storage and database resource, in every environment.
+#       default: false
+package tollgate.rules.encryption["TG-ENC-002"]
+
+import data.tollgate.lib.classification
+import data.tollgate.lib.config
+import data.tollgate.lib.environment
+import data.tollgate.lib.finding
+import data.tollgate.lib.messages
+import data.tollgate.lib.resources
+import data.tollgate.lib.unknown
+
+attributes := {
+	"aws_ebs_volume": "kms_key_id",
+	"aws_efs_file_system": "kms_key_id",
+	"aws_redshift_cluster": "kms_key_id",
+	"aws_db_instance": "kms_key_id",
+	"aws_rds_cluster": "kms_key_id",
+	"aws_docdb_cluster": "kms_key_id",
+	"aws_neptune_cluster": "kms_key_arn",
+	"aws_elasticache_replication_group": "kms_key_id",
+	"aws_sagemaker_notebook_instance": "kms_key_id",
+	"aws_s3_bucket": "server_side_encryption_configuration",
+	"google_storage_bucket": "encryption",
+	"google_sql_database_instance": "encryption_key_name",
+	"google_compute_disk": "disk_encryption_key",
+	"azurerm_storage_account": "customer_managed_key",
+}
+
+attribute(r) := object.get(attributes, r.type, "encryption.customerManagedKey")
+
+# key_detail(r): "kms_key_id is not set" reads better than "kms_key_id = false" when the plan has no key.
+key_detail(r) := concat(" ", [attributes[r.type], "is not set"]) if _unset(r)
+
+key_detail(r) := messages.detail(r, attribute(r), false) if not _unset(r)
+
+_unset(r) if object.get(r.values, attributes[r.type], null) == null
+
+# required_by(r) is the set of reasons a customer-managed key is required, for the message and evidence.
+required_by(r) := {reason |
+	some reason, required in {
+		sprintf("environment %s", [messages.quote(environment.name(r))]): environment.setting(r, "require_customer_managed_key"),
+		sprintf("data classification %s", [messages.quote(classification.name(r))]): object.get(classification.settings(r), "require_customer_managed_key", false),
+		"rule parameter always": config.param("TG-ENC-002", "always"),
+	}
+	required == true
+}
+
+evidence(r) := {
+	"encryption.customerManagedKey": resources.field(r, ["encryption", "customerManagedKey"]),
+	"encryption.keyId": resources.field(r, ["encryption", "keyId"]),
+	"environment": environment.name(r),
+	"classification": classification.name(r),
+	"required_by": sort(required_by(r)),
+}
+
+findings contains finding.new(r, message, evidence(r)) if {
+	some r in resources.data_stores
+	count(required_by(r)) > 0
+	resources.field(r, ["encryption", "customerManagedKey"]) == false
+	message := sprintf("%s is not encrypted with a customer-managed key (%s), which %s requires", [
+		r.address,
+		key_detail(r),
+		concat(" and ", sort(required_by(r))),
+	])
+}
+
+findings contains finding.indeterminate(r, message, evidence(r)) if {
+	some r in resources.data_stores
+	count(required_by(r)) > 0
+	resources.field(r, ["encryption", "customerManagedKey"]) == null
+	message := sprintf("whether %s uses a customer-managed key, which %s requires, is unknown until apply (%s)", [
+		r.address,
+		concat(" and ", sort(required_by(r))),
+		unknown.why(r, attribute(r)),
+	])
+}

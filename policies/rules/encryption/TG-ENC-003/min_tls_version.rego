@@ -1,0 +1,83 @@
+# METADATA
+# title: Encrypted transport uses a minimum TLS version
+# description: >-
+#   TLS 1.0 and 1.1 have known weaknesses and are deprecated (RFC 8996); endpoints serving model APIs and
+#   data must refuse them. A TLS endpoint whose minimum version is unknown until apply is indeterminate.
+# custom:
+#   id: TG-ENC-003
+#   severity: medium
+#   enforcement: deny
+#   remediation: >-
+#     Raise the minimum TLS version: aws_lb_listener `ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"`,
+#     azurerm_storage_account `min_tls_version = "TLS1_2"`, google_compute_ssl_policy
+#     `min_tls_version = "TLS_1_2"`, CloudFront `minimum_protocol_version = "TLSv1.2_2021"`.
+#   parameters:
+#     min_version:
+#       description: Lowest acceptable TLS version, "1.0" to "1.3" (null turns the check off).
+#       default: "1.2"
+package tollgate.rules.encryption["TG-ENC-003"]
+
+import data.tollgate.lib.config
+import data.tollgate.lib.finding
+import data.tollgate.lib.messages
+import data.tollgate.lib.resources
+import data.tollgate.lib.unknown
+
+attributes := {
+	"aws_lb_listener": "ssl_policy",
+	"aws_alb_listener": "ssl_policy",
+	"aws_api_gateway_domain_name": "security_policy",
+	"aws_elasticsearch_domain": "domain_endpoint_options",
+	"aws_opensearch_domain": "domain_endpoint_options",
+	"azurerm_storage_account": "min_tls_version",
+	"azurerm_app_service": "site_config",
+	"google_compute_ssl_policy": "min_tls_version",
+}
+
+attribute(r) := object.get(attributes, r.type, "transport.minTlsVersion")
+
+# YAML may give the parameter as a number (min_version: 1.2) or a string ("1.2").
+minimum := config.param("TG-ENC-003", "min_version") if is_number(config.param("TG-ENC-003", "min_version"))
+
+minimum := to_number(config.param("TG-ENC-003", "min_version")) if _version(config.param("TG-ENC-003", "min_version"))
+
+# _version(v): v is a dotted version to_number can read ("1.2"); anything else is not compared.
+_version(v) if regex.match(`^[0-9]+(\.[0-9]+)?$`, v)
+
+tls_protocols := {"HTTPS", "TLS"}
+
+findings contains finding.new(r, message, evidence) if {
+	some r in resources.with_transport
+	version := r.transport.minTlsVersion
+	_version(version)
+	to_number(version) < minimum
+	message := sprintf("%s allows TLS %s, below the minimum TLS %s (%s)", [
+		r.address, version, messages.show(config.param("TG-ENC-003", "min_version")),
+		messages.detail(r, attribute(r), version),
+	])
+	evidence := {"transport.minTlsVersion": version, "min_version": minimum, "attribute": attribute(r)}
+}
+
+findings contains finding.indeterminate(r, message, evidence) if {
+	some r in resources.with_transport
+	r.transport.protocol in tls_protocols
+	r.transport.minTlsVersion == null
+	minimum
+	message := sprintf("minimum TLS version of %s endpoint %s is unknown until apply (%s)", [
+		r.transport.protocol, r.address, unknown.why(r, attribute(r)),
+	])
+	evidence := {"transport.protocol": r.transport.protocol, "transport.minTlsVersion": null, "min_version": minimum}
+}
+
+# A version the model could not normalise cannot be compared: say so rather than pass it.
+findings contains finding.indeterminate(r, message, evidence) if {
+	some r in resources.with_transport
+	version := r.transport.minTlsVersion
+	is_string(version)
+	not _version(version)
+	minimum
+	message := sprintf("minimum TLS version %s of %s cannot be compared with TLS %s", [
+		messages.quote(version), r.address, messages.show(config.param("TG-ENC-003", "min_version")),
+	])
+	evidence := {"transport.minTlsVersion": version, "min_version": minimum}
+}

@@ -1,0 +1,92 @@
+# METADATA
+# title: Endpoints accept HTTPS only
+# description: >-
+#   Plain HTTP exposes credentials, prompts and model outputs on the wire. Listeners must serve HTTPS
+#   (an HTTP listener that only redirects to HTTPS is fine) and storage and app endpoints must refuse
+#   plain-text access.
+# custom:
+#   id: TG-ENC-004
+#   severity: high
+#   enforcement: deny
+#   remediation: >-
+#     Serve HTTPS: aws_lb_listener `protocol = "HTTPS"` with a certificate, or make the HTTP listener's
+#     default_action a redirect with `protocol = "HTTPS"`; azurerm_storage_account
+#     `https_traffic_only_enabled = true`; azurerm_*_web_app `https_only = true`; S3 bucket policy
+#     denying `aws:SecureTransport = false`.
+package tollgate.rules.encryption["TG-ENC-004"]
+
+import data.tollgate.lib.finding
+import data.tollgate.lib.messages
+import data.tollgate.lib.resources
+import data.tollgate.lib.unknown
+
+attributes := {
+	"azurerm_storage_account": "https_traffic_only_enabled",
+	"azurerm_linux_web_app": "https_only",
+	"azurerm_windows_web_app": "https_only",
+	"azurerm_app_service": "https_only",
+	"azurerm_function_app": "https_only",
+}
+
+attribute(r) := object.get(attributes, r.type, "transport.httpsOnly")
+
+# Listener types whose default_action can be an HTTP-to-HTTPS redirect.
+redirecting_listeners := {"aws_lb_listener", "aws_alb_listener"}
+
+# plain(r): r's listener is plain text: HTTP, or TCP on port 80 (HTTP behind a layer-4 listener).
+plain(r) if r.transport.protocol == "HTTP"
+
+plain(r) if {
+	r.transport.protocol == "TCP"
+	r.transport.port == 80
+}
+
+# redirects_to_https(r): every default action redirects to HTTPS, so nothing is served in plain text.
+redirects_to_https(r) if {
+	r.type in redirecting_listeners
+	actions := object.get(r.values, "default_action", [])
+	count(actions) > 0
+	every action in actions {
+		action.type == "redirect"
+		some redirect in object.get(action, "redirect", [])
+		redirect.protocol == "HTTPS"
+	}
+}
+
+findings contains finding.new(r, message, {"transport.httpsOnly": false, "attribute": attribute(r)}) if {
+	some r in resources.with_transport
+	r.transport.httpsOnly == false
+	message := sprintf("%s accepts plain-text HTTP (%s)", [r.address, messages.detail(r, attribute(r), false)])
+}
+
+findings contains finding.new(r, message, evidence) if {
+	some r in resources.with_transport
+	plain(r)
+	not redirects_to_https(r)
+	not unknown.attribute(r, "default_action")
+	message := sprintf("%s serves plain-text %s on port %s and does not redirect to HTTPS", [
+		r.address, r.transport.protocol, messages.show(r.transport.port),
+	])
+	evidence := {"transport.protocol": r.transport.protocol, "transport.port": r.transport.port}
+}
+
+findings contains finding.indeterminate(r, message, evidence) if {
+	some r in resources.with_transport
+	plain(r)
+	not redirects_to_https(r)
+	unknown.attribute(r, "default_action")
+	message := sprintf("%s serves plain-text %s on port %s; whether it only redirects to HTTPS is unknown until apply (%s)", [
+		r.address, r.transport.protocol, messages.show(r.transport.port), unknown.why(r, "default_action"),
+	])
+	evidence := {"transport.protocol": r.transport.protocol, "transport.port": r.transport.port}
+}
+
+# A listener or endpoint (kind transport) whose protocol and HTTPS-only setting are both unknown.
+findings contains finding.indeterminate(r, message, evidence) if {
+	some r in resources.with_transport
+	r.kind == "transport"
+	r.transport.protocol == null
+	r.transport.httpsOnly == null
+	message := sprintf("whether %s accepts plain-text HTTP is unknown until apply (%s)", [r.address, unknown.why(r, "protocol")])
+	evidence := {"transport.protocol": null, "transport.httpsOnly": null}
+}

@@ -1,0 +1,45 @@
+# METADATA
+# title: Resources are deployed in the regions allowed for their environment
+# description: >-
+#   Each environment may be limited to a set of regions (data residency, latency, where reserved capacity
+#   and support contracts are). Environments with no allowed_regions configured are not restricted.
+# custom:
+#   id: TG-REG-001
+#   severity: high
+#   enforcement: deny
+#   remediation: >-
+#     Deploy through a provider configuration for an allowed region (AWS provider `region`, GCP `region` /
+#     `zone`, Azure `location`), or tag the resource with the environment it belongs to. Allowed regions are
+#     set in tollgate.yaml under environments.<env>.allowed_regions (glob patterns such as "eu-*" work).
+package tollgate.rules.region["TG-REG-001"]
+
+import data.tollgate.lib.environment
+import data.tollgate.lib.finding
+import data.tollgate.lib.messages
+import data.tollgate.lib.patterns
+import data.tollgate.lib.resources
+import data.tollgate.lib.unknown
+
+allowed(r) := environment.setting(r, "allowed_regions")
+
+evidence(r) := {"region": r.region, "environment": environment.name(r), "allowed_regions": allowed(r)}
+
+findings contains finding.new(r, message, evidence(r)) if {
+	some r in resources.judged
+	is_array(allowed(r))
+	is_string(r.region)
+	not patterns.any_match(allowed(r), r.region)
+	message := sprintf("%s is in region %s, which environment %s does not allow (allowed: %s)", [
+		r.address, messages.quote(r.region), messages.quote(environment.name(r)), messages.list(allowed(r)),
+	])
+}
+
+findings contains finding.indeterminate(r, message, evidence(r)) if {
+	some r in resources.judged
+	is_array(allowed(r))
+	r.region == null
+	resources.regional(r)
+	message := sprintf("region of %s is unknown until apply, so it cannot be checked against environment %s (allowed: %s; %s)", [
+		r.address, messages.quote(environment.name(r)), messages.list(allowed(r)), unknown.why(r, "region"),
+	])
+}

@@ -1,0 +1,58 @@
+# METADATA
+# title: Classified data stays in the regions allowed for its classification
+# description: >-
+#   Data classes such as PII or restricted may only be stored and processed in certain jurisdictions,
+#   whatever the environment. The classification comes from the resource's classification tag; untagged
+#   resources are not restricted, but a classification that is unknown until apply is indeterminate.
+# custom:
+#   id: TG-REG-002
+#   severity: critical
+#   enforcement: deny
+#   remediation: >-
+#     Move the resource to a region allowed for its data classification (classifications.<class>.allowed_regions
+#     in tollgate.yaml), or correct its classification tag if the data is not of that class.
+package tollgate.rules.region["TG-REG-002"]
+
+import data.tollgate.lib.classification
+import data.tollgate.lib.finding
+import data.tollgate.lib.messages
+import data.tollgate.lib.patterns
+import data.tollgate.lib.resources
+import data.tollgate.lib.unknown
+
+allowed(r) := object.get(classification.settings(r), "allowed_regions", null)
+
+evidence(r) := {"region": r.region, "classification": classification.name(r), "allowed_regions": allowed(r)}
+
+findings contains finding.new(r, message, evidence(r)) if {
+	some r in resources.judged
+	is_array(allowed(r))
+	is_string(r.region)
+	not patterns.any_match(allowed(r), r.region)
+	message := sprintf("%s holds %s data in region %s, which that classification does not allow (allowed: %s)", [
+		r.address, messages.quote(classification.name(r)), messages.quote(r.region), messages.list(allowed(r)),
+	])
+}
+
+findings contains finding.indeterminate(r, message, evidence(r)) if {
+	some r in resources.judged
+	is_array(allowed(r))
+	r.region == null
+	resources.regional(r)
+	message := sprintf("region of %s (%s data) is unknown until apply (%s)", [
+		r.address, messages.quote(classification.name(r)), unknown.why(r, "region"),
+	])
+}
+
+# Tags unknown until apply: the resource may carry a region-restricted classification.
+findings contains finding.indeterminate(r, message, evidence) if {
+	some r in resources.judged
+	r.taggable == true
+	classification.unknown(r)
+	restricted := classification.configured("allowed_regions")
+	count(restricted) > 0
+	message := sprintf("data classification of %s is unknown until apply (its tags are unknown until apply), so its region %s cannot be checked against classifications %s", [
+		r.address, messages.quote(r.region), messages.list(restricted),
+	])
+	evidence := {"region": r.region, "classification": null, "restricted_classifications": sort(restricted)}
+}

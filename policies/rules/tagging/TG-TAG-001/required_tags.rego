@@ -1,0 +1,95 @@
+# METADATA
+# title: Cost-allocation tags are present with allowed values
+# description: >-
+#   Spend can only be attributed to a team, cost centre and environment if every taggable resource carries
+#   those tags. Tags unknown until apply are indeterminate; missing tags and values outside the allowed
+#   list are findings.
+# custom:
+#   id: TG-TAG-001
+#   severity: medium
+#   enforcement: deny
+#   remediation: >-
+#     Add the missing tags (AWS/Azure `tags`, GCP `labels`, Kubernetes labels), ideally once through the AWS
+#     provider's `default_tags` or a shared locals map, with values from the allowed list.
+#   parameters:
+#     required:
+#       description: >-
+#         Map of required tag key to allowed values; an empty list accepts any non-empty value.
+#       default: {"team": [], "cost-center": [], "environment": []}
+package tollgate.rules.tagging["TG-TAG-001"]
+
+import data.tollgate.lib.config
+import data.tollgate.lib.finding
+import data.tollgate.lib.messages
+import data.tollgate.lib.resources
+import data.tollgate.lib.unknown
+
+default required := {}
+
+required := config.param("TG-TAG-001", "required") if is_object(config.param("TG-TAG-001", "required"))
+
+taggable contains r if {
+	some r in resources.judged
+	r.taggable == true
+}
+
+# value(r, key) is the tag's non-empty value; undefined when missing or empty.
+value(r, key) := v if {
+	v := r.tags[key]
+	is_string(v)
+	v != ""
+}
+
+unknown_keys(r) := {key |
+	some key, _ in required
+	not value(r, key)
+	unknown.tag(r, key)
+}
+
+missing_keys(r) := {key |
+	some key, _ in required
+	not value(r, key)
+	not unknown.tag(r, key)
+}
+
+# object.keys is not in the wasm target; a comprehension is.
+required_keys := {key | some key, _ in required}
+
+findings contains finding.indeterminate(r, message, {"tags": null, "required": sort(required_keys)}) if {
+	some r in taggable
+	not is_object(r.tags)
+	count(required_keys) > 0
+	message := sprintf("tags of %s are unknown until apply, so required tags %s cannot be checked (%s)", [
+		r.address, messages.list(required_keys), unknown.why(r, "tags"),
+	])
+}
+
+findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "required": sort(required_keys)}) if {
+	some r in taggable
+	is_object(r.tags)
+	keys := unknown_keys(r)
+	count(keys) > 0
+	message := sprintf("values of tags %s on %s are unknown until apply", [messages.list(keys), r.address])
+}
+
+# All missing keys in one finding, so one fix covers them.
+findings contains finding.new(r, message, evidence) if {
+	some r in taggable
+	is_object(r.tags)
+	keys := missing_keys(r)
+	count(keys) > 0
+	message := sprintf("%s is missing required tags %s", [r.address, messages.list(keys)])
+	evidence := {"missing": sort(keys), "tags": r.tags}
+}
+
+findings contains finding.new(r, message, evidence) if {
+	some r in taggable
+	some key, allowed in required
+	count(allowed) > 0
+	v := value(r, key)
+	not v in allowed
+	message := sprintf("%s has tag %s = %s, which is not an allowed value (allowed: %s)", [
+		r.address, key, messages.quote(v), messages.list(allowed),
+	])
+	evidence := {"tag": key, "value": v, "allowed": allowed}
+}
