@@ -30,7 +30,9 @@ function readOctal(block: Uint8Array, offset: number, length: number): number {
 }
 
 function checksumMatches(header: Uint8Array): boolean {
-  const stored = readOctal(header, 148, 8);
+  const field = readString(header, 148, 8).trim();
+  if (!/^[0-7]+$/.test(field)) return false;
+  const stored = parseInt(field, 8);
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i]!;
   return sum === stored;
