@@ -108,7 +108,8 @@ function testcase(id: string, entry: CaseFindings): { xml: string; failed: boole
   const [exemption] = entry.exempted;
   if (first) {
     const body = entry.violations.map(findingText).join('\n\n');
-    outcome = `      <failure${attributes({ message: first.message, type: first.severity })}>${escapeXmlText(body)}</failure>\n`;
+    const failure = attributes({ message: first.message, type: first.severity });
+    outcome = `      <failure${failure}>${escapeXmlText(body)}</failure>\n`;
   } else if (exemption) {
     const message = `exempted until ${exemption.expires} (owner ${exemption.owner}): ${exemption.reason}`;
     outcome = `      <skipped${attributes({ message })}/>\n`;

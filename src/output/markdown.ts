@@ -113,7 +113,8 @@ function render(report: CheckReport, rowLimit: number): string {
   const findingHeader = ['Rule', 'Severity', 'Resource', 'Message'];
 
   if (decision.violations.length > 0) {
-    lines.push('### Violations', '', ...renderTable({ header: findingHeader, rows: findingRows(decision.violations) }, rowLimit), '');
+    const table = renderTable({ header: findingHeader, rows: findingRows(decision.violations) }, rowLimit);
+    lines.push('### Violations', '', ...table, '');
   }
   if (decision.warnings.length > 0) {
     const table = renderTable({ header: findingHeader, rows: findingRows(decision.warnings) }, rowLimit);
@@ -134,7 +135,8 @@ function render(report: CheckReport, rowLimit: number): string {
       },
       rowLimit,
     );
-    lines.push(...collapsible(`💰 ${plural(decision.recommendations.length, 'recommendation')}: save ${total} / month`, table));
+    const summary = `💰 ${plural(decision.recommendations.length, 'recommendation')}: save ${total} / month`;
+    lines.push(...collapsible(summary, table));
   }
   if (decision.exempted.length > 0) {
     const table = renderTable(

@@ -99,7 +99,9 @@ interface Addressed {
  * breaks ties so that a shuffled decision renders to the same bytes.
  */
 function comparator<T extends Addressed>(order: FindingOrder, text: (item: T) => string): (a: T, b: T) => number {
-  const primary = order === 'resource' ? [(i: T) => i.resource, (i: T) => i.rule] : [(i: T) => i.rule, (i: T) => i.resource];
+  const byResource = (item: T) => item.resource;
+  const byRule = (item: T) => item.rule;
+  const primary = order === 'resource' ? [byResource, byRule] : [byRule, byResource];
   return compareBy<T>(...primary, text, (item) => canonicalJson(item));
 }
 

@@ -10,7 +10,15 @@ import { createHash } from 'node:crypto';
 import type { ExemptedFinding, Finding, RuleDoc, Severity } from '../engine/decision.js';
 import type { Resource } from '../inputs/resource.js';
 import type { CheckReport } from './report.js';
-import { canonicalJson, compareStrings, resourcesByAddress, rulesById, sortedDecision, toForwardSlashes, withSortedKeys } from './report.js';
+import {
+  canonicalJson,
+  compareStrings,
+  resourcesByAddress,
+  rulesById,
+  sortedDecision,
+  toForwardSlashes,
+  withSortedKeys,
+} from './report.js';
 import { stripControlCharacters } from './sanitize.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -52,7 +60,11 @@ interface SarifReportingDescriptor {
   readonly fullDescription: SarifMessage;
   readonly help: Required<SarifMessage>;
   readonly defaultConfiguration: { readonly level: SarifLevel };
-  readonly properties: { readonly tags: readonly string[]; readonly 'security-severity': string; readonly severity: Severity };
+  readonly properties: {
+    readonly tags: readonly string[];
+    readonly 'security-severity': string;
+    readonly severity: Severity;
+  };
 }
 
 interface SarifResult {
@@ -110,7 +122,8 @@ function parameterLines(rule: RuleDoc): { text: string[]; markdown: string[] } {
     if (!parameter) continue;
     const fallback = canonicalJson(parameter.default);
     text.push(`- ${name} (default ${fallback}): ${parameter.description}`);
-    markdown.push(`| \`${name}\` | \`${fallback.replace(/\|/g, '\\|')}\` | ${parameter.description.replace(/\|/g, '\\|')} |`);
+    const cell = (text: string) => text.replace(/\|/g, '\\|');
+    markdown.push(`| \`${name}\` | \`${cell(fallback)}\` | ${cell(parameter.description)} |`);
   }
   return { text, markdown };
 }
@@ -211,17 +224,17 @@ export function toSarif(report: CheckReport): SarifLog {
   const resources = resourcesByAddress(report.resources);
   const decision = sortedDecision(report.decision, 'rule');
 
-  const base = (rule: string, resource: string) => ({
-    ruleId: rule,
-    ruleIndex: ruleIndex.get(rule) ?? -1,
+  const identity = (rule: string) => ({ ruleId: rule, ruleIndex: ruleIndex.get(rule) ?? -1 });
+  const place = (rule: string, resource: string) => ({
     locations: [locationOf(resource, resources.get(resource), report.source.file)],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(rule, resource) },
   });
 
   const findingResult = (finding: Finding, level: SarifLevel): SarifResult => ({
-    ...base(finding.rule, finding.resource),
+    ...identity(finding.rule),
     level,
     message: { text: displayText(finding.message) },
+    ...place(finding.rule, finding.resource),
     properties: withSortedKeys({
       severity: finding.severity,
       indeterminate: finding.indeterminate,
@@ -233,7 +246,7 @@ export function toSarif(report: CheckReport): SarifLog {
   const exemptedResult = (exemption: ExemptedFinding): SarifResult => {
     const doc = docs.get(exemption.rule);
     return {
-      ...base(exemption.rule, exemption.resource),
+      ...identity(exemption.rule),
       level: doc ? levelOf(doc.enforcement) : 'warning',
       message: {
         text: displayText(
@@ -241,6 +254,7 @@ export function toSarif(report: CheckReport): SarifLog {
             `${exemption.expires}, owner ${exemption.owner}: ${exemption.reason}`,
         ),
       },
+      ...place(exemption.rule, exemption.resource),
       suppressions: [{ kind: 'external', status: 'accepted', justification: displayText(exemption.reason) }],
       properties: { owner: exemption.owner, expires: exemption.expires },
     };

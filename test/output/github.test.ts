@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { escapeData, escapeProperty, renderGithub } from '../../src/output/github.js';
+import { expectGolden } from './golden.js';
+import { cleanReport, sampleReport } from './sample-report.js';
+
+/** What the runner does with a command: split at the first "::" after the name, unescape. */
+function parseCommand(line: string): { command: string; properties: Record<string, string>; message: string } {
+  const match = line.match(/^::(\w+) ([^:]*)::(.*)$/);
+  if (!match) throw new Error(`not a workflow command: ${line}`);
+  const unescape = (text: string) =>
+    text.replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  const properties = Object.fromEntries(
+    (match[2] ?? '').split(',').map((pair) => {
+      const [name = '', value = ''] = pair.split('=', 2);
+      return [name, unescape(value)];
+    }),
+  );
+  return { command: match[1] ?? '', properties, message: unescape(match[3] ?? '') };
+}
+
+describe('github renderer', () => {
+  it('matches the golden file', () => {
+    expectGolden('sample.github.txt', renderGithub(sampleReport));
+  });
+
+  it('writes one command per line: errors, then warnings, then notices', () => {
+    const lines = renderGithub(sampleReport).trimEnd().split('\n');
+    expect(lines).toHaveLength(4 + 5 + 2);
+    expect(lines.map((line) => parseCommand(line).command)).toEqual([
+      ...Array<string>(4).fill('error'),
+      ...Array<string>(5).fill('warning'),
+      ...Array<string>(2).fill('notice'),
+    ]);
+  });
+
+  it('annotates the declaring file and line, with the rule and severity as title', () => {
+    const line = renderGithub(sampleReport).split('\n').find((l) => l.includes('TG-REG-001'));
+    expect(line).toBe(
+      '::error file=infra/serving.tf,line=3,title=TG-REG-001 (critical)::aws_sagemaker_endpoint.llm: ' +
+        'Region us-west-1 is not approved for restricted data (allowed: eu-west-1)%0ARemediation: Deploy the endpoint in eu-west-1.',
+    );
+  });
+
+  it('falls back to the plan file, without a line, when the location is not known', () => {
+    const scratch = renderGithub(sampleReport).split('\n').filter((l) => l.includes('aws_ebs_volume.scratch'));
+    expect(scratch).toHaveLength(2);
+    for (const line of scratch) expect(parseCommand(line).properties).toEqual(expect.objectContaining({ file: 'plans/ml-platform.json' }));
+    for (const line of scratch) expect(parseCommand(line).properties.line).toBeUndefined();
+  });
+
+  it('escapes a hostile message so it stays one annotation', () => {
+    const line = renderGithub(sampleReport).split('\n').find((l) => l.includes('injected'));
+    expect(line).toBeDefined();
+    const { command, message } = parseCommand(line!);
+    expect(command).toBe('warning');
+    expect(message).toContain('100%, a:b\n::error::injected @org/admins');
+    expect(message).not.toMatch(/[\u0001\u001b]/);
+  });
+
+  it('escapes commas and colons in properties (money in a title)', () => {
+    const notice = renderGithub(sampleReport).split('\n').find((l) => l.includes('TG-SAV-002'));
+    expect(notice).toContain('title=TG-SAV-002 (save $3%2C100.20/month)::');
+    expect(parseCommand(notice!).properties.title).toBe('TG-SAV-002 (save $3,100.20/month)');
+  });
+
+  it.each([
+    ['100%', '100%25', '100%25'],
+    ['a\r\nb', 'a%0D%0Ab', 'a%0D%0Ab'],
+    ['x:y,z', 'x:y,z', 'x%3Ay%2Cz'],
+    ['%0A literal', '%250A literal', '%250A literal'],
+    ['bell\u0001', 'bell', 'bell'],
+  ])('escapes %j as data %j and as a property %j', (raw, data, property) => {
+    expect(escapeData(raw)).toBe(data);
+    expect(escapeProperty(raw)).toBe(property);
+  });
+
+  it('writes nothing when there is nothing to say', () => {
+    expect(renderGithub(cleanReport)).toBe('');
+  });
+});
