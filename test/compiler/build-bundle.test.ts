@@ -1,0 +1,147 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildBundle } from '../../src/compiler/build-bundle.js';
+import { findOpa } from '../../src/compiler/opa-cli.js';
+import { ruleDocsFromInspect } from '../../src/compiler/rule-docs.js';
+import { readBundleFile } from '../../src/engine/bundle.js';
+import { PolicyEngine } from '../../src/engine/policy-engine.js';
+import { TollgateError } from '../../src/errors.js';
+import { builtinPolicyDir } from '../../src/package-paths.js';
+
+function opaOrNull(): string | null {
+  try {
+    return findOpa();
+  } catch {
+    return null;
+  }
+}
+const opa = opaOrNull();
+
+function policyDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-policy-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const customRule = `# METADATA
+# title: GPU instances carry an owner tag
+# description: Someone must answer for every GPU.
+# custom:
+#   id: ACME-GPU-001
+#   severity: low
+#   enforcement: warn
+#   remediation: Add an owner tag.
+#   parameters:
+#     tag:
+#       description: Tag key naming the owner.
+#       default: owner
+package tollgate.rules.acme["ACME-GPU-001"]
+
+findings contains finding if {
+	some resource in input.resources
+	resource.compute.accelerator.count > 0
+	not resource.tags.owner
+	finding := {"resource": resource.address, "message": sprintf("%s has no owner tag", [resource.address])}
+}
+`;
+
+describe.skipIf(opa === null)('compiling custom policies with the built-in library', () => {
+  it('compiles a team rule, extracts its METADATA and evaluates it alongside the built-in rules', async () => {
+    const dir = policyDir({ 'acme/gpu_owner.rego': customRule });
+    const output = join(dir, 'out', 'bundle.tar.gz');
+    const result = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output, opa: opa! });
+    expect(result.rules.find((rule) => rule.id === 'ACME-GPU-001')).toMatchObject({
+      area: 'acme',
+      severity: 'low',
+      enforcement: 'warn',
+      parameters: { tag: { default: 'owner', description: 'Tag key naming the owner.' } },
+    });
+    const engine = await PolicyEngine.load(readBundleFile(output), {});
+    const decision = engine.evaluate({
+      subject: 'plan',
+      context: { now: '2026-11-23T00:00:00Z', source: 't', defaultEnvironment: null },
+      resources: [
+        {
+          address: 'aws_instance.train',
+          type: 'aws_instance',
+          kind: 'compute',
+          action: 'create',
+          tags: {},
+          taggable: false,
+          compute: { accelerator: { model: 'A100', count: 8, memoryGiB: 40 } },
+          encryption: null,
+          transport: null,
+          unknown: [],
+          values: {},
+        },
+      ],
+    });
+    expect(decision.warnings).toContainEqual(
+      expect.objectContaining({ rule: 'ACME-GPU-001', severity: 'low', message: 'aws_instance.train has no owner tag' }),
+    );
+  });
+
+  it('rejects at build time a builtin the wasm runtime lacks', async () => {
+    const dir = policyDir({
+      'clock.rego': 'package tollgate.rules.acme["ACME-T-001"]\n\nfindings contains {"resource": "x", "message": "m"} if time.now_ns() > 0\n',
+    });
+    const error = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: opa! }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TollgateError);
+    expect((error as TollgateError).message).toMatch(/time\.now_ns/);
+  });
+
+  it('reports a Rego syntax error with its file and line', async () => {
+    const dir = policyDir({ 'broken.rego': 'package tollgate.rules.acme["ACME-B-001"]\n\nfindings contains x if {\n' });
+    const error = (await buildBundle({ policyDirs: [dir], output: join(dir, 'b.tar.gz'), opa: opa! }).catch(
+      (e: unknown) => e,
+    )) as TollgateError;
+    expect(error.message).toMatch(/broken\.rego:\d+/);
+  });
+
+  it('refuses a rule id defined twice', async () => {
+    const dir = policyDir({ 'dup.rego': customRule.replace(/ACME-GPU-001/g, 'TG-ENC-001') });
+    const error = (await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: opa! }).catch(
+      (e: unknown) => e,
+    )) as TollgateError;
+    expect(error.message).toMatch(/TG-ENC-001 is defined twice/);
+  });
+});
+
+describe('rule docs from `opa inspect -a`', () => {
+  it('keeps only package-scoped annotations under data.tollgate.rules and fills defaults', () => {
+    const inspect = JSON.stringify({
+      annotations: [
+        {
+          annotations: { scope: 'package', title: 'T', custom: { severity: 'bogus' } },
+          location: { file: '/p/rules/a/x.rego' },
+          path: ['data', 'tollgate', 'rules', 'area', 'TG-X-001'].map((value) => ({ type: 'string', value })),
+        },
+        {
+          annotations: { scope: 'document', entrypoint: true },
+          path: ['data', 'tollgate', 'decision'].map((value) => ({ type: 'string', value })),
+        },
+      ],
+    });
+    expect(ruleDocsFromInspect(inspect, '/p')).toEqual([
+      {
+        id: 'TG-X-001',
+        area: 'area',
+        title: 'T',
+        description: '',
+        severity: 'medium',
+        enforcement: 'deny',
+        remediation: '',
+        parameters: {},
+        file: 'rules/a/x.rego',
+      },
+    ]);
+  });
+});

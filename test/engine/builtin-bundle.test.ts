@@ -1,0 +1,36 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleRevision, buildBundle } from '../../src/compiler/build-bundle.js';
+import { findOpa } from '../../src/compiler/opa-cli.js';
+import { readBundleFile } from '../../src/engine/bundle.js';
+import { builtinBundlePath, builtinPolicyDir } from '../../src/package-paths.js';
+
+function opaOrNull(): string | null {
+  try {
+    return findOpa();
+  } catch {
+    return null;
+  }
+}
+
+describe('the committed built-in bundle', () => {
+  it('was built from the Rego sources as they are now (run `npm run build:policies` after editing policies/)', () => {
+    const bundle = readBundleFile(builtinBundlePath);
+    expect(bundle.manifest.revision).toBe(bundleRevision([builtinPolicyDir]));
+    expect(bundle.manifest.entrypoints).toEqual(['tollgate/decision']);
+  });
+
+  const opa = opaOrNull();
+  it.runIf(opa !== null)('is byte-for-byte what the pinned OPA compiles from them', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'tollgate-rebuild-')), 'bundle.tar.gz');
+    await buildBundle({ policyDirs: [builtinPolicyDir], output, opa: opa! });
+    expect(existsSync(output)).toBe(true);
+    const fresh = readBundleFile(output);
+    const committed = readBundleFile(builtinBundlePath);
+    expect(Buffer.from(fresh.wasm).equals(Buffer.from(committed.wasm))).toBe(true);
+    expect(fresh.data).toEqual(committed.data);
+    expect(fresh.manifest).toEqual(committed.manifest);
+  });
+});
