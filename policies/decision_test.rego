@@ -1,0 +1,168 @@
+package tollgate_test
+
+import data.tollgate
+
+# One stub rule in area "test"; its metadata and the config vary per test.
+_finding := {"resource": "aws_ebs_volume.scratch", "message": "not encrypted", "indeterminate": false, "evidence": {"a": 1}}
+
+_rules(findings) := {"test": {"TG-TST-001": {"findings": findings}}}
+
+_meta := {"rules": {"TG-TST-001": {"severity": "high", "enforcement": "deny", "remediation": "encrypt it", "parameters": {}}}}
+
+_input := {"context": {"now": "2025-06-01T12:00:00Z"}, "resources": []}
+
+_decision(findings, meta, config) := d if {
+	d := tollgate.decision with data.tollgate.rules as _rules(findings)
+		with data.tollgate.meta as meta
+		with data.tollgate.config as config
+		with input as _input
+}
+
+_exemption(rule, resource, expires) := {"rule": rule, "resource": resource, "reason": "legacy", "owner": "ana", "expires": expires}
+
+_violation := {
+	"rule": "TG-TST-001",
+	"severity": "high",
+	"resource": "aws_ebs_volume.scratch",
+	"message": "not encrypted",
+	"remediation": "encrypt it",
+	"indeterminate": false,
+	"evidence": {"a": 1},
+}
+
+test_finding_is_violation_when_enforcement_deny if {
+	_decision({_finding}, _meta, {}) == {
+		"violations": [_violation],
+		"warnings": [],
+		"recommendations": [],
+		"exempted": [],
+	}
+}
+
+test_finding_is_warning_when_meta_enforcement_warn if {
+	meta := {"rules": {"TG-TST-001": object.union(_meta.rules["TG-TST-001"], {"enforcement": "warn"})}}
+	d := _decision({_finding}, meta, {})
+	d.violations == []
+	d.warnings == [_violation]
+}
+
+test_finding_is_warning_when_config_enforcement_warn if {
+	d := _decision({_finding}, _meta, {"rules": {"TG-TST-001": {"enforcement": "warn"}}})
+	d.violations == []
+	d.warnings == [_violation]
+}
+
+test_finding_is_violation_when_config_overrides_meta_warn if {
+	meta := {"rules": {"TG-TST-001": object.union(_meta.rules["TG-TST-001"], {"enforcement": "warn"})}}
+	d := _decision({_finding}, meta, {"rules": {"TG-TST-001": {"enforcement": "deny"}}})
+	d.violations == [_violation]
+}
+
+test_finding_is_dropped_when_enforcement_off if {
+	d := _decision({_finding}, _meta, {"rules": {"TG-TST-001": {"enforcement": "off"}}})
+	d == {"violations": [], "warnings": [], "recommendations": [], "exempted": []}
+}
+
+test_indeterminate_finding_is_warning_when_enforcement_deny if {
+	d := _decision({object.union(_finding, {"indeterminate": true})}, _meta, {})
+	d.violations == []
+	d.warnings == [object.union(_violation, {"indeterminate": true})]
+}
+
+test_finding_is_violation_with_defaults_when_meta_missing if {
+	d := _decision({_finding}, {}, {})
+	d.violations == [object.union(_violation, {"severity": "medium", "remediation": ""})]
+}
+
+test_finding_overrides_severity_and_remediation if {
+	d := _decision({object.union(_finding, {"severity": "critical", "remediation": "now"})}, _meta, {})
+	d.violations == [object.union(_violation, {"severity": "critical", "remediation": "now"})]
+}
+
+test_finding_is_exempted_when_exemption_active if {
+	config := {"exemptions": [_exemption("TG-TST-001", "aws_ebs_volume.*", "2025-06-01")]}
+	d := _decision({_finding}, _meta, config)
+	d.violations == []
+	d.exempted == [{"rule": "TG-TST-001", "resource": "aws_ebs_volume.scratch", "reason": "legacy", "owner": "ana", "expires": "2025-06-01"}]
+}
+
+test_finding_is_exempted_when_wildcard_rule_exemption_active if {
+	d := _decision({_finding}, _meta, {"exemptions": [_exemption("*", "**", "2025-12-31")]})
+	count(d.exempted) == 1
+}
+
+test_finding_is_violation_when_exemption_expired if {
+	d := _decision({_finding}, _meta, {"exemptions": [_exemption("TG-TST-001", "aws_ebs_volume.*", "2025-05-31")]})
+	d.violations == [_violation]
+	d.exempted == []
+}
+
+test_finding_is_violation_when_exemption_names_other_rule if {
+	d := _decision({_finding}, _meta, {"exemptions": [_exemption("TG-TST-002", "aws_ebs_volume.*", "2025-12-31")]})
+	d.violations == [_violation]
+}
+
+test_finding_is_violation_when_exemption_pattern_misses if {
+	d := _decision({_finding}, _meta, {"exemptions": [_exemption("TG-TST-001", "aws_s3_bucket.*", "2025-12-31")]})
+	d.violations == [_violation]
+}
+
+test_unexemptible_finding_is_enforced_when_exemption_active if {
+	d := _decision({object.union(_finding, {"exemptible": false})}, _meta, {"exemptions": [_exemption("*", "**", "2025-12-31")]})
+	d.violations == [_violation]
+	d.exempted == []
+}
+
+test_off_wins_over_exemption if {
+	config := {
+		"rules": {"TG-TST-001": {"enforcement": "off"}},
+		"exemptions": [_exemption("TG-TST-001", "**", "2025-12-31")],
+	}
+	_decision({_finding}, _meta, config).exempted == []
+}
+
+test_findings_are_sorted_by_resource_and_message if {
+	b := object.union(_finding, {"resource": "b.x", "message": "m"})
+	a2 := object.union(_finding, {"resource": "a.x", "message": "z"})
+	a1 := object.union(_finding, {"resource": "a.x", "message": "a"})
+	d := _decision({b, a2, a1}, _meta, {})
+	[[v.resource, v.message] | some v in d.violations] == [["a.x", "a"], ["a.x", "z"], ["b.x", "m"]]
+}
+
+test_recommendations_pass_through_with_rule if {
+	rec := {"resource": "aws_instance.x", "message": "use spot", "monthly_savings_usd": 12.5, "evidence": {}}
+	d := tollgate.decision with data.tollgate.rules as {"savings": {"TG-SAV-001": {"recommendations": {rec}}}}
+		with data.tollgate.meta as {}
+		with data.tollgate.config as {}
+		with input as _input
+	d.recommendations == [object.union(rec, {"rule": "TG-SAV-001"})]
+}
+
+test_decision_is_empty_when_no_resources if {
+	d := tollgate.decision with input as _input with data.tollgate.config as {}
+	d == {"violations": [], "warnings": [], "recommendations": [], "exempted": []}
+}
+
+test_built_in_rule_is_violation_end_to_end if {
+	volume := {
+		"address": "aws_ebs_volume.scratch", "type": "aws_ebs_volume", "kind": "storage", "action": "create",
+		"region": "us-east-1", "tags": {"team": "ml", "cost-center": "cc-1", "environment": "dev"}, "taggable": true,
+		"encryption": {"atRest": false, "customerManagedKey": false, "keyId": null}, "unknown": [],
+		"values": {"encrypted": false},
+	}
+	d := tollgate.decision with input as {"context": {"now": "2025-06-01T00:00:00Z"}, "resources": [volume]}
+		with data.tollgate.config as {}
+	[[v.rule, v.message] | some v in d.violations] == [["TG-ENC-001", "aws_ebs_volume.scratch is not encrypted at rest (encrypted = false)"]]
+}
+
+test_expired_exemption_is_warned_and_not_applied_end_to_end if {
+	volume := {
+		"address": "aws_ebs_volume.scratch", "type": "aws_ebs_volume", "kind": "storage", "action": "create",
+		"tags": {"team": "ml", "cost-center": "cc-1", "environment": "dev"}, "taggable": true,
+		"encryption": {"atRest": false}, "unknown": [], "values": {},
+	}
+	d := tollgate.decision with input as {"context": {"now": "2025-06-01T00:00:00Z"}, "resources": [volume]}
+		with data.tollgate.config as {"exemptions": [_exemption("*", "**", "2025-01-01")]}
+	[v.rule | some v in d.violations] == ["TG-ENC-001"]
+	[[w.rule, w.severity] | some w in d.warnings] == [["TG-CFG-001", "low"]]
+}

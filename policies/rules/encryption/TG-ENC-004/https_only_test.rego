@@ -1,0 +1,90 @@
+package tollgate.rules.encryption["TG-ENC-004_test"]
+
+import data.tollgate.rules.encryption["TG-ENC-004"] as rule
+
+_listener(protocol, port, values) := {
+	"address": "aws_lb_listener.web",
+	"type": "aws_lb_listener",
+	"kind": "transport",
+	"action": "create",
+	"transport": {"protocol": protocol, "minTlsVersion": null, "httpsOnly": null, "port": port},
+	"unknown": [],
+	"values": values,
+}
+
+_storage(https_only) := {
+	"address": "azurerm_storage_account.data",
+	"type": "azurerm_storage_account",
+	"kind": "storage",
+	"action": "update",
+	"transport": {"protocol": null, "minTlsVersion": "1.2", "httpsOnly": https_only, "port": null},
+	"unknown": [],
+	"values": {"https_traffic_only_enabled": https_only},
+}
+
+_redirect(protocol) := {"default_action": [{"type": "redirect", "redirect": [{"protocol": protocol, "port": "443"}]}]}
+
+_findings(r) := found if {
+	found := rule.findings with input as {"resources": [r]}
+}
+
+test_http_listener_is_finding_when_forwarding if {
+	_findings(_listener("HTTP", 80, {"default_action": [{"type": "forward"}]})) == {{
+		"resource": "aws_lb_listener.web",
+		"message": "aws_lb_listener.web serves plain-text HTTP on port 80 and does not redirect to HTTPS",
+		"indeterminate": false,
+		"evidence": {"transport.protocol": "HTTP", "transport.port": 80},
+	}}
+}
+
+test_http_listener_passes_when_redirecting_to_https if {
+	count(_findings(_listener("HTTP", 80, _redirect("HTTPS")))) == 0
+}
+
+test_http_listener_is_finding_when_redirecting_to_http if {
+	count(_findings(_listener("HTTP", 80, _redirect("HTTP")))) == 1
+}
+
+test_http_listener_is_finding_when_no_default_action if {
+	count(_findings(_listener("HTTP", 8080, {}))) == 1
+}
+
+test_http_listener_is_indeterminate_when_default_action_unknown if {
+	r := object.union(_listener("HTTP", 80, {}), {"unknown": ["default_action"]})
+	some f in _findings(r)
+	f.indeterminate == true
+	f.message == "aws_lb_listener.web serves plain-text HTTP on port 80; whether it only redirects to HTTPS is unknown until apply (default_action is unknown until apply)"
+}
+
+test_tcp_listener_is_finding_when_port_80 if {
+	some f in _findings(_listener("TCP", 80, {}))
+	f.message == "aws_lb_listener.web serves plain-text TCP on port 80 and does not redirect to HTTPS"
+}
+
+test_tcp_listener_passes_when_other_port if {
+	count(_findings(_listener("TCP", 5432, {}))) == 0
+}
+
+test_https_listener_passes if {
+	count(_findings(_listener("HTTPS", 443, {}))) == 0
+}
+
+test_storage_is_finding_when_https_only_false if {
+	some f in _findings(_storage(false))
+	f.message == "azurerm_storage_account.data accepts plain-text HTTP (https_traffic_only_enabled = false)"
+}
+
+test_storage_passes_when_https_only_true if {
+	count(_findings(_storage(true))) == 0
+}
+
+test_storage_passes_when_https_only_unknown if {
+	count(_findings(_storage(null))) == 0
+}
+
+test_listener_is_indeterminate_when_protocol_unknown if {
+	r := object.union(_listener(null, null, {}), {"unknown": ["protocol"]})
+	some f in _findings(r)
+	f.indeterminate == true
+	f.message == "whether aws_lb_listener.web accepts plain-text HTTP is unknown until apply (protocol is unknown until apply)"
+}
