@@ -2,7 +2,7 @@
  * `--format FORMAT[=FILE]`, repeatable: every requested format is rendered first and only then
  * written, each file through a temporary name and a rename, so a failure never leaves half a report.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { TollgateError } from '../errors.js';
 import { getRenderer, isOutputFormat, OUTPUT_FORMATS, type CheckReport, type OutputFormat } from '../output/index.js';
 
@@ -36,6 +36,14 @@ export function parseOutputTargets(specs: readonly string[]): OutputTarget[] {
   return targets.length > 0 ? targets : [{ format: 'text', file: null }];
 }
 
+function isSpecialFile(file: string): boolean {
+  try {
+    return !statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export function writeOutputs(targets: readonly OutputTarget[], report: CheckReport): void {
   const rendered = targets.map((target) => ({
     target,
@@ -46,8 +54,13 @@ export function writeOutputs(targets: readonly OutputTarget[], report: CheckRepo
       process.stdout.write(text);
       continue;
     }
-    const temporary = `${target.file}.${process.pid}.tmp`;
     try {
+      if (isSpecialFile(target.file)) {
+        // /dev/stdout, /dev/null, a named pipe: nothing to rename over, write straight through.
+        writeFileSync(target.file, text);
+        continue;
+      }
+      const temporary = `${target.file}.${process.pid}.tmp`;
       writeFileSync(temporary, text);
       renameSync(temporary, target.file);
     } catch (error) {

@@ -92,7 +92,7 @@ function heading(report: CheckReport): string {
     const what =
       report.failOn === 'deny'
         ? plural(violations.length, 'violation')
-        : `${plural(failing, 'finding')} at ${report.failOn} or above`;
+        : `${plural(failing, 'violation')} at ${report.failOn} or above`;
     return `## ❌ Tollgate: ${what}`;
   }
   return violations.length > 0

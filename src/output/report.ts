@@ -19,7 +19,8 @@ export type SourceKind = 'terraform-plan' | 'admission' | 'report';
 /**
  * What fails the build:
  * - `deny` (the usual): any violation, whatever its severity;
- * - a severity: any violation or warning at that severity or above, so CI can be stricter than enforcement;
+ * - a severity: violations at that severity or above, so a pipeline can gate only on what matters most
+ *   (warnings, indeterminate ones included, never fail the build: they are for people to read);
  * - `never`: nothing (report only).
  */
 export type FailOn = Severity | 'deny' | 'never';
@@ -57,9 +58,7 @@ export function failingFindings(report: Pick<CheckReport, 'decision' | 'failOn'>
   if (failOn === 'never') return [];
   if (failOn === 'deny') return decision.violations;
   const threshold = severityRank(failOn);
-  return [...decision.violations, ...decision.warnings].filter(
-    (finding) => severityRank(finding.severity) <= threshold,
-  );
+  return decision.violations.filter((finding) => severityRank(finding.severity) <= threshold);
 }
 
 export function isPassing(report: Pick<CheckReport, 'decision' | 'failOn'>): boolean {

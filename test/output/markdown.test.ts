@@ -48,7 +48,7 @@ describe('markdown renderer', () => {
     expect(renderMarkdown({ ...sampleReport, failOn: 'never' }).split('\n')[1]).toBe(
       '## ✅ Tollgate passed (4 violations, fail on: never)',
     );
-    expect(renderMarkdown({ ...sampleReport, failOn: 'high' }).split('\n')[1]).toBe('## ❌ Tollgate: 4 findings at high or above');
+    expect(renderMarkdown({ ...sampleReport, failOn: 'high' }).split('\n')[1]).toBe('## ❌ Tollgate: 3 violations at high or above');
   });
 
   it('tables the violations with rule, severity, resource and message', () => {
