@@ -1,0 +1,231 @@
+/**
+ * Google Cloud resource types (hashicorp/google and google-beta providers) → normalised facts.
+ * Google encrypts all data at rest by default, so storage is `atRest: true`; a Cloud KMS key makes it CMK.
+ */
+import { lookupGpuAcceleratorType, lookupTpuAcceleratorType } from '../../pricing/instance-specs.js';
+import { alwaysEncrypted, computeOf, encryptionWithKey, scalingOf, tlsVersion, type Extractor, type ExtractorTable } from './extractor.js';
+import type { PlannedValues } from './planned-values.js';
+import type { Accelerator, ComputeRole, Encryption, Transport } from '../resource.js';
+
+/**
+ * GPUs attached by a list of `{type, count}` blocks (guest_accelerator) or a single
+ * `{type, core_count}` block (notebooks). Null when nothing is attached.
+ */
+function attachedGpus(values: PlannedValues, listPath: string, countField: string): Accelerator | null {
+  // The provider computes guest_accelerator when it is not configured, so an unknown list means
+  // "none attached here"; the machine type's own accelerators still apply.
+  const blocks = values.list(listPath);
+  if (blocks === null) return null;
+  let total: number | null = 0;
+  let model: string | null = null;
+  let memoryGiB: number | null = null;
+  let typeKnown = false;
+  for (let i = 0; i < blocks.length; i++) {
+    const count = values.number(`${listPath}.${i}.${countField}`);
+    if (count === 0) continue;
+    total = total === null || count === null ? null : total + count;
+    const type = values.string(`${listPath}.${i}.type`);
+    const gpu = type === null ? null : lookupGpuAcceleratorType(type);
+    if (!typeKnown) {
+      model = gpu?.model ?? null;
+      memoryGiB = gpu?.memoryGiB ?? null;
+      typeKnown = true;
+    }
+  }
+  return typeKnown ? { model, count: total, memoryGiB } : null;
+}
+
+/**
+ * `scheduling { preemptible = true }` or `provisioning_model = "SPOT"`. No block means standard VMs; the
+ * provider computes the block when it is not configured, so a wholly unknown block means standard too.
+ */
+function schedulingSpot(values: PlannedValues, path: string): boolean | null {
+  if (values.isUnknown(path)) return false;
+  const model = values.string(`${path}.0.provisioning_model`);
+  if (model !== null) return model === 'SPOT';
+  const preemptible = values.boolean(`${path}.0.preemptible`);
+  return preemptible ?? (values.isUnknown(`${path}.0.preemptible`) ? null : false);
+}
+
+function nodeConfigSpot(values: PlannedValues): boolean | null {
+  const spot = values.boolean('node_config.0.spot');
+  const preemptible = values.boolean('node_config.0.preemptible');
+  if (spot === true || preemptible === true) return true;
+  if (values.isUnknown('node_config') || values.isUnknown('node_config.0.spot')) return null;
+  return false;
+}
+
+/** Disks with a Cloud KMS key, or a customer-supplied raw key (CSEK, redacted as sensitive). */
+function diskEncryption(kmsPath: string, rawKeyPath: string): (values: PlannedValues) => Encryption {
+  return (values) => {
+    const result = encryptionWithKey(values, true, kmsPath);
+    return values.nonEmptyString(rawKeyPath) !== null ? { ...result, customerManagedKey: true } : result;
+  };
+}
+
+function instanceTemplateEncryption(values: PlannedValues): Encryption {
+  const disks = values.list('disk') ?? [];
+  let keyId: string | null = null;
+  let allKeyed = disks.length > 0;
+  for (let i = 0; i < disks.length; i++) {
+    const key = values.nonEmptyString(`disk.${i}.disk_encryption_key.0.kms_key_self_link`);
+    keyId ??= key;
+    if (key === null) allKeyed = false;
+  }
+  return { atRest: true, customerManagedKey: allKeyed, keyId };
+}
+
+function proxyTransport(protocol: 'HTTP' | 'HTTPS'): (values: PlannedValues) => Transport {
+  return () => ({ protocol, minTlsVersion: null, httpsOnly: protocol === 'HTTPS', port: protocol === 'HTTPS' ? 443 : 80 });
+}
+
+function sqlTransport(values: PlannedValues): Transport {
+  const mode = values.string('settings.0.ip_configuration.0.ssl_mode');
+  let httpsOnly: boolean | null;
+  if (mode !== null && mode !== '') httpsOnly = mode !== 'ALLOW_UNENCRYPTED_AND_ENCRYPTED';
+  else httpsOnly = values.boolean('settings.0.ip_configuration.0.require_ssl');
+  if (httpsOnly === null && !values.hasUnknownWithin('settings.0.ip_configuration')) httpsOnly = false;
+  return { protocol: null, minTlsVersion: null, httpsOnly, port: null };
+}
+
+function tpu(role: ComputeRole): Extractor {
+  return {
+    kind: 'compute',
+    taggable: true,
+    compute: (v) => {
+      const type = v.nonEmptyString('accelerator_type');
+      const spec = type === null ? null : lookupTpuAcceleratorType(type);
+      return computeOf('gcp', {
+        role,
+        instanceType: type,
+        instanceCount: 1,
+        spot: v.boolean('scheduling_config.0.preemptible') === true || v.boolean('scheduling_config.0.spot') === true,
+        attachedAccelerator: spec ?? (type === null ? null : { model: null, count: null, memoryGiB: null }),
+      });
+    },
+  };
+}
+
+export const gcpExtractors: ExtractorTable = {
+  google_compute_instance: {
+    kind: 'compute',
+    taggable: true,
+    compute: (v) =>
+      computeOf('gcp', {
+        role: 'instance',
+        instanceType: v.nonEmptyString('machine_type'),
+        instanceCount: 1,
+        spot: schedulingSpot(v, 'scheduling'),
+        attachedAccelerator: attachedGpus(v, 'guest_accelerator', 'count'),
+      }),
+    encryption: diskEncryption('boot_disk.0.kms_key_self_link', 'boot_disk.0.disk_encryption_key_raw'),
+  },
+  google_compute_instance_template: {
+    kind: 'compute',
+    taggable: true,
+    compute: (v) =>
+      computeOf('gcp', {
+        role: 'launch_template',
+        instanceType: v.nonEmptyString('machine_type'),
+        instanceCount: null,
+        spot: schedulingSpot(v, 'scheduling'),
+        attachedAccelerator: attachedGpus(v, 'guest_accelerator', 'count'),
+      }),
+    encryption: instanceTemplateEncryption,
+  },
+  google_container_node_pool: {
+    kind: 'compute',
+    taggable: true,
+    tagsPath: 'node_config.0.resource_labels',
+    compute: (v) => {
+      const count = v.number('node_count') ?? v.number('initial_node_count');
+      return computeOf('gcp', {
+        role: 'node_group',
+        instanceType: v.nonEmptyString('node_config.0.machine_type'),
+        instanceCount: count,
+        scaling: scalingOf(
+          v.number('autoscaling.0.min_node_count') ?? v.number('autoscaling.0.total_min_node_count'),
+          v.number('autoscaling.0.max_node_count') ?? v.number('autoscaling.0.total_max_node_count'),
+          count,
+        ),
+        spot: nodeConfigSpot(v),
+        attachedAccelerator: attachedGpus(v, 'node_config.0.guest_accelerator', 'count'),
+      });
+    },
+    encryption: alwaysEncrypted('node_config.0.boot_disk_kms_key'),
+  },
+  google_container_cluster: {
+    kind: 'compute',
+    taggable: true,
+    tagsPath: 'resource_labels',
+    // The cluster's own node_config describes its default node pool, usually removed in favour of node pools.
+    compute: (v) =>
+      computeOf('gcp', {
+        role: 'node_group',
+        instanceType: v.nonEmptyString('node_config.0.machine_type'),
+        instanceCount: v.boolean('remove_default_node_pool') === true ? 0 : v.number('initial_node_count'),
+        spot: nodeConfigSpot(v),
+        attachedAccelerator: attachedGpus(v, 'node_config.0.guest_accelerator', 'count'),
+      }),
+    // Application-layer secrets encryption with a Cloud KMS key.
+    encryption: (v) =>
+      v.string('database_encryption.0.state') === 'ENCRYPTED'
+        ? encryptionWithKey(v, true, 'database_encryption.0.key_name')
+        : { atRest: true, customerManagedKey: v.isUnknown('database_encryption') ? null : false, keyId: null },
+  },
+  google_compute_disk: {
+    kind: 'storage',
+    taggable: true,
+    encryption: diskEncryption('disk_encryption_key.0.kms_key_self_link', 'disk_encryption_key.0.raw_key'),
+  },
+  google_storage_bucket: { kind: 'storage', taggable: true, encryption: alwaysEncrypted('encryption.0.default_kms_key_name') },
+  google_sql_database_instance: {
+    kind: 'database',
+    taggable: true,
+    tagsPath: 'settings.0.user_labels',
+    encryption: alwaysEncrypted('encryption_key_name'),
+    transport: sqlTransport,
+  },
+  google_bigquery_dataset: {
+    kind: 'database',
+    taggable: true,
+    encryption: alwaysEncrypted('default_encryption_configuration.0.kms_key_name'),
+  },
+  google_vertex_ai_endpoint: { kind: 'other', taggable: true, encryption: alwaysEncrypted('encryption_spec.0.kms_key_name') },
+  google_vertex_ai_dataset: { kind: 'storage', taggable: true, encryption: alwaysEncrypted('encryption_spec.0.kms_key_name') },
+  google_workbench_instance: {
+    kind: 'compute',
+    taggable: true,
+    compute: (v) =>
+      computeOf('gcp', {
+        role: 'notebook',
+        instanceType: v.nonEmptyString('gce_setup.0.machine_type'),
+        instanceCount: 1,
+        spot: false,
+        attachedAccelerator: attachedGpus(v, 'gce_setup.0.accelerator_configs', 'core_count'),
+      }),
+    encryption: alwaysEncrypted('gce_setup.0.boot_disk.0.kms_key'),
+  },
+  google_notebooks_instance: {
+    kind: 'compute',
+    taggable: true,
+    compute: (v) =>
+      computeOf('gcp', {
+        role: 'notebook',
+        instanceType: v.nonEmptyString('machine_type'),
+        instanceCount: 1,
+        spot: false,
+        attachedAccelerator: attachedGpus(v, 'accelerator_config', 'core_count'),
+      }),
+    encryption: alwaysEncrypted('kms_key'),
+  },
+  google_tpu_v2_vm: tpu('instance'),
+  google_tpu_node: tpu('instance'),
+  google_compute_ssl_policy: {
+    kind: 'transport',
+    taggable: false,
+    transport: (v) => ({ protocol: null, minTlsVersion: tlsVersion(v.nonEmptyString('min_tls_version')) ?? (v.isUnknown('min_tls_version') ? null : '1.0'), httpsOnly: null, port: null }),
+  },
+  google_compute_target_https_proxy: { kind: 'transport', taggable: false, transport: proxyTransport('HTTPS') },
+  google_compute_target_http_proxy: { kind: 'transport', taggable: false, transport: proxyTransport('HTTP') },
+};

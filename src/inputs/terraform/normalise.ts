@@ -1,0 +1,303 @@
+/**
+ * Plan JSON (already parsed) → normalised `Resource` list.
+ *
+ * Reads `resource_changes` (one entry per resource instance, with the planned action), or, when a file has
+ * none, `planned_values` (or a state's `values`). Each instance's values are merged once with their
+ * unknown/sensitive masks (PlannedValues), then the provider's table entry for the resource type extracts
+ * the normalised facts. Unknown types are kept as kind 'other' with their raw values.
+ */
+import { moduleCallPath, moduleOfAddress, parseAddress } from './address.js';
+import { awsExtractors } from './aws.js';
+import { azureExtractors } from './azure.js';
+import { CompanionLinker } from './companions.js';
+import { ConfigurationIndex } from './configuration.js';
+import { gcpExtractors } from './gcp.js';
+import { isObject, type JsonObject, type PlanShape } from './plan-shape.js';
+import { PlannedValues } from './planned-values.js';
+import { ProviderSettings, regionFromValues } from './region.js';
+import { readAwsTags, readTags } from './tags.js';
+import type { JsonPath } from './plan-json.js';
+import type { ExtractorTable } from './extractor.js';
+import type { ChangeAction, Provider, Resource } from '../resource.js';
+
+export interface NormalisedPlan {
+  readonly resources: Resource[];
+  readonly terraformVersion: string | null;
+  readonly formatVersion: string | null;
+  /** Resource instances left out of `resources`: deleted (or forgotten) ones are not judged. */
+  readonly skipped: { deleted: number };
+}
+
+const extractorTables: Readonly<Record<Provider, ExtractorTable>> = {
+  aws: awsExtractors,
+  gcp: gcpExtractors,
+  azure: azureExtractors,
+  kubernetes: {},
+  other: {},
+};
+
+const providerPrefixes: readonly (readonly [prefix: string, provider: Provider])[] = [
+  ['aws_', 'aws'],
+  ['google_', 'gcp'],
+  ['azurerm_', 'azure'],
+  ['kubernetes_', 'kubernetes'],
+];
+
+export function providerOfType(type: string): Provider {
+  for (const [prefix, provider] of providerPrefixes) if (type.startsWith(prefix)) return provider;
+  return 'other';
+}
+
+/** Where tags live when the extractor does not say. */
+const defaultTagPaths: Readonly<Record<Provider, string>> = {
+  aws: 'tags',
+  gcp: 'labels',
+  azure: 'tags',
+  kubernetes: 'metadata.0.labels',
+  other: 'tags',
+};
+
+type PlannedAction = ChangeAction | 'delete';
+
+/**
+ * Terraform's action lists: ["create"], ["update"], ["delete"], ["no-op"], ["read"], a replace as
+ * ["delete","create"] or ["create","delete"], and since 1.7 ["forget"] (removed from state, not destroyed,
+ * and no longer managed: like a delete, it is not judged).
+ */
+function plannedAction(actions: readonly string[]): PlannedAction | null {
+  const creates = actions.includes('create');
+  const removes = actions.includes('delete') || actions.includes('forget');
+  if (creates && removes) return 'replace';
+  if (actions.length !== 1) return null;
+  switch (actions[0]) {
+    case 'create':
+      return 'create';
+    case 'update':
+      return 'update';
+    case 'no-op':
+      return 'no-op';
+    case 'read':
+      return 'read';
+    case 'delete':
+    case 'forget':
+      return 'delete';
+    default:
+      return null;
+  }
+}
+
+/** "registry.terraform.io/hashicorp/aws" or "provider.aws" (Terraform 0.12) → "aws". */
+function localProviderName(providerName: string | null): string | null {
+  if (providerName === null) return null;
+  const slash = providerName.lastIndexOf('/');
+  const last = slash === -1 ? providerName : providerName.slice(slash + 1);
+  return last.startsWith('provider.') ? last.slice('provider.'.length) : last;
+}
+
+/**
+ * Terraform up to 1.0 wrote a module's provider key with only the innermost call name ("db_instance:aws");
+ * the model uses the full module path, as later versions do ("module.db.module.db_instance:aws").
+ */
+function canonicalProviderKey(key: string, callPath: string): string {
+  const colon = key.indexOf(':');
+  if (colon === -1 || key.startsWith('module.')) return key;
+  const modulePath = callPath === '' ? `module.${key.slice(0, colon)}` : `module.${callPath.replaceAll('.', '.module.')}`;
+  return `${modulePath}${key.slice(colon)}`;
+}
+
+interface InstanceFacts {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly module: string | null;
+  readonly index: string | number | null;
+  readonly providerName: string | null;
+  readonly action: ChangeAction;
+}
+
+class ResourceBuilder {
+  private readonly callPaths = new Map<string, string>();
+  private readonly providerKeys = new Map<string, string>();
+  readonly companions = new CompanionLinker();
+
+  constructor(
+    private readonly configuration: ConfigurationIndex,
+    private readonly settings: ProviderSettings,
+  ) {}
+
+  build(facts: InstanceFacts, values: PlannedValues, position: number): Resource {
+    const provider = providerOfType(facts.type);
+    const callPath = this.callPath(facts.module);
+    const config = this.configuration.resource(callPath, `${facts.type}.${facts.name}`);
+    const providerConfig = this.providerKey(config?.providerConfigKey ?? localProviderName(facts.providerName), callPath);
+    const extractor = extractorTables[provider][facts.type];
+    const region =
+      regionFromValues(provider, values, extractor?.regionPaths) ??
+      (providerConfig === null ? null : this.settings.region(providerConfig, provider));
+    const taggable = extractor?.taggable ?? (values.values['tags'] !== undefined || values.values['labels'] !== undefined);
+
+    const resource: Resource = {
+      address: facts.address,
+      type: facts.type,
+      name: facts.name,
+      module: facts.module,
+      index: facts.index,
+      provider,
+      providerConfig,
+      kind: extractor?.kind ?? 'other',
+      action: facts.action,
+      region,
+      tags: taggable ? this.tags(provider, values, extractor?.tagsPath, providerConfig) : {},
+      taggable,
+      compute: extractor?.compute?.(values) ?? null,
+      encryption: extractor?.encryption?.(values) ?? null,
+      transport: extractor?.transport?.(values) ?? null,
+      unknown: values.unknown,
+      location: null,
+      values: values.values,
+    };
+    this.companions.record(position, resource, values, config);
+    return resource;
+  }
+
+  private tags(provider: Provider, values: PlannedValues, tagsPath: string | undefined, providerConfig: string | null) {
+    if (tagsPath !== undefined) return readTags(values, tagsPath);
+    if (provider === 'aws') return readAwsTags(values, providerConfig === null ? {} : this.settings.awsDefaultTags(providerConfig));
+    // google provider 5+: terraform_labels adds the provider's default_labels to the resource's own labels.
+    if (provider === 'gcp' && values.record('terraform_labels') !== null && !values.hasUnknownWithin('terraform_labels')) {
+      return readTags(values, 'terraform_labels');
+    }
+    return readTags(values, defaultTagPaths[provider]);
+  }
+
+  private callPath(module: string | null): string {
+    if (module === null) return '';
+    let path = this.callPaths.get(module);
+    if (path === undefined) {
+      path = moduleCallPath(module);
+      this.callPaths.set(module, path);
+    }
+    return path;
+  }
+
+  private providerKey(key: string | null, callPath: string): string | null {
+    if (key === null) return null;
+    const cacheKey = `${callPath}|${key}`;
+    let canonical = this.providerKeys.get(cacheKey);
+    if (canonical === undefined) {
+      canonical = canonicalProviderKey(key, callPath);
+      this.providerKeys.set(cacheKey, canonical);
+    }
+    return canonical;
+  }
+}
+
+function instanceIndex(value: unknown): string | number | null {
+  return typeof value === 'string' || typeof value === 'number' ? value : null;
+}
+
+function isDataSource(mode: string | null, address: string): boolean {
+  if (mode !== null) return mode === 'data';
+  return address.startsWith('data.') || address.includes('.data.');
+}
+
+export function normalisePlan(document: unknown, shape: PlanShape): NormalisedPlan {
+  const plan = shape.object(document, []);
+  if (
+    plan['format_version'] === undefined &&
+    plan['resource_changes'] === undefined &&
+    plan['planned_values'] === undefined &&
+    plan['values'] === undefined
+  ) {
+    return shape.fail([], 'this JSON does not look like a `terraform show -json` plan (no format_version, resource_changes or planned_values)');
+  }
+  const formatVersion = shape.optionalString(plan['format_version'], ['format_version']);
+  const terraformVersion = shape.optionalString(plan['terraform_version'], ['terraform_version']);
+  const configuration = new ConfigurationIndex(
+    shape.optionalObject(plan['configuration'], ['configuration']),
+    shape.optionalObject(plan['variables'], ['variables']),
+    shape,
+  );
+  const builder = new ResourceBuilder(configuration, new ProviderSettings(configuration));
+  const resources: Resource[] = [];
+  let deleted = 0;
+
+  const changes = shape.optionalArray(plan['resource_changes'], ['resource_changes']);
+  for (let i = 0; i < changes.length; i++) {
+    const path: JsonPath = ['resource_changes', i];
+    const change = shape.object(changes[i], path);
+    const address = shape.string(change['address'], [...path, 'address']);
+    if (isDataSource(shape.optionalString(change['mode'], [...path, 'mode']), address)) continue;
+    const body = shape.object(change['change'], [...path, 'change']);
+    const actionList = shape.array(body['actions'], [...path, 'change', 'actions']);
+    const actions = actionList.map((action, n) => shape.string(action, [...path, 'change', 'actions', n]));
+    const action = plannedAction(actions);
+    if (action === null) shape.fail([...path, 'change', 'actions'], `unsupported change actions ${JSON.stringify(actions)}`);
+    if (action === 'delete') {
+      deleted++;
+      continue;
+    }
+    const values = new PlannedValues(body['after'], body['after_unknown'], body['after_sensitive']);
+    resources.push(builder.build(instanceFactsOf(change, address, action, path, shape), values, resources.length));
+  }
+
+  if (changes.length === 0) {
+    // Very old or unusual files carry only planned_values; `terraform show -json` of a state carries `values`.
+    const fromPlan = plan['planned_values'] !== undefined && plan['planned_values'] !== null;
+    const key = fromPlan ? 'planned_values' : 'values';
+    const root = shape.optionalObject(shape.optionalObject(plan[key], [key])?.['root_module'], [key, 'root_module']);
+    if (root !== undefined) {
+      walkPlannedModule(root, [key, 'root_module'], fromPlan ? 'create' : 'no-op', shape, (facts, values) => {
+        resources.push(builder.build(facts, values, resources.length));
+      });
+    }
+  }
+
+  builder.companions.apply(resources);
+  return { resources, terraformVersion, formatVersion, skipped: { deleted } };
+}
+
+function instanceFactsOf(raw: JsonObject, address: string, action: ChangeAction, path: JsonPath, shape: PlanShape): InstanceFacts {
+  const type = shape.string(raw['type'], [...path, 'type']);
+  const name = shape.string(raw['name'], [...path, 'name']);
+  const moduleAddress = shape.optionalString(raw['module_address'], [...path, 'module_address']);
+  let index = instanceIndex(raw['index']);
+  let module = moduleAddress;
+  // Older files leave out module_address and index; both are in the address.
+  if (module === null && address.startsWith('module.')) module = moduleOfAddress(address);
+  if (index === null && address.endsWith(']')) index = parseAddress(address)?.index ?? null;
+  return {
+    address,
+    type,
+    name,
+    module,
+    index,
+    providerName: shape.optionalString(raw['provider_name'], [...path, 'provider_name']),
+    action,
+  };
+}
+
+function walkPlannedModule(
+  module: JsonObject,
+  path: JsonPath,
+  action: ChangeAction,
+  shape: PlanShape,
+  emit: (facts: InstanceFacts, values: PlannedValues) => void,
+): void {
+  const list = shape.optionalArray(module['resources'], [...path, 'resources']);
+  for (let i = 0; i < list.length; i++) {
+    const resourcePath: JsonPath = [...path, 'resources', i];
+    const raw = shape.object(list[i], resourcePath);
+    const address = shape.string(raw['address'], [...resourcePath, 'address']);
+    if (isDataSource(shape.optionalString(raw['mode'], [...resourcePath, 'mode']), address)) continue;
+    // planned_values leaves unknown values out entirely and has no unknown mask; sensitive_values is the mask.
+    const values = new PlannedValues(raw['values'] ?? {}, undefined, raw['sensitive_values']);
+    emit(instanceFactsOf(raw, address, action, resourcePath, shape), values);
+  }
+  const children = shape.optionalArray(module['child_modules'], [...path, 'child_modules']);
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    if (isObject(child)) walkPlannedModule(child, [...path, 'child_modules', i], action, shape, emit);
+    else shape.object(child, [...path, 'child_modules', i]);
+  }
+}
