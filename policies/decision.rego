@@ -23,8 +23,9 @@ decision := {
 
 # reported holds every finding of every rule that is not off, with the rule's id and metadata applied.
 reported contains item if {
-	some area, id
-	some f in data.tollgate.rules[area][id].findings
+	some rules in data.tollgate.rules
+	some id, rule in rules
+	some f in rule.findings
 	config.enforcement(id) != "off"
 	item := {
 		"rule": id,
@@ -76,12 +77,13 @@ _warning(item) if item.indeterminate == true
 _warning(item) if config.enforcement(item.rule) == "warn"
 
 recommendations contains object.union(rec, {"rule": id}) if {
-	some area, id
-	some rec in data.tollgate.rules[area][id].recommendations
+	some rules in data.tollgate.rules
+	some id, rule in rules
+	some rec in rule.recommendations
 	config.enforcement(id) != "off"
 }
 
 # _ordered sorts by (rule, resource, message, whole item): deterministic whatever the set order.
-_ordered(items) := [entry[3] |
-	some entry in sort([[object.get(i, "rule", ""), object.get(i, "resource", ""), object.get(i, "message", ""), i] | some i in items])
-]
+_ordered(items) := [entry[3] | some entry in sort([_sort_key(i) | some i in items])]
+
+_sort_key(i) := [object.get(i, "rule", ""), object.get(i, "resource", ""), object.get(i, "message", ""), i]

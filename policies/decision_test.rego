@@ -12,9 +12,9 @@ _meta := {"rules": {"TG-TST-001": {"severity": "high", "enforcement": "deny", "r
 _input := {"context": {"now": "2025-06-01T12:00:00Z"}, "resources": []}
 
 _decision(findings, meta, config) := d if {
-	d := tollgate.decision with data.tollgate.rules as _rules(findings)
-		with data.tollgate.meta as meta
-		with data.tollgate.config as config
+	d := tollgate.decision with tollgate.rules as _rules(findings)
+		with tollgate.meta as meta
+		with tollgate.config as config
 		with input as _input
 }
 
@@ -131,15 +131,15 @@ test_findings_are_sorted_by_resource_and_message if {
 
 test_recommendations_pass_through_with_rule if {
 	rec := {"resource": "aws_instance.x", "message": "use spot", "monthly_savings_usd": 12.5, "evidence": {}}
-	d := tollgate.decision with data.tollgate.rules as {"savings": {"TG-SAV-001": {"recommendations": {rec}}}}
-		with data.tollgate.meta as {}
-		with data.tollgate.config as {}
+	d := tollgate.decision with tollgate.rules as {"savings": {"TG-SAV-001": {"recommendations": {rec}}}}
+		with tollgate.meta as {}
+		with tollgate.config as {}
 		with input as _input
 	d.recommendations == [object.union(rec, {"rule": "TG-SAV-001"})]
 }
 
 test_decision_is_empty_when_no_resources if {
-	d := tollgate.decision with input as _input with data.tollgate.config as {}
+	d := tollgate.decision with input as _input with tollgate.config as {}
 	d == {"violations": [], "warnings": [], "recommendations": [], "exempted": []}
 }
 
@@ -151,7 +151,7 @@ test_built_in_rule_is_violation_end_to_end if {
 		"values": {"encrypted": false},
 	}
 	d := tollgate.decision with input as {"context": {"now": "2025-06-01T00:00:00Z"}, "resources": [volume]}
-		with data.tollgate.config as {}
+		with tollgate.config as {}
 	[[v.rule, v.message] | some v in d.violations] == [["TG-ENC-001", "aws_ebs_volume.scratch is not encrypted at rest (encrypted = false)"]]
 }
 
@@ -162,7 +162,7 @@ test_expired_exemption_is_warned_and_not_applied_end_to_end if {
 		"encryption": {"atRest": false}, "unknown": [], "values": {},
 	}
 	d := tollgate.decision with input as {"context": {"now": "2025-06-01T00:00:00Z"}, "resources": [volume]}
-		with data.tollgate.config as {"exemptions": [_exemption("*", "**", "2025-01-01")]}
+		with tollgate.config as {"exemptions": [_exemption("*", "**", "2025-01-01")]}
 	[v.rule | some v in d.violations] == ["TG-ENC-001"]
 	[[w.rule, w.severity] | some w in d.warnings] == [["TG-CFG-001", "low"]]
 }

@@ -16,8 +16,8 @@ package tollgate.lib.exemptions
 import data.tollgate.lib.clock
 import data.tollgate.lib.config
 
-# all is the configured exemptions, in config order.
-all := config.section("exemptions", [])
+# configured is the list of exemptions in tollgate.yaml, in config order.
+configured := config.section("exemptions", [])
 
 # glob_matches(pattern, address): see the package description for the pattern language.
 glob_matches(pattern, address) if glob.match(_literal_brackets(pattern), ["."], address)
@@ -45,7 +45,7 @@ expired(e) if {
 
 # for_finding(id, address) is the first active exemption (config order) covering the finding, if any.
 for_finding(id, address) := [e |
-	some e in all
+	some e in configured
 	active(e)
 	covers(e, id, address)
 ][0]

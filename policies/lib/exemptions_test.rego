@@ -63,5 +63,5 @@ test_first_active_exemption_in_config_order_applies if {
 }
 
 test_no_exemptions_when_no_config if {
-	exemptions.all == [] with data.tollgate.config as {}
+	exemptions.configured == [] with data.tollgate.config as {}
 }

@@ -11,7 +11,7 @@
 #   remediation: >-
 #     Fix the findings the exemption covered and delete it from tollgate.yaml, or, if the risk is still
 #     accepted, renew it with a new `expires` date agreed with its owner.
-package tollgate.rules.config["TG-CFG-001"]
+package tollgate.rules.config["TG-CFG-001"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.clock
 import data.tollgate.lib.exemptions
@@ -25,7 +25,7 @@ findings contains {
 	"exemptible": false,
 	"evidence": {"exemption": e, "today": clock.today},
 } if {
-	some e in exemptions.all
+	some e in exemptions.configured
 	exemptions.expired(e)
 	message := sprintf("exemption from %s for %s (owner %s) expired on %s", [
 		_rule_label(e), messages.quote(e.resource), messages.show(object.get(e, "owner", null)), e.expires,
@@ -39,7 +39,7 @@ findings contains {
 	"exemptible": false,
 	"evidence": {"exemption": e},
 } if {
-	some e in exemptions.all
+	some e in exemptions.configured
 	not is_string(object.get(e, "expires", null))
 	message := sprintf("exemption from %s for %s (owner %s) has no expiry date, so it never applies", [
 		_rule_label(e), messages.quote(e.resource), messages.show(object.get(e, "owner", null)),

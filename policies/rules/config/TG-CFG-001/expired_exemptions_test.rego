@@ -1,4 +1,4 @@
-package tollgate.rules.config["TG-CFG-001_test"]
+package tollgate.rules.config["TG-CFG-001_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.config["TG-CFG-001"] as rule
 

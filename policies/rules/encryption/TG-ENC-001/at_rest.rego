@@ -13,7 +13,7 @@
 #     aws_rds_cluster `storage_encrypted = true`, aws_s3_bucket a server-side encryption configuration,
 #     aws_elasticache_replication_group `at_rest_encryption_enabled = true`; on GCP and Azure do not disable
 #     the provider's default encryption. If the value is unknown until apply, set it to a literal.
-package tollgate.rules.encryption["TG-ENC-001"]
+package tollgate.rules.encryption["TG-ENC-001"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.finding
 import data.tollgate.lib.messages

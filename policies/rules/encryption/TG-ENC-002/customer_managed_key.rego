@@ -16,7 +16,7 @@
 #     always:
 #       description: Require customer-managed keys on every storage and database resource, in every environment.
 #       default: false
-package tollgate.rules.encryption["TG-ENC-002"]
+package tollgate.rules.encryption["TG-ENC-002"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.classification
 import data.tollgate.lib.config
@@ -55,12 +55,16 @@ _unset(r) if object.get(r.values, attributes[r.type], null) == null
 # required_by(r) is the set of reasons a customer-managed key is required, for the message and evidence.
 required_by(r) := {reason |
 	some reason, required in {
-		sprintf("environment %s", [messages.quote(environment.name(r))]): environment.setting(r, "require_customer_managed_key"),
-		sprintf("data classification %s", [messages.quote(classification.name(r))]): object.get(classification.settings(r), "require_customer_managed_key", false),
+		sprintf("environment %s", [messages.quote(environment.name(r))]): _by_environment(r),
+		sprintf("data classification %s", [messages.quote(classification.name(r))]): _by_classification(r),
 		"rule parameter always": config.param("TG-ENC-002", "always"),
 	}
 	required == true
 }
+
+_by_environment(r) := environment.setting(r, "require_customer_managed_key")
+
+_by_classification(r) := object.get(classification.settings(r), "require_customer_managed_key", false)
 
 evidence(r) := {
 	"encryption.customerManagedKey": resources.field(r, ["encryption", "customerManagedKey"]),

@@ -1,4 +1,4 @@
-package tollgate.rules.encryption["TG-ENC-002_test"]
+package tollgate.rules.encryption["TG-ENC-002_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.encryption["TG-ENC-002"] as rule
 

@@ -15,7 +15,7 @@
 #     min_version:
 #       description: Lowest acceptable TLS version, "1.0" to "1.3" (null turns the check off).
 #       default: "1.2"
-package tollgate.rules.encryption["TG-ENC-003"]
+package tollgate.rules.encryption["TG-ENC-003"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.config
 import data.tollgate.lib.finding

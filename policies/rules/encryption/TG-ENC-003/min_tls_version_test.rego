@@ -1,4 +1,4 @@
-package tollgate.rules.encryption["TG-ENC-003_test"]
+package tollgate.rules.encryption["TG-ENC-003_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.encryption["TG-ENC-003"] as rule
 

@@ -13,7 +13,7 @@
 #     default_action a redirect with `protocol = "HTTPS"`; azurerm_storage_account
 #     `https_traffic_only_enabled = true`; azurerm_*_web_app `https_only = true`; S3 bucket policy
 #     denying `aws:SecureTransport = false`.
-package tollgate.rules.encryption["TG-ENC-004"]
+package tollgate.rules.encryption["TG-ENC-004"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.finding
 import data.tollgate.lib.messages
@@ -47,10 +47,14 @@ redirects_to_https(r) if {
 	actions := object.get(r.values, "default_action", [])
 	count(actions) > 0
 	every action in actions {
-		action.type == "redirect"
-		some redirect in object.get(action, "redirect", [])
-		redirect.protocol == "HTTPS"
+		_https_redirect(action)
 	}
+}
+
+_https_redirect(action) if {
+	action.type == "redirect"
+	some redirect in object.get(action, "redirect", [])
+	redirect.protocol == "HTTPS"
 }
 
 findings contains finding.new(r, message, {"transport.httpsOnly": false, "attribute": attribute(r)}) if {
@@ -82,11 +86,12 @@ findings contains finding.indeterminate(r, message, evidence) if {
 }
 
 # A listener or endpoint (kind transport) whose protocol and HTTPS-only setting are both unknown.
-findings contains finding.indeterminate(r, message, evidence) if {
+findings contains finding.indeterminate(r, message, {"transport.protocol": null, "transport.httpsOnly": null}) if {
 	some r in resources.with_transport
 	r.kind == "transport"
 	r.transport.protocol == null
 	r.transport.httpsOnly == null
-	message := sprintf("whether %s accepts plain-text HTTP is unknown until apply (%s)", [r.address, unknown.why(r, "protocol")])
-	evidence := {"transport.protocol": null, "transport.httpsOnly": null}
+	message := sprintf("whether %s accepts plain-text HTTP is unknown until apply (%s)", [
+		r.address, unknown.why(r, "protocol"),
+	])
 }

@@ -1,4 +1,4 @@
-package tollgate.rules.encryption["TG-ENC-004_test"]
+package tollgate.rules.encryption["TG-ENC-004_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.encryption["TG-ENC-004"] as rule
 

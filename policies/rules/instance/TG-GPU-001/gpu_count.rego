@@ -12,9 +12,11 @@
 #     GPU request (Kubernetes `nvidia.com/gpu`), or raise environments.<env>.gpu.max_per_instance with approval.
 #   parameters:
 #     max_per_instance:
-#       description: Global limit on accelerators per instance in every environment; null means none (environments may still set one).
+#       description: >-
+#         Global limit on accelerators per instance in every environment; null means none
+#         (environments may still set their own).
 #       default: null
-package tollgate.rules.instance["TG-GPU-001"]
+package tollgate.rules.instance["TG-GPU-001"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.config
 import data.tollgate.lib.environment

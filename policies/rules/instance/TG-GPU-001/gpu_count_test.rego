@@ -1,14 +1,14 @@
-package tollgate.rules.instance["TG-GPU-001_test"]
+package tollgate.rules.instance["TG-GPU-001_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.instance["TG-GPU-001"] as rule
 
-_gpu_instance(model, count) := {
+_gpu_instance(model, gpus) := {
 	"address": "aws_instance.trainer",
 	"type": "aws_instance",
 	"kind": "compute",
 	"action": "create",
 	"tags": {"environment": "dev"},
-	"compute": {"instanceType": "p4d.24xlarge", "family": "p4d", "accelerator": {"model": model, "count": count}},
+	"compute": {"instanceType": "p4d.24xlarge", "family": "p4d", "accelerator": {"model": model, "count": gpus}},
 	"unknown": [],
 }
 

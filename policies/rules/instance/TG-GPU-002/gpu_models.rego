@@ -10,7 +10,7 @@
 #   remediation: >-
 #     Pick an instance type (or Kubernetes node selector / GPU resource) whose accelerator is in
 #     environments.<env>.gpu.allowed_models, e.g. g6 (L4) instead of p5 (H100) in development.
-package tollgate.rules.instance["TG-GPU-002"]
+package tollgate.rules.instance["TG-GPU-002"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.environment
 import data.tollgate.lib.finding

@@ -1,4 +1,4 @@
-package tollgate.rules.instance["TG-GPU-002_test"]
+package tollgate.rules.instance["TG-GPU-002_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.instance["TG-GPU-002"] as rule
 

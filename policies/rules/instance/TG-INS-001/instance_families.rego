@@ -11,7 +11,7 @@
 #   remediation: >-
 #     Choose an instance type from a family allowed for the environment (environments.<env>.instance_families
 #     in tollgate.yaml), e.g. replace p3.8xlarge by a g5 or p4d type where p3 is denied.
-package tollgate.rules.instance["TG-INS-001"]
+package tollgate.rules.instance["TG-INS-001"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.environment
 import data.tollgate.lib.finding

@@ -1,4 +1,4 @@
-package tollgate.rules.instance["TG-INS-001_test"]
+package tollgate.rules.instance["TG-INS-001_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.instance["TG-INS-001"] as rule
 

@@ -11,7 +11,7 @@
 #     Deploy through a provider configuration for an allowed region (AWS provider `region`, GCP `region` /
 #     `zone`, Azure `location`), or tag the resource with the environment it belongs to. Allowed regions are
 #     set in tollgate.yaml under environments.<env>.allowed_regions (glob patterns such as "eu-*" work).
-package tollgate.rules.region["TG-REG-001"]
+package tollgate.rules.region["TG-REG-001"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.environment
 import data.tollgate.lib.finding

@@ -1,4 +1,4 @@
-package tollgate.rules.region["TG-REG-001_test"]
+package tollgate.rules.region["TG-REG-001_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.region["TG-REG-001"] as rule
 

@@ -11,7 +11,7 @@
 #   remediation: >-
 #     Move the resource to a region allowed for its data classification (classifications.<class>.allowed_regions
 #     in tollgate.yaml), or correct its classification tag if the data is not of that class.
-package tollgate.rules.region["TG-REG-002"]
+package tollgate.rules.region["TG-REG-002"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.classification
 import data.tollgate.lib.finding
@@ -46,11 +46,11 @@ findings contains finding.indeterminate(r, message, evidence(r)) if {
 
 # Tags unknown until apply: the resource may carry a region-restricted classification.
 findings contains finding.indeterminate(r, message, evidence) if {
+	restricted := classification.configured("allowed_regions")
+	count(restricted) > 0
 	some r in resources.judged
 	r.taggable == true
 	classification.unknown(r)
-	restricted := classification.configured("allowed_regions")
-	count(restricted) > 0
 	message := sprintf("data classification of %s is unknown until apply (its tags are unknown until apply), so its region %s cannot be checked against classifications %s", [
 		r.address, messages.quote(r.region), messages.list(restricted),
 	])

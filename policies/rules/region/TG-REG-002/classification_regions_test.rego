@@ -1,4 +1,4 @@
-package tollgate.rules.region["TG-REG-002_test"]
+package tollgate.rules.region["TG-REG-002_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.region["TG-REG-002"] as rule
 

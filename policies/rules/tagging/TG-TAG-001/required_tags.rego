@@ -16,7 +16,7 @@
 #       description: >-
 #         Map of required tag key to allowed values; an empty list accepts any non-empty value.
 #       default: {"team": [], "cost-center": [], "environment": []}
-package tollgate.rules.tagging["TG-TAG-001"]
+package tollgate.rules.tagging["TG-TAG-001"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.config
 import data.tollgate.lib.finding
@@ -52,13 +52,13 @@ missing_keys(r) := {key |
 	not unknown.tag(r, key)
 }
 
-# object.keys is not in the wasm target; a comprehension is.
-required_keys := {key | some key, _ in required}
+# object.keys is not in the wasm target; a set rule is.
+required_keys contains key if some key, _ in required
 
 findings contains finding.indeterminate(r, message, {"tags": null, "required": sort(required_keys)}) if {
+	count(required_keys) > 0
 	some r in taggable
 	not is_object(r.tags)
-	count(required_keys) > 0
 	message := sprintf("tags of %s are unknown until apply, so required tags %s cannot be checked (%s)", [
 		r.address, messages.list(required_keys), unknown.why(r, "tags"),
 	])

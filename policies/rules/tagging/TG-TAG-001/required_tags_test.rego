@@ -1,4 +1,4 @@
-package tollgate.rules.tagging["TG-TAG-001_test"]
+package tollgate.rules.tagging["TG-TAG-001_test"] # regal ignore:prefer-snake-case
 
 import data.tollgate.rules.tagging["TG-TAG-001"] as rule
 
