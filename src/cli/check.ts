@@ -7,7 +7,7 @@ import { loadConfig, type FailOn } from '../config/config.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../errors.js';
 import type { PolicyInput } from '../inputs/resource.js';
-import { locateResources, readPlanFile } from '../inputs/terraform/index.js';
+import { DEFAULT_MAX_PLAN_BYTES, locateResources, readPlanFile } from '../inputs/terraform/index.js';
 import { failingFindings, type CheckReport } from '../output/index.js';
 import { loadPolicyBundle } from './policy-source.js';
 import { parseOutputTargets, writeOutputs } from './outputs.js';
@@ -25,6 +25,7 @@ export interface CheckOptions {
   readonly tfDir?: string;
   readonly now?: string;
   readonly environment?: string;
+  readonly maxPlanSize?: string;
   readonly color: boolean;
 }
 
@@ -38,13 +39,22 @@ function parseFailOn(value: string | undefined, fromConfig: FailOn | undefined):
   return value as FailOn;
 }
 
+function parseMaxPlanBytes(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_PLAN_BYTES;
+  const mib = Number(value);
+  if (!Number.isFinite(mib) || mib <= 0) {
+    throw new TollgateError(`--max-plan-size must be a positive number of MiB (got "${value}")`);
+  }
+  return Math.floor(mib * 1024 * 1024);
+}
+
 export async function runCheck(options: CheckOptions): Promise<number> {
   // Everything that can reject the user's input is checked before any output is written.
   const targets = parseOutputTargets(options.format);
   const now = resolveNow(options.now);
   const { config } = loadConfig(options.config);
   const failOn = parseFailOn(options.failOn, config.fail_on);
-  const plan = await readPlanFile(options.plan);
+  const plan = await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
   const resources = options.tfDir ? await locateResources(plan.resources, options.tfDir) : plan.resources;
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
   const engine = await PolicyEngine.load(bundle, { ...config });
@@ -94,6 +104,7 @@ export function registerCheck(program: Command, run: (work: () => Promise<number
     .option('--tf-dir <dir>', 'Terraform sources, so findings point at the `resource` block (file and line)')
     .option('--environment <name>', 'environment of resources that carry no environment tag (overrides default_environment)')
     .option('--now <time>', 'the time policies see, RFC 3339 or YYYY-MM-DD (default: now); pins exemption expiry in tests')
+    .option('--max-plan-size <MiB>', `refuse plan files larger than this (default ${DEFAULT_MAX_PLAN_BYTES / 2 ** 20} MiB)`)
     .option('--no-color', 'no ANSI colours in text output (also NO_COLOR=1)')
     .addHelpText(
       'after',

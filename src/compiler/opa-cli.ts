@@ -14,8 +14,8 @@ export function pinnedOpaVersion(): string {
   return /^OPA_VERSION=(\S+)/m.exec(text)?.[1] ?? 'v1.22.2';
 }
 
-function onPath(command: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+function onPath(command: string, searchPath: string): string | null {
+  for (const dir of searchPath.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, command);
     if (existsSync(candidate)) return candidate;
@@ -24,15 +24,15 @@ function onPath(command: string): string | null {
 }
 
 /** The project's pinned copy (.tools/bin/opa), else `opa` on PATH, else a TollgateError saying how to get it. */
-export function findOpa(): string {
-  const override = process.env.TOLLGATE_OPA;
+export function findOpa(env: NodeJS.ProcessEnv = process.env, toolsDir: string = localToolsDir): string {
+  const override = env.TOLLGATE_OPA;
   if (override) {
     if (!existsSync(override)) throw new TollgateError(`TOLLGATE_OPA points at ${override}, which does not exist`);
     return override;
   }
-  const local = join(localToolsDir, 'opa');
+  const local = join(toolsDir, 'opa');
   if (existsSync(local)) return local;
-  const found = onPath('opa');
+  const found = onPath('opa', env.PATH ?? '');
   if (found) return found;
   const version = pinnedOpaVersion();
   throw new TollgateError(

@@ -21,6 +21,8 @@ export interface YamlSource {
   readonly value: unknown;
   /** Position of the node at a JSON path, or of the closest parent that exists. */
   positionOf(path: readonly (string | number)[]): { line: number; column: number } | undefined;
+  /** Position of the key of the last path segment in its map (for "unknown key" errors). */
+  keyPositionOf(path: readonly (string | number)[]): { line: number; column: number } | undefined;
 }
 
 function depthOf(node: unknown, depth = 0): number {
@@ -87,6 +89,19 @@ export function parseYamlSource(text: string, file: string, limits: YamlLimits =
       }
       return undefined;
     },
+    keyPositionOf(path) {
+      const parent = document.getIn(path.slice(0, -1), true) as Node | undefined;
+      const key = path[path.length - 1];
+      if (parent && isMap(parent)) {
+        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+        const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+        if (offset !== undefined) {
+          const { line, col } = lineCounter.linePos(offset);
+          return { line, column: col };
+        }
+      }
+      return this.positionOf(path);
+    },
   };
 }
 
@@ -130,7 +145,9 @@ export function validateYamlSource(source: YamlSource, validate: ValidateFunctio
   if (validate(source.value)) return;
   const error = pickError(validate.errors ?? []);
   const path = pointerSegments(error.instancePath);
-  if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty));
-  const position = source.positionOf(path);
+  const position =
+    error.keyword === 'additionalProperties'
+      ? source.keyPositionOf([...path, String(error.params.additionalProperty)])
+      : source.positionOf(path);
   throw new TollgateError(describeError(error), { file: source.file, ...position });
 }

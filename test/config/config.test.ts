@@ -32,7 +32,7 @@ describe('tollgate.yaml', () => {
   });
 
   it.each([
-    ['an unknown key', 'environments:\n  prod:\n    allowed_regions: [a]\n    colour: red\n', 4, 13, 'unknown key "colour" in environments.prod'],
+    ['an unknown key', 'environments:\n  prod:\n    allowed_regions: [a]\n    colour: red\n', 4, 5, 'unknown key "colour" in environments.prod'],
     ['a bad enforcement', 'rules:\n  TG-ENC-001: block\n', 2, 15, 'rules.TG-ENC-001'],
     ['a bad rule id', 'rules:\n  enc-1: warn\n', 2, 3, 'rules'],
     ['a malformed date', 'exemptions:\n  - rule: TG-ENC-001\n    resource: x\n    reason: r\n    owner: o\n    expires: 2027-13-01\n', 6, 14, 'expected a date YYYY-MM-DD'],

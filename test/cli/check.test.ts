@@ -1,0 +1,176 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, tollgate } from './run-cli.js';
+
+const NOW = ['--now', '2026-11-23'];
+const workDir = (): string => mkdtempSync(join(tmpdir(), 'tollgate-cli-'));
+
+function file(dir: string, name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const tinyPlan = JSON.stringify({
+  format_version: '1.2',
+  terraform_version: '1.9.5',
+  resource_changes: [
+    {
+      address: 'aws_ebs_volume.scratch',
+      mode: 'managed',
+      type: 'aws_ebs_volume',
+      name: 'scratch',
+      provider_name: 'registry.terraform.io/hashicorp/aws',
+      change: {
+        actions: ['create'],
+        before: null,
+        after: { availability_zone: 'us-east-1a', size: 10, encrypted: false, tags: { team: 'ml', 'cost-center': 'c1', environment: 'dev' } },
+        after_unknown: {},
+      },
+    },
+  ],
+});
+
+describe('tollgate check: verdicts and exit codes', () => {
+  it('exits 1 on a deny-level violation and prints a readable verdict', () => {
+    const dir = workDir();
+    const result = tollgate(['check', '--plan', file(dir, 'plan.json', tinyPlan), ...NOW]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('TG-ENC-001');
+    expect(result.stdout).toMatch(/FAIL/);
+    expect(result.stderr).toBe('');
+  });
+
+  it('exits 0 when the violation is below --fail-on or the rule is turned off', () => {
+    const dir = workDir();
+    const plan = file(dir, 'plan.json', tinyPlan);
+    expect(tollgate(['check', '--plan', plan, '--fail-on', 'critical', ...NOW]).code).toBe(0);
+    const config = file(dir, 'tollgate.yaml', 'rules:\n  TG-ENC-001: off\n');
+    expect(tollgate(['check', '--plan', plan, '--config', config, ...NOW]).code).toBe(0);
+  });
+
+  it('honours an active exemption and reports an expired one', () => {
+    const dir = workDir();
+    const plan = file(dir, 'plan.json', tinyPlan);
+    const exemption = (expires: string): string =>
+      `exemptions:\n  - rule: TG-ENC-001\n    resource: aws_ebs_volume.*\n    reason: scratch space\n    owner: ml@example.com\n    expires: "${expires}"\n`;
+    const active = tollgate(['check', '--plan', plan, '--config', file(dir, 'a.yaml', exemption('2027-01-31')), '-f', 'json', ...NOW]);
+    expect(active.code).toBe(0);
+    expect(JSON.parse(active.stdout).exempted).toEqual([
+      expect.objectContaining({ rule: 'TG-ENC-001', resource: 'aws_ebs_volume.scratch', expires: '2027-01-31' }),
+    ]);
+    const expired = tollgate(['check', '--plan', plan, '--config', file(dir, 'e.yaml', exemption('2026-11-01')), '-f', 'json', ...NOW]);
+    expect(expired.code).toBe(1);
+    const report = JSON.parse(expired.stdout);
+    expect(report.violations.map((v: { rule: string }) => v.rule)).toContain('TG-ENC-001');
+    expect(report.warnings.map((w: { rule: string }) => w.rule)).toContain('TG-CFG-001');
+  });
+
+  it('writes several formats at once, each to its file', () => {
+    const dir = workDir();
+    const plan = file(dir, 'plan.json', tinyPlan);
+    const result = tollgate([
+      'check', '--plan', plan, ...NOW,
+      '-f', 'text', '-f', `sarif=${join(dir, 'out.sarif')}`, '-f', `junit=${join(dir, 'out.xml')}`,
+      '-f', `json=${join(dir, 'out.json')}`, '-f', `markdown=${join(dir, 'out.md')}`, '-f', `github=${join(dir, 'gh.txt')}`,
+    ]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')).version).toBe('2.1.0');
+    expect(readFileSync(join(dir, 'out.xml'), 'utf8')).toMatch(/^<\?xml/);
+    expect(readFileSync(join(dir, 'out.md'), 'utf8')).toContain('<!-- tollgate-report -->');
+    expect(readFileSync(join(dir, 'gh.txt'), 'utf8')).toMatch(/^::error /m);
+    expect(result.stdout).toContain('TG-ENC-001');
+  });
+
+  it('gives byte-identical JSON for the same input', () => {
+    const dir = workDir();
+    const plan = file(dir, 'plan.json', tinyPlan);
+    const first = tollgate(['check', '--plan', plan, '-f', 'json', ...NOW]).stdout;
+    expect(tollgate(['check', '--plan', plan, '-f', 'json', ...NOW]).stdout).toBe(first);
+  });
+
+  it('points SARIF results at the resource block when --tf-dir is given', () => {
+    const dir = workDir();
+    const plan = file(dir, 'plan.json', tinyPlan);
+    mkdirSync(join(dir, 'tf'));
+    file(dir, 'tf/main.tf', 'provider "aws" {}\n\nresource "aws_ebs_volume" "scratch" {\n  size = 10\n}\n');
+    const result = tollgate(['check', '--plan', plan, '--tf-dir', join(dir, 'tf'), '-f', 'sarif', ...NOW], { cwd: dir });
+    const sarif = JSON.parse(result.stdout);
+    const location = sarif.runs[0].results[0].locations[0].physicalLocation;
+    expect(location.artifactLocation.uri).toBe('tf/main.tf');
+    expect(location.region.startLine).toBe(3);
+  });
+});
+
+describe('tollgate check: bad input is one line on stderr, exit 2, nothing written', () => {
+  const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+  it.each([
+    ['a missing file', (dir: string) => join(dir, 'absent.json'), /absent\.json: file not found\n$/],
+    ['malformed JSON', (dir: string) => file(dir, 'bad.json', '{\n  "format_version": "1.2",\n  "resource_changes": [,]\n}'), /bad\.json:3:\d+: /],
+    ['an empty file', (dir: string) => file(dir, 'empty.json', ''), /empty\.json: .*empty/],
+    ['a binary file', (dir: string) => file(dir, 'bin.json', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00])), /bin\.json(:\d+:\d+)?: .*binary/],
+    ['JSON that is not a plan', (dir: string) => file(dir, 'pkg.json', '{"name": "x", "version": "1"}'), /pkg\.json(:\d+:\d+)?: .*plan/],
+    ['a wrong shape', (dir: string) => file(dir, 'shape.json', '{"format_version": "1.2", "resource_changes": {"a": 1}}'), /shape\.json:\d+:\d+: .*resource_changes/],
+    ['deep nesting', (dir: string) => file(dir, 'deep.json', `{"format_version":"1.2","x":${deep}}`), /deep\.json(:\d+:\d+)?: .*nest/],
+    ['a directory', (dir: string) => dir, /directory/],
+  ])('%s', (_what, makePlan, message) => {
+    const dir = workDir();
+    const sarif = join(dir, 'out.sarif');
+    const result = tollgate(['check', '--plan', makePlan(dir), '-f', `sarif=${sarif}`, ...NOW]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(/^tollgate: /);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
+    expect(existsSync(sarif)).toBe(false);
+  });
+
+  it('a plan over --max-plan-size', () => {
+    const dir = workDir();
+    const big = file(dir, 'big.json', JSON.stringify({ format_version: '1.2', resource_changes: [], pad: 'x'.repeat(2 << 20) }));
+    const result = tollgate(['check', '--plan', big, '--max-plan-size', '1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/big\.json: .*(limit|MiB)/);
+  });
+
+  it.each([
+    ['an invalid config', ['--config', 'CONFIG'], 'environments:\n  prod:\n    allowed_region: [x]\n', /c\.yaml:3:5: unknown key "allowed_region"/],
+    ['an unknown format', ['-f', 'xml'], null, /unknown output format "xml"/],
+    ['two formats on stdout', ['-f', 'json', '-f', 'text'], null, /only one format can go to standard output/],
+    ['a bad --fail-on', ['--fail-on', 'sometimes'], null, /--fail-on must be one of/],
+    ['a bad --now', ['--now', 'yesterday'], null, /--now must be/],
+    ['a missing bundle', ['--bundle', 'absent.tar.gz'], null, /absent\.tar\.gz: bundle file not found/],
+    ['a corrupt bundle', ['--bundle', 'CONFIG'], 'not a bundle', /corrupt bundle/],
+  ])('%s', (_what, extra, configText, message) => {
+    const dir = workDir();
+    const config = configText === null ? '' : file(dir, 'c.yaml', configText);
+    const args = extra.map((arg) => (arg === 'CONFIG' ? config : arg));
+    const result = tollgate(['check', '--plan', file(dir, 'plan.json', tinyPlan), ...args], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('a missing --plan is a usage error', () => {
+    const result = tollgate(['check']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--plan/);
+  });
+});
+
+describe('tollgate check: real-world plans', () => {
+  const corpus = join(repoRoot, '..', 'shared', 'realworld', 'tfplan');
+  const plans = existsSync(corpus) ? readdirSync(corpus).filter((name) => name.endsWith('.json')) : [];
+  if (plans.length === 0) {
+    it.skip('shared/realworld/tfplan is not present beside the checkout, so the real-world plans are not checked', () => {});
+  }
+  it.each(plans)('%s evaluates without an input error', (name) => {
+    const result = tollgate(['check', '--plan', join(corpus, name), '-f', 'json', '--fail-on', 'never', ...NOW]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).summary.resources).toBeGreaterThanOrEqual(0);
+  });
+});
