@@ -42,7 +42,7 @@ function workflowCommand(annotation: Annotation, resource: Resource | undefined,
 
 function findingAnnotation(command: Command, finding: Finding): Annotation {
   const lines = [`${finding.resource}: ${finding.message}`];
-  if (finding.indeterminate) lines.push('The value is unknown until apply.');
+  if (finding.indeterminate) lines.push('Indeterminate: the plan does not say enough to decide.');
   if (finding.remediation !== '') lines.push(`Remediation: ${finding.remediation}`);
   return {
     command,

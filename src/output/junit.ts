@@ -85,7 +85,7 @@ function suitesByRule(report: CheckReport): Suite[] {
 
 function findingText(f: Finding): string {
   const lines = [`[${f.severity}] ${f.resource}: ${f.message}`];
-  if (f.indeterminate) lines.push('(unknown until apply)');
+  if (f.indeterminate) lines.push('(indeterminate: the plan does not say enough to decide)');
   if (f.remediation !== '') lines.push(`Remediation: ${f.remediation}`);
   return lines.join('\n');
 }

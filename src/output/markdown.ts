@@ -77,7 +77,7 @@ function findingRows(findings: readonly Finding[]): string[][] {
     codeCell(f.rule),
     f.severity,
     codeCell(f.resource),
-    `${escapeCell(f.message)}${f.indeterminate ? ' _(unknown until apply)_' : ''}`,
+    `${escapeCell(f.message)}${f.indeterminate ? ' _(indeterminate)_' : ''}`,
   ]);
 }
 

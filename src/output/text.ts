@@ -71,7 +71,8 @@ function findingLines(items: readonly KindedFinding[], ruleWidth: number, paint:
   for (const item of items) {
     const { marker, label, style } = findingBadge(item);
     const { finding } = item;
-    const unknown = finding.indeterminate ? paint('dim', ' (unknown until apply)') : '';
+    // The rule's message says why the value is not known; the ℹ badge marks it as undecided.
+    const unknown = finding.indeterminate ? paint('dim', ' (indeterminate)') : '';
     lines.push(
       `  ${paint(style, `${marker} ${label}`)}  ${finding.rule.padEnd(ruleWidth)}  ${finding.severity.padEnd(8)}  ` +
         `${singleLine(finding.message)}${unknown}`,

@@ -42,7 +42,7 @@ describe('text renderer', () => {
     const text = renderText(sampleReport);
     expect(text).toContain('  ✖ DENY  TG-REG-001  critical  Region us-west-1 is not approved');
     expect(text).toContain('  ⚠ WARN  TG-TAG-001  low       Missing cost-allocation tags: team');
-    expect(text).toContain('  ℹ WARN  TG-ENC-001  high      Encryption of the volume is not known from the plan (unknown until apply)');
+    expect(text).toContain('  ℹ WARN  TG-ENC-001  high      Encryption of the volume is not known from the plan (indeterminate)');
     expect(text).toContain('\n      → Deploy the endpoint in eu-west-1.\n');
   });
 
