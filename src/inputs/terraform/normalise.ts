@@ -57,6 +57,15 @@ const defaultTagPaths: Readonly<Record<Provider, string>> = {
   other: 'tags',
 };
 
+/** The top-level attribute holding the tags, for types without a table entry. */
+const defaultTagAttributes: Readonly<Record<Provider, string>> = {
+  aws: 'tags',
+  gcp: 'labels',
+  azure: 'tags',
+  kubernetes: 'metadata',
+  other: 'tags',
+};
+
 type PlannedAction = ChangeAction | 'delete';
 
 /**
@@ -134,7 +143,8 @@ class ResourceBuilder {
     const region =
       regionFromValues(provider, values, extractor?.regionPaths) ??
       (providerConfig === null ? null : this.settings.region(providerConfig, provider));
-    const taggable = extractor?.taggable ?? (values.values['tags'] !== undefined || values.values['labels'] !== undefined);
+    // A type without a table entry is taggable when its values carry the provider's usual tag attribute.
+    const taggable = extractor?.taggable ?? defaultTagAttributes[provider] in values.values;
 
     const resource: Resource = {
       address: facts.address,

@@ -62,14 +62,105 @@ function findExcessiveNesting(text: string): number {
   return -1;
 }
 
-// Node 20: "Unexpected token } in JSON at position 12"; Node 22+: "... (line 2 column 5)" and "at position 12".
-const positionInMessage = /at position (\d+)/;
-const lineColumnInMessage = /\(line (\d+) column (\d+)\)/;
-
-/** The JSON.parse message without V8's position suffix and quoted source excerpt, which can be long. */
-function conciseSyntaxMessage(message: string): string {
-  const firstClause = message.split(/,? "|\s+in JSON at position|\s+\(line \d+/)[0] ?? message;
-  return firstClause.replace(/^JSON\.parse: /, '').trim();
+/**
+ * Finds the first syntax error in text that JSON.parse rejected. Node's messages differ between versions and
+ * do not always carry a position ("Unexpected token '}', ..."), so the reader finds the place itself. Only
+ * runs on the error path; nesting is already bounded, so the recursion is too.
+ */
+export function findSyntaxError(text: string): { offset: number; problem: string } {
+  let i = 0;
+  const fail = (problem?: string): never => {
+    const found = i >= text.length ? 'end of file' : `'${text[i]}'`;
+    throw { offset: Math.min(i, text.length), problem: problem ?? `unexpected ${found}` };
+  };
+  const space = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = (): void => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      const code = text.charCodeAt(i);
+      if (code < 0x20) fail('control character in string');
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail('bad \\u escape');
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail('bad escape');
+      }
+      i++;
+    }
+    if (i >= text.length) fail('unterminated string');
+    i++;
+  };
+  const number = (): void => {
+    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!match) fail();
+    i += match?.[0].length ?? 0;
+  };
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      space();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        space();
+        if (text[i] !== '"') fail();
+        string();
+        space();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        space();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      space();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        space();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+    else fail();
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail();
+  } catch (error) {
+    if (typeof error === 'object' && error !== null && 'offset' in error && 'problem' in error) {
+      return error as { offset: number; problem: string };
+    }
+    throw error;
+  }
+  return { offset: text.length, problem: 'not valid JSON' };
 }
 
 /** Parses plan text; every failure is a TollgateError with file, line and column. */
@@ -93,12 +184,8 @@ export function parseJsonText(text: string, file: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    const lineColumn = lineColumnInMessage.exec(error.message);
-    const offset = positionInMessage.exec(error.message);
-    const place = lineColumn
-      ? { line: Number(lineColumn[1]), column: Number(lineColumn[2]) }
-      : positionAt(text, offset ? Number(offset[1]) : text.length);
-    throw new TollgateError(`malformed JSON: ${conciseSyntaxMessage(error.message)}`, { file, ...place });
+    const { offset, problem } = findSyntaxError(text);
+    throw new TollgateError(`malformed JSON: ${problem}`, { file, ...positionAt(text, offset) });
   }
 }
 
