@@ -11,12 +11,20 @@ import data.tollgate.lib.tags
 tag_keys := config.section("classification_tag_keys", ["data-classification", "data_classification", "classification"])
 
 # name(r) is the lower-cased classification, null when the resource has none (or tags are unknown).
-name(r) := lower(value) if {
+# The classification of every resource, computed once per evaluation (see environment.names).
+names[r.address] := _name(r) if some r in input.resources
+
+name(r) := names[r.address]
+
+# A resource that is not in the input (a custom policy's synthesised one) is named directly.
+name(r) := _name(r) if not names[r.address]
+
+_name(r) := lower(value) if {
 	value := tags.first(r, tag_keys)
 	is_string(value)
 }
 
-name(r) := null if tags.first(r, tag_keys) == null
+_name(r) := null if tags.first(r, tag_keys) == null
 
 # unknown(r): the classification cannot be read until apply (tags unknown, or a classification tag's value
 # unknown) and no known classification tag decides it.

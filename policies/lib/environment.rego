@@ -11,7 +11,16 @@ import data.tollgate.lib.tags
 tag_keys := config.section("environment_tag_keys", ["environment", "env"])
 
 # name(r): the first non-empty candidate, in order of precedence (a list, not an else chain).
-name(r) := lower([n |
+# The environment of every resource, computed once per evaluation: rules ask for it per resource, and
+# wasm has no rule indexing or function memoization, so a per-call lookup over tags is costly on large plans.
+names[r.address] := _name(r) if some r in input.resources
+
+name(r) := names[r.address]
+
+# A resource that is not in the input (a custom policy's synthesised one) is named directly.
+name(r) := _name(r) if not names[r.address]
+
+_name(r) := lower([n |
 	some n in [
 		tags.first(r, tag_keys),
 		object.get(input, ["context", "defaultEnvironment"], null),
@@ -27,3 +36,9 @@ settings(r) := object.get(config.section("environments", {}), name(r), {})
 
 # setting(r, path) is one setting (path: key or array of keys), null when not configured.
 setting(r, path) := object.get(settings(r), path, null)
+
+# configured(path) holds when some environment sets path; rules that need it skip all work otherwise.
+configured(path) if {
+	some settings in config.section("environments", {})
+	object.get(settings, path, null) != null
+}

@@ -5,26 +5,16 @@ package tollgate.lib.resources
 # Deletions never reach the input; "read" (data sources) changes nothing, so it is not judged.
 judged_actions := {"create", "update", "replace", "no-op"}
 
-judged contains r if {
-	some r in input.resources
-	r.action in judged_actions
-}
+# These selectors are arrays, not sets: a set of resources would hash and compare every whole
+# resource object on insertion, which dominates evaluation time on large plans (wasm has no indexing).
+judged := [r | some r in input.resources; r.action in judged_actions]
 
 # data_stores hold data at rest: storage and databases.
-data_stores contains r if {
-	some r in judged
-	r.kind in {"storage", "database"}
-}
+data_stores := [r | some r in judged; r.kind in {"storage", "database"}]
 
-with_compute contains r if {
-	some r in judged
-	is_object(r.compute)
-}
+with_compute := [r | some r in judged; is_object(r.compute)]
 
-with_transport contains r if {
-	some r in judged
-	is_object(r.transport)
-}
+with_transport := [r | some r in judged; is_object(r.transport)]
 
 # field(r, path) is the value at path in r, null when absent: "absent" and "unknown" are both null in the model.
 field(r, path) := object.get(r, path, null)

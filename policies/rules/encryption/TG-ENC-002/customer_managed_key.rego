@@ -74,7 +74,15 @@ evidence(r) := {
 	"required_by": sort(required_by(r)),
 }
 
+# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
+_active if environment.configured("require_customer_managed_key")
+
+_active if count(classification.configured("require_customer_managed_key")) > 0
+
+_active if config.param("TG-ENC-002", "always") == true
+
 findings contains finding.new(r, message, evidence(r)) if {
+	_active
 	some r in resources.data_stores
 	count(required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == false
@@ -86,6 +94,7 @@ findings contains finding.new(r, message, evidence(r)) if {
 }
 
 findings contains finding.indeterminate(r, message, evidence(r)) if {
+	_active
 	some r in resources.data_stores
 	count(required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == null

@@ -51,7 +51,13 @@ evidence(r) := {
 	"max_per_instance": limit(r),
 }
 
+# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
+_active if environment.configured(["gpu", "max_per_instance"])
+
+_active if is_number(config.param("TG-GPU-001", "max_per_instance"))
+
 findings contains finding.new(r, message, evidence(r)) if {
+	_active
 	some r in resources.with_compute
 	is_number(r.compute.accelerator.count)
 	r.compute.accelerator.count > limit(r)
@@ -62,6 +68,7 @@ findings contains finding.new(r, message, evidence(r)) if {
 }
 
 findings contains finding.indeterminate(r, message, evidence(r)) if {
+	_active
 	some r in resources.with_compute
 	is_object(r.compute.accelerator)
 	r.compute.accelerator.count == null

@@ -27,7 +27,11 @@ evidence(r) := {
 	"allowed_models": allowed(r),
 }
 
+# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
+_active if environment.configured(["gpu", "allowed_models"])
+
 findings contains finding.new(r, message, evidence(r)) if {
+	_active
 	some r in resources.with_compute
 	is_array(allowed(r))
 	is_string(r.compute.accelerator.model)
@@ -39,6 +43,7 @@ findings contains finding.new(r, message, evidence(r)) if {
 }
 
 findings contains finding.indeterminate(r, message, evidence(r)) if {
+	_active
 	some r in resources.with_compute
 	is_array(allowed(r))
 	is_object(r.compute.accelerator)

@@ -37,7 +37,13 @@ evidence(r) := {
 }
 
 # Deny wins over allow: a family on both lists is denied.
+# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
+_active if environment.configured(["instance_families", "deny"])
+
+_active if environment.configured(["instance_families", "allow"])
+
 findings contains finding.new(r, message, evidence(r)) if {
+	_active
 	some r in resources.with_compute
 	is_string(r.compute.family)
 	patterns.any_match(deny_list(r), r.compute.family)
@@ -48,6 +54,7 @@ findings contains finding.new(r, message, evidence(r)) if {
 }
 
 findings contains finding.new(r, message, evidence(r)) if {
+	_active
 	some r in resources.with_compute
 	is_string(r.compute.family)
 	count(allow_list(r)) > 0
@@ -60,6 +67,7 @@ findings contains finding.new(r, message, evidence(r)) if {
 }
 
 findings contains finding.indeterminate(r, message, evidence(r)) if {
+	_active
 	some r in resources.with_compute
 	r.compute.instanceType == null
 	restricted(r)
@@ -70,6 +78,7 @@ findings contains finding.indeterminate(r, message, evidence(r)) if {
 
 # A known instance type whose family the model could not derive: not a pass.
 findings contains finding.indeterminate(r, message, evidence(r)) if {
+	_active
 	some r in resources.with_compute
 	is_string(r.compute.instanceType)
 	r.compute.family == null

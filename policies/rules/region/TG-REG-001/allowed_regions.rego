@@ -24,7 +24,11 @@ allowed(r) := environment.setting(r, "allowed_regions")
 
 evidence(r) := {"region": r.region, "environment": environment.name(r), "allowed_regions": allowed(r)}
 
+# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
+_active if environment.configured("allowed_regions")
+
 findings contains finding.new(r, message, evidence(r)) if {
+	_active
 	some r in resources.judged
 	is_array(allowed(r))
 	is_string(r.region)
@@ -35,6 +39,7 @@ findings contains finding.new(r, message, evidence(r)) if {
 }
 
 findings contains finding.indeterminate(r, message, evidence(r)) if {
+	_active
 	some r in resources.judged
 	is_array(allowed(r))
 	r.region == null

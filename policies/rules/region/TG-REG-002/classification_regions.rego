@@ -24,7 +24,11 @@ allowed(r) := object.get(classification.settings(r), "allowed_regions", null)
 
 evidence(r) := {"region": r.region, "classification": classification.name(r), "allowed_regions": allowed(r)}
 
+# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
+_active if count(classification.configured("allowed_regions")) > 0
+
 findings contains finding.new(r, message, evidence(r)) if {
+	_active
 	some r in resources.judged
 	is_array(allowed(r))
 	is_string(r.region)
@@ -35,6 +39,7 @@ findings contains finding.new(r, message, evidence(r)) if {
 }
 
 findings contains finding.indeterminate(r, message, evidence(r)) if {
+	_active
 	some r in resources.judged
 	is_array(allowed(r))
 	r.region == null
@@ -46,6 +51,7 @@ findings contains finding.indeterminate(r, message, evidence(r)) if {
 
 # Tags unknown until apply: the resource may carry a region-restricted classification.
 findings contains finding.indeterminate(r, message, evidence) if {
+	_active
 	restricted := classification.configured("allowed_regions")
 	count(restricted) > 0
 	some r in resources.judged

@@ -28,10 +28,8 @@ default required := {}
 
 required := config.param("TG-TAG-001", "required") if is_object(config.param("TG-TAG-001", "required"))
 
-taggable contains r if {
-	some r in resources.judged
-	r.taggable == true
-}
+# An array, not a set: see resources.judged.
+taggable := [r | some r in resources.judged; r.taggable == true]
 
 # value(r, key) is the tag's non-empty value; undefined when missing or empty.
 value(r, key) := v if {

@@ -1,0 +1,98 @@
+/**
+ * Synthetic `terraform show -json` plans of a chosen size for the benchmarks: a realistic mix of
+ * ML-platform resources across AWS, GCP and Azure, inside modules with count instances, some
+ * values unknown until apply, some violations.
+ */
+
+interface Change {
+  address: string;
+  module_address?: string;
+  mode: 'managed';
+  type: string;
+  name: string;
+  index?: number;
+  provider_name: string;
+  change: { actions: string[]; before: unknown; after: Record<string, unknown>; after_unknown: Record<string, unknown> };
+}
+
+const tags = (i: number): Record<string, string> =>
+  i % 7 === 0
+    ? { team: 'research' }
+    : { team: i % 2 === 0 ? 'ml-platform' : 'research', 'cost-center': `cc-${i % 13}`, environment: i % 3 === 0 ? 'prod' : 'dev' };
+
+type Template = (i: number) => Pick<Change, 'type' | 'provider_name'> & { after: Record<string, unknown>; unknown?: Record<string, unknown> };
+
+const templates: Template[] = [
+  (i) => ({
+    type: 'aws_instance',
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    after: { ami: 'ami-123', instance_type: i % 5 === 0 ? 'p4d.24xlarge' : 'g5.xlarge', tags: tags(i), availability_zone: 'us-east-1a',
+      root_block_device: [{ encrypted: i % 4 !== 0, volume_size: 200, kms_key_id: null }] },
+  }),
+  (i) => ({
+    type: 'aws_ebs_volume',
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    after: { availability_zone: 'us-east-1b', size: 500, encrypted: i % 6 !== 0, tags: tags(i) },
+    unknown: i % 9 === 0 ? { kms_key_id: true } : {},
+  }),
+  (i) => ({
+    type: 'aws_s3_bucket',
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    after: { bucket: `datasets-${i}`, tags: { ...tags(i), 'data-classification': i % 10 === 0 ? 'pii' : 'internal' } },
+  }),
+  (i) => ({
+    type: 'aws_lb_listener',
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    after: { port: i % 2 ? 443 : 80, protocol: i % 2 ? 'HTTPS' : 'HTTP', ssl_policy: i % 2 ? 'ELBSecurityPolicy-2016-08' : null,
+      default_action: [{ type: 'forward' }], tags: tags(i) },
+  }),
+  (i) => ({
+    type: 'google_container_node_pool',
+    provider_name: 'registry.terraform.io/hashicorp/google',
+    after: { location: 'us-central1', node_count: 2, node_config: [{ machine_type: 'a2-highgpu-1g', spot: i % 2 === 0,
+      labels: tags(i), guest_accelerator: [{ type: 'nvidia-tesla-a100', count: 1 }] }] },
+  }),
+  (i) => ({
+    type: 'azurerm_storage_account',
+    provider_name: 'registry.terraform.io/hashicorp/azurerm',
+    after: { name: `sa${i}`, location: i % 8 === 0 ? 'brazilsouth' : 'eastus', min_tls_version: i % 3 ? 'TLS1_2' : 'TLS1_0',
+      https_traffic_only_enabled: true, tags: tags(i) },
+  }),
+  (i) => ({
+    type: 'random_pet',
+    provider_name: 'registry.terraform.io/hashicorp/random',
+    after: { length: 2, prefix: `p${i}` },
+  }),
+];
+
+export function generatePlan(resourceCount: number): string {
+  const changes: Change[] = [];
+  for (let i = 0; i < resourceCount; i++) {
+    const template = templates[i % templates.length]!(i);
+    const moduleIndex = Math.floor(i / 50);
+    const module = `module.team_${moduleIndex % 40}.module.stack_${moduleIndex}`;
+    const name = `r${i % 50}`;
+    changes.push({
+      address: `${module}.${template.type}.${name}[${i % 3}]`,
+      module_address: module,
+      mode: 'managed',
+      type: template.type,
+      name,
+      index: i % 3,
+      provider_name: template.provider_name,
+      change: { actions: ['create'], before: null, after: template.after, after_unknown: template.unknown ?? {} },
+    });
+  }
+  return JSON.stringify({
+    format_version: '1.2',
+    terraform_version: '1.9.5',
+    resource_changes: changes,
+    configuration: {
+      provider_config: {
+        aws: { name: 'aws', expressions: { region: { constant_value: 'us-east-1' } } },
+        google: { name: 'google', expressions: { region: { constant_value: 'us-central1' } } },
+        azurerm: { name: 'azurerm' },
+      },
+    },
+  });
+}
