@@ -6,7 +6,9 @@
 #     enforcement = config.rules[id].enforcement, else the rule's METADATA enforcement, else "deny";
 #     "off" drops it; an active exemption moves it to exempted; indeterminate or "warn" makes it a warning;
 #     anything else (deny) a violation.
-#   Arrays are sorted (rule, resource, message) so the same input gives byte-identical output.
+#   The lists are arrays built by comprehension, not sets, and are not sorted here: on large plans wasm
+#   spends most of its time hashing and sorting whole finding objects. The caller sorts them (Tollgate's
+#   engine orders by resource, rule and message), so output stays deterministic.
 package tollgate
 
 import data.tollgate.lib.config
@@ -15,18 +17,18 @@ import data.tollgate.lib.exemptions
 # METADATA
 # entrypoint: true
 decision := {
-	"violations": _ordered(violations),
-	"warnings": _ordered(warnings),
-	"recommendations": _ordered(recommendations),
-	"exempted": _ordered(exempted),
+	"violations": violations,
+	"warnings": warnings,
+	"recommendations": recommendations,
+	"exempted": exempted,
 }
 
 # reported holds every finding of every rule that is not off, with the rule's id and metadata applied.
-reported contains item if {
+reported := [item |
 	some rules in data.tollgate.rules
 	some id, rule in rules
-	some f in rule.findings
 	config.enforcement(id) != "off"
+	some f in rule.findings
 	item := {
 		"rule": id,
 		"severity": object.get(f, "severity", config.severity(id)),
@@ -37,53 +39,49 @@ reported contains item if {
 		"evidence": object.get(f, "evidence", {}),
 		"exemptible": object.get(f, "exemptible", true),
 	}
-}
+]
 
-exempted contains {
+# An exempted finding keeps the exemption's reason, owner and expiry, so reviewers see who accepted what.
+exempted := [{
 	"rule": item.rule,
 	"resource": item.resource,
 	"reason": object.get(e, "reason", ""),
 	"owner": object.get(e, "owner", ""),
 	"expires": e.expires,
-} if {
+} |
 	some item in reported
 	item.exemptible == true
 	e := exemptions.for_finding(item.rule, item.resource)
-}
+]
 
-enforced contains object.remove(item, ["exemptible"]) if {
+enforced := [object.remove(item, ["exemptible"]) |
 	some item in reported
 	not _exempt(item)
-}
+]
 
 _exempt(item) if {
 	item.exemptible == true
 	exemptions.for_finding(item.rule, item.resource)
 }
 
-warnings contains item if {
+warnings := [item |
 	some item in enforced
 	_warning(item)
-}
+]
 
-violations contains item if {
+violations := [item |
 	some item in enforced
 	not _warning(item)
-}
+]
 
-# An undecidable finding never blocks; an unrecognised enforcement level blocks (fail closed).
+# Undecidable findings are always warnings: unknown is never a pass and never a false violation.
 _warning(item) if item.indeterminate == true
 
 _warning(item) if config.enforcement(item.rule) == "warn"
 
-recommendations contains object.union(rec, {"rule": id}) if {
+recommendations := [object.union(rec, {"rule": id}) |
 	some rules in data.tollgate.rules
 	some id, rule in rules
-	some rec in rule.recommendations
 	config.enforcement(id) != "off"
-}
-
-# _ordered sorts by (rule, resource, message, whole item): deterministic whatever the set order.
-_ordered(items) := [entry[3] | some entry in sort([_sort_key(i) | some i in items])]
-
-_sort_key(i) := [object.get(i, "rule", ""), object.get(i, "resource", ""), object.get(i, "message", ""), i]
+	some rec in rule.recommendations
+]
