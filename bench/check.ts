@@ -114,7 +114,7 @@ async function main(): Promise<void> {
       const inputFile = join(outDir, `input-${size}.json`);
       writeFileSync(inputFile, JSON.stringify(input));
       opaMs = externalMs(opa, ['eval', '--format', 'json', '--data', builtinPolicyDir, '--data', metaDir, '--ignore', 'wasm-capabilities.json',
-        '--ignore', '*_test.rego', '--input', inputFile, 'data.tollgate.decision']);
+        '--ignore', '*_test.rego', '--ignore', 'tollgate.tar.gz', '--input', inputFile, 'data.tollgate.decision']);
     }
     const conftestMs = conftest
       ? externalMs(conftest, ['test', '--no-color', '--output', 'json', '--policy', join(packageRoot, 'bench', 'conftest'), planFile])
