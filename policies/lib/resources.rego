@@ -14,6 +14,9 @@ data_stores := [r | some r in judged; r.kind in {"storage", "database"}]
 
 with_compute := [r | some r in judged; is_object(r.compute)]
 
+# with_encryption: anything that states its at-rest encryption, compute included (an instance's volumes).
+with_encryption := [r | some r in judged; is_object(r.encryption)]
+
 with_transport := [r | some r in judged; is_object(r.transport)]
 
 # field(r, path) is the value at path in r, null when absent: "absent" and "unknown" are both null in the model.

@@ -37,8 +37,10 @@ attributes := {
 
 attribute(r) := object.get(attributes, r.type, "encryption.atRest")
 
+# A known "not encrypted" is a violation wherever it is stated, instance volumes included; "unknown" is
+# reported for data stores only, since an instance's root volume commonly follows the account's default.
 findings contains finding.new(r, message, {"encryption.atRest": false, "attribute": attribute(r)}) if {
-	some r in resources.data_stores
+	some r in resources.with_encryption
 	resources.field(r, ["encryption", "atRest"]) == false
 	message := sprintf("%s is not encrypted at rest (%s)", [r.address, messages.detail(r, attribute(r), false)])
 }

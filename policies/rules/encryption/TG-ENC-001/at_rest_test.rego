@@ -49,8 +49,12 @@ test_unlisted_type_names_model_field_when_unencrypted if {
 	f.message == "other_store.x is not encrypted at rest (encryption.atRest = false)"
 }
 
-test_compute_is_not_judged_when_unencrypted if {
-	count(_findings([object.union(_volume({"atRest": false}), {"kind": "compute"})])) == 0
+test_compute_is_finding_when_unencrypted if {
+	count(_findings([object.union(_volume({"atRest": false}), {"kind": "compute"})])) == 1
+}
+
+test_compute_is_not_indeterminate_when_unknown if {
+	count(_findings([object.union(_volume({"atRest": null}), {"kind": "compute"})])) == 0
 }
 
 test_read_is_not_judged_when_unencrypted if {

@@ -60,11 +60,13 @@ _https_redirect(action) if {
 findings contains finding.new(r, message, {"transport.httpsOnly": false, "attribute": attribute(r)}) if {
 	some r in resources.with_transport
 	r.transport.httpsOnly == false
-	message := sprintf("%s accepts plain-text HTTP (%s)", [r.address, messages.detail(r, attribute(r), false)])
+	message := sprintf("%s accepts unencrypted connections (%s)", [r.address, messages.detail(r, attribute(r), false)])
 }
 
+# Plain listeners the normaliser could not settle (httpsOnly null); a known false is reported above, once.
 findings contains finding.new(r, message, evidence) if {
 	some r in resources.with_transport
+	r.transport.httpsOnly != false
 	plain(r)
 	not redirects_to_https(r)
 	not unknown.attribute(r, "default_action")
@@ -76,6 +78,7 @@ findings contains finding.new(r, message, evidence) if {
 
 findings contains finding.indeterminate(r, message, evidence) if {
 	some r in resources.with_transport
+	r.transport.httpsOnly != false
 	plain(r)
 	not redirects_to_https(r)
 	unknown.attribute(r, "default_action")

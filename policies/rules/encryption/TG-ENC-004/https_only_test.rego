@@ -71,7 +71,7 @@ test_https_listener_passes if {
 
 test_storage_is_finding_when_https_only_false if {
 	some f in _findings(_storage(false))
-	f.message == "azurerm_storage_account.data accepts plain-text HTTP (https_traffic_only_enabled = false)"
+	f.message == "azurerm_storage_account.data accepts unencrypted connections (https_traffic_only_enabled = false)"
 }
 
 test_storage_passes_when_https_only_true if {
