@@ -224,7 +224,8 @@ export const gcpExtractors: ExtractorTable = {
   google_compute_ssl_policy: {
     kind: 'transport',
     taggable: false,
-    transport: (v) => ({ protocol: null, minTlsVersion: tlsVersion(v.nonEmptyString('min_tls_version')) ?? (v.isUnknown('min_tls_version') ? null : '1.0'), httpsOnly: null, port: null }),
+    // An SSL policy only ever governs TLS: HTTPS proxies and SSL proxies reference it.
+    transport: (v) => ({ protocol: 'TLS', minTlsVersion: tlsVersion(v.nonEmptyString('min_tls_version')) ?? (v.isUnknown('min_tls_version') ? null : '1.0'), httpsOnly: null, port: null }),
   },
   google_compute_target_https_proxy: { kind: 'transport', taggable: false, transport: proxyTransport('HTTPS') },
   google_compute_target_http_proxy: { kind: 'transport', taggable: false, transport: proxyTransport('HTTP') },
