@@ -52,11 +52,13 @@ export function runOpa(opa: string, args: readonly string[], what: string, cwd?:
   return new Promise((resolve, reject) => {
     execFile(opa, [...args], { maxBuffer: 256 << 20, encoding: 'utf8', cwd }, (error, stdout, stderr) => {
       if (error) {
-        const detail = `${stderr}\n${stdout}`
+        const lines = `${stderr}\n${stdout}`
           .split('\n')
           .map((line) => line.trim())
-          .filter((line) => line !== '')
-          .join('; ');
+          .filter((line) => line !== '');
+        // OPA's compile errors read `file:line: rego_<kind>_error: message`; keep those when there are any.
+        const located = lines.filter((line) => /:\d+: rego_\w+_error:/.test(line)).map((line) => line.replace(/^.*?(\S+:\d+: rego_)/, '$1'));
+        const detail = (located.length > 0 ? located : lines).join('; ');
         reject(new TollgateError(`${what} failed: ${detail || error.message}`));
         return;
       }
