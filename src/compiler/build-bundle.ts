@@ -57,6 +57,15 @@ function stagePolicySources(stage: string, policyDirs: readonly string[]): strin
   });
 }
 
+/** OPA names the staged copy of a file; point the error at the user's own file instead. */
+function pointAtSources(error: unknown, roots: readonly string[], policyDirs: readonly string[]): unknown {
+  if (!(error instanceof TollgateError) || error.file === undefined) return error;
+  const index = roots.findIndex((root) => error.file!.startsWith(`${root}/`));
+  if (index === -1) return error;
+  const file = join(policyDirs[index]!, error.file.slice(roots[index]!.length + 1));
+  return new TollgateError(error.message, { file, line: error.line, column: error.column }, error.exitCode);
+}
+
 export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   const opa = options.opa ?? findOpa();
   const policyDirs = options.policyDirs.map((dir) => resolve(dir));
@@ -81,7 +90,11 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       ...roots,
       'meta',
     ];
-    await runOpa(opa, args, `compiling ${policyDirs.map((dir) => basename(dir)).join(', ')}`, stage);
+    try {
+      await runOpa(opa, args, `compiling ${policyDirs.map((dir) => basename(dir)).join(', ')}`, stage);
+    } catch (error) {
+      throw pointAtSources(error, roots, policyDirs);
+    }
     mkdirSync(dirname(resolve(options.output)), { recursive: true });
     const destination = resolve(options.output);
     const temporary = `${destination}.${process.pid}.tmp`;

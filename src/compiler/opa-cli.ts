@@ -56,9 +56,17 @@ export function runOpa(opa: string, args: readonly string[], what: string, cwd?:
           .split('\n')
           .map((line) => line.trim())
           .filter((line) => line !== '');
-        // OPA's compile errors read `file:line: rego_<kind>_error: message`; keep those when there are any.
-        const located = lines.filter((line) => /:\d+: rego_\w+_error:/.test(line)).map((line) => line.replace(/^.*?(\S+:\d+: rego_)/, '$1'));
-        const detail = (located.length > 0 ? located : lines).join('; ');
+        // OPA's compile errors read `file:line: rego_<kind>_error: message`: report the first at its place.
+        const located = lines
+          .map((line) => /(\S+):(\d+): (rego_\w+_error: .*)$/.exec(line))
+          .filter((match): match is RegExpExecArray => match !== null);
+        const first = located[0];
+        if (first) {
+          const more = located.length > 1 ? ` (and ${located.length - 1} more)` : '';
+          reject(new TollgateError(`${first[3]}${more}`, { file: first[1], line: Number(first[2]) }));
+          return;
+        }
+        const detail = lines.join('; ');
         reject(new TollgateError(`${what} failed: ${detail || error.message}`));
         return;
       }
