@@ -36,6 +36,33 @@ export interface Exemption {
   readonly expires: string;
 }
 
+export interface PricingSettings {
+  readonly hours_per_month?: number;
+  readonly catalog?: string;
+  readonly usage?: Readonly<Record<string, number>>;
+}
+
+export interface BudgetScope {
+  readonly team?: string;
+  readonly project?: string;
+  readonly environment?: string;
+  readonly account?: string;
+}
+
+export interface Budget {
+  readonly name: string;
+  readonly scope?: BudgetScope;
+  readonly amount: number;
+  readonly currency?: string;
+  readonly warn_at?: number;
+  readonly deny_at?: number;
+}
+
+export interface KubernetesSettings {
+  readonly namespaces?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly region?: string;
+}
+
 /** The config as the policies see it: rule shorthands expanded, everything else as written. */
 export interface TollgateConfig {
   readonly version?: 1;
@@ -47,6 +74,9 @@ export interface TollgateConfig {
   readonly classifications?: Readonly<Record<string, ClassificationPolicy>>;
   readonly rules?: Readonly<Record<string, RuleSetting>>;
   readonly exemptions?: readonly Exemption[];
+  readonly pricing?: PricingSettings;
+  readonly budgets?: readonly Budget[];
+  readonly kubernetes?: KubernetesSettings;
 }
 
 export interface LoadedConfig {

@@ -51,6 +51,11 @@ export interface Compute {
   readonly accelerator: Accelerator | null;
   /** Spot / preemptible / low priority; null when the plan does not say. */
   readonly spot: boolean | null;
+  /**
+   * Whether interrupted work can resume from a checkpoint (SageMaker `checkpoint_config`, a checkpoint
+   * annotation on a training job); null when the source does not say. Optional: not every reader sets it.
+   */
+  readonly checkpointing?: boolean | null;
 }
 
 export interface Encryption {
@@ -106,6 +111,73 @@ export interface Resource {
   readonly location: SourceLocation | null;
   /** Raw planned values for custom policies. Sensitive values are replaced by "(sensitive)". */
   readonly values: Readonly<Record<string, unknown>>;
+  /** Monthly cost estimate from the price catalog; absent when pricing was not run. */
+  readonly cost?: ResourceCost;
+  /**
+   * The resource as it is before the change, for update and replace (what pricing needs for "before");
+   * absent for create, no-op and read. Unknown and sensitive handling as for the planned values.
+   */
+  readonly before?: PriorState;
+}
+
+export interface PriorState {
+  readonly compute: Compute | null;
+  readonly region: string | null;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a resource costs per month, before and after the planned change, from the price catalog.
+ * Unpriced is not free: an unknown SKU or region gives null amounts and a reason, never $0.
+ */
+export interface ResourceCost {
+  readonly currency: 'USD';
+  /** Monthly cost of the resource as it is now; 0 for a create; null when it cannot be priced. */
+  readonly monthlyBefore: number | null;
+  /** Monthly cost after the change, at on-demand prices unless the resource is spot. */
+  readonly monthlyAfter: number | null;
+  /** monthlyAfter - monthlyBefore; null when either side is unpriced. */
+  readonly monthlyDelta: number | null;
+  /** On-demand price per instance-hour (or per node-hour) after the change. */
+  readonly hourlyOnDemand: number | null;
+  /** Spot / preemptible price per instance-hour where the catalog knows it. */
+  readonly hourlySpot: number | null;
+  /** Instances or nodes the monthly figures assume. */
+  readonly instances: number | null;
+  /** Hours per month the figures assume (730 unless configured). */
+  readonly hoursPerMonth: number;
+  /** Why the resource is unpriced ("no price for g9.xlarge in us-east-1"); null when priced. */
+  readonly unpriced: string | null;
+  /** Catalog entries the figures come from, "source (asOf)". */
+  readonly sources: readonly string[];
+}
+
+/** Totals of the per-resource estimates: the plan's cost delta. */
+export interface PlanCost {
+  readonly currency: 'USD';
+  readonly monthlyBefore: number;
+  readonly monthlyAfter: number;
+  readonly monthlyDelta: number;
+  /** Resources of a priced kind that could not be priced (their cost is not in the totals). */
+  readonly unpricedResources: number;
+  readonly hoursPerMonth: number;
+  readonly catalogAsOf: string;
+}
+
+/** Month-to-date spend and forecast for one budget scope, from a spend file (FOCUS columns). */
+export interface SpendSummary {
+  /** The budget's name in tollgate.yaml. */
+  readonly budget: string;
+  readonly currency: string;
+  /** Month-to-date actual spend in the scope; null when no spend data covers it (indeterminate, not zero). */
+  readonly monthToDate: number | null;
+  /** Forecast spend for the rest of the month; null when unknown. */
+  readonly forecastRemaining: number | null;
+  readonly daysInMonth: number;
+  /** Days left in the month after today, today included. */
+  readonly daysLeft: number;
+  /** Where the figures came from (file names). */
+  readonly sources: readonly string[];
 }
 
 /** The document every policy evaluates: `input` in Rego. */
@@ -113,6 +185,23 @@ export interface PolicyInput {
   readonly subject: 'plan' | 'admission' | 'report';
   readonly context: PolicyContext;
   readonly resources: readonly Resource[];
+  /** Plan cost totals, when the resources were priced. */
+  readonly costs?: PlanCost;
+  /** Spend per configured budget, when a spend file was given. */
+  readonly spend?: readonly SpendSummary[];
+  /** The admission request's facts, for subject "admission". */
+  readonly admission?: AdmissionFacts;
+}
+
+/** What the admission webhook knows about the request besides the object itself. */
+export interface AdmissionFacts {
+  readonly uid: string;
+  readonly operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+  readonly namespace: string | null;
+  readonly username: string | null;
+  readonly dryRun: boolean;
+  /** Group/version/kind of the object: "apps/v1/Deployment". */
+  readonly kind: string;
 }
 
 export interface PolicyContext {
