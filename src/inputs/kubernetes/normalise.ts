@@ -1,0 +1,120 @@
+/**
+ * A Kubernetes object → one `Resource` in the same model as a Terraform resource, so the same rules judge
+ * both. Workload kinds (workload-kinds.ts) become compute: the accelerators the pods ask for, the machine
+ * type, region and capacity type their node selection pins, and the replica count. Every other kind becomes
+ * kind "other" with its labels as tags. Never throws: a malformed object yields nulls.
+ */
+import type { KubernetesSettings } from '../../config/config.js';
+import type { Accelerator, ChangeAction, Compute, Resource } from '../resource.js';
+import { acceleratorOf, acceleratorRequestOf } from './accelerators.js';
+import { nodeSelectionOf } from './node-selection.js';
+import { groupOf, isObject, objectAt, qualifiedKind, stringAt, stringMap, type JsonObject } from './object-shape.js';
+import { instancePlacementOf, regionOf, spotOf } from './placement.js';
+import { redactedValues } from './redact.js';
+import { tagsOf } from './tags.js';
+import { workloadKinds, type PodComponent, type WorkloadKind } from './workload-kinds.js';
+
+export interface ObjectContext {
+  /** Namespace of the request; wins over metadata.namespace (the API server fills it in on create). */
+  readonly namespace?: string | null;
+  /** Name of the request; objects created with generateName have none in metadata yet. */
+  readonly name?: string | null;
+  /** Kind from the request (`{group, kind}`), used when the object itself does not state it. */
+  readonly kind?: { readonly group: string; readonly kind: string } | null;
+  readonly action?: ChangeAction;
+  readonly settings?: KubernetesSettings;
+}
+
+/** Namespace used for a manifest that states none, as kubectl does. */
+export const DEFAULT_NAMESPACE = 'default';
+
+interface ComponentFacts {
+  readonly accelerator: Accelerator | null;
+  readonly instanceType: string | null;
+  readonly family: string | null;
+  readonly region: string | null;
+  readonly spot: boolean | null;
+  readonly replicas: number | null;
+}
+
+function componentFacts(component: PodComponent, hints: Readonly<Record<string, string>>, defaultRegion: string | null): ComponentFacts {
+  const selection = nodeSelectionOf(component.podSpec);
+  const placement = instancePlacementOf(selection);
+  return {
+    accelerator: acceleratorOf(
+      acceleratorRequestOf(component.podSpec),
+      { ...hints, ...selection.labels },
+      placement.spec?.accelerator ?? null,
+    ),
+    instanceType: placement.instanceType,
+    family: placement.family,
+    region: regionOf(selection, defaultRegion),
+    spot: spotOf(selection),
+    replicas: component.replicas,
+  };
+}
+
+/**
+ * One compute for the whole object: "per instance" limits are about the largest pod, so the component
+ * asking for the most accelerators speaks for placement; instances add up over components.
+ */
+function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: string | null): { compute: Compute; region: string | null } {
+  // Object annotations may name the accelerator (KServe's serving.kserve.io/gke-accelerator).
+  const hints = stringMap(objectAt(object, 'metadata', 'annotations'));
+  const facts = workload.components(object).map((component) => componentFacts(component, hints, defaultRegion));
+  const primary = facts.reduce<ComponentFacts | undefined>(
+    (best, current) => (best === undefined || (current.accelerator?.count ?? 0) > (best.accelerator?.count ?? 0) ? current : best),
+    undefined,
+  );
+  const instanceCount = facts.length > 0 && facts.every((fact) => fact.replicas !== null)
+    ? facts.reduce((total, fact) => total + (fact.replicas ?? 0), 0)
+    : null;
+  return {
+    compute: {
+      role: workload.role,
+      instanceType: primary?.instanceType ?? null,
+      family: primary?.family ?? null,
+      instanceCount,
+      scaling: null,
+      accelerator: primary?.accelerator ?? null,
+      spot: primary?.spot ?? null,
+    },
+    region: primary?.region ?? defaultRegion,
+  };
+}
+
+function nameOf(object: JsonObject, context: ObjectContext): string {
+  const generateName = stringAt(object, 'metadata', 'generateName');
+  return context.name || stringAt(object, 'metadata', 'name') || (generateName ? `${generateName}*` : '(unnamed)');
+}
+
+export function normaliseKubernetesObject(raw: unknown, context: ObjectContext = {}): Resource {
+  const object: JsonObject = isObject(raw) ? raw : {};
+  const kind = stringAt(object, 'kind') ?? context.kind?.kind ?? 'Unknown';
+  const group = stringAt(object, 'apiVersion') !== null ? groupOf(stringAt(object, 'apiVersion')) : (context.kind?.group ?? '');
+  const workload = workloadKinds[qualifiedKind(kind, group)];
+  const namespace = context.namespace || stringAt(object, 'metadata', 'namespace') || (workload ? DEFAULT_NAMESPACE : null);
+  const name = nameOf(object, context);
+  const defaultRegion = context.settings?.region ?? null;
+  const placed = workload ? computeOf(workload, object, defaultRegion) : null;
+  return {
+    address: namespace === null ? `${kind}/${name}` : `${kind}/${namespace}/${name}`,
+    type: kind,
+    name,
+    module: null,
+    index: null,
+    provider: 'kubernetes',
+    providerConfig: null,
+    kind: placed ? 'compute' : 'other',
+    action: context.action ?? 'create',
+    region: placed ? placed.region : null,
+    tags: tagsOf(object, context.settings, namespace),
+    taggable: true,
+    compute: placed?.compute ?? null,
+    encryption: null,
+    transport: null,
+    unknown: [],
+    location: null,
+    values: redactedValues(object),
+  };
+}
