@@ -1,0 +1,94 @@
+/**
+ * `--spend FILE`: a normalised spend file with FinOps FOCUS 1.2 column names (docs/spend-format.md), as CSV
+ * with a header row or as a JSON array of objects with the same keys. Read as a stream, line by line, so a
+ * month of hourly billing rows never has to fit in memory as text; every error names file:line.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { TollgateError } from '../errors.js';
+import type { SpendRecord } from './spend-record.js';
+import { csvRecords } from './csv-records.js';
+import { missingColumnMessage, toSpendRecord, type FocusRow } from './focus-row.js';
+import { jsonArrayObjects } from './json-array-objects.js';
+
+export type SpendFileFormat = 'csv' | 'json';
+
+/** `.json` files are JSON arrays; anything else (`.csv`, `.focus`, no extension) is CSV. */
+export function spendFileFormat(file: string): SpendFileFormat {
+  return /\.json$/i.test(file) ? 'json' : 'csv';
+}
+
+function openLines(file: string): AsyncIterable<string> {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    throw new TollgateError('spend file not found', { file });
+  }
+  if (!isFile) throw new TollgateError('spend file is not a regular file', { file });
+  // crlfDelay: a "\r\n" split across two reads is still one line break.
+  return createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+}
+
+async function* csvRows(lines: AsyncIterable<string>, file: string): AsyncGenerator<SpendRecord> {
+  let header: readonly string[] | null = null;
+  for await (const record of csvRecords(lines, file)) {
+    if (header === null) {
+      header = record.fields.map((name) => name.trim());
+      const missing = missingColumnMessage(header);
+      if (missing !== null) throw new TollgateError(missing, { file, line: record.line });
+      const duplicate = header.find((name, index) => name !== '' && header?.indexOf(name) !== index);
+      if (duplicate !== undefined) throw new TollgateError(`column ${duplicate} appears twice in the header`, { file, line: record.line });
+      continue;
+    }
+    if (record.fields.length !== header.length) {
+      throw new TollgateError(`row has ${record.fields.length} fields, the header has ${header.length}`, { file, line: record.line });
+    }
+    const row: Record<string, string> = {};
+    header.forEach((name, index) => {
+      row[name] = record.fields[index] ?? '';
+    });
+    yield toSpendRecord(row, { file, line: record.line });
+  }
+  if (header === null) throw new TollgateError('spend file is empty: expected a header row naming the FOCUS columns', { file, line: 1 });
+}
+
+async function* jsonRows(lines: AsyncIterable<string>, file: string): AsyncGenerator<SpendRecord> {
+  for await (const { value, line } of jsonArrayObjects(lines, file)) {
+    const missing = missingColumnMessage(Object.keys(value));
+    if (missing !== null) throw new TollgateError(missing, { file, line });
+    yield toSpendRecord(value as FocusRow, { file, line });
+  }
+}
+
+/** The records of one spend file, one at a time. */
+export async function* spendRecords(file: string): AsyncGenerator<SpendRecord> {
+  const lines = openLines(file);
+  try {
+    yield* spendFileFormat(file) === 'json' ? jsonRows(lines, file) : csvRows(lines, file);
+  } catch (error) {
+    // A read failing half-way (permissions, a vanished network mount) is the user's to fix, not a bug.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!(error instanceof TollgateError) && typeof code === 'string') {
+      throw new TollgateError(`cannot read spend file: ${code}`, { file });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The records of the given spend files that `keep` accepts, in file order. Only those are held in memory (the
+ * CLI keeps the current month's), never the text they came from.
+ */
+export async function readSpendFiles(
+  files: readonly string[],
+  keep: (record: SpendRecord) => boolean = () => true,
+): Promise<SpendRecord[]> {
+  const records: SpendRecord[] = [];
+  for (const file of files) {
+    for await (const record of spendRecords(file)) {
+      if (keep(record)) records.push(record);
+    }
+  }
+  return records;
+}
