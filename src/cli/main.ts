@@ -9,6 +9,7 @@ import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import { registerExplain } from './explain.js';
 import { registerInit } from './init.js';
+import { registerServe } from './serve.js';
 import { TOLLGATE_VERSION } from './version.js';
 
 export function reportError(error: unknown): number {
@@ -44,6 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerExplain(program, run);
   registerInit(program, run);
   registerBuild(program, run);
+  registerServe(program, run);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

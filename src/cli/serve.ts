@@ -1,0 +1,168 @@
+/**
+ * `tollgate serve`: the Kubernetes validating admission webhook. Serves HTTPS until SIGTERM/SIGINT, then
+ * drains in-flight requests and exits 0. Start-up problems (missing certificate, corrupt bundle, invalid
+ * config) are TollgateErrors: one line on stderr, exit 2.
+ */
+import type { Command } from 'commander';
+import { TollgateError } from '../errors.js';
+import { jsonLogger, LOG_LEVELS, type LogLevel } from '../webhook/logger.js';
+import { WebhookMetrics } from '../webhook/metrics.js';
+import { PolicyState } from '../webhook/policy-state.js';
+import {
+  DEFAULT_EVAL_TIMEOUT_MS,
+  DEFAULT_HOST,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PORT,
+  DEFAULT_TIMEOUTS,
+  startWebhookServer,
+} from '../webhook/server.js';
+import { loadPolicyBundle } from './policy-source.js';
+
+export interface ServeOptions {
+  readonly cert: string;
+  readonly key: string;
+  readonly port?: string;
+  readonly host?: string;
+  readonly config?: string;
+  readonly bundle?: string;
+  readonly policy?: string[];
+  readonly maxBody?: string;
+  readonly evalTimeout?: string;
+  readonly logLevel?: string;
+  readonly headersTimeout?: string;
+  readonly requestTimeout?: string;
+  readonly shutdownGrace?: string;
+  readonly watchInterval?: string;
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, kib: 1024, kb: 1000, mib: 1024 ** 2, mb: 1000 ** 2 };
+
+/** "1048576", "512KiB", "1MiB". */
+export function parseByteSize(value: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = match ? SIZE_UNITS[(match[2] ?? '').toLowerCase()] : undefined;
+  if (!match || unit === undefined || Number(match[1]) <= 0) {
+    throw new TollgateError(`${flag} must be a positive size in bytes, or with KiB/MiB (got "${value}")`);
+  }
+  return Math.floor(Number(match[1]) * unit);
+}
+
+/** "2000" (milliseconds), "500ms", "2s". */
+export function parseDurationMs(value: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(value.trim());
+  if (!match || Number(match[1]) <= 0) throw new TollgateError(`${flag} must be a positive duration: milliseconds, or with ms/s (got "${value}")`);
+  return Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TollgateError(`--port must be 0-65535 (got "${value}")`);
+  return port;
+}
+
+function parseLogLevel(value: string | undefined): LogLevel {
+  if (value === undefined) return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new TollgateError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  return value as LogLevel;
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+export async function runServe(options: ServeOptions): Promise<number> {
+  const policyDirs = options.policy ?? [];
+  if (options.bundle && policyDirs.length > 0) throw new TollgateError('use either --bundle or --policy, not both (a bundle is already compiled)');
+  const logger = jsonLogger(parseLogLevel(options.logLevel));
+  const metrics = new WebhookMetrics();
+  const policy = new PolicyState(
+    {
+      ...(options.bundle ? { bundleFile: options.bundle } : {}),
+      ...(policyDirs.length > 0 ? { loadBundle: () => loadPolicyBundle({ policy: policyDirs }) } : {}),
+      ...(options.config ? { configFile: options.config } : {}),
+    },
+    logger,
+    metrics,
+  );
+  const watchIntervalMs = options.watchInterval ? parseDurationMs(options.watchInterval, '--watch-interval') : 1_000;
+  const webhook = await startWebhookServer({
+    host: options.host ?? DEFAULT_HOST,
+    port: parsePort(options.port),
+    certFile: options.cert,
+    keyFile: options.key,
+    maxBodyBytes: options.maxBody ? parseByteSize(options.maxBody, '--max-body') : DEFAULT_MAX_BODY_BYTES,
+    evalTimeoutMs: options.evalTimeout ? parseDurationMs(options.evalTimeout, '--eval-timeout') : DEFAULT_EVAL_TIMEOUT_MS,
+    timeouts: {
+      headersMs: options.headersTimeout ? parseDurationMs(options.headersTimeout, '--headers-timeout') : DEFAULT_TIMEOUTS.headersMs,
+      requestMs: options.requestTimeout ? parseDurationMs(options.requestTimeout, '--request-timeout') : DEFAULT_TIMEOUTS.requestMs,
+      shutdownGraceMs: options.shutdownGrace ? parseDurationMs(options.shutdownGrace, '--shutdown-grace') : DEFAULT_TIMEOUTS.shutdownGraceMs,
+    },
+    watchIntervalMs,
+    policy,
+    metrics,
+    logger,
+  });
+  const signal = untilSignal();
+  try {
+    // /readyz answers 503 until this load succeeds.
+    await policy.load();
+  } catch (error) {
+    await webhook.shutdown();
+    throw error;
+  }
+  policy.watch(watchIntervalMs);
+  logger.log('info', 'received signal', { signal: await signal });
+  await webhook.shutdown();
+  return 0;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function registerServe(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('serve')
+    .description('Run the Kubernetes validating admission webhook (AdmissionReview v1 over HTTPS at POST /validate).')
+    .requiredOption('--cert <file>', 'TLS certificate (PEM, chain allowed); reloaded when the file changes')
+    .requiredOption('--key <file>', 'TLS private key (PEM); reloaded when the file changes')
+    .option('--port <port>', `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`)
+    .option('--host <address>', `address to listen on (default ${DEFAULT_HOST})`)
+    .option('-c, --config <file>', 'tollgate.yaml (environments, kubernetes.namespaces, rules); reloaded when it changes (default: ./tollgate.yaml if present)')
+    .option('--bundle <file>', 'a prebuilt wasm bundle (`tollgate build`) instead of the built-in rules; reloaded when it changes')
+    .option('--policy <dir>', 'compile the Rego in DIR with the built-in library at start (repeatable; needs opa; not reloaded)', collect)
+    .option('--max-body <size>', `largest request body accepted, bytes or with KiB/MiB; larger gets 413 (default ${DEFAULT_MAX_BODY_BYTES / 2 ** 20} MiB)`)
+    .option('--eval-timeout <ms>', `deny a request not judged within this time from arrival, ms or with s (default ${DEFAULT_EVAL_TIMEOUT_MS} ms)`)
+    .option('--log-level <level>', `least severe log line written: ${LOG_LEVELS.join(', ')} (default info; decisions are info)`)
+    .option('--headers-timeout <ms>', `cut off a client that has not sent its headers in this time (default ${DEFAULT_TIMEOUTS.headersMs} ms)`)
+    .option('--request-timeout <ms>', `cut off a client that has not sent its whole request in this time (default ${DEFAULT_TIMEOUTS.requestMs} ms)`)
+    .option('--shutdown-grace <ms>', `on SIGTERM, wait this long for in-flight requests (default ${DEFAULT_TIMEOUTS.shutdownGraceMs} ms)`)
+    .option('--watch-interval <ms>', 'how often the certificate, bundle and config files are checked for changes (default 1000 ms)')
+    .addHelpText(
+      'after',
+      `
+Endpoints: POST /validate (AdmissionReview admission.k8s.io/v1), GET /healthz, GET /readyz (ready once the
+policy is loaded), GET /metrics (Prometheus text).
+
+Failure policy: a request Tollgate cannot judge (evaluation error, over --eval-timeout) is denied with the
+reason. A body that is not an AdmissionReview v1 with a request uid gets HTTP 400; over --max-body, 413.
+Dry-run requests are judged but not enforced: allowed, with what would be denied in the warnings.
+Decision logs: one JSON line per request on stdout. SIGTERM/SIGINT: stop accepting, finish in-flight, exit 0.
+
+Examples:
+  tollgate serve --cert /tls/tls.crt --key /tls/tls.key --config /etc/tollgate/tollgate.yaml
+  tollgate serve --cert cert.pem --key key.pem --host 127.0.0.1 --port 9443 --bundle team-bundle.tar.gz`,
+    )
+    .action(async (options: ServeOptions) => {
+      await run(() => runServe(options));
+    });
+}

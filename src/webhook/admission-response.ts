@@ -1,0 +1,88 @@
+/**
+ * A policy decision → the AdmissionReview response: denial message, warnings and audit annotations. Kept
+ * short on purpose: kubectl prints the message and every warning to the user, and the API server truncates
+ * long warnings ("limit warnings to 120 characters").
+ */
+import type { Decision, Finding } from '../engine/decision.js';
+import type { AdmissionResponse } from './admission-review.js';
+
+export const MAX_WARNING_CHARS = 120;
+const MAX_WARNINGS = 10;
+const MAX_MESSAGE_FINDINGS = 5;
+const MAX_FINDING_MESSAGE_CHARS = 300;
+
+export function truncate(text: string, limit: number): string {
+  const chars = Array.from(text);
+  return chars.length <= limit ? text : `${chars.slice(0, limit - 1).join('')}…`;
+}
+
+function describeFinding(finding: Finding): string {
+  return `${finding.rule}: ${truncate(finding.message, MAX_FINDING_MESSAGE_CHARS)}`;
+}
+
+/** "Tollgate denied this request: TG-GPU-001: …; TG-TAG-001: … (and 2 more)". */
+export function denialMessage(violations: readonly Finding[]): string {
+  const shown = violations.slice(0, MAX_MESSAGE_FINDINGS).map(describeFinding).join('; ');
+  const more = violations.length > MAX_MESSAGE_FINDINGS ? ` (and ${violations.length - MAX_MESSAGE_FINDINGS} more)` : '';
+  return `Tollgate denied this request: ${shown}${more}`;
+}
+
+function warningsOf(lines: readonly string[]): string[] | undefined {
+  if (lines.length === 0) return undefined;
+  const shown = lines.slice(0, MAX_WARNINGS).map((line) => truncate(line, MAX_WARNING_CHARS));
+  if (lines.length > MAX_WARNINGS) shown.push(`Tollgate: ${lines.length - MAX_WARNINGS} more warnings in the decision log`);
+  return shown;
+}
+
+/** Rule ids that fired, sorted and unique, for logs, metrics and the audit annotation. */
+export function firedRules(decision: Decision): string[] {
+  return [...new Set([...decision.violations, ...decision.warnings].map((finding) => finding.rule))].sort();
+}
+
+/**
+ * Audit annotation keys are plain names: the API server prefixes them with the webhook's name
+ * (`admission.tollgate.io/rules`) and rejects keys that already hold a slash.
+ */
+function auditAnnotationsOf(decision: Decision, verdict: string): Record<string, string> {
+  return {
+    decision: verdict,
+    rules: firedRules(decision).join(',') || 'none',
+    'bundle-revision': decision.bundleRevision || 'unknown',
+  };
+}
+
+/**
+ * Enforced requests are denied on any violation. Dry-run requests are judged but not enforced: allowed,
+ * with what a real request would be denied for in the warnings, so `kubectl --dry-run=server` shows it.
+ */
+export function responseForDecision(uid: string, decision: Decision, dryRun: boolean): AdmissionResponse {
+  const warningLines = decision.warnings.map(describeFinding);
+  const denied = decision.violations.length > 0;
+  if (denied && !dryRun) {
+    return {
+      uid,
+      allowed: false,
+      status: { code: 403, reason: 'Forbidden', message: denialMessage(decision.violations) },
+      ...(warningLines.length > 0 ? { warnings: warningsOf(warningLines) } : {}),
+      auditAnnotations: auditAnnotationsOf(decision, 'denied'),
+    };
+  }
+  const wouldDeny = denied ? decision.violations.map((finding) => `dry run, would deny: ${describeFinding(finding)}`) : [];
+  const warnings = warningsOf([...wouldDeny, ...warningLines]);
+  return {
+    uid,
+    allowed: true,
+    ...(warnings ? { warnings } : {}),
+    auditAnnotations: auditAnnotationsOf(decision, denied ? 'would-deny' : 'allowed'),
+  };
+}
+
+/** Fail closed: a request Tollgate could not judge is denied with the reason (HTTP-like code in status). */
+export function failureResponse(uid: string, code: number, message: string, bundleRevision: string): AdmissionResponse {
+  return {
+    uid,
+    allowed: false,
+    status: { code, reason: code === 503 ? 'ServiceUnavailable' : 'InternalError', message: `Tollgate could not judge this request: ${message}` },
+    auditAnnotations: { decision: 'error', rules: 'none', 'bundle-revision': bundleRevision || 'unknown' },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The policy being served: one PolicyEngine with its config, replaced whole when the bundle or the config
+ * file changes. A change that cannot be loaded (corrupt bundle, invalid config) is logged and counted and
+ * the previous policy keeps serving; requests never see a half-loaded state.
+ */
+import { existsSync } from 'node:fs';
+import { DEFAULT_CONFIG_FILE, loadConfig, type TollgateConfig } from '../config/config.js';
+import { readBundleFile, type Bundle } from '../engine/bundle.js';
+import { PolicyEngine } from '../engine/policy-engine.js';
+import { isTollgateError } from '../errors.js';
+import { builtinBundlePath } from '../package-paths.js';
+import { watchFiles, type StopWatching } from './file-watch.js';
+import type { Logger } from './logger.js';
+import type { WebhookMetrics } from './metrics.js';
+
+export interface ServedPolicy {
+  readonly engine: PolicyEngine;
+  readonly config: TollgateConfig;
+  readonly revision: string;
+}
+
+export interface PolicySources {
+  /** A prebuilt bundle; the built-in bundle when neither this nor `loadBundle` is given. */
+  readonly bundleFile?: string;
+  /** Another way to get a bundle (e.g. `--policy` directories compiled at start); not watched. */
+  readonly loadBundle?: () => Promise<Bundle>;
+  readonly configFile?: string;
+}
+
+function describe(error: unknown): string {
+  if (isTollgateError(error)) return error.format();
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class PolicyState {
+  private served: ServedPolicy | null = null;
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+  private stopWatching: StopWatching | null = null;
+
+  constructor(
+    private readonly sources: PolicySources,
+    private readonly logger: Logger,
+    private readonly metrics: WebhookMetrics,
+  ) {}
+
+  get current(): ServedPolicy | null {
+    return this.served;
+  }
+
+  /** Files whose change triggers a reload. */
+  watchedFiles(): string[] {
+    const files: string[] = [];
+    if (!this.sources.loadBundle) files.push(this.sources.bundleFile ?? builtinBundlePath);
+    // The same file loadConfig picks: --config, else ./tollgate.yaml when present.
+    const configFile = this.sources.configFile ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : null);
+    if (configFile !== null) files.push(configFile);
+    return files;
+  }
+
+  private async loadFresh(): Promise<ServedPolicy> {
+    const { config } = loadConfig(this.sources.configFile);
+    const bundle = this.sources.loadBundle
+      ? await this.sources.loadBundle()
+      : readBundleFile(this.sources.bundleFile ?? builtinBundlePath);
+    const engine = await PolicyEngine.load(bundle, { ...config });
+    return { engine, config, revision: engine.revision };
+  }
+
+  /** First load: a failure is the caller's to report (the server cannot start without a policy). */
+  async load(): Promise<ServedPolicy> {
+    const served = await this.loadFresh();
+    this.install(served, 'loaded');
+    return served;
+  }
+
+  private install(served: ServedPolicy, verb: string): void {
+    this.served = served;
+    this.metrics.setBundleRevision(served.revision);
+    this.logger.log('info', `policy ${verb}`, { bundleRevision: served.revision, rules: served.engine.rules.length });
+  }
+
+  /** Reloads; concurrent triggers collapse into one more reload after the current one. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        try {
+          this.install(await this.loadFresh(), 'reloaded');
+        } catch (error) {
+          this.metrics.countReloadFailure();
+          this.logger.log('error', 'policy reload failed; the previous policy keeps serving', {
+            error: describe(error),
+            bundleRevision: this.served?.revision ?? null,
+          });
+        }
+      } while (this.reloadAgain);
+      this.reloading = null;
+    })();
+    return this.reloading;
+  }
+
+  watch(intervalMs: number): void {
+    this.stopWatching?.();
+    this.stopWatching = watchFiles(this.watchedFiles(), () => void this.reload(), intervalMs);
+  }
+
+  stop(): void {
+    this.stopWatching?.();
+    this.stopWatching = null;
+  }
+}
