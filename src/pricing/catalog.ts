@@ -1,0 +1,211 @@
+/**
+ * The price catalog: loading (built-in snapshot or a refreshed file, validated against
+ * schemas/catalog.schema.json) and look-ups by provider, SKU and region.
+ *
+ * Look-ups never guess: a SKU or region the catalog does not list gives `null` (unpriced), never $0.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { TollgateError } from '../errors.js';
+import { schemaDir } from '../package-paths.js';
+import builtinSnapshot from './catalog.json' with { type: 'json' };
+import { usdToMicros, microsToUsd, type Micros } from './money.js';
+import type { CatalogDocument, CatalogProvider, HourlyEntry, HourlyFigure, StorageFigure } from './catalog-document.js';
+
+/** An hourly price with where it came from, as "source title (asOf)". */
+export interface HourlyPrice {
+  readonly onDemand: Micros;
+  /** Null when the catalog does not know the spot price in this region. */
+  readonly spot: Micros | null;
+  readonly sources: readonly string[];
+}
+
+export interface StoragePrice {
+  /** Per GB-month, or null for tier-priced disks. */
+  readonly perGBMonth: Micros | null;
+  /** Provisioned tiers in ascending order, or null. */
+  readonly tiers: readonly { readonly upToGiB: number; readonly monthly: Micros }[] | null;
+  readonly sources: readonly string[];
+}
+
+type PriceKey = string;
+
+/** Providers spell SKUs and regions in several ways; the catalog keys use one. */
+const canonicalType: Readonly<Record<CatalogProvider, (type: string) => string>> = {
+  aws: (type) => type,
+  // GCP machine and accelerator types also appear as URLs ending in the name.
+  gcp: (type) => type.slice(type.lastIndexOf('/') + 1).toLowerCase(),
+  // Azure size names are case-insensitive.
+  azure: (type) => type.toLowerCase(),
+};
+
+const canonicalRegion: Readonly<Record<CatalogProvider, (region: string) => string>> = {
+  aws: (region) => region,
+  gcp: (region) => region.toLowerCase(),
+  azure: (region) => region.replaceAll(' ', '').toLowerCase(),
+};
+
+function isCatalogProvider(provider: string): provider is CatalogProvider {
+  return provider in canonicalType;
+}
+
+function keyOf(provider: CatalogProvider, type: string, region: string): PriceKey {
+  return `${provider}|${canonicalType[provider](type)}|${canonicalRegion[provider](region)}`;
+}
+
+export class Catalog {
+  private readonly instances = new Map<PriceKey, HourlyPrice>();
+  private readonly accelerators = new Map<PriceKey, HourlyPrice>();
+  private readonly storages = new Map<PriceKey, StoragePrice>();
+
+  /** `origin` names the file (or "built-in") in messages. */
+  constructor(
+    readonly document: CatalogDocument,
+    readonly origin: string,
+  ) {
+    indexHourly(document, document.instances, this.instances);
+    indexHourly(document, document.accelerators, this.accelerators);
+    for (const entry of document.storage) {
+      for (const [region, figure] of Object.entries(entry.prices)) {
+        this.storages.set(keyOf(entry.provider, entry.type, region), storagePrice(document, figure));
+      }
+    }
+  }
+
+  get asOf(): string {
+    return this.document.asOf;
+  }
+
+  /** A machine type (VM size, node size, SageMaker `ml.*` hosting type) per instance-hour. */
+  instance(provider: string, type: string, region: string): HourlyPrice | null {
+    return isCatalogProvider(provider) ? (this.instances.get(keyOf(provider, type, region)) ?? null) : null;
+  }
+
+  /** An attached GPU (per GPU-hour, "nvidia-tesla-t4") or a TPU ("tpu-v5e", per chip-hour). */
+  accelerator(provider: string, type: string, region: string): HourlyPrice | null {
+    return isCatalogProvider(provider) ? (this.accelerators.get(keyOf(provider, type, region)) ?? null) : null;
+  }
+
+  /** Block or object storage ("gp3", "pd-ssd", "Premium_LRS", "s3-standard"). */
+  storage(provider: string, type: string, region: string): StoragePrice | null {
+    return isCatalogProvider(provider) ? (this.storages.get(keyOf(provider, type, region)) ?? null) : null;
+  }
+}
+
+function sourceLabel(document: CatalogDocument, id: string, asOf: string, note: string | undefined): string {
+  const title = document.sources[id]?.title ?? id;
+  return note === undefined ? `${title} (${asOf})` : `${title} (${asOf}; ${note})`;
+}
+
+function hourlyPrice(document: CatalogDocument, figure: HourlyFigure): HourlyPrice {
+  const onDemand = usdToMicros(figure.onDemand);
+  const sources = [sourceLabel(document, figure.source, figure.asOf, figure.note)];
+  let spot: Micros | null = null;
+  if (figure.spot !== undefined) spot = usdToMicros(figure.spot);
+  else if (figure.spotDiscount !== undefined) spot = Math.round(onDemand * (1 - figure.spotDiscount));
+  if (spot !== null && figure.spotSource !== undefined) {
+    sources.push(`spot: ${sourceLabel(document, figure.spotSource, figure.spotAsOf ?? figure.asOf, undefined)}`);
+  }
+  return { onDemand, spot, sources };
+}
+
+function indexHourly(document: CatalogDocument, entries: readonly HourlyEntry[], into: Map<PriceKey, HourlyPrice>): void {
+  for (const entry of entries) {
+    for (const [region, figure] of Object.entries(entry.prices)) {
+      into.set(keyOf(entry.provider, entry.type, region), hourlyPrice(document, figure));
+    }
+  }
+}
+
+function storagePrice(document: CatalogDocument, figure: StorageFigure): StoragePrice {
+  return {
+    perGBMonth: figure.perGBMonth === undefined ? null : usdToMicros(figure.perGBMonth),
+    tiers: figure.tiers === undefined ? null : figure.tiers.map((tier) => ({ upToGiB: tier.upToGiB, monthly: usdToMicros(tier.usdPerMonth) })),
+    sources: [sourceLabel(document, figure.source, figure.asOf, figure.note)],
+  };
+}
+
+// ── Loading ──────────────────────────────────────────────────────────────────────────────────────
+
+let validator: ValidateFunction | undefined;
+
+function catalogValidator(): ValidateFunction {
+  if (validator === undefined) {
+    const schema = JSON.parse(readFileSync(join(schemaDir, 'catalog.schema.json'), 'utf8')) as object;
+    validator = new Ajv2020({ strict: true, strictRequired: false }).compile(schema);
+  }
+  return validator;
+}
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath === '' ? 'the catalog' : error.instancePath;
+  return `${where} ${error.message ?? 'is invalid'}`;
+}
+
+/** Every figure's source must name an entry of `sources`, so no figure is without provenance. */
+function danglingSource(document: CatalogDocument): string | null {
+  const figures: { path: string; ids: (string | undefined)[] }[] = [];
+  for (const [list, entries] of [['instances', document.instances], ['accelerators', document.accelerators], ['storage', document.storage]] as const) {
+    entries.forEach((entry, i) => {
+      for (const [region, figure] of Object.entries(entry.prices)) {
+        const ids = 'onDemand' in figure ? [figure.source, (figure as HourlyFigure).spotSource] : [figure.source];
+        figures.push({ path: `/${list}/${i}/prices/${region}`, ids });
+      }
+    });
+  }
+  for (const { path, ids } of figures) {
+    for (const id of ids) if (id !== undefined && !(id in document.sources)) return `${path} names source "${id}", which is not in /sources`;
+  }
+  return null;
+}
+
+/** Validates a parsed catalog document; `origin` (a file name) goes into the error. */
+export function catalogFromDocument(document: unknown, origin: string): Catalog {
+  const validate = catalogValidator();
+  if (!validate(document)) {
+    const first = validate.errors?.[0];
+    throw new TollgateError(`not a valid price catalog: ${first ? describe(first) : 'schema validation failed'}`, { file: origin });
+  }
+  const typed = document as CatalogDocument;
+  const dangling = danglingSource(typed);
+  if (dangling !== null) throw new TollgateError(`not a valid price catalog: ${dangling}`, { file: origin });
+  return new Catalog(typed, origin);
+}
+
+let builtin: Catalog | undefined;
+
+/** The built-in snapshot, or a catalog file (from `tollgate pricing refresh`). Throws TollgateError on bad input. */
+export function loadCatalog(file?: string): Catalog {
+  if (file === undefined) {
+    builtin ??= catalogFromDocument(builtinSnapshot as unknown, 'built-in price catalog');
+    return builtin;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TollgateError(code === 'ENOENT' ? 'price catalog file not found' : `cannot read price catalog (${code ?? 'error'})`, { file });
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new TollgateError(`price catalog is not JSON: ${(error as Error).message}`, { file });
+  }
+  return catalogFromDocument(document, file);
+}
+
+/** USD view of one instance price, for callers outside the estimate (e.g. `tollgate pricing show`). */
+export interface InstancePrice {
+  readonly onDemand: number;
+  readonly spot: number | null;
+  readonly sources: readonly string[];
+}
+
+export function priceInstance(catalog: Catalog, provider: string, instanceType: string, region: string): InstancePrice | null {
+  const price = catalog.instance(provider, instanceType, region);
+  if (price === null) return null;
+  return { onDemand: microsToUsd(price.onDemand), spot: price.spot === null ? null : microsToUsd(price.spot), sources: price.sources };
+}

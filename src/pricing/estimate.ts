@@ -1,0 +1,175 @@
+/**
+ * Plan cost estimate: every resource's monthly cost before and after the change, and the plan's totals.
+ *
+ *   const { resources, totals } = estimatePlanCost(plan.resources, loadCatalog(), { usage: { 'aws_instance.train*': 200 } });
+ *
+ * Sums are integer micro-dollars; figures become USD once, at the edge (money.ts). A resource of a priced
+ * kind that cannot be priced carries null amounts and a reason, and is left out of the totals (counted in
+ * `unpricedResources`) so that before, after and delta always cover the same resources.
+ */
+import { TollgateError } from '../errors.js';
+import { microsToUsd, multiply, type Micros } from './money.js';
+import { priceSubject, type Bill, type PriceResult, type PricingSubject } from './resource-pricers.js';
+import { UsageHours } from './usage.js';
+import type { Catalog } from './catalog.js';
+import type { PlanCost, Resource, ResourceCost } from '../inputs/resource.js';
+
+export const DEFAULT_HOURS_PER_MONTH = 730;
+
+export interface EstimateOptions {
+  /** Hours in a month for resources that run all the time (default 730). */
+  readonly hoursPerMonth?: number;
+  /** Hours per month by address glob (`*` within a segment, `**` across); instance hours only, storage is billed all month. */
+  readonly usage?: Readonly<Record<string, number>>;
+}
+
+export interface PlanEstimate {
+  /** The input resources, each of a priced kind with `cost` set. */
+  readonly resources: Resource[];
+  readonly totals: PlanCost;
+}
+
+interface Amount {
+  readonly monthly: Micros;
+  readonly hourlyOnDemand: Micros | null;
+  readonly hourlySpot: Micros | null;
+  readonly instances: number | null;
+  readonly sources: readonly string[];
+}
+
+const SPOT_UNKNOWN = 'spot price not in the catalog: priced at on-demand (an upper bound)';
+
+/** One rate when every group shares it, else null (mixed SageMaker variants have no single hourly price). */
+function sharedRate(rates: readonly (Micros | null)[]): Micros | null {
+  const first = rates[0];
+  return first !== undefined && rates.every((rate) => rate === first) ? first : null;
+}
+
+function amountOf(bill: Bill, hours: number): Amount {
+  let monthly = bill.monthlyFixed;
+  let instances: number | null = null;
+  const sources = [...bill.sources];
+  for (const group of bill.groups) {
+    const rate = bill.spot ? (group.spot ?? group.onDemand) : group.onDemand;
+    if (bill.spot && group.spot === null && !sources.includes(SPOT_UNKNOWN)) sources.push(SPOT_UNKNOWN);
+    monthly += multiply(rate, hours) * group.count;
+    instances = (instances ?? 0) + group.count;
+  }
+  return {
+    monthly,
+    hourlyOnDemand: sharedRate(bill.groups.map((group) => group.onDemand)),
+    hourlySpot: sharedRate(bill.groups.map((group) => group.spot)),
+    instances,
+    sources,
+  };
+}
+
+function subjectAfter(resource: Resource): PricingSubject {
+  return resource;
+}
+
+function subjectBefore(resource: Resource): PricingSubject | null {
+  const before = resource.before;
+  if (before === undefined) return null;
+  return { ...resource, compute: before.compute, region: before.region, values: before.values };
+}
+
+const usd = (micros: Micros | null): number | null => (micros === null ? null : microsToUsd(micros));
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}
+
+interface Priced {
+  readonly cost: ResourceCost;
+  /** In micro-dollars when both sides are priced; null when the resource is unpriced. */
+  readonly before: Micros | null;
+  readonly after: Micros | null;
+}
+
+function costOf(resource: Resource, after: PriceResult & { outcome: 'bill' | 'unpriced' }, catalog: Catalog, hours: number, hoursPerMonth: number): Priced {
+  const afterAmount = after.outcome === 'bill' ? amountOf(after, hours) : null;
+  // Before the change: nothing for a create; the same as after when nothing changes; else the prior state.
+  let beforeMicros: Micros | null;
+  let beforeReason: string | null = null;
+  let beforeSources: readonly string[] = [];
+  if (resource.action === 'create') beforeMicros = 0;
+  else if (resource.action === 'no-op' || resource.action === 'read') beforeMicros = afterAmount?.monthly ?? null;
+  else {
+    const subject = subjectBefore(resource);
+    const result = subject === null ? null : priceSubject(subject, catalog);
+    if (result === null) {
+      beforeMicros = null;
+      beforeReason = 'the state before the change is not known';
+    } else if (result.outcome === 'bill') {
+      const amount = amountOf(result, hours);
+      beforeMicros = amount.monthly;
+      beforeSources = amount.sources;
+    } else if (result.outcome === 'free') beforeMicros = 0;
+    else {
+      beforeMicros = null;
+      beforeReason = result.reason;
+    }
+  }
+  const afterMicros = afterAmount?.monthly ?? null;
+  const reasons = [after.outcome === 'unpriced' ? after.reason : null, beforeReason === null ? null : `before the change: ${beforeReason}`].filter(
+    (reason): reason is string => reason !== null,
+  );
+  const cost: ResourceCost = {
+    currency: 'USD',
+    monthlyBefore: usd(beforeMicros),
+    monthlyAfter: usd(afterMicros),
+    monthlyDelta: beforeMicros === null || afterMicros === null ? null : microsToUsd(afterMicros - beforeMicros),
+    hourlyOnDemand: usd(afterAmount?.hourlyOnDemand ?? null),
+    hourlySpot: usd(afterAmount?.hourlySpot ?? null),
+    instances: afterAmount?.instances ?? null,
+    hoursPerMonth,
+    unpriced: reasons.length === 0 ? null : reasons.join('; '),
+    sources: unique([...(afterAmount?.sources ?? []), ...beforeSources]),
+  };
+  const complete = beforeMicros !== null && afterMicros !== null;
+  return { cost, before: complete ? beforeMicros : null, after: complete ? afterMicros : null };
+}
+
+function checkHours(hoursPerMonth: number): number {
+  if (!Number.isFinite(hoursPerMonth) || hoursPerMonth <= 0 || hoursPerMonth > 744) {
+    throw new TollgateError(`hours per month must be more than 0 and at most 744 (got ${String(hoursPerMonth)})`);
+  }
+  return hoursPerMonth;
+}
+
+export function estimatePlanCost(resources: readonly Resource[], catalog: Catalog, options: EstimateOptions = {}): PlanEstimate {
+  const hoursPerMonth = checkHours(options.hoursPerMonth ?? DEFAULT_HOURS_PER_MONTH);
+  const usage = new UsageHours(options.usage ?? {}, hoursPerMonth);
+  let before = 0;
+  let after = 0;
+  let unpricedResources = 0;
+  const priced: Resource[] = new Array<Resource>(resources.length);
+  for (let i = 0; i < resources.length; i++) {
+    const resource = resources[i]!;
+    const result = priceSubject(subjectAfter(resource), catalog);
+    if (result.outcome === 'free') {
+      priced[i] = resource;
+      continue;
+    }
+    const { cost, before: b, after: a } = costOf(resource, result, catalog, usage.hoursFor(resource.address), hoursPerMonth);
+    priced[i] = { ...resource, cost };
+    if (a === null || b === null) unpricedResources++;
+    else {
+      before += b;
+      after += a;
+    }
+  }
+  return {
+    resources: priced,
+    totals: {
+      currency: 'USD',
+      monthlyBefore: microsToUsd(before),
+      monthlyAfter: microsToUsd(after),
+      monthlyDelta: microsToUsd(after - before),
+      unpricedResources,
+      hoursPerMonth,
+      catalogAsOf: catalog.asOf,
+    },
+  };
+}
