@@ -1,0 +1,136 @@
+/**
+ * Spend per configured budget for the current calendar month (UTC), the `input.spend` the budget rules read.
+ * "Now" is the policy input's clock (`input.context.now`), never the machine's, so a pinned --now gives the
+ * same summary on any day.
+ *
+ * - monthToDate: EffectiveCost (else BilledCost) of the scope's Actual rows that started this month before now;
+ *   null when no such row exists: no data is indeterminate, not zero.
+ * - forecastRemaining: the scope's Forecast rows from today to the end of the month; with none, a run-rate
+ *   projection (month to date ÷ whole days before today × days left, today included), said so in `sources`.
+ */
+import type { Budget } from '../config/config.js';
+import { TollgateError } from '../errors.js';
+import type { SpendSummary } from '../inputs/resource.js';
+import { DEFAULT_BUDGET_CURRENCY, matchesScope } from './budgets.js';
+import { divideRounded, microsToNumber } from './money.js';
+import { countedCostMicros, type SpendRecord } from './spend-record.js';
+
+const DAY_MS = 86_400_000;
+
+/** The calendar facts of "now" that the summary and proration need. */
+export interface BillingMonth {
+  /** First instant of the month. */
+  readonly start: number;
+  /** First instant of the next month. */
+  readonly end: number;
+  /** First instant of today. */
+  readonly today: number;
+  readonly now: number;
+  readonly daysInMonth: number;
+  /** Days from today to the end of the month, today included. */
+  readonly daysLeft: number;
+  /** Whole days of the month before today. */
+  readonly daysElapsed: number;
+}
+
+export function billingMonth(now: string): BillingMonth {
+  const instant = Date.parse(now);
+  if (Number.isNaN(instant)) throw new RangeError(`not a time: ${now}`);
+  const date = new Date(instant);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  const day = date.getUTCDate();
+  const start = Date.UTC(year, month, 1);
+  const end = Date.UTC(year, month + 1, 1);
+  const daysInMonth = Math.round((end - start) / DAY_MS);
+  return {
+    start,
+    end,
+    today: Date.UTC(year, month, day),
+    now: instant,
+    daysInMonth,
+    daysLeft: daysInMonth - day + 1,
+    daysElapsed: day - 1,
+  };
+}
+
+/** Whether a row can count towards this month at all (the CLI keeps only these in memory). */
+export function isInMonth(record: SpendRecord, month: BillingMonth): boolean {
+  return record.chargePeriodStart >= month.start && record.chargePeriodStart < month.end;
+}
+
+function isMonthToDate(record: SpendRecord, month: BillingMonth): boolean {
+  return record.costType === 'Actual' && record.chargePeriodStart >= month.start && record.chargePeriodStart < month.now;
+}
+
+function isRestOfMonthForecast(record: SpendRecord, month: BillingMonth): boolean {
+  return record.costType === 'Forecast' && record.chargePeriodStart >= month.today && record.chargePeriodStart < month.end;
+}
+
+/** A budget's figures stay in one currency: a row in another cannot be added without a rate nobody gave. */
+function assertCurrency(record: SpendRecord, budget: Budget, currency: string): void {
+  if (record.billingCurrency === currency) return;
+  throw new TollgateError(
+    `BillingCurrency ${record.billingCurrency} in the scope of budget "${budget.name}", which is in ${currency}: ` +
+      'spend in one budget scope must be in the budget currency',
+    { file: record.origin.file, line: record.origin.line },
+  );
+}
+
+function summariseBudget(
+  records: readonly SpendRecord[],
+  budget: Budget,
+  month: BillingMonth,
+  environmentTagKeys: readonly string[],
+): SpendSummary {
+  const currency = budget.currency ?? DEFAULT_BUDGET_CURRENCY;
+  let actualMicros = 0n;
+  let actualRows = 0;
+  let forecastMicros = 0n;
+  let forecastRows = 0;
+  const files: string[] = [];
+  for (const record of records) {
+    const monthToDate = isMonthToDate(record, month);
+    const forecast = isRestOfMonthForecast(record, month);
+    if (!monthToDate && !forecast) continue;
+    if (!matchesScope(budget.scope, { tags: record.tags, account: record.subAccountId }, environmentTagKeys)) continue;
+    assertCurrency(record, budget, currency);
+    if (!files.includes(record.origin.file)) files.push(record.origin.file);
+    if (monthToDate) {
+      actualMicros += countedCostMicros(record);
+      actualRows++;
+    } else {
+      forecastMicros += countedCostMicros(record);
+      forecastRows++;
+    }
+  }
+
+  const sources = [...files];
+  let forecastRemaining: bigint | null = null;
+  if (forecastRows > 0) {
+    forecastRemaining = forecastMicros;
+  } else if (actualRows > 0 && month.daysElapsed > 0) {
+    forecastRemaining = divideRounded(actualMicros * BigInt(month.daysLeft), BigInt(month.daysElapsed));
+    sources.push(`run-rate projection: month to date over ${month.daysElapsed} days × ${month.daysLeft} days left`);
+  }
+  return {
+    budget: budget.name,
+    currency,
+    monthToDate: actualRows > 0 ? microsToNumber(actualMicros) : null,
+    forecastRemaining: forecastRemaining === null ? null : microsToNumber(forecastRemaining),
+    daysInMonth: month.daysInMonth,
+    daysLeft: month.daysLeft,
+    sources,
+  };
+}
+
+/** One summary per configured budget, in the config's order. */
+export function summariseSpend(
+  records: readonly SpendRecord[],
+  budgets: readonly Budget[],
+  now: string,
+  environmentTagKeys: readonly string[],
+): SpendSummary[] {
+  const month = billingMonth(now);
+  return budgets.map((budget) => summariseBudget(records, budget, month, environmentTagKeys));
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { divideRounded, microsToNumber, parseMicros, sumMicros } from '../../src/billing/money.js';
+
+describe('money in micro-units', () => {
+  it.each([
+    ['12', 12_000_000n],
+    ['0.1', 100_000n],
+    ['-0.02', -20_000n],
+    ['.25', 250_000n],
+    ['40.3543773134', 40_354_377n],
+    ['0.0000005', 1n],
+    ['-0.0000005', -1n],
+    ['0.00000049', 0n],
+    ['1e-7', 0n],
+    ['1.5E3', 1_500_000_000n],
+    ['  7.000001 ', 7_000_001n],
+  ])('parses %j', (text, micros) => {
+    expect(parseMicros(text)).toBe(micros);
+  });
+
+  it.each(['', 'abc', '1,234.50', '$12', '12.3.4', 'NaN', 'Infinity', '.', '-', '1e', '0x10'])('refuses %j', (text) => {
+    expect(parseMicros(text)).toBeNull();
+  });
+
+  it('adds a hundred thousand tenths of a cent with no drift', () => {
+    const micros = Array.from({ length: 100_000 }, () => parseMicros('0.001') ?? 0n);
+    expect(microsToNumber(sumMicros(micros))).toBe(100);
+    // The same sum in floating point is not exact.
+    expect(Array.from({ length: 100_000 }, () => 0.001).reduce((a, b) => a + b, 0)).not.toBe(100);
+  });
+
+  it('converts to the nearest number once', () => {
+    expect(microsToNumber(123_456_789n)).toBe(123.456789);
+    expect(microsToNumber(-1n)).toBe(-0.000001);
+    expect(microsToNumber(0n)).toBe(0);
+  });
+
+  it('rounds quotients half away from zero', () => {
+    expect(divideRounded(5n, 2n)).toBe(3n);
+    expect(divideRounded(-5n, 2n)).toBe(-3n);
+    expect(divideRounded(4n, 3n)).toBe(1n);
+    expect(() => divideRounded(1n, 0n)).toThrow(RangeError);
+  });
+});
