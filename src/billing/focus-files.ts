@@ -1,0 +1,244 @@
+/**
+ * Cost files from a local path: FOCUS CSV or Parquet (AWS Data Exports, Azure FocusCost, GCP FOCUS),
+ * the providers' own CSV exports (file-dialects.ts), and the JSON that the cost APIs return (billing-json.ts).
+ *
+ * CSV and Parquet are read by DuckDB straight into a staging table, streamed and in parallel, never held in
+ * JavaScript. Values that must parse (dates, amounts) are typed while reading; DuckDB's reject table
+ * records every bad row with its line, and one bad row fails the whole file (file:line, exit 2).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { TollgateError } from '../errors.js';
+import { readBillingJson } from './billing-json.js';
+import { dialectFor, FILE_DIALECTS, ident, literal, type FileDialect, type FileShape, type StagedColumn } from './file-dialects.js';
+import { COST_TABLE_COLUMN_NAMES, type CostHistory } from './history.js';
+import { NotCostDataError } from './not-cost-data.js';
+
+export { NotCostDataError };
+
+export interface FileImportOptions {
+  /** Currency of files that have no currency column (some FOCUS samples leave it out). */
+  readonly defaultCurrency?: string;
+  /** Today (from --now), for JSON results that state a relative time frame ("TheLastMonth"). */
+  readonly today?: string;
+}
+
+export interface StagedFile {
+  readonly table: string;
+  /** What the file was read as: "focus", "aws-cur", "aws-cost-explorer-json", ... */
+  readonly format: string;
+  /** Things the user should know about the import (an assumed currency). */
+  readonly notes: readonly string[];
+}
+
+
+/** Reads the header line and the first data line without reading the file: enough to pick the layout. */
+async function readHead(file: string): Promise<{ headers: string[]; sample: string[] }> {
+  const input = createReadStream(file, { highWaterMark: 64 * 1024 });
+  const stream = file.endsWith('.gz') ? input.pipe(createGunzip()) : input;
+  let text = '';
+  try {
+    for await (const chunk of stream) {
+      text += (chunk as Buffer).toString('utf8');
+      if (lines(text).length >= 3 || text.length > 1 << 20) break;
+    }
+  } finally {
+    input.destroy();
+  }
+  const [header = '', sample = ''] = lines(text.replace(/^\uFEFF/, ''));
+  return { headers: splitCsvLine(header), sample: splitCsvLine(sample) };
+}
+
+function lines(text: string): string[] {
+  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
+}
+
+/** Fields of one CSV line (RFC 4180 quoting); good enough for a header and a sample row. */
+export function splitCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const char = line[i];
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      fields.push(field);
+      field = '';
+    } else field += char;
+  }
+  fields.push(field);
+  return fields;
+}
+
+function shapeOf(headers: readonly string[], sample: readonly string[]): FileShape {
+  return {
+    headers: new Set(headers),
+    sample: Object.fromEntries(headers.map((name, i) => [name, sample[i] ?? ''])),
+  };
+}
+
+function unknownLayout(file: string, headers: readonly string[]): TollgateError {
+  const known = FILE_DIALECTS.map((dialect) => dialect.description).join('; ');
+  return new NotCostDataError(
+    `not a cost file Tollgate knows: its columns (${headers.slice(0, 6).join(', ')}${headers.length > 6 ? ', ...' : ''}) match none of: ${known}`,
+    { file },
+  );
+}
+
+function selectList(dialect: FileDialect, shape: FileShape, source: string): string {
+  const columns = dialect.select(shape);
+  return COST_TABLE_COLUMN_NAMES.map((name) => {
+    if (name === 'x_Source') return `${literal(source)} AS x_Source`;
+    if (name === 'x_Day') return `CAST(${columns.ChargePeriodStart} AS DATE) AS x_Day`;
+    return `${columns[name as StagedColumn]} AS ${name}`;
+  }).join(',\n  ');
+}
+
+async function stageCsv(history: CostHistory, file: string, source: string): Promise<{ table: string; dialect: FileDialect; shape: FileShape }> {
+  const { headers, sample } = await readHead(file);
+  if (headers.length === 0 || (headers.length === 1 && headers[0] === '')) {
+    throw new TollgateError('empty file: no CSV header', { file });
+  }
+  const duplicate = headers.find((name, i) => headers.indexOf(name) !== i);
+  if (duplicate !== undefined) throw new TollgateError(`CSV header names column "${duplicate}" twice`, { file, line: 1 });
+  const shape = shapeOf(headers, sample);
+  const dialect = dialectFor(shape);
+  if (!dialect) throw unknownLayout(file, headers);
+  const types = dialect.types(shape);
+  const columns = headers.map((name) => `${literal(name)}: '${types[name] ?? 'VARCHAR'}'`).join(', ');
+  const table = history.newStagingTable();
+  const rejects = `${table}_rejects`;
+  const dateFormat = dialect.dateFormat?.(shape);
+  await history.run(
+    `CREATE TEMP TABLE ${table} AS SELECT ${selectList(dialect, shape, source)}
+     FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+       columns = {${columns}}, nullstr = ['', 'null', 'NULL'], store_rejects = true,
+       rejects_table = '${rejects}', rejects_scan = '${rejects}_scan'${dateFormat ? `, dateformat = ${literal(dateFormat)}` : ''})`,
+    [file],
+  );
+  const errors = await history.query<{ line: string; column_name: string | null; error_type: string; error_message: string }>(
+    `SELECT CAST(line AS VARCHAR) AS line, column_name, error_type, error_message FROM ${rejects} ORDER BY line LIMIT 1`,
+  );
+  const [count] = await history.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${rejects}`);
+  await history.run(`DROP TABLE IF EXISTS ${rejects}`);
+  await history.run(`DROP TABLE IF EXISTS ${rejects}_scan`);
+  const firstError = errors[0];
+  if (firstError) {
+    await history.dropStaged(table);
+    const more = (count?.n ?? 1) > 1 ? ` (and ${(count?.n ?? 1) - 1} more bad rows; nothing was imported)` : ' (nothing was imported)';
+    throw new TollgateError(`${describeReject(firstError)}${more}`, { file, line: Number(firstError.line) });
+  }
+  return { table, dialect, shape };
+}
+
+function describeReject(reject: { column_name: string | null; error_type: string; error_message: string }): string {
+  if (reject.error_type === 'CAST') {
+    const value = /Could not convert string "(.*)" to/.exec(reject.error_message)?.[1];
+    return `${reject.column_name ?? 'a column'} ${value !== undefined ? `"${value}" ` : ''}is not a valid ${/DOUBLE/.test(reject.error_message) ? 'number' : 'date'}`;
+  }
+  if (reject.error_type === 'MISSING COLUMNS' || reject.error_type === 'TOO MANY COLUMNS') {
+    return `wrong number of columns: ${reject.error_message.replace('Expected Number of Columns', 'expected').replace('Found', 'found')}`;
+  }
+  return reject.error_message;
+}
+
+async function stageParquet(history: CostHistory, file: string, source: string): Promise<{ table: string; dialect: FileDialect; shape: FileShape }> {
+  let described: Array<{ column_name: string }>;
+  try {
+    described = await history.query<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(?)`, [file]);
+  } catch (error) {
+    throw new TollgateError(`not a readable Parquet file (${(error as Error).message.split('\n')[0]})`, { file });
+  }
+  const headers = described.map((row) => row.column_name);
+  const shape = shapeOf(headers, []);
+  const dialect = dialectFor(shape);
+  if (!dialect) throw unknownLayout(file, headers);
+  // Parquet columns are typed by the writer; values that do not cast are found first, by row number.
+  const types = dialect.types(shape);
+  for (const [name, type] of Object.entries(types)) {
+    const [bad] = await history.query<{ row: number; value: string }>(
+      `SELECT (file_row_number + 1)::INTEGER AS row, CAST(${ident(name)} AS VARCHAR) AS value
+       FROM read_parquet(?, file_row_number = true)
+       WHERE ${ident(name)} IS NOT NULL AND TRY_CAST(${ident(name)} AS ${type}) IS NULL LIMIT 1`,
+      [file],
+    );
+    if (bad) {
+      throw new TollgateError(`row ${bad.row}: ${name} "${bad.value}" is not a valid ${type === 'DOUBLE' ? 'number' : 'date'}`, { file });
+    }
+  }
+  const casts = headers.map((name) => (types[name] ? `CAST(${ident(name)} AS ${types[name]}) AS ${ident(name)}` : ident(name)));
+  const table = history.newStagingTable();
+  await history.run(
+    `CREATE TEMP TABLE ${table} AS SELECT ${selectList(dialect, shape, source)} FROM (SELECT ${casts.join(', ')} FROM read_parquet(?))`,
+    [file],
+  );
+  return { table, dialect, shape };
+}
+
+/** Checks every staged row has what the report needs; fills an absent currency column. */
+async function checkStaged(history: CostHistory, table: string, file: string, hasCurrency: boolean, options: FileImportOptions): Promise<string[]> {
+  const notes: string[] = [];
+  if (!hasCurrency) {
+    const currency = options.defaultCurrency ?? 'USD';
+    await history.run(`UPDATE ${table} SET BillingCurrency = ?`, [currency]);
+    notes.push(`no BillingCurrency column: amounts taken as ${currency}`);
+  }
+  const [missing] = await history.query<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ChargePeriodStart IS NULL OR BilledCost IS NULL`,
+  );
+  if ((missing?.n ?? 0) > 0) {
+    throw new TollgateError(`${missing?.n} rows have no charge period start or no billed cost; nothing was imported`, { file });
+  }
+  const badCurrencies = await history.query<{ c: string | null }>(
+    `SELECT DISTINCT BillingCurrency AS c FROM ${table} WHERE BillingCurrency IS NULL OR NOT regexp_matches(BillingCurrency, '^[A-Z]{3}$') LIMIT 3`,
+  );
+  if (badCurrencies.length > 0) {
+    const shown = badCurrencies.map((row) => (row.c === null ? 'an empty currency' : `"${row.c}"`)).join(', ');
+    throw new TollgateError(`unknown currency: ${shown} is not an ISO 4217 code; nothing was imported`, { file });
+  }
+  return notes;
+}
+
+/**
+ * Stages a cost file for `history.commitStaged`. Throws a TollgateError naming the file (and line) for
+ * anything wrong with it, NotCostDataError for a file that holds no costs; nothing is staged then.
+ */
+export async function stageCostFile(history: CostHistory, file: string, source: string, options: FileImportOptions = {}): Promise<StagedFile> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new TollgateError('not a file', { file });
+  } catch (error) {
+    if (error instanceof TollgateError) throw error;
+    throw new TollgateError('cost file not found', { file });
+  }
+  const name = basename(file).toLowerCase();
+  if (name.endsWith('.json')) {
+    const parsed = await readBillingJson(file, options.today);
+    const table = await history.stageRecords(source, parsed.records);
+    return { table, format: parsed.format, notes: [] };
+  }
+  let staged: { table: string; dialect: FileDialect; shape: FileShape };
+  if (name.endsWith('.parquet')) staged = await stageParquet(history, file, source);
+  else if (name.endsWith('.csv') || name.endsWith('.csv.gz')) staged = await stageCsv(history, file, source);
+  else if (/\.(rst|md|txt|html?)$/.test(name)) {
+    throw new NotCostDataError('not a cost file: documentation; import the cost data it shows (.csv, .parquet or .json) instead', { file });
+  } else throw new NotCostDataError('not a cost file: expected .csv, .csv.gz, .parquet or .json', { file });
+  try {
+    const hasCurrency = ['BillingCurrency', 'lineItem/CurrencyCode', 'pricing/currency', 'BillingCurrencyCode', 'Currency'].some((column) =>
+      staged.shape.headers.has(column),
+    );
+    const notes = await checkStaged(history, staged.table, file, hasCurrency, options);
+    return { table: staged.table, format: staged.dialect.name, notes };
+  } catch (error) {
+    await history.dropStaged(staged.table);
+    throw error;
+  }
+}

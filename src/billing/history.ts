@@ -1,0 +1,215 @@
+/**
+ * Spend history in DuckDB (`--history FILE`, default .tollgate/history.duckdb). DuckDB reads CSV and
+ * Parquet natively and aggregates millions of rows in seconds, so FOCUS files go from disk to the table
+ * without passing through JavaScript, and the report's aggregations run as SQL.
+ *
+ * Every import is staged first (a temporary table), validated, then swapped in by (source, day) in one
+ * transaction: re-running a night replaces that night's rows, and a failed import leaves history as it was.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { TollgateError } from '../errors.js';
+import type { CostRecord } from './cost-record.js';
+
+export const DEFAULT_HISTORY_FILE = '.tollgate/history.duckdb';
+export const DEFAULT_RETENTION_DAYS = 400;
+
+/** The history table's columns: FOCUS names plus where each row came from. */
+const COST_TABLE_COLUMNS = `
+  x_Source VARCHAR NOT NULL,
+  x_Day DATE NOT NULL,
+  x_Provider VARCHAR NOT NULL,
+  ChargePeriodStart TIMESTAMP NOT NULL,
+  ChargePeriodEnd TIMESTAMP,
+  BilledCost DOUBLE NOT NULL,
+  EffectiveCost DOUBLE,
+  ListCost DOUBLE,
+  BillingCurrency VARCHAR NOT NULL,
+  ServiceName VARCHAR,
+  ServiceCategory VARCHAR,
+  RegionId VARCHAR,
+  ResourceId VARCHAR,
+  ResourceType VARCHAR,
+  SkuId VARCHAR,
+  PricingCategory VARCHAR,
+  SubAccountId VARCHAR,
+  Tags VARCHAR,
+  x_Extras VARCHAR`;
+
+/** The column list in table order, for INSERT ... SELECT statements the importers build. */
+export const COST_TABLE_COLUMN_NAMES: readonly string[] = COST_TABLE_COLUMNS.split(',').map(
+  (line) => line.trim().split(/\s+/)[0] ?? '',
+);
+
+export type Row = Record<string, string | number | boolean | null>;
+
+export interface ImportSummary {
+  readonly source: string;
+  readonly rows: number;
+  readonly days: number;
+  readonly firstDay: string | null;
+  readonly lastDay: string | null;
+  readonly currencies: readonly string[];
+}
+
+export interface Forecast {
+  readonly source: string;
+  /** YYYY-MM of the forecast month. */
+  readonly month: string;
+  /** Forecast spend from the day after the last actual day to the end of the month. */
+  readonly remaining: number;
+  readonly currency: string;
+}
+
+let stagingCounter = 0;
+
+export class CostHistory {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    readonly file: string,
+  ) {}
+
+  static async open(file: string): Promise<CostHistory> {
+    let instance: DuckDBInstance;
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      instance = await DuckDBInstance.create(file);
+    } catch (error) {
+      throw new TollgateError(`cannot open the history database (${(error as Error).message})`, { file });
+    }
+    const connection = await instance.connect();
+    const history = new CostHistory(instance, connection, file);
+    // Timestamps are UTC throughout; a day is a UTC day.
+    await connection.run(`SET TimeZone = 'UTC'`);
+    await connection.run(`CREATE TABLE IF NOT EXISTS cost_records (${COST_TABLE_COLUMNS})`);
+    await connection.run(
+      `CREATE TABLE IF NOT EXISTS forecasts (x_Source VARCHAR NOT NULL, month VARCHAR NOT NULL,
+        remaining DOUBLE NOT NULL, currency VARCHAR NOT NULL)`,
+    );
+    return history;
+  }
+
+  async query<T extends Row = Row>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  async run(sql: string, params: DuckDBValue[] = []): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** A fresh name for a staging table (temporary, this connection only). */
+  newStagingTable(): string {
+    stagingCounter += 1;
+    return `staged_${process.pid}_${stagingCounter}`;
+  }
+
+  /**
+   * Stages records that came from an API or a JSON file. They are written as NDJSON to a temporary file
+   * and read back by DuckDB in one statement, which is much faster than row-by-row inserts.
+   */
+  async stageRecords(source: string, records: readonly CostRecord[]): Promise<string> {
+    const table = this.newStagingTable();
+    await this.run(`CREATE TEMP TABLE ${table} (${COST_TABLE_COLUMNS})`);
+    if (records.length === 0) return table;
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-stage-'));
+    try {
+      const file = join(dir, 'records.ndjson');
+      writeFileSync(file, records.map((record) => JSON.stringify(toStagedRow(source, record))).join('\n'));
+      await this.run(
+        `INSERT INTO ${table} SELECT ${COST_TABLE_COLUMN_NAMES.join(', ')} FROM read_json(?, format = 'newline_delimited',
+          columns = {${COST_TABLE_COLUMN_NAMES.map((name) => `${name}: '${stagedJsonType(name)}'`).join(', ')}})`,
+        [file],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return table;
+  }
+
+  /**
+   * Swaps a staged import in: every (source, day) the staging table covers is deleted and re-inserted,
+   * then rows older than the retention are dropped, in one transaction. The staging table is dropped.
+   */
+  async commitStaged(source: string, table: string, retention: { days: number; today: string }): Promise<ImportSummary> {
+    const [facts] = await this.query<{ rows: number; days: number; first: string | null; last: string | null }>(
+      `SELECT count(*)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days,
+        strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last FROM ${table}`,
+    );
+    const currencies = (await this.query<{ c: string }>(`SELECT DISTINCT BillingCurrency AS c FROM ${table} ORDER BY 1`)).map(
+      (row) => row.c,
+    );
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await this.run(
+        `DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`,
+        [source],
+      );
+      await this.run(`INSERT INTO cost_records SELECT * FROM ${table}`);
+      await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [
+        retention.today,
+        retention.days,
+      ]);
+      await this.run('COMMIT');
+    } catch (error) {
+      await this.run('ROLLBACK');
+      throw error;
+    } finally {
+      await this.run(`DROP TABLE IF EXISTS ${table}`);
+    }
+    return {
+      source,
+      rows: facts?.rows ?? 0,
+      days: facts?.days ?? 0,
+      firstDay: facts?.first ?? null,
+      lastDay: facts?.last ?? null,
+      currencies,
+    };
+  }
+
+  async dropStaged(table: string): Promise<void> {
+    await this.run(`DROP TABLE IF EXISTS ${table}`);
+  }
+
+  async saveForecast(forecast: Forecast): Promise<void> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await this.run(`DELETE FROM forecasts WHERE x_Source = ? AND month = ?`, [forecast.source, forecast.month]);
+      await this.run(`INSERT INTO forecasts VALUES (?, ?, ?, ?)`, [
+        forecast.source,
+        forecast.month,
+        forecast.remaining,
+        forecast.currency,
+      ]);
+      await this.run('COMMIT');
+    } catch (error) {
+      await this.run('ROLLBACK');
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function stagedJsonType(column: string): string {
+  if (column === 'x_Day') return 'DATE';
+  if (column === 'ChargePeriodStart' || column === 'ChargePeriodEnd') return 'TIMESTAMP';
+  if (column === 'BilledCost' || column === 'EffectiveCost' || column === 'ListCost') return 'DOUBLE';
+  return 'VARCHAR';
+}
+
+function toStagedRow(source: string, record: CostRecord): Record<string, unknown> {
+  return {
+    ...record,
+    x_Source: source,
+    x_Day: record.ChargePeriodStart.slice(0, 10),
+    Tags: JSON.stringify(record.Tags),
+    x_Extras: JSON.stringify(record.x_Extras),
+  };
+}
