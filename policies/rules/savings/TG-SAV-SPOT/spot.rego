@@ -1,0 +1,101 @@
+# METADATA
+# title: Interruptible training and batch work runs on spot capacity
+# description: >-
+#   Training and batch jobs can resume after an interruption, so they rarely need on-demand capacity; spot /
+#   preemptible / low-priority capacity costs typically 60–90% less. Recommends spot for on-demand compute
+#   (compute.spot = false) whose work is interruptible: compute.role "training", tag `workload` = training or
+#   batch, an address that names train/batch, or an Azure ML compute cluster (EKS node groups with
+#   capacity_type ON_DEMAND, GKE pools without spot/preemptible, AKS pools without priority Spot, Azure ML
+#   clusters with vm_priority Dedicated, ...). Latency-critical serving (compute.role "endpoint", tag
+#   `workload` = serving or inference, tag `latency-critical` = true) is never recommended. The saving is
+#   (on-demand − spot price per hour) × instances × hours per month, from the price catalog; without both
+#   prices there is no recommendation.
+# custom:
+#   id: TG-SAV-SPOT
+#   severity: info
+#   enforcement: warn
+#   remediation: >-
+#     Run the work on spot capacity: aws_eks_node_group `capacity_type = "SPOT"` (with several instance types),
+#     aws_instance `instance_market_options { market_type = "spot" }`, google_container_node_pool
+#     `node_config { spot = true }`, azurerm_kubernetes_cluster_node_pool `priority = "Spot"`,
+#     azurerm_machine_learning_compute_cluster `vm_priority = "LowPriority"`; make jobs checkpoint (TG-SAV-CKPT).
+#   parameters:
+#     min_monthly_savings:
+#       description: Smallest monthly saving in USD worth recommending.
+#       default: 50
+package tollgate.rules.savings["TG-SAV-SPOT"] # regal ignore:prefer-snake-case
+
+import data.tollgate.lib.config
+import data.tollgate.lib.cost
+import data.tollgate.lib.cost_workload
+import data.tollgate.lib.money
+
+default min_monthly_savings := 0
+
+min_monthly_savings := config.param("TG-SAV-SPOT", "min_monthly_savings") if {
+	is_number(config.param("TG-SAV-SPOT", "min_monthly_savings"))
+}
+
+# How each resource type asks for spot capacity, for the message.
+_settings := {
+	"aws_eks_node_group": "capacity_type = \"SPOT\"",
+	"aws_instance": "instance_market_options { market_type = \"spot\" }",
+	"google_container_node_pool": "node_config { spot = true }",
+	"google_container_cluster": "node_config { spot = true }",
+	"google_compute_instance": "scheduling { provisioning_model = \"SPOT\" }",
+	"azurerm_kubernetes_cluster_node_pool": "priority = \"Spot\"",
+	"azurerm_linux_virtual_machine": "priority = \"Spot\"",
+	"azurerm_windows_virtual_machine": "priority = \"Spot\"",
+	"azurerm_machine_learning_compute_cluster": "vm_priority = \"LowPriority\"",
+}
+
+# An AKS cluster's default node pool cannot be Spot; only its extra node pools can.
+_no_spot_types := {"azurerm_kubernetes_cluster"}
+
+_how(r) := concat("", ["; set ", _settings[r.type]])
+
+_how(r) := "" if not _settings[r.type]
+
+# Work that could move: on-demand, interruptible, priced. An array walk over priced resources only.
+candidates := [r |
+	some r in cost.priced
+	is_object(r.compute)
+	r.compute.spot == false
+	not r.type in _no_spot_types
+	cost_workload.interruptible(r)
+]
+
+recommendations contains {
+	"resource": r.address,
+	"message": message,
+	"monthly_savings_usd": money.rounded(saving),
+	"evidence": {
+		"workload": workload.workload,
+		"because": workload.because,
+		"compute.instanceType": r.compute.instanceType,
+		"compute.spot": false,
+		"hourly_on_demand": r.cost.hourlyOnDemand,
+		"hourly_spot": r.cost.hourlySpot,
+		"instances": r.cost.instances,
+		"hours_per_month": r.cost.hoursPerMonth,
+		"min_monthly_savings": min_monthly_savings,
+	},
+} if {
+	some r in candidates
+	saving := cost.spot_monthly_saving(r)
+	saving > 0
+	saving >= min_monthly_savings
+	workload := cost_workload.workload(r)
+	message := concat("", [
+		r.address, " runs ", cost_workload.label(r), " on on-demand ", _machines(r),
+		"; spot would save ", money.usd(saving), "/month (on-demand ", money.per_hour(r.cost.hourlyOnDemand),
+		" vs spot ", money.per_hour(r.cost.hourlySpot), ")", _how(r),
+	])
+}
+
+# _machines(r): "g5.12xlarge ×3".
+_machines(r) := concat("", [_type(r), " ×", format_int(r.cost.instances, 10)])
+
+_type(r) := r.compute.instanceType if is_string(r.compute.instanceType)
+
+_type(r) := "instances" if not is_string(r.compute.instanceType)
