@@ -42,7 +42,10 @@ test_projection_over_warn_threshold_is_finding if {
 	found := _findings([_node_group("aws_eks_node_group.train", "ml-platform", 7375)], [_spend(41200, 4100)], [_budget])
 	found == {{
 		"resource": "budget:ml-platform",
-		"message": "budget \"ml-platform\" (team=ml-platform): spent $41,200.00 + forecast $4,100.00 + plan delta $2,950.00 (×12/30 of $7,375.00) = $48,250.00, 96.5% of $50,000.00 — over the 80% warning threshold",
+		"message": concat("", [
+			"budget \"ml-platform\" (team=ml-platform): spent $41,200.00 + forecast $4,100.00 + plan delta $2,950.00",
+			" (×12/30 of $7,375.00) = $48,250.00, 96.5% of $50,000.00 — over the 80% warning threshold",
+		]),
 		"indeterminate": false,
 		"evidence": {
 			"budget": "ml-platform",

@@ -49,7 +49,10 @@ test_projection_over_deny_threshold_is_finding if {
 	f := _one([_team("aws_eks_node_group.train", 7375)], [_spend(41200, 6100)], [_budget])
 	f.indeterminate == false
 	f.resource == "budget:ml-platform"
-	f.message == "budget \"ml-platform\" (team=ml-platform): spent $41,200.00 + forecast $6,100.00 + plan delta $2,950.00 (×12/30 of $7,375.00) = $50,250.00, 100.5% of $50,000.00 — over the 100% deny threshold"
+	f.message == concat("", [
+		"budget \"ml-platform\" (team=ml-platform): spent $41,200.00 + forecast $6,100.00 + plan delta $2,950.00",
+		" (×12/30 of $7,375.00) = $50,250.00, 100.5% of $50,000.00 — over the 100% deny threshold",
+	])
 	f.evidence.projected == 50250
 	f.evidence.plan_prorated_delta == 2950
 }
@@ -133,6 +136,13 @@ test_resources_with_unknown_scope_tags_are_named if {
 	f.evidence.plan_monthly_delta == 0
 }
 
+test_resource_matching_known_keys_with_unknown_team_is_named if {
+	r := object.union(_resource("aws_instance.x", {"environment": "prod"}, 5000), {"unknown": ["tags.team"]})
+	budget := {"name": "ml-platform", "scope": {"team": "ml-platform", "environment": "prod"}, "amount": 50000}
+	f := _one([r], [_spend(50000, 0)], [budget])
+	f.evidence.unknown_scope_resources == 1
+}
+
 test_resource_with_known_other_tag_is_not_unknown_scope if {
 	r := object.union(_resource("aws_instance.x", {"team": "ml-platform", "environment": "dev"}, 5000), {"unknown": ["tags.project"]})
 	budget := {"name": "ml-platform", "scope": {"project": "llm", "environment": "prod"}, "amount": 50000}
@@ -144,7 +154,10 @@ test_unpriced_plan_is_said_not_estimated if {
 	found := rule.findings with input as {"context": {}, "resources": [], "spend": [_spend(51000, 0)]}
 		with data.tollgate.config as {"budgets": [_budget]}
 	some f in found
-	f.message == "budget \"ml-platform\" (team=ml-platform): spent $51,000.00 + forecast $0.00 + plan delta not estimated (the plan was not priced) = $51,000.00, 102% of $50,000.00 — over the 100% deny threshold"
+	f.message == concat("", [
+		"budget \"ml-platform\" (team=ml-platform): spent $51,000.00 + forecast $0.00 + plan delta not estimated",
+		" (the plan was not priced) = $51,000.00, 102% of $50,000.00 — over the 100% deny threshold",
+	])
 	f.evidence.plan_estimated == false
 }
 
@@ -153,7 +166,10 @@ test_unpriced_plan_is_said_not_estimated if {
 test_missing_spend_entry_is_indeterminate if {
 	f := _one([_team("aws_eks_node_group.train", 7375)], [object.union(_spend(1, 1), {"budget": "search"})], [_budget])
 	f.indeterminate == true
-	f.message == "budget \"ml-platform\" (team=ml-platform): spend data is missing (the spend data has no entry for this budget), so it cannot be checked; unknown spend is not treated as $0.00 (the plan changes the scope's monthly cost by $7,375.00)"
+	f.message == concat("", [
+		"budget \"ml-platform\" (team=ml-platform): spend data is missing (the spend data has no entry for this budget), so it",
+		" cannot be checked; unknown spend is not treated as $0.00 (the plan changes the scope's monthly cost by $7,375.00)",
+	])
 	f.evidence.spend == null
 	f.evidence.plan_monthly_delta == 7375
 }
@@ -195,7 +211,10 @@ test_spend_without_month_length_is_indeterminate if {
 test_unknown_forecast_short_of_deny_is_indeterminate if {
 	f := _one([_team("aws_eks_node_group.train", 7375)], [_spend(41200, null)], [_budget])
 	f.indeterminate == true
-	f.message == "budget \"ml-platform\" (team=ml-platform): spent $41,200.00 + forecast unknown + plan delta $2,950.00 (×12/30 of $7,375.00) = at least $44,150.00, 88.3% of $50,000.00; the forecast for the rest of the month is unknown, so the 100% deny threshold cannot be checked (already over the 80% warning threshold)"
+	f.message == concat("", [
+		"budget \"ml-platform\" (team=ml-platform): spent $41,200.00 + forecast unknown + plan delta $2,950.00 (×12/30 of $7,375.00) = at least $44,150.00, 88.3%",
+		" of $50,000.00; the forecast for the rest of the month is unknown, so the 100% deny threshold cannot be checked (already over the 80% warning threshold)",
+	])
 	f.evidence.forecast_remaining == null
 }
 

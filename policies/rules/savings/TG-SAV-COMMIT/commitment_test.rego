@@ -35,7 +35,10 @@ _recommendations(resources, parameters) := found if {
 test_steady_sagemaker_endpoint_is_recommended if {
 	_recommendations([_endpoint], {}) == {{
 		"resource": "aws_sagemaker_endpoint_configuration.llm",
-		"message": "aws_sagemaker_endpoint_configuration.llm serves around the clock (730 h/month) on on-demand ml.g5.2xlarge ×2 at $2,190.00/month; a 1-year SageMaker Savings Plan (typically 28% off) would save about $613.20/month",
+		"message": concat("", [
+			"aws_sagemaker_endpoint_configuration.llm serves around the clock (730 h/month) on on-demand ml.g5.2xlarge",
+			" ×2 at $2,190.00/month; a 1-year SageMaker Savings Plan (typically 28% off) would save about $613.20/month",
+		]),
 		"monthly_savings_usd": 613.2,
 		"evidence": {
 			"provider": "aws",
@@ -105,9 +108,9 @@ test_spot_training_and_unpriced_are_not_recommended if {
 
 test_machines_fall_back_when_unknown if {
 	no_count := json.patch(_endpoint, [{"op": "replace", "path": "/cost/instances", "value": null}])
+	no_type := json.patch(_endpoint, [{"op": "replace", "path": "/compute/instanceType", "value": null}])
 	some a in _recommendations([no_count], {})
 	contains(a.message, "on on-demand ml.g5.2xlarge at $2,190.00/month")
-	no_type := json.patch(_endpoint, [{"op": "replace", "path": "/compute/instanceType", "value": null}])
 	some b in _recommendations([no_type], {})
 	contains(b.message, "on on-demand capacity at $2,190.00/month")
 }

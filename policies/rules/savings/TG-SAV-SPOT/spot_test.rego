@@ -68,7 +68,10 @@ test_azure_ml_cluster_is_recommended_with_its_setting if {
 		"compute": {"instanceType": null},
 	})
 	some rec in _recommendations([r])
-	rec.message == "azurerm_machine_learning_compute_cluster.gpu runs batch jobs on on-demand instances ×3; spot would save $5,256.00/month (on-demand $3.00/h vs spot $0.6000/h); set vm_priority = \"LowPriority\""
+	rec.message == concat("", [
+		"azurerm_machine_learning_compute_cluster.gpu runs batch jobs on on-demand instances ×3; spot would",
+		" save $5,256.00/month (on-demand $3.00/h vs spot $0.6000/h); set vm_priority = \"LowPriority\"",
+	])
 }
 
 test_unknown_type_setting_is_left_out if {
