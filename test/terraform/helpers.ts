@@ -7,6 +7,9 @@ export interface ChangeSpec {
   readonly after?: Record<string, unknown> | null;
   readonly afterUnknown?: unknown;
   readonly afterSensitive?: unknown;
+  /** The prior state, for update / replace / no-op changes. */
+  readonly before?: Record<string, unknown> | null;
+  readonly beforeSensitive?: unknown;
   readonly moduleAddress?: string;
   readonly index?: string | number;
   readonly mode?: 'managed' | 'data';
@@ -28,10 +31,10 @@ export function change(spec: ChangeSpec): Record<string, unknown> {
     provider_name: `registry.terraform.io/hashicorp/${providerOfType(spec.type)}`,
     change: {
       actions: spec.actions ?? ['create'],
-      before: null,
+      before: spec.before ?? null,
       after: spec.after === undefined ? {} : spec.after,
       after_unknown: spec.afterUnknown ?? {},
-      before_sensitive: false,
+      before_sensitive: spec.beforeSensitive ?? false,
       after_sensitive: spec.afterSensitive ?? {},
     },
   };

@@ -134,15 +134,17 @@ class ResourceBuilder {
     private readonly settings: ProviderSettings,
   ) {}
 
-  build(facts: InstanceFacts, values: PlannedValues, position: number): Resource {
+  /** `prior` is the state before the change, given for update and replace only. */
+  build(facts: InstanceFacts, values: PlannedValues, position: number, prior: PlannedValues | null = null): Resource {
     const provider = providerOfType(facts.type);
     const callPath = this.callPath(facts.module);
     const config = this.configuration.resource(callPath, `${facts.type}.${facts.name}`);
     const providerConfig = this.providerKey(config?.providerConfigKey ?? localProviderName(facts.providerName), callPath);
     const extractor = extractorTables[provider][facts.type];
-    const region =
-      regionFromValues(provider, values, extractor?.regionPaths) ??
+    const regionOf = (state: PlannedValues): string | null =>
+      regionFromValues(provider, state, extractor?.regionPaths) ??
       (providerConfig === null ? null : this.settings.region(providerConfig, provider));
+    const region = regionOf(values);
     // A type without a table entry is taggable when its values carry the provider's usual tag attribute.
     const taggable = extractor?.taggable ?? defaultTagAttributes[provider] in values.values;
 
@@ -165,6 +167,8 @@ class ResourceBuilder {
       unknown: values.unknown,
       location: null,
       values: values.values,
+      // The same table entry reads the prior state, so before and after are judged and priced alike.
+      ...(prior === null ? {} : { before: { compute: extractor?.compute?.(prior) ?? null, region: regionOf(prior), values: prior.values } }),
     };
     this.companions.record(position, resource, values, config);
     return resource;
@@ -248,7 +252,9 @@ export function normalisePlan(document: unknown, shape: PlanShape): NormalisedPl
       continue;
     }
     const values = new PlannedValues(body['after'], body['after_unknown'], body['after_sensitive']);
-    resources.push(builder.build(instanceFactsOf(change, address, action, path, shape), values, resources.length));
+    // The prior state is fully known (no unknown mask); its secrets are redacted as the planned ones are.
+    const prior = (action === 'update' || action === 'replace') && isObject(body['before']) ? new PlannedValues(body['before'], undefined, body['before_sensitive']) : null;
+    resources.push(builder.build(instanceFactsOf(change, address, action, path, shape), values, resources.length, prior));
   }
 
   if (changes.length === 0) {
