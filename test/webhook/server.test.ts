@@ -1,0 +1,292 @@
+/**
+ * The webhook over real HTTPS (openssl-made certificates, 127.0.0.1, port 0) with the real compiled bundle.
+ */
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseManifests } from '../../src/inputs/kubernetes/index.js';
+import { builtinBundlePath } from '../../src/package-paths.js';
+import { get, httpsRequest, peerCertificateSubject, post, type HttpsReply } from './https-client.js';
+import { gpuDeploymentReview, gpuPodReview, reviewFor } from './reviews.js';
+import { eventually, FIXTURE_CONFIG, startTestServer, type TestServer } from './test-server.js';
+import { issueServerCertificate } from './tls-files.js';
+
+interface ReviewResponse {
+  uid: string;
+  allowed: boolean;
+  status?: { code: number; message: string };
+  warnings?: string[];
+  auditAnnotations?: Record<string, string>;
+}
+
+function responseOf(reply: HttpsReply): ReviewResponse {
+  const body = reply.json<{ apiVersion: string; kind: string; response: ReviewResponse }>();
+  expect(body.apiVersion).toBe('admission.k8s.io/v1');
+  expect(body.kind).toBe('AdmissionReview');
+  return body.response;
+}
+
+/** A well-formed answer: 200, echoes the uid, a boolean verdict, a message on denial, short warnings. */
+function expectWellFormed(reply: HttpsReply, uid: string): ReviewResponse {
+  expect(reply.status).toBe(200);
+  const response = responseOf(reply);
+  expect(response.uid).toBe(uid);
+  expect(typeof response.allowed).toBe('boolean');
+  if (!response.allowed) expect(response.status?.message).toMatch(/\S/);
+  for (const warning of response.warnings ?? []) expect(Array.from(warning).length).toBeLessThanOrEqual(120);
+  return response;
+}
+
+const uidOf = (review: Record<string, unknown>): string => String((review['request'] as Record<string, unknown>)['uid']);
+
+describe('tollgate webhook over HTTPS', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ timeouts: { headersMs: 500, requestMs: 1_000 } });
+  });
+  afterAll(async () => server?.stop());
+
+  it('answers health, readiness and metrics', async () => {
+    expect((await get(server.port, server.tls.ca, '/healthz')).status).toBe(200);
+    expect((await get(server.port, server.tls.ca, '/readyz')).status).toBe(200);
+    await post(server.port, server.tls.ca, gpuDeploymentReview);
+    const metrics = await get(server.port, server.tls.ca, '/metrics');
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.text).toMatch(/^tollgate_admission_requests_total\{decision="allowed",rule="none"\} \d+$/m);
+    expect(metrics.text).toMatch(/^tollgate_admission_duration_seconds_bucket\{le="10"\} \d+$/m);
+    expect(metrics.text).toMatch(/^tollgate_admission_duration_seconds_bucket\{le="\+Inf"\} \d+$/m);
+    expect(metrics.text).toMatch(/^tollgate_evaluation_errors_total \d+$/m);
+    expect(metrics.text).toMatch(/^tollgate_bundle_info\{revision="[^"]+"\} 1$/m);
+    expect(metrics.text).toMatch(/^tollgate_bundle_reload_failures_total 0$/m);
+  });
+
+  it('allows the GPU Deployment in prod and echoes uid and audit annotations', async () => {
+    const response = expectWellFormed(await post(server.port, server.tls.ca, gpuDeploymentReview), uidOf(gpuDeploymentReview));
+    expect(response.allowed).toBe(true);
+    expect(response.auditAnnotations).toMatchObject({ decision: 'allowed', rules: 'none' });
+    expect(response.auditAnnotations?.['bundle-revision']).toMatch(/\S/);
+  });
+
+  it('denies a forbidden GPU class with the rule ids and messages, and logs one line without secrets', async () => {
+    const review = gpuPodReview('ml-dev', 'nvidia-tesla-a100');
+    const response = expectWellFormed(await post(server.port, server.tls.ca, review), uidOf(review));
+    expect(response.allowed).toBe(false);
+    expect(response.status?.code).toBe(403);
+    expect(response.status?.message).toContain('TG-GPU-002');
+    expect(response.status?.message).toContain('"A100"');
+    expect(response.auditAnnotations?.['rules']).toBe('TG-GPU-002');
+    const line = server.logs.find((entry) => entry.fields['uid'] === uidOf(review));
+    expect(line?.fields).toMatchObject({
+      kind: 'v1/Pod',
+      resource: 'ml-dev/gpu-nvidia-tesla-a100',
+      operation: 'CREATE',
+      rules: ['TG-GPU-002'],
+      allowed: false,
+      dryRun: false,
+    });
+    expect(typeof line?.fields['latencyMs']).toBe('number');
+    expect(typeof line?.fields['bundleRevision']).toBe('string');
+    expect(server.logText()).not.toContain('sk-never-log-this');
+    expect(JSON.stringify(response)).not.toContain('sk-never-log-this');
+  });
+
+  it('judges dry-run requests without enforcing them: allowed, with the would-be denial as a warning', async () => {
+    const review = gpuPodReview('ml-dev', 'nvidia-tesla-a100', 1, { dryRun: true });
+    const response = expectWellFormed(await post(server.port, server.tls.ca, review), uidOf(review));
+    expect(response.allowed).toBe(true);
+    expect(response.warnings?.[0]).toMatch(/^dry run, would deny: TG-GPU-002/);
+    expect(response.auditAnnotations?.['decision']).toBe('would-deny');
+    expect(server.logs.find((entry) => entry.fields['uid'] === uidOf(review))?.fields).toMatchObject({ dryRun: true, enforced: false });
+  });
+
+  it('allows DELETE without evaluating', async () => {
+    const review = reviewFor({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'ml-dev' } }, { operation: 'DELETE', object: null });
+    const response = expectWellFormed(await post(server.port, server.tls.ca, review), uidOf(review));
+    expect(response).toEqual({ uid: uidOf(review), allowed: true });
+    expect(server.logs.find((entry) => entry.fields['uid'] === uidOf(review))?.fields['decision']).toBe('skipped');
+  });
+
+  it('judges an unknown kind as kind "other": allowed when its tags are in order', async () => {
+    const review = reviewFor({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'ml-dev' }, spec: { size: 3 } });
+    expect(expectWellFormed(await post(server.port, server.tls.ca, review), uidOf(review)).allowed).toBe(true);
+  });
+
+  it('turns warn-level findings into warnings of at most 120 characters', async () => {
+    // TG-GPU-002 is indeterminate (a warning) when the model is unknown: a GPU with no model label.
+    const review = reviewFor({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `a-pod-with-a-deliberately-long-name-so-the-warning-has-to-be-truncated-${'x'.repeat(60)}`, namespace: 'ml-dev' },
+      spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { 'nvidia.com/gpu': 1 } } }] },
+    });
+    const response = expectWellFormed(await post(server.port, server.tls.ca, review), uidOf(review));
+    expect(response.warnings?.length).toBeGreaterThan(0);
+    expect(response.warnings?.some((warning) => warning.endsWith('…'))).toBe(true);
+  });
+
+  describe('bad input never crashes and never hangs', () => {
+    it.each([
+      ['not JSON', '{"apiVersion": '],
+      ['JSON that is not an object', '[1,2,3]'],
+      ['the wrong apiVersion', JSON.stringify({ ...gpuDeploymentReview, apiVersion: 'admission.k8s.io/v1beta1' })],
+      ['the wrong kind', JSON.stringify({ ...gpuDeploymentReview, kind: 'Pod' })],
+      ['no request', JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' })],
+      ['a missing uid', JSON.stringify({ ...gpuDeploymentReview, request: { ...gpuDeploymentReview.request, uid: undefined } })],
+      ['an unknown operation', JSON.stringify({ ...gpuDeploymentReview, request: { ...gpuDeploymentReview.request, operation: 'PATCH' } })],
+    ])('%s → 400 with a reason', async (_name, body) => {
+      const reply = await post(server.port, server.tls.ca, body);
+      expect(reply.status).toBe(400);
+      expect(reply.json<{ error: string }>().error).toMatch(/\S/);
+    });
+
+    it('a 10 MB body → 413', async () => {
+      const reply = await post(server.port, server.tls.ca, Buffer.alloc(10 * 1024 * 1024, 0x20));
+      expect(reply.status).toBe(413);
+    });
+
+    it('a chunked body over the limit → 413', async () => {
+      const body = Buffer.alloc(2 * 1024 * 1024, 0x20);
+      const reply = await httpsRequest(server.port, server.tls.ca, 'POST', '/validate', body, { 'transfer-encoding': 'chunked' });
+      expect(reply.status).toBe(413);
+    });
+
+    it('wrong method and path', async () => {
+      expect((await get(server.port, server.tls.ca, '/validate')).status).toBe(405);
+      expect((await get(server.port, server.tls.ca, '/nope')).status).toBe(404);
+    });
+
+    it('a client that never finishes its body is cut off within the request timeout', async () => {
+      const started = Date.now();
+      const closedAfter = await new Promise<number>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: server.port, ca: server.tls.ca, servername: 'localhost' }, () => {
+          socket.write('POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":');
+        });
+        socket.on('data', () => undefined);
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(Date.now() - started));
+        setTimeout(() => reject(new Error('socket still open after 5 s')), 5_000).unref();
+      });
+      expect(closedAfter).toBeLessThan(3_000);
+    });
+
+    it('a client that never finishes its headers is cut off within the headers timeout', async () => {
+      const started = Date.now();
+      const closedAfter = await new Promise<number>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: server.port, ca: server.tls.ca, servername: 'localhost' }, () => {
+          socket.write('POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        });
+        socket.on('data', () => undefined);
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(Date.now() - started));
+        setTimeout(() => reject(new Error('socket still open after 5 s')), 5_000).unref();
+      });
+      expect(closedAfter).toBeLessThan(3_000);
+    });
+
+    it('keeps serving after all of the above', async () => {
+      expect(expectWellFormed(await post(server.port, server.tls.ca, gpuDeploymentReview), uidOf(gpuDeploymentReview)).allowed).toBe(true);
+    });
+  });
+
+  it('serves a rotated certificate to new connections', async () => {
+    expect(await peerCertificateSubject(server.port, server.tls.ca)).toBe('tollgate-test');
+    issueServerCertificate(server.dir, 'tollgate-rotated');
+    await eventually(async () => (await peerCertificateSubject(server.port, server.tls.ca)) === 'tollgate-rotated', 5_000, 'new certificate served');
+    expect((await get(server.port, server.tls.ca, '/healthz')).status).toBe(200);
+  });
+});
+
+describe('real-world samples', () => {
+  const folder = new URL('../../../shared/realworld/k8s/', import.meta.url);
+  const present = existsSync(folder);
+  if (!present) {
+    it.skip(`skipped: ${folder.pathname} is absent (the shared real-world sample folder is not on this machine)`, () => undefined);
+    return;
+  }
+  const files = readdirSync(folder).sort();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server?.stop());
+
+  /** AdmissionReviews as stored (some samples keep only the request), manifests wrapped as the API server would. */
+  function reviewsOf(file: string): Record<string, unknown>[] {
+    const text = readFileSync(new URL(file, folder), 'utf8');
+    if (file.endsWith('.json')) {
+      const value = JSON.parse(text) as Record<string, unknown>;
+      return [value['request'] ? value : { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: value }];
+    }
+    return parseManifests(text, file).map((object) => reviewFor(object as Record<string, unknown>));
+  }
+
+  it.each(files)('%s gets a well-formed answer', async (file) => {
+    for (const review of reviewsOf(file)) {
+      expectWellFormed(await post(server.port, server.tls.ca, review), uidOf(review));
+    }
+  });
+});
+
+describe('hot reload', () => {
+  let server: TestServer;
+  let bundleFile: string;
+  let configFile: string;
+  beforeAll(async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-reload-'));
+    bundleFile = join(dir, 'bundle.tar.gz');
+    configFile = join(dir, 'tollgate.yaml');
+    copyFileSync(builtinBundlePath, bundleFile);
+    copyFileSync(FIXTURE_CONFIG, configFile);
+    server = await startTestServer({ bundleFile, configFile });
+  });
+  afterAll(async () => server?.stop());
+
+  const a100InDev = async (): Promise<boolean> => {
+    const review = gpuPodReview('ml-dev', 'nvidia-tesla-a100');
+    return responseOf(await post(server.port, server.tls.ca, review)).allowed;
+  };
+
+  it('applies a changed config without a restart', async () => {
+    expect(await a100InDev()).toBe(false);
+    writeFileSync(configFile, readFileSync(configFile, 'utf8').replace('allowed_models: [T4, L4]', 'allowed_models: [T4, L4, A100]'));
+    await eventually(a100InDev, 5_000, 'A100 allowed after the config change');
+  });
+
+  it('keeps serving the old policy when the new bundle is broken, and says so in logs and metrics', async () => {
+    const revision = server.policy.current?.revision;
+    writeFileSync(bundleFile, 'this is not a bundle');
+    await eventually(async () => /^tollgate_bundle_reload_failures_total [1-9]/m.test((await get(server.port, server.tls.ca, '/metrics')).text), 5_000, 'reload failure counted');
+    expect(server.logs.some((line) => line.level === 'error' && line.message.includes('reload failed'))).toBe(true);
+    expect(server.policy.current?.revision).toBe(revision);
+    expect((await get(server.port, server.tls.ca, '/readyz')).status).toBe(200);
+    expect(await a100InDev()).toBe(true);
+    copyFileSync(builtinBundlePath, bundleFile);
+    await eventually(() => server.logs.filter((line) => line.message === 'policy reloaded').length >= 2, 5_000, 'reload after repair');
+  });
+
+  it('keeps serving the old config when the new one is invalid', async () => {
+    const failures = (): number => Number(/^tollgate_bundle_reload_failures_total (\d+)/m.exec(server.metrics.render())?.[1]);
+    const before = failures();
+    writeFileSync(configFile, 'environments: [this, is, not, a, map]\n');
+    await eventually(() => failures() > before, 5_000, 'invalid config counted');
+    expect(await a100InDev()).toBe(true);
+  });
+});
+
+describe('evaluation timeout', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ evalTimeoutMs: 0.001 });
+  });
+  afterAll(async () => server?.stop());
+
+  it('denies with a clear message when judging overruns the deadline (fail closed)', async () => {
+    const response = expectWellFormed(await post(server.port, server.tls.ca, gpuDeploymentReview), uidOf(gpuDeploymentReview));
+    expect(response.allowed).toBe(false);
+    expect(response.status?.message).toMatch(/^Tollgate could not judge this request: .*evaluation timeout/);
+    expect(server.metrics.render()).toMatch(/^tollgate_evaluation_errors_total 1$/m);
+  });
+});
