@@ -1,0 +1,95 @@
+/** The real CLI: `node bin/tollgate.js serve`, its help, start-up errors and graceful shutdown on SIGTERM. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, tollgate } from '../cli/run-cli.js';
+import { get } from './https-client.js';
+import { gpuDeploymentReview } from './reviews.js';
+import { FIXTURE_CONFIG } from './test-server.js';
+import { makeTlsFiles, type TlsFiles } from './tls-files.js';
+
+const bin = join(repoRoot, 'bin', 'tollgate.js');
+
+describe('tollgate serve (CLI)', () => {
+  let dir: string;
+  let tls: TlsFiles;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tollgate-serve-cli-'));
+    tls = makeTlsFiles(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--help documents every flag', () => {
+    const result = tollgate(['serve', '--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--cert', '--key', '--port', '--host', '--config', '--bundle', '--policy', '--max-body', '--eval-timeout', '--log-level']) {
+      expect(result.stdout).toContain(flag);
+    }
+    expect(result.stdout).toContain('default 8443');
+    expect(result.stdout).toContain('default 0.0.0.0');
+  });
+
+  it.each([
+    [['--cert', 'missing.pem', '--key', 'missing.key'], /cannot read the TLS certificate/],
+    [['--cert', 'c', '--key', 'k', '--port', 'eighty'], /--port must be/],
+    [['--cert', 'c', '--key', 'k', '--max-body', 'lots'], /--max-body must be/],
+    [['--cert', 'c', '--key', 'k', '--log-level', 'loud'], /--log-level must be/],
+  ])('start-up mistakes exit 2 with one line: %j', (args, message) => {
+    const port = args.includes('--port') ? [] : ['--port', '0'];
+    const result = tollgate(['serve', '--host', '127.0.0.1', ...port, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('a corrupt bundle stops start-up with exit 2', () => {
+    const result = tollgate(['serve', '--cert', tls.certFile, '--key', tls.keyFile, '--host', '127.0.0.1', '--port', '0', '--bundle', FIXTURE_CONFIG]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('corrupt bundle');
+  });
+
+  it('on SIGTERM stops accepting, finishes the request in flight and exits 0', async () => {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [bin, 'serve', '--cert', tls.certFile, '--key', tls.keyFile, '--host', '127.0.0.1', '--port', '0', '--config', FIXTURE_CONFIG],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 20_000;
+    while (!/"msg":"policy loaded"/.test(stdout)) {
+      if (Date.now() > deadline) throw new Error(`server did not start: ${stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const port = Number(/"msg":"listening".*"port":(\d+)/.exec(stdout)?.[1]);
+    expect((await get(port, tls.ca, '/readyz')).status).toBe(200);
+
+    // A request in flight: headers and half the body sent before SIGTERM, the rest after.
+    const body = JSON.stringify(gpuDeploymentReview);
+    const half = Math.floor(body.length / 2);
+    const reply = new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect({ host: '127.0.0.1', port, ca: tls.ca, servername: 'localhost' }, () => {
+        socket.write(`POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, half)}`);
+        setTimeout(() => {
+          child.kill('SIGTERM');
+          setTimeout(() => socket.write(body.slice(half)), 300);
+        }, 200);
+      });
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const answer = await reply;
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer).toContain('"allowed":true');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('"msg":"shutting down: finishing in-flight requests","inFlight":1');
+    expect(stdout).toContain('"msg":"stopped"');
+    // Every stdout line is a JSON object.
+    for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
