@@ -1,0 +1,71 @@
+/** deploy/ parses, and states what the README promises about it. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { parseConfig } from '../../src/config/config.js';
+
+const deployDir = new URL('../../deploy/', import.meta.url);
+type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-local view of parsed YAML
+
+const documents: Doc[] = readdirSync(deployDir)
+  .filter((file) => file.endsWith('.yaml'))
+  .flatMap((file) =>
+    parseAllDocuments(readFileSync(new URL(file, deployDir), 'utf8')).map((document) => {
+      expect(document.errors, file).toEqual([]);
+      return document.toJS() as Doc;
+    }),
+  );
+const find = (kind: string): Doc => {
+  const found = documents.find((document) => document['kind'] === kind);
+  if (!found) throw new Error(`no ${kind} in deploy/`);
+  return found;
+};
+
+describe('deploy/', () => {
+  it('every YAML document parses and has apiVersion, kind and a name', () => {
+    expect(documents.length).toBeGreaterThan(8);
+    for (const document of documents) {
+      expect(document['apiVersion']).toMatch(/\S/);
+      expect(document['kind']).toMatch(/\S/);
+      if (document['kind'] !== 'Kustomization') expect(document['metadata']?.name).toMatch(/\S/);
+    }
+  });
+
+  it('the Deployment runs two hardened replicas with probes and resources', () => {
+    const deployment = find('Deployment');
+    expect(deployment['spec'].replicas).toBe(2);
+    const pod = deployment['spec'].template.spec;
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    const container = pod.containers[0];
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(container.resources.requests).toBeDefined();
+    expect(container.args).toEqual(expect.arrayContaining(['serve', '--cert=/tls/tls.crt', '--key=/tls/tls.key']));
+    expect(find('PodDisruptionBudget')['spec'].minAvailable).toBe(1);
+    expect(find('Service')['spec'].ports[0].targetPort).toBe('https');
+  });
+
+  it('the webhook configuration covers the workload kinds, skips system namespaces and honours the opt-out label', () => {
+    const configuration = find('ValidatingWebhookConfiguration');
+    expect(configuration['metadata'].annotations['cert-manager.io/inject-ca-from']).toBe('tollgate-system/tollgate-webhook');
+    const [webhook] = configuration['webhooks'];
+    expect(webhook.admissionReviewVersions).toEqual(['v1']);
+    expect(webhook.sideEffects).toBe('None');
+    expect(webhook.timeoutSeconds).toBe(5);
+    expect(['Fail', 'Ignore']).toContain(webhook.failurePolicy);
+    const resources = webhook.rules.flatMap((rule: Doc) => rule['resources']);
+    expect(resources.sort()).toEqual(
+      ['cronjobs', 'daemonsets', 'deployments', 'inferenceservices', 'jobs', 'pods', 'pytorchjobs', 'replicasets', 'statefulsets'].sort(),
+    );
+    expect(webhook.namespaceSelector.matchExpressions[0]).toMatchObject({ operator: 'NotIn', values: ['kube-system', 'tollgate-system'] });
+    expect(webhook.objectSelector.matchExpressions[0]).toEqual({ key: 'tollgate.io/skip', operator: 'NotIn', values: ['true'] });
+    expect(find('Certificate')['spec'].secretName).toBe('tollgate-webhook-tls');
+    expect(find('Issuer')['spec'].selfSigned).toEqual({});
+  });
+
+  it('the ConfigMap holds a valid tollgate.yaml', () => {
+    const text = find('ConfigMap')['data']['tollgate.yaml'] as string;
+    expect(parseConfig(text, 'deploy/configmap.yaml').kubernetes?.namespaces?.['ml-dev']?.['environment']).toBe('dev');
+  });
+});
