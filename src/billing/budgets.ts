@@ -6,6 +6,8 @@ import type { Budget, BudgetScope } from '../config/config.js';
 import { CONFIG_MAX_BYTES } from '../config/config.js';
 import { parseYamlSource, readTextFile } from '../config/yaml-source.js';
 import { TollgateError } from '../errors.js';
+import type { Resource } from '../inputs/resource.js';
+import { microsToNumber } from './money.js';
 
 /** Budgets are in USD unless they say otherwise (schemas/config.schema.json). */
 export const DEFAULT_BUDGET_CURRENCY = 'USD';
@@ -15,29 +17,37 @@ export const DEFAULT_ENVIRONMENT_TAG_KEYS: readonly string[] = ['environment', '
 /** What a scope is matched against: a spend row's tags and sub-account, or a resource's tags. */
 export interface ScopeSubject {
   readonly tags: Readonly<Record<string, string>>;
+  /** The environment, resolved by the caller (from the environment tag keys, with or without a default). */
+  readonly environment: string | null;
   /** Billing sub-account (AWS account, GCP project, Azure subscription); null when not known. */
   readonly account: string | null;
 }
 
-/** The environment named by the first environment tag key present, as policies read it. */
-export function environmentOf(tags: Readonly<Record<string, string>>, environmentTagKeys: readonly string[]): string | null {
-  for (const key of environmentTagKeys) {
-    const value = tags[key];
-    if (value !== undefined) return value;
+/**
+ * The value of the first of `keys` the tags have with a non-empty value. Keys compare case-insensitively
+ * ("Team" and "team" are both common), as the policies' tag look-up does.
+ */
+export function firstTag(tags: Readonly<Record<string, string>>, keys: readonly string[]): string | null {
+  for (const key of keys) {
+    const wanted = key.toLowerCase();
+    for (const [tagKey, value] of Object.entries(tags)) {
+      if (tagKey.toLowerCase() === wanted && value !== '') return value;
+    }
   }
   return null;
 }
 
-/** Every key the scope gives must match; an empty or absent scope takes in everything. */
-export function matchesScope(
-  scope: BudgetScope | undefined,
-  subject: ScopeSubject,
-  environmentTagKeys: readonly string[],
-): boolean {
+const sameText = (value: string | null, wanted: string): boolean => value !== null && value.toLowerCase() === wanted.toLowerCase();
+
+/**
+ * Every key the scope gives must match; an empty or absent scope takes in everything. Tag values compare
+ * case-insensitively, as in the budget rules (policies/lib/cost_budget.rego); the account exactly.
+ */
+export function matchesScope(scope: BudgetScope | undefined, subject: ScopeSubject): boolean {
   if (!scope) return true;
-  if (scope.team !== undefined && subject.tags.team !== scope.team) return false;
-  if (scope.project !== undefined && subject.tags.project !== scope.project) return false;
-  if (scope.environment !== undefined && environmentOf(subject.tags, environmentTagKeys) !== scope.environment) return false;
+  if (scope.team !== undefined && !sameText(firstTag(subject.tags, ['team']), scope.team)) return false;
+  if (scope.project !== undefined && !sameText(firstTag(subject.tags, ['project']), scope.project)) return false;
+  if (scope.environment !== undefined && !sameText(subject.environment, scope.environment)) return false;
   if (scope.account !== undefined && subject.account !== scope.account) return false;
   return true;
 }
@@ -62,4 +72,27 @@ export function assertUniqueBudgetNames(budgets: readonly Budget[], configFile: 
     ]);
     throw new TollgateError(message, { file: configFile, ...position });
   });
+}
+
+/**
+ * The plan's monthly cost change within a budget's scope (priced resources only), for showing next to the
+ * budget rules' verdict when they had nothing to say. Mirrors the rules' scope: a resource's environment
+ * falls back to the default environment, and an account never matches a plan resource (it only selects spend).
+ */
+export function planDeltaInScope(
+  resources: readonly Resource[],
+  budget: Budget,
+  environmentTagKeys: readonly string[],
+  defaultEnvironment: string,
+): number {
+  if (budget.scope?.account !== undefined) return 0;
+  let micros = 0n;
+  for (const resource of resources) {
+    const delta = resource.cost?.monthlyDelta;
+    if (typeof delta !== 'number' || resource.tags === null) continue;
+    const environment = firstTag(resource.tags, environmentTagKeys) ?? defaultEnvironment;
+    if (!matchesScope(budget.scope, { tags: resource.tags, environment, account: null })) continue;
+    micros += BigInt(Math.round(delta * 1e6));
+  }
+  return microsToNumber(micros);
 }

@@ -11,7 +11,7 @@
 import type { Budget } from '../config/config.js';
 import { TollgateError } from '../errors.js';
 import type { SpendSummary } from '../inputs/resource.js';
-import { DEFAULT_BUDGET_CURRENCY, matchesScope } from './budgets.js';
+import { DEFAULT_BUDGET_CURRENCY, firstTag, matchesScope } from './budgets.js';
 import { divideRounded, microsToNumber } from './money.js';
 import { countedCostMicros, type SpendRecord } from './spend-record.js';
 
@@ -93,7 +93,8 @@ function summariseBudget(
     const monthToDate = isMonthToDate(record, month);
     const forecast = isRestOfMonthForecast(record, month);
     if (!monthToDate && !forecast) continue;
-    if (!matchesScope(budget.scope, { tags: record.tags, account: record.subAccountId }, environmentTagKeys)) continue;
+    const subject = { tags: record.tags, environment: firstTag(record.tags, environmentTagKeys), account: record.subAccountId };
+    if (!matchesScope(budget.scope, subject)) continue;
     assertCurrency(record, budget, currency);
     if (!files.includes(record.origin.file)) files.push(record.origin.file);
     if (monthToDate) {

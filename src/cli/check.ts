@@ -2,13 +2,18 @@
  * `tollgate check`: judge a Terraform/OpenTofu plan with the policy bundle and report.
  * Exit 0 clean, 1 when findings reach --fail-on, 2 for usage or input errors.
  */
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig, type FailOn } from '../config/config.js';
+import { assertUniqueBudgetNames, DEFAULT_ENVIRONMENT_TAG_KEYS, planDeltaInScope } from '../billing/budgets.js';
+import { readSpendFiles } from '../billing/spend-file.js';
+import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summary.js';
+import { loadConfig, type FailOn, type LoadedConfig } from '../config/config.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../errors.js';
-import type { PolicyInput } from '../inputs/resource.js';
+import type { PlanCost, PolicyInput, Resource, SpendSummary } from '../inputs/resource.js';
 import { DEFAULT_MAX_PLAN_BYTES, locateResources, readPlanFile } from '../inputs/terraform/index.js';
-import { failingFindings, type CheckReport } from '../output/index.js';
+import { failingFindings, type BudgetLine, type CheckReport } from '../output/index.js';
+import { estimatePlanCost, loadCatalog } from '../pricing/index.js';
 import { loadPolicyBundle } from './policy-source.js';
 import { parseOutputTargets, writeOutputs } from './outputs.js';
 import { resolveNow } from './now.js';
@@ -27,6 +32,11 @@ export interface CheckOptions {
   readonly environment?: string;
   readonly maxPlanSize?: string;
   readonly color: boolean;
+  /** Spend files (FOCUS columns, docs/spend-format.md) for the configured budgets. */
+  readonly spend?: string[];
+  readonly hoursPerMonth?: string;
+  /** false with --no-pricing: the plan is not priced (no costs in the input or the outputs). */
+  readonly pricing?: boolean;
 }
 
 const FAIL_ON_LEVELS: readonly FailOn[] = ['deny', 'critical', 'high', 'medium', 'low', 'info', 'never'];
@@ -48,14 +58,75 @@ function parseMaxPlanBytes(value: string | undefined): number {
   return Math.floor(mib * 1024 * 1024);
 }
 
+function parseHoursPerMonth(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const hours = Number(value);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 744) {
+    throw new TollgateError(`--hours-per-month must be a number of hours above 0 and at most 744 (got "${value}")`);
+  }
+  return hours;
+}
+
+/** A path in tollgate.yaml is relative to the file that names it, wherever the CLI runs from. */
+function configRelative(path: string, loaded: LoadedConfig): string {
+  return isAbsolute(path) || loaded.file === null ? path : join(dirname(loaded.file), path);
+}
+
+interface PricedPlan {
+  readonly resources: readonly Resource[];
+  readonly costs: PlanCost | undefined;
+}
+
+/** The resources with their monthly cost estimate, and the plan's totals; as read with --no-pricing. */
+function pricePlan(resources: readonly Resource[], loaded: LoadedConfig, options: CheckOptions): PricedPlan {
+  if (options.pricing === false) return { resources, costs: undefined };
+  const settings = loaded.config.pricing ?? {};
+  const catalog = loadCatalog(settings.catalog === undefined ? undefined : configRelative(settings.catalog, loaded));
+  const estimate = estimatePlanCost(resources, catalog, {
+    hoursPerMonth: parseHoursPerMonth(options.hoursPerMonth) ?? settings.hours_per_month,
+    usage: settings.usage,
+  });
+  return { resources: estimate.resources, costs: estimate.totals };
+}
+
+/**
+ * Spend per configured budget (indeterminate, monthToDate null, for a budget no spend file covers). With no
+ * budgets there is nothing to compare spend with, so spend files are not read and the input has no spend.
+ */
+async function budgetSpend(loaded: LoadedConfig, spendFiles: readonly string[], now: string): Promise<SpendSummary[] | undefined> {
+  const budgets = loaded.config.budgets ?? [];
+  if (budgets.length === 0) return undefined;
+  const month = billingMonth(now);
+  const records = await readSpendFiles(spendFiles, (record) => isInMonth(record, month));
+  return summariseSpend(records, budgets, now, loaded.config.environment_tag_keys ?? DEFAULT_ENVIRONMENT_TAG_KEYS);
+}
+
+/** The configured budgets with the plan's change in each scope, for the budget table of the reports. */
+function budgetLines(loaded: LoadedConfig, resources: readonly Resource[], costs: PlanCost | undefined, defaultEnvironment: string): BudgetLine[] {
+  const environmentTagKeys = loaded.config.environment_tag_keys ?? DEFAULT_ENVIRONMENT_TAG_KEYS;
+  return (loaded.config.budgets ?? []).map((budget) => ({
+    name: budget.name,
+    amount: budget.amount,
+    currency: budget.currency ?? 'USD',
+    warnAt: budget.warn_at ?? 0.8,
+    denyAt: budget.deny_at ?? 1,
+    planMonthlyDelta: costs === undefined ? null : planDeltaInScope(resources, budget, environmentTagKeys, defaultEnvironment),
+  }));
+}
+
 export async function runCheck(options: CheckOptions): Promise<number> {
   // Everything that can reject the user's input is checked before any output is written.
   const targets = parseOutputTargets(options.format);
   const now = resolveNow(options.now);
-  const { config } = loadConfig(options.config);
+  const loaded = loadConfig(options.config);
+  const { config } = loaded;
+  assertUniqueBudgetNames(config.budgets ?? [], loaded.file);
   const failOn = parseFailOn(options.failOn, config.fail_on);
+  parseHoursPerMonth(options.hoursPerMonth);
   const plan = await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
-  const resources = options.tfDir ? await locateResources(plan.resources, options.tfDir) : plan.resources;
+  const located = options.tfDir ? await locateResources(plan.resources, options.tfDir) : plan.resources;
+  const { resources, costs } = pricePlan(located, loaded, options);
+  const spend = await budgetSpend(loaded, options.spend ?? [], now);
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
   const engine = await PolicyEngine.load(bundle, { ...config });
   const input: PolicyInput = {
@@ -68,8 +139,11 @@ export async function runCheck(options: CheckOptions): Promise<number> {
       formatVersion: plan.formatVersion,
     },
     resources,
+    ...(costs ? { costs } : {}),
+    ...(spend ? { spend } : {}),
   };
   const decision = engine.evaluate(input);
+  const defaultEnvironment = options.environment ?? config.default_environment ?? 'default';
   const report: CheckReport = {
     decision,
     rules: engine.rules,
@@ -78,6 +152,9 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     tool: { name: 'tollgate', version: TOLLGATE_VERSION, informationUri: TOLLGATE_URI },
     failOn,
     color: useColor(process.stdout, options.color),
+    ...(costs ? { costs } : {}),
+    ...(spend ? { spend } : {}),
+    ...(config.budgets?.length ? { budgets: budgetLines(loaded, resources, costs, defaultEnvironment) } : {}),
   };
   writeOutputs(targets, report);
   return failingFindings(report).length > 0 ? 1 : 0;
@@ -105,6 +182,9 @@ export function registerCheck(program: Command, run: (work: () => Promise<number
     .option('--environment <name>', 'environment of resources that carry no environment tag (overrides default_environment)')
     .option('--now <time>', 'the time policies see, RFC 3339 or YYYY-MM-DD (default: now); pins exemption expiry in tests')
     .option('--max-plan-size <MiB>', `refuse plan files larger than this (default ${DEFAULT_MAX_PLAN_BYTES / 2 ** 20} MiB)`)
+    .option('--spend <file>', 'month-to-date spend for the budgets: CSV or JSON with FOCUS columns, see docs/spend-format.md (repeatable)', collect)
+    .option('--hours-per-month <hours>', 'hours a resource runs per month for the cost estimate (default: pricing.hours_per_month, else 730)')
+    .option('--no-pricing', 'do not estimate the plan cost (no costs in the input or the reports)')
     .option('--no-color', 'no ANSI colours in text output (also NO_COLOR=1)')
     .addHelpText(
       'after',
@@ -115,7 +195,8 @@ Examples:
   terraform show -json plan.out > plan.json
   tollgate check --plan plan.json
   tollgate check --plan plan.json --tf-dir . -f text -f sarif=tollgate.sarif -f markdown=summary.md
-  tollgate check --plan plan.json --policy ./policies --config tollgate.yaml --fail-on high`,
+  tollgate check --plan plan.json --policy ./policies --config tollgate.yaml --fail-on high
+  tollgate check --plan plan.json --config tollgate.yaml --spend focus-2026-11.csv -f markdown=summary.md`,
     )
     .action(async (options: Omit<CheckOptions, 'format'> & { format?: string[] }) => {
       await run(() => runCheck({ ...options, format: options.format ?? [] }));

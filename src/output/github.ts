@@ -2,11 +2,13 @@
  * GitHub Actions workflow commands: each finding becomes an annotation on the file and line that declares the
  * resource (or on the plan file when the source location is not known).
  * Violations are `::error`, warnings `::warning`, recommendations `::notice`. Exempted findings are not annotated.
+ * When the plan was priced, one more `::notice` on the plan file gives the monthly cost change.
  */
 import type { Finding, Recommendation } from '../engine/decision.js';
 import type { Resource } from '../inputs/resource.js';
 import type { CheckReport } from './report.js';
 import { formatUsd, resourcesByAddress, sortedDecision, toForwardSlashes } from './report.js';
+import { costAssumptions, monthlyCostLine } from './costs.js';
 import { stripControlCharacters } from './sanitize.js';
 
 type Command = 'error' | 'warning' | 'notice';
@@ -70,5 +72,10 @@ export function renderGithub(report: CheckReport): string {
     ...decision.recommendations.map(recommendationAnnotation),
   ];
   const lines = annotations.map((a) => workflowCommand(a, resources.get(a.resource), report.source.file));
+  const cost = monthlyCostLine(report);
+  if (cost !== null) {
+    const message = `${cost}\nAssumes ${costAssumptions(report) ?? ''}.`;
+    lines.push(workflowCommand({ command: 'notice', resource: '', title: 'Tollgate cost estimate', message }, undefined, report.source.file));
+  }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

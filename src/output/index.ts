@@ -37,5 +37,5 @@ export function getRenderer(format: string): Renderer {
   return RENDERERS[format];
 }
 
-export type { CheckReport, FailOn, SourceKind } from './report.js';
+export type { BudgetLine, CheckReport, FailOn, SourceKind } from './report.js';
 export { countBySeverity, failingFindings, isPassing } from './report.js';

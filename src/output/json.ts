@@ -2,8 +2,14 @@
  * Machine-readable decision: deterministic (keys sorted recursively, lists in a stable order, no timestamps),
  * so that the same input gives byte-identical output and two runs can be diffed.
  */
+import type { PlanCost, ResourceCost, SpendSummary } from '../inputs/resource.js';
 import type { CheckReport } from './report.js';
-import { isPassing, sortedDecision, withSortedKeys } from './report.js';
+import { compareStrings, isPassing, sortedDecision, withSortedKeys } from './report.js';
+
+/** The plan's cost: totals, and the estimate of every priced resource (by address). */
+export interface JsonCosts extends PlanCost {
+  readonly resources: ReadonlyArray<ResourceCost & { readonly address: string; readonly type: string }>;
+}
 
 /** The document `renderJson` writes; `tollgate` is the version of the tool that wrote it. */
 export interface JsonReport {
@@ -23,6 +29,18 @@ export interface JsonReport {
   readonly warnings: CheckReport['decision']['warnings'];
   readonly recommendations: CheckReport['decision']['recommendations'];
   readonly exempted: CheckReport['decision']['exempted'];
+  /** Present when the plan was priced. */
+  readonly costs?: JsonCosts;
+  /** Present when budgets are configured. */
+  readonly spend?: readonly SpendSummary[];
+}
+
+function jsonCosts(report: CheckReport): JsonCosts | undefined {
+  if (!report.costs) return undefined;
+  const resources = report.resources
+    .flatMap((resource) => (resource.cost ? [{ address: resource.address, type: resource.type, ...resource.cost }] : []))
+    .sort((a, b) => compareStrings(a.address, b.address));
+  return { ...report.costs, resources };
 }
 
 export function toJsonReport(report: CheckReport): JsonReport {
@@ -44,6 +62,8 @@ export function toJsonReport(report: CheckReport): JsonReport {
     warnings: decision.warnings,
     recommendations: decision.recommendations,
     exempted: decision.exempted,
+    costs: jsonCosts(report),
+    spend: report.spend,
   };
 }
 

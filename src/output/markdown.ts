@@ -1,6 +1,8 @@
 /**
- * A pull-request comment or job summary: the verdict as a heading, violations in a table, warnings,
- * recommendations (with the total savings) and exemptions in collapsible sections.
+ * A pull-request comment or job summary: the verdict as a heading; then what the change costs (the monthly
+ * delta and the costliest changes), where the budgets stand and the savings on offer, ranked by dollars, since
+ * that is what a reviewer weighs first; then violations in a table, and warnings and exemptions in
+ * collapsible sections.
  *
  * It must fit GitHub's comment limit, so tables are cut to the same number of rows until it does, each with a
  * "… and N more" note. A hidden marker lets a bot find and update its own comment.
@@ -8,8 +10,24 @@
 import type { Finding } from '../engine/decision.js';
 import type { CheckReport } from './report.js';
 import {
+  BUDGET_STATUS_TEXT,
+  budgetRows,
+  costAssumptions,
+  costChanges,
+  COSTLIEST_CHANGES_SHOWN,
+  formatMoney,
+  formatMoneyDelta,
+  formatPercent,
+  monthlyCostLine,
+  rankedRecommendations,
+  unpricedResources,
+  type BudgetRow,
+  type BudgetStatus,
+} from './costs.js';
+import {
   failingFindings,
   formatUsd,
+  formatUsdDelta,
   isPassing,
   plural,
   sortedDecision,
@@ -100,6 +118,103 @@ function heading(report: CheckReport): string {
     : '## ✅ Tollgate passed';
 }
 
+/** Cost lines shown however short the comment must be: the costliest changes are a fixed top ten. */
+function costSection(report: CheckReport): string[] {
+  const headline = monthlyCostLine(report);
+  if (headline === null) return [];
+  const lines = ['### 💵 Cost', '', `**${headline}**`, ''];
+  const changes = costChanges(report.resources);
+  if (changes.length > 0) {
+    const shown = changes.slice(0, COSTLIEST_CHANGES_SHOWN);
+    const title = changes.length > shown.length ? `The ${shown.length} largest of ${changes.length} cost changes` : 'Cost changes';
+    lines.push(
+      `${title}, per month:`,
+      '',
+      ...renderTable(
+        {
+          header: ['Resource', 'Type', 'Before', 'After', 'Delta'],
+          rows: shown.map((c) => [
+            codeCell(c.address),
+            codeCell(c.type),
+            formatUsd(c.monthlyBefore),
+            formatUsd(c.monthlyAfter),
+            formatUsdDelta(c.monthlyDelta),
+          ]),
+        },
+        shown.length,
+      ),
+      '',
+    );
+  }
+  const unpriced = unpricedResources(report.resources);
+  if (unpriced.length > 0) {
+    const named = unpriced.slice(0, 5).map((u) => `${codeCell(u.address)} (${escapeCell(u.reason)})`);
+    const more = unpriced.length > named.length ? `, and ${unpriced.length - named.length} more` : '';
+    lines.push(`⚠️ ${plural(unpriced.length, 'resource')} could not be priced and ${unpriced.length === 1 ? 'is' : 'are'} not in the totals: ${named.join(', ')}${more}.`, '');
+  }
+  lines.push(`_Assumes ${costAssumptions(report) ?? ''}._`, '');
+  return lines;
+}
+
+const BUDGET_STATUS_ICON: Readonly<Record<BudgetStatus, string>> = {
+  over: '❌',
+  warn: '⚠️',
+  indeterminate: '❔',
+  exempted: '🛡️',
+  ok: '✅',
+  'no data': '❔',
+};
+
+function budgetCells(row: BudgetRow): string[] {
+  const money = (amount: number | null) => (amount === null ? '—' : formatMoney(amount, row.currency));
+  const forecast = row.forecast === null ? 'unknown' : `${money(row.forecast)}${row.forecastIsRunRate ? ' (run rate)' : ''}`;
+  let planDelta = 'not priced';
+  if (row.planProratedDelta !== null && row.planMonthlyDelta !== null && row.daysLeft !== null && row.daysInMonth !== null) {
+    planDelta = `${formatMoneyDelta(row.planProratedDelta, row.currency)} (${row.daysLeft}/${row.daysInMonth} of ${formatMoneyDelta(row.planMonthlyDelta, row.currency)})`;
+  } else if (row.planMonthlyDelta !== null) {
+    planDelta = `${formatMoneyDelta(row.planMonthlyDelta, row.currency)} / month`;
+  }
+  return [
+    `${codeCell(row.name)} (${money(row.amount)})`,
+    money(row.spent),
+    forecast,
+    planDelta,
+    money(row.projected),
+    row.percentOfAmount === null ? '—' : formatPercent(row.percentOfAmount),
+    `${BUDGET_STATUS_ICON[row.status]} ${BUDGET_STATUS_TEXT[row.status]}`,
+  ];
+}
+
+function budgetSection(report: CheckReport): string[] {
+  const rows = budgetRows(report);
+  if (rows.length === 0) return [];
+  const table = renderTable(
+    {
+      header: ['Budget', 'Spent (month to date)', 'Forecast (rest of month)', 'Plan delta', 'Projected', '% of budget', 'Status'],
+      rows: rows.map(budgetCells),
+    },
+    rows.length,
+  );
+  const sources = [...new Set((report.spend ?? []).flatMap((s) => s.sources).filter((s) => !s.startsWith('run-rate')))];
+  const note = sources.length > 0 ? `Spend from ${sources.map((s) => codeCell(s)).join(', ')}.` : 'No spend data was given (`--spend FILE`).';
+  return ['### 📊 Budgets', '', ...table, '', note, ''];
+}
+
+function savingsSection(report: CheckReport, rowLimit: number): string[] {
+  const recommendations = rankedRecommendations(report.decision.recommendations);
+  if (recommendations.length === 0) return [];
+  const total = formatUsd(totalMonthlySavings(recommendations));
+  const table = renderTable(
+    {
+      header: ['Rule', 'Resource', 'Savings / month', 'Recommendation'],
+      rows: recommendations.map((r) => [codeCell(r.rule), codeCell(r.resource), formatUsd(r.monthly_savings_usd), escapeCell(r.message)]),
+      footer: ['', '**Total**', `**${total}**`, ''],
+    },
+    rowLimit,
+  );
+  return [`### 💰 Savings: ${plural(recommendations.length, 'recommendation')}, ${total} / month`, '', ...table, ''];
+}
+
 function render(report: CheckReport, rowLimit: number): string {
   const decision = sortedDecision(report.decision, 'rule');
   const lines = [
@@ -110,6 +225,7 @@ function render(report: CheckReport, rowLimit: number): string {
       `bundle ${codeCell(decision.bundleRevision)} · ${report.tool.name} ${report.tool.version}`,
     '',
   ];
+  lines.push(...costSection(report), ...budgetSection(report), ...savingsSection(report, rowLimit));
   const findingHeader = ['Rule', 'Severity', 'Resource', 'Message'];
 
   if (decision.violations.length > 0) {
@@ -119,24 +235,6 @@ function render(report: CheckReport, rowLimit: number): string {
   if (decision.warnings.length > 0) {
     const table = renderTable({ header: findingHeader, rows: findingRows(decision.warnings) }, rowLimit);
     lines.push(...collapsible(`⚠️ ${plural(decision.warnings.length, 'warning')}`, table));
-  }
-  if (decision.recommendations.length > 0) {
-    const total = formatUsd(totalMonthlySavings(decision.recommendations));
-    const table = renderTable(
-      {
-        header: ['Rule', 'Resource', 'Savings / month', 'Recommendation'],
-        rows: decision.recommendations.map((r) => [
-          codeCell(r.rule),
-          codeCell(r.resource),
-          formatUsd(r.monthly_savings_usd),
-          escapeCell(r.message),
-        ]),
-        footer: ['', '**Total**', `**${total}**`, ''],
-      },
-      rowLimit,
-    );
-    const summary = `💰 ${plural(decision.recommendations.length, 'recommendation')}: save ${total} / month`;
-    lines.push(...collapsible(summary, table));
   }
   if (decision.exempted.length > 0) {
     const table = renderTable(

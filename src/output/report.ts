@@ -12,7 +12,7 @@ import type {
   Severity,
 } from '../engine/decision.js';
 import { SEVERITIES } from '../engine/decision.js';
-import type { Resource } from '../inputs/resource.js';
+import type { PlanCost, Resource, SpendSummary } from '../inputs/resource.js';
 
 export type SourceKind = 'terraform-plan' | 'admission' | 'report';
 
@@ -25,6 +25,21 @@ export type SourceKind = 'terraform-plan' | 'admission' | 'report';
  */
 export type FailOn = Severity | 'deny' | 'never';
 
+/**
+ * A budget from tollgate.yaml as the reports show it, with the plan's monthly change in its scope. The verdict
+ * on it is the budget rules' (TG-BUD-001/002 findings); these figures fill the rows the rules had nothing to
+ * say about.
+ */
+export interface BudgetLine {
+  readonly name: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly warnAt: number;
+  readonly denyAt: number;
+  /** Sum of the monthly deltas of the priced resources in scope; null when the plan was not priced. */
+  readonly planMonthlyDelta: number | null;
+}
+
 export interface CheckReport {
   readonly decision: Decision;
   /** Docs for every rule in the bundle (SARIF rules array, help text, JUnit suites). */
@@ -36,6 +51,12 @@ export interface CheckReport {
   readonly failOn: FailOn;
   /** Only the text renderer uses it; the CLI decides (TTY, NO_COLOR, FORCE_COLOR). */
   readonly color: boolean;
+  /** The plan's cost totals, when the plan was priced (resources then carry `cost`). */
+  readonly costs?: PlanCost;
+  /** Spend per configured budget, when budgets are configured. */
+  readonly spend?: readonly SpendSummary[];
+  /** The configured budgets, in config order. */
+  readonly budgets?: readonly BudgetLine[];
 }
 
 /** Whether a finding was denied or only warned about. */
@@ -167,6 +188,12 @@ export function formatUsd(amount: number): string {
   const whole = Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const fraction = (cents % 100).toString().padStart(2, '0');
   return `${amount < 0 && cents !== 0 ? '-' : ''}$${whole}.${fraction}`;
+}
+
+/** A change of cost with its sign: "+$1,234.56", "-$12.00", "$0.00". */
+export function formatUsdDelta(amount: number): string {
+  const text = formatUsd(amount);
+  return text.startsWith('-') || text === '$0.00' ? text : `+${text}`;
 }
 
 export function totalMonthlySavings(recommendations: readonly Recommendation[]): number {

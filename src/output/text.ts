@@ -16,6 +16,19 @@ import {
   summaryCounts,
   totalMonthlySavings,
 } from './report.js';
+import {
+  BUDGET_STATUS_TEXT,
+  budgetRows,
+  costAssumptions,
+  formatMoney,
+  formatMoneyDelta,
+  formatPercent,
+  monthlyCostLine,
+  rankedRecommendations,
+  unpricedResources,
+  type BudgetRow,
+  type BudgetStatus,
+} from './costs.js';
 import { singleLine } from './sanitize.js';
 
 type Style = 'bold' | 'dim' | 'red' | 'yellow' | 'cyan' | 'green';
@@ -106,7 +119,7 @@ function findingsByResource(report: CheckReport, paint: Paint): string[] {
 }
 
 function recommendationLines(report: CheckReport, paint: Paint): string[] {
-  const { recommendations } = sortedDecision(report.decision, 'resource');
+  const recommendations = rankedRecommendations(report.decision.recommendations);
   if (recommendations.length === 0) return [];
   const total = formatUsd(totalMonthlySavings(recommendations));
   const lines = [paint('bold', `Recommendations (could save ${total}/month)`)];
@@ -132,6 +145,44 @@ function exemptionLines(report: CheckReport, paint: Paint): string[] {
   return [...lines, ''];
 }
 
+/** One line: the plan's monthly cost change, what could not be priced, and what the estimate assumes. */
+function costLines(report: CheckReport, paint: Paint): string[] {
+  const headline = monthlyCostLine(report);
+  if (headline === null) return [];
+  const unpriced = unpricedResources(report.resources).length;
+  const notes = [...(unpriced > 0 ? [`${plural(unpriced, 'resource')} unpriced`] : []), costAssumptions(report) ?? ''];
+  return [`${paint('bold', headline)}  ${paint('dim', `(${notes.join('; ')})`)}`, ''];
+}
+
+const BUDGET_STYLE: Readonly<Record<BudgetStatus, Style>> = {
+  over: 'red',
+  warn: 'yellow',
+  indeterminate: 'cyan',
+  exempted: 'dim',
+  ok: 'green',
+  'no data': 'cyan',
+};
+
+function budgetLine(row: BudgetRow, paint: Paint): string {
+  const money = (amount: number) => formatMoney(amount, row.currency);
+  const parts: string[] = [];
+  parts.push(row.spent === null ? 'spent unknown' : `spent ${money(row.spent)}`);
+  parts.push(row.forecast === null ? 'forecast unknown' : `forecast ${money(row.forecast)}${row.forecastIsRunRate ? ' (run rate)' : ''}`);
+  if (row.planProratedDelta !== null) parts.push(`plan ${formatMoneyDelta(row.planProratedDelta, row.currency)}`);
+  const projection =
+    row.projected === null || row.percentOfAmount === null
+      ? ''
+      : ` = ${money(row.projected)}, ${formatPercent(row.percentOfAmount)} of ${money(row.amount)}`;
+  const status = paint(BUDGET_STYLE[row.status], BUDGET_STATUS_TEXT[row.status].toUpperCase());
+  return `  ${singleLine(row.name)}: ${parts.join(' + ')}${projection}  ${status}`;
+}
+
+function budgetLines(report: CheckReport, paint: Paint): string[] {
+  const rows = budgetRows(report);
+  if (rows.length === 0) return [];
+  return [paint('bold', 'Budgets (this month)'), ...rows.map((row) => budgetLine(row, paint)), ''];
+}
+
 function summaryLine(report: CheckReport, paint: Paint): string {
   const verdict = isPassing(report) ? paint('green', 'PASS') : paint('red', 'FAIL');
   return `${summaryCounts(report)} — ${paint('bold', verdict)}`;
@@ -150,6 +201,8 @@ export function renderText(report: CheckReport): string {
     ...findingsByResource(report, paint),
     ...recommendationLines(report, paint),
     ...exemptionLines(report, paint),
+    ...costLines(report, paint),
+    ...budgetLines(report, paint),
     summaryLine(report, paint),
   ];
   return `${lines.join('\n')}\n`;

@@ -183,8 +183,8 @@ describe('summariseSpend', () => {
 
 describe('budgets', () => {
   it('match a resource by its tags when the scope names no account', () => {
-    expect(matchesScope({ team: 'a' }, { tags: { team: 'a' }, account: null }, ENV_KEYS)).toBe(true);
-    expect(matchesScope({ team: 'a', account: '1' }, { tags: { team: 'a' }, account: null }, ENV_KEYS)).toBe(false);
+    expect(matchesScope({ team: 'a' }, { tags: { Team: 'A' }, environment: null, account: null })).toBe(true);
+    expect(matchesScope({ team: 'a', account: '1' }, { tags: { team: 'a' }, environment: null, account: null })).toBe(false);
   });
 
   it('must have unique names', () => {
