@@ -131,24 +131,41 @@ export class CostHistory {
   }
 
   /**
-   * Swaps a staged import in: every (source, day) the staging table covers is deleted and re-inserted,
-   * then rows older than the retention are dropped, in one transaction. The staging table is dropped.
+   * Swaps staged imports in: every (source, day) a staging table covers is deleted and re-inserted, then
+   * rows older than the retention are dropped, all in ONE transaction, so a night that fails half way
+   * (one source of three) leaves history exactly as it was. The staging tables are dropped.
    */
-  async commitStaged(source: string, table: string, retention: { days: number; today: string }): Promise<ImportSummary> {
-    const [facts] = await this.query<{ rows: number; days: number; first: string | null; last: string | null }>(
-      `SELECT count(*)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days,
-        strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last FROM ${table}`,
-    );
-    const currencies = (await this.query<{ c: string }>(`SELECT DISTINCT BillingCurrency AS c FROM ${table} ORDER BY 1`)).map(
-      (row) => row.c,
-    );
+  async commitStaged(
+    staged: ReadonlyArray<{ readonly source: string; readonly table: string }>,
+    retention: { days: number; today: string },
+  ): Promise<ImportSummary[]> {
+    const summaries: ImportSummary[] = [];
+    for (const { source, table } of staged) {
+      const [facts] = await this.query<{ rows: number; days: number; first: string | null; last: string | null }>(
+        `SELECT count(*)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days,
+          strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last FROM ${table}`,
+      );
+      const currencies = (await this.query<{ c: string }>(`SELECT DISTINCT BillingCurrency AS c FROM ${table} ORDER BY 1`)).map(
+        (row) => row.c,
+      );
+      summaries.push({
+        source,
+        rows: facts?.rows ?? 0,
+        days: facts?.days ?? 0,
+        firstDay: facts?.first ?? null,
+        lastDay: facts?.last ?? null,
+        currencies,
+      });
+    }
     await this.run('BEGIN TRANSACTION');
     try {
-      await this.run(
-        `DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`,
-        [source],
-      );
-      await this.run(`INSERT INTO cost_records SELECT * FROM ${table}`);
+      for (const { source, table } of staged) {
+        await this.run(
+          `DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`,
+          [source],
+        );
+        await this.run(`INSERT INTO cost_records SELECT * FROM ${table}`);
+      }
       await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [
         retention.today,
         retention.days,
@@ -158,16 +175,9 @@ export class CostHistory {
       await this.run('ROLLBACK');
       throw error;
     } finally {
-      await this.run(`DROP TABLE IF EXISTS ${table}`);
+      for (const { table } of staged) await this.run(`DROP TABLE IF EXISTS ${table}`);
     }
-    return {
-      source,
-      rows: facts?.rows ?? 0,
-      days: facts?.days ?? 0,
-      firstDay: facts?.first ?? null,
-      lastDay: facts?.last ?? null,
-      currencies,
-    };
+    return summaries;
   }
 
   async dropStaged(table: string): Promise<void> {
