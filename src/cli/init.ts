@@ -1,8 +1,13 @@
-/** `tollgate init`: write a commented starter tollgate.yaml that validates as written. */
+/**
+ * `tollgate init`: write a commented starter tollgate.yaml that validates as written; with --inventory,
+ * also a starter model inventory (inventory.yaml).
+ */
 import type { Command } from 'commander';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { TollgateError } from '../errors.js';
 import { DEFAULT_CONFIG_FILE, parseConfig } from '../config/config.js';
+import { parseInventory } from '../inputs/inventory/index.js';
+import { STARTER_INVENTORY } from '../inputs/inventory/starter-inventory.js';
 
 export const STARTER_CONFIG = `# tollgate.yaml — guardrails for ML infrastructure. Every key is optional.
 # Reference: \`tollgate explain\` lists the rules; \`tollgate explain TG-ENC-001\` documents one.
@@ -61,14 +66,37 @@ exemptions: []
 #    expires: "2027-03-31"
 `;
 
-export function runInit(options: { force: boolean; output: string }): number {
-  if (existsSync(options.output) && !options.force) {
-    throw new TollgateError('already exists; pass --force to overwrite it', { file: options.output });
+const DEFAULT_INVENTORY_FILE = 'inventory.yaml';
+
+export interface InitOptions {
+  readonly force: boolean;
+  readonly output: string;
+  /** Also write the starter inventory: true for inventory.yaml, or a file name. */
+  readonly inventory?: boolean | string;
+}
+
+/** Writes through a temporary file and a rename, so an interrupted init never leaves half a file. */
+function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
+
+export function runInit(options: InitOptions): number {
+  const inventoryFile = options.inventory === true ? DEFAULT_INVENTORY_FILE : options.inventory || undefined;
+  // Refuse before writing anything, so an existing inventory does not leave a fresh config behind.
+  for (const file of [options.output, inventoryFile]) {
+    if (file !== undefined && existsSync(file) && !options.force) {
+      throw new TollgateError('already exists; pass --force to overwrite it', { file });
+    }
   }
-  parseConfig(STARTER_CONFIG, options.output); // the starter must always be valid
-  const temporary = `${options.output}.${process.pid}.tmp`;
-  writeFileSync(temporary, STARTER_CONFIG);
-  renameSync(temporary, options.output);
+  parseConfig(STARTER_CONFIG, options.output); // the starters must always be valid
+  writeAtomically(options.output, STARTER_CONFIG);
+  if (inventoryFile !== undefined) {
+    parseInventory(STARTER_INVENTORY, inventoryFile, new Date().toISOString());
+    writeAtomically(inventoryFile, STARTER_INVENTORY);
+    process.stderr.write(`tollgate: wrote ${inventoryFile}; list your models, then run \`tollgate inventory validate ${inventoryFile}\`\n`);
+  }
   process.stderr.write(`tollgate: wrote ${options.output}; edit it, then run \`tollgate check --plan plan.json\`\n`);
   return 0;
 }
@@ -79,7 +107,8 @@ export function registerInit(program: Command, run: (work: () => Promise<number>
     .description('Write a commented starter tollgate.yaml (environments, regions, GPU limits, tags, exemptions).')
     .option('-o, --output <file>', 'where to write it', DEFAULT_CONFIG_FILE)
     .option('--force', 'overwrite an existing file', false)
-    .action(async (options: { force: boolean; output: string }) => {
+    .option('--inventory [file]', 'also write a starter model inventory (default inventory.yaml)')
+    .action(async (options: InitOptions) => {
       await run(async () => runInit(options));
     });
 }

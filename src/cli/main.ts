@@ -9,7 +9,10 @@ import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import { registerExplain } from './explain.js';
 import { registerInit } from './init.js';
+import { registerPricing } from './pricing.js';
+import { registerInventory } from './inventory.js';
 import { registerServe } from './serve.js';
+import { registerReport } from './report.js';
 import { TOLLGATE_VERSION } from './version.js';
 
 export function reportError(error: unknown): number {
@@ -45,7 +48,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerExplain(program, run);
   registerInit(program, run);
   registerBuild(program, run);
+  registerPricing(program, run);
+  registerInventory(program, run);
   registerServe(program, run);
+  registerReport(program, run);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

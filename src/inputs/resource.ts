@@ -6,6 +6,11 @@
  * is `null`, and every rule says what it does with `null`.
  */
 
+import type { ModelReference } from './model-reference.js';
+import type { Inventory } from './inventory/inventory.js';
+
+export type { ModelReference } from './model-reference.js';
+
 export type Provider = 'aws' | 'gcp' | 'azure' | 'kubernetes' | 'other';
 
 /** What the resource is, coarsely; rules select on it. */
@@ -114,6 +119,11 @@ export interface Resource {
   /** Monthly cost estimate from the price catalog; absent when pricing was not run. */
   readonly cost?: ResourceCost;
   /**
+   * The model version the resource serves, from the tag, label or annotation `tollgate.io/model: <id>@<version>`
+   * (or `tollgate-model: <id>--<version>`; see src/inputs/model-reference.ts). Absent or null: it names none.
+   */
+  readonly model?: ModelReference | null;
+  /**
    * The resource as it is before the change, for update and replace (what pricing needs for "before");
    * absent for create, no-op and read. Unknown and sensitive handling as for the planned values.
    */
@@ -191,6 +201,36 @@ export interface PolicyInput {
   readonly spend?: readonly SpendSummary[];
   /** The admission request's facts, for subject "admission". */
   readonly admission?: AdmissionFacts;
+  /** The model inventory (schemas/inventory.schema.json, keys as written), when one was given. */
+  readonly inventory?: Inventory;
+  /**
+   * Accelerator instance offers from the price catalog, for the savings rules that look for a cheaper
+   * accelerator (TG-SAV-QUANT, TG-SAV-IDLE); present when an inventory or a model reference is judged.
+   */
+  readonly catalog?: AcceleratorCatalog;
+}
+
+/** Price catalog facts the model savings rules need: every priced instance type that carries accelerators. */
+export interface AcceleratorCatalog {
+  /** The catalog's date. */
+  readonly as_of: string;
+  /** "built-in price catalog" or the catalog file. */
+  readonly source: string;
+  readonly offers: readonly AcceleratorOffer[];
+}
+
+export interface AcceleratorOffer {
+  readonly cloud: 'aws' | 'gcp' | 'azure';
+  /** The catalog's spelling: lower case, no spaces ("us-central1", "eastus"). */
+  readonly region: string;
+  readonly instance_type: string;
+  /** Canonical accelerator model ("A100", "L4"). */
+  readonly accelerator: string;
+  readonly accelerator_count: number;
+  /** Memory per accelerator. */
+  readonly accelerator_memory_gib: number;
+  /** On-demand price per instance-hour. */
+  readonly hourly_usd: number;
 }
 
 /** What the admission webhook knows about the request besides the object itself. */

@@ -19,6 +19,7 @@ import { readAwsTags, readTags } from './tags.js';
 import type { JsonPath } from './plan-json.js';
 import type { ExtractorTable } from './extractor.js';
 import type { ChangeAction, Provider, Resource } from '../resource.js';
+import { modelReferenceOf } from '../model-reference.js';
 
 export interface NormalisedPlan {
   readonly resources: Resource[];
@@ -147,6 +148,9 @@ class ResourceBuilder {
     const region = regionOf(values);
     // A type without a table entry is taggable when its values carry the provider's usual tag attribute.
     const taggable = extractor?.taggable ?? defaultTagAttributes[provider] in values.values;
+    const tags = taggable ? this.tags(provider, values, extractor?.tagsPath, providerConfig) : {};
+    // Only resources that name a model carry the key, so inputs without models are unchanged.
+    const model = modelReferenceOf(tags);
 
     const resource: Resource = {
       address: facts.address,
@@ -159,7 +163,7 @@ class ResourceBuilder {
       kind: extractor?.kind ?? 'other',
       action: facts.action,
       region,
-      tags: taggable ? this.tags(provider, values, extractor?.tagsPath, providerConfig) : {},
+      tags,
       taggable,
       compute: extractor?.compute?.(values) ?? null,
       encryption: extractor?.encryption?.(values) ?? null,
@@ -169,6 +173,7 @@ class ResourceBuilder {
       values: values.values,
       // The same table entry reads the prior state, so before and after are judged and priced alike.
       ...(prior === null ? {} : { before: { compute: extractor?.compute?.(prior) ?? null, region: regionOf(prior), values: prior.values } }),
+      ...(model === null ? {} : { model }),
     };
     this.companions.record(position, resource, values, config);
     return resource;

@@ -1,0 +1,60 @@
+# METADATA
+# title: Production deployments serve a model version listed in the inventory
+# description: >-
+#   A model reaches production only as a version the inventory knows: its owner, risk tier, training data,
+#   artifact digest, evaluations and approvals. A resource that names an unlisted model or version (tag
+#   tollgate.io/model: <id>@<version>) has had none of the review gates applied.
+# custom:
+#   id: TG-REV-001
+#   severity: high
+#   enforcement: deny
+#   remediation: >-
+#     Add the model and version to the inventory (or import it with `tollgate inventory import-mlflow`),
+#     pass it with `tollgate check --inventory inventory.yaml`, and correct the resource's
+#     `tollgate.io/model` tag (GCP labels and Azure tags: `tollgate-model: <id>--<version>`) if it names
+#     the wrong version.
+package tollgate.rules.review["TG-REV-001"] # regal ignore:prefer-snake-case
+
+import data.tollgate.lib.finding
+import data.tollgate.lib.messages
+import data.tollgate.lib.models
+import data.tollgate.lib.models_review
+
+# What is missing, per case: the whole inventory, the model, the version, or the reference's version.
+_gap(d) := "no inventory was given (pass --inventory)" if not models.given
+
+_gap(d) := sprintf("the inventory has no model %s", [messages.quote(d.model)]) if {
+	models.given
+	not models.by_id[d.model]
+}
+
+_gap(d) := sprintf("its reference names no version (expected %s@VERSION)", [d.model]) if {
+	models.given
+	models.by_id[d.model]
+	not is_string(d.version)
+}
+
+_gap(d) := sprintf("the inventory's model %s has no version %s (it lists %s)", [
+	messages.quote(d.model),
+	messages.quote(d.version),
+	messages.list([v.version | some v in models.by_id[d.model].versions]),
+]) if {
+	models.given
+	is_string(d.version)
+	not models.known(d)
+	models.by_id[d.model]
+}
+
+default _given := false
+
+_given if models.given
+
+findings contains finding.new({"address": d.resource}, message, evidence) if {
+	some d in models.deployments
+	models_review.production(d)
+	gap := _gap(d)
+	message := sprintf("%s serves model %s in production (environment %s), but %s", [
+		d.resource, models.label(d), messages.quote(d.environment), gap,
+	])
+	evidence := {"model": d.model, "version": d.version, "environment": d.environment, "inventory_given": _given}
+}

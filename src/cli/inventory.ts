@@ -1,0 +1,40 @@
+/**
+ * `tollgate inventory`: check a model inventory, or build one from an MLflow Model Registry.
+ *   tollgate inventory validate inventory.yaml
+ *   tollgate inventory import-mlflow --models registered-models.json --versions model-versions.json -o inventory.yaml
+ */
+import type { Command } from 'commander';
+import { readInventoryFile, type Inventory } from '../inputs/inventory/index.js';
+import { resolveNow } from './now.js';
+
+function countOf(inventory: Inventory): { versions: number; deployments: number } {
+  let versions = 0;
+  let deployments = 0;
+  for (const model of inventory.models) {
+    versions += model.versions.length;
+    for (const version of model.versions) deployments += version.deployments?.length ?? 0;
+  }
+  return { versions, deployments };
+}
+
+export function runValidate(file: string, options: { now?: string }): number {
+  const inventory = readInventoryFile(file, resolveNow(options.now));
+  const { versions, deployments } = countOf(inventory);
+  process.stdout.write(`${file}: valid (${inventory.models.length} models, ${versions} versions, ${deployments} deployments)\n`);
+  return 0;
+}
+
+export function registerInventory(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
+  const inventory = program
+    .command('inventory')
+    .description('Work with a model inventory: validate it, or import one from an MLflow Model Registry.');
+  inventory
+    .command('validate')
+    .description('Check an inventory file against schemas/inventory.schema.json and its consistency rules.')
+    .argument('<file>', 'inventory YAML or JSON')
+    .option('--now <time>', 'today for the "no approval from the future" check, RFC 3339 or YYYY-MM-DD (default: now)')
+    .addHelpText('after', '\nExit codes: 0 valid, 2 invalid (one line: file:line:column: what is wrong).')
+    .action(async (file: string, options: { now?: string }) => {
+      await run(async () => runValidate(file, options));
+    });
+}

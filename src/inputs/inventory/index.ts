@@ -1,0 +1,7 @@
+/**
+ * The model inventory reader (YAML/JSON, schemas/inventory.schema.json) and the MLflow Model Registry
+ * import. Every problem with the input is a TollgateError with file, line and column (exit code 2).
+ */
+export type * from './inventory.js';
+export { PRECISIONS, RISK_TIERS } from './inventory.js';
+export { INVENTORY_LIMITS, parseInventory, readInventoryFile } from './read-inventory.js';
