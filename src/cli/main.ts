@@ -10,7 +10,6 @@ import { registerCheck } from './check.js';
 import { registerExplain } from './explain.js';
 import { registerInit } from './init.js';
 import { registerPricing } from './pricing.js';
-import { registerPricing } from './pricing.js';
 import { registerInventory } from './inventory.js';
 import { registerServe } from './serve.js';
 import { registerReport } from './report.js';
@@ -49,7 +48,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerExplain(program, run);
   registerInit(program, run);
   registerBuild(program, run);
-  registerPricing(program, run);
   registerPricing(program, run);
   registerInventory(program, run);
   registerServe(program, run);

@@ -1,0 +1,159 @@
+/**
+ * The report's three formats: deterministic JSON (for machines), Markdown (chat, PR, wiki) and a
+ * self-contained HTML page with inline SVG charts. Pure: report in, string out; the CLI writes the files.
+ */
+import type { Budget } from '../config/config.js';
+import type { Finding } from '../engine/decision.js';
+import { money, type FinOpsReport } from './finops-report.js';
+import { barChart, burnDownChart, dailySpendChart, escapeXml } from './svg-charts.js';
+
+export function renderReportJson(report: FinOpsReport): string {
+  const { facts } = report;
+  return `${JSON.stringify(
+    {
+      date: report.generatedFor,
+      currency: facts.currency,
+      sources: facts.sources,
+      history: { first_day: facts.firstDay, last_day: facts.lastDay },
+      month_to_date: facts.monthToDate,
+      budgets: report.budgets,
+      anomalies: report.anomalies,
+      gpu_spend: { by_team: facts.gpuByTeam, by_model: facts.gpuByModel },
+      top_cost_drivers: facts.topDrivers,
+      recommendations: report.recommendations,
+      expiring_exemptions: report.expiringExemptions,
+      forecasts: facts.forecasts,
+      violations: report.violations,
+      warnings: report.warnings,
+      daily: facts.series,
+      bundle_revision: report.decision.bundleRevision,
+      input_digest: report.decision.inputDigest,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+function mdCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function findingLines(findings: readonly Finding[]): string[] {
+  return findings.length === 0 ? ['None.'] : findings.map((f) => `- **${f.rule}** ${mdCell(f.message)}`);
+}
+
+export function renderReportMarkdown(report: FinOpsReport): string {
+  const { facts } = report;
+  const c = facts.currency;
+  const lines = [
+    `# FinOps report ${report.generatedFor}`,
+    '',
+    `Month to date: **${money(facts.monthToDate, c)}** · history ${facts.firstDay ?? '—'} to ${facts.lastDay ?? '—'} · sources: ${facts.sources.join(', ') || 'none'}`,
+    '',
+    report.violations.length > 0 ? `**${report.violations.length} deny finding(s)** — the scheduler should alert.` : 'No deny findings.',
+    '',
+    '## Budgets',
+    '',
+    '| Budget | Month to date | Forecast | Budget | % of budget | Days left |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...report.budgets.map((b) => `| ${mdCell(b.budget)} | ${money(b.monthToDate, b.currency)} | ${money(b.forecast, b.currency)} | ${money(b.amount, b.currency)} | ${b.percentOfBudget === null ? '—' : `${b.percentOfBudget}%`} | ${b.daysLeft} |`),
+    '',
+    '## Violations',
+    '',
+    ...findingLines(report.violations),
+    '',
+    '## Anomalies',
+    '',
+    ...findingLines(report.anomalies),
+    '',
+    '## GPU spend this month',
+    '',
+    '| Team | Spend |',
+    '|---|---:|',
+    ...facts.gpuByTeam.map((s) => `| ${mdCell(s.key)} | ${money(s.cost, c)} |`),
+    '',
+    '| Model | Spend |',
+    '|---|---:|',
+    ...facts.gpuByModel.map((s) => `| ${mdCell(s.key)} | ${money(s.cost, c)} |`),
+    '',
+    '## Top cost drivers',
+    '',
+    '| Cloud | Service | Resource | Team | Spend | Share |',
+    '|---|---|---|---|---:|---:|',
+    ...facts.topDrivers.map((d) => `| ${d.provider} | ${mdCell(d.service)} | \`${mdCell(d.resource)}\` | ${mdCell(d.team ?? '—')} | ${money(d.cost, c)} | ${(d.share * 100).toFixed(1)}% |`),
+    '',
+    '## Savings recommendations',
+    '',
+    ...(report.recommendations.length === 0
+      ? ['None.']
+      : report.recommendations.map((r) => `- **${money(r.monthly_savings_usd, 'USD')}/month** ${r.rule} \`${mdCell(r.resource)}\`: ${mdCell(r.message)}`)),
+    '',
+    '## Exemptions expiring soon',
+    '',
+    ...findingLines(report.expiringExemptions),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:960px;color:#1d2330}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #dde}table{border-collapse:collapse;width:100%}
+td,th{padding:4px 8px;border-bottom:1px solid #eef;text-align:left}td.n,th.n{text-align:right}
+.deny{color:#b00020;font-weight:600}.ok{color:#1b7f3b}.chart{width:100%;height:auto;background:#fafbfd}
+.bar{fill:#4a74c9}.bar.anomaly{fill:#d33}.budget{stroke:#b00020;stroke-dasharray:6 4;stroke-width:1.5}
+.actual{fill:none;stroke:#4a74c9;stroke-width:2}.projection{stroke:#4a74c9;stroke-dasharray:4 4;stroke-width:2}
+.axis{font-size:11px;fill:#556}code{font-size:12px}`;
+
+function findingList(findings: readonly Finding[]): string {
+  if (findings.length === 0) return '<p>None.</p>';
+  return `<ul>${findings.map((f) => `<li><b>${escapeXml(f.rule)}</b> ${escapeXml(f.message)}</li>`).join('')}</ul>`;
+}
+
+function budgetSeries(report: FinOpsReport, budget: Budget | undefined): number[] {
+  const scope = budget?.scope?.team ? `team:${budget.scope.team}` : budget?.scope && Object.keys(budget.scope).length > 0 ? null : 'total';
+  const series = report.facts.series.find((s) => s.scope === scope);
+  if (!series) return [];
+  const month = report.generatedFor.slice(0, 7);
+  let sum = 0;
+  return series.points.filter((p) => p.day.startsWith(month)).map((p) => (sum += p.cost));
+}
+
+export function renderReportHtml(report: FinOpsReport, budgets: readonly Budget[]): string {
+  const { facts } = report;
+  const c = facts.currency;
+  const total = facts.series.find((s) => s.scope === 'total')?.points ?? [];
+  const anomalyDays = new Set(report.anomalies.map((f) => String(f.evidence.day ?? '')));
+  const unscoped = budgets.filter((b) => !b.scope || Object.keys(b.scope).length === 0).reduce((sum, b) => sum + b.amount, 0);
+  const allBudgets = budgets.reduce((sum, b) => sum + b.amount, 0);
+  const dailyBudget = (unscoped || allBudgets) > 0 ? (unscoped || allBudgets) / 30 : null;
+  const burnDowns = report.budgets
+    .map((status) => {
+      const series = budgetSeries(report, budgets.find((b) => b.name === status.budget));
+      if (series.length === 0) return '';
+      const daysInMonth = series.length + status.daysLeft;
+      return `<h3>${escapeXml(status.budget)}</h3>${burnDownChart(series, daysInMonth, status.amount, status.forecast, `burn-down of budget ${status.budget}`)}`;
+    })
+    .join('');
+  const savings = report.recommendations.map((r) => ({ label: `${r.rule} ${r.resource}`, value: r.monthly_savings_usd }));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>FinOps report ${escapeXml(report.generatedFor)}</title><style>${STYLE}</style></head><body>
+<h1>FinOps report ${escapeXml(report.generatedFor)}</h1>
+<p>Month to date <b>${escapeXml(money(facts.monthToDate, c))}</b> · history ${escapeXml(facts.firstDay ?? '—')} to ${escapeXml(facts.lastDay ?? '—')} · ${facts.sources.length} source(s)</p>
+<p class="${report.violations.length > 0 ? 'deny' : 'ok'}">${report.violations.length > 0 ? `${report.violations.length} deny finding(s)` : 'No deny findings'} · ${report.warnings.length} warning(s)</p>
+<h2>Daily spend</h2>${dailySpendChart(total, anomalyDays, dailyBudget, 'daily spend with budget line')}
+<h2>Budgets</h2><table><tr><th>Budget</th><th class="n">Month to date</th><th class="n">Forecast</th><th class="n">Budget</th><th class="n">%</th><th class="n">Days left</th></tr>
+${report.budgets.map((b) => `<tr><td>${escapeXml(b.budget)}</td><td class="n">${escapeXml(money(b.monthToDate, b.currency))}</td><td class="n">${escapeXml(money(b.forecast, b.currency))}</td><td class="n">${escapeXml(money(b.amount, b.currency))}</td><td class="n ${(b.percentOfBudget ?? 0) >= 100 ? 'deny' : ''}">${b.percentOfBudget ?? '—'}%</td><td class="n">${b.daysLeft}</td></tr>`).join('')}</table>
+${burnDowns}
+<h2>Violations</h2>${findingList(report.violations)}
+<h2>Anomalies</h2>${findingList(report.anomalies)}
+<h2>GPU spend by team</h2>${barChart(facts.gpuByTeam.map((s) => ({ label: s.key, value: s.cost })), 'GPU spend by team')}
+<h2>GPU spend by model</h2>${barChart(facts.gpuByModel.map((s) => ({ label: s.key, value: s.cost })), 'GPU spend by model')}
+<h2>Top cost drivers</h2><table><tr><th>Cloud</th><th>Service</th><th>Resource</th><th>Team</th><th class="n">Spend</th><th class="n">Share</th></tr>
+${facts.topDrivers.map((d) => `<tr><td>${escapeXml(d.provider)}</td><td>${escapeXml(d.service)}</td><td><code>${escapeXml(d.resource)}</code></td><td>${escapeXml(d.team ?? '—')}</td><td class="n">${escapeXml(money(d.cost, c))}</td><td class="n">${(d.share * 100).toFixed(1)}%</td></tr>`).join('')}</table>
+<h2>Savings recommendations</h2>${savings.length > 0 ? barChart(savings, 'savings per recommendation, USD per month') : ''}${report.recommendations.length === 0 ? '<p>None.</p>' : `<ul>${report.recommendations.map((r) => `<li><b>${escapeXml(money(r.monthly_savings_usd, 'USD'))}/month</b> ${escapeXml(r.rule)} <code>${escapeXml(r.resource)}</code>: ${escapeXml(r.message)}</li>`).join('')}</ul>`}
+<h2>Exemptions expiring soon</h2>${findingList(report.expiringExemptions)}
+<p class="axis">bundle ${escapeXml(report.decision.bundleRevision)} · input ${escapeXml(report.decision.inputDigest)}</p>
+</body></html>
+`;
+}
