@@ -19,51 +19,83 @@ at_least(x, threshold) if cents(x) >= cents(threshold)
 usd(x) := amount(x, "USD")
 
 # amount(x, currency) prints x with the currency's symbol when it has a common one, else its ISO code after.
-amount(x, currency) := concat("", [_sign(x, 2), _symbols[currency], _fixed(x, 2)])
+amount(x, currency) := concat("", [p.sign, _symbols[currency], p.digits]) if p := _parts(x, 2)
 
-amount(x, currency) := concat("", [_sign(x, 2), _fixed(x, 2), " ", currency]) if not _symbols[currency]
+amount(x, currency) := concat("", [p.sign, p.digits, " ", currency]) if {
+	not _symbols[currency]
+	p := _parts(x, 2)
+}
 
 # per_hour(x): an hourly price, "$5.67/h"; below a dollar with four decimals, "$0.0116/h".
-per_hour(x) := concat("", [_sign(x, 2), "$", _fixed(x, 2), "/h"]) if abs(x) >= 1
+per_hour(x) := concat("", [p.sign, "$", p.digits, "/h"]) if {
+	abs(x) >= 1
+	p := _parts(x, 2)
+}
 
-per_hour(x) := concat("", [_sign(x, 4), "$", _fixed(x, 4), "/h"]) if abs(x) < 1
+per_hour(x) := concat("", [p.sign, "$", p.digits, "/h"]) if {
+	abs(x) < 1
+	p := _parts(x, 4)
+}
 
 # percent(ratio): 0.985 is "98.5%", 0.8 is "80%" (one decimal, dropped when it is zero).
-percent(ratio) := concat("", [_sign(ratio * 100, 1), trim_suffix(_fixed(ratio * 100, 1), ".0"), "%"])
+percent(ratio) := concat("", [p.sign, trim_suffix(p.digits, ".0"), "%"]) if p := _parts(ratio * 100, 1)
 
 _symbols := {"USD": "$", "EUR": "€", "GBP": "£"}
 
 _scale := {1: 10, 2: 100, 4: 10000}
 
-# _units(x, decimals) is abs(x) in units of the last decimal place, rounded.
-_units(x, decimals) := round(abs(x) * _scale[decimals])
+# _parts(x, decimals): the sign ("-" unless x rounds to zero) and abs(x) with thousands separators and exactly
+# that many decimals ("1,234.50"). Plain arithmetic and format_int only: this runs for every recommendation,
+# and string splitting or comprehensions here cost more than the rest of a rule on large plans.
+_parts(x, decimals) := {"sign": _sign(x, units), "digits": concat(".", [_grouped(whole), _padded(units - (whole * scale), decimals)])} if {
+	scale := _scale[decimals]
+	units := round(abs(x) * scale)
+	whole := floor(units / scale)
+}
 
-# "-" when x is negative and does not round to zero at that precision (no "-$0.00").
-_sign(x, decimals) := "-" if {
+_sign(x, units) := "-" if {
 	x < 0
-	_units(x, decimals) > 0
+	units > 0
 } else := ""
 
-# _fixed(x, decimals): abs(x) with thousands separators and exactly that many decimals: "1,234.50".
-_fixed(x, decimals) := concat(".", [_grouped(whole), _padded(units - (whole * _scale[decimals]), decimals)]) if {
-	units := _units(x, decimals)
-	whole := floor(units / _scale[decimals])
+# _grouped(n): a non-negative integer with a comma every three digits, "1,234,567" (up to 10^15).
+_grouped(n) := format_int(n, 10) if n < 1000
+
+_grouped(n) := concat(",", [format_int(floor(n / 1000), 10), _padded(n % 1000, 3)]) if {
+	n >= 1000
+	n < 1000000
 }
 
-# _grouped(n): a non-negative integer with a comma every three digits, "1,234,567".
-_grouped(n) := concat(",", array.concat([substring(digits, 0, head)], [substring(digits, i, 3) |
-	some i, _ in split(digits, "")
-	i >= head
-	(i - head) % 3 == 0
-])) if {
-	digits := format_int(n, 10)
-	head := ((count(digits) - 1) % 3) + 1
+_grouped(n) := concat(",", [
+	format_int(floor(n / 1000000), 10),
+	_padded(floor(n / 1000) % 1000, 3),
+	_padded(n % 1000, 3),
+]) if {
+	n >= 1000000
+	n < 1000000000
 }
 
-# _padded(n, width): n with leading zeros to width digits ("05").
-_padded(n, width) := concat("", array.concat([z | some _ in numbers.range(1, width - count(d)); z := "0"], [d])) if {
-	d := format_int(n, 10)
-	count(d) < width
+_grouped(n) := concat(",", [
+	format_int(floor(n / 1000000000), 10),
+	_padded(floor(n / 1000000) % 1000, 3),
+	_padded(floor(n / 1000) % 1000, 3),
+	_padded(n % 1000, 3),
+]) if {
+	n >= 1000000000
+	n < 1000000000000
 }
 
-_padded(n, width) := format_int(n, 10) if count(format_int(n, 10)) >= width
+_grouped(n) := concat(",", [
+	format_int(floor(n / 1000000000000), 10),
+	_padded(floor(n / 1000000000) % 1000, 3),
+	_padded(floor(n / 1000000) % 1000, 3),
+	_padded(floor(n / 1000) % 1000, 3),
+	_padded(n % 1000, 3),
+]) if {
+	n >= 1000000000000
+}
+
+# _padded(n, width): 0 <= n < 10^width with leading zeros to width digits ("05"): 10^width + n, first digit cut.
+_padded(n, width) := substring(format_int(_powers[width] + n, 10), 1, width)
+
+_powers := {1: 10, 2: 100, 3: 1000, 4: 10000}

@@ -4,6 +4,10 @@ import data.tollgate.lib.money
 
 test_usd_groups_thousands_with_cents if {
 	money.usd(1234.56) == "$1,234.56"
+	money.usd(1005.5) == "$1,005.50"
+	money.usd(12005000.07) == "$12,005,000.07"
+	money.usd(1002003004.5) == "$1,002,003,004.50"
+	money.usd(1002003004005) == "$1,002,003,004,005.00"
 	money.usd(41200) == "$41,200.00"
 	money.usd(1234567.891) == "$1,234,567.89"
 }
