@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeData, escapeProperty, renderGithub } from '../../src/output/github.js';
 import { expectGolden } from './golden.js';
-import { cleanReport, sampleReport } from './sample-report.js';
+import { cleanReport, costedReport, sampleReport, shuffledReport } from './sample-report.js';
 
 /** What the runner does with a command: split at the first "::" after the name, unescape. */
 function parseCommand(line: string): { command: string; properties: Record<string, string>; message: string } {
@@ -76,5 +76,17 @@ describe('github renderer', () => {
 
   it('writes nothing when there is nothing to say', () => {
     expect(renderGithub(cleanReport)).toBe('');
+  });
+});
+
+describe('github renderer: costs', () => {
+  it('adds one notice with the monthly cost change on the plan file', () => {
+    const output = renderGithub(costedReport);
+    expectGolden('sample.costs.github.txt', output);
+    const notice = output.split('\n').filter((line) => line.includes('Tollgate cost estimate'));
+    expect(notice).toEqual([
+      '::notice file=plans/ml-platform.json,title=Tollgate cost estimate::Monthly cost: $8,321.12 → $86,407.18 (+$78,086.06)%0AAssumes 730 h/month, on-demand prices unless a resource runs on spot, price catalog as of 2026-11-01.',
+    ]);
+    expect(renderGithub(sampleReport)).not.toContain('Tollgate cost estimate');
   });
 });

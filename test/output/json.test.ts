@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderJson, type JsonReport } from '../../src/output/json.js';
 import { expectGolden } from './golden.js';
-import { HOSTILE_MESSAGE, cleanReport, sampleReport } from './sample-report.js';
+import { HOSTILE_MESSAGE, cleanReport, costedReport, sampleReport, shuffledReport } from './sample-report.js';
 
 function parse(text: string): JsonReport {
   return JSON.parse(text) as JsonReport;
@@ -61,5 +61,40 @@ describe('json renderer', () => {
   it('keeps messages exactly as the policy wrote them (JSON escaping is enough)', () => {
     const { warnings } = parse(renderJson(sampleReport));
     expect(warnings.map((w) => w.message)).toContain(HOSTILE_MESSAGE);
+  });
+});
+
+describe('json renderer: costs and spend', () => {
+  const json = renderJson(costedReport);
+
+  it('matches the golden file', () => {
+    expectGolden('sample.costs.json', json);
+  });
+
+  it('has the totals, every priced resource by address, and the spend per budget', () => {
+    const report = JSON.parse(json) as JsonReport;
+    expect(report.costs).toMatchObject({ monthlyBefore: 8321.12, monthlyAfter: 86407.18, monthlyDelta: 78086.06, unpricedResources: 1 });
+    expect(report.costs?.resources.map((r) => r.address)).toEqual([
+      'aws_ebs_volume.scratch',
+      'aws_eks_node_group.gpu',
+      'aws_s3_bucket.datasets',
+      'aws_sagemaker_endpoint.llm',
+      'module.training.aws_instance.trainer[0]',
+    ]);
+    const trainer = report.costs?.resources.find((r) => r.address.endsWith('trainer[0]'));
+    // 1 instance × $98.32/h × 730 h.
+    expect(trainer?.monthlyAfter).toBe(71773.6); // 1 instance × $98.32/h × 730 h
+    expect(report.spend?.map((s) => [s.budget, s.monthToDate])).toEqual([
+      ['ml-platform', 31200.5],
+      ['research', 12000],
+      ['serving', null],
+    ]);
+    expect(renderJson({ ...shuffledReport(costedReport), costs: costedReport.costs, spend: costedReport.spend })).toBe(json);
+  });
+
+  it('leaves costs and spend out when there are none', () => {
+    const report = JSON.parse(renderJson(sampleReport)) as Record<string, unknown>;
+    expect(report).not.toHaveProperty('costs');
+    expect(report).not.toHaveProperty('spend');
   });
 });

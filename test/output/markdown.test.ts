@@ -10,7 +10,8 @@ import {
 } from '../../src/output/markdown.js';
 import type { CheckReport } from '../../src/output/report.js';
 import { expectGolden } from './golden.js';
-import { cleanReport, sampleReport } from './sample-report.js';
+import type { Resource } from '../../src/inputs/resource.js';
+import { cleanReport, costedReport, sampleReport } from './sample-report.js';
 
 function manyFindings(count: number): CheckReport {
   const template = sampleReport.decision.violations[0]!;
@@ -59,19 +60,19 @@ describe('markdown renderer', () => {
     );
   });
 
-  it('folds warnings, recommendations and exemptions into <details>', () => {
+  it('folds warnings and exemptions into <details>, and ranks savings by dollars in the open', () => {
     const markdown = renderMarkdown(sampleReport);
     expect(markdown).toContain('<details>\n<summary>⚠️ 5 warnings</summary>\n\n| Rule |');
     expect(tableRows(markdown, '⚠️ 5 warnings')).toHaveLength(5);
-    expect(markdown).toContain('<summary>💰 2 recommendations: save $4,334.76 / month</summary>');
+    expect(markdown).toContain('### 💰 Savings: 2 recommendations, $4,334.76 / month');
     expect(tableRows(markdown, '💰')).toEqual([
-      '| `TG-SAV-001` | `module.training.aws_instance.trainer[0]` | $1,234.56 | Training job is checkpointed; spot capacity would save about 65% |',
       '| `TG-SAV-002` | `aws_eks_node_group.gpu` | $3,100.20 | The int8 build of llama-3-8b fits an L4 (24 GiB); serving on A100 costs more |',
+      '| `TG-SAV-001` | `module.training.aws_instance.trainer[0]` | $1,234.56 | Training job is checkpointed; spot capacity would save about 65% |',
       '|  | **Total** | **$4,334.76** |  |',
     ]);
     expect(tableRows(markdown, '🛡️ 1 exempted')[0]).toContain('Data residency waiver DPO-2026-17');
-    expect(markdown.match(/<details>/g)).toHaveLength(3);
-    expect(markdown.match(/<\/details>/g)).toHaveLength(3);
+    expect(markdown.match(/<details>/g)).toHaveLength(2);
+    expect(markdown.match(/<\/details>/g)).toHaveLength(2);
   });
 
   it('keeps a hostile message inside its cell', () => {
@@ -135,5 +136,65 @@ describe('markdown renderer', () => {
 
   it('does not truncate what fits', () => {
     expect(renderMarkdown(sampleReport)).not.toContain('… and');
+  });
+});
+
+describe('markdown renderer: costs and budgets', () => {
+  const markdown = renderMarkdown(costedReport);
+
+  it('matches the golden file', () => {
+    expectGolden('sample.costs.md', markdown);
+  });
+
+  it('puts the cost section first after the verdict, then budgets, savings, then violations', () => {
+    const order = ['## ❌ Tollgate', '### 💵 Cost', '### 📊 Budgets', '### 💰 Savings', '### Violations'].map((h) => markdown.indexOf(h));
+    expect(order.every((position) => position >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(markdown).toContain('**Monthly cost: $8,321.12 → $86,407.18 (+$78,086.06)**');
+  });
+
+  it('tables the costliest changes by the size of the change, either way', () => {
+    expect(tableRows(markdown, '### 💵 Cost')).toEqual([
+      // p5.48xlarge: 1 instance × $98.32/h × 730 h = $71,773.60.
+      '| `module.training.aws_instance.trainer[0]` | `aws_instance` | $0.00 | $71,773.60 | +$71,773.60 |',
+      '| `aws_eks_node_group.gpu` | `aws_eks_node_group` | $8,281.12 | $12,421.68 | +$4,140.56 |',
+      '| `aws_sagemaker_endpoint.llm` | `aws_sagemaker_endpoint` | $0.00 | $2,211.90 | +$2,211.90 |',
+      '| `aws_ebs_volume.scratch` | `aws_ebs_volume` | $40.00 | $0.00 | -$40.00 |',
+    ]);
+    expect(markdown).toContain('⚠️ 1 resource could not be priced and is not in the totals: `aws_s3_bucket.datasets`');
+    expect(markdown).toContain('_Assumes 730 h/month, on-demand prices unless a resource runs on spot, price catalog as of 2026-11-01._');
+  });
+
+  it('shows only the ten largest changes', () => {
+    const many = Array.from({ length: 14 }, (_, i): Resource => ({
+      ...costedReport.resources[0]!,
+      address: `aws_instance.n${String(i).padStart(2, '0')}`,
+      cost: { ...costedReport.resources[5]!.cost!, monthlyAfter: 100 * (i + 1), monthlyDelta: 100 * (i + 1) },
+    }));
+    const rows = tableRows(renderMarkdown({ ...costedReport, resources: many }), '### 💵 Cost');
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toContain('`aws_instance.n13`');
+    expect(renderMarkdown({ ...costedReport, resources: many })).toContain('The 10 largest of 14 cost changes, per month:');
+  });
+
+  it('gives each budget its figures and the rules’ status', () => {
+    expect(tableRows(markdown, '### 📊 Budgets')).toEqual([
+      // 31,200.50 + 11,346.19 + 4,140.56 × 8/30 (1,104.15) = 43,650.84, 93.9% of 46,500.
+      '| `ml-platform` ($46,500.00) | $31,200.50 | $11,346.19 | +$1,104.15 (8/30 of +$4,140.56) | $43,650.84 | 93.9% | ⚠️ near budget |',
+      '| `research` ($90,000.00) | $12,000.00 | $4,363.64 (run rate) | +$19,139.63 (8/30 of +$71,773.60) | $35,503.27 | 39.4% | ✅ within budget |',
+      '| `serving` ($10,000.00) | — | unknown | +$589.84 (8/30 of +$2,211.90) | — | — | ❔ no spend data |',
+    ]);
+    expect(markdown).toContain('Spend from `focus-2026-11.csv`.');
+  });
+
+  it('ranks savings by dollars, with the total', () => {
+    expect(markdown).toContain('### 💰 Savings: 2 recommendations, $4,334.76 / month');
+    expect(tableRows(markdown, '### 💰 Savings').map((row) => row.split(' | ')[2])).toEqual(['$3,100.20', '$1,234.56', '**$4,334.76**']);
+  });
+
+  it('leaves the cost sections out when the plan was not priced and no budget is configured', () => {
+    const plain = renderMarkdown(sampleReport);
+    expect(plain).not.toContain('### 💵 Cost');
+    expect(plain).not.toContain('### 📊 Budgets');
   });
 });

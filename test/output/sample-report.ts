@@ -3,7 +3,7 @@
  * one indeterminate finding, one exemption, recommendations, and hostile characters in one message.
  */
 import type { Decision, ExemptedFinding, Finding, Recommendation, RuleDoc } from '../../src/engine/decision.js';
-import type { Resource } from '../../src/inputs/resource.js';
+import type { Resource, ResourceCost } from '../../src/inputs/resource.js';
 import type { CheckReport } from '../../src/output/report.js';
 
 /** A message that tries everything: markup, quotes, a control character, a workflow command, a mention. */
@@ -277,3 +277,86 @@ export function shuffledReport(report: CheckReport = sampleReport, seed = 7): Ch
     },
   };
 }
+
+/** A priced resource's cost: on-demand, `instances` × `hourly` × 730 h. */
+function instanceCost(hourly: number, instances: number, before = 0): ResourceCost {
+  const after = Math.round(hourly * instances * 730 * 100) / 100;
+  return {
+    currency: 'USD',
+    monthlyBefore: before,
+    monthlyAfter: after,
+    monthlyDelta: Math.round((after - before) * 100) / 100,
+    hourlyOnDemand: hourly,
+    hourlySpot: null,
+    instances,
+    hoursPerMonth: 730,
+    unpriced: null,
+    sources: ['aws-price-list (2026-11-01)'],
+  };
+}
+
+const unpricedCost: ResourceCost = {
+  currency: 'USD',
+  monthlyBefore: null,
+  monthlyAfter: null,
+  monthlyDelta: null,
+  hourlyOnDemand: null,
+  hourlySpot: null,
+  instances: null,
+  hoursPerMonth: 730,
+  unpriced: 'S3 storage is billed per GB stored, which the plan does not state',
+  sources: [],
+};
+
+/** Costs per resource address for the costed sample (p5.48xlarge $98.32/h, g5.12xlarge $5.672/h × 3, ...). */
+const sampleCosts: Readonly<Record<string, ResourceCost>> = {
+  'module.training.aws_instance.trainer[0]': instanceCost(98.32, 1),
+  'aws_eks_node_group.gpu': instanceCost(5.672, 3, 8281.12),
+  'aws_sagemaker_endpoint.llm': instanceCost(1.515, 2),
+  'aws_ebs_volume.scratch': { ...instanceCost(0, 0), monthlyBefore: 40, monthlyAfter: 0, monthlyDelta: -40, instances: null, hourlyOnDemand: null },
+  'aws_s3_bucket.datasets': unpricedCost,
+};
+
+const pricedResources: readonly Resource[] = sampleResources.map((r) => (sampleCosts[r.address] ? { ...r, cost: sampleCosts[r.address] } : r));
+
+/** The sample report after pricing, with two budgets: one the rules warned about, one with no spend data. */
+export const costedReport: CheckReport = {
+  ...sampleReport,
+  resources: pricedResources,
+  costs: {
+    currency: 'USD',
+    monthlyBefore: 8321.12,
+    // After: trainer 71,773.60 + node group 12,421.68 (grown from 8,281.12) + endpoint 2,211.90 + volume 0.
+    monthlyAfter: 86407.18,
+    monthlyDelta: 78086.06,
+    unpricedResources: 1,
+    hoursPerMonth: 730,
+    catalogAsOf: '2026-11-01',
+  },
+  spend: [
+    {
+      budget: 'ml-platform',
+      currency: 'USD',
+      monthToDate: 31200.5,
+      forecastRemaining: 11346.19,
+      daysInMonth: 30,
+      daysLeft: 8,
+      sources: ['focus-2026-11.csv'],
+    },
+    {
+      budget: 'research',
+      currency: 'USD',
+      monthToDate: 12000,
+      forecastRemaining: 4363.64,
+      daysInMonth: 30,
+      daysLeft: 8,
+      sources: ['focus-2026-11.csv', 'run-rate projection: month to date over 22 days × 8 days left'],
+    },
+    { budget: 'serving', currency: 'USD', monthToDate: null, forecastRemaining: null, daysInMonth: 30, daysLeft: 8, sources: [] },
+  ],
+  budgets: [
+    { name: 'ml-platform', amount: 46500, currency: 'USD', warnAt: 0.8, denyAt: 1, planMonthlyDelta: 4140.56 },
+    { name: 'research', amount: 90000, currency: 'USD', warnAt: 0.8, denyAt: 1, planMonthlyDelta: 71773.6 },
+    { name: 'serving', amount: 10000, currency: 'USD', warnAt: 0.8, denyAt: 1, planMonthlyDelta: 2211.9 },
+  ],
+};

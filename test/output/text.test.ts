@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/output/text.js';
 import { expectGolden } from './golden.js';
-import { cleanReport, sampleReport } from './sample-report.js';
+import { cleanReport, costedReport, sampleReport, shuffledReport } from './sample-report.js';
 
 describe('text renderer', () => {
   it('matches the golden file', () => {
@@ -60,5 +60,29 @@ describe('text renderer', () => {
     // A CI runner would read a line starting with "::" as a workflow command.
     for (const line of text.split('\n')) expect(line.trim().startsWith('::')).toBe(false);
     expect(text).toContain('a:b ↵ ::error::injected @org/admins');
+  });
+});
+
+describe('text renderer: costs and budgets', () => {
+  const text = renderText(costedReport);
+
+  it('matches the golden file', () => {
+    expectGolden('sample.costs.txt', text);
+  });
+
+  it('sums the cost up in one line and each budget in one line, before the verdict', () => {
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toContain(
+      'Monthly cost: $8,321.12 → $86,407.18 (+$78,086.06)  (1 resource unpriced; 730 h/month, on-demand prices unless a resource runs on spot, price catalog as of 2026-11-01)',
+    );
+    expect(lines).toContain(
+      '  ml-platform: spent $31,200.50 + forecast $11,346.19 + plan +$1,104.15 = $43,650.84, 93.9% of $46,500.00  NEAR BUDGET',
+    );
+    expect(lines).toContain('  serving: spent unknown + forecast unknown + plan +$589.84  NO SPEND DATA');
+    expect(lines.at(-1)).toMatch(/FAIL$/);
+  });
+
+  it('does not depend on the order of its input', () => {
+    expect(renderText({ ...shuffledReport(costedReport), costs: costedReport.costs, spend: costedReport.spend, budgets: costedReport.budgets })).toBe(text);
   });
 });
