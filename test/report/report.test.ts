@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const cli = (args: string[]) => spawnSync(process.execPath, ['bin/tollgate.js', ...args], { encoding: 'utf8' });
+
+describe('tollgate report on the offline demo', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-report-'));
+  const out = join(dir, 'out');
+  let run: ReturnType<typeof cli>;
+  beforeAll(() => {
+    run = cli(['report', '--config', 'fixtures/billing/tollgate.yaml', '--source', 'focus:fixtures/billing', '--out', out, '--history', join(dir, 'history.duckdb'), '--now', '2025-06-20']);
+  });
+
+  it('exits 1 because the ml-research budget is overrun (TG-BUD-002 denies)', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      budgets: Array<{ budget: string; percentOfBudget: number }>;
+      violations: Array<{ rule: string; resource: string }>;
+      anomalies: Array<{ resource: string; evidence: { day: string } }>;
+      expiring_exemptions: Array<{ rule: string }>;
+      gpu_spend: { by_team: Array<{ key: string }>; by_model: Array<{ key: string }> };
+    };
+    expect(report.violations.map((v) => v.rule)).toEqual(['TG-BUD-002']);
+    expect(report.budgets.find((b) => b.budget === 'ml-research')?.percentOfBudget).toBeGreaterThan(100);
+    expect(report.budgets.find((b) => b.budget === 'inference')?.percentOfBudget).toBeLessThan(100);
+    // The planted anomaly: ml-research's p4d cluster on 2025-06-17, and nothing else.
+    expect(new Set(report.anomalies.map((a) => a.evidence.day))).toEqual(new Set(['2025-06-17']));
+    expect(report.anomalies.map((a) => a.resource)).toContain('spend:team:ml-research');
+    expect(report.expiring_exemptions.map((e) => e.rule)).toEqual(['TG-CFG-002']);
+    expect(report.gpu_spend.by_team[0]?.key).toBe('ml-research');
+    expect(report.gpu_spend.by_model.map((m) => m.key)).toContain('whisper-large-v3');
+  });
+
+  it('writes a self-contained HTML page with the charts, and Markdown', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toMatch(/<svg[^>]*aria-label="daily spend with budget line"/);
+    expect(html).toMatch(/aria-label="burn-down of budget ml-research"/);
+    expect(html).toContain('class="bar anomaly"');
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## Anomalies\n\n- \*\*TG-ANO-001\*\*/);
+  });
+
+  it('gives the same JSON when the same night is run again (history replaced, not duplicated)', () => {
+    const first = readFileSync(join(out, 'report.json'), 'utf8');
+    const again = cli(['report', '--config', 'fixtures/billing/tollgate.yaml', '--source', 'focus:fixtures/billing', '--out', out, '--history', join(dir, 'history.duckdb'), '--now', '2025-06-20']);
+    expect(again.status).toBe(1);
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toBe(first);
+  });
+
+  it('exits 2 naming the source for an unknown source kind', () => {
+    const bad = cli(['report', '--source', 'oracle', '--out', join(dir, 'bad'), '--history', join(dir, 'h2.duckdb')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^tollgate: --source must be aws, azure:SCOPE/);
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('renders in headless Chromium (screenshot written)', () => {
+    const png = join(dir, 'report.png');
+    const shot = spawnSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--screenshot=${png}`, '--window-size=1000,2400', `file://${join(out, 'report.html')}`], { encoding: 'utf8', timeout: 60_000 });
+    expect(shot.status).toBe(0);
+    expect(statSync(png).size).toBeGreaterThan(20_000);
+  });
+});
