@@ -102,7 +102,7 @@ td,th{padding:4px 8px;border-bottom:1px solid #eef;text-align:left}td.n,th.n{tex
 .deny{color:#b00020;font-weight:600}.ok{color:#1b7f3b}.chart{width:100%;height:auto;background:#fafbfd}
 .bar{fill:#4a74c9}.bar.anomaly{fill:#d33}.budget{stroke:#b00020;stroke-dasharray:6 4;stroke-width:1.5}
 .actual{fill:none;stroke:#4a74c9;stroke-width:2}.projection{stroke:#4a74c9;stroke-dasharray:4 4;stroke-width:2}
-.axis{font-size:11px;fill:#556}code{font-size:12px}`;
+.axis{font-size:11px;fill:#556}code{font-size:12px;word-break:break-all}`;
 
 function findingList(findings: readonly Finding[]): string {
   if (findings.length === 0) return '<p>None.</p>';

@@ -1,0 +1,78 @@
+/**
+ * Benchmark of the nightly report: generates ROWS FOCUS rows (default 1,000,000; the issue's target is
+ * 5,000,000) as CSV and as Parquet, imports each into a fresh history, builds the report, and prints import
+ * time, report time and peak RSS.
+ *   node --import tsx bench/report.ts            ROWS=5000000 node --import tsx bench/report.ts
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { CostHistory } from '../src/billing/history.js';
+import { importSources, parseSourceSpec } from '../src/billing/sources.js';
+import { readBundleFile } from '../src/engine/bundle.js';
+import { PolicyEngine } from '../src/engine/policy-engine.js';
+import { builtinBundlePath } from '../src/package-paths.js';
+import { assembleReport, reportPolicyInput } from '../src/report/finops-report.js';
+import { readReportFacts } from '../src/report/report-facts.js';
+import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../src/report/report-renderers.js';
+
+const ROWS = Number(process.env.ROWS ?? 1_000_000);
+const NOW = '2025-06-20T00:00:00.000Z';
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-report-'));
+
+/** Generated in DuckDB from range(): 60 days × 200 teams/models × many resources, a spike on one day. */
+async function generate(): Promise<{ csv: string; parquet: string }> {
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  const select = `SELECT
+      strftime(TIMESTAMP '2025-04-21' + to_days(CAST(i % 60 AS INTEGER)), '%Y-%m-%dT%H:%M:%SZ') AS ChargePeriodStart,
+      strftime(TIMESTAMP '2025-04-22' + to_days(CAST(i % 60 AS INTEGER)), '%Y-%m-%dT%H:%M:%SZ') AS ChargePeriodEnd,
+      round((hash(i) % 1000) / 100.0 * CASE WHEN i % 60 = 57 AND i % 7 = 0 THEN 5 ELSE 1 END, 4) AS BilledCost,
+      round((hash(i) % 1000) / 100.0, 4) AS EffectiveCost, round((hash(i) % 1000) / 80.0, 4) AS ListCost, 'USD' AS BillingCurrency,
+      ['Amazon Web Services', 'Microsoft', 'Google Cloud'][1 + i % 3] AS ServiceProviderName,
+      ['Amazon SageMaker', 'Virtual Machines', 'Vertex AI', 'Storage'][1 + i % 4] AS ServiceName, 'Compute' AS ServiceCategory,
+      'us-east-1' AS RegionId, 'res-' || (i % 50000) AS ResourceId, 'Virtual Machine' AS ResourceType,
+      ['p4d.24xlarge', 'Standard_NC24ads_A100_v4', 'a2-highgpu-1g', 'm5.large'][1 + i % 4] AS SkuId, 'Standard' AS PricingCategory,
+      'acct-' || (i % 20) AS SubAccountId,
+      '{"team":"team-' || (i % 40) || '","model":"model-' || (i % 25) || '","environment":"prod"}' AS Tags
+    FROM range(${ROWS}) t(i)`;
+  const csv = join(dir, 'focus.csv');
+  const parquet = join(dir, 'focus.parquet');
+  await c.run(`COPY (${select}) TO '${csv}' (HEADER, DELIMITER ',')`);
+  await c.run(`COPY (${select}) TO '${parquet}' (FORMAT parquet)`);
+  c.closeSync();
+  db.closeSync();
+  return { csv, parquet };
+}
+
+async function measure(file: string): Promise<void> {
+  const historyFile = join(dir, `${Date.now()}.duckdb`);
+  const history = await CostHistory.open(historyFile);
+  const started = performance.now();
+  await importSources(history, [parseSourceSpec(`focus:${file}`)], {
+    today: NOW.slice(0, 10), days: 60, tagKeys: ['team'], retentionDays: 400, refresh: false, cacheDir: dir,
+    clients: { aws: () => { throw new Error('offline'); }, azure: () => { throw new Error('offline'); }, bigquery: () => { throw new Error('offline'); } },
+  });
+  const imported = performance.now();
+  const budgets = Array.from({ length: 40 }, (_, i) => ({ name: `team-${i}`, scope: { team: `team-${i}` }, amount: 30_000 }));
+  const facts = await readReportFacts(history, { today: NOW.slice(0, 10), now: NOW, days: 60, budgets, environmentTagKeys: ['environment'], teamTagKey: 'team', modelTagKey: 'model' });
+  const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets });
+  const report = assembleReport(facts, engine.evaluate(reportPolicyInput(facts, NOW, 'bench')), budgets);
+  const bytes = renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length;
+  const done = performance.now();
+  history.close();
+  const name = file.endsWith('.csv') ? 'CSV    ' : 'Parquet';
+  console.log(
+    `${name} ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB: import ${((imported - started) / 1000).toFixed(1)} s, report ${((done - imported) / 1000).toFixed(1)} s ` +
+      `(${report.anomalies.length} anomalies, ${report.violations.length} violations, ${(bytes / 1024).toFixed(0)} KiB of output)`,
+  );
+}
+
+const generationStart = performance.now();
+const { csv, parquet } = await generate();
+console.log(`generated ${ROWS.toLocaleString('en-US')} FOCUS rows in ${((performance.now() - generationStart) / 1000).toFixed(1)} s`);
+await measure(csv);
+await measure(parquet);
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (whole process: generation, both imports, both reports)`);
+rmSync(dir, { recursive: true, force: true });
