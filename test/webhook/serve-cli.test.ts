@@ -57,11 +57,16 @@ describe('tollgate serve (CLI)', () => {
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
+    let stderr = '';
+    let exitCode: number | null | undefined;
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 20_000;
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exitCode = code))));
+    // Generous: a loaded 2-core CI machine runs several test files at once.
+    const deadline = Date.now() + 45_000;
     while (!/"msg":"policy loaded"/.test(stdout)) {
-      if (Date.now() > deadline) throw new Error(`server did not start: ${stdout}`);
+      if (exitCode !== undefined) throw new Error(`server exited with ${exitCode}: ${stderr}`);
+      if (Date.now() > deadline) throw new Error(`server did not start: ${stdout} ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const port = Number(/"msg":"listening".*"port":(\d+)/.exec(stdout)?.[1]);
