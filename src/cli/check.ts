@@ -14,6 +14,7 @@ import type { PlanCost, PolicyInput, Resource, SpendSummary } from '../inputs/re
 import { DEFAULT_MAX_PLAN_BYTES, locateResources, readPlanFile } from '../inputs/terraform/index.js';
 import { failingFindings, type BudgetLine, type CheckReport } from '../output/index.js';
 import { estimatePlanCost, loadCatalog } from '../pricing/index.js';
+import { modelFacts } from './inventory.js';
 import { loadPolicyBundle } from './policy-source.js';
 import { parseOutputTargets, writeOutputs } from './outputs.js';
 import { resolveNow } from './now.js';
@@ -21,7 +22,10 @@ import { useColor } from './terminal.js';
 import { TOLLGATE_URI, TOLLGATE_VERSION } from './version.js';
 
 export interface CheckOptions {
-  readonly plan: string;
+  /** Without a plan, --inventory alone audits what the inventory says is deployed now. */
+  readonly plan?: string;
+  /** Model inventory (schemas/inventory.schema.json): input.inventory, joined to resources by tollgate.io/model. */
+  readonly inventory?: string;
   readonly config?: string;
   readonly policy?: string[];
   readonly bundle?: string;
@@ -123,9 +127,20 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   assertUniqueBudgetNames(config.budgets ?? [], loaded.file);
   const failOn = parseFailOn(options.failOn, config.fail_on);
   parseHoursPerMonth(options.hoursPerMonth);
-  const plan = await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
-  const located = options.tfDir ? await locateResources(plan.resources, options.tfDir) : plan.resources;
-  const { resources, costs } = pricePlan(located, loaded, options);
+  if (options.plan === undefined && options.inventory === undefined) {
+    throw new TollgateError('nothing to check: give --plan FILE, --inventory FILE, or both');
+  }
+  const plan = options.plan === undefined ? null : await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
+  const planned = plan?.resources ?? [];
+  const located = options.tfDir ? await locateResources(planned, options.tfDir) : planned;
+  // An inventory audit has no plan to price.
+  const { resources, costs } = plan === null ? { resources: [], costs: undefined } : pricePlan(located, loaded, options);
+  const pricing = loaded.config.pricing ?? {};
+  const models = modelFacts(options.inventory, now, resources, () =>
+    loadCatalog(pricing.catalog === undefined ? undefined : configRelative(pricing.catalog, loaded)),
+  );
+  // Audit mode (no plan): the inventory's deployment records are the only things judged.
+  const source = options.plan ?? (options.inventory as string);
   const spend = await budgetSpend(loaded, options.spend ?? [], now);
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
   const engine = await PolicyEngine.load(bundle, { ...config });
@@ -133,12 +148,13 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     subject: 'plan',
     context: {
       now,
-      source: options.plan,
+      source,
       defaultEnvironment: options.environment ?? null,
-      terraformVersion: plan.terraformVersion,
-      formatVersion: plan.formatVersion,
+      terraformVersion: plan?.terraformVersion ?? null,
+      formatVersion: plan?.formatVersion ?? null,
     },
     resources,
+    ...models,
     ...(costs ? { costs } : {}),
     ...(spend ? { spend } : {}),
   };
@@ -148,7 +164,7 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     decision,
     rules: engine.rules,
     resources,
-    source: { file: options.plan, kind: 'terraform-plan' },
+    source: { file: source, kind: plan === null ? 'report' : 'terraform-plan' },
     tool: { name: 'tollgate', version: TOLLGATE_VERSION, informationUri: TOLLGATE_URI },
     failOn,
     color: useColor(process.stdout, options.color),
@@ -168,7 +184,8 @@ export function registerCheck(program: Command, run: (work: () => Promise<number
   program
     .command('check')
     .description('Judge a Terraform or OpenTofu plan (`terraform show -json plan.out > plan.json`) against the policies.')
-    .requiredOption('-p, --plan <file>', 'plan JSON from `terraform show -json` or `tofu show -json`')
+    .option('-p, --plan <file>', 'plan JSON from `terraform show -json` or `tofu show -json`')
+    .option('--inventory <file>', 'model inventory (YAML/JSON): review gates and model savings; without --plan, audits what it lists as deployed')
     .option('-c, --config <file>', 'tollgate.yaml with environments, rule settings and exemptions (default: ./tollgate.yaml if present)')
     .option('--policy <dir>', 'also compile and apply the Rego in DIR with the built-in library (repeatable; needs the opa CLI)', collect)
     .option('--bundle <file>', 'evaluate a prebuilt wasm bundle (from `tollgate build`) instead of the built-in rules')

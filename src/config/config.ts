@@ -63,6 +63,18 @@ export interface KubernetesSettings {
   readonly region?: string;
 }
 
+/** What a risk tier requires before a model version serves production (TG-REV-002, TG-REV-004). */
+export interface ReviewTier {
+  readonly approvals?: number;
+  readonly roles?: readonly string[];
+  readonly evaluations?: readonly string[];
+}
+
+export interface ReviewSettings {
+  readonly production_environments?: readonly string[];
+  readonly tiers?: Readonly<Partial<Record<'minimal' | 'limited' | 'high', ReviewTier>>>;
+}
+
 /** The config as the policies see it: rule shorthands expanded, everything else as written. */
 export interface TollgateConfig {
   readonly version?: 1;
@@ -77,6 +89,7 @@ export interface TollgateConfig {
   readonly pricing?: PricingSettings;
   readonly budgets?: readonly Budget[];
   readonly kubernetes?: KubernetesSettings;
+  readonly review?: ReviewSettings;
 }
 
 export interface LoadedConfig {

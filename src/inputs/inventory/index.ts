@@ -5,3 +5,4 @@
 export type * from './inventory.js';
 export { PRECISIONS, RISK_TIERS } from './inventory.js';
 export { INVENTORY_LIMITS, parseInventory, readInventoryFile } from './read-inventory.js';
+export { acceleratorCatalog } from './accelerator-offers.js';
