@@ -174,3 +174,124 @@ describe('tollgate check: real-world plans', () => {
     expect(JSON.parse(result.stdout).summary.resources).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('tollgate check: costs, spend and budgets', () => {
+  const AWS_PLAN = 'fixtures/plans/aws-ml-platform.json';
+  const SPEND = 'fixtures/spend/focus-month.csv';
+  const BUDGETS = [
+    'default_environment: dev',
+    'budgets:',
+    '  - name: ml-platform',
+    '    scope: { team: ml-platform }',
+    '    amount: 60000',
+    '  - name: ml-research-prod',
+    '    scope: { team: ml-research, environment: prod }',
+    '    amount: 45000',
+    '    warn_at: 0.9',
+    '  - name: data-eng',
+    '    scope: { team: data-eng }',
+    '    amount: 20000',
+    '',
+  ].join('\n');
+  const budgetConfig = (): string => file(workDir(), 'tollgate.yaml', BUDGETS);
+
+  type CostedResource = { address: string; hourlyOnDemand: number; instances: number; monthlyAfter: number; hoursPerMonth: number };
+  const costOf = (stdout: string, address: string): CostedResource =>
+    (JSON.parse(stdout).costs.resources as CostedResource[]).find((r) => r.address === address)!;
+
+  it('puts the cost table and the budget status at the top of the markdown summary', () => {
+    const result = tollgate(['check', '--plan', AWS_PLAN, '--config', budgetConfig(), '--spend', SPEND, '-f', 'markdown', '--fail-on', 'never', ...NOW]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const md = result.stdout;
+    expect(md.indexOf('### 💵 Cost')).toBeLessThan(md.indexOf('### 📊 Budgets'));
+    expect(md.indexOf('### 📊 Budgets')).toBeLessThan(md.indexOf('### Violations'));
+    expect(md).toMatch(/\*\*Monthly cost: \$0\.00 → \$[\d,]+\.\d\d \(\+\$[\d,]+\.\d\d\)\*\*/);
+    // g5.12xlarge at $5.672/h, 2 nodes, 730 h: 2 × 5.672 × 730 = $8,281.12.
+    expect(md).toContain('| `aws_eks_node_group.gpu` | `aws_eks_node_group` | $0.00 | $8,281.12 | +$8,281.12 |');
+    expect(md).toMatch(/could not be priced and are not in the totals/);
+    expect(md).toContain('_Assumes 730 h/month');
+    // Spend summed from the fixture month: ml-platform $43,181.77 to date, $15,643.14 forecast rows.
+    expect(md).toContain('| `ml-platform` ($60,000.00) | $43,181.77 | $15,643.14 | +$2,208.30 (8/30 of +$8,281.12) |');
+    expect(md).toMatch(/\| `ml-platform` .* \| ❌ over budget \|/);
+    expect(md).toMatch(/\| `ml-research-prod` .* \| ⚠️ near budget \|/);
+    expect(md).toMatch(/\| `data-eng` \(\$20,000\.00\) \| — \| unknown \| .* \| ❔ indeterminate \|/);
+    expect(md).toContain('Spend from `fixtures/spend/focus-month.csv`.');
+    // The budget rules' findings: ml-platform over its deny threshold, ml-research-prod over its warning threshold.
+    expect(md).toMatch(/\| `TG-BUD-002` \| high \| `budget:ml-platform` \| budget "ml-platform" \(team=ml-platform\): spent \$43,181\.77/);
+    expect(md).toMatch(/\| `TG-BUD-001` \| medium \| `budget:ml-research-prod` \|/);
+  });
+
+  it('puts the costs and the spend per budget in the policy input and the JSON report', () => {
+    const result = tollgate(['check', '--plan', AWS_PLAN, '--config', budgetConfig(), '--spend', SPEND, '-f', 'json', ...NOW]);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.costs).toMatchObject({ currency: 'USD', monthlyBefore: 0, hoursPerMonth: 730 });
+    expect(report.costs.unpricedResources).toBeGreaterThan(0);
+    const gpu = costOf(result.stdout, 'aws_eks_node_group.gpu');
+    expect(gpu).toMatchObject({ hourlyOnDemand: 5.672, instances: 2, monthlyAfter: 8281.12 });
+    expect(report.spend).toEqual([
+      { budget: 'ml-platform', currency: 'USD', monthToDate: 43181.770682, forecastRemaining: 15643.144364, daysInMonth: 30, daysLeft: 8, sources: [SPEND] },
+      { budget: 'ml-research-prod', currency: 'USD', monthToDate: 29801.349699, forecastRemaining: 10766.793298, daysInMonth: 30, daysLeft: 8, sources: [SPEND] },
+      { budget: 'data-eng', currency: 'USD', monthToDate: null, forecastRemaining: null, daysInMonth: 30, daysLeft: 8, sources: [] },
+    ]);
+    expect(report.violations.map((v: { rule: string; resource: string }) => `${v.rule} ${v.resource}`)).toContain('TG-BUD-002 budget:ml-platform');
+  });
+
+  it('prices with --hours-per-month, and not at all with --no-pricing', () => {
+    const config = budgetConfig();
+    const hours = tollgate(['check', '--plan', AWS_PLAN, '--config', config, '--hours-per-month', '200', '-f', 'json', ...NOW]);
+    expect(costOf(hours.stdout, 'aws_eks_node_group.gpu')).toMatchObject({ hoursPerMonth: 200, monthlyAfter: 2268.8 }); // 2 × $5.672 × 200 h
+    const none = tollgate(['check', '--plan', AWS_PLAN, '--config', config, '--no-pricing', '-f', 'json', ...NOW]);
+    expect(JSON.parse(none.stdout)).not.toHaveProperty('costs');
+    const text = tollgate(['check', '--plan', AWS_PLAN, '--config', config, '--no-pricing', ...NOW]).stdout;
+    expect(text).not.toContain('Monthly cost');
+    expect(text).toContain('Budgets (this month)');
+  });
+
+  it('gives budgets with no spend file an indeterminate spend, and ignores spend files when no budget is configured', () => {
+    const noSpend = JSON.parse(tollgate(['check', '--plan', AWS_PLAN, '--config', budgetConfig(), '-f', 'json', ...NOW]).stdout);
+    expect(noSpend.spend.map((s: { monthToDate: unknown }) => s.monthToDate)).toEqual([null, null, null]);
+    const noBudgets = tollgate(['check', '--plan', AWS_PLAN, '--config', 'fixtures/tollgate.yaml', '--spend', SPEND, '-f', 'json', ...NOW]);
+    expect(noBudgets.stderr).toBe('');
+    expect(JSON.parse(noBudgets.stdout)).not.toHaveProperty('spend');
+  });
+
+  it('prints the cost line and the budget lines in text', () => {
+    const text = tollgate(['check', '--plan', AWS_PLAN, '--config', budgetConfig(), '--spend', SPEND, ...NOW]).stdout;
+    expect(text).toMatch(/^Monthly cost: \$0\.00 → \$[\d,.]+ \(\+\$[\d,.]+\)  \(\d+ resources unpriced; 730 h\/month/m);
+    expect(text).toMatch(/^ {2}ml-platform: spent \$43,181\.77 \+ forecast \$15,643\.14 \+ plan \+\$2,208\.30 = .* OVER BUDGET$/m);
+  });
+
+  it.each([
+    [
+      'duplicate budget names, pointing at the second',
+      'budgets:\n  - name: a\n    amount: 1\n  - name: a\n    amount: 2\n',
+      [],
+      /^tollgate: .*tollgate\.yaml:4:11: budget name "a" is used twice; budget names must be unique\n$/,
+    ],
+    [
+      'a spend file with a bad cost, by file:line',
+      'budgets:\n  - name: a\n    amount: 1\n',
+      ['--spend', 'BAD'],
+      /^tollgate: .*bad\.csv:3: BilledCost is not a decimal number \(got "1,5x"\)\n$/,
+    ],
+    ['a spend file that does not exist', 'budgets:\n  - name: a\n    amount: 1\n', ['--spend', 'nope.csv'], /nope\.csv: spend file not found/],
+    ['a bad --hours-per-month', '', ['--hours-per-month', '800'], /--hours-per-month must be a number of hours above 0 and at most 744/],
+  ])('refuses %s (exit 2, one line, nothing written)', (_what, configText, extra, message) => {
+    const dir = workDir();
+    const config = file(dir, 'tollgate.yaml', configText);
+    const bad = file(
+      dir,
+      'bad.csv',
+      'ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency\n2026-11-01,2026-11-02,1,USD\n2026-11-02,2026-11-03,"1,5x",USD\n',
+    );
+    const args = extra.map((arg) => (arg === 'BAD' ? bad : arg));
+    const out = join(dir, 'out.md');
+    const result = tollgate(['check', '--plan', AWS_PLAN, '--config', config, ...args, '-f', `markdown=${out}`, ...NOW]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+});
