@@ -75,48 +75,58 @@ _scope_label(scope) := concat(", ", pairs) if {
 	pairs := [concat("=", [key, scope[key]]) | some key in _scope_keys; is_string(scope[key])]
 }
 
-# _plan(scope, currency): the plan's share of the budget. monthly_delta sums the priced resources in scope
-# (cost.priced is an array, so each budget walks the plan once).
+# _plan(scope, currency): the plan's share of the budget. monthly_delta sums the priced resources in scope.
 _plan(scope, currency) := {
 	"monthly_delta": sum([r.cost.monthlyDelta | some r in members; is_number(r.cost.monthlyDelta)]),
 	"unpriced": sort([r.address | some r in members; not is_number(r.cost.monthlyDelta)]),
 	"other_currency": sort([r.address | some r in members; cost.currency(r) != currency]),
-	"unknown_scope": sort([r.address | some r in cost.priced; _scope_unknown(r, scope)]),
+	"unknown_scope": sort([f.resource.address | some f in _unknown_tags; _scope_unknown(f, want)]),
 } if {
-	members := [r | some r in cost.priced; in_scope(r, scope)]
+	want := _wanted(scope)
+	keys := [key | some key, _ in want]
+	members := [f.resource | some f in scope_facts; json.filter(f.values, keys) == want]
 }
 
-# in_scope(r, scope): r matches every key of the budget's scope.
-in_scope(r, scope) if {
-	every key, want in scope {
-		_matches(r, key, want)
-	}
-}
+# scope_facts: for every priced resource, once per evaluation, the values budgets scope on (lower-cased)
+# and the scope tags unknown until apply. Budgets then match each resource with one json.filter and an
+# object comparison instead of a tag lookup per key (wasm has no indexing or memoization).
+scope_facts := [{"resource": r, "values": _scope_values(r), "unknown": _unknown_keys(r)} | some r in cost.priced]
 
-_matches(r, "environment", want) if environment.name(r) == lower(want)
+_unknown_tags := [f | some f in scope_facts; count(f.unknown) > 0]
 
-_matches(r, key, want) if {
-	key in {"team", "project"}
+_scope_values(r) := object.union(_tag_values(r), {"environment": environment.name(r)})
+
+_tag_values(r) := {key: lower(value) |
+	some key in ["team", "project"]
 	value := tags.first(r, [key])
 	is_string(value)
-	lower(value) == lower(want)
 }
 
-# _scope_unknown(r, scope): r is not known to be in scope only because a scope tag is unknown until apply.
-_scope_unknown(r, scope) if {
-	count(scope) > 0
-	not in_scope(r, scope)
-	every key, want in scope {
-		_matches_or_unknown(r, key, want)
+_unknown_keys(r) := {key | some key in ["team", "project"]; tags.any_unknown(r, [key])}
+
+# _wanted(scope): the scope's values lower-cased; account stays as given and no resource has it, so a scope
+# with an account matches no plan resource.
+_wanted(scope) := {key: lower(value) | some key, value in scope; is_string(value)}
+
+# in_scope(r, scope): r matches every key of the budget's scope (for custom policies; budgets use scope_facts).
+in_scope(r, scope) if {
+	want := _wanted(scope)
+	json.filter(_scope_values(r), [key | some key, _ in want]) == want
+}
+
+# _scope_unknown(f, want): the resource is not known to be in scope only because a scope tag is unknown until
+# apply: every wanted key matches or is unknown, and at least one is unknown.
+_scope_unknown(f, want) if {
+	object.get(want, "account", null) == null
+	count([key | some key, value in want; f.values[key] == value]) < count(want)
+	every key, value in want {
+		_matches_or_unknown(f, key, value)
 	}
 }
 
-_matches_or_unknown(r, key, want) if _matches(r, key, want)
+_matches_or_unknown(f, key, value) if f.values[key] == value
 
-_matches_or_unknown(r, key, _) if {
-	key in {"team", "project"}
-	tags.any_unknown(r, [key])
-}
+_matches_or_unknown(f, key, _) if key in f.unknown
 
 # _verdict(f): the first reason the budget cannot be checked, else the projection.
 _verdict(f) := _undecided(f, _no_spend) if {

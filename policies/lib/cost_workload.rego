@@ -11,41 +11,65 @@
 #   Tag keys and values are compared case-insensitively.
 package tollgate.lib.cost_workload
 
-import data.tollgate.lib.tags
-
-_tag(r, key) := lower(value) if {
-	value := tags.first(r, [key])
-	is_string(value)
+# profile(r): everything the savings rules ask about r's work, read from its tags once (rules call this once
+# per resource; each separate tag lookup walks the tags again, which adds up on large plans in wasm):
+#   {serving: bool, interruptible: bool, workload: {workload, because} or null, label: "training" | "batch jobs" | null}
+profile(r) := {
+	"serving": serving,
+	"interruptible": _interruptible(r, serving, work),
+	"workload": work,
+	"label": _label(work),
+} if {
+	t := _lowered_tags(r)
+	serving := _serving(r, t)
+	work := _workload(r, t)
 }
 
-serving(r) if r.compute.role == "endpoint"
+serving(r) if profile(r).serving
 
-serving(r) if _tag(r, "workload") in {"serving", "inference"}
+interruptible(r) if profile(r).interruptible
 
-serving(r) if _tag(r, "latency-critical") == "true"
+workload(r) := profile(r).workload if profile(r).workload != null
+
+label(r) := profile(r).label if profile(r).label != null
+
+# Tag keys and values lower-cased; {} when tags are unknown.
+_lowered_tags(r) := {lower(k): lower(v) | some k, v in r.tags; is_string(v)} if is_object(r.tags)
+
+_lowered_tags(r) := {} if not is_object(r.tags)
+
+_serving(r, t) if {
+	r.compute.role == "endpoint"
+} else if {
+	t.workload in {"serving", "inference"}
+} else if {
+	t["latency-critical"] == "true"
+} else := false
 
 _running_roles := {"instance", "node_group", "cluster_compute", "training"}
 
-# interruptible(r): r runs training or batch work that survives an interruption, and is not serving.
-interruptible(r) if {
+_interruptible(r, serving, work) if {
+	serving == false
 	r.compute.role in _running_roles
-	not serving(r)
-	workload(r)
-}
+	work != null
+} else := false
 
-workload(r) := {"workload": "training", "because": "compute.role = \"training\""} if {
+_workload(r, t) := {"workload": "training", "because": "compute.role = \"training\""} if {
 	r.compute.role == "training"
 } else := {"workload": w, "because": concat("", ["tag workload = \"", w, "\""])} if {
-	w := _tag(r, "workload")
+	w := t.workload
 	w in {"training", "batch"}
 } else := {"workload": kind, "because": concat("", ["its address names \"", word, "\""])} if {
 	word := regex.find_all_string_submatch_n(`(?:^|[^a-z0-9])(train|batch)`, lower(r.address), 1)[0][1]
 	kind := _words[word]
 } else := {"workload": "batch", "because": "Azure ML compute clusters run jobs"} if {
 	r.compute.role == "cluster_compute"
-}
+} else := null
 
 _words := {"train": "training", "batch": "batch"}
 
-# label(r) names the work in messages: "training", "batch jobs".
-label(r) := {"training": "training", "batch": "batch jobs"}[workload(r).workload]
+_labels := {"training": "training", "batch": "batch jobs"}
+
+_label(work) := _labels[work.workload] if work != null
+
+_label(null) := null

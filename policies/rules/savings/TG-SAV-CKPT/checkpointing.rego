@@ -20,34 +20,35 @@ import data.tollgate.lib.cost_workload
 import data.tollgate.lib.finding
 import data.tollgate.lib.resources
 
-# Interruptible work on spot capacity (an array: see resources.judged).
-spot_work := [r |
+# Interruptible work on spot capacity, with its workload profile read once (an array: see resources.judged).
+spot_work := [{"resource": r, "profile": p} |
 	some r in resources.with_compute
 	r.compute.spot == true
-	cost_workload.interruptible(r)
+	p := cost_workload.profile(r)
+	p.interruptible
 ]
 
-_evidence(r) := {
-	"workload": cost_workload.workload(r).workload,
-	"because": cost_workload.workload(r).because,
+_evidence(c) := {
+	"workload": c.profile.workload.workload,
+	"because": c.profile.workload.because,
 	"compute.spot": true,
-	"compute.checkpointing": object.get(r.compute, "checkpointing", null),
+	"compute.checkpointing": object.get(c.resource.compute, "checkpointing", null),
 }
 
-findings contains finding.new(r, message, _evidence(r)) if {
-	some r in spot_work
-	r.compute.checkpointing == false
+findings contains finding.new(c.resource, message, _evidence(c)) if {
+	some c in spot_work
+	c.resource.compute.checkpointing == false
 	message := concat("", [
-		r.address, " runs ", cost_workload.label(r),
+		c.resource.address, " runs ", c.profile.label,
 		" on spot capacity without checkpointing: interrupted work restarts from scratch",
 	])
 }
 
-findings contains finding.indeterminate(r, message, _evidence(r)) if {
-	some r in spot_work
-	object.get(r.compute, "checkpointing", null) == null
+findings contains finding.indeterminate(c.resource, message, _evidence(c)) if {
+	some c in spot_work
+	object.get(c.resource.compute, "checkpointing", null) == null
 	message := concat("", [
-		r.address, " runs ", cost_workload.label(r),
+		c.resource.address, " runs ", c.profile.label,
 		" on spot capacity and does not say whether it checkpoints (compute.checkpointing is unknown);",
 		" without checkpoints interrupted work restarts from scratch",
 	])

@@ -56,13 +56,15 @@ _how(r) := concat("", ["; set ", _settings[r.type]])
 
 _how(r) := "" if not _settings[r.type]
 
-# Work that could move: on-demand, interruptible, priced. An array walk over priced resources only.
-candidates := [r |
+# Work that could move: on-demand, interruptible, priced, with its workload profile read once. An array
+# walk over priced resources only.
+candidates := [{"resource": r, "work": p.workload, "label": p.label} |
 	some r in cost.priced
 	is_object(r.compute)
 	r.compute.spot == false
 	not r.type in _no_spot_types
-	cost_workload.interruptible(r)
+	p := cost_workload.profile(r)
+	p.interruptible
 ]
 
 recommendations contains {
@@ -81,13 +83,14 @@ recommendations contains {
 		"min_monthly_savings": min_monthly_savings,
 	},
 } if {
-	some r in candidates
+	some c in candidates
+	r := c.resource
+	workload := c.work
 	saving := cost.spot_monthly_saving(r)
 	saving > 0
 	saving >= min_monthly_savings
-	workload := cost_workload.workload(r)
 	message := concat("", [
-		r.address, " runs ", cost_workload.label(r), " on on-demand ", _machines(r),
+		r.address, " runs ", c.label, " on on-demand ", _machines(r),
 		"; spot would save ", money.usd(saving), "/month (on-demand ", money.per_hour(r.cost.hourlyOnDemand),
 		" vs spot ", money.per_hour(r.cost.hourlySpot), ")", _how(r),
 	])

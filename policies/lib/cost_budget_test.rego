@@ -1,0 +1,24 @@
+package tollgate.lib.cost_budget_test
+
+import data.tollgate.lib.cost_budget
+
+_resource(tags) := {"address": "a.b", "action": "create", "tags": tags, "unknown": [], "cost": {"monthlyDelta": 1}}
+
+test_in_scope_matches_every_key_case_insensitively if {
+	r := _resource({"Team": "Search", "environment": "prod"})
+	cost_budget.in_scope(r, {"team": "search", "environment": "PROD"}) with input as {"resources": [r]}
+	cost_budget.in_scope(r, {}) with input as {"resources": [r]}
+}
+
+test_not_in_scope_when_a_key_differs_or_is_account if {
+	r := _resource({"team": "search", "environment": "prod"})
+	not cost_budget.in_scope(r, {"team": "search", "environment": "dev"}) with input as {"resources": [r]}
+	not cost_budget.in_scope(r, {"account": "123"}) with input as {"resources": [r]}
+}
+
+test_scope_facts_are_computed_per_priced_resource if {
+	r := object.union(_resource(null), {"unknown": ["tags"]})
+	facts := cost_budget.scope_facts with input as {"resources": [r, object.remove(_resource({}), ["cost"])]}
+		with data.tollgate.config as {}
+	facts == [{"resource": r, "values": {"environment": "default"}, "unknown": {"team", "project"}}]
+}
