@@ -84,6 +84,8 @@ export class CostHistory {
     const history = new CostHistory(instance, connection, file);
     // Timestamps are UTC throughout; a day is a UTC day.
     await connection.run(`SET TimeZone = 'UTC'`);
+    // DuckDB would take 80% of RAM by default; the nightly job shares the machine. Beyond the limit it spills to disk.
+    await connection.run(`SET memory_limit = '${process.env.TOLLGATE_DUCKDB_MEMORY ?? '1GB'}'`);
     await connection.run(`CREATE TABLE IF NOT EXISTS cost_records (${COST_TABLE_COLUMNS})`);
     await connection.run(
       `CREATE TABLE IF NOT EXISTS forecasts (x_Source VARCHAR NOT NULL, month VARCHAR NOT NULL,
