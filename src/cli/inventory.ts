@@ -3,8 +3,19 @@
  *   tollgate inventory validate inventory.yaml
  *   tollgate inventory import-mlflow --models registered-models.json --versions model-versions.json -o inventory.yaml
  */
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { acceleratorCatalog, readInventoryFile, type Inventory } from '../inputs/inventory/index.js';
+import { stringify } from 'yaml';
+import { TollgateError } from '../errors.js';
+import {
+  acceleratorCatalog,
+  importMlflow,
+  parseInventory,
+  readInventoryFile,
+  readMlmodel,
+  type Inventory,
+} from '../inputs/inventory/index.js';
 import type { PolicyInput, Resource } from '../inputs/resource.js';
 import type { Catalog } from '../pricing/index.js';
 import { resolveNow } from './now.js';
@@ -43,6 +54,47 @@ export function runValidate(file: string, options: { now?: string }): number {
   return 0;
 }
 
+interface ImportOptions {
+  readonly models: string;
+  readonly versions: string;
+  readonly output: string;
+  readonly artifacts?: string;
+  readonly force: boolean;
+  readonly now?: string;
+}
+
+/** The framework from DIR/<model name>/<version>/MLmodel, when the artifacts were downloaded there. */
+function frameworkFromArtifacts(dir: string | undefined): ((model: string, version: string) => string | undefined) | undefined {
+  if (dir === undefined) return undefined;
+  return (model, version) => {
+    const file = join(dir, model, version, 'MLmodel');
+    return existsSync(file) ? (readMlmodel(file).framework ?? undefined) : undefined;
+  };
+}
+
+export function runImportMlflow(options: ImportOptions): number {
+  if (existsSync(options.output) && !options.force) {
+    throw new TollgateError('already exists; pass --force to overwrite it', { file: options.output });
+  }
+  const inventory = importMlflow(options.models, options.versions, { framework: frameworkFromArtifacts(options.artifacts) });
+  const text = `# Imported from the MLflow Model Registry (${options.models}, ${options.versions}) by tollgate inventory import-mlflow.\n${stringify(inventory)}`;
+  try {
+    // The same rules as a hand-written inventory, before anything is written.
+    parseInventory(text, options.output, resolveNow(options.now));
+  } catch (error) {
+    if (error instanceof TollgateError) {
+      throw new TollgateError(`the registry's tags do not make a valid inventory: ${error.format()}`, { file: options.versions });
+    }
+    throw error;
+  }
+  const temporary = `${options.output}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, options.output);
+  const versions = inventory.models.reduce((sum, model) => sum + model.versions.length, 0);
+  process.stderr.write(`tollgate: wrote ${options.output} (${inventory.models.length} models, ${versions} versions); add deployments, then run \`tollgate check --inventory ${options.output}\`\n`);
+  return 0;
+}
+
 export function registerInventory(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   const inventory = program
     .command('inventory')
@@ -55,5 +107,17 @@ export function registerInventory(program: Command, run: (work: () => Promise<nu
     .addHelpText('after', '\nExit codes: 0 valid, 2 invalid (one line: file:line:column: what is wrong).')
     .action(async (file: string, options: { now?: string }) => {
       await run(async () => runValidate(file, options));
+    });
+  inventory
+    .command('import-mlflow')
+    .description('Build an inventory from recorded MLflow Model Registry search responses (tag conventions in the README).')
+    .requiredOption('--models <file>', 'response of GET /api/2.0/mlflow/registered-models/search (one page or a JSON array of pages)')
+    .requiredOption('--versions <file>', 'response of GET /api/2.0/mlflow/model-versions/search (one page or a JSON array of pages)')
+    .requiredOption('-o, --output <file>', 'inventory to write')
+    .option('--artifacts <dir>', 'downloaded artifacts as DIR/<model>/<version>/MLmodel, for the framework of untagged versions')
+    .option('--force', 'overwrite an existing file', false)
+    .option('--now <time>', 'today for the "no approval from the future" check (default: now)')
+    .action(async (options: ImportOptions) => {
+      await run(async () => runImportMlflow(options));
     });
 }

@@ -6,3 +6,5 @@ export type * from './inventory.js';
 export { PRECISIONS, RISK_TIERS } from './inventory.js';
 export { INVENTORY_LIMITS, parseInventory, readInventoryFile } from './read-inventory.js';
 export { acceleratorCatalog } from './accelerator-offers.js';
+export { importMlflow, type MlflowImportOptions } from './mlflow.js';
+export { parseMlmodel, readMlmodel, type MlmodelMetadata } from './mlmodel.js';
