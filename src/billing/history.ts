@@ -13,8 +13,8 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { TollgateError } from '../errors.js';
 import type { CostRecord } from './cost-record.js';
 
-export const DEFAULT_HISTORY_FILE = '.tollgate/history.duckdb';
-export const DEFAULT_RETENTION_DAYS = 400;
+export { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from './history-defaults.js';
+import { DEFAULT_RETENTION_DAYS } from './history-defaults.js';
 
 /** The history table's columns: FOCUS names plus where each row came from. */
 const COST_TABLE_COLUMNS = `

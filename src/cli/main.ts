@@ -25,7 +25,16 @@ export function reportError(error: unknown): number {
   return 3;
 }
 
+/** `tollgate explain | head` closes the pipe early: that is the reader's choice, not an error. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  exitQuietlyOnClosedPipe(process.stdout);
   let exitCode = 0;
   const run = async (work: () => Promise<number>): Promise<void> => {
     try {

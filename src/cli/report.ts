@@ -1,103 +1,10 @@
 /**
- * `tollgate report`: the nightly FinOps report. Imports the given sources into the history (one
- * transaction), reads the report's facts from it, lets Rego judge them (subject "report"), and writes
- * report.html, report.md and report.json to --out. Exit 1 when a deny rule fires, so the scheduler alerts;
- * 2 for bad input (a source named in the message, file:line for files); nothing is written then.
+ * `tollgate report`: the command's flags and help. The work lives in report-run.ts, loaded only when
+ * the command runs, so that other commands do not pay for loading the cloud SDKs and DuckDB.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { BigQuery } from '@google-cloud/bigquery';
-import { defaultCostExplorerClient } from '../billing/aws-cost-explorer.js';
-import { defaultCostManagementClient } from '../billing/azure-cost-management.js';
-import { DEFAULT_ENVIRONMENT_TAG_KEYS } from '../billing/budgets.js';
-import { CostHistory, DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history.js';
-import { terminalProgress } from '../billing/progress.js';
-import { importSources, parseSourceSpec, type SourceClients } from '../billing/sources.js';
-import { loadConfig } from '../config/config.js';
-import { PolicyEngine } from '../engine/policy-engine.js';
-import { TollgateError } from '../errors.js';
-import { assembleReport, reportPolicyInput } from '../report/finops-report.js';
-import { readReportFacts } from '../report/report-facts.js';
-import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../report/report-renderers.js';
-import { resolveNow } from './now.js';
-import { cacheDir, loadPolicyBundle } from './policy-source.js';
-
-export interface ReportOptions {
-  readonly config?: string;
-  readonly source: string[];
-  readonly out: string;
-  readonly now?: string;
-  readonly history?: string;
-  readonly days?: string;
-  readonly retentionDays?: string;
-  readonly tagKey: string[];
-  readonly refresh?: boolean;
-  readonly policy?: string[];
-  readonly bundle?: string;
-}
-
-function positiveInteger(value: string | undefined, fallback: number, flag: string): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new TollgateError(`${flag} must be a positive whole number (got "${value}")`);
-  return number;
-}
-
-export const DEFAULT_CLIENTS: SourceClients = {
-  aws: defaultCostExplorerClient,
-  azure: defaultCostManagementClient,
-  bigquery: () => new BigQuery(),
-};
-
-export async function runReport(options: ReportOptions, clients: SourceClients = DEFAULT_CLIENTS): Promise<number> {
-  const now = resolveNow(options.now);
-  const today = now.slice(0, 10);
-  const specs = options.source.map(parseSourceSpec);
-  const days = positiveInteger(options.days, 60, '--days');
-  const retentionDays = positiveInteger(options.retentionDays, DEFAULT_RETENTION_DAYS, '--retention-days');
-  const { config, file: configFile } = loadConfig(options.config);
-  const tagKeys = options.tagKey.length > 0 ? options.tagKey : ['team'];
-  const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
-  const engine = await PolicyEngine.load(bundle, { ...config });
-  const history = await CostHistory.open(options.history ?? DEFAULT_HISTORY_FILE);
-  try {
-    const imported = await importSources(history, specs, {
-      today,
-      days,
-      tagKeys,
-      retentionDays,
-      refresh: options.refresh === true,
-      cacheDir: join(cacheDir(), 'billing'),
-      clients,
-      progress: terminalProgress(),
-      withForecasts: true,
-      retry: { attempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000 },
-    });
-    for (const skip of imported.skipped) process.stderr.write(`tollgate: skipped ${skip.file}: ${skip.reason}\n`);
-    for (const note of imported.notes) process.stderr.write(`tollgate: note: ${note}\n`);
-    const facts = await readReportFacts(history, {
-      today,
-      now,
-      days,
-      budgets: config.budgets ?? [],
-      environmentTagKeys: config.environment_tag_keys ?? DEFAULT_ENVIRONMENT_TAG_KEYS,
-      teamTagKey: tagKeys[0] ?? 'team',
-      modelTagKey: 'model',
-    });
-    const decision = engine.evaluate(reportPolicyInput(facts, now, configFile ?? 'tollgate report'));
-    const report = assembleReport(facts, decision, config.budgets ?? []);
-    mkdirSync(options.out, { recursive: true });
-    writeFileSync(join(options.out, 'report.json'), renderReportJson(report));
-    writeFileSync(join(options.out, 'report.md'), renderReportMarkdown(report));
-    writeFileSync(join(options.out, 'report.html'), renderReportHtml(report, config.budgets ?? []));
-    const summary = `${report.violations.length} violation(s), ${report.anomalies.length} anomal${report.anomalies.length === 1 ? 'y' : 'ies'}, ${report.recommendations.length} recommendation(s); month to date ${facts.monthToDate.toFixed(2)} ${facts.currency}`;
-    process.stdout.write(`tollgate report ${today}: ${summary} → ${join(options.out, 'report.html')}\n`);
-    return report.violations.length > 0 ? 1 : 0;
-  } finally {
-    history.close();
-  }
-}
+import { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history-defaults.js';
+import type { ReportOptions } from './report-run.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -128,6 +35,8 @@ Examples:
   tollgate report --source aws --source azure:subscriptions/<id> --source gcp:proj.billing.gcp_billing_export_v1_X --out /srv/finops`,
     )
     .action(async (options: Omit<ReportOptions, 'source' | 'tagKey'> & { source?: string[]; tagKey?: string[] }) => {
+      // The sources pull in the cloud SDKs and DuckDB: load them only when a report actually runs.
+      const { runReport } = await import('./report-run.js');
       await run(() => runReport({ ...options, source: options.source ?? [], tagKey: options.tagKey ?? [] }));
     });
 }
