@@ -11,17 +11,20 @@ import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc }
 import { readDecision } from './read-decision.js';
 
 const WASM_PAGE = 64 * 1024;
-const MAX_PAGES = 65_536; // the wasm32 ceiling, 4 GiB
+// 3 GiB. Not the wasm32 ceiling of 4 GiB: OPA's allocator keeps the heap's end in a 32-bit integer,
+// which wraps to 0 for a memory of exactly 4 GiB, and every allocation then fails.
+const MAX_PAGES = 49_152;
 const BASE_PAGES = 256; // 16 MiB: the bundle's data and a small input
 
 /**
  * In V8 a wasm `memory.grow` costs time proportional to the memory already there, and the policy's
  * allocator grows a page or so at a time: a 10k-resource plan spent 20 of 22 s growing. A fresh
  * instance created with enough initial memory costs almost nothing (untouched pages are not resident),
- * so the engine sizes the instance to the input: the built-in rules use about 60 bytes of heap per
- * input byte; 96 leaves room for custom policies (beyond it the module still grows, only slower).
+ * so the engine sizes the instance to the input: the built-in rules use about 17 bytes of heap per
+ * input byte (146 MiB for the 8.7 MiB input of a priced 10k-resource plan); 48 leaves room for custom
+ * policies (beyond it the module still grows, only slower).
  */
-const HEAP_PER_INPUT_BYTE = 96;
+const HEAP_PER_INPUT_BYTE = 48;
 
 export function pagesFor(inputBytes: number): number {
   return Math.min(MAX_PAGES, BASE_PAGES + Math.ceil((inputBytes * HEAP_PER_INPUT_BYTE) / WASM_PAGE));
@@ -98,13 +101,16 @@ export class PolicyEngine {
   evaluate(input: unknown): Decision {
     const bytes = new TextEncoder().encode(JSON.stringify(input));
     const inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-    const policy = this.instanceWith(pagesFor(bytes.byteLength));
     let resultSet: unknown;
     try {
+      const policy = this.instanceWith(pagesFor(bytes.byteLength));
       resultSet = policy.evaluate(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), this.entrypoint);
     } catch (error) {
-      // Builtin errors (e.g. a builtin the runtime lacks) surface here as thrown strings or Errors.
-      throw new TollgateError(`policy evaluation failed: ${describe(error)}`, { file: this.source });
+      // Builtin errors (e.g. a builtin the runtime lacks) surface here as thrown strings or Errors;
+      // so does running out of wasm memory, which says what to do about it.
+      const message = describe(error);
+      const hint = /opa_malloc|memory/i.test(message) ? ' (the input is too large for one evaluation; split the plan)' : '';
+      throw new TollgateError(`policy evaluation failed: ${message}${hint}`, { file: this.source });
     }
     const decision: PolicyDecision = readDecision(resultSet, this.source);
     return { ...decision, bundleRevision: this.revision, inputDigest };

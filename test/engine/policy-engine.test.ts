@@ -155,3 +155,11 @@ describe('bundle errors are one-line TollgateErrors naming the bundle', () => {
     expect((await errorOf(() => PolicyEngine.load(bundle, {}))).message).toMatch(/policy.wasm cannot be loaded/);
   });
 });
+
+describe('wasm memory sizing', () => {
+  it('grows with the input but never reaches 4 GiB, where the allocator wraps around', async () => {
+    const { pagesFor } = await import('../../src/engine/policy-engine.js');
+    expect(pagesFor(1_000)).toBeLessThan(pagesFor(10_000_000));
+    expect(pagesFor(10_000_000_000) * 64 * 1024).toBeLessThan(4 * 1024 ** 3);
+  });
+});
