@@ -243,3 +243,18 @@ describe('manifests', () => {
     expect(() => parseManifests('kind: [unclosed', 'bad.yaml')).toThrow(/bad.yaml|YAML/);
   });
 });
+
+describe('model reference for the review gate', () => {
+  it.each([
+    ['an annotation', { annotations: { 'tollgate.io/model': 'fraud-detector@7' } }],
+    ['a label in the label-safe form', { labels: { 'tollgate-model': 'fraud-detector--7' } }],
+  ])('is read from %s', (_what, metadata) => {
+    const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ml-dev', ...metadata }, spec: podSpec() };
+    expect(normaliseKubernetesObject(object, { settings }).model).toEqual({ id: 'fraud-detector', version: '7' });
+  });
+
+  it('is absent when the object names no model', () => {
+    const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: podSpec() };
+    expect('model' in normaliseKubernetesObject(object, { settings })).toBe(false);
+  });
+});

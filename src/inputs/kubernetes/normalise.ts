@@ -12,6 +12,7 @@ import { groupOf, isObject, objectAt, qualifiedKind, stringAt, stringMap, type J
 import { instancePlacementOf, regionOf, spotOf } from './placement.js';
 import { redactedValues } from './redact.js';
 import { tagsOf } from './tags.js';
+import { modelReferenceOf } from '../model-reference.js';
 import { workloadKinds, type PodComponent, type WorkloadKind } from './workload-kinds.js';
 
 export interface ObjectContext {
@@ -97,6 +98,9 @@ export function normaliseKubernetesObject(raw: unknown, context: ObjectContext =
   const name = nameOf(object, context);
   const defaultRegion = context.settings?.region ?? null;
   const placed = workload ? computeOf(workload, object, defaultRegion) : null;
+  const tags = tagsOf(object, context.settings, namespace);
+  // The same reference convention as cloud tags; label values cannot hold "@", so annotations come first.
+  const model = modelReferenceOf(stringMap(objectAt(object, 'metadata', 'annotations')), tags);
   return {
     address: namespace === null ? `${kind}/${name}` : `${kind}/${namespace}/${name}`,
     type: kind,
@@ -108,7 +112,7 @@ export function normaliseKubernetesObject(raw: unknown, context: ObjectContext =
     kind: placed ? 'compute' : 'other',
     action: context.action ?? 'create',
     region: placed ? placed.region : null,
-    tags: tagsOf(object, context.settings, namespace),
+    tags,
     taggable: true,
     compute: placed?.compute ?? null,
     encryption: null,
@@ -116,5 +120,6 @@ export function normaliseKubernetesObject(raw: unknown, context: ObjectContext =
     unknown: [],
     location: null,
     values: redactedValues(object),
+    ...(model === null ? {} : { model }),
   };
 }
