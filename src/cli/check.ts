@@ -20,6 +20,7 @@ import { parseOutputTargets, writeOutputs } from './outputs.js';
 import { resolveNow } from './now.js';
 import { useColor } from './terminal.js';
 import { TOLLGATE_URI, TOLLGATE_VERSION } from './version.js';
+import { collect } from './options.js';
 
 export interface CheckOptions {
   /** Without a plan, --inventory alone audits what the inventory says is deployed now. */
@@ -176,9 +177,6 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   return failingFindings(report).length > 0 ? 1 : 0;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export function registerCheck(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program

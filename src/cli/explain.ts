@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { RuleDoc } from '../engine/decision.js';
 import { TollgateError } from '../errors.js';
 import { loadPolicyBundle, type PolicySourceOptions } from './policy-source.js';
+import { collect } from './options.js';
 
 export function formatRuleDoc(doc: RuleDoc): string {
   const lines = [
@@ -54,9 +55,6 @@ export async function runExplain(ruleId: string | undefined, options: PolicySour
   return 0;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export function registerExplain(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program

@@ -5,10 +5,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history-defaults.js';
 import type { ReportOptions } from './report-run.js';
+import { collect } from './options.js';
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export function registerReport(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program

@@ -17,6 +17,7 @@ import {
   startWebhookServer,
 } from '../webhook/server.js';
 import { loadPolicyBundle } from './policy-source.js';
+import { collect } from './options.js';
 
 export interface ServeOptions {
   readonly cert: string;
@@ -125,9 +126,6 @@ export async function runServe(options: ServeOptions): Promise<number> {
   return 0;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export function registerServe(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program
