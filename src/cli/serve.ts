@@ -25,6 +25,7 @@ export interface ServeOptions {
   readonly port?: string;
   readonly host?: string;
   readonly config?: string;
+  readonly inventory?: string;
   readonly bundle?: string;
   readonly policy?: string[];
   readonly maxBody?: string;
@@ -90,6 +91,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
       ...(options.bundle ? { bundleFile: options.bundle } : {}),
       ...(policyDirs.length > 0 ? { loadBundle: () => loadPolicyBundle({ policy: policyDirs }) } : {}),
       ...(options.config ? { configFile: options.config } : {}),
+      ...(options.inventory ? { inventoryFile: options.inventory } : {}),
     },
     logger,
     metrics,
@@ -136,6 +138,7 @@ export function registerServe(program: Command, run: (work: () => Promise<number
     .option('--port <port>', `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`)
     .option('--host <address>', `address to listen on (default ${DEFAULT_HOST})`)
     .option('-c, --config <file>', 'tollgate.yaml (environments, kubernetes.namespaces, rules); reloaded when it changes (default: ./tollgate.yaml if present)')
+    .option('--inventory <file>', 'model inventory: workloads naming a model (tollgate.io/model) pass the review gates; reloaded when it changes')
     .option('--bundle <file>', 'a prebuilt wasm bundle (`tollgate build`) instead of the built-in rules; reloaded when it changes')
     .option('--policy <dir>', 'compile the Rego in DIR with the built-in library at start (repeatable; needs opa; not reloaded)', collect)
     .option('--max-body <size>', `largest request body accepted, bytes or with KiB/MiB; larger gets 413 (default ${DEFAULT_MAX_BODY_BYTES / 2 ** 20} MiB)`)

@@ -72,6 +72,7 @@ export function policyInputFor(request: AdmissionRequest, policy: ServedPolicy, 
       dryRun: request.dryRun,
       kind: kindName(request.kind),
     },
+    ...policy.models,
   };
 }
 

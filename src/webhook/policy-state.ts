@@ -8,7 +8,10 @@ import { DEFAULT_CONFIG_FILE, loadConfig, type TollgateConfig } from '../config/
 import { readBundleFile, type Bundle } from '../engine/bundle.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { isTollgateError } from '../errors.js';
+import { acceleratorCatalog, readInventoryFile } from '../inputs/inventory/index.js';
+import type { PolicyInput } from '../inputs/resource.js';
 import { builtinBundlePath } from '../package-paths.js';
+import { loadCatalog } from '../pricing/index.js';
 import { watchFiles, type StopWatching } from './file-watch.js';
 import type { Logger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
@@ -17,6 +20,8 @@ export interface ServedPolicy {
   readonly engine: PolicyEngine;
   readonly config: TollgateConfig;
   readonly revision: string;
+  /** The model inventory and the accelerator offers the review and model-savings rules read; empty without --inventory. */
+  readonly models: Pick<PolicyInput, 'inventory' | 'catalog'>;
 }
 
 export interface PolicySources {
@@ -25,6 +30,8 @@ export interface PolicySources {
   /** Another way to get a bundle (e.g. `--policy` directories compiled at start); not watched. */
   readonly loadBundle?: () => Promise<Bundle>;
   readonly configFile?: string;
+  /** Model inventory joined to workloads by their `tollgate.io/model` reference (review gates). */
+  readonly inventoryFile?: string;
 }
 
 function describe(error: unknown): string {
@@ -55,6 +62,7 @@ export class PolicyState {
     // The same file loadConfig picks: --config, else ./tollgate.yaml when present.
     const configFile = this.sources.configFile ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : null);
     if (configFile !== null) files.push(configFile);
+    if (this.sources.inventoryFile !== undefined) files.push(this.sources.inventoryFile);
     return files;
   }
 
@@ -64,7 +72,13 @@ export class PolicyState {
       ? await this.sources.loadBundle()
       : readBundleFile(this.sources.bundleFile ?? builtinBundlePath);
     const engine = await PolicyEngine.load(bundle, { ...config });
-    return { engine, config, revision: engine.revision };
+    return { engine, config, revision: engine.revision, models: this.loadModels() };
+  }
+
+  private loadModels(): Pick<PolicyInput, 'inventory' | 'catalog'> {
+    if (this.sources.inventoryFile === undefined) return {};
+    const inventory = readInventoryFile(this.sources.inventoryFile, new Date().toISOString());
+    return { inventory, catalog: acceleratorCatalog(loadCatalog()) };
   }
 
   /** First load: a failure is the caller's to report (the server cannot start without a policy). */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tollgate } from '../cli/run-cli.js';
 import { get } from './https-client.js';
 import { gpuDeploymentReview } from './reviews.js';
-import { FIXTURE_CONFIG } from './test-server.js';
+import { FIXTURE_CONFIG, FIXTURE_INVENTORY } from './test-server.js';
 import { makeTlsFiles, type TlsFiles } from './tls-files.js';
 
 const bin = join(repoRoot, 'bin', 'tollgate.js');
@@ -25,7 +25,7 @@ describe('tollgate serve (CLI)', () => {
   it('--help documents every flag', () => {
     const result = tollgate(['serve', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--cert', '--key', '--port', '--host', '--config', '--bundle', '--policy', '--max-body', '--eval-timeout', '--log-level']) {
+    for (const flag of ['--cert', '--key', '--port', '--host', '--config', '--inventory', '--bundle', '--policy', '--max-body', '--eval-timeout', '--log-level']) {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).toContain('default 8443');
@@ -53,7 +53,7 @@ describe('tollgate serve (CLI)', () => {
   it('on SIGTERM stops accepting, finishes the request in flight and exits 0', async () => {
     const child: ChildProcess = spawn(
       process.execPath,
-      [bin, 'serve', '--cert', tls.certFile, '--key', tls.keyFile, '--host', '127.0.0.1', '--port', '0', '--config', FIXTURE_CONFIG],
+      [bin, 'serve', '--cert', tls.certFile, '--key', tls.keyFile, '--host', '127.0.0.1', '--port', '0', '--config', FIXTURE_CONFIG, '--inventory', FIXTURE_INVENTORY],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';

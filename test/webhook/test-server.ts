@@ -10,6 +10,7 @@ import { DEFAULT_TIMEOUTS, startWebhookServer, type RunningWebhook, type ServerT
 import { makeTlsFiles, type TlsFiles } from './tls-files.js';
 
 export const FIXTURE_CONFIG = new URL('../../fixtures/k8s/tollgate.yaml', import.meta.url).pathname;
+export const FIXTURE_INVENTORY = new URL('../../fixtures/k8s/inventory.yaml', import.meta.url).pathname;
 
 export interface LogLine {
   readonly level: LogLevel;
@@ -32,6 +33,8 @@ export interface TestServer {
 
 export interface TestServerOptions {
   readonly configFile?: string;
+  /** Model inventory; the fixture one by default, `null` for none. */
+  readonly inventoryFile?: string | null;
   readonly bundleFile?: string;
   readonly maxBodyBytes?: number;
   readonly evalTimeoutMs?: number;
@@ -45,7 +48,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logger: Logger = { log: (level, message, fields = {}) => void logs.push({ level, message, fields }) };
   const metrics = new WebhookMetrics();
   const policy = new PolicyState(
-    { bundleFile: options.bundleFile ?? builtinBundlePath, configFile: options.configFile ?? FIXTURE_CONFIG },
+    {
+      bundleFile: options.bundleFile ?? builtinBundlePath,
+      configFile: options.configFile ?? FIXTURE_CONFIG,
+      ...(options.inventoryFile === null ? {} : { inventoryFile: options.inventoryFile ?? FIXTURE_INVENTORY }),
+    },
     logger,
     metrics,
   );
