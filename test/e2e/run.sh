@@ -31,8 +31,17 @@ fail() {
   exit 1
 }
 cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  local pid i
+  # Stop in reverse start order (tollgate, kube-apiserver, etcd): the API server drains against a live etcd.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill "${PIDS[i]}" 2>/dev/null || true; done
+  # kube-apiserver's graceful shutdown can outlast a test run; give everything 15 s, then stop it hard.
+  for i in $(seq 30); do
+    local alive=0
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && break
+    sleep 0.5
+  done
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [[ "${KEEP_E2E_WORK:-0}" == 1 ]] && log "work directory kept: $WORK" || rm -rf "$WORK"
 }
