@@ -12,6 +12,7 @@ import { findOpa } from '../src/compiler/opa-cli.js';
 import { readBundleFile } from '../src/engine/bundle.js';
 import { PolicyEngine } from '../src/engine/policy-engine.js';
 import { parsePlan } from '../src/inputs/terraform/index.js';
+import { estimatePlanCost, loadCatalog } from '../src/pricing/index.js';
 import { builtinBundlePath, builtinPolicyDir, localToolsDir, packageRoot } from '../src/package-paths.js';
 import { generatePlan } from './generate-plan.js';
 
@@ -75,6 +76,7 @@ function externalMs(command: string, args: string[]): number | null {
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
+  const catalog = loadCatalog();
   const opa = (() => {
     try {
       return findOpa();
@@ -98,10 +100,16 @@ async function main(): Promise<void> {
     const normaliseMs = timeMs(() => {
       plan = parsePlan(text, planFile);
     });
+    // Priced as `tollgate check` prices them, so the engine sees the same input as in the CLI.
+    let priced = estimatePlanCost(plan.resources, catalog, {});
+    const pricingMs = timeMs(() => {
+      priced = estimatePlanCost(plan.resources, catalog, {});
+    });
     const input = {
       subject: 'plan' as const,
       context: { now: '2026-11-23T00:00:00Z', source: planFile, defaultEnvironment: null },
-      resources: plan.resources,
+      resources: priced.resources,
+      costs: priced.totals,
     };
     let findings = 0;
     const evaluateMs = timeMs(() => {
@@ -126,6 +134,7 @@ async function main(): Promise<void> {
       `${cli.rssMiB.toFixed(0)} MiB`,
       `${parseMs.toFixed(0)} ms`,
       `${normaliseMs.toFixed(0)} ms`,
+      `${pricingMs.toFixed(0)} ms`,
       `${evaluateMs.toFixed(0)} ms`,
       `${(evaluateMs / parseMs).toFixed(2)}×`,
       String(findings),
@@ -133,7 +142,7 @@ async function main(): Promise<void> {
       conftestMs === null ? 'n/a' : `${conftestMs.toFixed(0)} ms`,
     ]);
   }
-  const header = ['resources', 'plan size', 'CLI wall', 'CLI peak RSS', 'JSON.parse', 'normalise', 'engine eval', 'eval/parse', 'findings', 'opa eval', 'conftest'];
+  const header = ['resources', 'plan size', 'CLI wall', 'CLI peak RSS', 'JSON.parse', 'normalise', 'pricing', 'engine eval', 'eval/parse', 'findings', 'opa eval', 'conftest'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
   console.log(`tollgate check benchmark (median of ${RUNS}; node ${process.version})`);
