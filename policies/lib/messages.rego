@@ -33,3 +33,11 @@ _scalar(x) if {
 	not is_object(x)
 	not is_array(x)
 }
+
+# instance_type(r) is ` (instance type "g5.12xlarge")` when the resource names one, else empty: a Pod that does
+# not pin an instance type should not read "instance type null".
+instance_type(r) := concat("", [" (instance type ", json.marshal(r.compute.instanceType), ")"]) if {
+	is_string(r.compute.instanceType)
+}
+
+instance_type(r) := "" if not is_string(r.compute.instanceType)

@@ -61,9 +61,9 @@ findings contains finding.new(r, message, evidence(r)) if {
 	some r in resources.with_compute
 	is_number(r.compute.accelerator.count)
 	r.compute.accelerator.count > limit(r)
-	message := sprintf("%s has %s %s per instance (instance type %s), over the limit of %s set by %s", [
+	message := sprintf("%s has %s %s per instance%s, over the limit of %s set by %s", [
 		r.address, messages.show(r.compute.accelerator.count), model(r),
-		messages.quote(r.compute.instanceType), messages.show(limit(r)), binding(r),
+		messages.instance_type(r), messages.show(limit(r)), binding(r),
 	])
 }
 

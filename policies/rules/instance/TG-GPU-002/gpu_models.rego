@@ -36,8 +36,8 @@ findings contains finding.new(r, message, evidence(r)) if {
 	is_array(allowed(r))
 	is_string(r.compute.accelerator.model)
 	not patterns.any_match(allowed(r), r.compute.accelerator.model)
-	message := sprintf("%s uses %s accelerators (instance type %s), which environment %s does not allow (allowed: %s)", [
-		r.address, messages.quote(r.compute.accelerator.model), messages.quote(r.compute.instanceType),
+	message := sprintf("%s uses %s accelerators%s, which environment %s does not allow (allowed: %s)", [
+		r.address, messages.quote(r.compute.accelerator.model), messages.instance_type(r),
 		messages.quote(environment.name(r)), messages.list(allowed(r)),
 	])
 }
@@ -48,7 +48,7 @@ findings contains finding.indeterminate(r, message, evidence(r)) if {
 	is_array(allowed(r))
 	is_object(r.compute.accelerator)
 	r.compute.accelerator.model == null
-	message := sprintf("accelerator model of %s (instance type %s) is unknown until apply, so it cannot be checked against environment %s (allowed: %s)", [
-		r.address, messages.quote(r.compute.instanceType), messages.quote(environment.name(r)), messages.list(allowed(r)),
+	message := sprintf("accelerator model of %s%s is unknown until apply, so it cannot be checked against environment %s (allowed: %s)", [
+		r.address, messages.instance_type(r), messages.quote(environment.name(r)), messages.list(allowed(r)),
 	])
 }
