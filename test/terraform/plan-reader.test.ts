@@ -210,3 +210,32 @@ describe('planned_values fallback', () => {
     expect(JSON.stringify(plan)).not.toContain('Shh-123');
   });
 });
+
+describe('child resources without a location take their parent region', () => {
+  const clusterId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/ml';
+  const cluster = (location: string) =>
+    change({ address: 'azurerm_kubernetes_cluster.ml', type: 'azurerm_kubernetes_cluster', name: 'ml', after: { id: clusterId, location, default_node_pool: [{ vm_size: 'Standard_D4s_v5', node_count: 1 }] } });
+  const pool = (name: string, after: Record<string, unknown>, afterUnknown: Record<string, unknown> = {}) =>
+    change({ address: `azurerm_kubernetes_cluster_node_pool.${name}`, type: 'azurerm_kubernetes_cluster_node_pool', name, after: { vm_size: 'Standard_NC24ads_A100_v4', node_count: 1, ...after }, afterUnknown });
+  const configuration = {
+    root_module: {
+      resources: [
+        { address: 'azurerm_kubernetes_cluster_node_pool.by_ref', type: 'azurerm_kubernetes_cluster_node_pool', name: 'by_ref', mode: 'managed', provider_config_key: 'azurerm', expressions: { kubernetes_cluster_id: { references: ['azurerm_kubernetes_cluster.ml.id', 'azurerm_kubernetes_cluster.ml'] } } },
+      ],
+    },
+  };
+  const resources = parsePlan(
+    planText([cluster('westeurope'), pool('by_value', { kubernetes_cluster_id: clusterId }), pool('by_ref', {}, { kubernetes_cluster_id: true }), pool('elsewhere', { kubernetes_cluster_id: '/subscriptions/s/other' })], configuration),
+    'plan.json',
+  ).resources;
+  const regionOf = (address: string) => resources.find((r) => r.address === address)?.region;
+
+  it.each([
+    ['azurerm_kubernetes_cluster_node_pool.by_value', 'westeurope'],
+    ['azurerm_kubernetes_cluster_node_pool.by_ref', 'westeurope'],
+    // A parent outside the plan says nothing: the region stays unknown (indeterminate), never guessed.
+    ['azurerm_kubernetes_cluster_node_pool.elsewhere', null],
+  ])('%s', (address, expected) => {
+    expect(regionOf(address)).toBe(expected);
+  });
+});

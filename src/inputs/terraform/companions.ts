@@ -2,6 +2,8 @@
  * Companion resources: settings that newer providers moved out of a resource into a separate one, such as
  * `aws_s3_bucket_server_side_encryption_configuration` for `aws_s3_bucket`. The companion's encryption is
  * carried back to the resource it configures, so policies judge the bucket, not the configuration object.
+ * The same links serve child resources that state no region of their own (an AKS node pool, an Azure SQL
+ * database): they take their parent's region.
  *
  * A companion finds its target either by value (its `bucket` equals the bucket's name) or, when the name is
  * unknown until apply, by the reference in its configuration (`bucket = aws_s3_bucket.x.id`). Both are Map
@@ -20,6 +22,8 @@ interface CompanionLink {
   readonly attribute: string;
   /** Target attributes whose value the companion's attribute may hold. */
   readonly targetValueAttributes: readonly string[];
+  /** What the link carries: the companion's encryption to its target, or the target's region to the companion. */
+  readonly carries: 'encryption-to-target' | 'region-from-target';
 }
 
 const companionLinks: readonly CompanionLink[] = [
@@ -28,16 +32,47 @@ const companionLinks: readonly CompanionLink[] = [
     targetType: 'aws_s3_bucket',
     attribute: 'bucket',
     targetValueAttributes: ['bucket', 'id'],
+    carries: 'encryption-to-target',
   },
   {
     companionType: 'azurerm_mssql_server_transparent_data_encryption',
     targetType: 'azurerm_mssql_server',
     attribute: 'server_id',
     targetValueAttributes: ['id'],
+    carries: 'encryption-to-target',
+  },
+  {
+    companionType: 'azurerm_kubernetes_cluster_node_pool',
+    targetType: 'azurerm_kubernetes_cluster',
+    attribute: 'kubernetes_cluster_id',
+    targetValueAttributes: ['id'],
+    carries: 'region-from-target',
+  },
+  {
+    companionType: 'azurerm_mssql_database',
+    targetType: 'azurerm_mssql_server',
+    attribute: 'server_id',
+    targetValueAttributes: ['id'],
+    carries: 'region-from-target',
+  },
+  {
+    companionType: 'azurerm_machine_learning_compute_instance',
+    targetType: 'azurerm_machine_learning_workspace',
+    attribute: 'machine_learning_workspace_id',
+    targetValueAttributes: ['id'],
+    carries: 'region-from-target',
+  },
+  {
+    companionType: 'azurerm_machine_learning_compute_cluster',
+    targetType: 'azurerm_machine_learning_workspace',
+    attribute: 'machine_learning_workspace_id',
+    targetValueAttributes: ['id'],
+    carries: 'region-from-target',
   },
 ];
 
 const linkByCompanionType = new Map(companionLinks.map((link) => [link.companionType, link]));
+// Links to one target type look the target up by the same attributes, so any of them can register it.
 const linkByTargetType = new Map(companionLinks.map((link) => [link.targetType, link]));
 
 interface PendingCompanion {
@@ -103,14 +138,18 @@ export class CompanionLinker {
     if (resource.index !== null) this.targetsByInstance.set(`${key}|${String(resource.index)}|${typeof resource.index}`, position);
   }
 
-  /** Copies each companion's encryption onto its target, replacing the target's entry in `resources`. */
+  /** Applies every link: encryption onto targets, parents' regions onto children that state none. */
   apply(resources: Resource[]): void {
     for (const companion of this.pending) {
       const targetPosition = this.findTarget(companion);
       const source = resources[companion.position];
       const target = targetPosition === undefined ? undefined : resources[targetPosition];
-      if (source === undefined || target === undefined || targetPosition === undefined || source.encryption === null) continue;
-      resources[targetPosition] = { ...target, encryption: source.encryption };
+      if (source === undefined || target === undefined || targetPosition === undefined) continue;
+      if (companion.link.carries === 'encryption-to-target') {
+        if (source.encryption !== null) resources[targetPosition] = { ...target, encryption: source.encryption };
+      } else if (source.region === null && target.region !== null) {
+        resources[companion.position] = { ...source, region: target.region };
+      }
     }
   }
 
