@@ -46,8 +46,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
     .name('tollgate')
     .description(
-      'Policy-as-code guardrails and cost checks for AI/ML infrastructure: one Rego policy set for Terraform plans,\n' +
-        'Kubernetes admission and FinOps reports. Works offline on the built-in rules; no OPA install needed.',
+      'Policy-as-code guardrails and cost checks for AI/ML infrastructure: one Rego policy set for Terraform ' +
+        'plans, Kubernetes admission and FinOps reports. Works offline on the built-in rules; no OPA install needed.',
     )
     .version(TOLLGATE_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
