@@ -3,6 +3,7 @@
  * Cost Management: per-scope quotas with Retry-After), so a nightly job waits and tries again instead of
  * failing. Exponential backoff with jitter, so parallel jobs do not retry in step.
  */
+import { retrying, sleep } from '../retry.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -18,8 +19,6 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000 };
 
-const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The delay before attempt `attempt + 1`: base * 2^(attempt-1), capped, then jittered to 50..100%. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: number): number {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
@@ -28,20 +27,16 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs?
   return Math.round(retryAfterMs !== undefined ? Math.min(policy.maxDelayMs, Math.max(retryAfterMs, jittered)) : jittered);
 }
 
-export async function withRetry<T>(
+export function withRetry<T>(
   work: () => Promise<T>,
   isRetryable: (error: unknown) => boolean,
   policy: RetryPolicy = DEFAULT_RETRY,
   retryAfterMs: (error: unknown) => number | undefined = () => undefined,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= policy.attempts || !isRetryable(error)) throw error;
-      const delay = backoffDelay(attempt, policy, retryAfterMs(error));
-      policy.onRetry?.(attempt, delay, error);
-      await (policy.sleep ?? wait)(delay);
-    }
-  }
+  return retrying(work, isRetryable, {
+    attempts: policy.attempts,
+    delayFor: (attempt, error) => backoffDelay(attempt, policy, retryAfterMs(error)),
+    sleep: policy.sleep ?? sleep,
+    ...(policy.onRetry ? { onRetry: policy.onRetry } : {}),
+  });
 }

@@ -2,6 +2,7 @@
  * Retrying throttled calls to the price APIs: exponential backoff with full jitter, bounded in attempts and
  * in the longest wait, so a refresh under throttling slows down instead of failing, and never hangs.
  */
+import { retrying, sleep } from '../../retry.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -17,7 +18,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   attempts: 6,
   baseDelayMs: 500,
   maxDelayMs: 20_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep,
   random: Math.random,
 };
 
@@ -27,13 +28,6 @@ export function backoffDelay(policy: RetryPolicy, retry: number): number {
   return Math.floor(policy.random() * ceiling);
 }
 
-export async function withRetry<T>(work: () => Promise<T>, isThrottled: (error: unknown) => boolean, policy: RetryPolicy = defaultRetryPolicy): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= policy.attempts || !isThrottled(error)) throw error;
-      await policy.sleep(backoffDelay(policy, attempt));
-    }
-  }
+export function withRetry<T>(work: () => Promise<T>, isThrottled: (error: unknown) => boolean, policy: RetryPolicy = defaultRetryPolicy): Promise<T> {
+  return retrying(work, isThrottled, { attempts: policy.attempts, delayFor: (attempt) => backoffDelay(policy, attempt), sleep: policy.sleep });
 }
