@@ -13,7 +13,7 @@ import {
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
 import { TollgateError } from '../errors.js';
-import { addDays, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord } from './cost-record.js';
+import { addDays, costRecord, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord, type MutableCostRecord } from './cost-record.js';
 import type { Forecast } from './history.js';
 import { ResponseCache } from './response-cache.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
@@ -92,8 +92,7 @@ function costQuery(start: string, end: string, tagKeys: readonly string[]): GetC
   };
 }
 
-type KeyApplier = (fields: MutableRecord, value: string) => void;
-type MutableRecord = { -readonly [K in keyof CostRecord]: CostRecord[K] } & { Tags: Record<string, string>; x_Extras: Record<string, string> };
+type KeyApplier = (fields: MutableCostRecord, value: string) => void;
 
 /** Which record field each Cost Explorer dimension fills: a table, one entry per dimension. */
 const DIMENSION_FIELDS: Readonly<Record<string, KeyApplier>> = {
@@ -106,7 +105,7 @@ const DIMENSION_FIELDS: Readonly<Record<string, KeyApplier>> = {
   RESOURCE_ID: (r, v) => (r.ResourceId = v),
 };
 
-function applyKey(record: MutableRecord, definition: GroupDefinition | undefined, key: string): void {
+function applyKey(record: MutableCostRecord, definition: GroupDefinition | undefined, key: string): void {
   if (definition?.Type === 'TAG' || (definition === undefined && key.includes('$'))) {
     // Tag group keys read "team$research"; "team$" means the tag is not set.
     const split = key.indexOf('$');
@@ -145,25 +144,15 @@ export function costExplorerRecords(result: CostAndUsageResult, source = AWS_SOU
       const currency = normaliseCurrency(billed?.Unit);
       if (!currency) throw new TollgateError(`${source}: Cost Explorer unit ${JSON.stringify(billed?.Unit)} for ${start} is not a currency`);
       const amortised = metrics.AmortizedCost ? parseAmount(metrics.AmortizedCost.Amount) : null;
-      const record: MutableRecord = {
+      const record = costRecord({
         ChargePeriodStart: isoStart(start),
         ChargePeriodEnd: isoStart(end),
         BilledCost: amount,
         EffectiveCost: amortised,
-        ListCost: null,
         BillingCurrency: currency,
-        ServiceName: null,
-        ServiceCategory: null,
-        RegionId: null,
-        ResourceId: null,
-        ResourceType: null,
-        SkuId: null,
-        PricingCategory: null,
-        SubAccountId: null,
-        Tags: {},
         x_Provider: 'aws',
         x_Extras: period.Estimated ? { x_Estimated: 'true' } : {},
-      };
+      });
       (group.Keys ?? []).forEach((key, i) => applyKey(record, definitions[i], key));
       if (amount !== 0 || (amortised ?? 0) !== 0) records.push(record);
     }

@@ -9,7 +9,7 @@ import { CostManagementClient, type ForecastDefinition, type QueryDefinition, ty
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import { TollgateError } from '../errors.js';
-import { addDays, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord } from './cost-record.js';
+import { addDays, costRecord, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord, type MutableCostRecord } from './cost-record.js';
 import type { Forecast } from './history.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 
@@ -97,10 +97,9 @@ export function usageQuery(start: string, end: string, tagKeys: readonly string[
   };
 }
 
-type MutableRecord = { -readonly [K in keyof CostRecord]: CostRecord[K] } & { Tags: Record<string, string>; x_Extras: Record<string, string> };
 
 /** Which record field each Cost Management dimension column fills. */
-const COLUMN_FIELDS: Readonly<Record<string, (r: MutableRecord, v: string) => void>> = {
+const COLUMN_FIELDS: Readonly<Record<string, (r: MutableCostRecord, v: string) => void>> = {
   servicename: (r, v) => (r.ServiceName = v),
   metercategory: (r, v) => (r.ServiceName = r.ServiceName ?? v),
   servicefamily: (r, v) => (r.ServiceCategory = v),
@@ -153,25 +152,16 @@ export function azureQueryRecords(table: AzureQueryTable, scope: string, period?
     if (dateIndex >= 0 && day === null) throw new TollgateError(`azure: row ${rowIndex + 1} of the query result for ${scope}: date ${JSON.stringify(row[dateIndex])} is not a date`);
     const start = day ?? period?.start ?? '';
     const end = day ? addDays(day, 1) : (period?.end ?? '');
-    const record: MutableRecord = {
+    const record = costRecord({
       ChargePeriodStart: `${start}T00:00:00.000Z`,
       ChargePeriodEnd: `${end}T00:00:00.000Z`,
       BilledCost: amount,
       EffectiveCost: null,
-      ListCost: null,
       BillingCurrency: currency,
-      ServiceName: null,
-      ServiceCategory: null,
-      RegionId: null,
-      ResourceId: null,
-      ResourceType: null,
-      SkuId: null,
-      PricingCategory: null,
       SubAccountId: /^subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? null,
-      Tags: {},
       x_Provider: 'azure',
       x_Extras: { x_Scope: scope, ...(day ? {} : { x_Granularity: 'None' }) },
-    };
+    });
     names.forEach((name, i) => {
       const value = row[i];
       if (value === null || value === undefined || value === '') return;

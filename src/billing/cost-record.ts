@@ -39,6 +39,35 @@ export interface CostRecord {
 }
 
 /** The FOCUS columns a CostRecord carries, in the order the history table stores them. */
+/** A record being assembled by a source: columns filled in one by one as query keys are read. */
+export type MutableCostRecord = { -readonly [K in keyof CostRecord]: CostRecord[K] } & {
+  Tags: Record<string, string>;
+  x_Extras: Record<string, string>;
+};
+
+/**
+ * A record with only what every source knows (period, amounts, currency, provider); the descriptive
+ * columns start empty and are filled from the query's group keys.
+ */
+export function costRecord(
+  known: Pick<CostRecord, 'ChargePeriodStart' | 'ChargePeriodEnd' | 'BilledCost' | 'EffectiveCost' | 'BillingCurrency' | 'x_Provider'> &
+    Partial<Pick<CostRecord, 'SubAccountId'>> & { readonly x_Extras: Record<string, string> },
+): MutableCostRecord {
+  return {
+    ListCost: null,
+    ServiceName: null,
+    ServiceCategory: null,
+    RegionId: null,
+    ResourceId: null,
+    ResourceType: null,
+    SkuId: null,
+    PricingCategory: null,
+    SubAccountId: null,
+    Tags: {},
+    ...known,
+  };
+}
+
 export const FOCUS_COLUMNS = [
   'ChargePeriodStart',
   'ChargePeriodEnd',
