@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RuleDoc } from '../src/engine/decision.js';
+import type { RuleDoc } from '../src/model/decision.js';
 import { readBundleFile } from '../src/engine/bundle.js';
 import { builtinBundlePath, packageRoot } from '../src/package-paths.js';
 

@@ -12,7 +12,7 @@ import {
   type GroupDefinition,
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { addDays, costRecord, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord, type MutableCostRecord } from './cost-record.js';
 import type { Forecast } from './history.js';
 import { ResponseCache } from './response-cache.js';

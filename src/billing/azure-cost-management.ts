@@ -8,7 +8,7 @@
 import { CostManagementClient, type ForecastDefinition, type QueryDefinition, type QueryResult } from '@azure/arm-costmanagement';
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { addDays, costRecord, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord, type MutableCostRecord } from './cost-record.js';
 import type { Forecast } from './history.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';

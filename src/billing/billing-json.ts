@@ -5,7 +5,7 @@
  * describes costs without holding any (FOCUS dataset metadata) is named as such.
  */
 import { readFile } from 'node:fs/promises';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { azureQueryRecords, type AzurePeriod, type AzureQueryTable } from './azure-cost-management.js';
 import { costExplorerRecords, type CostAndUsageResult } from './aws-cost-explorer.js';
 import { addDays, type CostRecord } from './cost-record.js';

@@ -5,9 +5,9 @@
 import type { Budget, BudgetScope } from '../config/config.js';
 import { CONFIG_MAX_BYTES } from '../config/config.js';
 import { parseYamlSource, readTextFile } from '../config/yaml-source.js';
-import { TollgateError } from '../errors.js';
-import type { Resource } from '../inputs/resource.js';
-import { microsToNumber } from './money.js';
+import { TollgateError } from '../model/errors.js';
+import type { Resource } from '../model/resource.js';
+import { microsToNumber } from '../model/money.js';
 
 /** Budgets are in USD unless they say otherwise (schemas/config.schema.json). */
 export const DEFAULT_BUDGET_CURRENCY = 'USD';

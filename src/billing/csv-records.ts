@@ -3,7 +3,7 @@
  * doubled quotes and line breaks, so one record can span several lines. Each record carries the line it
  * starts on, for errors that point at it.
  */
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 
 export interface CsvRecord {
   readonly fields: readonly string[];

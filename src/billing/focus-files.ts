@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { readBillingJson } from './billing-json.js';
 import { dialectFor, FILE_DIALECTS, ident, literal, type FileDialect, type FileShape, type StagedColumn } from './file-dialects.js';
 import { COST_TABLE_COLUMN_NAMES, type CostHistory } from './history.js';

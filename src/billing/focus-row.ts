@@ -3,9 +3,9 @@
  * column and the row's file:line. Columns the file has beyond these are ignored, so a full FOCUS export
  * can be read as it is.
  */
-import { TollgateError } from '../errors.js';
-import type { CostType, RecordOrigin, SpendRecord } from './spend-record.js';
-import { parseMicros } from './money.js';
+import { TollgateError } from '../model/errors.js';
+import type { CostType, RecordOrigin, SpendRecord } from '../model/spend-record.js';
+import { parseMicros } from '../model/money.js';
 
 export const SPEND_FILE_COLUMNS = [
   'ChargePeriodStart',

@@ -6,7 +6,7 @@
  * Projects linked to a billing account come from @google-cloud/billing (discoverBillingProjects).
  */
 import type { BigQuery } from '@google-cloud/bigquery';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord } from './cost-record.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 

@@ -3,7 +3,7 @@
  * it starts on. Only the array's punctuation is scanned here; each object's text is handed to JSON.parse, so
  * memory holds one object, never the whole file.
  */
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 
 export interface JsonArrayObject {
   readonly value: Readonly<Record<string, unknown>>;

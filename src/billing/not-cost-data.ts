@@ -1,4 +1,4 @@
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 
 /** A file that holds no cost data (documentation, schema metadata): named as such, never half-imported. */
 export class NotCostDataError extends TollgateError {}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { CostManagementClient } from '@azure/arm-costmanagement';
 import type { BigQuery } from '@google-cloud/bigquery';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { AWS_SOURCE, fetchAwsCosts, fetchAwsForecast } from './aws-cost-explorer.js';
 import { checkAzureScope, fetchAzureCosts, fetchAzureForecast } from './azure-cost-management.js';
 import { addDays } from './cost-record.js';

@@ -5,8 +5,8 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { TollgateError } from '../errors.js';
-import type { SpendRecord } from './spend-record.js';
+import { TollgateError } from '../model/errors.js';
+import type { SpendRecord } from '../model/spend-record.js';
 import { csvRecords } from './csv-records.js';
 import { missingColumnMessage, toSpendRecord, type FocusRow } from './focus-row.js';
 import { jsonArrayObjects } from './json-array-objects.js';

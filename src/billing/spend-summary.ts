@@ -9,11 +9,11 @@
  *   projection (month to date ÷ whole days before today × days left, today included), said so in `sources`.
  */
 import type { Budget } from '../config/config.js';
-import { TollgateError } from '../errors.js';
-import type { SpendSummary } from '../inputs/resource.js';
+import { TollgateError } from '../model/errors.js';
+import type { SpendSummary } from '../model/resource.js';
 import { DEFAULT_BUDGET_CURRENCY, firstTag, matchesScope } from './budgets.js';
-import { divideRounded, microsToNumber } from './money.js';
-import { countedCostMicros, type SpendRecord } from './spend-record.js';
+import { divideRounded, microsToNumber } from '../model/money.js';
+import { countedCostMicros, type SpendRecord } from '../model/spend-record.js';
 
 const DAY_MS = 86_400_000;
 

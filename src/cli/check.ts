@@ -7,12 +7,13 @@ import type { Command } from 'commander';
 import { assertUniqueBudgetNames, DEFAULT_ENVIRONMENT_TAG_KEYS, planDeltaInScope } from '../billing/budgets.js';
 import { readSpendFiles } from '../billing/spend-file.js';
 import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summary.js';
-import { loadConfig, type FailOn, type LoadedConfig } from '../config/config.js';
+import { loadConfig, type LoadedConfig } from '../config/config.js';
+import { FAIL_ON_LEVELS, type FailOn } from '../model/decision.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
-import { TollgateError } from '../errors.js';
-import type { PlanCost, PolicyInput, Resource, SpendSummary } from '../inputs/resource.js';
+import { TollgateError } from '../model/errors.js';
+import type { PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
 import { DEFAULT_MAX_PLAN_BYTES, locateResources, readPlanFile } from '../inputs/terraform/index.js';
-import { failingFindings, type BudgetLine, type CheckReport } from '../output/index.js';
+import { failingFindings, type BudgetLine, type CheckResult } from '../output/index.js';
 import { estimatePlanCost, loadCatalog } from '../pricing/index.js';
 import { modelFacts } from './inventory.js';
 import { loadPolicyBundle } from './policy-source.js';
@@ -44,7 +45,6 @@ export interface CheckOptions {
   readonly pricing?: boolean;
 }
 
-const FAIL_ON_LEVELS: readonly FailOn[] = ['deny', 'critical', 'high', 'medium', 'low', 'info', 'never'];
 
 function parseFailOn(value: string | undefined, fromConfig: FailOn | undefined): FailOn {
   if (value === undefined) return fromConfig ?? 'deny';
@@ -161,7 +161,7 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   };
   const decision = engine.evaluate(input);
   const defaultEnvironment = options.environment ?? config.default_environment ?? 'default';
-  const report: CheckReport = {
+  const report: CheckResult = {
     decision,
     rules: engine.rules,
     resources,

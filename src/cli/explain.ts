@@ -1,7 +1,7 @@
 /** `tollgate explain RULE_ID`: a rule's documentation, from the bundle's METADATA-derived docs. */
 import type { Command } from 'commander';
-import type { RuleDoc } from '../engine/decision.js';
-import { TollgateError } from '../errors.js';
+import type { RuleDoc } from '../model/decision.js';
+import { TollgateError } from '../model/errors.js';
 import { loadPolicyBundle, type PolicySourceOptions } from './policy-source.js';
 import { collect } from './options.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { DEFAULT_CONFIG_FILE, parseConfig } from '../config/config.js';
 import { parseInventory } from '../inputs/inventory/index.js';
 import { STARTER_INVENTORY } from '../inputs/inventory/starter-inventory.js';

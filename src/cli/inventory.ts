@@ -7,17 +7,16 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import {
-  acceleratorCatalog,
   importMlflow,
   parseInventory,
   readInventoryFile,
   readMlmodel,
   type Inventory,
 } from '../inputs/inventory/index.js';
-import type { PolicyInput, Resource } from '../inputs/resource.js';
-import type { Catalog } from '../pricing/index.js';
+import type { PolicyInput, Resource } from '../model/resource.js';
+import { acceleratorCatalog, type Catalog } from '../pricing/index.js';
 import { resolveNow } from './now.js';
 
 /**

@@ -4,7 +4,7 @@
  * anything else is a bug in Tollgate and prints its stack.
  */
 import { Command, CommanderError } from 'commander';
-import { isTollgateError } from '../errors.js';
+import { isTollgateError } from '../model/errors.js';
 import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import { registerExplain } from './explain.js';

@@ -1,5 +1,5 @@
 /** "Now" is an input (policies have no clock): the --now flag, else the current time, as RFC 3339 UTC. */
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 
 export function resolveNow(value: string | undefined, clock: () => Date = () => new Date()): string {
   if (value === undefined) return clock().toISOString();

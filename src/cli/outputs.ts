@@ -3,8 +3,8 @@
  * written, each file through a temporary name and a rename, so a failure never leaves half a report.
  */
 import { renameSync, statSync, writeFileSync } from 'node:fs';
-import { TollgateError } from '../errors.js';
-import { getRenderer, isOutputFormat, OUTPUT_FORMATS, type CheckReport, type OutputFormat } from '../output/index.js';
+import { TollgateError } from '../model/errors.js';
+import { getRenderer, isOutputFormat, OUTPUT_FORMATS, type CheckResult, type OutputFormat } from '../output/index.js';
 
 export interface OutputTarget {
   readonly format: OutputFormat;
@@ -44,7 +44,7 @@ function isSpecialFile(file: string): boolean {
   }
 }
 
-export function writeOutputs(targets: readonly OutputTarget[], report: CheckReport): void {
+export function writeOutputs(targets: readonly OutputTarget[], report: CheckResult): void {
   const rendered = targets.map((target) => ({
     target,
     text: getRenderer(target.format)({ ...report, color: target.file === null && report.color }),

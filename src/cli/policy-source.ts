@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleRevision, buildBundle } from '../compiler/build-bundle.js';
 import { readBundleFile, type Bundle } from '../engine/bundle.js';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { builtinBundlePath, builtinPolicyDir } from '../package-paths.js';
 import { progress } from './terminal.js';
 

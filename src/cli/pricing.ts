@@ -4,7 +4,7 @@
  *   show     a machine type's hourly prices and their sources
  */
 import type { Command } from 'commander';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { loadCatalog, priceInstance } from '../pricing/catalog.js';
 import type { CatalogProvider } from '../pricing/catalog-document.js';
 

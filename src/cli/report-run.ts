@@ -15,7 +15,7 @@ import { terminalProgress } from '../billing/progress.js';
 import { importSources, parseSourceSpec, type SourceClients } from '../billing/sources.js';
 import { loadConfig } from '../config/config.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { assembleReport, reportPolicyInput } from '../report/finops-report.js';
 import { readReportFacts } from '../report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../report/report-renderers.js';

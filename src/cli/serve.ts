@@ -4,7 +4,7 @@
  * config) are TollgateErrors: one line on stderr, exit 2.
  */
 import type { Command } from 'commander';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { jsonLogger, LOG_LEVELS, type LogLevel } from '../webhook/logger.js';
 import { WebhookMetrics } from '../webhook/metrics.js';
 import { PolicyState } from '../webhook/policy-state.js';

@@ -7,8 +7,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { DECISION_ENTRYPOINT, type RuleDoc } from '../engine/decision.js';
-import { TollgateError } from '../errors.js';
+import { DECISION_ENTRYPOINT, type RuleDoc } from '../model/decision.js';
+import { TollgateError } from '../model/errors.js';
 import { wasmCapabilitiesPath } from '../package-paths.js';
 import { findOpa, pinnedOpaVersion, runOpa } from './opa-cli.js';
 import { extractRuleDocs, ruleMetaData } from './rule-docs.js';

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { localToolsDir, toolVersionsPath } from '../package-paths.js';
 
 /** The OPA version the built-in bundle is compiled with (scripts/tool-versions.env). */

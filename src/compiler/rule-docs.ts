@@ -5,9 +5,9 @@
  * `rego.metadata.*`), and where `tollgate explain`, SARIF and the README's rule table read the docs.
  */
 import { relative } from 'node:path';
-import type { Enforcement, RuleDoc, RuleParameterDoc, Severity } from '../engine/decision.js';
-import { SEVERITIES } from '../engine/decision.js';
-import { TollgateError } from '../errors.js';
+import type { Enforcement, RuleDoc, RuleParameterDoc, Severity } from '../model/decision.js';
+import { SEVERITIES } from '../model/decision.js';
+import { TollgateError } from '../model/errors.js';
 import { runOpa } from './opa-cli.js';
 
 interface InspectPathTerm {

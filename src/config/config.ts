@@ -6,10 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { schemaDir } from '../package-paths.js';
+import type { Enforcement, FailOn } from '../model/decision.js';
 import { parseYamlSource, readTextFile, validateYamlSource } from './yaml-source.js';
 
-export type Enforcement = 'deny' | 'warn' | 'off';
-export type FailOn = 'deny' | 'critical' | 'high' | 'medium' | 'low' | 'info' | 'never';
+export type { Enforcement, FailOn } from '../model/decision.js';
 
 export interface EnvironmentPolicy {
   readonly allowed_regions?: readonly string[];

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 
 export interface YamlLimits {
   readonly maxBytes: number;

@@ -4,8 +4,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { RuleDoc } from './decision.js';
-import { TollgateError } from '../errors.js';
+import type { RuleDoc } from '../model/decision.js';
+import { TollgateError } from '../model/errors.js';
 import { readTarEntries, TarFormatError } from './tar.js';
 
 /** Limits that keep a hostile or corrupt bundle from exhausting memory. */

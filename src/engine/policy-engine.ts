@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { loadPolicy, loadPolicySync, type LoadedPolicy, type WasmModule } from './opa-wasm.js';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import type { Bundle } from './bundle.js';
-import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from './decision.js';
+import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
 
 const WASM_PAGE = 64 * 1024;

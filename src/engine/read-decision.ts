@@ -3,7 +3,7 @@
  * custom policy might get wrong, fills optional fields, and sorts every list so the same input
  * always gives byte-identical output.
  */
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import {
   SEVERITIES,
   type ExemptedFinding,
@@ -11,7 +11,7 @@ import {
   type PolicyDecision,
   type Recommendation,
   type Severity,
-} from './decision.js';
+} from '../model/decision.js';
 
 type Raw = Record<string, unknown>;
 

@@ -9,11 +9,9 @@
  * Inventory ids may not contain "--" (schemas/inventory.schema.json), so the first "--" splits id from version.
  */
 
-export interface ModelReference {
-  readonly id: string;
-  /** Null when the reference names no version ("fraud-detector"), which the review rules report. */
-  readonly version: string | null;
-}
+import type { ModelReference } from '../model/resource.js';
+
+export type { ModelReference } from '../model/resource.js';
 
 /** Keys that carry a reference, in order of precedence; compared case-insensitively. */
 export const MODEL_REFERENCE_KEYS: readonly string[] = ['tollgate.io/model', 'tollgate-model'];

@@ -4,10 +4,10 @@
  * to say about, from the spend summary), and savings ranked by dollars. Pure and ordered, so every format
  * shows the same rows in the same order. Amounts stay unrounded here; renderers round once, when printing.
  */
-import type { Finding, Recommendation } from '../engine/decision.js';
-import type { Resource, SpendSummary } from '../inputs/resource.js';
-import type { BudgetLine, CheckReport } from './report.js';
-import { compareBy, compareStrings, formatUsd, formatUsdDelta } from './report.js';
+import type { Finding, Recommendation } from '../model/decision.js';
+import type { Resource, SpendSummary } from '../model/resource.js';
+import type { BudgetLine, CheckResult } from './check-result.js';
+import { compareBy, compareStrings, formatUsd, formatUsdDelta } from './check-result.js';
 
 export const COSTLIEST_CHANGES_SHOWN = 10;
 
@@ -57,14 +57,14 @@ export function formatPercent(percent: number): string {
 }
 
 /** "Monthly cost: $12,400.00 → $18,950.00 (+$6,550.00)". */
-export function monthlyCostLine(report: CheckReport): string | null {
+export function monthlyCostLine(report: CheckResult): string | null {
   const costs = report.costs;
   if (!costs) return null;
   return `Monthly cost: ${formatUsd(costs.monthlyBefore)} → ${formatUsd(costs.monthlyAfter)} (${formatUsdDelta(costs.monthlyDelta)})`;
 }
 
 /** What the estimate assumes, in one sentence. */
-export function costAssumptions(report: CheckReport): string | null {
+export function costAssumptions(report: CheckResult): string | null {
   const costs = report.costs;
   if (!costs) return null;
   return `${costs.hoursPerMonth} h/month, on-demand prices unless a resource runs on spot, price catalog as of ${costs.catalogAsOf}`;
@@ -104,7 +104,7 @@ function numberIn(evidence: Readonly<Record<string, unknown>> | undefined, key: 
 }
 
 /** The budget rules' finding about a budget, and whether it denied. */
-function budgetFinding(report: CheckReport, name: string): { finding: Finding; denied: boolean } | null {
+function budgetFinding(report: CheckResult, name: string): { finding: Finding; denied: boolean } | null {
   const about = (finding: Finding) =>
     BUDGET_RULE.test(finding.rule) && (finding.resource === budgetResource(name) || finding.evidence.budget === name);
   const violation = report.decision.violations.find(about);
@@ -122,7 +122,7 @@ function statusOf(found: { finding: Finding; denied: boolean } | null, exempted:
   return spend?.monthToDate === null || spend === undefined ? 'no data' : 'ok';
 }
 
-function budgetRow(report: CheckReport, line: BudgetLine): BudgetRow {
+function budgetRow(report: CheckResult, line: BudgetLine): BudgetRow {
   const spend = report.spend?.find((summary) => summary.budget === line.name);
   const found = budgetFinding(report, line.name);
   const exempted = report.decision.exempted.some((e) => BUDGET_RULE.test(e.rule) && e.resource === budgetResource(line.name));
@@ -160,7 +160,7 @@ function budgetRow(report: CheckReport, line: BudgetLine): BudgetRow {
 }
 
 /** One row per configured budget, in config order. */
-export function budgetRows(report: CheckReport): BudgetRow[] {
+export function budgetRows(report: CheckResult): BudgetRow[] {
   return (report.budgets ?? []).map((line) => budgetRow(report, line));
 }
 

@@ -4,10 +4,10 @@
  * Violations are `::error`, warnings `::warning`, recommendations `::notice`. Exempted findings are not annotated.
  * When the plan was priced, one more `::notice` on the plan file gives the monthly cost change.
  */
-import type { Finding, Recommendation } from '../engine/decision.js';
-import type { Resource } from '../inputs/resource.js';
-import type { CheckReport } from './report.js';
-import { formatUsd, resourcesByAddress, sortedDecision, toForwardSlashes } from './report.js';
+import type { Finding, Recommendation } from '../model/decision.js';
+import type { Resource } from '../model/resource.js';
+import type { CheckResult } from './check-result.js';
+import { formatUsd, resourcesByAddress, sortedDecision, toForwardSlashes } from './check-result.js';
 import { costAssumptions, monthlyCostLine } from './costs.js';
 import { stripControlCharacters } from './sanitize.js';
 
@@ -63,7 +63,7 @@ function recommendationAnnotation(recommendation: Recommendation): Annotation {
   };
 }
 
-export function renderGithub(report: CheckReport): string {
+export function renderGithub(report: CheckResult): string {
   const decision = sortedDecision(report.decision, 'resource');
   const resources = resourcesByAddress(report.resources);
   const annotations = [

@@ -1,17 +1,17 @@
 /**
- * The output formats and their registry. A renderer is pure: a CheckReport in, the text to write out;
+ * The output formats and their registry. A renderer is pure: a CheckResult in, the text to write out;
  * the CLI decides where it goes.
  */
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
-import type { CheckReport } from './report.js';
+import type { CheckResult } from './check-result.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
-export type Renderer = (report: CheckReport) => string;
+export type Renderer = (report: CheckResult) => string;
 
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -37,5 +37,6 @@ export function getRenderer(format: string): Renderer {
   return RENDERERS[format];
 }
 
-export type { BudgetLine, CheckReport, FailOn, SourceKind } from './report.js';
-export { countBySeverity, failingFindings, isPassing } from './report.js';
+export type { BudgetLine, CheckResult, SourceKind } from './check-result.js';
+export type { FailOn } from '../model/decision.js';
+export { countBySeverity, failingFindings, isPassing } from './check-result.js';

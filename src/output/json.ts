@@ -2,9 +2,9 @@
  * Machine-readable decision: deterministic (keys sorted recursively, lists in a stable order, no timestamps),
  * so that the same input gives byte-identical output and two runs can be diffed.
  */
-import type { PlanCost, ResourceCost, SpendSummary } from '../inputs/resource.js';
-import type { CheckReport } from './report.js';
-import { compareStrings, isPassing, sortedDecision, withSortedKeys } from './report.js';
+import type { PlanCost, ResourceCost, SpendSummary } from '../model/resource.js';
+import type { CheckResult } from './check-result.js';
+import { compareStrings, isPassing, sortedDecision, withSortedKeys } from './check-result.js';
 
 /** The plan's cost: totals, and the estimate of every priced resource (by address). */
 export interface JsonCosts extends PlanCost {
@@ -14,7 +14,7 @@ export interface JsonCosts extends PlanCost {
 /** The document `renderJson` writes; `tollgate` is the version of the tool that wrote it. */
 export interface JsonReport {
   readonly tollgate: string;
-  readonly source: CheckReport['source'];
+  readonly source: CheckResult['source'];
   readonly bundleRevision: string;
   readonly inputDigest: string;
   readonly summary: {
@@ -25,17 +25,17 @@ export interface JsonReport {
     readonly resources: number;
     readonly passed: boolean;
   };
-  readonly violations: CheckReport['decision']['violations'];
-  readonly warnings: CheckReport['decision']['warnings'];
-  readonly recommendations: CheckReport['decision']['recommendations'];
-  readonly exempted: CheckReport['decision']['exempted'];
+  readonly violations: CheckResult['decision']['violations'];
+  readonly warnings: CheckResult['decision']['warnings'];
+  readonly recommendations: CheckResult['decision']['recommendations'];
+  readonly exempted: CheckResult['decision']['exempted'];
   /** Present when the plan was priced. */
   readonly costs?: JsonCosts;
   /** Present when budgets are configured. */
   readonly spend?: readonly SpendSummary[];
 }
 
-function jsonCosts(report: CheckReport): JsonCosts | undefined {
+function jsonCosts(report: CheckResult): JsonCosts | undefined {
   if (!report.costs) return undefined;
   const resources = report.resources
     .flatMap((resource) => (resource.cost ? [{ address: resource.address, type: resource.type, ...resource.cost }] : []))
@@ -43,7 +43,7 @@ function jsonCosts(report: CheckReport): JsonCosts | undefined {
   return { ...report.costs, resources };
 }
 
-export function toJsonReport(report: CheckReport): JsonReport {
+export function toJsonReport(report: CheckResult): JsonReport {
   const decision = sortedDecision(report.decision, 'rule');
   return {
     tollgate: report.tool.version,
@@ -67,6 +67,6 @@ export function toJsonReport(report: CheckReport): JsonReport {
   };
 }
 
-export function renderJson(report: CheckReport): string {
+export function renderJson(report: CheckResult): string {
   return `${JSON.stringify(withSortedKeys(toJsonReport(report)), null, 2)}\n`;
 }

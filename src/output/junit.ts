@@ -6,9 +6,9 @@
  * <system-out> when only warned about or recommended. A rule with no findings gets one passing "no findings"
  * case, so the counts show how many rules ran and passed.
  */
-import type { ExemptedFinding, Finding, Recommendation, RuleDoc } from '../engine/decision.js';
-import type { CheckReport } from './report.js';
-import { compareStrings, formatUsd, rulesById, sortedDecision } from './report.js';
+import type { ExemptedFinding, Finding, Recommendation, RuleDoc } from '../model/decision.js';
+import type { CheckResult } from './check-result.js';
+import { compareStrings, formatUsd, rulesById, sortedDecision } from './check-result.js';
 
 // Characters XML 1.0 forbids outright (most C0 controls, lone surrogates, U+FFFE/U+FFFF); no escape makes them legal.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -53,7 +53,7 @@ interface Suite {
   readonly cases: Map<string, CaseFindings>;
 }
 
-function suitesByRule(report: CheckReport): Suite[] {
+function suitesByRule(report: CheckResult): Suite[] {
   const docs = rulesById(report.rules);
   const suites = new Map<string, Suite>();
   const suiteFor = (id: string): Suite => {
@@ -133,7 +133,7 @@ function testsuite(suite: Suite): { xml: string; tests: number; failures: number
   return { xml: `${open}${body}  </testsuite>\n`, tests, failures, skipped };
 }
 
-export function renderJunit(report: CheckReport): string {
+export function renderJunit(report: CheckResult): string {
   const suites = suitesByRule(report).map(testsuite);
   const total = (key: 'tests' | 'failures' | 'skipped') => suites.reduce((sum, s) => sum + s[key], 0);
   const root = attributes({

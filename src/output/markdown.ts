@@ -7,8 +7,8 @@
  * It must fit GitHub's comment limit, so tables are cut to the same number of rows until it does, each with a
  * "… and N more" note. A hidden marker lets a bot find and update its own comment.
  */
-import type { Finding } from '../engine/decision.js';
-import type { CheckReport } from './report.js';
+import type { Finding } from '../model/decision.js';
+import type { CheckResult } from './check-result.js';
 import {
   BUDGET_STATUS_TEXT,
   budgetRows,
@@ -33,7 +33,7 @@ import {
   sortedDecision,
   summaryCounts,
   totalMonthlySavings,
-} from './report.js';
+} from './check-result.js';
 import { stripControlCharacters } from './sanitize.js';
 
 export const MARKDOWN_MARKER = '<!-- tollgate-report -->';
@@ -103,7 +103,7 @@ function collapsible(summary: string, body: readonly string[]): string[] {
   return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>', ''];
 }
 
-function heading(report: CheckReport): string {
+function heading(report: CheckResult): string {
   const { violations } = report.decision;
   if (!isPassing(report)) {
     const failing = failingFindings(report).length;
@@ -119,7 +119,7 @@ function heading(report: CheckReport): string {
 }
 
 /** Cost lines shown however short the comment must be: the costliest changes are a fixed top ten. */
-function costSection(report: CheckReport): string[] {
+function costSection(report: CheckResult): string[] {
   const headline = monthlyCostLine(report);
   if (headline === null) return [];
   const lines = ['### 💵 Cost', '', `**${headline}**`, ''];
@@ -185,7 +185,7 @@ function budgetCells(row: BudgetRow): string[] {
   ];
 }
 
-function budgetSection(report: CheckReport): string[] {
+function budgetSection(report: CheckResult): string[] {
   const rows = budgetRows(report);
   if (rows.length === 0) return [];
   const table = renderTable(
@@ -200,7 +200,7 @@ function budgetSection(report: CheckReport): string[] {
   return ['### 📊 Budgets', '', ...table, '', note, ''];
 }
 
-function savingsSection(report: CheckReport, rowLimit: number): string[] {
+function savingsSection(report: CheckResult, rowLimit: number): string[] {
   const recommendations = rankedRecommendations(report.decision.recommendations);
   if (recommendations.length === 0) return [];
   const total = formatUsd(totalMonthlySavings(recommendations));
@@ -215,7 +215,7 @@ function savingsSection(report: CheckReport, rowLimit: number): string[] {
   return [`### 💰 Savings: ${plural(recommendations.length, 'recommendation')}, ${total} / month`, '', ...table, ''];
 }
 
-function render(report: CheckReport, rowLimit: number): string {
+function render(report: CheckResult, rowLimit: number): string {
   const decision = sortedDecision(report.decision, 'rule');
   const lines = [
     MARKDOWN_MARKER,
@@ -255,7 +255,7 @@ function render(report: CheckReport, rowLimit: number): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-export function renderMarkdownWith(report: CheckReport, options: MarkdownOptions): string {
+export function renderMarkdownWith(report: CheckResult, options: MarkdownOptions): string {
   const { violations, warnings, recommendations, exempted } = report.decision;
   const longest = Math.max(violations.length, warnings.length, recommendations.length, exempted.length);
   const full = render(report, longest);
@@ -272,6 +272,6 @@ export function renderMarkdownWith(report: CheckReport, options: MarkdownOptions
   return render(report, fits);
 }
 
-export function renderMarkdown(report: CheckReport): string {
+export function renderMarkdown(report: CheckResult): string {
   return renderMarkdownWith(report, { maxLength: GITHUB_COMMENT_LIMIT });
 }

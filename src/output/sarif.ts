@@ -7,9 +7,9 @@
  * would turn each into an alert.
  */
 import { createHash } from 'node:crypto';
-import type { ExemptedFinding, Finding, RuleDoc, Severity } from '../engine/decision.js';
-import type { Resource } from '../inputs/resource.js';
-import type { CheckReport } from './report.js';
+import type { ExemptedFinding, Finding, RuleDoc, Severity } from '../model/decision.js';
+import type { Resource } from '../model/resource.js';
+import type { CheckResult } from './check-result.js';
 import {
   canonicalJson,
   compareStrings,
@@ -18,7 +18,7 @@ import {
   sortedDecision,
   toForwardSlashes,
   withSortedKeys,
-} from './report.js';
+} from './check-result.js';
 import { stripControlCharacters } from './sanitize.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -175,7 +175,7 @@ function undocumentedRule(id: string, severity: Severity): RuleDoc {
   };
 }
 
-function ruleCatalog(report: CheckReport): RuleDoc[] {
+function ruleCatalog(report: CheckResult): RuleDoc[] {
   const docs = new Map(rulesById(report.rules));
   const { violations, warnings, exempted } = report.decision;
   for (const finding of [...violations, ...warnings]) {
@@ -217,7 +217,7 @@ function displayText(text: string): string {
   return stripControlCharacters(text);
 }
 
-export function toSarif(report: CheckReport): SarifLog {
+export function toSarif(report: CheckResult): SarifLog {
   const rules = ruleCatalog(report);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const docs = new Map(rules.map((rule) => [rule.id, rule]));
@@ -292,6 +292,6 @@ export function toSarif(report: CheckReport): SarifLog {
   };
 }
 
-export function renderSarif(report: CheckReport): string {
+export function renderSarif(report: CheckResult): string {
   return `${JSON.stringify(toSarif(report), null, 2)}\n`;
 }

@@ -2,9 +2,9 @@
  * The human verdict for a CI log or a terminal: findings grouped by resource, then recommendations and
  * exemptions, then one summary line ending in PASS or FAIL.
  */
-import type { Finding } from '../engine/decision.js';
-import type { Resource } from '../inputs/resource.js';
-import type { CheckReport, FindingKind } from './report.js';
+import type { Finding } from '../model/decision.js';
+import type { Resource } from '../model/resource.js';
+import type { CheckResult, FindingKind } from './check-result.js';
 import {
   compareBy,
   compareStrings,
@@ -15,7 +15,7 @@ import {
   sortedDecision,
   summaryCounts,
   totalMonthlySavings,
-} from './report.js';
+} from './check-result.js';
 import {
   BUDGET_STATUS_TEXT,
   budgetRows,
@@ -95,7 +95,7 @@ function findingLines(items: readonly KindedFinding[], ruleWidth: number, paint:
   return lines;
 }
 
-function findingsByResource(report: CheckReport, paint: Paint): string[] {
+function findingsByResource(report: CheckResult, paint: Paint): string[] {
   const decision = sortedDecision(report.decision, 'resource');
   const items: KindedFinding[] = [
     ...decision.violations.map((finding) => ({ kind: 'violation' as const, finding })),
@@ -118,7 +118,7 @@ function findingsByResource(report: CheckReport, paint: Paint): string[] {
   return lines;
 }
 
-function recommendationLines(report: CheckReport, paint: Paint): string[] {
+function recommendationLines(report: CheckResult, paint: Paint): string[] {
   const recommendations = rankedRecommendations(report.decision.recommendations);
   if (recommendations.length === 0) return [];
   const total = formatUsd(totalMonthlySavings(recommendations));
@@ -132,7 +132,7 @@ function recommendationLines(report: CheckReport, paint: Paint): string[] {
   return [...lines, ''];
 }
 
-function exemptionLines(report: CheckReport, paint: Paint): string[] {
+function exemptionLines(report: CheckResult, paint: Paint): string[] {
   const { exempted } = sortedDecision(report.decision, 'resource');
   if (exempted.length === 0) return [];
   const lines = [paint('bold', 'Exempted')];
@@ -146,7 +146,7 @@ function exemptionLines(report: CheckReport, paint: Paint): string[] {
 }
 
 /** One line: the plan's monthly cost change, what could not be priced, and what the estimate assumes. */
-function costLines(report: CheckReport, paint: Paint): string[] {
+function costLines(report: CheckResult, paint: Paint): string[] {
   const headline = monthlyCostLine(report);
   if (headline === null) return [];
   const unpriced = unpricedResources(report.resources).length;
@@ -177,18 +177,18 @@ function budgetLine(row: BudgetRow, paint: Paint): string {
   return `  ${singleLine(row.name)}: ${parts.join(' + ')}${projection}  ${status}`;
 }
 
-function budgetLines(report: CheckReport, paint: Paint): string[] {
+function budgetLines(report: CheckResult, paint: Paint): string[] {
   const rows = budgetRows(report);
   if (rows.length === 0) return [];
   return [paint('bold', 'Budgets (this month)'), ...rows.map((row) => budgetLine(row, paint)), ''];
 }
 
-function summaryLine(report: CheckReport, paint: Paint): string {
+function summaryLine(report: CheckResult, paint: Paint): string {
   const verdict = isPassing(report) ? paint('green', 'PASS') : paint('red', 'FAIL');
   return `${summaryCounts(report)} — ${paint('bold', verdict)}`;
 }
 
-export function renderText(report: CheckReport): string {
+export function renderText(report: CheckResult): string {
   const paint = painter(report.color);
   const header = paint(
     'dim',

@@ -2,7 +2,7 @@
  * The price catalog as it is stored: the built-in snapshot (catalog.json) and files written by
  * `tollgate pricing refresh` share this shape, published as schemas/catalog.schema.json. Keep the two in step.
  */
-import type { SpecProvider } from './instance-specs.js';
+import type { SpecProvider } from '../model/instance-specs.js';
 
 export type CatalogProvider = SpecProvider;
 

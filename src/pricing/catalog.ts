@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { schemaDir } from '../package-paths.js';
 import builtinSnapshot from './catalog.json' with { type: 'json' };
 import { usdToMicros, microsToUsd, type Micros } from './money.js';

@@ -7,12 +7,12 @@
  * kind that cannot be priced carries null amounts and a reason, and is left out of the totals (counted in
  * `unpricedResources`) so that before, after and delta always cover the same resources.
  */
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { microsToUsd, multiply, type Micros } from './money.js';
 import { priceSubject, type Bill, type PriceResult, type PricingSubject } from './resource-pricers.js';
 import { UsageHours } from './usage.js';
 import type { Catalog } from './catalog.js';
-import type { PlanCost, Resource, ResourceCost } from '../inputs/resource.js';
+import type { PlanCost, Resource, ResourceCost } from '../model/resource.js';
 
 export const DEFAULT_HOURS_PER_MONTH = 730;
 

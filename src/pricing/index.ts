@@ -7,3 +7,4 @@
 export { Catalog, catalogFromDocument, loadCatalog, priceInstance, type HourlyPrice, type InstancePrice, type StoragePrice } from './catalog.js';
 export type { CatalogDocument } from './catalog-document.js';
 export { DEFAULT_HOURS_PER_MONTH, estimatePlanCost, type EstimateOptions, type PlanEstimate } from './estimate.js';
+export { acceleratorCatalog } from './accelerator-offers.js';

@@ -6,11 +6,11 @@
  * A pricer answers with a bill (hourly instance groups plus fixed monthly storage), "unpriced" with a
  * reason, or "free" for things that cost nothing by themselves (a launch template runs nothing).
  */
-import { lookupInstanceSpec } from './instance-specs.js';
+import { lookupInstanceSpec } from '../model/instance-specs.js';
 import { multiply, type Micros } from './money.js';
 import { listAt, numberAt, stringAt } from './resource-values.js';
 import type { Catalog, HourlyPrice } from './catalog.js';
-import type { Compute, Provider, ResourceKind } from '../inputs/resource.js';
+import type { Compute, Provider, ResourceKind } from '../model/resource.js';
 
 /** A resource as it is after the change, or as it was before it. */
 export interface PricingSubject {

@@ -4,7 +4,7 @@
  * `*` matches within one address segment (no "."), `**` matches across segments, `?` one character.
  * An exact address wins; otherwise the first matching pattern in the map's order.
  */
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 
 interface UsageRule {
   readonly pattern: string;

@@ -2,8 +2,8 @@
  * The nightly FinOps report: the facts from history, the policy input built from them (subject "report"),
  * and the decision Rego returns, arranged for the renderers. Pure: no I/O here.
  */
-import type { Decision, Finding, Recommendation } from '../engine/decision.js';
-import type { PolicyInput } from '../inputs/resource.js';
+import type { Decision, Finding, Recommendation } from '../model/decision.js';
+import type { PolicyInput } from '../model/resource.js';
 import { addDays } from '../billing/cost-record.js';
 import type { DailySeries, ReportFacts } from './report-facts.js';
 

@@ -5,11 +5,11 @@
  * No judgement here: thresholds and verdicts are Rego's.
  */
 import type { Budget } from '../config/config.js';
-import { TollgateError } from '../errors.js';
-import type { SpendSummary } from '../inputs/resource.js';
+import { TollgateError } from '../model/errors.js';
+import type { SpendSummary } from '../model/resource.js';
 import { addDays } from '../billing/cost-record.js';
 import type { CostHistory } from '../billing/history.js';
-import type { SpendRecord } from '../billing/spend-record.js';
+import type { SpendRecord } from '../model/spend-record.js';
 import { summariseSpend } from '../billing/spend-summary.js';
 
 export interface DailyPoint {

@@ -3,7 +3,7 @@
  * self-contained HTML page with inline SVG charts. Pure: report in, string out; the CLI writes the files.
  */
 import type { Budget } from '../config/config.js';
-import type { Finding } from '../engine/decision.js';
+import type { Finding } from '../model/decision.js';
 import { money, type FinOpsReport } from './finops-report.js';
 import { barChart, burnDownChart, dailySpendChart, escapeXml } from './svg-charts.js';
 

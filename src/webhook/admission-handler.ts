@@ -8,9 +8,9 @@
  * when Tollgate does not answer at all (see deploy/ and the README).
  */
 import { performance } from 'node:perf_hooks';
-import type { Decision } from '../engine/decision.js';
+import type { Decision } from '../model/decision.js';
 import { normaliseKubernetesObject } from '../inputs/kubernetes/index.js';
-import type { ChangeAction, PolicyInput } from '../inputs/resource.js';
+import type { ChangeAction, PolicyInput } from '../model/resource.js';
 import {
   admissionReview,
   kindName,

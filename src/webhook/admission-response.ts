@@ -3,7 +3,7 @@
  * short on purpose: kubectl prints the message and every warning to the user, and the API server truncates
  * long warnings ("limit warnings to 120 characters").
  */
-import type { Decision, Finding } from '../engine/decision.js';
+import type { Decision, Finding } from '../model/decision.js';
 import type { AdmissionResponse } from './admission-review.js';
 
 export const MAX_WARNING_CHARS = 120;

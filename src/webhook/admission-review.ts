@@ -5,7 +5,7 @@
  * applies the webhook's failurePolicy).
  */
 import { isObject, stringAt, type JsonObject } from '../inputs/kubernetes/object-shape.js';
-import type { AdmissionFacts } from '../inputs/resource.js';
+import type { AdmissionFacts } from '../model/resource.js';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 

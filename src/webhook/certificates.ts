@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { Server } from 'node:https';
-import { TollgateError } from '../errors.js';
+import { TollgateError } from '../model/errors.js';
 import { watchFiles, type StopWatching } from './file-watch.js';
 import type { Logger } from './logger.js';
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stageCostFile, NotCostDataError } from '../../src/billing/focus-files.js';
 import { CostHistory } from '../../src/billing/history.js';
 import { importSources, parseSourceSpec, type SourceClients } from '../../src/billing/sources.js';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 
 const REALWORLD = '/work/shared/realworld/billing';
 const noClients: SourceClients = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { divideRounded, microsToNumber, parseMicros, sumMicros } from '../../src/billing/money.js';
+import { divideRounded, microsToNumber, parseMicros, sumMicros } from '../../src/model/money.js';
 
 describe('money in micro-units', () => {
   it.each([

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSpendFiles, spendFileFormat } from '../../src/billing/spend-file.js';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 
 const HEADER =
   'ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,BillingCurrency,ServiceName,RegionId,ResourceId,SubAccountId,Tags,x_CostType';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { assertUniqueBudgetNames, matchesScope } from '../../src/billing/budgets.js';
 import { readSpendFiles } from '../../src/billing/spend-file.js';
-import type { SpendRecord } from '../../src/billing/spend-record.js';
+import type { SpendRecord } from '../../src/model/spend-record.js';
 import { billingMonth, summariseSpend } from '../../src/billing/spend-summary.js';
 import type { Budget } from '../../src/config/config.js';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 import { repoRoot } from '../cli/run-cli.js';
 
 const ENV_KEYS = ['environment', 'env'];

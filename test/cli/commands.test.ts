@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findOpa } from '../../src/compiler/opa-cli.js';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 import { tollgate } from './run-cli.js';
 
 const workDir = (): string => mkdtempSync(join(tmpdir(), 'tollgate-cmd-'));

@@ -7,7 +7,7 @@ import { findOpa } from '../../src/compiler/opa-cli.js';
 import { ruleDocsFromInspect } from '../../src/compiler/rule-docs.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 import { builtinPolicyDir } from '../../src/package-paths.js';
 
 function opaOrNull(): string | null {

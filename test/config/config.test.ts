@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config/config.js';
 import { STARTER_CONFIG } from '../../src/cli/init.js';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 
 function errorOf(action: () => unknown): TollgateError {
   try {

@@ -2,8 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseBundle, readBundleFile } from '../../src/engine/bundle.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
-import { TollgateError } from '../../src/errors.js';
-import type { PolicyInput, Resource } from '../../src/inputs/resource.js';
+import { TollgateError } from '../../src/model/errors.js';
+import type { PolicyInput, Resource } from '../../src/model/resource.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
 
 function volume(address: string, atRest: boolean | null): Resource {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importMlflow, parseInventory, parseMlmodel, readMlmodel } from '../../src/inputs/inventory/index.js';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 import { tollgate } from '../cli/run-cli.js';
 
 const DIR = 'fixtures/inventory/mlflow';

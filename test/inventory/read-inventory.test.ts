@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseInventory, readInventoryFile, INVENTORY_LIMITS } from '../../src/inputs/inventory/index.js';
 import { STARTER_INVENTORY } from '../../src/inputs/inventory/starter-inventory.js';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 
 const NOW = '2026-11-23T09:00:00Z';
 const DIGEST = `sha256:${'a'.repeat(64)}`;

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
-import type { Decision } from '../../src/engine/decision.js';
+import type { Decision } from '../../src/model/decision.js';
 import { normaliseKubernetesObject } from '../../src/inputs/kubernetes/index.js';
 import { parsePlan } from '../../src/inputs/terraform/index.js';
-import type { PolicyInput } from '../../src/inputs/resource.js';
+import type { PolicyInput } from '../../src/model/resource.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
 import { change, planText } from '../terraform/helpers.js';
 

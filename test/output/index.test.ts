@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 import { getRenderer, isOutputFormat, OUTPUT_FORMATS } from '../../src/output/index.js';
-import type { CheckReport, FailOn } from '../../src/output/report.js';
-import { countBySeverity, failingFindings, formatUsd, isPassing, totalMonthlySavings } from '../../src/output/report.js';
+import type { CheckResult } from '../../src/output/check-result.js';
+import type { FailOn } from '../../src/model/decision.js';
+import { countBySeverity, failingFindings, formatUsd, isPassing, totalMonthlySavings } from '../../src/output/check-result.js';
 import { cleanReport, sampleReport, shuffledReport } from './sample-report.js';
 
 describe('getRenderer', () => {
@@ -41,7 +42,7 @@ describe('every renderer', () => {
 });
 
 describe('verdict', () => {
-  const withFailOn = (failOn: FailOn): CheckReport => ({ ...sampleReport, failOn });
+  const withFailOn = (failOn: FailOn): CheckResult => ({ ...sampleReport, failOn });
 
   it.each<[FailOn, number]>([
     ['deny', 4], // the four violations, whatever their severity

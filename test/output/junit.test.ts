@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/engine/decision.js';
+import type { Finding } from '../../src/model/decision.js';
 import { escapeXmlAttribute, escapeXmlText, renderJunit } from '../../src/output/junit.js';
-import type { CheckReport } from '../../src/output/report.js';
+import type { CheckResult } from '../../src/output/check-result.js';
 import { expectGolden } from './golden.js';
 import { HOSTILE_MESSAGE, cleanReport, sampleReport } from './sample-report.js';
 import { checkXml, textOf } from './xml-check.js';
@@ -55,7 +55,7 @@ describe('junit renderer', () => {
 
   it('puts warnings beside a failure in the same case', () => {
     const extraWarning: Finding = { ...sampleReport.decision.violations[0]!, message: 'also unknown', indeterminate: true };
-    const report: CheckReport = {
+    const report: CheckResult = {
       ...sampleReport,
       decision: { ...sampleReport.decision, warnings: [extraWarning] },
     };
@@ -67,7 +67,7 @@ describe('junit renderer', () => {
   it('survives hostile strings in every position', () => {
     const hostile = `${HOSTILE_MESSAGE} ]]> \uFFFE \uD800 "'`;
     const finding: Finding = { ...sampleReport.decision.violations[0]!, rule: hostile, resource: hostile, message: hostile, remediation: hostile };
-    const report: CheckReport = {
+    const report: CheckResult = {
       ...sampleReport,
       rules: [{ ...sampleReport.rules[0]!, id: hostile, title: hostile }],
       decision: { ...sampleReport.decision, violations: [finding] },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/engine/decision.js';
+import type { Finding } from '../../src/model/decision.js';
 import {
   GITHUB_COMMENT_LIMIT,
   MARKDOWN_MARKER,
@@ -8,12 +8,12 @@ import {
   renderMarkdown,
   renderMarkdownWith,
 } from '../../src/output/markdown.js';
-import type { CheckReport } from '../../src/output/report.js';
+import type { CheckResult } from '../../src/output/check-result.js';
 import { expectGolden } from './golden.js';
-import type { Resource } from '../../src/inputs/resource.js';
+import type { Resource } from '../../src/model/resource.js';
 import { cleanReport, costedReport, sampleReport } from './sample-report.js';
 
-function manyFindings(count: number): CheckReport {
+function manyFindings(count: number): CheckResult {
   const template = sampleReport.decision.violations[0]!;
   const violations: Finding[] = Array.from({ length: count }, (_, i) => ({
     ...template,

@@ -2,9 +2,9 @@
  * A realistic report for the renderer tests: an ML platform plan with findings across rules and resources,
  * one indeterminate finding, one exemption, recommendations, and hostile characters in one message.
  */
-import type { Decision, ExemptedFinding, Finding, Recommendation, RuleDoc } from '../../src/engine/decision.js';
-import type { Resource, ResourceCost } from '../../src/inputs/resource.js';
-import type { CheckReport } from '../../src/output/report.js';
+import type { Decision, ExemptedFinding, Finding, Recommendation, RuleDoc } from '../../src/model/decision.js';
+import type { Resource, ResourceCost } from '../../src/model/resource.js';
+import type { CheckResult } from '../../src/output/check-result.js';
 
 /** A message that tries everything: markup, quotes, a control character, a workflow command, a mention. */
 export const HOSTILE_MESSAGE =
@@ -233,7 +233,7 @@ export const sampleDecision: Decision = {
   inputDigest: 'sha256:5f2b3c9a0d1e4f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c',
 };
 
-export const sampleReport: CheckReport = {
+export const sampleReport: CheckResult = {
   decision: sampleDecision,
   rules: sampleRules,
   resources: sampleResources,
@@ -244,7 +244,7 @@ export const sampleReport: CheckReport = {
 };
 
 /** A report with nothing to say, for the "passed" paths. */
-export const cleanReport: CheckReport = {
+export const cleanReport: CheckResult = {
   ...sampleReport,
   decision: { ...sampleDecision, violations: [], warnings: [], recommendations: [], exempted: [] },
 };
@@ -262,7 +262,7 @@ export function shuffled<T>(items: readonly T[], seed = 7): T[] {
 }
 
 /** The sample report with every array reordered: renderers must not care. */
-export function shuffledReport(report: CheckReport = sampleReport, seed = 7): CheckReport {
+export function shuffledReport(report: CheckResult = sampleReport, seed = 7): CheckResult {
   const { decision } = report;
   return {
     ...report,
@@ -320,7 +320,7 @@ const sampleCosts: Readonly<Record<string, ResourceCost>> = {
 const pricedResources: readonly Resource[] = sampleResources.map((r) => (sampleCosts[r.address] ? { ...r, cost: sampleCosts[r.address] } : r));
 
 /** The sample report after pricing, with two budgets: one the rules warned about, one with no spend data. */
-export const costedReport: CheckReport = {
+export const costedReport: CheckResult = {
   ...sampleReport,
   resources: pricedResources,
   costs: {

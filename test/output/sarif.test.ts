@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../src/engine/decision.js';
-import type { Resource } from '../../src/inputs/resource.js';
-import type { CheckReport } from '../../src/output/report.js';
+import type { Decision } from '../../src/model/decision.js';
+import type { Resource } from '../../src/model/resource.js';
+import type { CheckResult } from '../../src/output/check-result.js';
 import { FINGERPRINT_KEY, artifactLocation, fingerprint, renderSarif, ruleName, toSarif } from '../../src/output/sarif.js';
 import { expectGolden } from './golden.js';
 import { cleanReport, sampleReport } from './sample-report.js';
@@ -12,12 +12,12 @@ import { cleanReport, sampleReport } from './sample-report.js';
 const SCHEMA_PATH = fileURLToPath(new URL('../../../shared/schemas-external/sarif-schema-2.1.0.json', import.meta.url));
 const schemaPresent = existsSync(SCHEMA_PATH);
 
-function run(report: CheckReport) {
+function run(report: CheckResult) {
   const [first] = toSarif(report).runs;
   return first;
 }
 
-function withDecision(change: (decision: Decision) => Partial<Decision>): CheckReport {
+function withDecision(change: (decision: Decision) => Partial<Decision>): CheckResult {
   return { ...sampleReport, decision: { ...sampleReport.decision, ...change(sampleReport.decision) } };
 }
 
@@ -141,7 +141,7 @@ describe('sarif renderer', () => {
       violations: d.violations.map((v) => ({ ...v, message: `${v.message} (reworded)` })),
       warnings: d.warnings.map((w) => ({ ...w, message: w.message.toUpperCase() })),
     }));
-    const moved: CheckReport = {
+    const moved: CheckResult = {
       ...reworded,
       resources: sampleReport.resources.map((r): Resource => (r.location ? { ...r, location: { ...r.location, line: r.location.line + 10 } } : r)),
     };

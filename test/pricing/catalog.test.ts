@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 import { catalogFromDocument, loadCatalog, priceInstance, type CatalogDocument } from '../../src/pricing/index.js';
-import { instanceSpecs } from '../../src/pricing/instance-specs.js';
+import { instanceSpecs } from '../../src/model/instance-specs.js';
 
 const builtin = loadCatalog();
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/inputs/terraform/index.js';
 import { catalogFromDocument, estimatePlanCost, loadCatalog, type CatalogDocument } from '../../src/pricing/index.js';
 import { change, planText } from '../terraform/helpers.js';
-import type { Resource } from '../../src/inputs/resource.js';
+import type { Resource } from '../../src/model/resource.js';
 
 const catalog = loadCatalog();
 

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TollgateError } from '../../src/errors.js';
+import { TollgateError } from '../../src/model/errors.js';
 import { MAX_NESTING_DEPTH, parsePlan, readPlanFile } from '../../src/inputs/terraform/index.js';
 
 function failure(run: () => unknown): TollgateError {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { locateResources, readPlanFile, type NormalisedPlan } from '../../src/inputs/terraform/index.js';
-import type { Resource } from '../../src/inputs/resource.js';
+import type { Resource } from '../../src/model/resource.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/resource.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });

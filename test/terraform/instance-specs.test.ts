@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceFamily, lookupGpuAcceleratorType, lookupInstanceSpec, lookupTpuAcceleratorType } from '../../src/pricing/instance-specs.js';
+import { instanceFamily, lookupGpuAcceleratorType, lookupInstanceSpec, lookupTpuAcceleratorType } from '../../src/model/instance-specs.js';
 
 describe('lookupInstanceSpec', () => {
   it.each([

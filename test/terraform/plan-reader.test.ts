@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/inputs/terraform/index.js';
-import type { Resource } from '../../src/inputs/resource.js';
+import type { Resource } from '../../src/model/resource.js';
 import { change, planText } from './helpers.js';
 
 function only(text: string): Resource {

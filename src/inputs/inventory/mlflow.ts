@@ -5,8 +5,8 @@
  * in tags (conventions in the README, "Model inventory and review gates"); aliases and stages give the stage.
  */
 import { parseYamlSource, readTextFile, type YamlSource } from '../../config/yaml-source.js';
-import { TollgateError } from '../../errors.js';
-import type { Approval, Dataset, Evaluation, Inventory, Model, ModelVersion, Stage } from './inventory.js';
+import { TollgateError } from '../../model/errors.js';
+import type { Approval, Dataset, Evaluation, Inventory, Model, ModelVersion, Stage } from '../../model/inventory.js';
 import { INVENTORY_LIMITS } from './read-inventory.js';
 
 interface MlflowTag {

@@ -3,7 +3,7 @@
  * Used by `inventory import-mlflow --artifacts DIR` when a version has no `tollgate.framework` tag.
  */
 import { parseYamlSource, readTextFile } from '../../config/yaml-source.js';
-import { TollgateError } from '../../errors.js';
+import { TollgateError } from '../../model/errors.js';
 
 export interface MlmodelMetadata {
   /** Flavors in file order ("python_function", "sklearn", "langchain", ...). */

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseYamlSource, readTextFile, validateYamlSource, type YamlLimits, type YamlSource } from '../../config/yaml-source.js';
-import { TollgateError } from '../../errors.js';
+import { TollgateError } from '../../model/errors.js';
 import { schemaDir } from '../../package-paths.js';
-import type { Inventory, Model, ModelVersion } from './inventory.js';
+import type { Inventory, Model, ModelVersion } from '../../model/inventory.js';
 
 /**
  * Documented limits (README "Model inventory and review gates"): a registry export of thousands of

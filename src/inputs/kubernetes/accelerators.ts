@@ -2,8 +2,8 @@
  * Accelerators a pod asks for: the extended resources device plugins advertise, counted from the containers'
  * limits (requests when no limit), and the model named by the node labels the pod pins.
  */
-import { lookupGpuAcceleratorType } from '../../pricing/instance-specs.js';
-import type { Accelerator } from '../resource.js';
+import { lookupGpuAcceleratorType } from '../../model/instance-specs.js';
+import type { Accelerator } from '../../model/resource.js';
 import { arrayAt, countOf, objectAt, type JsonObject } from './object-shape.js';
 
 /** Extended resource names of accelerator device plugins. */

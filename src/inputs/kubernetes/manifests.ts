@@ -3,7 +3,7 @@
  * tests that judge manifests without an API server.
  */
 import { parseAllDocuments } from 'yaml';
-import { TollgateError } from '../../errors.js';
+import { TollgateError } from '../../model/errors.js';
 import { arrayAt, isObject, type JsonObject } from './object-shape.js';
 
 export function parseManifests(text: string, file: string): JsonObject[] {

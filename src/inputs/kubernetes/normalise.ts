@@ -5,7 +5,7 @@
  * kind "other" with its labels as tags. Never throws: a malformed object yields nulls.
  */
 import type { KubernetesSettings } from '../../config/config.js';
-import type { Accelerator, ChangeAction, Compute, Resource } from '../resource.js';
+import type { Accelerator, ChangeAction, Compute, Resource } from '../../model/resource.js';
 import { acceleratorOf, acceleratorRequestOf } from './accelerators.js';
 import { nodeSelectionOf } from './node-selection.js';
 import { groupOf, isObject, objectAt, qualifiedKind, stringAt, stringMap, type JsonObject } from './object-shape.js';

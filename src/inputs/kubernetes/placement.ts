@@ -2,7 +2,7 @@
  * Where a pod lands, as far as its spec pins it: the machine type, the region and whether the capacity is
  * spot. Read from the well-known node labels of EKS, GKE, AKS and Karpenter; anything not pinned is null.
  */
-import { instanceFamily, lookupInstanceSpec, type InstanceSpec, type SpecProvider } from '../../pricing/instance-specs.js';
+import { instanceFamily, lookupInstanceSpec, type InstanceSpec, type SpecProvider } from '../../model/instance-specs.js';
 import type { NodeSelection } from './node-selection.js';
 
 const INSTANCE_TYPE_LABELS = ['node.kubernetes.io/instance-type', 'beta.kubernetes.io/instance-type'] as const;

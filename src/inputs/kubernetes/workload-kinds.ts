@@ -3,7 +3,7 @@
  * live. Adding a kind is one entry. A kind not in the table has no pod template and is judged as kind
  * "other" (never an error).
  */
-import type { ComputeRole } from '../resource.js';
+import type { ComputeRole } from '../../model/resource.js';
 import { arrayAt, countOf, isObject, objectAt, type JsonObject } from './object-shape.js';
 
 /** One pod shape the workload runs, and how many copies of it (null: not stated, e.g. a DaemonSet). */

@@ -3,7 +3,7 @@
  */
 import { alwaysEncrypted, computeOf, encryptionWithKey, scalingOf, upperOrNull, type ExtractorTable } from './extractor.js';
 import type { PlannedValues } from './planned-values.js';
-import type { Encryption, Transport } from '../resource.js';
+import type { Encryption, Transport } from '../../model/resource.js';
 
 // ELB security policy names carry their minimum TLS version:
 //   ELBSecurityPolicy-TLS13-1-2-2021-06 → 1.2, ELBSecurityPolicy-TLS-1-1-2017-01 → 1.1,

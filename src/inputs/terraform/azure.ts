@@ -4,7 +4,7 @@
  */
 import { alwaysEncrypted, computeOf, scalingOf, tlsVersion, type ExtractorTable } from './extractor.js';
 import type { PlannedValues } from './planned-values.js';
-import type { Transport } from '../resource.js';
+import type { Transport } from '../../model/resource.js';
 
 // Application Gateway predefined policies and their minimum protocol versions
 // (Microsoft Learn, "Application Gateway TLS policy overview").

@@ -13,7 +13,7 @@ import { parseAddress } from './address.js';
 import { isObject } from './plan-shape.js';
 import type { ConfigResource } from './configuration.js';
 import type { PlannedValues } from './planned-values.js';
-import type { Resource } from '../resource.js';
+import type { Resource } from '../../model/resource.js';
 
 interface CompanionLink {
   readonly companionType: string;

@@ -5,9 +5,9 @@
  * extractor reads only the merged `PlannedValues`, where unknown values are already null and secrets
  * already redacted, so it never handles either case itself.
  */
-import { instanceFamily, lookupInstanceSpec } from '../../pricing/instance-specs.js';
+import { instanceFamily, lookupInstanceSpec } from '../../model/instance-specs.js';
 import type { PlannedValues } from './planned-values.js';
-import type { Accelerator, Compute, ComputeRole, Encryption, NodeScaling, Provider, ResourceKind, Transport } from '../resource.js';
+import type { Accelerator, Compute, ComputeRole, Encryption, NodeScaling, Provider, ResourceKind, Transport } from '../../model/resource.js';
 
 export interface Extractor {
   readonly kind: ResourceKind;

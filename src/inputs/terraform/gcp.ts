@@ -2,10 +2,10 @@
  * Google Cloud resource types (hashicorp/google and google-beta providers) → normalised facts.
  * Google encrypts all data at rest by default, so storage is `atRest: true`; a Cloud KMS key makes it CMK.
  */
-import { lookupGpuAcceleratorType, lookupTpuAcceleratorType } from '../../pricing/instance-specs.js';
+import { lookupGpuAcceleratorType, lookupTpuAcceleratorType } from '../../model/instance-specs.js';
 import { alwaysEncrypted, computeOf, encryptionWithKey, scalingOf, tlsVersion, type Extractor, type ExtractorTable } from './extractor.js';
 import type { PlannedValues } from './planned-values.js';
-import type { Accelerator, ComputeRole, Encryption, Transport } from '../resource.js';
+import type { Accelerator, ComputeRole, Encryption, Transport } from '../../model/resource.js';
 
 /**
  * GPUs attached by a list of `{type, count}` blocks (guest_accelerator) or a single

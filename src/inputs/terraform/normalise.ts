@@ -18,7 +18,7 @@ import { ProviderSettings, regionFromValues } from './region.js';
 import { readAwsTags, readTags } from './tags.js';
 import type { JsonPath } from './plan-json.js';
 import type { ExtractorTable } from './extractor.js';
-import type { ChangeAction, Provider, Resource } from '../resource.js';
+import type { ChangeAction, Provider, Resource } from '../../model/resource.js';
 import { modelReferenceOf } from '../model-reference.js';
 
 export interface NormalisedPlan {

@@ -3,7 +3,7 @@
  * regular file, is not larger than the limit (checked on the size, before reading a byte), and is text.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { TollgateError } from '../../errors.js';
+import { TollgateError } from '../../model/errors.js';
 import { positionAt } from './plan-json.js';
 
 /** Default largest plan accepted: 256 MiB, far above the JSON of a 50 000-resource plan. */

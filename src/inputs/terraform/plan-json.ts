@@ -6,7 +6,7 @@
  * offset, which is turned into line:column), or nesting so deep that later recursive walks could
  * exhaust the stack.
  */
-import { TollgateError } from '../../errors.js';
+import { TollgateError } from '../../model/errors.js';
 
 /**
  * Deepest array/object nesting accepted. Real plans stay well under 40 levels (module → resource →

@@ -3,7 +3,7 @@
  * user's problem (a hand-edited or truncated file), so it becomes a TollgateError naming the JSON path,
  * with the line and column found by rescanning the text only when an error is actually raised.
  */
-import { TollgateError } from '../../errors.js';
+import { TollgateError } from '../../model/errors.js';
 import { formatJsonPath, locateJsonPath, type JsonPath } from './plan-json.js';
 
 export type JsonObject = Readonly<Record<string, unknown>>;

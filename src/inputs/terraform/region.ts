@@ -5,7 +5,7 @@
 import { providerConfigChain, type ConfigurationIndex } from './configuration.js';
 import { isObject } from './plan-shape.js';
 import type { PlannedValues } from './planned-values.js';
-import type { Provider } from '../resource.js';
+import type { Provider } from '../../model/resource.js';
 
 // AWS zones are the region plus a letter ("us-east-1a"); Local Zones and Wavelength zones add a suffix
 // ("us-west-2-lax-1a"). The region is always the leading "<area>-<direction>-<number>".

@@ -9,7 +9,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAddress } from './address.js';
-import type { Resource, SourceLocation } from '../resource.js';
+import type { Resource, SourceLocation } from '../../model/resource.js';
 
 interface DirectoryIndex {
   /** "aws_s3_bucket.x" → where it is declared. */

@@ -5,7 +5,7 @@
  * instance-specs.ts. Attached GPUs (nvidia-tesla-t4, …) become per-GPU accelerator figures.
  */
 import type { CloudCatalogClient } from '@google-cloud/billing';
-import { lookupGpuAcceleratorType, lookupInstanceSpec } from '../instance-specs.js';
+import { lookupGpuAcceleratorType, lookupInstanceSpec } from '../../model/instance-specs.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import type { FetchedFigure, FetchResult, Progress } from './figures.js';
 

@@ -6,10 +6,17 @@
  * is `null`, and every rule says what it does with `null`.
  */
 
-import type { ModelReference } from './model-reference.js';
-import type { Inventory } from './inventory/inventory.js';
+import type { Inventory } from './inventory.js';
 
-export type { ModelReference } from './model-reference.js';
+/**
+ * Which model version a resource serves, read from its tags, labels or annotations by
+ * src/inputs/model-reference.ts.
+ */
+export interface ModelReference {
+  readonly id: string;
+  /** Null when the reference names no version ("fraud-detector"), which the review rules report. */
+  readonly version: string | null;
+}
 
 export type Provider = 'aws' | 'gcp' | 'azure' | 'kubernetes' | 'other';
 

@@ -10,20 +10,12 @@ import type {
   Recommendation,
   RuleDoc,
   Severity,
-} from '../engine/decision.js';
-import { SEVERITIES } from '../engine/decision.js';
-import type { PlanCost, Resource, SpendSummary } from '../inputs/resource.js';
+} from '../model/decision.js';
+import { SEVERITIES, type FailOn } from '../model/decision.js';
+import type { PlanCost, Resource, SpendSummary } from '../model/resource.js';
 
 export type SourceKind = 'terraform-plan' | 'admission' | 'report';
 
-/**
- * What fails the build:
- * - `deny` (the usual): any violation, whatever its severity;
- * - a severity: violations at that severity or above, so a pipeline can gate only on what matters most
- *   (warnings, indeterminate ones included, never fail the build: they are for people to read);
- * - `never`: nothing (report only).
- */
-export type FailOn = Severity | 'deny' | 'never';
 
 /**
  * A budget from tollgate.yaml as the reports show it, with the plan's monthly change in its scope. The verdict
@@ -40,7 +32,7 @@ export interface BudgetLine {
   readonly planMonthlyDelta: number | null;
 }
 
-export interface CheckReport {
+export interface CheckResult {
   readonly decision: Decision;
   /** Docs for every rule in the bundle (SARIF rules array, help text, JUnit suites). */
   readonly rules: readonly RuleDoc[];
@@ -74,7 +66,7 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
 }
 
 /** The findings that make the build fail under `failOn`; empty means the check passes. */
-export function failingFindings(report: Pick<CheckReport, 'decision' | 'failOn'>): readonly Finding[] {
+export function failingFindings(report: Pick<CheckResult, 'decision' | 'failOn'>): readonly Finding[] {
   const { decision, failOn } = report;
   if (failOn === 'never') return [];
   if (failOn === 'deny') return decision.violations;
@@ -82,7 +74,7 @@ export function failingFindings(report: Pick<CheckReport, 'decision' | 'failOn'>
   return decision.violations.filter((finding) => severityRank(finding.severity) <= threshold);
 }
 
-export function isPassing(report: Pick<CheckReport, 'decision' | 'failOn'>): boolean {
+export function isPassing(report: Pick<CheckResult, 'decision' | 'failOn'>): boolean {
   return failingFindings(report).length === 0;
 }
 
@@ -207,7 +199,7 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 }
 
 /** "3 violations, 5 warnings, 1 exempted in 17 resources" — shared by text, markdown and github. */
-export function summaryCounts(report: CheckReport): string {
+export function summaryCounts(report: CheckResult): string {
   const { decision } = report;
   const parts = [
     plural(decision.violations.length, 'violation'),

@@ -3,9 +3,9 @@
  * carries accelerators, per region, with its accelerator memory. Rego chooses among them; TypeScript only
  * lists them, so what counts as "cheaper" and "fits" stays in policy.
  */
-import { priceInstance, type Catalog } from '../../pricing/catalog.js';
-import { lookupInstanceSpec } from '../../pricing/instance-specs.js';
-import type { AcceleratorCatalog, AcceleratorOffer } from '../resource.js';
+import { priceInstance, type Catalog } from './catalog.js';
+import { lookupInstanceSpec } from '../model/instance-specs.js';
+import type { AcceleratorCatalog, AcceleratorOffer } from '../model/resource.js';
 
 /** The catalog's region keys, as the policies compare them: lower case, no spaces. */
 function regionKey(region: string): string {

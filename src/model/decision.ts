@@ -11,6 +11,16 @@ export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'l
 
 export type Enforcement = 'deny' | 'warn' | 'off';
 
+/**
+ * What fails the build (`--fail-on`, `fail_on` in tollgate.yaml):
+ * - `deny` (the usual): any violation, whatever its severity;
+ * - a severity: violations at that severity or above, so a pipeline can gate only on what matters most
+ *   (warnings, indeterminate ones included, never fail the build: they are for people to read);
+ * - `never`: nothing (report only).
+ */
+export type FailOn = Severity | 'deny' | 'never';
+export const FAIL_ON_LEVELS: readonly FailOn[] = ['deny', ...SEVERITIES, 'never'];
+
 export interface Finding {
   readonly rule: string;
   readonly severity: Severity;
