@@ -145,8 +145,8 @@ cat > webhook.json <<JSON
     "failurePolicy": "Fail",
     "clientConfig": {"url": "https://127.0.0.1:$HOOK_PORT/validate", "caBundle": "$CA_BUNDLE"},
     "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"], "resources": ["pods"]}],
-    "namespaceSelector": {"matchExpressions": [{"key": "kubernetes.io/metadata.name", "operator": "NotIn", "values": ["kube-system"]}]},
-    "objectSelector": {"matchExpressions": [{"key": "tollgate.io/skip", "operator": "NotIn", "values": ["true"]}]}
+    "namespaceSelector": {"matchExpressions": [{"key": "kubernetes.io/metadata.name", "operator": "NotIn", "values": ["kube-system"]},
+                                               {"key": "tollgate.io/skip", "operator": "NotIn", "values": ["true"]}]}
   }]
 }
 JSON
@@ -155,15 +155,16 @@ printf '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"ml-dev"}}' > n
 [[ "$(api POST /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations webhook.json)" == 201 ]] \
   || fail "registering the webhook: $(cat out.json)"
 
-pod() { # pod <name> <gke-accelerator>
+pod() { # pod <name> <gke-accelerator> [labels JSON]
   cat <<JSON
-{"apiVersion":"v1","kind":"Pod","metadata":{"name":"$1","namespace":"ml-dev"},
+{"apiVersion":"v1","kind":"Pod","metadata":{"name":"$1","namespace":"ml-dev","labels":${3:-{\}}},
  "spec":{"nodeSelector":{"cloud.google.com/gke-accelerator":"$2"},
   "containers":[{"name":"train","image":"registry.example/train:1","resources":{"limits":{"nvidia.com/gpu":"1"}}}]}}
 JSON
 }
 pod forbidden-a100 nvidia-tesla-a100 > forbidden.json
 pod allowed-l4 nvidia-l4 > allowed.json
+pod labelled-a100 nvidia-tesla-a100 '{"tollgate.io/skip":"true"}' > labelled.json
 
 # The API server starts calling a new webhook once its informer has seen it; until then a create succeeds.
 log "creating a Pod that asks for an A100 in namespace ml-dev (environment dev allows T4 and L4)"
@@ -180,6 +181,11 @@ grep -q 'Tollgate denied this request' out.json || fail "403 without Tollgate's 
 grep -q 'TG-GPU-002' out.json || fail "403 does not name TG-GPU-002: $(cat out.json)"
 log "denied as expected: $(node -e 'console.log(JSON.parse(require("fs").readFileSync("out.json","utf8")).message)')"
 
+log "creating the same A100 Pod labelled tollgate.io/skip=true: an object label is no way around the rules"
+status="$(api POST /api/v1/namespaces/ml-dev/pods labelled.json)"
+[[ "$status" == 403 ]] || fail "expected 403 for the labelled A100 Pod, got $status: $(cat out.json)"
+log "denied as expected (403)"
+
 log "creating a Pod that asks for one L4 in namespace ml-dev"
 status="$(api POST /api/v1/namespaces/ml-dev/pods allowed.json)"
 [[ "$status" == 201 ]] || fail "expected 201 for the L4 Pod, got $status: $(cat out.json)"
@@ -187,4 +193,4 @@ log "admitted as expected (201)"
 
 grep -q '"decision":"denied"' tollgate.log || fail "tollgate's decision log has no denied decision"
 grep -q 'forbidden-a100' tollgate.log || fail "tollgate's decision log does not name the denied Pod"
-log "PASSED: kube-apiserver $K8S_VERSION called tollgate serve; A100 Pod denied (403), L4 Pod admitted (201)"
+log "PASSED: kube-apiserver $K8S_VERSION called tollgate serve; A100 Pod denied (403) with or without a skip label, L4 Pod admitted (201)"
