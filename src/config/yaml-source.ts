@@ -2,7 +2,7 @@
  * Reads a YAML (or JSON) document with source positions, so that both syntax errors and schema
  * errors can name file:line:column. Shared by every YAML input (config, inventories).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readBoundedFile } from '../bounded-file.js';
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { TollgateError } from '../model/errors.js';
@@ -35,20 +35,8 @@ function depthOf(node: unknown, depth = 0): number {
   return deepest;
 }
 
-export function readTextFile(file: string, maxBytes: number, what: string): string {
-  let size: number;
-  try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) throw new TollgateError(`${what} is a directory, expected a file`, { file });
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof TollgateError) throw error;
-    throw new TollgateError(`${what} not found`, { file });
-  }
-  if (size > maxBytes) {
-    throw new TollgateError(`${what} is ${size} bytes, over the ${maxBytes}-byte limit`, { file });
-  }
-  const bytes = readFileSync(file);
+export function readTextFile(file: string, maxBytes: number, what: string, raiseWith?: string): string {
+  const bytes = readBoundedFile(file, { maxBytes, what, ...(raiseWith === undefined ? {} : { raiseWith }) });
   if (bytes.includes(0)) throw new TollgateError(`${what} is a binary file, expected YAML or JSON text`, { file });
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -107,7 +107,7 @@ describe('tollgate check: verdicts and exit codes', () => {
 describe('tollgate check: bad input is one line on stderr, exit 2, nothing written', () => {
   const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
   it.each([
-    ['a missing file', (dir: string) => join(dir, 'absent.json'), /absent\.json: file not found\n$/],
+    ['a missing file', (dir: string) => join(dir, 'absent.json'), /absent\.json: plan file not found\n$/],
     ['malformed JSON', (dir: string) => file(dir, 'bad.json', '{\n  "format_version": "1.2",\n  "resource_changes": [,]\n}'), /bad\.json:3:\d+: /],
     ['an empty file', (dir: string) => file(dir, 'empty.json', ''), /empty\.json: .*empty/],
     ['a binary file', (dir: string) => file(dir, 'bin.json', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00])), /bin\.json(:\d+:\d+)?: .*binary/],

@@ -75,7 +75,7 @@ describe('bad plan files', () => {
 
   it('reports a missing file', async () => {
     const error = await failureAsync(() => readPlanFile(path.join(dir, 'missing.json')));
-    expect(error.message).toBe('file not found');
+    expect(error.message).toBe('plan file not found');
     expect(error.file).toBe(path.join(dir, 'missing.json'));
   });
 

@@ -34,6 +34,6 @@ export function parsePlan(text: string, file: string): NormalisedPlan {
 }
 
 export async function readPlanFile(path: string, options: PlanReadOptions = {}): Promise<NormalisedPlan> {
-  const text = await readPlanText(path, options.maxBytes ?? DEFAULT_MAX_PLAN_BYTES);
+  const text = readPlanText(path, options.maxBytes ?? DEFAULT_MAX_PLAN_BYTES);
   return parsePlan(text, path);
 }

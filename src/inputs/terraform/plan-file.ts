@@ -1,36 +1,14 @@
 /**
- * Reading a plan file from disk into text, with the checks that come before parsing: the file exists, is a
- * regular file, is not larger than the limit (checked on the size, before reading a byte), and is text.
+ * Reading a plan file from disk into text, with the checks that come before parsing: the file can be read,
+ * is not larger than the limit (counted as it is read, so a pipe or a device cannot read without end), and
+ * is text.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readBoundedFile } from '../../bounded-file.js';
 import { TollgateError } from '../../model/errors.js';
 import { positionAt } from './plan-json.js';
 
 /** Default largest plan accepted: 256 MiB, far above the JSON of a 50 000-resource plan. */
 export const DEFAULT_MAX_PLAN_BYTES = 256 * 1024 * 1024;
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
-
-function fileProblem(error: unknown, file: string): TollgateError | null {
-  switch (errorCode(error)) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return new TollgateError('file not found', { file });
-    case 'EISDIR':
-      return new TollgateError('is a directory, not a plan file', { file });
-    case 'EACCES':
-    case 'EPERM':
-      return new TollgateError('permission denied', { file });
-    default:
-      return null;
-  }
-}
-
-function formatMiB(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
 
 /** Offset of the first byte that is not valid UTF-8 (called only after strict decoding failed). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -61,23 +39,7 @@ export function decodePlanBytes(bytes: Uint8Array, file: string): string {
   }
 }
 
-export async function readPlanText(file: string, maxBytes: number): Promise<string> {
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new TollgateError('is a directory, not a plan file', { file });
-    size = info.size;
-  } catch (error) {
-    throw fileProblem(error, file) ?? error;
-  }
-  if (size > maxBytes) {
-    throw new TollgateError(`the file is ${formatMiB(size)}, over the ${formatMiB(maxBytes)} limit (raise maxBytes to read it)`, { file });
-  }
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw fileProblem(error, file) ?? error;
-  }
-  return decodePlanBytes(bytes, file);
+/** The plan's text, read with the limit counted on the bytes themselves (see src/bounded-file.ts). */
+export function readPlanText(file: string, maxBytes: number): string {
+  return decodePlanBytes(readBoundedFile(file, { maxBytes, what: 'plan file', raiseWith: '--max-plan-size' }), file);
 }
