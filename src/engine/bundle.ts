@@ -2,8 +2,8 @@
  * Reads an OPA wasm bundle (`opa build -t wasm` output): gzip + tar with /policy.wasm, /data.json
  * and /.manifest. Every failure is a TollgateError naming the bundle file.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { readBoundedFile } from '../bounded-file.js';
 import type { RuleDoc } from '../model/decision.js';
 import { TollgateError } from '../model/errors.js';
 import { readTarEntries, TarFormatError } from './tar.js';
@@ -31,13 +31,48 @@ export interface Bundle {
   readonly rules: readonly RuleDoc[];
 }
 
-function parseJsonEntry(bytes: Uint8Array | undefined, name: string, file: string): unknown {
-  if (bytes === undefined) return undefined;
+/** Deepest nesting accepted in a bundle's JSON: far above what a policy's data needs, far below a stack overflow. */
+export const MAX_JSON_DEPTH = 512;
+
+/** Nesting depth of JSON text, counted outside strings; stops counting once over `limit`. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+/** A JSON entry that must be present and an object. */
+function parseJsonObject(bytes: Uint8Array | undefined, name: string, file: string): Record<string, unknown> {
+  if (bytes === undefined) {
+    throw new TollgateError(`incomplete bundle: ${name} is missing (build it with \`tollgate build\` or \`opa build -t wasm\`)`, { file });
+  }
+  let value: unknown;
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      throw new TollgateError(`corrupt bundle: ${name} nests deeper than ${MAX_JSON_DEPTH} levels`, { file });
+    }
+    value = JSON.parse(text);
   } catch (error) {
+    if (error instanceof TollgateError) throw error;
     throw new TollgateError(`corrupt bundle: ${name} is not valid JSON (${(error as Error).message})`, { file });
   }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TollgateError(`corrupt bundle: ${name} must be a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, { file });
+  }
+  return value as Record<string, unknown>;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -81,23 +116,13 @@ export function parseBundle(compressed: Uint8Array, file: string): Bundle {
   if (!wasm) {
     throw new TollgateError('not a wasm bundle: /policy.wasm is missing (build it with `opa build -t wasm`)', { file });
   }
-  const data = asRecord(parseJsonEntry(entries.get('/data.json'), '/data.json', file) ?? {});
-  const manifest = manifestOf(parseJsonEntry(entries.get('/.manifest'), '/.manifest', file));
+  // A bundle without its data or manifest would evaluate with other rules' settings under the same
+  // revision: refuse it rather than decide differently.
+  const data = parseJsonObject(entries.get('/data.json'), '/data.json', file);
+  const manifest = manifestOf(parseJsonObject(entries.get('/.manifest'), '/.manifest', file));
   return { file, wasm, data, manifest, rules: rulesOf(data) };
 }
 
 export function readBundleFile(file: string): Bundle {
-  let size: number;
-  try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new TollgateError('bundle is not a file', { file });
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof TollgateError) throw error;
-    throw new TollgateError('bundle file not found', { file });
-  }
-  if (size > BUNDLE_LIMITS.compressedBytes) {
-    throw new TollgateError(`bundle is ${size} bytes, over the ${BUNDLE_LIMITS.compressedBytes}-byte limit`, { file });
-  }
-  return parseBundle(readFileSync(file), file);
+  return parseBundle(readBoundedFile(file, { maxBytes: BUNDLE_LIMITS.compressedBytes, what: 'bundle file' }), file);
 }

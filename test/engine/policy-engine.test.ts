@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseBundle, readBundleFile } from '../../src/engine/bundle.js';
+import { tarOf } from './tar-writer.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
 import { TollgateError } from '../../src/model/errors.js';
 import type { PolicyInput, Resource } from '../../src/model/resource.js';
@@ -39,24 +40,6 @@ function input(resources: Resource[]): PolicyInput {
 
 async function builtinEngine(config: Record<string, unknown> = {}): Promise<PolicyEngine> {
   return PolicyEngine.load(readBundleFile(builtinBundlePath), config);
-}
-
-/** A ustar archive with one file, for bundles built by hand. */
-function tarOf(files: Record<string, Uint8Array>): Uint8Array {
-  const blocks: Uint8Array[] = [];
-  for (const [name, data] of Object.entries(files)) {
-    const header = new Uint8Array(512);
-    const put = (offset: number, text: string): void => header.set(new TextEncoder().encode(text), offset);
-    put(0, name);
-    put(100, '0000644\0');
-    put(124, `${data.length.toString(8).padStart(11, '0')}\0`);
-    put(156, '0');
-    put(257, 'ustar\0');
-    put(148, '        ');
-    put(148, `${header.reduce((t, b) => t + b, 0).toString(8).padStart(6, '0')}\0 `);
-    blocks.push(header, data, new Uint8Array((512 - (data.length % 512)) % 512));
-  }
-  return Buffer.concat([...blocks, new Uint8Array(1024)]);
 }
 
 function errorOf(action: () => unknown): Promise<TollgateError> {
@@ -115,6 +98,9 @@ describe('policy engine on the built-in bundle', () => {
 
 describe('bundle errors are one-line TollgateErrors naming the bundle', () => {
   const realWasm = readBundleFile(builtinBundlePath).wasm;
+  const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+  const MANIFEST = json({ revision: 'test', wasm: [{ entrypoint: 'tollgate/decision', module: '/policy.wasm' }] });
+  const complete = (wasm: Uint8Array) => tarOf({ '/policy.wasm': wasm, '/data.json': json({}), '/.manifest': MANIFEST });
 
   it.each([
     ['not gzip', new TextEncoder().encode('hello'), /not a gzip file/],
@@ -122,8 +108,17 @@ describe('bundle errors are one-line TollgateErrors naming the bundle', () => {
     ['no policy.wasm', gzipSync(tarOf({ '/data.json': new TextEncoder().encode('{}') })), /policy.wasm is missing/],
     [
       'bad data.json',
-      gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': new TextEncoder().encode('{nope') })),
+      gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': new TextEncoder().encode('{nope'), '/.manifest': MANIFEST })),
       /data.json is not valid JSON/,
+    ],
+    ['no data.json', gzipSync(tarOf({ '/policy.wasm': realWasm, '/.manifest': MANIFEST })), /incomplete bundle: \/data.json is missing/],
+    ['an array as data.json', gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': json([]), '/.manifest': MANIFEST })), /data.json must be a JSON object, not an array/],
+    ['no .manifest', gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': json({}) })), /incomplete bundle: \/.manifest is missing/],
+    ['a string as .manifest', gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': json({}), '/.manifest': json('x') })), /.manifest must be a JSON object/],
+    [
+      'data.json nested too deep',
+      gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': new TextEncoder().encode(`{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), '/.manifest': MANIFEST })),
+      /data.json nests deeper than 512 levels/,
     ],
   ])('%s', async (_what, bytes, message) => {
     const error = await errorOf(() => parseBundle(bytes, 'bad.tar.gz'));
@@ -145,13 +140,13 @@ describe('bundle errors are one-line TollgateErrors naming the bundle', () => {
       0x06, 0x06, 0x01, 0x7f, 0x00, 0x41, 0x02, 0x0b,
       0x07, 4 + name.length, 0x01, name.length, ...name, 0x03, 0x00,
     ]);
-    const bundle = parseBundle(gzipSync(tarOf({ '/policy.wasm': wasm })), 'abi.tar.gz');
+    const bundle = parseBundle(gzipSync(complete(wasm)), 'abi.tar.gz');
     const error = await errorOf(() => PolicyEngine.load(bundle, {}));
     expect(error.message).toMatch(/wasm ABI is not supported/);
   });
 
   it('a wasm file that is not wasm', async () => {
-    const bundle = parseBundle(gzipSync(tarOf({ '/policy.wasm': new TextEncoder().encode('not wasm') })), 'x.tar.gz');
+    const bundle = parseBundle(gzipSync(complete(new TextEncoder().encode('not wasm'))), 'x.tar.gz');
     expect((await errorOf(() => PolicyEngine.load(bundle, {}))).message).toMatch(/policy.wasm cannot be loaded/);
   });
 });

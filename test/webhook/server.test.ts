@@ -3,10 +3,13 @@
  */
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTarEntries } from '../../src/engine/tar.js';
 import { parseManifests } from '../../src/inputs/kubernetes/index.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
+import { tarOf } from '../engine/tar-writer.js';
 import { get, httpsRequest, peerCertificateSubject, post, type HttpsReply } from './https-client.js';
 import { gpuDeploymentReview, gpuPodReview, reviewFor } from './reviews.js';
 import { eventually, FIXTURE_CONFIG, startTestServer, type TestServer } from './test-server.js';
@@ -265,6 +268,18 @@ describe('hot reload', () => {
     expect(await a100InDev()).toBe(true);
     copyFileSync(builtinBundlePath, bundleFile);
     await eventually(() => server.logs.filter((line) => line.message === 'policy reloaded').length >= 2, 5_000, 'reload after repair');
+  });
+
+  it('refuses a bundle without its data and counts the failure', async () => {
+    const failures = (): number => Number(/^tollgate_bundle_reload_failures_total (\d+)/m.exec(server.metrics.render())?.[1]);
+    const before = failures();
+    const entries = readTarEntries(gunzipSync(readFileSync(builtinBundlePath)), { maxEntryBytes: 1 << 28, maxEntries: 100 });
+    entries.delete('/data.json');
+    writeFileSync(bundleFile, gzipSync(tarOf(Object.fromEntries(entries))));
+    await eventually(() => failures() > before, 5_000, 'incomplete bundle counted');
+    expect(server.logs.some((line) => line.level === 'error' && String(line.fields['error']).includes('/data.json is missing'))).toBe(true);
+    expect(await a100InDev()).toBe(true);
+    copyFileSync(builtinBundlePath, bundleFile);
   });
 
   it('keeps serving the old config when the new one is invalid', async () => {
