@@ -2,11 +2,10 @@
  * tollgate.yaml: loading, validation against schemas/config.schema.json, and the normalised form
  * the policies read as data.tollgate.config.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { schemaDir } from '../package-paths.js';
 import type { Enforcement, FailOn } from '../model/decision.js';
+import { schemaValidator } from './schema-validator.js';
 import { parseYamlSource, readTextFile, validateYamlSource } from './yaml-source.js';
 
 export type { Enforcement, FailOn } from '../model/decision.js';
@@ -101,14 +100,7 @@ export interface LoadedConfig {
 export const DEFAULT_CONFIG_FILE = 'tollgate.yaml';
 export const CONFIG_MAX_BYTES = 1 << 20;
 
-let compiledValidator: ReturnType<Ajv2020['compile']> | undefined;
-function configValidator(): ReturnType<Ajv2020['compile']> {
-  if (!compiledValidator) {
-    const schema = JSON.parse(readFileSync(join(schemaDir, 'config.schema.json'), 'utf8')) as object;
-    compiledValidator = new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(schema);
-  }
-  return compiledValidator;
-}
+const configValidator = schemaValidator('config.schema.json');
 
 type RawRules = Record<string, Enforcement | RuleSetting>;
 

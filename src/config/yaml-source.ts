@@ -112,10 +112,11 @@ function describeError(error: ErrorObject): string {
       return `${where} is missing "${String(error.params.missingProperty)}"`;
     case 'enum':
       return `${where} must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'pattern': {
+    case 'pattern':
+    case 'format': {
       // With ajv's `verbose`, the schema's own description says what the pattern means.
       const description = (error.parentSchema as { description?: string } | undefined)?.description;
-      return `${where} is ${JSON.stringify(error.data)}, expected ${description ?? `a match for ${String(error.params.pattern)}`}`;
+      return `${where} is ${JSON.stringify(error.data)}, expected ${description ?? `a match for ${String(error.params.pattern ?? error.params.format)}`}`;
     }
     default:
       return `${where} ${error.message ?? 'is invalid'}`;

@@ -2,12 +2,9 @@
  * Reads a model inventory (YAML or JSON): size, alias and depth limits, schema validation with
  * file:line:column errors, then the checks a schema cannot express (duplicates, dates after "now").
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseYamlSource, readTextFile, validateYamlSource, type YamlLimits, type YamlSource } from '../../config/yaml-source.js';
 import { TollgateError } from '../../model/errors.js';
-import { schemaDir } from '../../package-paths.js';
+import { schemaValidator } from '../../config/schema-validator.js';
 import type { Inventory, Model, ModelVersion } from '../../model/inventory.js';
 
 /**
@@ -17,14 +14,7 @@ import type { Inventory, Model, ModelVersion } from '../../model/inventory.js';
  */
 export const INVENTORY_LIMITS: YamlLimits = { maxBytes: 16 << 20, maxAliases: 100, maxDepth: 32 };
 
-let compiledValidator: ReturnType<Ajv2020['compile']> | undefined;
-function inventoryValidator(): ReturnType<Ajv2020['compile']> {
-  if (!compiledValidator) {
-    const schema = JSON.parse(readFileSync(join(schemaDir, 'inventory.schema.json'), 'utf8')) as object;
-    compiledValidator = new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(schema);
-  }
-  return compiledValidator;
-}
+const inventoryValidator = schemaValidator('inventory.schema.json');
 
 type Path = readonly (string | number)[];
 
