@@ -25,6 +25,11 @@ export function reportError(error: unknown): number {
   return 3;
 }
 
+function oneLineUsageError(text: string): string {
+  if (!text.startsWith('error:')) return text;
+  return `tollgate: ${text.trimEnd().replace(/\n+/g, ' ')} (run with --help for usage)\n`;
+}
+
 /** `tollgate explain | head` closes the pipe early: that is the reader's choice, not an error. */
 function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -50,9 +55,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         'plans, Kubernetes admission and FinOps reports. Works offline on the built-in rules; no OPA install needed.',
     )
     .version(TOLLGATE_VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `tollgate: ${text}` : text) });
+    // A usage mistake is one line, like every other input error: the pointer to --help goes on the same line.
+    .configureOutput({ writeErr: (text) => process.stderr.write(oneLineUsageError(text)) });
   registerCheck(program, run);
   registerExplain(program, run);
   registerInit(program, run);
