@@ -12,7 +12,7 @@ import { findOpa } from '../src/compiler/opa-cli.js';
 import { readBundleFile } from '../src/engine/bundle.js';
 import { PolicyEngine } from '../src/engine/policy-engine.js';
 import { parsePlan } from '../src/inputs/terraform/index.js';
-import { estimatePlanCost, loadCatalog } from '../src/pricing/index.js';
+import { prepare, prepareSettings } from '../src/prepare/index.js';
 import { builtinBundlePath, builtinPolicyDir, localToolsDir, packageRoot } from '../src/package-paths.js';
 import { generatePlan } from './generate-plan.js';
 
@@ -76,7 +76,9 @@ function externalMs(command: string, args: string[]): number | null {
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
-  const catalog = loadCatalog();
+  // The built-in config and catalog, loaded once as `tollgate check` loads them per run.
+  const settings = prepareSettings({ file: null, config: {} });
+  settings.catalog();
   const opa = (() => {
     try {
       return findOpa();
@@ -100,17 +102,16 @@ async function main(): Promise<void> {
     const normaliseMs = timeMs(() => {
       plan = parsePlan(text, planFile);
     });
-    // Priced as `tollgate check` prices them, so the engine sees the same input as in the CLI.
-    let priced = estimatePlanCost(plan.resources, catalog, {});
-    const pricingMs = timeMs(() => {
-      priced = estimatePlanCost(plan.resources, catalog, {});
-    });
-    const input = {
-      subject: 'plan' as const,
-      context: { now: '2026-11-23T00:00:00Z', source: planFile, defaultEnvironment: null },
-      resources: priced.resources,
-      costs: priced.totals,
-    };
+    // Prepared as `tollgate check` prepares them, so the engine sees the same input as in the CLI.
+    const request = { subject: { kind: 'plan' as const, plan, source: planFile }, settings, now: '2026-11-23T00:00:00Z' };
+    let input = await prepare(request);
+    const samples: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const start = process.hrtime.bigint();
+      input = await prepare(request);
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    const pricingMs = median(samples);
     let findings = 0;
     const evaluateMs = timeMs(() => {
       const decision = engine.evaluate(input);
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
       conftestMs === null ? 'n/a' : `${conftestMs.toFixed(0)} ms`,
     ]);
   }
-  const header = ['resources', 'plan size', 'CLI wall', 'CLI peak RSS', 'JSON.parse', 'normalise', 'pricing', 'engine eval', 'eval/parse', 'findings', 'opa eval', 'conftest'];
+  const header = ['resources', 'plan size', 'CLI wall', 'CLI peak RSS', 'JSON.parse', 'normalise', 'prepare', 'engine eval', 'eval/parse', 'findings', 'opa eval', 'conftest'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
   console.log(`tollgate check benchmark (median of ${RUNS}; node ${process.version})`);

@@ -8,6 +8,7 @@ import { PolicyEngine } from '../src/engine/policy-engine.js';
 import { parsePlan } from '../src/inputs/terraform/index.js';
 import { builtinBundlePath } from '../src/package-paths.js';
 import { catalogFromDocument, estimatePlanCost, loadCatalog } from '../src/pricing/index.js';
+import { prepare, prepareSettings } from '../src/prepare/index.js';
 import { generatePlan } from './generate-plan.js';
 
 const RUNS = 5;
@@ -39,7 +40,12 @@ const estimate = estimatePlanCost(resources, catalog);
 const estimateMs = timeMs(() => estimatePlanCost(resources, catalog));
 
 const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
-const input = { subject: 'plan', context: { now: '2026-01-01T00:00:00Z', source: 'bench.json', defaultEnvironment: null }, resources: estimate.resources, costs: estimate.totals };
+// The input `tollgate check` evaluates, from the one prepare stage (which prices with the same catalog).
+const input = await prepare({
+  subject: { kind: 'plan', plan: { resources, terraformVersion: null, formatVersion: null }, source: 'bench.json' },
+  settings: prepareSettings({ file: null, config: {} }),
+  now: '2026-01-01T00:00:00Z',
+});
 const evaluateMs = timeMs(() => engine.evaluate(input));
 
 const pricingMs = catalogMs + estimateMs;

@@ -13,7 +13,8 @@ import { importSources, parseSourceSpec } from '../src/billing/sources.js';
 import { readBundleFile } from '../src/engine/bundle.js';
 import { PolicyEngine } from '../src/engine/policy-engine.js';
 import { builtinBundlePath } from '../src/package-paths.js';
-import { assembleReport, reportPolicyInput } from '../src/report/finops-report.js';
+import { prepare, prepareSettings } from '../src/prepare/index.js';
+import { assembleReport } from '../src/report/finops-report.js';
 import { readReportFacts } from '../src/report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../src/report/report-renderers.js';
 
@@ -58,7 +59,9 @@ async function measure(file: string): Promise<void> {
   const budgets = Array.from({ length: 40 }, (_, i) => ({ name: `team-${i}`, scope: { team: `team-${i}` }, amount: 30_000 }));
   const facts = await readReportFacts(history, { today: NOW.slice(0, 10), now: NOW, days: 60, budgets, environmentTagKeys: ['environment'], teamTagKey: 'team', modelTagKey: 'model' });
   const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets });
-  const report = assembleReport(facts, engine.evaluate(reportPolicyInput(facts, NOW, 'bench')), budgets);
+  const settings = prepareSettings({ file: null, config: { budgets } });
+  const input = await prepare({ subject: { kind: 'report', facts, source: 'bench' }, settings, now: NOW });
+  const report = assembleReport(facts, engine.evaluate(input), budgets);
   const bytes = renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length;
   const done = performance.now();
   history.close();

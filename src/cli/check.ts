@@ -2,20 +2,16 @@
  * `tollgate check`: judge a Terraform/OpenTofu plan with the policy bundle and report.
  * Exit 0 clean, 1 when findings reach --fail-on, 2 for usage or input errors.
  */
-import { dirname, isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
-import { assertUniqueBudgetNames, DEFAULT_ENVIRONMENT_TAG_KEYS, planDeltaInScope } from '../billing/budgets.js';
-import { readSpendFiles } from '../billing/spend-file.js';
-import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summary.js';
+import { DEFAULT_ENVIRONMENT_TAG_KEYS, planDeltaInScope } from '../billing/budgets.js';
 import { loadConfig, type LoadedConfig } from '../config/config.js';
 import { FAIL_ON_LEVELS, type FailOn } from '../model/decision.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../model/errors.js';
-import type { PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
+import type { PlanCost, Resource } from '../model/resource.js';
 import { DEFAULT_MAX_PLAN_BYTES, locateResources, readPlanFile } from '../inputs/terraform/index.js';
 import { failingFindings, type BudgetLine, type CheckResult } from '../output/index.js';
-import { estimatePlanCost, loadCatalog } from '../pricing/index.js';
-import { modelFacts } from './inventory.js';
+import { parseHoursPerMonth, prepare, prepareSettings } from '../prepare/index.js';
 import { loadPolicyBundle } from './policy-source.js';
 import { parseOutputTargets, writeOutputs } from './outputs.js';
 import { resolveNow } from './now.js';
@@ -63,49 +59,6 @@ function parseMaxPlanBytes(value: string | undefined): number {
   return Math.floor(mib * 1024 * 1024);
 }
 
-function parseHoursPerMonth(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const hours = Number(value);
-  if (!Number.isFinite(hours) || hours <= 0 || hours > 744) {
-    throw new TollgateError(`--hours-per-month must be a number of hours above 0 and at most 744 (got "${value}")`);
-  }
-  return hours;
-}
-
-/** A path in tollgate.yaml is relative to the file that names it, wherever the CLI runs from. */
-function configRelative(path: string, loaded: LoadedConfig): string {
-  return isAbsolute(path) || loaded.file === null ? path : join(dirname(loaded.file), path);
-}
-
-interface PricedPlan {
-  readonly resources: readonly Resource[];
-  readonly costs: PlanCost | undefined;
-}
-
-/** The resources with their monthly cost estimate, and the plan's totals; as read with --no-pricing. */
-function pricePlan(resources: readonly Resource[], loaded: LoadedConfig, options: CheckOptions): PricedPlan {
-  if (options.pricing === false) return { resources, costs: undefined };
-  const settings = loaded.config.pricing ?? {};
-  const catalog = loadCatalog(settings.catalog === undefined ? undefined : configRelative(settings.catalog, loaded));
-  const estimate = estimatePlanCost(resources, catalog, {
-    hoursPerMonth: parseHoursPerMonth(options.hoursPerMonth) ?? settings.hours_per_month,
-    usage: settings.usage,
-  });
-  return { resources: estimate.resources, costs: estimate.totals };
-}
-
-/**
- * Spend per configured budget (indeterminate, monthToDate null, for a budget no spend file covers). With no
- * budgets there is nothing to compare spend with, so spend files are not read and the input has no spend.
- */
-async function budgetSpend(loaded: LoadedConfig, spendFiles: readonly string[], now: string): Promise<SpendSummary[] | undefined> {
-  const budgets = loaded.config.budgets ?? [];
-  if (budgets.length === 0) return undefined;
-  const month = billingMonth(now);
-  const records = await readSpendFiles(spendFiles, (record) => isInMonth(record, month));
-  return summariseSpend(records, budgets, now, loaded.config.environment_tag_keys ?? DEFAULT_ENVIRONMENT_TAG_KEYS);
-}
-
 /** The configured budgets with the plan's change in each scope, for the budget table of the reports. */
 function budgetLines(loaded: LoadedConfig, resources: readonly Resource[], costs: PlanCost | undefined, defaultEnvironment: string): BudgetLine[] {
   const environmentTagKeys = loaded.config.environment_tag_keys ?? DEFAULT_ENVIRONMENT_TAG_KEYS;
@@ -125,40 +78,24 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   const now = resolveNow(options.now);
   const loaded = loadConfig(options.config);
   const { config } = loaded;
-  assertUniqueBudgetNames(config.budgets ?? [], loaded.file);
+  const settings = prepareSettings(loaded, { hoursPerMonth: parseHoursPerMonth(options.hoursPerMonth), pricing: options.pricing });
   const failOn = parseFailOn(options.failOn, config.fail_on);
-  parseHoursPerMonth(options.hoursPerMonth);
   if (options.plan === undefined && options.inventory === undefined) {
     throw new TollgateError('nothing to check: give --plan FILE, --inventory FILE, or both');
   }
-  const plan = options.plan === undefined ? null : await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
-  const planned = plan?.resources ?? [];
-  const located = options.tfDir ? await locateResources(planned, options.tfDir) : planned;
-  // An inventory audit has no plan to price.
-  const { resources, costs } = plan === null ? { resources: [], costs: undefined } : pricePlan(located, loaded, options);
-  const pricing = loaded.config.pricing ?? {};
-  const models = modelFacts(options.inventory, now, resources, () =>
-    loadCatalog(pricing.catalog === undefined ? undefined : configRelative(pricing.catalog, loaded)),
-  );
+  const read = options.plan === undefined ? null : await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
+  const plan = read === null ? null : { ...read, resources: options.tfDir ? await locateResources(read.resources, options.tfDir) : read.resources };
   // Audit mode (no plan): the inventory's deployment records are the only things judged.
   const source = options.plan ?? (options.inventory as string);
-  const spend = await budgetSpend(loaded, options.spend ?? [], now);
+  const input = await prepare({
+    subject: { kind: 'plan', plan, source, environment: options.environment ?? null },
+    sources: { ...(options.inventory !== undefined ? { inventoryFile: options.inventory } : {}), spendFiles: options.spend ?? [] },
+    settings,
+    now,
+  });
+  const { resources, costs, spend } = input;
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
   const engine = await PolicyEngine.load(bundle, { ...config });
-  const input: PolicyInput = {
-    subject: 'plan',
-    context: {
-      now,
-      source,
-      defaultEnvironment: options.environment ?? null,
-      terraformVersion: plan?.terraformVersion ?? null,
-      formatVersion: plan?.formatVersion ?? null,
-    },
-    resources,
-    ...models,
-    ...(costs ? { costs } : {}),
-    ...(spend ? { spend } : {}),
-  };
   const decision = engine.evaluate(input);
   const defaultEnvironment = options.environment ?? config.default_environment ?? 'default';
   const report: CheckResult = {

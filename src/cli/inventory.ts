@@ -15,26 +15,7 @@ import {
   readMlmodel,
   type Inventory,
 } from '../inputs/inventory/index.js';
-import type { PolicyInput, Resource } from '../model/resource.js';
-import { acceleratorCatalog, type Catalog } from '../pricing/index.js';
 import { resolveNow } from './now.js';
-
-/**
- * What `tollgate check` adds to the policy input for models: the inventory (--inventory) and the
- * accelerator offers of the price catalog. Both only when some model is judged (an inventory was given
- * or a resource names a model), so checks of plans without models keep their input unchanged.
- */
-export function modelFacts(
-  inventoryFile: string | undefined,
-  now: string,
-  resources: readonly Resource[],
-  catalog: () => Catalog,
-): Pick<PolicyInput, 'inventory' | 'catalog'> {
-  const inventory = inventoryFile === undefined ? undefined : readInventoryFile(inventoryFile, now);
-  const referencesModels = resources.some((resource) => resource.model);
-  if (inventory === undefined && !referencesModels) return {};
-  return { ...(inventory ? { inventory } : {}), catalog: acceleratorCatalog(catalog()) };
-}
 
 function countOf(inventory: Inventory): { versions: number; deployments: number } {
   let versions = 0;

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { defaultCostExplorerClient } from '../billing/aws-cost-explorer.js';
 import { defaultCostManagementClient } from '../billing/azure-cost-management.js';
-import { DEFAULT_ENVIRONMENT_TAG_KEYS } from '../billing/budgets.js';
 import { CostHistory, DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history.js';
 import { terminalProgress } from '../billing/progress.js';
 import { importSources, parseSourceSpec, type SourceClients } from '../billing/sources.js';
 import { loadConfig } from '../config/config.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../model/errors.js';
-import { assembleReport, reportPolicyInput } from '../report/finops-report.js';
+import { prepare, prepareSettings } from '../prepare/index.js';
+import { assembleReport } from '../report/finops-report.js';
 import { readReportFacts } from '../report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../report/report-renderers.js';
 import { resolveNow } from './now.js';
@@ -55,7 +55,9 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   const specs = options.source.map(parseSourceSpec);
   const days = positiveInteger(options.days, 60, '--days');
   const retentionDays = positiveInteger(options.retentionDays, DEFAULT_RETENTION_DAYS, '--retention-days');
-  const { config, file: configFile } = loadConfig(options.config);
+  const loaded = loadConfig(options.config);
+  const settings = prepareSettings(loaded);
+  const { config, file: configFile } = loaded;
   const tagKeys = options.tagKey.length > 0 ? options.tagKey : ['team'];
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
   const engine = await PolicyEngine.load(bundle, { ...config });
@@ -80,11 +82,12 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       now,
       days,
       budgets: config.budgets ?? [],
-      environmentTagKeys: config.environment_tag_keys ?? DEFAULT_ENVIRONMENT_TAG_KEYS,
+      environmentTagKeys: settings.environmentTagKeys,
       teamTagKey: tagKeys[0] ?? 'team',
       modelTagKey: 'model',
     });
-    const decision = engine.evaluate(reportPolicyInput(facts, now, configFile ?? 'tollgate report'));
+    const input = await prepare({ subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' }, settings, now });
+    const decision = engine.evaluate(input);
     const report = assembleReport(facts, decision, config.budgets ?? []);
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, 'report.json'), renderReportJson(report));

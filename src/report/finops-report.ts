@@ -1,21 +1,9 @@
 /**
- * The nightly FinOps report: the facts from history, the policy input built from them (subject "report"),
- * and the decision Rego returns, arranged for the renderers. Pure: no I/O here.
+ * The nightly FinOps report: the facts from history and the decision Rego returns on them (the policy input,
+ * subject "report", is built by src/prepare/), arranged for the renderers. Pure: no I/O here.
  */
 import type { Decision, Finding, Recommendation } from '../model/decision.js';
-import type { PolicyInput } from '../model/resource.js';
-import { addDays } from '../billing/cost-record.js';
-import type { DailySeries, ReportFacts } from './report-facts.js';
-
-/** What Rego reads besides the shared contract: the report's series and calendar. */
-export interface ReportPolicyInput extends PolicyInput {
-  readonly report: {
-    readonly currency: string;
-    readonly series: readonly DailySeries[];
-    /** Today and the next 59 days, YYYY-MM-DD: the calendar TG-CFG-002 counts days with. */
-    readonly upcoming_days: readonly string[];
-  };
-}
+import type { ReportFacts } from './report-facts.js';
 
 export interface BudgetStatus {
   readonly budget: string;
@@ -37,20 +25,6 @@ export interface FinOpsReport {
   readonly violations: readonly Finding[];
   readonly warnings: readonly Finding[];
   readonly decision: Decision;
-}
-
-export function reportPolicyInput(facts: ReportFacts, now: string, source: string): ReportPolicyInput {
-  return {
-    subject: 'report',
-    context: { now, source, defaultEnvironment: null },
-    resources: [],
-    spend: facts.spend,
-    report: {
-      currency: facts.currency,
-      series: facts.series,
-      upcoming_days: Array.from({ length: 60 }, (_, i) => addDays(facts.today, i)),
-    },
-  };
 }
 
 export function assembleReport(facts: ReportFacts, decision: Decision, budgets: ReadonlyArray<{ name: string; amount: number }>): FinOpsReport {

@@ -9,28 +9,20 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Decision } from '../model/decision.js';
-import { normaliseKubernetesObject } from '../inputs/kubernetes/index.js';
-import type { ChangeAction, PolicyInput } from '../model/resource.js';
+import type { PolicyInput } from '../model/resource.js';
+import { prepare } from '../prepare/index.js';
 import {
   admissionReview,
   kindName,
   parseAdmissionReview,
   type AdmissionRequest,
   type AdmissionResponse,
-  type Operation,
 } from './admission-review.js';
 import { failureResponse, firedRules, responseForDecision } from './admission-response.js';
 import type { Logger } from './logger.js';
 import type { DecisionLabel, WebhookMetrics } from './metrics.js';
 import type { ServedPolicy } from './policy-state.js';
 import type { JsonObject } from '../inputs/kubernetes/object-shape.js';
-
-const ACTIONS: Readonly<Record<Operation, ChangeAction>> = {
-  CREATE: 'create',
-  UPDATE: 'update',
-  DELETE: 'update', // never evaluated: deletions are allowed before normalising
-  CONNECT: 'no-op',
-};
 
 export interface AdmissionHandlerOptions {
   readonly policy: () => ServedPolicy | null;
@@ -52,28 +44,14 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The policy input for one request, through the one prepare stage with the served settings. */
 export function policyInputFor(request: AdmissionRequest, policy: ServedPolicy, now: Date): PolicyInput {
-  const resource = normaliseKubernetesObject(request.object, {
-    namespace: request.namespace,
-    name: request.name,
-    kind: { group: request.kind.group, kind: request.kind.kind },
-    action: ACTIONS[request.operation],
-    settings: policy.config.kubernetes,
+  return prepare({
+    subject: { kind: 'admission', request },
+    sources: policy.inventory ? { inventory: policy.inventory } : {},
+    settings: policy.settings,
+    now: now.toISOString(),
   });
-  return {
-    subject: 'admission',
-    context: { now: now.toISOString(), source: `admission:${request.uid}`, defaultEnvironment: null },
-    resources: [resource],
-    admission: {
-      uid: request.uid,
-      operation: request.operation,
-      namespace: request.namespace,
-      username: request.username,
-      dryRun: request.dryRun,
-      kind: kindName(request.kind),
-    },
-    ...policy.models,
-  };
 }
 
 export class AdmissionHandler {

@@ -9,9 +9,9 @@ import { readBundleFile, type Bundle } from '../engine/bundle.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { isTollgateError } from '../model/errors.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
-import type { PolicyInput } from '../model/resource.js';
+import type { Inventory } from '../model/inventory.js';
 import { builtinBundlePath } from '../package-paths.js';
-import { acceleratorCatalog, loadCatalog } from '../pricing/index.js';
+import { prepareSettings, type PreparedSettings } from '../prepare/index.js';
 import { watchFiles, type StopWatching } from './file-watch.js';
 import type { Logger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
@@ -20,8 +20,13 @@ export interface ServedPolicy {
   readonly engine: PolicyEngine;
   readonly config: TollgateConfig;
   readonly revision: string;
-  /** The model inventory and the accelerator offers the review and model-savings rules read; empty without --inventory. */
-  readonly models: Pick<PolicyInput, 'inventory' | 'catalog'>;
+  /**
+   * tollgate.yaml resolved for prepare: the configured price catalog (loaded with the policy, not per
+   * request), usage, hours per month and namespace mappings.
+   */
+  readonly settings: PreparedSettings;
+  /** The model inventory the review and model-savings rules read; absent without --inventory. */
+  readonly inventory?: Inventory;
 }
 
 export interface PolicySources {
@@ -62,23 +67,23 @@ export class PolicyState {
     // The same file loadConfig picks: --config, else ./tollgate.yaml when present.
     const configFile = this.sources.configFile ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : null);
     if (configFile !== null) files.push(configFile);
+    const catalogFile = this.served?.settings.catalogFile ?? null;
+    if (catalogFile !== null) files.push(catalogFile);
     if (this.sources.inventoryFile !== undefined) files.push(this.sources.inventoryFile);
     return files;
   }
 
   private async loadFresh(): Promise<ServedPolicy> {
-    const { config } = loadConfig(this.sources.configFile);
+    const loaded = loadConfig(this.sources.configFile);
+    const settings = prepareSettings(loaded);
+    // A catalog that cannot be loaded fails this (re)load, not every request after it.
+    settings.acceleratorOffers();
     const bundle = this.sources.loadBundle
       ? await this.sources.loadBundle()
       : readBundleFile(this.sources.bundleFile ?? builtinBundlePath);
-    const engine = await PolicyEngine.load(bundle, { ...config });
-    return { engine, config, revision: engine.revision, models: this.loadModels() };
-  }
-
-  private loadModels(): Pick<PolicyInput, 'inventory' | 'catalog'> {
-    if (this.sources.inventoryFile === undefined) return {};
-    const inventory = readInventoryFile(this.sources.inventoryFile, new Date().toISOString());
-    return { inventory, catalog: acceleratorCatalog(loadCatalog()) };
+    const engine = await PolicyEngine.load(bundle, { ...loaded.config });
+    const inventory = this.sources.inventoryFile === undefined ? undefined : readInventoryFile(this.sources.inventoryFile, new Date().toISOString());
+    return { engine, config: loaded.config, revision: engine.revision, settings, ...(inventory ? { inventory } : {}) };
   }
 
   /** First load: a failure is the caller's to report (the server cannot start without a policy). */

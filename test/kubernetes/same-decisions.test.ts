@@ -7,10 +7,9 @@ import { parseConfig } from '../../src/config/config.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
 import type { Decision } from '../../src/model/decision.js';
-import { normaliseKubernetesObject } from '../../src/inputs/kubernetes/index.js';
 import { parsePlan } from '../../src/inputs/terraform/index.js';
-import type { PolicyInput } from '../../src/model/resource.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
+import { prepare, prepareSettings } from '../../src/prepare/index.js';
 import { change, planText } from '../terraform/helpers.js';
 
 const config = parseConfig(
@@ -29,7 +28,8 @@ kubernetes:
   'tollgate.yaml',
 );
 
-const context = { now: '2026-06-01T00:00:00Z', defaultEnvironment: null };
+const now = '2026-06-01T00:00:00Z';
+const settings = prepareSettings({ file: 'tollgate.yaml', config });
 
 function rulesFired(decision: Decision): string[] {
   return [...new Set([...decision.violations, ...decision.warnings].map((finding) => finding.rule))].sort();
@@ -50,27 +50,27 @@ describe('the same decisions as CI', () => {
       ]),
       'plan.json',
     );
-    const terraform = engine.evaluate({ subject: 'plan', context: { ...context, source: 'plan.json' }, resources: plan.resources } satisfies PolicyInput);
+    const terraform = engine.evaluate(await prepare({ subject: { kind: 'plan', plan, source: 'plan.json' }, settings, now }));
 
-    const pod = normaliseKubernetesObject(
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'trainer' },
-        spec: {
-          nodeSelector: { 'node.kubernetes.io/instance-type': 'g5.12xlarge' },
-          containers: [{ name: 'train', image: 'train:1', resources: { limits: { 'nvidia.com/gpu': 4 } } }],
-        },
+    const object = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'trainer' },
+      spec: {
+        nodeSelector: { 'node.kubernetes.io/instance-type': 'g5.12xlarge' },
+        containers: [{ name: 'train', image: 'train:1', resources: { limits: { 'nvidia.com/gpu': 4 } } }],
       },
-      { namespace: 'sandbox', action: 'create', settings: config.kubernetes },
-    );
-    expect(pod.compute?.accelerator).toMatchObject({ model: 'A10G', count: 4 });
-    const kubernetes = engine.evaluate({
-      subject: 'admission',
-      context: { ...context, source: 'admission:1' },
-      resources: [pod],
-      admission: { uid: '1', operation: 'CREATE', namespace: 'sandbox', username: 'dev@example.com', dryRun: false, kind: 'v1/Pod' },
-    } satisfies PolicyInput);
+    };
+    const admission = prepare({
+      subject: {
+        kind: 'admission',
+        request: { uid: '1', kind: { group: '', version: 'v1', kind: 'Pod' }, name: 'trainer', namespace: 'sandbox', operation: 'CREATE', username: 'dev@example.com', object, dryRun: false },
+      },
+      settings,
+      now,
+    });
+    expect(admission.resources[0]?.compute?.accelerator).toMatchObject({ model: 'A10G', count: 4 });
+    const kubernetes = engine.evaluate(admission);
 
     expect(rulesFired(terraform)).toEqual(expect.arrayContaining(['TG-GPU-001', 'TG-TAG-001']));
     expect(rulesFired(kubernetes)).toEqual(rulesFired(terraform));
