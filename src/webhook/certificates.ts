@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { Server } from 'node:https';
+import { fileProblem } from '../bounded-file.js';
 import { TollgateError } from '../model/errors.js';
 import { watchFiles, type StopWatching } from './file-watch.js';
 import type { Logger } from './logger.js';
@@ -18,8 +19,8 @@ export interface KeyPair {
 function readPart(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
-  } catch {
-    throw new TollgateError(`cannot read the TLS ${what}`, { file });
+  } catch (error) {
+    throw fileProblem(error, file, `TLS ${what}`) ?? new TollgateError(`cannot read the TLS ${what}`, { file });
   }
 }
 
@@ -34,7 +35,14 @@ export function readKeyPair(certFile: string, keyFile: string): KeyPair {
   return pair;
 }
 
-export function watchKeyPair(server: Server, certFile: string, keyFile: string, logger: Logger, intervalMs: number): StopWatching {
+export function watchKeyPair(
+  server: Server,
+  files: { readonly certFile: string; readonly keyFile: string },
+  logger: Logger,
+  onFailure: () => void,
+  intervalMs: number,
+): StopWatching {
+  const { certFile, keyFile } = files;
   return watchFiles(
     [certFile, keyFile],
     () => {
@@ -43,7 +51,8 @@ export function watchKeyPair(server: Server, certFile: string, keyFile: string, 
         logger.log('info', 'TLS certificate reloaded', { cert: certFile });
       } catch (error) {
         const message = error instanceof TollgateError ? error.format() : String(error);
-        logger.log('warn', 'TLS certificate reload failed; the current certificate keeps serving', { error: message });
+        onFailure();
+        logger.log('error', 'TLS certificate reload failed; the current certificate keeps serving', { cert: certFile, key: keyFile, error: message });
       }
     },
     intervalMs,

@@ -20,6 +20,9 @@ export class WebhookMetrics {
   private durationSum = 0;
   private evaluationErrors = 0;
   private reloadFailures = 0;
+  private certificateReloadFailures = 0;
+  /** Requests answered without a decision, by reason ("413", "400", "aborted"). */
+  private readonly rejected = new Map<string, number>();
   private bundleRevision: string | null = null;
 
   /** One increment per rule that fired (a request firing two rules counts under each); rule "none" when none did. */
@@ -44,6 +47,15 @@ export class WebhookMetrics {
 
   countReloadFailure(): void {
     this.reloadFailures += 1;
+  }
+
+  countCertificateReloadFailure(): void {
+    this.certificateReloadFailures += 1;
+  }
+
+  /** A request answered without a decision: too large, not an AdmissionReview, or abandoned by the client. */
+  countRejected(code: '400' | '413' | 'aborted'): void {
+    this.rejected.set(code, (this.rejected.get(code) ?? 0) + 1);
   }
 
   setBundleRevision(revision: string): void {
@@ -80,7 +92,15 @@ export class WebhookMetrics {
       '# HELP tollgate_bundle_reload_failures_total Bundle or config changes that could not be loaded (the previous one kept serving).',
       '# TYPE tollgate_bundle_reload_failures_total counter',
       `tollgate_bundle_reload_failures_total ${this.reloadFailures}`,
+      '# HELP tollgate_certificate_reload_failures_total Certificate or key changes that could not be loaded (the previous pair kept serving).',
+      '# TYPE tollgate_certificate_reload_failures_total counter',
+      `tollgate_certificate_reload_failures_total ${this.certificateReloadFailures}`,
+      '# HELP tollgate_admission_rejected_total Requests answered without a decision, by code (400 not an AdmissionReview, 413 too large, aborted by the client).',
+      '# TYPE tollgate_admission_rejected_total counter',
     );
+    for (const [code, value] of [...this.rejected].sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`tollgate_admission_rejected_total{code="${code}"} ${value}`);
+    }
     return `${lines.join('\n')}\n`;
   }
 }

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { TollgateError } from '../model/errors.js';
 import { AdmissionHandler } from './admission-handler.js';
 import { MalformedReviewError } from './admission-review.js';
 import { readKeyPair, watchKeyPair } from './certificates.js';
@@ -56,6 +57,9 @@ export interface RunningWebhook {
 
 class BodyTooLargeError extends Error {}
 
+/** The client went away before it sent the whole body: nothing to answer, and not our error. */
+class ClientAbortedError extends Error {}
+
 function send(response: ServerResponse, status: number, contentType: string, body: string, close = false): void {
   response.writeHead(status, {
     'content-type': contentType,
@@ -89,8 +93,24 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
     };
     request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks, size)));
-    request.on('error', reject);
+    request.on('aborted', () => reject(new ClientAbortedError()));
+    request.on('error', () => reject(new ClientAbortedError()));
   });
+}
+
+const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+};
+
+/** Why the server cannot listen, as the user's error (a flag to change), or null for anything else. */
+function listenProblem(error: Error, host: string, port: number): TollgateError | null {
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  const problem = LISTEN_PROBLEMS[code];
+  return problem === undefined ? null : new TollgateError(`cannot listen on ${host}:${port} (--host, --port): ${problem}`);
 }
 
 export async function startWebhookServer(options: WebhookServerOptions): Promise<RunningWebhook> {
@@ -105,13 +125,26 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
+  /** A request answered without a decision is logged and counted, so a misconfigured caller shows up. */
+  function reject(request: IncomingMessage, response: ServerResponse, code: 400 | 413, error: string, close = false): void {
+    metrics.countRejected(code === 400 ? '400' : '413');
+    logger.log('warn', 'admission request rejected', { code, error, client: request.socket.remoteAddress ?? null });
+    sendJson(response, code, { error }, close);
+  }
+
   async function validate(request: IncomingMessage, response: ServerResponse, receivedAt: number): Promise<void> {
     let body: Buffer;
     try {
       body = await readBody(request, options.maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendJson(response, 413, { error: `request body is over the ${options.maxBodyBytes}-byte limit (--max-body)` }, true);
+        reject(request, response, 413, `request body is over the ${options.maxBodyBytes}-byte limit (--max-body)`, true);
+        return;
+      }
+      if (error instanceof ClientAbortedError) {
+        metrics.countRejected('aborted');
+        logger.log('warn', 'admission request aborted by the client before its body was complete', { client: request.socket.remoteAddress ?? null });
+        response.destroy();
         return;
       }
       throw error;
@@ -120,14 +153,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      sendJson(response, 400, { error: 'request body is not JSON; expected an AdmissionReview' });
+      reject(request, response, 400, 'request body is not JSON; expected an AdmissionReview');
       return;
     }
     try {
       sendJson(response, 200, handler.handle(parsed, receivedAt));
     } catch (error) {
       if (!(error instanceof MalformedReviewError)) throw error;
-      sendJson(response, 400, { error: error.message });
+      reject(request, response, 400, error.message);
       return;
     }
     metrics.observeDuration((performance.now() - receivedAt) / 1000);
@@ -184,14 +217,21 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+  await new Promise<void>((resolve, fail) => {
+    const onError = (error: Error): void => fail(listenProblem(error, options.host, options.port) ?? error);
+    server.once('error', onError);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
-  const stopCertificateWatch: StopWatching = watchKeyPair(server, options.certFile, options.keyFile, logger, options.watchIntervalMs);
+  const stopCertificateWatch: StopWatching = watchKeyPair(
+    server,
+    { certFile: options.certFile, keyFile: options.keyFile },
+    logger,
+    () => metrics.countCertificateReloadFailure(),
+    options.watchIntervalMs,
+  );
   const port = (server.address() as AddressInfo).port;
   logger.log('info', 'listening', { host: options.host, port });
 

@@ -33,7 +33,7 @@ describe('tollgate serve (CLI)', () => {
   });
 
   it.each([
-    [['--cert', 'missing.pem', '--key', 'missing.key'], /cannot read the TLS certificate/],
+    [['--cert', 'missing.pem', '--key', 'missing.key'], /missing\.pem: TLS certificate not found/],
     [['--cert', 'c', '--key', 'k', '--port', 'eighty'], /--port must be/],
     [['--cert', 'c', '--key', 'k', '--max-body', 'lots'], /--max-body must be/],
     [['--cert', 'c', '--key', 'k', '--log-level', 'loud'], /--log-level must be/],
@@ -42,6 +42,25 @@ describe('tollgate serve (CLI)', () => {
     const result = tollgate(['serve', '--host', '127.0.0.1', ...port, ...args]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('a port in use and a host that is not this machine are exit 2 with one line', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = String((blocker.address() as { port: number }).port);
+    try {
+      for (const [host, hostPort, message] of [
+        ['127.0.0.1', port, /cannot listen on 127\.0\.0\.1:\d+ \(--host, --port\): the port is already in use/],
+        ['not a host!', '0', /cannot listen on not a host!:0 \(--host, --port\): the host name does not resolve/],
+      ] as const) {
+        const result = tollgate(['serve', '--cert', tls.certFile, '--key', tls.keyFile, '--host', host, '--port', hostPort]);
+        expect(result.code).toBe(2);
+        expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
+      }
+    } finally {
+      blocker.close();
+    }
   });
 
   it('a corrupt bundle stops start-up with exit 2', () => {

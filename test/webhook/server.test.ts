@@ -154,6 +154,33 @@ describe('tollgate webhook over HTTPS', () => {
       expect(reply.status).toBe(413);
     });
 
+    it('requests answered without a decision are counted by code and logged at warn', async () => {
+      const count = (code: string): number =>
+        Number(new RegExp(`^tollgate_admission_rejected_total\\{code="${code}"\\} (\\d+)$`, 'm').exec(server.metrics.render())?.[1] ?? 0);
+      const [before400, before413] = [count('400'), count('413')];
+      await post(server.port, server.tls.ca, '{"apiVersion": ');
+      await post(server.port, server.tls.ca, Buffer.alloc(2 * 1024 * 1024, 0x20));
+      expect(count('400')).toBe(before400 + 1);
+      expect(count('413')).toBe(before413 + 1);
+      expect(server.logs.some((line) => line.level === 'warn' && line.message === 'admission request rejected' && line.fields['code'] === 413)).toBe(true);
+    });
+
+    it('a client that aborts mid-body is counted, not an internal error', async () => {
+      const count = (): number => Number(/^tollgate_admission_rejected_total\{code="aborted"\} (\d+)$/m.exec(server.metrics.render())?.[1] ?? 0);
+      const before = count();
+      await new Promise<void>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port: server.port, ca: server.tls.ca, servername: 'localhost' }, () => {
+          socket.write('POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":', () => {
+            setTimeout(() => socket.destroy(), 50);
+          });
+        });
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve());
+      });
+      await eventually(() => count() > before, 3_000, 'aborted request counted');
+      expect(server.logs.some((line) => line.message.startsWith('internal error'))).toBe(false);
+    });
+
     it('wrong method and path', async () => {
       expect((await get(server.port, server.tls.ca, '/validate')).status).toBe(405);
       expect((await get(server.port, server.tls.ca, '/nope')).status).toBe(404);
