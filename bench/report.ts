@@ -58,7 +58,7 @@ async function measure(file: string): Promise<void> {
   const budgets = Array.from({ length: 40 }, (_, i) => ({ name: `team-${i}`, scope: { team: `team-${i}` }, amount: 30_000 }));
   const facts = await readReportFacts(history, { today: NOW.slice(0, 10), now: NOW, days: 60, budgets, environmentTagKeys: ['environment'], teamTagKey: 'team', modelTagKey: 'model' });
   const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets });
-  const report = assembleReport(facts, engine.evaluate(reportPolicyInput(facts, NOW, 'bench')), budgets);
+  const report = assembleReport(facts, engine.evaluate(reportPolicyInput(facts, NOW, 'bench')), engine.rules);
   const bytes = renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length;
   const done = performance.now();
   history.close();

@@ -29,9 +29,11 @@ decision := {
 
 # The facts package is read by its own path (data.tollgate as a whole would include the decision itself);
 # its private rules (named _...) are helpers, not facts.
-_published[name] := fact if {
-	some name, fact in data.tollgate.facts
-	not startswith(name, "_")
+# (Iterating the package itself in a partial rule compiles to invalid wasm with OPA 1.22; a value is fine.)
+default _published := {}
+
+_published := object.remove(published, [name | some name, _ in published; startswith(name, "_")]) if {
+	published := data.tollgate.facts
 }
 
 # savings: how many recommendations the decision has and their monthly savings in USD, summed in whole cents

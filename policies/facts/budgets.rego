@@ -15,7 +15,13 @@ import data.tollgate.lib.exemptions
 
 # METADATA
 # description: Every configured budget's figures, verdict and enforcement, in config order.
-budgets := [object.union(s, _outcome(cost_budget.resource(s).address)) | some s in cost_budget.summaries]
+budgets := [object.union(s, object.get(_outcomes, cost_budget.resource(s).address, _unreported)) |
+	some s in cost_budget.summaries
+]
+
+# No functions in this package: the decision reads it as one document, and a function in it would not
+# compile to wasm (private rules, named _..., are left out of the decision).
+_unreported := {"rule": null, "enforcement": null, "exempted": false}
 
 # _reports: [resource, rule id] for each budget-area finding (a few per budget), walked like the decision walks
 # findings, so a custom budget rule's reports count too.
@@ -33,12 +39,8 @@ _exempted contains [f.resource, id] if {
 	exemptions.for_finding(id, f.resource)
 }
 
-_outcome(address) := {
-	"rule": id,
-	"enforcement": config.enforcement(id),
-	"exempted": [address, id] in _exempted,
-} if {
-	ids := sort([id | some [resource, id] in _reports; resource == address])
-	count(ids) > 0
-	id := ids[0]
-} else := {"rule": null, "enforcement": null, "exempted": false}
+# _outcomes: per reported resource, the first rule (by id) that reported it, its enforcement and exemption.
+_outcomes[address] := {"rule": id, "enforcement": config.enforcement(id), "exempted": [address, id] in _exempted} if {
+	some [address, _] in _reports
+	id := sort([rule | some [resource, rule] in _reports; resource == address])[0]
+}

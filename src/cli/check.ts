@@ -4,7 +4,7 @@
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
-import { assertUniqueBudgetNames, DEFAULT_ENVIRONMENT_TAG_KEYS, planDeltaInScope } from '../billing/budgets.js';
+import { assertUniqueBudgetNames, DEFAULT_ENVIRONMENT_TAG_KEYS } from '../billing/budgets.js';
 import { readSpendFiles } from '../billing/spend-file.js';
 import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summary.js';
 import { loadConfig, type LoadedConfig } from '../config/config.js';
@@ -13,7 +13,7 @@ import { PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../model/errors.js';
 import type { PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
 import { DEFAULT_MAX_PLAN_BYTES, locateResources, readPlanFile } from '../inputs/terraform/index.js';
-import { failingFindings, type BudgetLine, type CheckResult } from '../output/index.js';
+import { failingFindings, type CheckResult } from '../output/index.js';
 import { estimatePlanCost, loadCatalog } from '../pricing/index.js';
 import { modelFacts } from './inventory.js';
 import { loadPolicyBundle } from './policy-source.js';
@@ -106,19 +106,6 @@ async function budgetSpend(loaded: LoadedConfig, spendFiles: readonly string[], 
   return summariseSpend(records, budgets, now, loaded.config.environment_tag_keys ?? DEFAULT_ENVIRONMENT_TAG_KEYS);
 }
 
-/** The configured budgets with the plan's change in each scope, for the budget table of the reports. */
-function budgetLines(loaded: LoadedConfig, resources: readonly Resource[], costs: PlanCost | undefined, defaultEnvironment: string): BudgetLine[] {
-  const environmentTagKeys = loaded.config.environment_tag_keys ?? DEFAULT_ENVIRONMENT_TAG_KEYS;
-  return (loaded.config.budgets ?? []).map((budget) => ({
-    name: budget.name,
-    amount: budget.amount,
-    currency: budget.currency ?? 'USD',
-    warnAt: budget.warn_at ?? 0.8,
-    denyAt: budget.deny_at ?? 1,
-    planMonthlyDelta: costs === undefined ? null : planDeltaInScope(resources, budget, environmentTagKeys, defaultEnvironment),
-  }));
-}
-
 export async function runCheck(options: CheckOptions): Promise<number> {
   // Everything that can reject the user's input is checked before any output is written.
   const targets = parseOutputTargets(options.format);
@@ -160,7 +147,6 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     ...(spend ? { spend } : {}),
   };
   const decision = engine.evaluate(input);
-  const defaultEnvironment = options.environment ?? config.default_environment ?? 'default';
   const report: CheckResult = {
     decision,
     rules: engine.rules,
@@ -171,7 +157,6 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     color: useColor(process.stdout, options.color),
     ...(costs ? { costs } : {}),
     ...(spend ? { spend } : {}),
-    ...(config.budgets?.length ? { budgets: budgetLines(loaded, resources, costs, defaultEnvironment) } : {}),
   };
   writeOutputs(targets, report);
   return failingFindings(report).length > 0 ? 1 : 0;

@@ -85,7 +85,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       modelTagKey: 'model',
     });
     const decision = engine.evaluate(reportPolicyInput(facts, now, configFile ?? 'tollgate report'));
-    const report = assembleReport(facts, decision, config.budgets ?? []);
+    const report = assembleReport(facts, decision, engine.rules);
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, 'report.json'), renderReportJson(report));
     writeFileSync(join(options.out, 'report.md'), renderReportMarkdown(report));
