@@ -9,10 +9,13 @@
 #   The lists are arrays built by comprehension, not sets, and are not sorted here: on large plans wasm
 #   spends most of its time hashing and sorting whole finding objects. The caller sorts them (Tollgate's
 #   engine orders by resource, rule and message), so output stays deterministic.
+#   facts holds what the policies computed, keyed by name, for renderers to display without computing it
+#   again: data.tollgate.facts (policies/facts/, e.g. budgets) and savings, the recommendations' total.
 package tollgate
 
 import data.tollgate.lib.config
 import data.tollgate.lib.exemptions
+import data.tollgate.lib.money
 
 # METADATA
 # entrypoint: true
@@ -21,6 +24,26 @@ decision := {
 	"warnings": warnings,
 	"recommendations": recommendations,
 	"exempted": exempted,
+	"facts": object.union(_published, {"savings": savings}),
+}
+
+# The facts package is read by its own path (data.tollgate as a whole would include the decision itself);
+# its private rules (named _...) are helpers, not facts.
+# (Iterating the package itself in a partial rule compiles to invalid wasm with OPA 1.22; a value is fine.)
+default _published := {}
+
+_published := object.remove(published, [name | some name, _ in published; startswith(name, "_")]) if {
+	published := data.tollgate.facts
+}
+
+# savings: how many recommendations the decision has and their monthly savings in USD, summed in whole cents
+# so the total matches the sum of the amounts shown.
+savings := {
+	"recommendations": count(recommendations),
+	"monthly_savings_usd": sum([money.cents(r.monthly_savings_usd) |
+		some r in recommendations
+		is_number(r.monthly_savings_usd)
+	]) / 100,
 }
 
 # reported holds every finding of every rule that is not off, with the rule's id and metadata applied.

@@ -18,6 +18,9 @@ _decision(findings, meta, config) := d if {
 		with input as _input
 }
 
+# With no budgets configured and no recommendations, the facts are empty.
+_no_facts := {"budgets": [], "savings": {"recommendations": 0, "monthly_savings_usd": 0}}
+
 _exemption(rule, resource, expires) := {"rule": rule, "resource": resource, "reason": "legacy", "owner": "ana", "expires": expires}
 
 _violation := {
@@ -36,6 +39,7 @@ test_finding_is_violation_when_enforcement_deny if {
 		"warnings": [],
 		"recommendations": [],
 		"exempted": [],
+		"facts": _no_facts,
 	}
 }
 
@@ -60,7 +64,7 @@ test_finding_is_violation_when_config_overrides_meta_warn if {
 
 test_finding_is_dropped_when_enforcement_off if {
 	d := _decision({_finding}, _meta, {"rules": {"TG-TST-001": {"enforcement": "off"}}})
-	d == {"violations": [], "warnings": [], "recommendations": [], "exempted": []}
+	d == {"violations": [], "warnings": [], "recommendations": [], "exempted": [], "facts": _no_facts}
 }
 
 test_indeterminate_finding_is_warning_when_enforcement_deny if {
@@ -139,9 +143,41 @@ test_recommendations_pass_through_with_rule if {
 	d.recommendations == [object.union(rec, {"rule": "TG-SAV-001"})]
 }
 
+test_savings_fact_sums_recommendations_in_cents_when_rules_recommend if {
+	rec := {"resource": "aws_instance.x", "message": "use spot", "evidence": {}}
+	rules := {"savings": {
+		"TG-SAV-001": {"recommendations": {
+			object.union(rec, {"monthly_savings_usd": 0.105}),
+			object.union(rec, {"resource": "aws_instance.y", "monthly_savings_usd": 1234.5}),
+		}},
+		"TG-SAV-002": {"recommendations": {object.union(rec, {"monthly_savings_usd": "n/a"})}},
+	}}
+	d := tollgate.decision with tollgate.rules as rules
+		with tollgate.meta as {}
+		with tollgate.config as {}
+		with input as _input
+	d.facts.savings == {"recommendations": 3, "monthly_savings_usd": 1234.61}
+}
+
+test_savings_fact_leaves_out_rules_when_off if {
+	rec := {"resource": "aws_instance.x", "message": "use spot", "monthly_savings_usd": 10, "evidence": {}}
+	d := tollgate.decision with tollgate.rules as {"savings": {"TG-SAV-001": {"recommendations": {rec}}}}
+		with tollgate.meta as {}
+		with tollgate.config as {"rules": {"TG-SAV-001": {"enforcement": "off"}}}
+		with input as _input
+	d.facts.savings == {"recommendations": 0, "monthly_savings_usd": 0}
+}
+
+test_facts_are_published_without_private_rules_when_facts_package_has_them if {
+	d := tollgate.decision with tollgate.facts as {"gpu_hours": 12, "_helper": [1]}
+		with tollgate.config as {}
+		with input as _input
+	d.facts == {"gpu_hours": 12, "savings": {"recommendations": 0, "monthly_savings_usd": 0}}
+}
+
 test_decision_is_empty_when_no_resources if {
 	d := tollgate.decision with input as _input with tollgate.config as {}
-	d == {"violations": [], "warnings": [], "recommendations": [], "exempted": []}
+	d == {"violations": [], "warnings": [], "recommendations": [], "exempted": [], "facts": _no_facts}
 }
 
 test_built_in_rule_is_violation_end_to_end if {

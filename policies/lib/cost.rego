@@ -1,6 +1,6 @@
 # METADATA
 # description: |
-#   The price estimate on resources (Resource.cost, src/inputs/resource.ts) for budget and savings rules.
+#   The price estimate on resources (Resource.cost, src/model/resource.ts) for budget and savings rules.
 #   Unpriced is not free: a resource whose cost cannot be estimated has null amounts, and rules report it
 #   instead of counting it as $0. A resource with no cost at all was not priced (pricing did not run, or its
 #   kind has no price) and is left out.

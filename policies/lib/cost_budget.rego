@@ -14,6 +14,8 @@
 #   spend without a month length make the budget indeterminate. An unknown forecast still denies when spend and
 #   plan alone reach the deny threshold, and is indeterminate otherwise. Unpriced resources in scope and
 #   resources whose scope tags are unknown until apply are counted and named, not treated as $0.
+#   summaries publishes every budget's figures (null where unknown) for the decision's facts, so renderers
+#   display what the rules computed instead of computing it again.
 package tollgate.lib.cost_budget
 
 import data.tollgate.lib.config
@@ -32,6 +34,64 @@ configured := [b |
 # evaluations: one object per configured budget ({name, status, message, evidence, ...}), computed once and
 # shared by both gates. status is "deny", "warn", "ok" or "indeterminate".
 evaluations := [evaluate(b) | some b in configured]
+
+# summaries: one object per configured budget, in config order, with the figures the gates compared and
+# their verdict (also for budgets no gate reports on), for the decision's facts.budgets. Amounts are rounded
+# to cents; a figure that is not known is null, never 0.
+summaries := [summary(e) | some e in evaluations]
+
+summary(e) := {
+	"name": e.name,
+	"scope": e.scope,
+	"amount": e.amount,
+	"currency": e.currency,
+	"warn_at": e.warn_at,
+	"deny_at": e.deny_at,
+	"warn_threshold": money.rounded(e.amount * e.warn_at),
+	"deny_threshold": money.rounded(e.amount * e.deny_at),
+	"month_to_date": _spend_figure(e.spend, "monthToDate"),
+	"forecast_remaining": _spend_figure(e.spend, "forecastRemaining"),
+	"forecast_is_run_rate": _run_rate(_sources(e.spend)),
+	"days_left": _spend_figure(e.spend, "daysLeft"),
+	"days_in_month": _spend_figure(e.spend, "daysInMonth"),
+	"spend_sources": _sources(e.spend),
+	"plan_estimated": _estimated,
+	"plan_monthly_delta": _plan_monthly(e),
+	"plan_prorated_delta": _plan_prorated(e),
+	"unpriced_resources": count(e.plan.unpriced),
+	"unknown_scope_resources": count(e.plan.unknown_scope),
+	"projected": object.get(e, ["figures", "projected"], null),
+	"percent_of_amount": object.get(e, ["figures", "percent_of_amount"], null),
+	"status": e.status,
+	"message": e.message,
+}
+
+_spend_figure(s, key) := s[key] if is_number(s[key])
+
+else := null
+
+_sources(s) := s.sources if is_array(s.sources)
+
+else := []
+
+# billing/spend-summary.ts names a run-rate projection among the sources when no forecast rows were given.
+_run_rate(sources) if {
+	some source in sources
+	startswith(source, "run-rate")
+}
+
+else := false
+
+# The plan's monthly change in scope, and its part in the rest of the month: null when the plan was not priced
+# (or the month's length is unknown), not $0.
+_plan_monthly(e) := money.rounded(e.plan.monthly_delta) if cost.estimated
+
+else := null
+
+_plan_prorated(e) := money.rounded((e.plan.monthly_delta * e.spend.daysLeft) / e.spend.daysInMonth) if {
+	cost.estimated
+	_month_known(e.spend)
+} else := null
 
 # indeterminate_rule: the gate that reports a budget it cannot check, once: the deny gate, unless it is off.
 default indeterminate_rule := "TG-BUD-002"
@@ -174,6 +234,11 @@ _plan_note(_) := " (the plan was not priced)" if not cost.estimated
 _projection(f) := {
 	"status": status,
 	"message": concat("", [f.label, ": ", _arithmetic(f, p), _threshold_text(f, p, status), _notes(f)]),
+	# The projection and its percentage of the amount as the message writes it (one decimal).
+	"figures": {
+		"projected": money.rounded(p.projected),
+		"percent_of_amount": round((p.projected / f.amount) * 1000) / 10,
+	},
 	"evidence": object.union(_base_evidence(f), {
 		"month_to_date": f.spend.monthToDate,
 		"forecast_remaining": f.spend.forecastRemaining,

@@ -22,3 +22,11 @@ test_scope_facts_are_computed_per_priced_resource if {
 		with data.tollgate.config as {}
 	facts == [{"resource": r, "values": {"environment": "default"}, "unknown": {"team", "project"}}]
 }
+
+test_summary_is_a_lower_bound_when_forecast_unknown if {
+	spend := {"budget": "b", "monthToDate": 900, "forecastRemaining": null, "daysLeft": 10, "daysInMonth": 30, "sources": "x"}
+	[s] := cost_budget.summaries with input as {"resources": [], "spend": [spend]}
+		with data.tollgate.config as {"budgets": [{"name": "b", "amount": 1000}]}
+	[s.status, s.forecast_remaining, s.projected, s.percent_of_amount] == ["indeterminate", null, 900, 90]
+	[s.spend_sources, s.forecast_is_run_rate, s.plan_estimated, s.plan_monthly_delta] == [[], false, false, null]
+}

@@ -1,5 +1,5 @@
 # METADATA
-# description: Selectors over input.resources (the normalised Resource model of src/inputs/resource.ts).
+# description: Selectors over input.resources (the normalised Resource model of src/model/resource.ts).
 package tollgate.lib.resources
 
 # Deletions never reach the input; "read" (data sources) changes nothing, so it is not judged.

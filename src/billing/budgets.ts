@@ -6,8 +6,6 @@ import type { Budget, BudgetScope } from '../config/config.js';
 import { CONFIG_MAX_BYTES } from '../config/config.js';
 import { parseYamlSource, readTextFile } from '../config/yaml-source.js';
 import { TollgateError } from '../model/errors.js';
-import type { Resource } from '../model/resource.js';
-import { microsToNumber } from '../model/money.js';
 
 /** Budgets are in USD unless they say otherwise (schemas/config.schema.json). */
 export const DEFAULT_BUDGET_CURRENCY = 'USD';
@@ -72,27 +70,4 @@ export function assertUniqueBudgetNames(budgets: readonly Budget[], configFile: 
     ]);
     throw new TollgateError(message, { file: configFile, ...position });
   });
-}
-
-/**
- * The plan's monthly cost change within a budget's scope (priced resources only), for showing next to the
- * budget rules' verdict when they had nothing to say. Mirrors the rules' scope: a resource's environment
- * falls back to the default environment, and an account never matches a plan resource (it only selects spend).
- */
-export function planDeltaInScope(
-  resources: readonly Resource[],
-  budget: Budget,
-  environmentTagKeys: readonly string[],
-  defaultEnvironment: string,
-): number {
-  if (budget.scope?.account !== undefined) return 0;
-  let micros = 0n;
-  for (const resource of resources) {
-    const delta = resource.cost?.monthlyDelta;
-    if (typeof delta !== 'number' || resource.tags === null) continue;
-    const environment = firstTag(resource.tags, environmentTagKeys) ?? defaultEnvironment;
-    if (!matchesScope(budget.scope, { tags: resource.tags, environment, account: null })) continue;
-    micros += BigInt(Math.round(delta * 1e6));
-  }
-  return microsToNumber(micros);
 }

@@ -3,14 +3,12 @@
  * Exit 0 clean, 1 when findings reach --fail-on, 2 for usage or input errors.
  */
 import type { Command } from 'commander';
-import { DEFAULT_ENVIRONMENT_TAG_KEYS, planDeltaInScope } from '../billing/budgets.js';
-import { loadConfig, type LoadedConfig } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
 import { FAIL_ON_LEVELS, type FailOn } from '../model/decision.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../model/errors.js';
-import type { PlanCost, Resource } from '../model/resource.js';
 import { DEFAULT_MAX_PLAN_BYTES, locateResources, readPlanFile } from '../inputs/terraform/index.js';
-import { failingFindings, type BudgetLine, type CheckResult } from '../output/index.js';
+import { failingFindings, type CheckResult } from '../output/index.js';
 import { parseHoursPerMonth, prepare, prepareSettings } from '../prepare/index.js';
 import { loadPolicyBundle } from './policy-source.js';
 import { parseOutputTargets, writeOutputs } from './outputs.js';
@@ -41,7 +39,6 @@ export interface CheckOptions {
   readonly pricing?: boolean;
 }
 
-
 function parseFailOn(value: string | undefined, fromConfig: FailOn | undefined): FailOn {
   if (value === undefined) return fromConfig ?? 'deny';
   if (!(FAIL_ON_LEVELS as readonly string[]).includes(value)) {
@@ -57,19 +54,6 @@ function parseMaxPlanBytes(value: string | undefined): number {
     throw new TollgateError(`--max-plan-size must be a positive number of MiB (got "${value}")`);
   }
   return Math.floor(mib * 1024 * 1024);
-}
-
-/** The configured budgets with the plan's change in each scope, for the budget table of the reports. */
-function budgetLines(loaded: LoadedConfig, resources: readonly Resource[], costs: PlanCost | undefined, defaultEnvironment: string): BudgetLine[] {
-  const environmentTagKeys = loaded.config.environment_tag_keys ?? DEFAULT_ENVIRONMENT_TAG_KEYS;
-  return (loaded.config.budgets ?? []).map((budget) => ({
-    name: budget.name,
-    amount: budget.amount,
-    currency: budget.currency ?? 'USD',
-    warnAt: budget.warn_at ?? 0.8,
-    denyAt: budget.deny_at ?? 1,
-    planMonthlyDelta: costs === undefined ? null : planDeltaInScope(resources, budget, environmentTagKeys, defaultEnvironment),
-  }));
 }
 
 export async function runCheck(options: CheckOptions): Promise<number> {
@@ -97,7 +81,6 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
   const engine = await PolicyEngine.load(bundle, { ...config });
   const decision = engine.evaluate(input);
-  const defaultEnvironment = options.environment ?? config.default_environment ?? 'default';
   const report: CheckResult = {
     decision,
     rules: engine.rules,
@@ -108,7 +91,6 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     color: useColor(process.stdout, options.color),
     ...(costs ? { costs } : {}),
     ...(spend ? { spend } : {}),
-    ...(config.budgets?.length ? { budgets: budgetLines(loaded, resources, costs, defaultEnvironment) } : {}),
   };
   writeOutputs(targets, report);
   return failingFindings(report).length > 0 ? 1 : 0;

@@ -88,7 +88,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
     });
     const input = await prepare({ subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' }, settings, now });
     const decision = engine.evaluate(input);
-    const report = assembleReport(facts, decision, config.budgets ?? []);
+    const report = assembleReport(facts, decision, engine.rules);
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, 'report.json'), renderReportJson(report));
     writeFileSync(join(options.out, 'report.md'), renderReportMarkdown(report));

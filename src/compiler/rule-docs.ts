@@ -5,8 +5,8 @@
  * `rego.metadata.*`), and where `tollgate explain`, SARIF and the README's rule table read the docs.
  */
 import { relative } from 'node:path';
-import type { Enforcement, RuleDoc, RuleParameterDoc, Severity } from '../model/decision.js';
-import { SEVERITIES } from '../model/decision.js';
+import type { Enforcement, ReportSection, RuleDoc, RuleParameterDoc, Severity } from '../model/decision.js';
+import { REPORT_SECTIONS, SEVERITIES } from '../model/decision.js';
 import { TollgateError } from '../model/errors.js';
 import { runOpa } from './opa-cli.js';
 
@@ -56,6 +56,10 @@ export function ruleDocsFromInspect(inspectJson: string, policyRoot: string): Ru
     if (custom.id !== undefined && custom.id !== id) {
       throw new TollgateError(`METADATA id ${String(custom.id)} does not match package id ${id}`, { file });
     }
+    const section = text(custom.report_section);
+    if (section !== '' && !(REPORT_SECTIONS as readonly string[]).includes(section)) {
+      throw new TollgateError(`METADATA report_section of ${id} must be one of ${REPORT_SECTIONS.join(', ')} (got "${section}")`, { file });
+    }
     docs.push({
       id,
       area: path[3]!,
@@ -65,6 +69,7 @@ export function ruleDocsFromInspect(inspectJson: string, policyRoot: string): Ru
       enforcement: enforcement === 'warn' ? 'warn' : 'deny',
       remediation: text(custom.remediation),
       parameters: parameters(custom.parameters),
+      ...(section === '' ? {} : { reportSection: section as ReportSection }),
       file,
     });
   }

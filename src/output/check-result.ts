@@ -17,21 +17,6 @@ import type { PlanCost, Resource, SpendSummary } from '../model/resource.js';
 export type SourceKind = 'terraform-plan' | 'admission' | 'report';
 
 
-/**
- * A budget from tollgate.yaml as the reports show it, with the plan's monthly change in its scope. The verdict
- * on it is the budget rules' (TG-BUD-001/002 findings); these figures fill the rows the rules had nothing to
- * say about.
- */
-export interface BudgetLine {
-  readonly name: string;
-  readonly amount: number;
-  readonly currency: string;
-  readonly warnAt: number;
-  readonly denyAt: number;
-  /** Sum of the monthly deltas of the priced resources in scope; null when the plan was not priced. */
-  readonly planMonthlyDelta: number | null;
-}
-
 export interface CheckResult {
   readonly decision: Decision;
   /** Docs for every rule in the bundle (SARIF rules array, help text, JUnit suites). */
@@ -45,10 +30,8 @@ export interface CheckResult {
   readonly color: boolean;
   /** The plan's cost totals, when the plan was priced (resources then carry `cost`). */
   readonly costs?: PlanCost;
-  /** Spend per configured budget, when budgets are configured. */
+  /** Spend per configured budget, when budgets are configured (the figures per budget are decision.facts.budgets). */
   readonly spend?: readonly SpendSummary[];
-  /** The configured budgets, in config order. */
-  readonly budgets?: readonly BudgetLine[];
 }
 
 /** Whether a finding was denied or only warned about. */
@@ -186,12 +169,6 @@ export function formatUsd(amount: number): string {
 export function formatUsdDelta(amount: number): string {
   const text = formatUsd(amount);
   return text.startsWith('-') || text === '$0.00' ? text : `+${text}`;
-}
-
-export function totalMonthlySavings(recommendations: readonly Recommendation[]): number {
-  // Sum in cents so that the total matches the sum of the rounded amounts shown.
-  const cents = recommendations.reduce((sum, r) => sum + Math.round(r.monthly_savings_usd * 100), 0);
-  return cents / 100;
 }
 
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {

@@ -37,6 +37,6 @@ export function getRenderer(format: string): Renderer {
   return RENDERERS[format];
 }
 
-export type { BudgetLine, CheckResult, SourceKind } from './check-result.js';
+export type { CheckResult, SourceKind } from './check-result.js';
 export type { FailOn } from '../model/decision.js';
 export { countBySeverity, failingFindings, isPassing } from './check-result.js';

@@ -29,6 +29,8 @@ export interface JsonReport {
   readonly warnings: CheckResult['decision']['warnings'];
   readonly recommendations: CheckResult['decision']['recommendations'];
   readonly exempted: CheckResult['decision']['exempted'];
+  /** What the policies computed besides findings (budgets, the savings total), as the decision gives them. */
+  readonly facts: CheckResult['decision']['facts'];
   /** Present when the plan was priced. */
   readonly costs?: JsonCosts;
   /** Present when budgets are configured. */
@@ -62,6 +64,7 @@ export function toJsonReport(report: CheckResult): JsonReport {
     warnings: decision.warnings,
     recommendations: decision.recommendations,
     exempted: decision.exempted,
+    facts: decision.facts,
     costs: jsonCosts(report),
     spend: report.spend,
   };

@@ -7,10 +7,12 @@
  * It must fit GitHub's comment limit, so tables are cut to the same number of rows until it does, each with a
  * "… and N more" note. A hidden marker lets a bot find and update its own comment.
  */
-import type { Finding } from '../model/decision.js';
+import type { BudgetFact, Finding } from '../model/decision.js';
 import type { CheckResult } from './check-result.js';
 import {
   BUDGET_STATUS_TEXT,
+  budgetEnforcementNote,
+  budgetLabel,
   budgetRows,
   costAssumptions,
   costChanges,
@@ -20,9 +22,9 @@ import {
   formatPercent,
   monthlyCostLine,
   rankedRecommendations,
+  savingsTotal,
   unpricedResources,
-  type BudgetRow,
-  type BudgetStatus,
+  type BudgetLabel,
 } from './costs.js';
 import {
   failingFindings,
@@ -32,7 +34,6 @@ import {
   plural,
   sortedDecision,
   summaryCounts,
-  totalMonthlySavings,
 } from './check-result.js';
 import { stripControlCharacters } from './sanitize.js';
 
@@ -156,32 +157,33 @@ function costSection(report: CheckResult): string[] {
   return lines;
 }
 
-const BUDGET_STATUS_ICON: Readonly<Record<BudgetStatus, string>> = {
-  over: '❌',
+const BUDGET_STATUS_ICON: Readonly<Record<BudgetLabel, string>> = {
+  deny: '❌',
   warn: '⚠️',
   indeterminate: '❔',
   exempted: '🛡️',
   ok: '✅',
-  'no data': '❔',
 };
 
-function budgetCells(row: BudgetRow): string[] {
+function budgetCells(row: BudgetFact): string[] {
   const money = (amount: number | null) => (amount === null ? '—' : formatMoney(amount, row.currency));
-  const forecast = row.forecast === null ? 'unknown' : `${money(row.forecast)}${row.forecastIsRunRate ? ' (run rate)' : ''}`;
+  const forecast =
+    row.forecast_remaining === null ? 'unknown' : `${money(row.forecast_remaining)}${row.forecast_is_run_rate ? ' (run rate)' : ''}`;
   let planDelta = 'not priced';
-  if (row.planProratedDelta !== null && row.planMonthlyDelta !== null && row.daysLeft !== null && row.daysInMonth !== null) {
-    planDelta = `${formatMoneyDelta(row.planProratedDelta, row.currency)} (${row.daysLeft}/${row.daysInMonth} of ${formatMoneyDelta(row.planMonthlyDelta, row.currency)})`;
-  } else if (row.planMonthlyDelta !== null) {
-    planDelta = `${formatMoneyDelta(row.planMonthlyDelta, row.currency)} / month`;
+  if (row.plan_prorated_delta !== null && row.plan_monthly_delta !== null && row.days_left !== null && row.days_in_month !== null) {
+    planDelta = `${formatMoneyDelta(row.plan_prorated_delta, row.currency)} (${row.days_left}/${row.days_in_month} of ${formatMoneyDelta(row.plan_monthly_delta, row.currency)})`;
+  } else if (row.plan_monthly_delta !== null) {
+    planDelta = `${formatMoneyDelta(row.plan_monthly_delta, row.currency)} / month`;
   }
+  const label = budgetLabel(row);
   return [
     `${codeCell(row.name)} (${money(row.amount)})`,
-    money(row.spent),
+    money(row.month_to_date),
     forecast,
     planDelta,
     money(row.projected),
-    row.percentOfAmount === null ? '—' : formatPercent(row.percentOfAmount),
-    `${BUDGET_STATUS_ICON[row.status]} ${BUDGET_STATUS_TEXT[row.status]}`,
+    row.percent_of_amount === null ? '—' : formatPercent(row.percent_of_amount),
+    `${BUDGET_STATUS_ICON[label]} ${BUDGET_STATUS_TEXT[label]}${escapeCell(budgetEnforcementNote(row))}`,
   ];
 }
 
@@ -203,16 +205,17 @@ function budgetSection(report: CheckResult): string[] {
 function savingsSection(report: CheckResult, rowLimit: number): string[] {
   const recommendations = rankedRecommendations(report.decision.recommendations);
   if (recommendations.length === 0) return [];
-  const total = formatUsd(totalMonthlySavings(recommendations));
+  const total = savingsTotal(report);
   const table = renderTable(
     {
       header: ['Rule', 'Resource', 'Savings / month', 'Recommendation'],
       rows: recommendations.map((r) => [codeCell(r.rule), codeCell(r.resource), formatUsd(r.monthly_savings_usd), escapeCell(r.message)]),
-      footer: ['', '**Total**', `**${total}**`, ''],
+      ...(total === null ? {} : { footer: ['', '**Total**', `**${total}**`, ''] }),
     },
     rowLimit,
   );
-  return [`### 💰 Savings: ${plural(recommendations.length, 'recommendation')}, ${total} / month`, '', ...table, ''];
+  const heading = `### 💰 Savings: ${plural(recommendations.length, 'recommendation')}${total === null ? '' : `, ${total} / month`}`;
+  return [heading, '', ...table, ''];
 }
 
 function render(report: CheckResult, rowLimit: number): string {

@@ -2,7 +2,7 @@
  * The human verdict for a CI log or a terminal: findings grouped by resource, then recommendations and
  * exemptions, then one summary line ending in PASS or FAIL.
  */
-import type { Finding } from '../model/decision.js';
+import type { BudgetFact, Finding } from '../model/decision.js';
 import type { Resource } from '../model/resource.js';
 import type { CheckResult, FindingKind } from './check-result.js';
 import {
@@ -14,10 +14,11 @@ import {
   resourcesByAddress,
   sortedDecision,
   summaryCounts,
-  totalMonthlySavings,
 } from './check-result.js';
 import {
   BUDGET_STATUS_TEXT,
+  budgetEnforcementNote,
+  budgetLabel,
   budgetRows,
   costAssumptions,
   formatMoney,
@@ -25,9 +26,9 @@ import {
   formatPercent,
   monthlyCostLine,
   rankedRecommendations,
+  savingsTotal,
   unpricedResources,
-  type BudgetRow,
-  type BudgetStatus,
+  type BudgetLabel,
 } from './costs.js';
 import { singleLine } from './sanitize.js';
 
@@ -121,8 +122,8 @@ function findingsByResource(report: CheckResult, paint: Paint): string[] {
 function recommendationLines(report: CheckResult, paint: Paint): string[] {
   const recommendations = rankedRecommendations(report.decision.recommendations);
   if (recommendations.length === 0) return [];
-  const total = formatUsd(totalMonthlySavings(recommendations));
-  const lines = [paint('bold', `Recommendations (could save ${total}/month)`)];
+  const total = savingsTotal(report);
+  const lines = [paint('bold', total === null ? 'Recommendations' : `Recommendations (could save ${total}/month)`)];
   for (const r of recommendations) {
     lines.push(
       `  ${paint('cyan', '$')} ${r.rule}  ${singleLine(r.resource)}  ${formatUsd(r.monthly_savings_usd)}/month  ` +
@@ -154,26 +155,30 @@ function costLines(report: CheckResult, paint: Paint): string[] {
   return [`${paint('bold', headline)}  ${paint('dim', `(${notes.join('; ')})`)}`, ''];
 }
 
-const BUDGET_STYLE: Readonly<Record<BudgetStatus, Style>> = {
-  over: 'red',
+const BUDGET_STYLE: Readonly<Record<BudgetLabel, Style>> = {
+  deny: 'red',
   warn: 'yellow',
   indeterminate: 'cyan',
   exempted: 'dim',
   ok: 'green',
-  'no data': 'cyan',
 };
 
-function budgetLine(row: BudgetRow, paint: Paint): string {
+function budgetLine(row: BudgetFact, paint: Paint): string {
   const money = (amount: number) => formatMoney(amount, row.currency);
   const parts: string[] = [];
-  parts.push(row.spent === null ? 'spent unknown' : `spent ${money(row.spent)}`);
-  parts.push(row.forecast === null ? 'forecast unknown' : `forecast ${money(row.forecast)}${row.forecastIsRunRate ? ' (run rate)' : ''}`);
-  if (row.planProratedDelta !== null) parts.push(`plan ${formatMoneyDelta(row.planProratedDelta, row.currency)}`);
+  parts.push(row.month_to_date === null ? 'spent unknown' : `spent ${money(row.month_to_date)}`);
+  parts.push(
+    row.forecast_remaining === null
+      ? 'forecast unknown'
+      : `forecast ${money(row.forecast_remaining)}${row.forecast_is_run_rate ? ' (run rate)' : ''}`,
+  );
+  if (row.plan_prorated_delta !== null) parts.push(`plan ${formatMoneyDelta(row.plan_prorated_delta, row.currency)}`);
   const projection =
-    row.projected === null || row.percentOfAmount === null
+    row.projected === null || row.percent_of_amount === null
       ? ''
-      : ` = ${money(row.projected)}, ${formatPercent(row.percentOfAmount)} of ${money(row.amount)}`;
-  const status = paint(BUDGET_STYLE[row.status], BUDGET_STATUS_TEXT[row.status].toUpperCase());
+      : ` = ${money(row.projected)}, ${formatPercent(row.percent_of_amount)} of ${money(row.amount)}`;
+  const label = budgetLabel(row);
+  const status = paint(BUDGET_STYLE[label], `${BUDGET_STATUS_TEXT[label].toUpperCase()}${budgetEnforcementNote(row)}`);
   return `  ${singleLine(row.name)}: ${parts.join(' + ')}${projection}  ${status}`;
 }
 

@@ -2,23 +2,14 @@
  * The nightly FinOps report: the facts from history and the decision Rego returns on them (the policy input,
  * subject "report", is built by src/prepare/), arranged for the renderers. Pure: no I/O here.
  */
-import type { Decision, Finding, Recommendation } from '../model/decision.js';
+import type { BudgetFact, Decision, Finding, Recommendation, ReportSection, RuleDoc } from '../model/decision.js';
 import type { ReportFacts } from './report-facts.js';
-
-export interface BudgetStatus {
-  readonly budget: string;
-  readonly amount: number;
-  readonly currency: string;
-  readonly monthToDate: number | null;
-  readonly forecast: number | null;
-  readonly percentOfBudget: number | null;
-  readonly daysLeft: number;
-}
 
 export interface FinOpsReport {
   readonly generatedFor: string;
   readonly facts: ReportFacts;
-  readonly budgets: readonly BudgetStatus[];
+  /** Every configured budget as the budget rules computed it (decision.facts.budgets), in config order. */
+  readonly budgets: readonly BudgetFact[];
   readonly anomalies: readonly Finding[];
   readonly expiringExemptions: readonly Finding[];
   readonly recommendations: readonly Recommendation[];
@@ -27,26 +18,24 @@ export interface FinOpsReport {
   readonly decision: Decision;
 }
 
-export function assembleReport(facts: ReportFacts, decision: Decision, budgets: ReadonlyArray<{ name: string; amount: number }>): FinOpsReport {
+/** The findings of the rules whose METADATA puts them in `section` of the report (custom.report_section). */
+function inSection(findings: readonly Finding[], rules: readonly RuleDoc[], section: ReportSection): Finding[] {
+  const ids = new Set(rules.filter((rule) => rule.reportSection === section).map((rule) => rule.id));
+  return findings.filter((finding) => ids.has(finding.rule));
+}
+
+/**
+ * The report's sections from the decision: the budgets as the rules computed them, and the findings grouped by
+ * their rules' report_section. `rules` are the bundle's rule docs (PolicyEngine.rules).
+ */
+export function assembleReport(facts: ReportFacts, decision: Decision, rules: readonly RuleDoc[]): FinOpsReport {
   const findings = [...decision.violations, ...decision.warnings];
   return {
     generatedFor: facts.today,
     facts,
-    budgets: facts.spend.map((summary) => {
-      const amount = budgets.find((budget) => budget.name === summary.budget)?.amount ?? 0;
-      const forecast = summary.monthToDate === null ? null : summary.monthToDate + (summary.forecastRemaining ?? 0);
-      return {
-        budget: summary.budget,
-        amount,
-        currency: summary.currency,
-        monthToDate: summary.monthToDate,
-        forecast: forecast === null ? null : Math.round(forecast * 100) / 100,
-        percentOfBudget: forecast === null || amount <= 0 ? null : Math.round((forecast / amount) * 1000) / 10,
-        daysLeft: summary.daysLeft,
-      };
-    }),
-    anomalies: findings.filter((finding) => finding.rule === 'TG-ANO-001'),
-    expiringExemptions: findings.filter((finding) => finding.rule === 'TG-CFG-002' || finding.rule === 'TG-CFG-001'),
+    budgets: decision.facts.budgets,
+    anomalies: inSection(findings, rules, 'anomalies'),
+    expiringExemptions: inSection(findings, rules, 'exemptions'),
     recommendations: [...decision.recommendations].sort(
       (a, b) => b.monthly_savings_usd - a.monthly_savings_usd || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0),
     ),

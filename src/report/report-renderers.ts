@@ -3,7 +3,7 @@
  * self-contained HTML page with inline SVG charts. Pure: report in, string out; the CLI writes the files.
  */
 import type { Budget } from '../config/config.js';
-import type { Finding } from '../model/decision.js';
+import type { BudgetFact, Finding } from '../model/decision.js';
 import { money, type FinOpsReport } from './finops-report.js';
 import { barChart, burnDownChart, dailySpendChart, escapeXml } from './svg-charts.js';
 
@@ -34,6 +34,11 @@ export function renderReportJson(report: FinOpsReport): string {
   )}\n`;
 }
 
+/** The projection's share of the budget as the budget rules wrote it (one decimal). */
+function percent(budget: BudgetFact): string {
+  return budget.percent_of_amount === null ? '—' : `${budget.percent_of_amount}%`;
+}
+
 function mdCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -56,7 +61,7 @@ export function renderReportMarkdown(report: FinOpsReport): string {
     '',
     '| Budget | Month to date | Forecast | Budget | % of budget | Days left |',
     '|---|---:|---:|---:|---:|---:|',
-    ...report.budgets.map((b) => `| ${mdCell(b.budget)} | ${money(b.monthToDate, b.currency)} | ${money(b.forecast, b.currency)} | ${money(b.amount, b.currency)} | ${b.percentOfBudget === null ? '—' : `${b.percentOfBudget}%`} | ${b.daysLeft} |`),
+    ...report.budgets.map((b) => `| ${mdCell(b.name)} | ${money(b.month_to_date, b.currency)} | ${money(b.projected, b.currency)} | ${money(b.amount, b.currency)} | ${percent(b)} | ${b.days_left ?? '—'} |`),
     '',
     '## Violations',
     '',
@@ -109,8 +114,8 @@ function findingList(findings: readonly Finding[]): string {
   return `<ul>${findings.map((f) => `<li><b>${escapeXml(f.rule)}</b> ${escapeXml(f.message)}</li>`).join('')}</ul>`;
 }
 
-function budgetSeries(report: FinOpsReport, budget: Budget | undefined): number[] {
-  const scope = budget?.scope?.team ? `team:${budget.scope.team}` : budget?.scope && Object.keys(budget.scope).length > 0 ? null : 'total';
+function budgetSeries(report: FinOpsReport, budget: BudgetFact): number[] {
+  const scope = budget.scope.team ? `team:${budget.scope.team}` : Object.keys(budget.scope).length > 0 ? null : 'total';
   const series = report.facts.series.find((s) => s.scope === scope);
   if (!series) return [];
   const month = report.generatedFor.slice(0, 7);
@@ -127,11 +132,10 @@ export function renderReportHtml(report: FinOpsReport, budgets: readonly Budget[
   const allBudgets = budgets.reduce((sum, b) => sum + b.amount, 0);
   const dailyBudget = (unscoped || allBudgets) > 0 ? (unscoped || allBudgets) / 30 : null;
   const burnDowns = report.budgets
-    .map((status) => {
-      const series = budgetSeries(report, budgets.find((b) => b.name === status.budget));
-      if (series.length === 0) return '';
-      const daysInMonth = series.length + status.daysLeft;
-      return `<h3>${escapeXml(status.budget)}</h3>${burnDownChart(series, daysInMonth, status.amount, status.forecast, `burn-down of budget ${status.budget}`)}`;
+    .map((budget) => {
+      const series = budgetSeries(report, budget);
+      if (series.length === 0 || budget.days_in_month === null) return '';
+      return `<h3>${escapeXml(budget.name)}</h3>${burnDownChart(series, budget.days_in_month, budget.amount, budget.projected, `burn-down of budget ${budget.name}`)}`;
     })
     .join('');
   const savings = report.recommendations.map((r) => ({ label: `${r.rule} ${r.resource}`, value: r.monthly_savings_usd }));
@@ -143,7 +147,7 @@ export function renderReportHtml(report: FinOpsReport, budgets: readonly Budget[
 <p class="${report.violations.length > 0 ? 'deny' : 'ok'}">${report.violations.length > 0 ? `${report.violations.length} deny finding(s)` : 'No deny findings'} · ${report.warnings.length} warning(s)</p>
 <h2>Daily spend</h2>${dailySpendChart(total, anomalyDays, dailyBudget, 'daily spend with budget line')}
 <h2>Budgets</h2><table><tr><th>Budget</th><th class="n">Month to date</th><th class="n">Forecast</th><th class="n">Budget</th><th class="n">%</th><th class="n">Days left</th></tr>
-${report.budgets.map((b) => `<tr><td>${escapeXml(b.budget)}</td><td class="n">${escapeXml(money(b.monthToDate, b.currency))}</td><td class="n">${escapeXml(money(b.forecast, b.currency))}</td><td class="n">${escapeXml(money(b.amount, b.currency))}</td><td class="n ${(b.percentOfBudget ?? 0) >= 100 ? 'deny' : ''}">${b.percentOfBudget ?? '—'}%</td><td class="n">${b.daysLeft}</td></tr>`).join('')}</table>
+${report.budgets.map((b) => `<tr><td>${escapeXml(b.name)}</td><td class="n">${escapeXml(money(b.month_to_date, b.currency))}</td><td class="n">${escapeXml(money(b.projected, b.currency))}</td><td class="n">${escapeXml(money(b.amount, b.currency))}</td><td class="n ${b.status === 'deny' ? 'deny' : ''}">${escapeXml(percent(b))}</td><td class="n">${b.days_left ?? '—'}</td></tr>`).join('')}</table>
 ${burnDowns}
 <h2>Violations</h2>${findingList(report.violations)}
 <h2>Anomalies</h2>${findingList(report.anomalies)}

@@ -182,9 +182,31 @@ describe('markdown renderer: costs and budgets', () => {
       // 31,200.50 + 11,346.19 + 4,140.56 × 8/30 (1,104.15) = 43,650.84, 93.9% of 46,500.
       '| `ml-platform` ($46,500.00) | $31,200.50 | $11,346.19 | +$1,104.15 (8/30 of +$4,140.56) | $43,650.84 | 93.9% | ⚠️ near budget |',
       '| `research` ($90,000.00) | $12,000.00 | $4,363.64 (run rate) | +$19,139.63 (8/30 of +$71,773.60) | $35,503.27 | 39.4% | ✅ within budget |',
-      '| `serving` ($10,000.00) | — | unknown | +$589.84 (8/30 of +$2,211.90) | — | — | ❔ no spend data |',
+      '| `serving` ($10,000.00) | — | unknown | +$589.84 (8/30 of +$2,211.90) | — | — | ❔ indeterminate |',
     ]);
     expect(markdown).toContain('Spend from `focus-2026-11.csv`.');
+  });
+
+  it('shows an exempted budget, a rule turned off and an unpriced plan as the facts say', () => {
+    const [platform, research, serving] = costedReport.decision.facts.budgets;
+    const budgets = [
+      { ...platform!, exempted: true },
+      { ...research!, status: 'deny' as const, rule: 'TG-BUD-002', enforcement: 'off' as const },
+      { ...serving!, plan_monthly_delta: null, plan_prorated_delta: null },
+    ];
+    const rows = tableRows(
+      renderMarkdown({ ...costedReport, decision: { ...costedReport.decision, facts: { ...costedReport.decision.facts, budgets } } }),
+      '### 📊 Budgets',
+    );
+    expect(rows[0]).toMatch(/\| 🛡️ exempted \|$/);
+    expect(rows[1]).toMatch(/\| ❌ over budget \(TG-BUD-002 off\) \|$/);
+    expect(rows[2]).toContain('| not priced |');
+  });
+
+  it('shows no total when the decision gives none', () => {
+    const md = renderMarkdown({ ...costedReport, decision: { ...costedReport.decision, facts: { ...costedReport.decision.facts, savings: null } } });
+    expect(md).toContain('### 💰 Savings: 2 recommendations\n');
+    expect(md).not.toContain('**Total**');
   });
 
   it('ranks savings by dollars, with the total', () => {

@@ -2,7 +2,7 @@
  * A realistic report for the renderer tests: an ML platform plan with findings across rules and resources,
  * one indeterminate finding, one exemption, recommendations, and hostile characters in one message.
  */
-import type { Decision, ExemptedFinding, Finding, Recommendation, RuleDoc } from '../../src/model/decision.js';
+import type { BudgetFact, Decision, ExemptedFinding, Finding, Recommendation, RuleDoc } from '../../src/model/decision.js';
 import type { Resource, ResourceCost } from '../../src/model/resource.js';
 import type { CheckResult } from '../../src/output/check-result.js';
 
@@ -229,6 +229,7 @@ export const sampleDecision: Decision = {
   warnings,
   recommendations,
   exempted,
+  facts: { budgets: [], savings: { recommendations: 2, monthly_savings_usd: 4334.76 } },
   bundleRevision: 'b3f1c2a9d4e5',
   inputDigest: 'sha256:5f2b3c9a0d1e4f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c',
 };
@@ -319,9 +320,82 @@ const sampleCosts: Readonly<Record<string, ResourceCost>> = {
 
 const pricedResources: readonly Resource[] = sampleResources.map((r) => (sampleCosts[r.address] ? { ...r, cost: sampleCosts[r.address] } : r));
 
-/** The sample report after pricing, with two budgets: one the rules warned about, one with no spend data. */
+/** A budget fact as the budget rules publish it, with the defaults of tollgate.yaml and 8 of 30 days left. */
+function budgetFact(fact: Pick<BudgetFact, 'name' | 'amount' | 'status' | 'message'> & Partial<BudgetFact>): BudgetFact {
+  return {
+    scope: { team: fact.name },
+    currency: 'USD',
+    warn_at: 0.8,
+    deny_at: 1,
+    warn_threshold: fact.amount * 0.8,
+    deny_threshold: fact.amount,
+    month_to_date: null,
+    forecast_remaining: null,
+    forecast_is_run_rate: false,
+    days_left: 8,
+    days_in_month: 30,
+    spend_sources: [],
+    plan_estimated: true,
+    plan_monthly_delta: null,
+    plan_prorated_delta: null,
+    unpriced_resources: 0,
+    unknown_scope_resources: 0,
+    projected: null,
+    percent_of_amount: null,
+    rule: null,
+    enforcement: null,
+    exempted: false,
+    ...fact,
+  };
+}
+
+/** The costed sample's budgets: one the rules warned about, one within budget, one with no spend data. */
+export const sampleBudgets: readonly BudgetFact[] = [
+  budgetFact({
+    name: 'ml-platform',
+    amount: 46500,
+    month_to_date: 31200.5,
+    forecast_remaining: 11346.19,
+    spend_sources: ['focus-2026-11.csv'],
+    plan_monthly_delta: 4140.56,
+    plan_prorated_delta: 1104.15,
+    projected: 43650.84,
+    percent_of_amount: 93.9,
+    status: 'warn',
+    message: 'Planned spend $42,310.00/month is 91% of the ml-platform budget ($46,500.00)',
+    rule: 'TG-BUD-001',
+    enforcement: 'warn',
+  }),
+  budgetFact({
+    name: 'research',
+    amount: 90000,
+    month_to_date: 12000,
+    forecast_remaining: 4363.64,
+    forecast_is_run_rate: true,
+    spend_sources: ['focus-2026-11.csv', 'run-rate projection: month to date over 22 days × 8 days left'],
+    plan_monthly_delta: 71773.6,
+    plan_prorated_delta: 19139.63,
+    projected: 35503.27,
+    percent_of_amount: 39.4,
+    status: 'ok',
+    message: 'budget "research" (team=research): … — under the 80% warning threshold',
+  }),
+  budgetFact({
+    name: 'serving',
+    amount: 10000,
+    plan_monthly_delta: 2211.9,
+    plan_prorated_delta: 589.84,
+    status: 'indeterminate',
+    message: 'budget "serving" (team=serving): month-to-date spend is unknown (no spend data covers its scope), so it cannot be checked',
+    rule: 'TG-BUD-002',
+    enforcement: 'deny',
+  }),
+];
+
+/** The sample report after pricing, with three budgets. */
 export const costedReport: CheckResult = {
   ...sampleReport,
+  decision: { ...sampleDecision, facts: { ...sampleDecision.facts, budgets: sampleBudgets } },
   resources: pricedResources,
   costs: {
     currency: 'USD',
@@ -353,10 +427,5 @@ export const costedReport: CheckResult = {
       sources: ['focus-2026-11.csv', 'run-rate projection: month to date over 22 days × 8 days left'],
     },
     { budget: 'serving', currency: 'USD', monthToDate: null, forecastRemaining: null, daysInMonth: 30, daysLeft: 8, sources: [] },
-  ],
-  budgets: [
-    { name: 'ml-platform', amount: 46500, currency: 'USD', warnAt: 0.8, denyAt: 1, planMonthlyDelta: 4140.56 },
-    { name: 'research', amount: 90000, currency: 'USD', warnAt: 0.8, denyAt: 1, planMonthlyDelta: 71773.6 },
-    { name: 'serving', amount: 10000, currency: 'USD', warnAt: 0.8, denyAt: 1, planMonthlyDelta: 2211.9 },
   ],
 };

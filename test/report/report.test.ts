@@ -19,15 +19,15 @@ describe('tollgate report on the offline demo', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(1);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
-      budgets: Array<{ budget: string; percentOfBudget: number }>;
+      budgets: Array<{ name: string; percent_of_amount: number; status: string }>;
       violations: Array<{ rule: string; resource: string }>;
       anomalies: Array<{ resource: string; evidence: { day: string } }>;
       expiring_exemptions: Array<{ rule: string }>;
       gpu_spend: { by_team: Array<{ key: string }>; by_model: Array<{ key: string }> };
     };
     expect(report.violations.map((v) => v.rule)).toEqual(['TG-BUD-002']);
-    expect(report.budgets.find((b) => b.budget === 'ml-research')?.percentOfBudget).toBeGreaterThan(100);
-    expect(report.budgets.find((b) => b.budget === 'inference')?.percentOfBudget).toBeLessThan(100);
+    expect(report.budgets.find((b) => b.name === 'ml-research')).toMatchObject({ percent_of_amount: 101.3, status: 'deny' });
+    expect(report.budgets.find((b) => b.name === 'inference')?.percent_of_amount).toBeLessThan(100);
     // The planted anomaly: ml-research's p4d cluster on 2025-06-17, and nothing else.
     expect(new Set(report.anomalies.map((a) => a.evidence.day))).toEqual(new Set(['2025-06-17']));
     expect(report.anomalies.map((a) => a.resource)).toContain('spend:team:ml-research');

@@ -8,6 +8,7 @@
 #   id: TG-CFG-001
 #   severity: low
 #   enforcement: warn
+#   report_section: exemptions
 #   remediation: >-
 #     Fix the findings the exemption covered and delete it from tollgate.yaml, or, if the risk is still
 #     accepted, renew it with a new `expires` date agreed with its owner.

@@ -9,6 +9,7 @@
 #   id: TG-ANO-001
 #   severity: medium
 #   enforcement: warn
+#   report_section: anomalies
 #   remediation: >-
 #     Find what started that day (the report's top cost drivers, the team's jobs) and stop it or explain it;
 #     raise `threshold_percent` or `min_increase` for series that are spiky by design.

@@ -9,6 +9,7 @@
 #   id: TG-CFG-002
 #   severity: low
 #   enforcement: warn
+#   report_section: exemptions
 #   remediation: >-
 #     Fix what the exemption covers and delete it, or agree a new `expires` date with its owner.
 #   parameters:
