@@ -16,7 +16,7 @@ import { TollgateError } from '../model/errors.js';
 import { addDays, costRecord, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord, type MutableCostRecord } from './cost-record.js';
 import type { Forecast } from './history.js';
 import { ResponseCache } from './response-cache.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { COST_API_RETRY, withRetry, type RetryPolicy } from '../retry.js';
 
 export const AWS_SOURCE = 'aws';
 const COST_METRICS = ['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'BlendedCost', 'NetAmortizedCost'] as const;
@@ -174,7 +174,7 @@ async function fetchRange(options: AwsFetchOptions, start: string, end: string):
     const input = { ...costQuery(start, end, options.tagKeys), ...(token ? { NextPageToken: token } : {}) };
     let response;
     try {
-      response = await withRetry(() => options.client.send(new GetCostAndUsageCommand(input)), isAwsThrottle, options.retry ?? DEFAULT_RETRY);
+      response = await withRetry(() => options.client.send(new GetCostAndUsageCommand(input)), isAwsThrottle, options.retry ?? COST_API_RETRY);
     } catch (error) {
       throw awsError(error, 'GetCostAndUsage');
     }
@@ -228,7 +228,7 @@ export async function fetchAwsCosts(options: AwsFetchOptions): Promise<CostRecor
 }
 
 /** Month-end forecast: GetCostForecast from today to the first of next month (none on the last day). */
-export async function fetchAwsForecast(client: CostExplorerClient, today: string, retry: RetryPolicy = DEFAULT_RETRY): Promise<Forecast | null> {
+export async function fetchAwsForecast(client: CostExplorerClient, today: string, retry: RetryPolicy = COST_API_RETRY): Promise<Forecast | null> {
   const nextMonth = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 1)).toISOString().slice(0, 10);
   if (addDays(today, 1) >= nextMonth) return null;
   let response;
@@ -250,7 +250,10 @@ export async function fetchAwsForecast(client: CostExplorerClient, today: string
   return { source: AWS_SOURCE, month: today.slice(0, 7), remaining: amount, currency };
 }
 
-/** A client on the SDK's default credential chain; Cost Explorer's endpoint is global (us-east-1). */
+/**
+ * A client on the SDK's default credential chain; Cost Explorer's endpoint is global (us-east-1). The SDK's
+ * retries are off (`maxAttempts: 1`): withRetry (src/retry.ts) owns retries, so throttling is not retried 3 × 6 times.
+ */
 export function defaultCostExplorerClient(): CostExplorerClient {
   return new CostExplorerClient({ region: 'us-east-1', maxAttempts: 1 });
 }

@@ -5,10 +5,10 @@
  * cannot be parameters, so the table is checked against BigQuery's identifier syntax instead.
  * Projects linked to a billing account come from @google-cloud/billing (discoverBillingProjects).
  */
-import type { BigQuery } from '@google-cloud/bigquery';
+import { BigQuery } from '@google-cloud/bigquery';
 import { TollgateError } from '../model/errors.js';
 import { normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord } from './cost-record.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { COST_API_RETRY, withRetry, type RetryPolicy } from '../retry.js';
 
 /** standard: gcp_billing_export_v1_*; detailed: gcp_billing_export_resource_v1_*; focus: the FOCUS view. */
 export type GcpExportKind = 'standard' | 'detailed' | 'focus';
@@ -142,7 +142,7 @@ export async function fetchGcpCosts(options: GcpFetchOptions): Promise<CostRecor
     [rows] = (await withRetry(
       () => options.bigquery.query({ query: billingSql(table, kind, options.tagKeys.length), params, useLegacySql: false }),
       isGcpThrottle,
-      options.retry ?? DEFAULT_RETRY,
+      options.retry ?? COST_API_RETRY,
     )) as [BigQueryRow[], ...unknown[]];
   } catch (error) {
     throw gcpError(error, table);
@@ -166,4 +166,14 @@ export async function discoverBillingProjects(client: BillingProjectLister, bill
     throw new TollgateError(`gcp: cannot list the projects of billing account ${billingAccount} (${(error as Error).message.split('\n')[0]})`);
   }
   return projects.sort();
+}
+
+/**
+ * A client on Application Default Credentials. Its own retries are off (`retryOptions.autoRetry: false`):
+ * withRetry (src/retry.ts) owns retries, so a throttled query is not retried 3 × 6 times.
+ */
+export const BIGQUERY_CLIENT_OPTIONS = { retryOptions: { autoRetry: false, maxRetries: 0 } } as const;
+
+export function defaultBigQueryClient(): BigQuery {
+  return new BigQuery(BIGQUERY_CLIENT_OPTIONS);
 }

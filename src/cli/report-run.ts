@@ -6,9 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BigQuery } from '@google-cloud/bigquery';
 import { defaultCostExplorerClient } from '../billing/aws-cost-explorer.js';
 import { defaultCostManagementClient } from '../billing/azure-cost-management.js';
+import { defaultBigQueryClient } from '../billing/gcp-bigquery.js';
 import { DEFAULT_ENVIRONMENT_TAG_KEYS } from '../billing/budgets.js';
 import { CostHistory, DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history.js';
 import { terminalProgress } from '../billing/progress.js';
@@ -46,7 +46,7 @@ function positiveInteger(value: string | undefined, fallback: number, flag: stri
 export const DEFAULT_CLIENTS: SourceClients = {
   aws: defaultCostExplorerClient,
   azure: defaultCostManagementClient,
-  bigquery: () => new BigQuery(),
+  bigquery: defaultBigQueryClient,
 };
 
 export async function runReport(options: ReportOptions, clients: SourceClients = DEFAULT_CLIENTS): Promise<number> {

@@ -9,11 +9,11 @@ import { createHttpHeaders, type HttpClient, type PipelineRequest } from '@azure
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fetchAwsCosts, fetchAwsForecast } from '../../src/billing/aws-cost-explorer.js';
+import { defaultCostExplorerClient, fetchAwsCosts, fetchAwsForecast } from '../../src/billing/aws-cost-explorer.js';
 import { fetchAzureCosts, fetchAzureForecast } from '../../src/billing/azure-cost-management.js';
-import { discoverBillingProjects, fetchGcpCosts } from '../../src/billing/gcp-bigquery.js';
+import { BIGQUERY_CLIENT_OPTIONS, defaultBigQueryClient, discoverBillingProjects, fetchGcpCosts } from '../../src/billing/gcp-bigquery.js';
 import { ResponseCache } from '../../src/billing/response-cache.js';
-import type { RetryPolicy } from '../../src/billing/retry.js';
+import type { RetryPolicy } from '../../src/retry.js';
 
 const noWait: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined };
 
@@ -214,5 +214,14 @@ describe('GCP BigQuery billing export', () => {
       yield { projectId: 'research-tpu', billingEnabled: true };
     }
     expect(await discoverBillingProjects({ listProjectBillingInfoAsync: () => pages() }, '0123AB-CDEF45-6789AB')).toEqual(['research-tpu', 'speech-prod']);
+  });
+});
+
+describe('one owner of retries per client', () => {
+  it('turns the SDKs’ own retries off where the clients are constructed (withRetry retries)', async () => {
+    const aws = defaultCostExplorerClient();
+    expect(await aws.config.maxAttempts()).toBe(1);
+    expect(defaultBigQueryClient()).toBeInstanceOf(BigQuery);
+    expect(BIGQUERY_CLIENT_OPTIONS.retryOptions).toEqual({ autoRetry: false, maxRetries: 0 });
   });
 });

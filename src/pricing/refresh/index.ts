@@ -11,7 +11,7 @@ import { fetchAzurePrices, type AzureRefreshOptions } from './azure.js';
 import { mergeFetched, type FetchResult, type Progress } from './figures.js';
 import { fetchGcpPrices, type SkuPager } from './gcp.js';
 import type { CatalogDocument, CatalogProvider } from '../catalog-document.js';
-import type { RetryPolicy } from './retry.js';
+import type { RetryPolicy } from '../../retry.js';
 
 export type { SkuPager } from './gcp.js';
 export { catalogClientPages } from './gcp.js';
