@@ -9,7 +9,7 @@ import { CloudCatalogClient } from '@google-cloud/billing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalog, priceInstance } from '../../src/pricing/index.js';
-import { writeFileAtomic } from '../../src/pricing/refresh/atomic-write.js';
+import { writeFileAtomic } from '../../src/atomic-file.js';
 import { catalogClientPages, refreshCatalog } from '../../src/pricing/refresh/index.js';
 import { backoffDelay, withRetry, type RetryPolicy } from '../../src/retry.js';
 

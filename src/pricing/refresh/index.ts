@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { catalogFromDocument, loadCatalog } from '../catalog.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../atomic-file.js';
 import { fetchAwsPrices, type AwsRefreshOptions } from './aws.js';
 import { fetchAzurePrices, type AzureRefreshOptions } from './azure.js';
 import { mergeFetched, type FetchResult, type Progress } from './figures.js';
