@@ -131,7 +131,7 @@ describe('pricing refresh: GCP Cloud Billing Catalog', () => {
     expect(priceInstance(catalog, 'gcp', 'n1-standard-4', 'us-east4')).toMatchObject({ onDemand: 0.189999, spot: 0.04 });
     // 12 × 0.031611 + 85 × 0.004237 + 1 × 2.933908 (A2 SKUs listed for us-central1 only).
     expect(priceInstance(catalog, 'gcp', 'a2-highgpu-1g', 'us-central1')?.onDemand).toBe(3.673385);
-    expect(catalog.accelerator('gcp', 'nvidia-tesla-t4', 'us-east4')).toMatchObject({ onDemand: 350_000, spot: 140_000 });
+    expect(catalog.accelerator('gcp', 'nvidia-tesla-t4', 'us-east4')).toMatchObject({ onDemand: 350_000n, spot: 140_000n });
     // a2 in us-east4 has no SKUs in the answer: the snapshot's estimate is kept, with its own source.
     expect(priceInstance(catalog, 'gcp', 'a2-highgpu-1g', 'us-east4')?.sources[0]).toMatch(/^Estimate/);
   });
