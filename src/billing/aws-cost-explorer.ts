@@ -154,7 +154,7 @@ export function costExplorerRecords(result: CostAndUsageResult, source = AWS_SOU
         x_Extras: period.Estimated ? { x_Estimated: 'true' } : {},
       });
       (group.Keys ?? []).forEach((key, i) => applyKey(record, definitions[i], key));
-      if (amount !== 0 || (amortised ?? 0) !== 0) records.push(record);
+      if (amount !== 0n || (amortised ?? 0n) !== 0n) records.push(record);
     }
   }
   return records;

@@ -240,7 +240,7 @@ export async function fetchAzureForecast(client: CostManagementClient, scopeText
   const records = azureQueryRecords(result, scope, { start: today, end: monthEnd });
   const currencies = [...new Set(records.map((record) => record.BillingCurrency))];
   if (currencies.length > 1) throw new TollgateError(`azure: the forecast for ${scope} mixes currencies (${currencies.join(', ')})`);
-  const remaining = records.reduce((sum, record) => sum + record.BilledCost, 0);
+  const remaining = records.reduce((sum, record) => sum + record.BilledCost, 0n);
   return { source: `azure:${scope}`, month: today.slice(0, 7), remaining, currency: currencies[0] ?? 'USD' };
 }
 

@@ -106,7 +106,9 @@ export function gcpRecords(rows: readonly BigQueryRow[], tagKeys: readonly strin
       SubAccountId: text(row.project),
       Tags: tags,
       x_Provider: 'gcp',
+      x_CostType: 'Actual',
       x_Extras: skuDescription ? { x_SkuDescription: skuDescription } : {},
+      x_Origin: null,
     };
   });
 }

@@ -37,9 +37,9 @@ describe('AWS Cost Explorer', () => {
     const client = new CostExplorerClient({ region: 'us-east-1' });
     const records = await fetchAwsCosts({ client, start: '2025-06-01', end: '2025-06-03', today: '2025-06-20', tagKeys: ['team'], retry: noWait });
     expect(records.map((r) => [r.ChargePeriodStart.slice(0, 10), r.ServiceName, r.Tags, r.BilledCost])).toEqual([
-      ['2025-06-01', 'Amazon SageMaker', { team: 'ml-research' }, 1250.123456789],
-      ['2025-06-01', 'Amazon S3', {}, 3.5],
-      ['2025-06-02', 'Amazon S3', { team: 'ml-platform' }, 4],
+      ['2025-06-01', 'Amazon SageMaker', { team: 'ml-research' }, 1_250_123_457n],
+      ['2025-06-01', 'Amazon S3', {}, 3_500_000n],
+      ['2025-06-02', 'Amazon S3', { team: 'ml-platform' }, 4_000_000n],
     ]);
     const calls = ce.commandCalls(GetCostAndUsageCommand);
     expect(calls).toHaveLength(3);
@@ -80,7 +80,7 @@ describe('AWS Cost Explorer', () => {
   it('forecasts the rest of the month', async () => {
     ce.on(GetCostForecastCommand).resolves({ Total: { Amount: '12345.678', Unit: 'USD' } });
     const forecast = await fetchAwsForecast(new CostExplorerClient({ region: 'us-east-1' }), '2025-06-20', noWait);
-    expect(forecast).toEqual({ source: 'aws', month: '2025-06', remaining: 12345.678, currency: 'USD' });
+    expect(forecast).toEqual({ source: 'aws', month: '2025-06', remaining: 12_345_678_000n, currency: 'USD' });
     expect(ce.commandCalls(GetCostForecastCommand)[0]?.args[0].input.TimePeriod).toEqual({ Start: '2025-06-20', End: '2025-07-01' });
   });
 });
@@ -120,8 +120,8 @@ describe('Azure Cost Management', () => {
     const client = new CostManagementClient(credential, { httpClient, retryOptions: { maxRetries: 0 } });
     const records = await fetchAzureCosts({ client, scope: 'subscriptions/sub-1', start: '2025-06-01', end: '2025-06-03', tagKeys: ['team'], retry: noWait });
     expect(records.map((r) => [r.ChargePeriodStart.slice(0, 10), r.ServiceName, r.Tags, r.BilledCost, r.SubAccountId])).toEqual([
-      ['2025-06-01', 'Virtual Machines', { team: 'ml-platform' }, 812.5, 'sub-1'],
-      ['2025-06-02', 'Storage', {}, 40.25, 'sub-1'],
+      ['2025-06-01', 'Virtual Machines', { team: 'ml-platform' }, 812_500_000n, 'sub-1'],
+      ['2025-06-02', 'Storage', {}, 40_250_000n, 'sub-1'],
     ]);
     expect(seen.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
       'POST https://management.azure.com/subscriptions/sub-1/providers/Microsoft.CostManagement/query',
@@ -144,7 +144,7 @@ describe('Azure Cost Management', () => {
   it('sums the month-end forecast', async () => {
     const httpClient = fakeHttp([{ status: 200, body: { properties: { columns: [{ name: 'Cost', type: 'Number' }, { name: 'UsageDate', type: 'Number' }, { name: 'CostStatus', type: 'String' }, { name: 'Currency', type: 'String' }], rows: [[100, 20250621, 'Forecast', 'USD'], [110.5, 20250622, 'Forecast', 'USD']] } } }], []);
     const client = new CostManagementClient(credential, { httpClient, retryOptions: { maxRetries: 0 } });
-    expect(await fetchAzureForecast(client, 'subscriptions/sub-1', '2025-06-20', noWait)).toEqual({ source: 'azure:subscriptions/sub-1', month: '2025-06', remaining: 210.5, currency: 'USD' });
+    expect(await fetchAzureForecast(client, 'subscriptions/sub-1', '2025-06-20', noWait)).toEqual({ source: 'azure:subscriptions/sub-1', month: '2025-06', remaining: 210_500_000n, currency: 'USD' });
   });
 });
 
@@ -190,8 +190,8 @@ describe('GCP BigQuery billing export', () => {
     const bigquery = new BigQuery({ apiEndpoint: endpoint, projectId: 'billing-proj', customEndpoint: true } as BigQueryOptions);
     const records = await fetchGcpCosts({ bigquery, table: 'billing-proj.billing.gcp_billing_export_v1_0123AB_CDEF45_6789AB', start: '2025-06-01', end: '2025-06-03', tagKeys: ['team'], retry: noWait });
     expect(records.map((r) => [r.ChargePeriodStart.slice(0, 10), r.ServiceName, r.SubAccountId, r.PricingCategory, r.Tags, r.BilledCost])).toEqual([
-      ['2025-06-01', 'Compute Engine', 'research-tpu', 'Dynamic', { team: 'ml-research' }, 120.5],
-      ['2025-06-02', 'BigQuery', 'speech-prod', null, {}, 35],
+      ['2025-06-01', 'Compute Engine', 'research-tpu', 'Dynamic', { team: 'ml-research' }, 120_500_000n],
+      ['2025-06-02', 'BigQuery', 'speech-prod', null, {}, 35_000_000n],
     ]);
     const query = requests.at(-1)?.body as { query: string; queryParameters: Array<{ name: string; parameterValue: { value: string } }> };
     expect(query.query).toMatch(/GROUP BY day, service/);
