@@ -64,7 +64,7 @@ export function isAwsThrottle(error: unknown): boolean {
 }
 
 /** An SDK error as a one-line TollgateError naming the source. Credentials never appear in SDK messages. */
-export function awsError(error: unknown, operation: string): TollgateError {
+function awsError(error: unknown, operation: string): TollgateError {
   const name = errorName(error);
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   if (CREDENTIAL_NAMES.has(name)) {
@@ -161,7 +161,7 @@ export function costExplorerRecords(result: CostAndUsageResult, source = AWS_SOU
 }
 
 /** Days before yesterday are closed: Cost Explorer finalises a day's costs within about a day. */
-export function isClosedDay(day: string, today: string): boolean {
+function isClosedDay(day: string, today: string): boolean {
   return day < addDays(today, -1);
 }
 

@@ -54,7 +54,7 @@ export function isAzureThrottle(error: unknown): boolean {
 }
 
 /** Retry-After (seconds) from a throttled response; Cost Management also sends its own header. */
-export function azureRetryAfterMs(error: unknown): number | undefined {
+function azureRetryAfterMs(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers;
   const value =
     headers?.get('x-ms-ratelimit-microsoft.costmanagement-entity-retry-after') ??
@@ -64,7 +64,7 @@ export function azureRetryAfterMs(error: unknown): number | undefined {
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
-export function azureError(error: unknown, operation: string, scope: string): TollgateError {
+function azureError(error: unknown, operation: string, scope: string): TollgateError {
   const name = error instanceof Error ? error.name : '';
   const status = statusOf(error);
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
@@ -84,7 +84,7 @@ function grouping(tagKeys: readonly string[]): NonNullable<QueryDefinition['data
     : [{ type: 'Dimension', name: 'ServiceName' }, { type: 'Dimension', name: 'ResourceLocation' }];
 }
 
-export function usageQuery(start: string, end: string, tagKeys: readonly string[]): QueryDefinition {
+function usageQuery(start: string, end: string, tagKeys: readonly string[]): QueryDefinition {
   return {
     type: 'ActualCost',
     timeframe: 'Custom',

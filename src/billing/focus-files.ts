@@ -58,7 +58,7 @@ function lines(text: string): string[] {
 }
 
 /** Fields of one CSV line (RFC 4180 quoting); good enough for a header and a sample row. */
-export function splitCsvLine(line: string): string[] {
+function splitCsvLine(line: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;

@@ -22,7 +22,7 @@ export interface RowOptions {
 /** ISO 4217 codes the runtime knows (Intl.supportedValuesOf). */
 const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 
-export function isKnownCurrency(code: string): boolean {
+function isKnownCurrency(code: string): boolean {
   return KNOWN_CURRENCIES.has(code);
 }
 
@@ -50,7 +50,7 @@ export function missingColumnMessage(columns: readonly string[], options: RowOpt
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** An ISO 8601 date or date-time as epoch milliseconds; null when it is not one or names no real time. */
-export function parseIsoTime(text: string): number | null {
+function parseIsoTime(text: string): number | null {
   const match = ISO_TIME.exec(text.trim());
   if (!match) return null;
   const [, year = '', month = '', day = '', hour, minute = '00', second = '00', fraction = '', offset] = match;

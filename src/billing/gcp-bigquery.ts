@@ -26,7 +26,7 @@ export interface GcpFetchOptions {
 
 const TABLE = /^[a-z][a-z0-9-]{4,61}[a-z0-9]\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_-]{1,1024}$/;
 
-export function exportKindOf(table: string): GcpExportKind {
+function exportKindOf(table: string): GcpExportKind {
   const name = table.split('.').pop() ?? '';
   if (/focus/i.test(name)) return 'focus';
   if (/resource/i.test(name)) return 'detailed';
@@ -41,7 +41,7 @@ export function checkTable(table: string): string {
 }
 
 /** The SQL for one export kind. Tag keys are parameters @tag0, @tag1, ...; labels are key/value arrays. */
-export function billingSql(table: string, kind: GcpExportKind, tagCount: number): string {
+function billingSql(table: string, kind: GcpExportKind, tagCount: number): string {
   const tags = Array.from({ length: tagCount }, (_, i) => i);
   if (kind === 'focus') {
     // Assumes the FOCUS view's Tags as key/value pairs like the standard export's labels.
@@ -74,7 +74,7 @@ function text(value: unknown): string | null {
   return String(value);
 }
 
-export function gcpRecords(rows: readonly BigQueryRow[], tagKeys: readonly string[], table: string): CostRecord[] {
+function gcpRecords(rows: readonly BigQueryRow[], tagKeys: readonly string[], table: string): CostRecord[] {
   return rows.map((row, index): CostRecord => {
     const day = text(row.day);
     if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TollgateError(`gcp: row ${index + 1} from ${table}: day ${JSON.stringify(day)} is not a date`);
@@ -124,7 +124,7 @@ export function isGcpThrottle(error: unknown): boolean {
   return status === 429 || status === 503 || /rateLimitExceeded|backendError/.test(reason);
 }
 
-export function gcpError(error: unknown, table: string): TollgateError {
+function gcpError(error: unknown, table: string): TollgateError {
   const status = statusOf(error);
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   if (status === 401 || status === 403 || /Could not load the default credentials|invalid_grant/.test(message ?? '')) {

@@ -265,7 +265,7 @@ function stagedJsonType(column: string): string {
 }
 
 /** Micro-units as an exact decimal text ("-12.000034"), for DECIMAL(38, 6) columns. */
-export function microsToDecimal(micros: Micros): string {
+function microsToDecimal(micros: Micros): string {
   const magnitude = micros < 0n ? -micros : micros;
   return `${micros < 0n ? '-' : ''}${magnitude / MICROS_PER_UNIT}.${(magnitude % MICROS_PER_UNIT).toString().padStart(6, '0')}`;
 }

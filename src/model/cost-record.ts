@@ -16,8 +16,6 @@ import type { Micros } from './money.js';
 /** `x_CostType`: what was billed, or what a forecast expects for the rest of the month. */
 export type CostType = 'Actual' | 'Forecast';
 
-export const COST_TYPES: readonly CostType[] = ['Actual', 'Forecast'];
-
 /** Where a record was read from, for errors that point at it. */
 export interface RecordOrigin {
   readonly file: string;
