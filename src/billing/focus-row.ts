@@ -122,7 +122,7 @@ export function toCostRecord(row: FocusRow, origin: RecordOrigin, options: RowOp
     const text = textOf(value);
     if (text === '') return null;
     const micros = typeof value === 'number' && !Number.isFinite(value) ? null : parseMicros(text);
-    if (micros === null) return fail(`${column} is not a finite decimal number (got ${JSON.stringify(text)})`);
+    if (micros === null) return fail(`${column} is not a decimal number (got ${JSON.stringify(text)})`);
     if (!isRecordableMicros(micros)) return fail(`${column} ${text} is out of range (at most ±9.2 trillion)`);
     return micros;
   };
