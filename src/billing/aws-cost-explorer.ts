@@ -16,7 +16,7 @@ import { TollgateError } from '../model/errors.js';
 import { addDays, costRecord, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord, type MutableCostRecord } from './cost-record.js';
 import type { Forecast } from './history.js';
 import { ResponseCache } from './response-cache.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { COST_API_RETRY, withRetry, type RetryPolicy } from '../retry.js';
 
 export const AWS_SOURCE = 'aws';
 const COST_METRICS = ['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'BlendedCost', 'NetAmortizedCost'] as const;
@@ -64,7 +64,7 @@ export function isAwsThrottle(error: unknown): boolean {
 }
 
 /** An SDK error as a one-line TollgateError naming the source. Credentials never appear in SDK messages. */
-export function awsError(error: unknown, operation: string): TollgateError {
+function awsError(error: unknown, operation: string): TollgateError {
   const name = errorName(error);
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   if (CREDENTIAL_NAMES.has(name)) {
@@ -154,14 +154,14 @@ export function costExplorerRecords(result: CostAndUsageResult, source = AWS_SOU
         x_Extras: period.Estimated ? { x_Estimated: 'true' } : {},
       });
       (group.Keys ?? []).forEach((key, i) => applyKey(record, definitions[i], key));
-      if (amount !== 0 || (amortised ?? 0) !== 0) records.push(record);
+      if (amount !== 0n || (amortised ?? 0n) !== 0n) records.push(record);
     }
   }
   return records;
 }
 
 /** Days before yesterday are closed: Cost Explorer finalises a day's costs within about a day. */
-export function isClosedDay(day: string, today: string): boolean {
+function isClosedDay(day: string, today: string): boolean {
   return day < addDays(today, -1);
 }
 
@@ -174,7 +174,7 @@ async function fetchRange(options: AwsFetchOptions, start: string, end: string):
     const input = { ...costQuery(start, end, options.tagKeys), ...(token ? { NextPageToken: token } : {}) };
     let response;
     try {
-      response = await withRetry(() => options.client.send(new GetCostAndUsageCommand(input)), isAwsThrottle, options.retry ?? DEFAULT_RETRY);
+      response = await withRetry(() => options.client.send(new GetCostAndUsageCommand(input)), isAwsThrottle, options.retry ?? COST_API_RETRY);
     } catch (error) {
       throw awsError(error, 'GetCostAndUsage');
     }
@@ -228,7 +228,7 @@ export async function fetchAwsCosts(options: AwsFetchOptions): Promise<CostRecor
 }
 
 /** Month-end forecast: GetCostForecast from today to the first of next month (none on the last day). */
-export async function fetchAwsForecast(client: CostExplorerClient, today: string, retry: RetryPolicy = DEFAULT_RETRY): Promise<Forecast | null> {
+export async function fetchAwsForecast(client: CostExplorerClient, today: string, retry: RetryPolicy = COST_API_RETRY): Promise<Forecast | null> {
   const nextMonth = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 1)).toISOString().slice(0, 10);
   if (addDays(today, 1) >= nextMonth) return null;
   let response;
@@ -250,7 +250,10 @@ export async function fetchAwsForecast(client: CostExplorerClient, today: string
   return { source: AWS_SOURCE, month: today.slice(0, 7), remaining: amount, currency };
 }
 
-/** A client on the SDK's default credential chain; Cost Explorer's endpoint is global (us-east-1). */
+/**
+ * A client on the SDK's default credential chain; Cost Explorer's endpoint is global (us-east-1). The SDK's
+ * retries are off (`maxAttempts: 1`): withRetry (src/retry.ts) owns retries, so throttling is not retried 3 × 6 times.
+ */
 export function defaultCostExplorerClient(): CostExplorerClient {
   return new CostExplorerClient({ region: 'us-east-1', maxAttempts: 1 });
 }

@@ -11,7 +11,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { TollgateError } from '../model/errors.js';
 import { addDays, costRecord, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord, type MutableCostRecord } from './cost-record.js';
 import type { Forecast } from './history.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { COST_API_RETRY, withRetry, type RetryPolicy } from '../retry.js';
 
 export interface AzureFetchOptions {
   readonly client: CostManagementClient;
@@ -54,7 +54,7 @@ export function isAzureThrottle(error: unknown): boolean {
 }
 
 /** Retry-After (seconds) from a throttled response; Cost Management also sends its own header. */
-export function azureRetryAfterMs(error: unknown): number | undefined {
+function azureRetryAfterMs(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers;
   const value =
     headers?.get('x-ms-ratelimit-microsoft.costmanagement-entity-retry-after') ??
@@ -64,7 +64,7 @@ export function azureRetryAfterMs(error: unknown): number | undefined {
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
-export function azureError(error: unknown, operation: string, scope: string): TollgateError {
+function azureError(error: unknown, operation: string, scope: string): TollgateError {
   const name = error instanceof Error ? error.name : '';
   const status = statusOf(error);
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
@@ -84,7 +84,7 @@ function grouping(tagKeys: readonly string[]): NonNullable<QueryDefinition['data
     : [{ type: 'Dimension', name: 'ServiceName' }, { type: 'Dimension', name: 'ResourceLocation' }];
 }
 
-export function usageQuery(start: string, end: string, tagKeys: readonly string[]): QueryDefinition {
+function usageQuery(start: string, end: string, tagKeys: readonly string[]): QueryDefinition {
   return {
     type: 'ActualCost',
     timeframe: 'Custom',
@@ -193,7 +193,7 @@ async function fetchNextPage(client: CostManagementClient, nextLink: string, def
 export async function fetchAzureCosts(options: AzureFetchOptions): Promise<CostRecord[]> {
   const scope = checkAzureScope(options.scope);
   const definition = usageQuery(options.start, options.end, options.tagKeys);
-  const retry = options.retry ?? DEFAULT_RETRY;
+  const retry = options.retry ?? COST_API_RETRY;
   const records: CostRecord[] = [];
   let page: AzureQueryTable;
   try {
@@ -219,7 +219,7 @@ export async function fetchAzureCosts(options: AzureFetchOptions): Promise<CostR
   return records.filter((record) => wanted.has(record.ChargePeriodStart.slice(0, 10)));
 }
 
-export async function fetchAzureForecast(client: CostManagementClient, scopeText: string, today: string, retry: RetryPolicy = DEFAULT_RETRY): Promise<Forecast | null> {
+export async function fetchAzureForecast(client: CostManagementClient, scopeText: string, today: string, retry: RetryPolicy = COST_API_RETRY): Promise<Forecast | null> {
   const scope = checkAzureScope(scopeText);
   const monthEnd = addDays(new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 1)).toISOString().slice(0, 10), -1);
   if (today >= monthEnd) return null;
@@ -240,11 +240,15 @@ export async function fetchAzureForecast(client: CostManagementClient, scopeText
   const records = azureQueryRecords(result, scope, { start: today, end: monthEnd });
   const currencies = [...new Set(records.map((record) => record.BillingCurrency))];
   if (currencies.length > 1) throw new TollgateError(`azure: the forecast for ${scope} mixes currencies (${currencies.join(', ')})`);
-  const remaining = records.reduce((sum, record) => sum + record.BilledCost, 0);
+  const remaining = records.reduce((sum, record) => sum + record.BilledCost, 0n);
   return { source: `azure:${scope}`, month: today.slice(0, 7), remaining, currency: currencies[0] ?? 'USD' };
 }
 
-/** A client on DefaultAzureCredential (environment, workload identity, managed identity, az login). */
+/**
+ * A client on DefaultAzureCredential (environment, workload identity, managed identity, az login). The
+ * pipeline's retry policy is off (`maxRetries: 0`): withRetry (src/retry.ts) owns retries and reads the
+ * Cost Management Retry-After headers itself, so 429s are not retried by both.
+ */
 export function defaultCostManagementClient(): CostManagementClient {
-  return new CostManagementClient(new DefaultAzureCredential());
+  return new CostManagementClient(new DefaultAzureCredential(), { retryOptions: { maxRetries: 0 } });
 }

@@ -11,7 +11,7 @@ import { costExplorerRecords, type CostAndUsageResult } from './aws-cost-explore
 import { addDays, type CostRecord } from './cost-record.js';
 import { NotCostDataError } from './not-cost-data.js';
 
-export const MAX_JSON_BYTES = 256 << 20;
+const MAX_JSON_BYTES = 256 << 20;
 
 export interface BillingJson {
   readonly format: 'aws-cost-explorer-json' | 'azure-query-json';

@@ -1,44 +1,13 @@
 /**
- * CostRecord: one line of spend with FinOps FOCUS 1.2 column names, whatever the source (Cost Explorer,
- * Cost Management, the BigQuery billing export, FOCUS or provider export files). Extra facts a source
- * has that FOCUS does not name travel as `x_` columns. Published as schemas/cost-record.schema.json.
- *
- * Amounts are numbers in the record's BillingCurrency. Sources give them as decimal strings; they are
- * parsed once, at the edge, by `parseAmount`, so a malformed amount is an input error, never NaN.
+ * Helpers the cost sources share to build CostRecords (src/model/cost-record.ts): a record with the columns a
+ * source does not know left empty, amounts parsed once at the edge into micro-units (a malformed or
+ * non-finite amount is an input error, never NaN), currency codes, days, provider and pricing words.
  */
+import type { CloudProvider, CostRecord } from '../model/cost-record.js';
+import { isRecordableMicros, parseMicros, type Micros } from '../model/money.js';
 
-export type CloudProvider = 'aws' | 'gcp' | 'azure' | 'other';
+export type { CloudProvider, CostRecord } from '../model/cost-record.js';
 
-export interface CostRecord {
-  /** Inclusive start of the charge period, RFC 3339 UTC. */
-  readonly ChargePeriodStart: string;
-  /** Exclusive end of the charge period, RFC 3339 UTC. */
-  readonly ChargePeriodEnd: string;
-  readonly BilledCost: number;
-  /** Amortised cost (commitments spread over their term); null when the source does not give it. */
-  readonly EffectiveCost: number | null;
-  /** Cost at list (on-demand) prices; null when the source does not give it. */
-  readonly ListCost: number | null;
-  /** ISO 4217 code, upper case. */
-  readonly BillingCurrency: string;
-  readonly ServiceName: string | null;
-  readonly ServiceCategory: string | null;
-  readonly RegionId: string | null;
-  readonly ResourceId: string | null;
-  readonly ResourceType: string | null;
-  readonly SkuId: string | null;
-  /** "Standard" (on demand), "Dynamic" (spot / preemptible), "Committed" (reservations, savings plans). */
-  readonly PricingCategory: string | null;
-  /** AWS account, Azure subscription, GCP project. */
-  readonly SubAccountId: string | null;
-  readonly Tags: Readonly<Record<string, string>>;
-  /** Which cloud the charge is from. */
-  readonly x_Provider: CloudProvider;
-  /** Anything else the source states (instance type, resource group, Cost Explorer's Estimated flag). */
-  readonly x_Extras: Readonly<Record<string, string>>;
-}
-
-/** The FOCUS columns a CostRecord carries, in the order the history table stores them. */
 /** A record being assembled by a source: columns filled in one by one as query keys are read. */
 export type MutableCostRecord = { -readonly [K in keyof CostRecord]: CostRecord[K] } & {
   Tags: Record<string, string>;
@@ -47,11 +16,11 @@ export type MutableCostRecord = { -readonly [K in keyof CostRecord]: CostRecord[
 
 /**
  * A record with only what every source knows (period, amounts, currency, provider); the descriptive
- * columns start empty and are filled from the query's group keys.
+ * columns start empty and are filled from the query's group keys. API results are actual spend.
  */
 export function costRecord(
   known: Pick<CostRecord, 'ChargePeriodStart' | 'ChargePeriodEnd' | 'BilledCost' | 'EffectiveCost' | 'BillingCurrency' | 'x_Provider'> &
-    Partial<Pick<CostRecord, 'SubAccountId'>> & { readonly x_Extras: Record<string, string> },
+    Partial<Pick<CostRecord, 'SubAccountId' | 'ListCost'>> & { readonly x_Extras: Record<string, string> },
 ): MutableCostRecord {
   return {
     ListCost: null,
@@ -64,44 +33,21 @@ export function costRecord(
     PricingCategory: null,
     SubAccountId: null,
     Tags: {},
+    x_CostType: 'Actual',
+    x_Origin: null,
     ...known,
   };
 }
 
-export const FOCUS_COLUMNS = [
-  'ChargePeriodStart',
-  'ChargePeriodEnd',
-  'BilledCost',
-  'EffectiveCost',
-  'ListCost',
-  'BillingCurrency',
-  'ServiceName',
-  'ServiceCategory',
-  'RegionId',
-  'ResourceId',
-  'ResourceType',
-  'SkuId',
-  'PricingCategory',
-  'SubAccountId',
-  'Tags',
-] as const;
-
-/** A record's day (YYYY-MM-DD, UTC): the unit history is replaced in. */
-export function chargeDay(record: Pick<CostRecord, 'ChargePeriodStart'>): string {
-  return record.ChargePeriodStart.slice(0, 10);
-}
-
-/** Decimal strings as the cost APIs send them ("40.3543773134", "-0.02", "1e-7"). */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** Parses an amount, or returns null when it is not a decimal number (the caller names the source). */
-export function parseAmount(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string') return null;
-  const text = value.trim();
-  if (!DECIMAL.test(text)) return null;
-  const amount = Number(text);
-  return Number.isFinite(amount) ? amount : null;
+/**
+ * An amount as the cost APIs send it ("40.3543773134", "-0.02", "1e-7", or a JSON number) in micro-units;
+ * null when it is not a finite decimal that fits a record (the caller names the source).
+ */
+export function parseAmount(value: unknown): Micros | null {
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const micros = parseMicros(String(value));
+  return micros !== null && isRecordableMicros(micros) ? micros : null;
 }
 
 const CURRENCY = /^[A-Z]{3}$/;

@@ -15,7 +15,7 @@ export interface CsvRecord {
  * A record longer than this is refused: an unclosed quote would otherwise make the rest of a large file one
  * field held in memory, which streaming is meant to avoid.
  */
-export const DEFAULT_MAX_RECORD_LENGTH = 1 << 20;
+const DEFAULT_MAX_RECORD_LENGTH = 1 << 20;
 
 interface RecordState {
   fields: string[];

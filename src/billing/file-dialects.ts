@@ -5,7 +5,12 @@
  * still have (AWS CUR 1.0, Azure cost details from EA and MCA accounts).
  */
 
-export type RawType = 'VARCHAR' | 'DOUBLE' | 'TIMESTAMP' | 'DATE';
+/**
+ * Amounts are read as exact decimals (NaN, Infinity and out-of-range figures fail the cast, so the row is an
+ * error at file:line); times as TIMESTAMPTZ, so an offset is converted to UTC (the session's zone) rather than
+ * dropped.
+ */
+export type RawType = 'VARCHAR' | 'DECIMAL(38, 6)' | 'TIMESTAMPTZ' | 'DATE';
 
 /** What a layout needs to know about the file it reads. */
 export interface FileShape {
@@ -43,6 +48,7 @@ export type StagedColumn =
   | 'PricingCategory'
   | 'SubAccountId'
   | 'Tags'
+  | 'x_CostType'
   | 'x_Extras';
 
 /** A column reference, quoted for SQL. */
@@ -97,9 +103,9 @@ const focus: FileDialect = {
   description: 'FOCUS (FinOps Open Cost and Usage Specification) export',
   matches: ({ headers }) => headers.has('ChargePeriodStart') && headers.has('BilledCost'),
   types: ({ headers }) => {
-    const types: Record<string, RawType> = { ChargePeriodStart: 'TIMESTAMP', BilledCost: 'DOUBLE' };
-    for (const name of ['ChargePeriodEnd']) if (headers.has(name)) types[name] = 'TIMESTAMP';
-    for (const name of ['EffectiveCost', 'ListCost']) if (headers.has(name)) types[name] = 'DOUBLE';
+    const types: Record<string, RawType> = { ChargePeriodStart: 'TIMESTAMPTZ', BilledCost: 'DECIMAL(38, 6)' };
+    for (const name of ['ChargePeriodEnd']) if (headers.has(name)) types[name] = 'TIMESTAMPTZ';
+    for (const name of ['EffectiveCost', 'ListCost']) if (headers.has(name)) types[name] = 'DECIMAL(38, 6)';
     return types;
   },
   select: (shape) => ({
@@ -119,7 +125,8 @@ const focus: FileDialect = {
     PricingCategory: first(shape, 'PricingCategory'),
     SubAccountId: first(shape, 'SubAccountId'),
     Tags: shape.headers.has('Tags') ? tagsJson(ident('Tags')) : `'{}'`,
-    x_Extras: jsonObject([...shape.headers].filter((name) => name.startsWith('x_')).sort().map((name) => [name, name] as const)),
+    x_CostType: shape.headers.has('x_CostType') ? `coalesce(nullif(trim(${ident('x_CostType')}), ''), 'Actual')` : `'Actual'`,
+    x_Extras: jsonObject([...shape.headers].filter((name) => name.startsWith('x_') && name !== 'x_CostType').sort().map((name) => [name, name] as const)),
   }),
 };
 
@@ -131,12 +138,12 @@ const awsCur: FileDialect = {
   matches: ({ headers }) => headers.has('lineItem/UsageStartDate') && headers.has('lineItem/UnblendedCost'),
   types: ({ headers }) => {
     const types: Record<string, RawType> = {
-      'lineItem/UsageStartDate': 'TIMESTAMP',
-      'lineItem/UnblendedCost': 'DOUBLE',
+      'lineItem/UsageStartDate': 'TIMESTAMPTZ',
+      'lineItem/UnblendedCost': 'DECIMAL(38, 6)',
     };
-    if (headers.has('lineItem/UsageEndDate')) types['lineItem/UsageEndDate'] = 'TIMESTAMP';
-    if (headers.has('pricing/publicOnDemandCost')) types['pricing/publicOnDemandCost'] = 'DOUBLE';
-    if (headers.has('lineItem/NetUnblendedCost')) types['lineItem/NetUnblendedCost'] = 'DOUBLE';
+    if (headers.has('lineItem/UsageEndDate')) types['lineItem/UsageEndDate'] = 'TIMESTAMPTZ';
+    if (headers.has('pricing/publicOnDemandCost')) types['pricing/publicOnDemandCost'] = 'DECIMAL(38, 6)';
+    if (headers.has('lineItem/NetUnblendedCost')) types['lineItem/NetUnblendedCost'] = 'DECIMAL(38, 6)';
     return types;
   },
   select: (shape) => ({
@@ -157,6 +164,7 @@ const awsCur: FileDialect = {
       WHEN ${first(shape, 'pricing/term')} = 'Reserved' THEN 'Committed'
       WHEN ${first(shape, 'pricing/term')} = 'OnDemand' THEN 'Standard' ELSE NULL END`,
     SubAccountId: first(shape, 'lineItem/UsageAccountId'),
+    x_CostType: `'Actual'`,
     Tags: jsonObject(
       [...shape.headers]
         .filter((name) => name.startsWith(CUR_TAG_PREFIX))
@@ -179,14 +187,14 @@ const azureCostDetails: FileDialect = {
   matches: ({ headers }) =>
     headers.has('Date') && headers.has('MeterCategory') && AZURE_COST_COLUMNS.some((name) => headers.has(name)),
   types: (shape) => ({
-    Date: ISO_DATE.test(shape.sample.Date ?? '') ? 'TIMESTAMP' : 'DATE',
-    [firstName(shape, ...AZURE_COST_COLUMNS) ?? 'Cost']: 'DOUBLE',
+    Date: ISO_DATE.test(shape.sample.Date ?? '') ? 'TIMESTAMPTZ' : 'DATE',
+    [firstName(shape, ...AZURE_COST_COLUMNS) ?? 'Cost']: 'DECIMAL(38, 6)',
   }),
   dateFormat: (shape) => (ISO_DATE.test(shape.sample.Date ?? '') ? undefined : '%m/%d/%Y'),
   select: (shape) => ({
     x_Provider: `'azure'`,
-    ChargePeriodStart: `CAST(${ident('Date')} AS TIMESTAMP)`,
-    ChargePeriodEnd: `CAST(${ident('Date')} AS TIMESTAMP) + INTERVAL 1 DAY`,
+    ChargePeriodStart: `CAST(${ident('Date')} AS TIMESTAMPTZ)`,
+    ChargePeriodEnd: `CAST(${ident('Date')} AS TIMESTAMPTZ) + INTERVAL 1 DAY`,
     BilledCost: ident(firstName(shape, ...AZURE_COST_COLUMNS) ?? 'Cost'),
     EffectiveCost: 'NULL',
     ListCost: 'NULL',
@@ -202,6 +210,7 @@ const azureCostDetails: FileDialect = {
       ELSE 'Standard' END`,
     SubAccountId: first(shape, 'SubscriptionId', 'SubscriptionGuid'),
     Tags: shape.headers.has('Tags') ? tagsJson(ident('Tags')) : `'{}'`,
+    x_CostType: `'Actual'`,
     x_Extras: jsonObject(
       (['ResourceGroup', 'MeterName', 'ChargeType'] as const)
         .filter((name) => shape.headers.has(name))

@@ -12,6 +12,8 @@ import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { TollgateError } from '../model/errors.js';
 import { readBillingJson } from './billing-json.js';
+import { knownCurrencies } from './focus-row.js';
+import { costFileRecords } from './spend-file.js';
 import { dialectFor, FILE_DIALECTS, ident, literal, type FileDialect, type FileShape, type StagedColumn } from './file-dialects.js';
 import { COST_TABLE_COLUMN_NAMES, type CostHistory } from './history.js';
 import { NotCostDataError } from './not-cost-data.js';
@@ -56,7 +58,7 @@ function lines(text: string): string[] {
 }
 
 /** Fields of one CSV line (RFC 4180 quoting); good enough for a header and a sample row. */
-export function splitCsvLine(line: string): string[] {
+function splitCsvLine(line: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;
@@ -76,6 +78,11 @@ export function splitCsvLine(line: string): string[] {
   }
   fields.push(field);
   return fields;
+}
+
+async function isFocusCsv(file: string): Promise<boolean> {
+  const { headers, sample } = await readHead(file);
+  return dialectFor(shapeOf(headers.map((name) => name.trim()), sample))?.name === 'focus';
 }
 
 function shapeOf(headers: readonly string[], sample: readonly string[]): FileShape {
@@ -142,7 +149,7 @@ async function stageCsv(history: CostHistory, file: string, source: string): Pro
 function describeReject(reject: { column_name: string | null; error_type: string; error_message: string }): string {
   if (reject.error_type === 'CAST') {
     const value = /Could not convert string "(.*)" to/.exec(reject.error_message)?.[1];
-    return `${reject.column_name ?? 'a column'} ${value !== undefined ? `"${value}" ` : ''}is not a valid ${/DOUBLE/.test(reject.error_message) ? 'number' : 'date'}`;
+    return `${reject.column_name ?? 'a column'} ${value !== undefined ? `"${value}" ` : ''}is not a valid ${/DECIMAL|DOUBLE/.test(reject.error_message) ? 'finite decimal number' : 'date'}`;
   }
   if (reject.error_type === 'MISSING COLUMNS' || reject.error_type === 'TOO MANY COLUMNS') {
     return `wrong number of columns: ${reject.error_message.replace('Expected Number of Columns', 'expected').replace('Found', 'found')}`;
@@ -171,7 +178,7 @@ async function stageParquet(history: CostHistory, file: string, source: string):
       [file],
     );
     if (bad) {
-      throw new TollgateError(`row ${bad.row}: ${name} "${bad.value}" is not a valid ${type === 'DOUBLE' ? 'number' : 'date'}`, { file });
+      throw new TollgateError(`row ${bad.row}: ${name} "${bad.value}" is not a valid ${type.startsWith('DECIMAL') ? 'finite decimal number' : 'date'}`, { file });
     }
   }
   const casts = headers.map((name) => (types[name] ? `CAST(${ident(name)} AS ${types[name]}) AS ${ident(name)}` : ident(name)));
@@ -197,14 +204,30 @@ async function checkStaged(history: CostHistory, table: string, file: string, ha
   if ((missing?.n ?? 0) > 0) {
     throw new TollgateError(`${missing?.n} rows have no charge period start or no billed cost; nothing was imported`, { file });
   }
+  const known = knownCurrencies().map(literal).join(', ');
   const badCurrencies = await history.query<{ c: string | null }>(
-    `SELECT DISTINCT BillingCurrency AS c FROM ${table} WHERE BillingCurrency IS NULL OR NOT regexp_matches(BillingCurrency, '^[A-Z]{3}$') LIMIT 3`,
+    `SELECT DISTINCT BillingCurrency AS c FROM ${table} WHERE BillingCurrency IS NULL OR BillingCurrency NOT IN (${known}) LIMIT 3`,
   );
   if (badCurrencies.length > 0) {
     const shown = badCurrencies.map((row) => (row.c === null ? 'an empty currency' : `"${row.c}"`)).join(', ');
     throw new TollgateError(`unknown currency: ${shown} is not an ISO 4217 code; nothing was imported`, { file });
   }
+  // The reader's other row rules, for the files DuckDB reads (provider exports, Parquet, .csv.gz).
+  const [badPeriod] = await history.query<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ChargePeriodEnd IS NOT NULL AND ChargePeriodEnd <= ChargePeriodStart`,
+  );
+  if ((badPeriod?.n ?? 0) > 0) throw new TollgateError(`${badPeriod?.n} rows have ChargePeriodEnd not after ChargePeriodStart; nothing was imported`, { file });
+  const badTypes = await history.query<{ t: string }>(`SELECT DISTINCT x_CostType AS t FROM ${table} WHERE x_CostType NOT IN ('Actual', 'Forecast') LIMIT 3`);
+  if (badTypes.length > 0) {
+    throw new TollgateError(`x_CostType must be Actual or Forecast (got ${badTypes.map((row) => JSON.stringify(row.t)).join(', ')}); nothing was imported`, { file });
+  }
   return notes;
+}
+
+/** A JSON file that is an array (a FOCUS spend file), not an API response object. */
+async function isJsonArray(file: string): Promise<boolean> {
+  const { headers } = await readHead(file);
+  return (headers[0] ?? '').trimStart().startsWith('[');
 }
 
 /**
@@ -220,6 +243,11 @@ export async function stageCostFile(history: CostHistory, file: string, source: 
     throw new TollgateError('cost file not found', { file });
   }
   const name = basename(file).toLowerCase();
+  if (name.endsWith('.json') && (await isJsonArray(file))) {
+    // A FOCUS spend file as a JSON array: the one reader validates it, as for check --spend.
+    const table = await history.stageRecords(source, costFileRecords(file, { defaultCurrency: options.defaultCurrency ?? 'USD' }));
+    return { table, format: 'focus-json', notes: [] };
+  }
   if (name.endsWith('.json')) {
     const parsed = await readBillingJson(file, options.today);
     const table = await history.stageRecords(source, parsed.records);
@@ -227,7 +255,14 @@ export async function stageCostFile(history: CostHistory, file: string, source: 
   }
   let staged: { table: string; dialect: FileDialect; shape: FileShape };
   if (name.endsWith('.parquet')) staged = await stageParquet(history, file, source);
-  else if (name.endsWith('.csv') || name.endsWith('.csv.gz')) staged = await stageCsv(history, file, source);
+  else if (name.endsWith('.csv') && (await isFocusCsv(file))) {
+    // FOCUS CSV goes through the one reader (the same rows and validations as check --spend), then DuckDB.
+    const { headers } = await readHead(file);
+    const currency = options.defaultCurrency ?? 'USD';
+    const notes = headers.includes('BillingCurrency') ? [] : [`no BillingCurrency column: amounts taken as ${currency}`];
+    const table = await history.stageRecords(source, costFileRecords(file, { defaultCurrency: currency }));
+    return { table, format: 'focus', notes };
+  } else if (name.endsWith('.csv') || name.endsWith('.csv.gz')) staged = await stageCsv(history, file, source);
   else if (/\.(rst|md|txt|html?)$/.test(name)) {
     throw new NotCostDataError('not a cost file: documentation; import the cost data it shows (.csv, .parquet or .json) instead', { file });
   } else throw new NotCostDataError('not a cost file: expected .csv, .csv.gz, .parquet or .json', { file });

@@ -1,39 +1,43 @@
 /**
- * One row of a normalised spend file (FOCUS 1.2 column names) → SpendRecord, with errors that name the
- * column and the row's file:line. Columns the file has beyond these are ignored, so a full FOCUS export
- * can be read as it is.
+ * One row of a cost file with FOCUS 1.2 column names → a validated CostRecord, with errors that name the
+ * column and the row's file:line. The one set of row validations, for `check --spend` and `report` alike:
+ * finite decimal amounts that fit 64-bit micro-units, a known ISO 4217 currency, Tags a JSON object,
+ * ChargePeriodEnd after ChargePeriodStart, x_CostType Actual or Forecast, times with offsets converted to
+ * UTC. Columns the file has beyond these are kept as x_Extras (x_ columns) or ignored, so a full FOCUS
+ * export can be read as it is.
  */
 import { TollgateError } from '../model/errors.js';
-import type { CostType, RecordOrigin, SpendRecord } from '../model/spend-record.js';
-import { parseMicros } from '../model/money.js';
-
-export const SPEND_FILE_COLUMNS = [
-  'ChargePeriodStart',
-  'ChargePeriodEnd',
-  'BilledCost',
-  'EffectiveCost',
-  'BillingCurrency',
-  'ServiceName',
-  'RegionId',
-  'ResourceId',
-  'SubAccountId',
-  'Tags',
-  'x_CostType',
-] as const;
-export type FocusColumn = (typeof SPEND_FILE_COLUMNS)[number];
-
-/** Without these a row cannot be placed in time or counted; the rest may be absent or empty. */
-export const REQUIRED_COLUMNS: readonly FocusColumn[] = ['ChargePeriodStart', 'ChargePeriodEnd', 'BilledCost', 'BillingCurrency'];
+import { REQUIRED_COLUMNS, type CostRecord, type CostType, type FocusColumn, type RecordOrigin } from '../model/cost-record.js';
+import { isRecordableMicros, parseMicros, type Micros } from '../model/money.js';
+import { providerFromName } from './cost-record.js';
 
 /** A row as read: column name → value (CSV gives strings; JSON may give numbers, objects or null). */
 export type FocusRow = Readonly<Record<string, unknown>>;
+
+export interface RowOptions {
+  /** Currency of a file with no BillingCurrency column (the report allows it, with a note); else required. */
+  readonly defaultCurrency?: string;
+}
+
+/** ISO 4217 codes the runtime knows (Intl.supportedValuesOf). */
+const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+function isKnownCurrency(code: string): boolean {
+  return KNOWN_CURRENCIES.has(code);
+}
+
+export function knownCurrencies(): readonly string[] {
+  return [...KNOWN_CURRENCIES];
+}
 
 /**
  * The required columns `columns` lacks, as an error message, or null when none is missing. A column
  * spelled with other letter case is pointed out: FOCUS names are case-sensitive.
  */
-export function missingColumnMessage(columns: readonly string[]): string | null {
-  const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
+export function missingColumnMessage(columns: readonly string[], options: RowOptions = {}): string | null {
+  const missing = REQUIRED_COLUMNS.filter(
+    (column) => !columns.includes(column) && !(column === 'BillingCurrency' && options.defaultCurrency !== undefined),
+  );
   const [first] = missing;
   if (first === undefined) return null;
   const names = missing.length === 1 ? `column ${first}` : `columns ${missing.join(', ')}`;
@@ -46,7 +50,7 @@ export function missingColumnMessage(columns: readonly string[]): string | null 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** An ISO 8601 date or date-time as epoch milliseconds; null when it is not one or names no real time. */
-export function parseIsoTime(text: string): number | null {
+function parseIsoTime(text: string): number | null {
   const match = ISO_TIME.exec(text.trim());
   if (!match) return null;
   const [, year = '', month = '', day = '', hour, minute = '00', second = '00', fraction = '', offset] = match;
@@ -64,7 +68,8 @@ export function parseIsoTime(text: string): number | null {
 
 function textOf(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
+  // FOCUS sample data writes an empty cell as the word null.
+  if (typeof value === 'string') return value.trim() === 'null' || value.trim() === 'NULL' ? '' : value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
@@ -101,7 +106,9 @@ function parseCostType(value: unknown, fail: (message: string) => never): CostTy
   return fail(`x_CostType must be Actual or Forecast (got ${JSON.stringify(text)})`);
 }
 
-export function toSpendRecord(row: FocusRow, origin: RecordOrigin): SpendRecord {
+const PROVIDER_COLUMNS = ['ServiceProviderName', 'ProviderName', 'PublisherName', 'InvoiceIssuerName', 'HostProviderName'];
+
+export function toCostRecord(row: FocusRow, origin: RecordOrigin, options: RowOptions = {}): CostRecord {
   const fail = (message: string): never => {
     throw new TollgateError(message, { file: origin.file, line: origin.line });
   };
@@ -110,31 +117,47 @@ export function toSpendRecord(row: FocusRow, origin: RecordOrigin): SpendRecord 
     const parsed = parseIsoTime(text);
     return parsed ?? fail(`${column} is not an ISO 8601 date or time (got ${JSON.stringify(text)})`);
   };
-  const cost = (column: FocusColumn, optional: boolean): bigint | null => {
-    const text = textOf(row[column]);
-    if (text === '' && optional) return null;
-    return parseMicros(text) ?? fail(`${column} is not a decimal number (got ${JSON.stringify(text)})`);
+  const cost = (column: FocusColumn | 'ListCost'): Micros | null => {
+    const value = row[column];
+    const text = textOf(value);
+    if (text === '') return null;
+    const micros = typeof value === 'number' && !Number.isFinite(value) ? null : parseMicros(text);
+    if (micros === null) return fail(`${column} is not a decimal number (got ${JSON.stringify(text)})`);
+    if (!isRecordableMicros(micros)) return fail(`${column} ${text} is out of range (at most ±9.2 trillion)`);
+    return micros;
   };
 
-  const chargePeriodStart = time('ChargePeriodStart');
-  const chargePeriodEnd = time('ChargePeriodEnd');
-  if (chargePeriodEnd < chargePeriodStart) fail('ChargePeriodEnd is before ChargePeriodStart');
-  const billingCurrency = textOf(row.BillingCurrency).toUpperCase();
-  if (!/^[A-Z]{3}$/.test(billingCurrency)) {
-    fail(`BillingCurrency must be an ISO 4217 code such as USD (got ${JSON.stringify(textOf(row.BillingCurrency))})`);
+  const start = time('ChargePeriodStart');
+  const end = time('ChargePeriodEnd');
+  if (end <= start) fail('ChargePeriodEnd must be after ChargePeriodStart');
+  const currencyText = 'BillingCurrency' in row ? textOf(row.BillingCurrency) : (options.defaultCurrency ?? '');
+  const currency = currencyText.toUpperCase();
+  if (!isKnownCurrency(currency)) fail(`BillingCurrency must be an ISO 4217 code such as USD (got ${JSON.stringify(currencyText)})`);
+  const billed = cost('BilledCost') ?? fail('BilledCost is empty');
+  const extras: Record<string, string> = {};
+  for (const [name, value] of Object.entries(row)) {
+    if (name.startsWith('x_') && name !== 'x_CostType' && textOf(value) !== '') extras[name] = textOf(value);
   }
+  const providerName = PROVIDER_COLUMNS.map((name) => optionalText(row[name])).find((name) => name !== null);
   return {
-    chargePeriodStart,
-    chargePeriodEnd,
-    billedCostMicros: cost('BilledCost', false) ?? 0n,
-    effectiveCostMicros: cost('EffectiveCost', true),
-    billingCurrency,
-    serviceName: optionalText(row.ServiceName),
-    regionId: optionalText(row.RegionId),
-    resourceId: optionalText(row.ResourceId),
-    subAccountId: optionalText(row.SubAccountId),
-    tags: parseTags(row.Tags, fail),
-    costType: parseCostType(row.x_CostType, fail),
-    origin,
+    ChargePeriodStart: new Date(start).toISOString(),
+    ChargePeriodEnd: new Date(end).toISOString(),
+    BilledCost: billed,
+    EffectiveCost: cost('EffectiveCost'),
+    ListCost: cost('ListCost'),
+    BillingCurrency: currency,
+    ServiceName: optionalText(row.ServiceName),
+    ServiceCategory: optionalText(row.ServiceCategory),
+    RegionId: optionalText(row.RegionId) ?? optionalText(row.Region),
+    ResourceId: optionalText(row.ResourceId),
+    ResourceType: optionalText(row.ResourceType),
+    SkuId: optionalText(row.SkuId),
+    PricingCategory: optionalText(row.PricingCategory),
+    SubAccountId: optionalText(row.SubAccountId),
+    Tags: parseTags(row.Tags, fail),
+    x_Provider: providerFromName(providerName),
+    x_CostType: parseCostType(row.x_CostType, fail),
+    x_Extras: extras,
+    x_Origin: origin,
   };
 }

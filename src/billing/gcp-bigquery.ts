@@ -5,10 +5,10 @@
  * cannot be parameters, so the table is checked against BigQuery's identifier syntax instead.
  * Projects linked to a billing account come from @google-cloud/billing (discoverBillingProjects).
  */
-import type { BigQuery } from '@google-cloud/bigquery';
+import { BigQuery } from '@google-cloud/bigquery';
 import { TollgateError } from '../model/errors.js';
 import { normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord } from './cost-record.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { COST_API_RETRY, withRetry, type RetryPolicy } from '../retry.js';
 
 /** standard: gcp_billing_export_v1_*; detailed: gcp_billing_export_resource_v1_*; focus: the FOCUS view. */
 export type GcpExportKind = 'standard' | 'detailed' | 'focus';
@@ -26,7 +26,7 @@ export interface GcpFetchOptions {
 
 const TABLE = /^[a-z][a-z0-9-]{4,61}[a-z0-9]\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_-]{1,1024}$/;
 
-export function exportKindOf(table: string): GcpExportKind {
+function exportKindOf(table: string): GcpExportKind {
   const name = table.split('.').pop() ?? '';
   if (/focus/i.test(name)) return 'focus';
   if (/resource/i.test(name)) return 'detailed';
@@ -41,7 +41,7 @@ export function checkTable(table: string): string {
 }
 
 /** The SQL for one export kind. Tag keys are parameters @tag0, @tag1, ...; labels are key/value arrays. */
-export function billingSql(table: string, kind: GcpExportKind, tagCount: number): string {
+function billingSql(table: string, kind: GcpExportKind, tagCount: number): string {
   const tags = Array.from({ length: tagCount }, (_, i) => i);
   if (kind === 'focus') {
     // Assumes the FOCUS view's Tags as key/value pairs like the standard export's labels.
@@ -74,7 +74,7 @@ function text(value: unknown): string | null {
   return String(value);
 }
 
-export function gcpRecords(rows: readonly BigQueryRow[], tagKeys: readonly string[], table: string): CostRecord[] {
+function gcpRecords(rows: readonly BigQueryRow[], tagKeys: readonly string[], table: string): CostRecord[] {
   return rows.map((row, index): CostRecord => {
     const day = text(row.day);
     if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TollgateError(`gcp: row ${index + 1} from ${table}: day ${JSON.stringify(day)} is not a date`);
@@ -106,7 +106,9 @@ export function gcpRecords(rows: readonly BigQueryRow[], tagKeys: readonly strin
       SubAccountId: text(row.project),
       Tags: tags,
       x_Provider: 'gcp',
+      x_CostType: 'Actual',
       x_Extras: skuDescription ? { x_SkuDescription: skuDescription } : {},
+      x_Origin: null,
     };
   });
 }
@@ -122,7 +124,7 @@ export function isGcpThrottle(error: unknown): boolean {
   return status === 429 || status === 503 || /rateLimitExceeded|backendError/.test(reason);
 }
 
-export function gcpError(error: unknown, table: string): TollgateError {
+function gcpError(error: unknown, table: string): TollgateError {
   const status = statusOf(error);
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   if (status === 401 || status === 403 || /Could not load the default credentials|invalid_grant/.test(message ?? '')) {
@@ -142,7 +144,7 @@ export async function fetchGcpCosts(options: GcpFetchOptions): Promise<CostRecor
     [rows] = (await withRetry(
       () => options.bigquery.query({ query: billingSql(table, kind, options.tagKeys.length), params, useLegacySql: false }),
       isGcpThrottle,
-      options.retry ?? DEFAULT_RETRY,
+      options.retry ?? COST_API_RETRY,
     )) as [BigQueryRow[], ...unknown[]];
   } catch (error) {
     throw gcpError(error, table);
@@ -166,4 +168,14 @@ export async function discoverBillingProjects(client: BillingProjectLister, bill
     throw new TollgateError(`gcp: cannot list the projects of billing account ${billingAccount} (${(error as Error).message.split('\n')[0]})`);
   }
   return projects.sort();
+}
+
+/**
+ * A client on Application Default Credentials. Its own retries are off (`retryOptions.autoRetry: false`):
+ * withRetry (src/retry.ts) owns retries, so a throttled query is not retried 3 × 6 times.
+ */
+export const BIGQUERY_CLIENT_OPTIONS = { retryOptions: { autoRetry: false, maxRetries: 0 } } as const;
+
+export function defaultBigQueryClient(): BigQuery {
+  return new BigQuery(BIGQUERY_CLIENT_OPTIONS);
 }

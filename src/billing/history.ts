@@ -5,13 +5,17 @@
  *
  * Every import is staged first (a temporary table), validated, then swapped in by (source, day) in one
  * transaction: re-running a night replaces that night's rows, and a failed import leaves history as it was.
+ *
+ * Amounts are stored exactly, as DECIMAL(38, 6): the micro-units of the records, never floats. Forecast rows
+ * of cost files are stored with x_CostType = 'Forecast' and count as spend nowhere.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { TollgateError } from '../model/errors.js';
-import type { CostRecord } from './cost-record.js';
+import type { CostRecord } from '../model/cost-record.js';
+import { MICROS_PER_UNIT, type Micros } from '../model/money.js';
 
 export { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from './history-defaults.js';
 import { DEFAULT_RETENTION_DAYS } from './history-defaults.js';
@@ -23,9 +27,9 @@ const COST_TABLE_COLUMNS = `
   x_Provider VARCHAR NOT NULL,
   ChargePeriodStart TIMESTAMP NOT NULL,
   ChargePeriodEnd TIMESTAMP,
-  BilledCost DOUBLE NOT NULL,
-  EffectiveCost DOUBLE,
-  ListCost DOUBLE,
+  BilledCost DECIMAL(38, 6) NOT NULL,
+  EffectiveCost DECIMAL(38, 6),
+  ListCost DECIMAL(38, 6),
   BillingCurrency VARCHAR NOT NULL,
   ServiceName VARCHAR,
   ServiceCategory VARCHAR,
@@ -36,12 +40,13 @@ const COST_TABLE_COLUMNS = `
   PricingCategory VARCHAR,
   SubAccountId VARCHAR,
   Tags VARCHAR,
+  x_CostType VARCHAR NOT NULL,
   x_Extras VARCHAR`;
 
 /** The column list in table order, for INSERT ... SELECT statements the importers build. */
-export const COST_TABLE_COLUMN_NAMES: readonly string[] = COST_TABLE_COLUMNS.split(',').map(
-  (line) => line.trim().split(/\s+/)[0] ?? '',
-);
+export const COST_TABLE_COLUMN_NAMES: readonly string[] = COST_TABLE_COLUMNS.split('\n')
+  .map((line) => line.trim().split(/\s+/)[0] ?? '')
+  .filter((name) => name !== '');
 
 export type Row = Record<string, string | number | boolean | null>;
 
@@ -59,7 +64,7 @@ export interface Forecast {
   /** YYYY-MM of the forecast month. */
   readonly month: string;
   /** Forecast spend from the day after the last actual day to the end of the month. */
-  readonly remaining: number;
+  readonly remaining: Micros;
   readonly currency: string;
 }
 
@@ -89,9 +94,33 @@ export class CostHistory {
     await connection.run(`CREATE TABLE IF NOT EXISTS cost_records (${COST_TABLE_COLUMNS})`);
     await connection.run(
       `CREATE TABLE IF NOT EXISTS forecasts (x_Source VARCHAR NOT NULL, month VARCHAR NOT NULL,
-        remaining DOUBLE NOT NULL, currency VARCHAR NOT NULL)`,
+        remaining DECIMAL(38, 6) NOT NULL, currency VARCHAR NOT NULL)`,
     );
+    await history.upgrade();
     return history;
+  }
+
+  /**
+   * A history written before amounts were exact and forecasts were kept apart: amounts become DECIMAL (the
+   * doubles they held are rounded to the micro-unit) and every old row is actual spend (the old import
+   * counted forecast rows as spend; they cannot be told apart any more and are re-imported by the next run).
+   */
+  private async upgrade(): Promise<void> {
+    const columns = await this.query<{ name: string; type: string }>(
+      `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = 'cost_records'`,
+    );
+    if (!columns.some((column) => column.name === 'x_CostType')) {
+      await this.run(`ALTER TABLE cost_records ADD COLUMN x_CostType VARCHAR DEFAULT 'Actual'`);
+    }
+    for (const name of ['BilledCost', 'EffectiveCost', 'ListCost']) {
+      if (columns.find((column) => column.name === name)?.type === 'DOUBLE') {
+        await this.run(`ALTER TABLE cost_records ALTER ${name} TYPE DECIMAL(38, 6) USING round(${name}, 6)`);
+      }
+    }
+    const [forecast] = await this.query<{ type: string }>(
+      `SELECT data_type AS type FROM information_schema.columns WHERE table_name = 'forecasts' AND column_name = 'remaining'`,
+    );
+    if (forecast?.type === 'DOUBLE') await this.run(`ALTER TABLE forecasts ALTER remaining TYPE DECIMAL(38, 6) USING round(remaining, 6)`);
   }
 
   async query<T extends Row = Row>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {
@@ -110,22 +139,41 @@ export class CostHistory {
   }
 
   /**
-   * Stages records that came from an API or a JSON file. They are written as NDJSON to a temporary file
-   * and read back by DuckDB in one statement, which is much faster than row-by-row inserts.
+   * Stages validated records (an API's, or a cost file's from the one reader). They are written as NDJSON to
+   * a temporary file as they come, never all held in memory, and read back by DuckDB in one statement, which
+   * is much faster than row-by-row inserts. A record that fails validation ends the staging: nothing is staged.
    */
-  async stageRecords(source: string, records: readonly CostRecord[]): Promise<string> {
+  async stageRecords(source: string, records: Iterable<CostRecord> | AsyncIterable<CostRecord>): Promise<string> {
     const table = this.newStagingTable();
     await this.run(`CREATE TEMP TABLE ${table} (${COST_TABLE_COLUMNS})`);
-    if (records.length === 0) return table;
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-stage-'));
     try {
       const file = join(dir, 'records.ndjson');
-      writeFileSync(file, records.map((record) => JSON.stringify(toStagedRow(source, record))).join('\n'));
+      let count = 0;
+      const fd = openSync(file, 'w');
+      try {
+        let batch: string[] = [];
+        for await (const record of records) {
+          batch.push(JSON.stringify(toStagedRow(source, record)));
+          count++;
+          if (batch.length >= 10_000) {
+            writeSync(fd, `${batch.join('\n')}\n`);
+            batch = [];
+          }
+        }
+        if (batch.length > 0) writeSync(fd, `${batch.join('\n')}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      if (count === 0) return table;
       await this.run(
         `INSERT INTO ${table} SELECT ${COST_TABLE_COLUMN_NAMES.join(', ')} FROM read_json(?, format = 'newline_delimited',
           columns = {${COST_TABLE_COLUMN_NAMES.map((name) => `${name}: '${stagedJsonType(name)}'`).join(', ')}})`,
         [file],
       );
+    } catch (error) {
+      await this.dropStaged(table);
+      throw error;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -166,7 +214,7 @@ export class CostHistory {
           `DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`,
           [source],
         );
-        await this.run(`INSERT INTO cost_records SELECT * FROM ${table}`);
+        await this.run(`INSERT INTO cost_records BY NAME SELECT * FROM ${table}`);
       }
       await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [
         retention.today,
@@ -193,7 +241,7 @@ export class CostHistory {
       await this.run(`INSERT INTO forecasts VALUES (?, ?, ?, ?)`, [
         forecast.source,
         forecast.month,
-        forecast.remaining,
+        microsToDecimal(forecast.remaining),
         forecast.currency,
       ]);
       await this.run('COMMIT');
@@ -212,13 +260,23 @@ export class CostHistory {
 function stagedJsonType(column: string): string {
   if (column === 'x_Day') return 'DATE';
   if (column === 'ChargePeriodStart' || column === 'ChargePeriodEnd') return 'TIMESTAMP';
-  if (column === 'BilledCost' || column === 'EffectiveCost' || column === 'ListCost') return 'DOUBLE';
+  if (column === 'BilledCost' || column === 'EffectiveCost' || column === 'ListCost') return 'DECIMAL(38, 6)';
   return 'VARCHAR';
 }
 
+/** Micro-units as an exact decimal text ("-12.000034"), for DECIMAL(38, 6) columns. */
+function microsToDecimal(micros: Micros): string {
+  const magnitude = micros < 0n ? -micros : micros;
+  return `${micros < 0n ? '-' : ''}${magnitude / MICROS_PER_UNIT}.${(magnitude % MICROS_PER_UNIT).toString().padStart(6, '0')}`;
+}
+
 function toStagedRow(source: string, record: CostRecord): Record<string, unknown> {
+  const { x_Origin: _origin, ...columns } = record;
   return {
-    ...record,
+    ...columns,
+    BilledCost: microsToDecimal(record.BilledCost),
+    EffectiveCost: record.EffectiveCost === null ? null : microsToDecimal(record.EffectiveCost),
+    ListCost: record.ListCost === null ? null : microsToDecimal(record.ListCost),
     x_Source: source,
     x_Day: record.ChargePeriodStart.slice(0, 10),
     Tags: JSON.stringify(record.Tags),

@@ -11,7 +11,7 @@ export interface JsonArrayObject {
   readonly line: number;
 }
 
-export const DEFAULT_MAX_OBJECT_LENGTH = 1 << 20;
+const DEFAULT_MAX_OBJECT_LENGTH = 1 << 20;
 
 /** Where the scanner is in the array, outside any object. */
 type Expecting = 'array' | 'object-or-end' | 'comma-or-end' | 'object' | 'nothing';

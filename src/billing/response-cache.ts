@@ -3,8 +3,9 @@
  * costs no longer change, so a nightly run asks only for the days it has not seen closed (plus the open ones).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 
 export class ResponseCache {
   constructor(private readonly dir: string) {}
@@ -29,14 +30,12 @@ export class ResponseCache {
 
   set(key: string, day: string, value: unknown): void {
     const file = this.path(key, day);
-    mkdirSync(join(this.dir, key), { recursive: true });
-    // Write then rename, so a crash never leaves half a file that later reads as cached.
-    writeFileSync(`${file}.tmp`, JSON.stringify(value));
-    renameSync(`${file}.tmp`, file);
+    // Atomic, so a crash never leaves half a file that later reads as cached.
+    writeFileAtomic(file, JSON.stringify(value), { createDirectory: true });
   }
 }
 
-export function stableJson(value: unknown): string {
+function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

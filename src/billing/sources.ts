@@ -22,7 +22,7 @@ import type { CostHistory, Forecast, ImportSummary } from './history.js';
 import { NotCostDataError } from './not-cost-data.js';
 import { SILENT_PROGRESS, type Progress } from './progress.js';
 import { ResponseCache } from './response-cache.js';
-import type { RetryPolicy } from './retry.js';
+import type { RetryPolicy } from '../retry.js';
 
 export type SourceSpec =
   | { readonly kind: 'aws'; readonly name: string }

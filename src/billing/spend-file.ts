@@ -1,14 +1,17 @@
 /**
- * `--spend FILE`: a normalised spend file with FinOps FOCUS 1.2 column names (docs/spend-format.md), as CSV
+ * The one reader of cost files with FOCUS column names, for `check --spend FILE` and `report --source
+ * focus:PATH` alike: every row is validated by focus-row.ts into a CostRecord (model/cost-record.ts).
+ *
+ * A normalised spend file with FinOps FOCUS 1.2 column names (docs/spend-format.md), as CSV
  * with a header row or as a JSON array of objects with the same keys. Read as a stream, line by line, so a
  * month of hourly billing rows never has to fit in memory as text; every error names file:line.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { TollgateError } from '../model/errors.js';
-import type { SpendRecord } from '../model/spend-record.js';
+import type { CostRecord } from '../model/cost-record.js';
 import { csvRecords } from './csv-records.js';
-import { missingColumnMessage, toSpendRecord, type FocusRow } from './focus-row.js';
+import { missingColumnMessage, toCostRecord, type FocusRow, type RowOptions } from './focus-row.js';
 import { jsonArrayObjects } from './json-array-objects.js';
 
 export type SpendFileFormat = 'csv' | 'json';
@@ -30,12 +33,12 @@ function openLines(file: string): AsyncIterable<string> {
   return createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
 }
 
-async function* csvRows(lines: AsyncIterable<string>, file: string): AsyncGenerator<SpendRecord> {
+async function* csvRows(lines: AsyncIterable<string>, file: string, options: RowOptions): AsyncGenerator<CostRecord> {
   let header: readonly string[] | null = null;
   for await (const record of csvRecords(lines, file)) {
     if (header === null) {
       header = record.fields.map((name) => name.trim());
-      const missing = missingColumnMessage(header);
+      const missing = missingColumnMessage(header, options);
       if (missing !== null) throw new TollgateError(missing, { file, line: record.line });
       const duplicate = header.find((name, index) => name !== '' && header?.indexOf(name) !== index);
       if (duplicate !== undefined) throw new TollgateError(`column ${duplicate} appears twice in the header`, { file, line: record.line });
@@ -48,24 +51,24 @@ async function* csvRows(lines: AsyncIterable<string>, file: string): AsyncGenera
     header.forEach((name, index) => {
       row[name] = record.fields[index] ?? '';
     });
-    yield toSpendRecord(row, { file, line: record.line });
+    yield toCostRecord(row, { file, line: record.line }, options);
   }
   if (header === null) throw new TollgateError('spend file is empty: expected a header row naming the FOCUS columns', { file, line: 1 });
 }
 
-async function* jsonRows(lines: AsyncIterable<string>, file: string): AsyncGenerator<SpendRecord> {
+async function* jsonRows(lines: AsyncIterable<string>, file: string, options: RowOptions): AsyncGenerator<CostRecord> {
   for await (const { value, line } of jsonArrayObjects(lines, file)) {
-    const missing = missingColumnMessage(Object.keys(value));
+    const missing = missingColumnMessage(Object.keys(value), options);
     if (missing !== null) throw new TollgateError(missing, { file, line });
-    yield toSpendRecord(value as FocusRow, { file, line });
+    yield toCostRecord(value as FocusRow, { file, line }, options);
   }
 }
 
-/** The records of one spend file, one at a time. */
-export async function* spendRecords(file: string): AsyncGenerator<SpendRecord> {
+/** The validated records of one cost file, one at a time. */
+export async function* costFileRecords(file: string, options: RowOptions = {}): AsyncGenerator<CostRecord> {
   const lines = openLines(file);
   try {
-    yield* spendFileFormat(file) === 'json' ? jsonRows(lines, file) : csvRows(lines, file);
+    yield* spendFileFormat(file) === 'json' ? jsonRows(lines, file, options) : csvRows(lines, file, options);
   } catch (error) {
     // A read failing half-way (permissions, a vanished network mount) is the user's to fix, not a bug.
     const code = (error as NodeJS.ErrnoException).code;
@@ -82,11 +85,11 @@ export async function* spendRecords(file: string): AsyncGenerator<SpendRecord> {
  */
 export async function readSpendFiles(
   files: readonly string[],
-  keep: (record: SpendRecord) => boolean = () => true,
-): Promise<SpendRecord[]> {
-  const records: SpendRecord[] = [];
+  keep: (record: CostRecord) => boolean = () => true,
+): Promise<CostRecord[]> {
+  const records: CostRecord[] = [];
   for (const file of files) {
-    for await (const record of spendRecords(file)) {
+    for await (const record of costFileRecords(file)) {
       if (keep(record)) records.push(record);
     }
   }

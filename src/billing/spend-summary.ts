@@ -13,7 +13,7 @@ import { TollgateError } from '../model/errors.js';
 import type { SpendSummary } from '../model/resource.js';
 import { DEFAULT_BUDGET_CURRENCY, firstTag, matchesScope } from './budgets.js';
 import { divideRounded, microsToNumber } from '../model/money.js';
-import { countedCostMicros, type SpendRecord } from '../model/spend-record.js';
+import { countedCost, type CostRecord } from '../model/cost-record.js';
 
 const DAY_MS = 86_400_000;
 
@@ -55,30 +55,33 @@ export function billingMonth(now: string): BillingMonth {
 }
 
 /** Whether a row can count towards this month at all (the CLI keeps only these in memory). */
-export function isInMonth(record: SpendRecord, month: BillingMonth): boolean {
-  return record.chargePeriodStart >= month.start && record.chargePeriodStart < month.end;
+export function isInMonth(record: CostRecord, month: BillingMonth): boolean {
+  const start = Date.parse(record.ChargePeriodStart);
+  return start >= month.start && start < month.end;
 }
 
-function isMonthToDate(record: SpendRecord, month: BillingMonth): boolean {
-  return record.costType === 'Actual' && record.chargePeriodStart >= month.start && record.chargePeriodStart < month.now;
+function isMonthToDate(record: CostRecord, month: BillingMonth): boolean {
+  const start = Date.parse(record.ChargePeriodStart);
+  return record.x_CostType === 'Actual' && start >= month.start && start < month.now;
 }
 
-function isRestOfMonthForecast(record: SpendRecord, month: BillingMonth): boolean {
-  return record.costType === 'Forecast' && record.chargePeriodStart >= month.today && record.chargePeriodStart < month.end;
+function isRestOfMonthForecast(record: CostRecord, month: BillingMonth): boolean {
+  const start = Date.parse(record.ChargePeriodStart);
+  return record.x_CostType === 'Forecast' && start >= month.today && start < month.end;
 }
 
 /** A budget's figures stay in one currency: a row in another cannot be added without a rate nobody gave. */
-function assertCurrency(record: SpendRecord, budget: Budget, currency: string): void {
-  if (record.billingCurrency === currency) return;
+function assertCurrency(record: CostRecord, budget: Budget, currency: string): void {
+  if (record.BillingCurrency === currency) return;
   throw new TollgateError(
-    `BillingCurrency ${record.billingCurrency} in the scope of budget "${budget.name}", which is in ${currency}: ` +
+    `BillingCurrency ${record.BillingCurrency} in the scope of budget "${budget.name}", which is in ${currency}: ` +
       'spend in one budget scope must be in the budget currency',
-    { file: record.origin.file, line: record.origin.line },
+    record.x_Origin ?? {},
   );
 }
 
 function summariseBudget(
-  records: readonly SpendRecord[],
+  records: readonly CostRecord[],
   budget: Budget,
   month: BillingMonth,
   environmentTagKeys: readonly string[],
@@ -93,15 +96,16 @@ function summariseBudget(
     const monthToDate = isMonthToDate(record, month);
     const forecast = isRestOfMonthForecast(record, month);
     if (!monthToDate && !forecast) continue;
-    const subject = { tags: record.tags, environment: firstTag(record.tags, environmentTagKeys), account: record.subAccountId };
+    const subject = { tags: record.Tags, environment: firstTag(record.Tags, environmentTagKeys), account: record.SubAccountId };
     if (!matchesScope(budget.scope, subject)) continue;
     assertCurrency(record, budget, currency);
-    if (!files.includes(record.origin.file)) files.push(record.origin.file);
+    const file = record.x_Origin?.file ?? 'history';
+    if (!files.includes(file)) files.push(file);
     if (monthToDate) {
-      actualMicros += countedCostMicros(record);
+      actualMicros += countedCost(record);
       actualRows++;
     } else {
-      forecastMicros += countedCostMicros(record);
+      forecastMicros += countedCost(record);
       forecastRows++;
     }
   }
@@ -127,7 +131,7 @@ function summariseBudget(
 
 /** One summary per configured budget, in the config's order. */
 export function summariseSpend(
-  records: readonly SpendRecord[],
+  records: readonly CostRecord[],
   budgets: readonly Budget[],
   now: string,
   environmentTagKeys: readonly string[],

@@ -3,7 +3,8 @@
  * also a starter model inventory (inventory.yaml).
  */
 import type { Command } from 'commander';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.js';
 import { TollgateError } from '../model/errors.js';
 import { DEFAULT_CONFIG_FILE, parseConfig } from '../config/config.js';
 import { parseInventory } from '../inputs/inventory/index.js';
@@ -77,9 +78,7 @@ export interface InitOptions {
 
 /** Writes through a temporary file and a rename, so an interrupted init never leaves half a file. */
 function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+  writeFileAtomic(file, text);
 }
 
 export function runInit(options: InitOptions): number {

@@ -3,10 +3,11 @@
  *   tollgate inventory validate inventory.yaml
  *   tollgate inventory import-mlflow --models registered-models.json --versions model-versions.json -o inventory.yaml
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { writeFileAtomic } from '../atomic-file.js';
 import { TollgateError } from '../model/errors.js';
 import {
   importMlflow,
@@ -67,9 +68,7 @@ export function runImportMlflow(options: ImportOptions): number {
     }
     throw error;
   }
-  const temporary = `${options.output}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, options.output);
+  writeFileAtomic(options.output, text);
   const versions = inventory.models.reduce((sum, model) => sum + model.versions.length, 0);
   process.stderr.write(`tollgate: wrote ${options.output} (${inventory.models.length} models, ${versions} versions); add deployments, then run \`tollgate check --inventory ${options.output}\`\n`);
   return 0;

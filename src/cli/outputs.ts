@@ -2,7 +2,8 @@
  * `--format FORMAT[=FILE]`, repeatable: every requested format is rendered first and only then
  * written, each file through a temporary name and a rename, so a failure never leaves half a report.
  */
-import { renameSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.js';
 import { TollgateError } from '../model/errors.js';
 import { getRenderer, isOutputFormat, OUTPUT_FORMATS, type CheckResult, type OutputFormat } from '../output/index.js';
 
@@ -60,10 +61,9 @@ export function writeOutputs(targets: readonly OutputTarget[], report: CheckResu
         writeFileSync(target.file, text);
         continue;
       }
-      const temporary = `${target.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, text);
-      renameSync(temporary, target.file);
+      writeFileAtomic(target.file, text);
     } catch (error) {
+      if (error instanceof TollgateError) throw error;
       throw new TollgateError(`cannot write ${target.format} output: ${(error as NodeJS.ErrnoException).code ?? error}`, {
         file: target.file,
       });

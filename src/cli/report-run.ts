@@ -4,11 +4,11 @@
  * report.html, report.md and report.json to --out. Exit 1 when a deny rule fires, so the scheduler alerts;
  * 2 for bad input (a source named in the message, file:line for files); nothing is written then.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BigQuery } from '@google-cloud/bigquery';
+import { writeFilesAtomic } from '../atomic-file.js';
 import { defaultCostExplorerClient } from '../billing/aws-cost-explorer.js';
 import { defaultCostManagementClient } from '../billing/azure-cost-management.js';
+import { defaultBigQueryClient } from '../billing/gcp-bigquery.js';
 import { CostHistory, DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history.js';
 import { terminalProgress } from '../billing/progress.js';
 import { importSources, parseSourceSpec, type SourceClients } from '../billing/sources.js';
@@ -46,7 +46,7 @@ function positiveInteger(value: string | undefined, fallback: number, flag: stri
 export const DEFAULT_CLIENTS: SourceClients = {
   aws: defaultCostExplorerClient,
   azure: defaultCostManagementClient,
-  bigquery: () => new BigQuery(),
+  bigquery: defaultBigQueryClient,
 };
 
 export async function runReport(options: ReportOptions, clients: SourceClients = DEFAULT_CLIENTS): Promise<number> {
@@ -89,10 +89,14 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
     const input = await prepare({ subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' }, settings, now });
     const decision = engine.evaluate(input);
     const report = assembleReport(facts, decision, engine.rules);
-    mkdirSync(options.out, { recursive: true });
-    writeFileSync(join(options.out, 'report.json'), renderReportJson(report));
-    writeFileSync(join(options.out, 'report.md'), renderReportMarkdown(report));
-    writeFileSync(join(options.out, 'report.html'), renderReportHtml(report, config.budgets ?? []));
+    writeFilesAtomic(
+      [
+        { path: join(options.out, 'report.json'), data: renderReportJson(report) },
+        { path: join(options.out, 'report.md'), data: renderReportMarkdown(report) },
+        { path: join(options.out, 'report.html'), data: renderReportHtml(report, config.budgets ?? []) },
+      ],
+      { createDirectory: true },
+    );
     const summary = `${report.violations.length} violation(s), ${report.anomalies.length} anomal${report.anomalies.length === 1 ? 'y' : 'ies'}, ${report.recommendations.length} recommendation(s); month to date ${facts.monthToDate.toFixed(2)} ${facts.currency}`;
     process.stdout.write(`tollgate report ${today}: ${summary} → ${join(options.out, 'report.html')}\n`);
     return report.violations.length > 0 ? 1 : 0;

@@ -4,9 +4,10 @@
  * plus the rule docs as data.tollgate.meta and a source-hash revision. The output is written to a
  * temporary file and renamed into place, so a failed build never leaves half a bundle behind.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { DECISION_ENTRYPOINT, type RuleDoc } from '../model/decision.js';
 import { TollgateError } from '../model/errors.js';
 import { wasmCapabilitiesPath } from '../package-paths.js';
@@ -95,11 +96,8 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     } catch (error) {
       throw pointAtSources(error, roots, policyDirs);
     }
-    mkdirSync(dirname(resolve(options.output)), { recursive: true });
     const destination = resolve(options.output);
-    const temporary = `${destination}.${process.pid}.tmp`;
-    writeFileSync(temporary, readFileSync(partial));
-    renameSync(temporary, destination);
+    writeFileAtomic(destination, readFileSync(partial), { createDirectory: true });
     return { output: destination, revision, rules };
   } finally {
     rmSync(stage, { recursive: true, force: true });

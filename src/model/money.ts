@@ -1,8 +1,17 @@
 /**
- * Money as integer micro-units (millionths of the currency unit) in a bigint: spend files hold hundreds of
- * thousands of rows with many decimals, and summing them as floats drifts. Amounts become numbers only when
- * they leave billing (SpendSummary), and are rounded to cents only when a renderer prints them.
+ * The one money type of Tollgate, for pricing (catalog prices, plan estimates) and billing (spend files, cost
+ * history): integer micro-units (millionths of the currency unit) in a bigint.
+ *
+ * Why bigint and not a number of micros: spend files hold hundreds of thousands of rows with many decimals,
+ * and their sums must be exact. A number is exact only to 2^53 µ ≈ 9 billion units, so every sum would need a
+ * range guard; a bigint never loses a micro-unit, and the type keeps micros (bigint) and currency units
+ * (number) from being mixed by accident. Amounts become numbers once, where they leave the model
+ * (`microsToNumber`), and are rounded to cents only when a renderer prints them. Input that is not a finite
+ * decimal (NaN, Infinity, 1e400 as a float) never becomes Micros: `parseMicros` and `unitsToMicros` refuse it.
  */
+
+/** An integer number of micro-units of some currency. */
+export type Micros = bigint;
 
 export const MICROS_PER_UNIT = 1_000_000n;
 
@@ -10,6 +19,16 @@ export const MICROS_PER_UNIT = 1_000_000n;
 // currency signs: FOCUS costs are plain decimals, and guessing at "1,234" would silently misread "1,234.5" in
 // locales that swap the separators.
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?$/;
+
+/**
+ * The largest amount a cost record may carry: what a signed 64-bit integer of micro-units holds (the history
+ * stores BIGINT micros), about 9.2 trillion units. A larger figure in a cost file is an input error.
+ */
+export const MAX_RECORD_MICROS = 2n ** 63n - 1n;
+
+export function isRecordableMicros(micros: Micros): boolean {
+  return micros <= MAX_RECORD_MICROS && micros >= -MAX_RECORD_MICROS;
+}
 
 /** Rounds a quotient of integers half away from zero. */
 export function divideRounded(numerator: bigint, denominator: bigint): bigint {
@@ -45,6 +64,25 @@ export function microsToNumber(micros: bigint): number {
   const fraction = (magnitude % MICROS_PER_UNIT).toString().padStart(6, '0');
   // Parsing the exact decimal gives the double nearest to it; adding whole and fraction as floats may not.
   return Number(`${micros < 0n ? '-' : ''}${whole}.${fraction}`);
+}
+
+/**
+ * A figure in currency units (a validated catalog price) as micro-units, rounded to the micro-unit. Goes
+ * through the number's shortest decimal text, so 0.1 is exactly 100000 µ. Callers validate their input
+ * first; a non-finite number here is a bug (RangeError).
+ */
+export function unitsToMicros(units: number): Micros {
+  const micros = Number.isFinite(units) ? parseMicros(String(units)) : null;
+  if (micros === null) throw new RangeError(`not a finite amount: ${units}`);
+  return micros;
+}
+
+/** rate × quantity (hours, GB, a discount factor), rounded half away from zero once, where the product is formed. */
+export function multiplyMicros(rate: Micros, quantity: number): Micros {
+  if (!Number.isFinite(quantity)) throw new RangeError(`not a finite quantity: ${quantity}`);
+  const factor = parseMicros(String(quantity));
+  if (factor === null) throw new RangeError(`not a decimal quantity: ${quantity}`);
+  return divideRounded(rate * factor, MICROS_PER_UNIT);
 }
 
 export function sumMicros(values: Iterable<bigint>): bigint {

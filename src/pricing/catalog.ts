@@ -10,7 +10,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { TollgateError } from '../model/errors.js';
 import { schemaDir } from '../package-paths.js';
 import builtinSnapshot from './catalog.json' with { type: 'json' };
-import { usdToMicros, microsToUsd, type Micros } from './money.js';
+import { microsToNumber as microsToUsd, unitsToMicros as usdToMicros, multiplyMicros, type Micros } from '../model/money.js';
 import type { CatalogDocument, CatalogProvider, HourlyEntry, HourlyFigure, StorageFigure } from './catalog-document.js';
 
 /** An hourly price with where it came from, as "source title (asOf)". */
@@ -103,7 +103,7 @@ function hourlyPrice(document: CatalogDocument, figure: HourlyFigure): HourlyPri
   const sources = [sourceLabel(document, figure.source, figure.asOf, figure.note)];
   let spot: Micros | null = null;
   if (figure.spot !== undefined) spot = usdToMicros(figure.spot);
-  else if (figure.spotDiscount !== undefined) spot = Math.round(onDemand * (1 - figure.spotDiscount));
+  else if (figure.spotDiscount !== undefined) spot = multiplyMicros(onDemand, 1 - figure.spotDiscount);
   if (spot !== null && figure.spotSource !== undefined) {
     sources.push(`spot: ${sourceLabel(document, figure.spotSource, figure.spotAsOf ?? figure.asOf, undefined)}`);
   }

@@ -8,7 +8,7 @@
  * `unpricedResources`) so that before, after and delta always cover the same resources.
  */
 import { TollgateError } from '../model/errors.js';
-import { microsToUsd, multiply, type Micros } from './money.js';
+import { microsToNumber as microsToUsd, multiplyMicros as multiply, type Micros } from '../model/money.js';
 import { priceSubject, type Bill, type PriceResult, type PricingSubject } from './resource-pricers.js';
 import { UsageHours } from './usage.js';
 import type { Catalog } from './catalog.js';
@@ -52,7 +52,7 @@ function amountOf(bill: Bill, hours: number): Amount {
   for (const group of bill.groups) {
     const rate = bill.spot ? (group.spot ?? group.onDemand) : group.onDemand;
     if (bill.spot && group.spot === null && !sources.includes(SPOT_UNKNOWN)) sources.push(SPOT_UNKNOWN);
-    monthly += multiply(rate, hours) * group.count;
+    monthly += multiply(multiply(rate, hours), group.count);
     instances = (instances ?? 0) + group.count;
   }
   return {
@@ -93,7 +93,7 @@ function costOf(resource: Resource, after: PriceResult & { outcome: 'bill' | 'un
   let beforeMicros: Micros | null;
   let beforeReason: string | null = null;
   let beforeSources: readonly string[] = [];
-  if (resource.action === 'create') beforeMicros = 0;
+  if (resource.action === 'create') beforeMicros = 0n;
   else if (resource.action === 'no-op' || resource.action === 'read') beforeMicros = afterAmount?.monthly ?? null;
   else {
     const subject = subjectBefore(resource);
@@ -105,7 +105,7 @@ function costOf(resource: Resource, after: PriceResult & { outcome: 'bill' | 'un
       const amount = amountOf(result, hours);
       beforeMicros = amount.monthly;
       beforeSources = amount.sources;
-    } else if (result.outcome === 'free') beforeMicros = 0;
+    } else if (result.outcome === 'free') beforeMicros = 0n;
     else {
       beforeMicros = null;
       beforeReason = result.reason;
@@ -141,8 +141,8 @@ function checkHours(hoursPerMonth: number): number {
 export function estimatePlanCost(resources: readonly Resource[], catalog: Catalog, options: EstimateOptions = {}): PlanEstimate {
   const hoursPerMonth = checkHours(options.hoursPerMonth ?? DEFAULT_HOURS_PER_MONTH);
   const usage = new UsageHours(options.usage ?? {}, hoursPerMonth);
-  let before = 0;
-  let after = 0;
+  let before = 0n;
+  let after = 0n;
   let unpricedResources = 0;
   const priced: Resource[] = new Array<Resource>(resources.length);
   for (let i = 0; i < resources.length; i++) {

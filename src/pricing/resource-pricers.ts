@@ -7,7 +7,7 @@
  * reason, or "free" for things that cost nothing by themselves (a launch template runs nothing).
  */
 import { lookupInstanceSpec } from '../model/instance-specs.js';
-import { multiply, type Micros } from './money.js';
+import { multiplyMicros as multiply, type Micros } from '../model/money.js';
 import { listAt, numberAt, stringAt } from './resource-values.js';
 import type { Catalog, HourlyPrice } from './catalog.js';
 import type { Compute, Provider, ResourceKind } from '../model/resource.js';
@@ -86,8 +86,8 @@ function machinePrice(catalog: Catalog, provider: Provider, type: string, region
 
 /** Adds per-instance parts (attached GPUs) to a machine price; spot is known only if known for every part. */
 function combine(parts: readonly HourlyPrice[], count: number): { group: InstanceGroup; sources: string[] } {
-  let onDemand = 0;
-  let spot: Micros | null = 0;
+  let onDemand = 0n;
+  let spot: Micros | null = 0n;
   const sources: string[] = [];
   for (const part of parts) {
     onDemand += part.onDemand;
@@ -138,7 +138,7 @@ function attachedGpuPrices(subject: PricingSubject, catalog: Catalog, region: st
     const type = stringAt(subject.values, `${list}.${i}.type`);
     if (type === null || count === null) fail('attached GPU type or count unknown until apply');
     const gpu = catalog.accelerator(subject.provider, type.toLowerCase().replaceAll('_', '-'), region) ?? fail(`no price for ${type} GPUs in ${region}`);
-    prices.push({ onDemand: gpu.onDemand * count, spot: gpu.spot === null ? null : gpu.spot * count, sources: gpu.sources });
+    prices.push({ onDemand: multiply(gpu.onDemand, count), spot: gpu.spot === null ? null : multiply(gpu.spot, count), sources: gpu.sources });
   }
   return prices;
 }
@@ -157,12 +157,12 @@ function instancePricer(shape: InstanceShape = {}): Pricer {
     const builtIn = lookupInstanceSpec(subject.provider, type)?.accelerator ?? null;
     if (shape.gpus && builtIn === null) parts.push(...attachedGpuPrices(subject, catalog, region, shape.gpus.list, shape.gpus.countField));
     const { group, sources } = combine(parts, count);
-    let monthlyFixed = 0;
+    let monthlyFixed = 0n;
     if (shape.disk) {
       const disk = diskMonthly(subject, catalog, shape.disk);
       if (typeof disk === 'string') sources.push(`not included: boot/root disk (${disk})`);
       else {
-        monthlyFixed = disk.monthly * count;
+        monthlyFixed = multiply(disk.monthly, count);
         sources.push(...disk.sources);
       }
     }
@@ -194,8 +194,8 @@ const tpuPricer: Pricer = guarded((subject, catalog) => {
   // "TPU v5e" → catalog type "tpu-v5e".
   const sku = model.toLowerCase().replace(' ', '-');
   const chip = catalog.accelerator(subject.provider, sku, region) ?? fail(`no price for ${model} in ${region}`);
-  const group: InstanceGroup = { count: instanceCountOf(compute), onDemand: chip.onDemand * chips, spot: chip.spot === null ? null : chip.spot * chips };
-  return { outcome: 'bill', groups: [group], monthlyFixed: 0, spot: compute.spot === true, sources: [...chip.sources] };
+  const group: InstanceGroup = { count: instanceCountOf(compute), onDemand: multiply(chip.onDemand, chips), spot: chip.spot === null ? null : multiply(chip.spot, chips) };
+  return { outcome: 'bill', groups: [group], monthlyFixed: 0n, spot: compute.spot === true, sources: [...chip.sources] };
 });
 
 /** SageMaker endpoint configurations: every production variant's hosting instances (`ml.*` prices). */
@@ -212,7 +212,7 @@ const sagemakerVariantsPricer: Pricer = guarded((subject, catalog) => {
     groups.push({ count, onDemand: price.onDemand, spot: null });
     sources.push(...price.sources);
   }
-  return { outcome: 'bill', groups, monthlyFixed: 0, spot: false, sources };
+  return { outcome: 'bill', groups, monthlyFixed: 0n, spot: false, sources };
 });
 
 const windowsUnpriced: Pricer = () => unpriced('the catalog holds Linux prices; the Windows licence is not included');

@@ -3,13 +3,18 @@
  * of rows in a second or two): daily series, month-to-date spend per budget (through the budget
  * summariser the `check --spend` path uses), GPU spend by team and model, top cost drivers, forecasts.
  * No judgement here: thresholds and verdicts are Rego's.
+ *
+ * Spend is Actual rows only (`ACTUAL`): forecast rows from cost files feed the budgets' forecasts, never the
+ * daily series, month to date, GPU slices or drivers. Amounts are exact DECIMAL sums, read back as
+ * micro-units for the budget summary.
  */
 import type { Budget } from '../config/config.js';
 import { TollgateError } from '../model/errors.js';
 import type { SpendSummary } from '../model/resource.js';
 import { addDays } from '../billing/cost-record.js';
 import type { CostHistory } from '../billing/history.js';
-import type { SpendRecord } from '../model/spend-record.js';
+import type { CostRecord } from '../model/cost-record.js';
+import { parseMicros } from '../model/money.js';
 import { summariseSpend } from '../billing/spend-summary.js';
 
 export interface DailyPoint {
@@ -75,6 +80,9 @@ export interface FactOptions {
  */
 export const GPU_PATTERN = '(^|[^a-z])(ml\\.)?(p[2-5][a-z]*|g[4-6][a-z]*|trn[12]|inf[12])\\.|(^|[^a-z])(a2|a3|g2)-|tpu|standard_n[cdv]';
 
+/** Only billed spend: forecast rows are kept apart. */
+const ACTUAL = `x_CostType = 'Actual'`;
+
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 const tag = (key: string): string => `json_extract_string(Tags, '$."${key.replaceAll("'", "''").replaceAll('"', '')}"')`;
@@ -109,9 +117,9 @@ function withTrailingMeans(days: readonly string[], costs: ReadonlyMap<string, n
 async function dailySeries(history: CostHistory, from: string, today: string, teamTag: string): Promise<DailySeries[]> {
   const rows = await history.query<{ day: string; scope: string; cost: number }>(
     `SELECT strftime(x_Day, '%Y-%m-%d') AS day, scope, sum(cost)::DOUBLE AS cost FROM (
-       SELECT x_Day, 'total' AS scope, coalesce(EffectiveCost, BilledCost) AS cost FROM cost_records
-       UNION ALL SELECT x_Day, 'team:' || ${tag(teamTag)}, coalesce(EffectiveCost, BilledCost) FROM cost_records WHERE ${tag(teamTag)} IS NOT NULL
-       UNION ALL SELECT x_Day, 'provider:' || x_Provider, coalesce(EffectiveCost, BilledCost) FROM cost_records
+       SELECT x_Day, 'total' AS scope, coalesce(EffectiveCost, BilledCost) AS cost FROM cost_records WHERE ${ACTUAL}
+       UNION ALL SELECT x_Day, 'team:' || ${tag(teamTag)}, coalesce(EffectiveCost, BilledCost) FROM cost_records WHERE ${ACTUAL} AND ${tag(teamTag)} IS NOT NULL
+       UNION ALL SELECT x_Day, 'provider:' || x_Provider, coalesce(EffectiveCost, BilledCost) FROM cost_records WHERE ${ACTUAL}
      ) WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL ORDER BY scope, day`,
     [from, today],
   );
@@ -126,14 +134,25 @@ async function dailySeries(history: CostHistory, from: string, today: string, te
   return [...byScope.entries()].map(([scope, costs]) => ({ scope, points: withTrailingMeans(days, costs, today) }));
 }
 
-/** This month's spend, aggregated per day and tag set, as the records the budget summariser reads. */
-async function monthRecords(history: CostHistory, monthStart: string, today: string): Promise<SpendRecord[]> {
-  const rows = await history.query<{ day: string; account: string | null; tags: string; currency: string; billed: number; effective: number | null; source: string }>(
-    `SELECT strftime(x_Day, '%Y-%m-%d') AS day, SubAccountId AS account, Tags AS tags, BillingCurrency AS currency,
-       sum(BilledCost)::DOUBLE AS billed, sum(coalesce(EffectiveCost, BilledCost))::DOUBLE AS effective, min(x_Source) AS source
-     FROM cost_records WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL ORDER BY ALL`,
-    [monthStart, today],
+/**
+ * This month's records, aggregated per day, cost type and tag set, as the records the budget summariser
+ * reads: Actual rows before today give the month to date, Forecast rows from today the rest of the month.
+ */
+async function monthRecords(history: CostHistory, monthStart: string, today: string): Promise<CostRecord[]> {
+  const monthEnd = `${addDays(`${monthStart.slice(0, 7)}-28`, 4).slice(0, 7)}-01`;
+  const rows = await history.query<{ day: string; account: string | null; tags: string; currency: string; billed: string; effective: string | null; source: string; type: string }>(
+    `SELECT strftime(x_Day, '%Y-%m-%d') AS day, SubAccountId AS account, Tags AS tags, BillingCurrency AS currency, x_CostType AS type,
+       CAST(sum(BilledCost) AS VARCHAR) AS billed, CAST(sum(coalesce(EffectiveCost, BilledCost)) AS VARCHAR) AS effective, min(x_Source) AS source
+     FROM cost_records WHERE x_Day >= CAST(? AS DATE)
+       AND ((${ACTUAL} AND x_Day < CAST(? AS DATE)) OR (x_CostType = 'Forecast' AND x_Day < CAST(? AS DATE)))
+     GROUP BY ALL ORDER BY ALL`,
+    [monthStart, today, monthEnd],
   );
+  const micros = (text: string): bigint => {
+    const value = parseMicros(text);
+    if (value === null) throw new Error(`history holds a non-decimal sum: ${text}`);
+    return value;
+  };
   return rows.map((row) => {
     const start = Date.parse(`${row.day}T00:00:00Z`);
     let tags: Record<string, string> = {};
@@ -143,18 +162,25 @@ async function monthRecords(history: CostHistory, monthStart: string, today: str
       tags = {};
     }
     return {
-      chargePeriodStart: start,
-      chargePeriodEnd: start + 86_400_000,
-      billedCostMicros: BigInt(Math.round(row.billed * 1e6)),
-      effectiveCostMicros: row.effective === null ? null : BigInt(Math.round(row.effective * 1e6)),
-      billingCurrency: row.currency,
-      serviceName: null,
-      regionId: null,
-      resourceId: null,
-      subAccountId: row.account,
-      tags,
-      costType: 'Actual',
-      origin: { file: `history (${row.source})`, line: 1 },
+      ChargePeriodStart: new Date(start).toISOString(),
+      ChargePeriodEnd: new Date(start + 86_400_000).toISOString(),
+      BilledCost: micros(row.billed),
+      EffectiveCost: row.effective === null ? null : micros(row.effective),
+      ListCost: null,
+      BillingCurrency: row.currency,
+      ServiceName: null,
+      ServiceCategory: null,
+      RegionId: null,
+      ResourceId: null,
+      ResourceType: null,
+      SkuId: null,
+      PricingCategory: null,
+      SubAccountId: row.account,
+      Tags: tags,
+      x_Provider: 'other',
+      x_CostType: row.type === 'Forecast' ? 'Forecast' : 'Actual',
+      x_Extras: {},
+      x_Origin: { file: `history (${row.source})`, line: 1 },
     };
   });
 }
@@ -162,7 +188,7 @@ async function monthRecords(history: CostHistory, monthStart: string, today: str
 async function slices(history: CostHistory, keyExpr: string, where: string, params: string[]): Promise<SpendSlice[]> {
   const rows = await history.query<{ key: string; cost: number }>(
     `SELECT coalesce(${keyExpr}, '(untagged)') AS key, sum(coalesce(EffectiveCost, BilledCost))::DOUBLE AS cost
-     FROM cost_records WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1`,
+     FROM cost_records WHERE ${ACTUAL} AND ${where} GROUP BY 1 ORDER BY 2 DESC, 1`,
     params,
   );
   return rows.map((row) => ({ key: row.key, cost: round2(row.cost) }));
@@ -177,8 +203,8 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
   const isGpu = `regexp_matches(lower(coalesce(SkuId, '') || ' ' || coalesce(json_extract_string(x_Extras, '$.x_InstanceType'), '') || ' ' || coalesce(ResourceType, '')), '${GPU_PATTERN}')`;
   const [range] = await history.query<{ first: string | null; last: string | null; total: number | null }>(
     `SELECT strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last,
-       (SELECT sum(coalesce(EffectiveCost, BilledCost)) FROM cost_records WHERE ${inMonth})::DOUBLE AS total
-     FROM cost_records WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`,
+       (SELECT sum(coalesce(EffectiveCost, BilledCost)) FROM cost_records WHERE ${ACTUAL} AND ${inMonth})::DOUBLE AS total
+     FROM cost_records WHERE ${ACTUAL} AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`,
     [monthStart, today, from, today],
   );
   const sources = (await history.query<{ s: string }>(
@@ -193,11 +219,11 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
     `SELECT x_Provider AS provider, coalesce(ServiceName, '(unknown service)') AS service,
        coalesce(ResourceId, SkuId, '(no resource id)') AS resource, any_value(${tag(options.teamTagKey)}) AS team,
        sum(coalesce(EffectiveCost, BilledCost))::DOUBLE AS cost
-     FROM cost_records WHERE ${inMonth} GROUP BY 1, 2, 3 ORDER BY cost DESC, 1, 2, 3 LIMIT 10`,
+     FROM cost_records WHERE ${ACTUAL} AND ${inMonth} GROUP BY 1, 2, 3 ORDER BY cost DESC, 1, 2, 3 LIMIT 10`,
     [monthStart, today],
   );
   const forecasts = await history.query<{ source: string; remaining: number }>(
-    `SELECT x_Source AS source, remaining FROM forecasts WHERE month = ? ORDER BY 1`,
+    `SELECT x_Source AS source, remaining::DOUBLE AS remaining FROM forecasts WHERE month = ? ORDER BY 1`,
     [today.slice(0, 7)],
   );
   const records = await monthRecords(history, monthStart, today);

@@ -9,11 +9,11 @@ import { createHttpHeaders, type HttpClient, type PipelineRequest } from '@azure
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fetchAwsCosts, fetchAwsForecast } from '../../src/billing/aws-cost-explorer.js';
+import { defaultCostExplorerClient, fetchAwsCosts, fetchAwsForecast } from '../../src/billing/aws-cost-explorer.js';
 import { fetchAzureCosts, fetchAzureForecast } from '../../src/billing/azure-cost-management.js';
-import { discoverBillingProjects, fetchGcpCosts } from '../../src/billing/gcp-bigquery.js';
+import { BIGQUERY_CLIENT_OPTIONS, defaultBigQueryClient, discoverBillingProjects, fetchGcpCosts } from '../../src/billing/gcp-bigquery.js';
 import { ResponseCache } from '../../src/billing/response-cache.js';
-import type { RetryPolicy } from '../../src/billing/retry.js';
+import type { RetryPolicy } from '../../src/retry.js';
 
 const noWait: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined };
 
@@ -37,9 +37,9 @@ describe('AWS Cost Explorer', () => {
     const client = new CostExplorerClient({ region: 'us-east-1' });
     const records = await fetchAwsCosts({ client, start: '2025-06-01', end: '2025-06-03', today: '2025-06-20', tagKeys: ['team'], retry: noWait });
     expect(records.map((r) => [r.ChargePeriodStart.slice(0, 10), r.ServiceName, r.Tags, r.BilledCost])).toEqual([
-      ['2025-06-01', 'Amazon SageMaker', { team: 'ml-research' }, 1250.123456789],
-      ['2025-06-01', 'Amazon S3', {}, 3.5],
-      ['2025-06-02', 'Amazon S3', { team: 'ml-platform' }, 4],
+      ['2025-06-01', 'Amazon SageMaker', { team: 'ml-research' }, 1_250_123_457n],
+      ['2025-06-01', 'Amazon S3', {}, 3_500_000n],
+      ['2025-06-02', 'Amazon S3', { team: 'ml-platform' }, 4_000_000n],
     ]);
     const calls = ce.commandCalls(GetCostAndUsageCommand);
     expect(calls).toHaveLength(3);
@@ -80,7 +80,7 @@ describe('AWS Cost Explorer', () => {
   it('forecasts the rest of the month', async () => {
     ce.on(GetCostForecastCommand).resolves({ Total: { Amount: '12345.678', Unit: 'USD' } });
     const forecast = await fetchAwsForecast(new CostExplorerClient({ region: 'us-east-1' }), '2025-06-20', noWait);
-    expect(forecast).toEqual({ source: 'aws', month: '2025-06', remaining: 12345.678, currency: 'USD' });
+    expect(forecast).toEqual({ source: 'aws', month: '2025-06', remaining: 12_345_678_000n, currency: 'USD' });
     expect(ce.commandCalls(GetCostForecastCommand)[0]?.args[0].input.TimePeriod).toEqual({ Start: '2025-06-20', End: '2025-07-01' });
   });
 });
@@ -120,8 +120,8 @@ describe('Azure Cost Management', () => {
     const client = new CostManagementClient(credential, { httpClient, retryOptions: { maxRetries: 0 } });
     const records = await fetchAzureCosts({ client, scope: 'subscriptions/sub-1', start: '2025-06-01', end: '2025-06-03', tagKeys: ['team'], retry: noWait });
     expect(records.map((r) => [r.ChargePeriodStart.slice(0, 10), r.ServiceName, r.Tags, r.BilledCost, r.SubAccountId])).toEqual([
-      ['2025-06-01', 'Virtual Machines', { team: 'ml-platform' }, 812.5, 'sub-1'],
-      ['2025-06-02', 'Storage', {}, 40.25, 'sub-1'],
+      ['2025-06-01', 'Virtual Machines', { team: 'ml-platform' }, 812_500_000n, 'sub-1'],
+      ['2025-06-02', 'Storage', {}, 40_250_000n, 'sub-1'],
     ]);
     expect(seen.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
       'POST https://management.azure.com/subscriptions/sub-1/providers/Microsoft.CostManagement/query',
@@ -144,7 +144,7 @@ describe('Azure Cost Management', () => {
   it('sums the month-end forecast', async () => {
     const httpClient = fakeHttp([{ status: 200, body: { properties: { columns: [{ name: 'Cost', type: 'Number' }, { name: 'UsageDate', type: 'Number' }, { name: 'CostStatus', type: 'String' }, { name: 'Currency', type: 'String' }], rows: [[100, 20250621, 'Forecast', 'USD'], [110.5, 20250622, 'Forecast', 'USD']] } } }], []);
     const client = new CostManagementClient(credential, { httpClient, retryOptions: { maxRetries: 0 } });
-    expect(await fetchAzureForecast(client, 'subscriptions/sub-1', '2025-06-20', noWait)).toEqual({ source: 'azure:subscriptions/sub-1', month: '2025-06', remaining: 210.5, currency: 'USD' });
+    expect(await fetchAzureForecast(client, 'subscriptions/sub-1', '2025-06-20', noWait)).toEqual({ source: 'azure:subscriptions/sub-1', month: '2025-06', remaining: 210_500_000n, currency: 'USD' });
   });
 });
 
@@ -190,8 +190,8 @@ describe('GCP BigQuery billing export', () => {
     const bigquery = new BigQuery({ apiEndpoint: endpoint, projectId: 'billing-proj', customEndpoint: true } as BigQueryOptions);
     const records = await fetchGcpCosts({ bigquery, table: 'billing-proj.billing.gcp_billing_export_v1_0123AB_CDEF45_6789AB', start: '2025-06-01', end: '2025-06-03', tagKeys: ['team'], retry: noWait });
     expect(records.map((r) => [r.ChargePeriodStart.slice(0, 10), r.ServiceName, r.SubAccountId, r.PricingCategory, r.Tags, r.BilledCost])).toEqual([
-      ['2025-06-01', 'Compute Engine', 'research-tpu', 'Dynamic', { team: 'ml-research' }, 120.5],
-      ['2025-06-02', 'BigQuery', 'speech-prod', null, {}, 35],
+      ['2025-06-01', 'Compute Engine', 'research-tpu', 'Dynamic', { team: 'ml-research' }, 120_500_000n],
+      ['2025-06-02', 'BigQuery', 'speech-prod', null, {}, 35_000_000n],
     ]);
     const query = requests.at(-1)?.body as { query: string; queryParameters: Array<{ name: string; parameterValue: { value: string } }> };
     expect(query.query).toMatch(/GROUP BY day, service/);
@@ -214,5 +214,14 @@ describe('GCP BigQuery billing export', () => {
       yield { projectId: 'research-tpu', billingEnabled: true };
     }
     expect(await discoverBillingProjects({ listProjectBillingInfoAsync: () => pages() }, '0123AB-CDEF45-6789AB')).toEqual(['research-tpu', 'speech-prod']);
+  });
+});
+
+describe('one owner of retries per client', () => {
+  it('turns the SDKs’ own retries off where the clients are constructed (withRetry retries)', async () => {
+    const aws = defaultCostExplorerClient();
+    expect(await aws.config.maxAttempts()).toBe(1);
+    expect(defaultBigQueryClient()).toBeInstanceOf(BigQuery);
+    expect(BIGQUERY_CLIENT_OPTIONS.retryOptions).toEqual({ autoRetry: false, maxRetries: 0 });
   });
 });

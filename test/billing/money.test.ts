@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { divideRounded, microsToNumber, parseMicros, sumMicros } from '../../src/model/money.js';
+import { divideRounded, isRecordableMicros, microsToNumber, multiplyMicros, parseMicros, sumMicros, unitsToMicros } from '../../src/model/money.js';
 
 describe('money in micro-units', () => {
   it.each([
@@ -40,5 +40,23 @@ describe('money in micro-units', () => {
     expect(divideRounded(-5n, 2n)).toBe(-3n);
     expect(divideRounded(4n, 3n)).toBe(1n);
     expect(() => divideRounded(1n, 0n)).toThrow(RangeError);
+  });
+
+  it('serves pricing too: catalog figures and rate × hours, exact and rounded once', () => {
+    expect(unitsToMicros(0.1)).toBe(100_000n);
+    expect(unitsToMicros(32.7726)).toBe(32_772_600n);
+    expect(unitsToMicros(1e-7)).toBe(0n);
+    expect(() => unitsToMicros(Number.NaN)).toThrow(RangeError);
+    expect(() => unitsToMicros(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(multiplyMicros(100_000n, 730)).toBe(73_000_000n);
+    expect(multiplyMicros(1n, 0.5)).toBe(1n);
+    expect(multiplyMicros(1_000_000n, 1 - 0.7)).toBe(300_000n);
+    expect(Array.from({ length: 1000 }, () => unitsToMicros(0.1)).reduce((a, b) => a + b, 0n)).toBe(100_000_000n);
+  });
+
+  it('bounds what a record may carry to 64-bit micros', () => {
+    expect(isRecordableMicros(parseMicros('9000000000000') ?? 0n)).toBe(true);
+    expect(isRecordableMicros(parseMicros('1e400') ?? 0n)).toBe(false);
+    expect(isRecordableMicros(parseMicros('-1e13') ?? 0n)).toBe(false);
   });
 });

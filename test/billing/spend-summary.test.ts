@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertUniqueBudgetNames, matchesScope } from '../../src/billing/budgets.js';
 import { readSpendFiles } from '../../src/billing/spend-file.js';
-import type { SpendRecord } from '../../src/model/spend-record.js';
+import type { CostRecord } from '../../src/model/cost-record.js';
 import { billingMonth, summariseSpend } from '../../src/billing/spend-summary.js';
 import type { Budget } from '../../src/config/config.js';
 import { TollgateError } from '../../src/model/errors.js';
@@ -10,21 +10,28 @@ import { repoRoot } from '../cli/run-cli.js';
 const ENV_KEYS = ['environment', 'env'];
 const NOW = '2026-11-23T00:00:00.000Z';
 
-function record(day: number, cost: string, extra: Partial<SpendRecord> = {}): SpendRecord {
+function record(day: number, cost: string, extra: Partial<CostRecord> = {}): CostRecord {
   const micros = BigInt(Math.round(Number(cost) * 1e6));
   return {
-    chargePeriodStart: Date.UTC(2026, 10, day),
-    chargePeriodEnd: Date.UTC(2026, 10, day + 1),
-    billedCostMicros: micros,
-    effectiveCostMicros: micros,
-    billingCurrency: 'USD',
-    serviceName: null,
-    regionId: null,
-    resourceId: null,
-    subAccountId: null,
-    tags: { team: 'ml-platform', environment: 'prod' },
-    costType: 'Actual',
-    origin: { file: 'spend.csv', line: day + 1 },
+    ChargePeriodStart: new Date(Date.UTC(2026, 10, day)).toISOString(),
+    ChargePeriodEnd: new Date(Date.UTC(2026, 10, day + 1)).toISOString(),
+    BilledCost: micros,
+    EffectiveCost: micros,
+    ListCost: null,
+    BillingCurrency: 'USD',
+    ServiceName: null,
+    ServiceCategory: null,
+    RegionId: null,
+    ResourceId: null,
+    ResourceType: null,
+    SkuId: null,
+    PricingCategory: null,
+    SubAccountId: null,
+    Tags: { team: 'ml-platform', environment: 'prod' },
+    x_Provider: 'other',
+    x_CostType: 'Actual',
+    x_Extras: {},
+    x_Origin: { file: 'spend.csv', line: day + 1 },
     ...extra,
   };
 }
@@ -47,8 +54,8 @@ describe('summariseSpend', () => {
   it('sums EffectiveCost of the month to date, else BilledCost', () => {
     const records = [
       record(1, '100.10'),
-      record(2, '50.05', { effectiveCostMicros: 40_000_000n }),
-      record(3, '7', { effectiveCostMicros: null }),
+      record(2, '50.05', { EffectiveCost: 40_000_000n }),
+      record(3, '7', { EffectiveCost: null }),
     ];
     const [summary] = summariseSpend(records, [budget('all')], NOW, ENV_KEYS);
     expect(summary?.monthToDate).toBe(147.1);
@@ -57,10 +64,10 @@ describe('summariseSpend', () => {
   it('counts only this month up to now: not last month, not today after now, not forecasts', () => {
     const records = [
       record(1, '10'),
-      { ...record(1, '999'), chargePeriodStart: Date.UTC(2026, 9, 31), chargePeriodEnd: Date.UTC(2026, 10, 1) },
+      { ...record(1, '999'), ChargePeriodStart: '2026-10-31T00:00:00.000Z', ChargePeriodEnd: '2026-11-01T00:00:00.000Z' },
       record(23, '500'),
       record(22, '20'),
-      record(24, '300', { costType: 'Forecast' }),
+      record(24, '300', { x_CostType: 'Forecast' }),
     ];
     const [summary] = summariseSpend(records, [budget('all')], NOW, ENV_KEYS);
     expect(summary).toMatchObject({ monthToDate: 30, forecastRemaining: 300, daysInMonth: 30, daysLeft: 8, sources: ['spend.csv'] });
@@ -69,10 +76,10 @@ describe('summariseSpend', () => {
   it('sums Forecast rows from today to the end of the month', () => {
     const records = [
       record(1, '10'),
-      record(22, '1000', { costType: 'Forecast' }),
-      record(23, '11.5', { costType: 'Forecast' }),
-      record(30, '12.25', { costType: 'Forecast' }),
-      { ...record(30, '5000', { costType: 'Forecast' }), chargePeriodStart: Date.UTC(2026, 11, 1) },
+      record(22, '1000', { x_CostType: 'Forecast' }),
+      record(23, '11.5', { x_CostType: 'Forecast' }),
+      record(30, '12.25', { x_CostType: 'Forecast' }),
+      { ...record(30, '5000', { x_CostType: 'Forecast' }), ChargePeriodStart: new Date(Date.UTC(2026, 11, 1)).toISOString() },
     ];
     const [summary] = summariseSpend(records, [budget('all')], NOW, ENV_KEYS);
     expect(summary?.forecastRemaining).toBe(23.75);
@@ -108,10 +115,10 @@ describe('summariseSpend', () => {
 
   it('matches scopes on team and project tags, the environment tag keys and the sub-account', () => {
     const records = [
-      record(1, '1', { tags: { team: 'ml-platform', environment: 'prod', project: 'llm' }, subAccountId: '111' }),
-      record(1, '2', { tags: { team: 'ml-platform', env: 'dev' }, subAccountId: '222' }),
-      record(1, '4', { tags: { team: 'research', env: 'prod', environment: 'dev' }, subAccountId: '111' }),
-      record(1, '8', { tags: {}, subAccountId: null }),
+      record(1, '1', { Tags: { team: 'ml-platform', environment: 'prod', project: 'llm' }, SubAccountId: '111' }),
+      record(1, '2', { Tags: { team: 'ml-platform', env: 'dev' }, SubAccountId: '222' }),
+      record(1, '4', { Tags: { team: 'research', env: 'prod', environment: 'dev' }, SubAccountId: '111' }),
+      record(1, '8', { Tags: {}, SubAccountId: null }),
     ];
     const budgets = [
       budget('everything'),
@@ -139,7 +146,7 @@ describe('summariseSpend', () => {
   });
 
   it('refuses a row in another currency than the budget, naming its file:line', () => {
-    const records = [record(1, '1'), record(2, '2', { billingCurrency: 'EUR' })];
+    const records = [record(1, '1'), record(2, '2', { BillingCurrency: 'EUR' })];
     const run = () => summariseSpend(records, [budget('all')], NOW, ENV_KEYS);
     expect(run).toThrow(TollgateError);
     expect(run).toThrow('BillingCurrency EUR in the scope of budget "all", which is in USD');
@@ -176,7 +183,7 @@ describe('summariseSpend', () => {
     ]);
     expect(summaries[0]?.sources).toEqual([`${repoRoot}fixtures/spend/focus-month.csv`]);
     // Without the forecast rows, the run rate: 43,181.770682 / 22 × 8 = 15,702.462066.
-    const actualOnly = records.filter((r) => r.costType === 'Actual');
+    const actualOnly = records.filter((r) => r.x_CostType === 'Actual');
     expect(summariseSpend(actualOnly, [budgets[1]!], NOW, ENV_KEYS)[0]?.forecastRemaining).toBe(15702.462066);
   });
 });

@@ -52,8 +52,8 @@ describe('the built-in catalog', () => {
   });
 
   it('prices GCP attached GPUs, TPUs and storage', () => {
-    expect(builtin.accelerator('gcp', 'nvidia-tesla-t4', 'us-central1')?.onDemand).toBe(350_000);
-    expect(builtin.accelerator('gcp', 'tpu-v5p', 'us-east5')?.onDemand).toBe(4_200_000);
+    expect(builtin.accelerator('gcp', 'nvidia-tesla-t4', 'us-central1')?.onDemand).toBe(350_000n);
+    expect(builtin.accelerator('gcp', 'tpu-v5p', 'us-east5')?.onDemand).toBe(4_200_000n);
     for (const [provider, type, region] of [['aws', 'gp3', 'us-east-1'], ['aws', 's3-standard', 'eu-west-1'], ['gcp', 'pd-ssd', 'europe-west4'], ['gcp', 'gcs-standard', 'us-central1'], ['azure', 'StandardSSD_LRS', 'eastus'], ['azure', 'blob-hot-lrs', 'westus2']] as const) {
       expect(builtin.storage(provider, type, region), `${type} ${region}`).not.toBeNull();
     }

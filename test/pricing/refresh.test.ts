@@ -9,9 +9,9 @@ import { CloudCatalogClient } from '@google-cloud/billing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalog, priceInstance } from '../../src/pricing/index.js';
-import { writeFileAtomic } from '../../src/pricing/refresh/atomic-write.js';
+import { writeFileAtomic } from '../../src/atomic-file.js';
 import { catalogClientPages, refreshCatalog } from '../../src/pricing/refresh/index.js';
-import { backoffDelay, withRetry, type RetryPolicy } from '../../src/pricing/refresh/retry.js';
+import { backoffDelay, withRetry, type RetryPolicy } from '../../src/retry.js';
 
 const recorded = (name: string): unknown => JSON.parse(readFileSync(new URL(`./recorded/${name}`, import.meta.url), 'utf8'));
 const today = '2026-10-01';
@@ -29,8 +29,11 @@ function tempDir(): string {
 describe('retry with backoff', () => {
   it('grows exponentially, with jitter, up to the bound', () => {
     const policy = { ...instantRetry(), random: () => 1 };
-    expect([1, 2, 3, 4, 5].map((retry) => backoffDelay(policy, retry))).toEqual([100, 200, 400, 800, 1000]);
-    expect(backoffDelay({ ...policy, random: () => 0.25 }, 3)).toBe(100);
+    expect([1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, policy))).toEqual([100, 200, 400, 800, 1000]);
+    expect(backoffDelay(3, { ...policy, random: () => 0.25 })).toBe(250);
+    // A server's Retry-After is a lower bound, within the cap.
+    expect(backoffDelay(1, policy, 700)).toBe(700);
+    expect(backoffDelay(1, policy, 5000)).toBe(1000);
   });
 
   it('gives up after the last attempt and does not retry other errors', async () => {
@@ -69,7 +72,7 @@ describe('pricing refresh: AWS Price List API', () => {
     const summary = await refreshCatalog({ provider: 'aws', out, regions: ['us-east-1'], types: ['g5.xlarge', 'p5.48xlarge'], today, retry, aws: { client } });
 
     expect(summary.figures).toBe(2);
-    expect(retry.delays).toEqual([50]);
+    expect(retry.delays).toEqual([75]);
     const calls = pricing.commandCalls(GetProductsCommand);
     expect(calls).toHaveLength(4);
     expect(calls[2]?.args[0].input).toMatchObject({ ServiceCode: 'AmazonEC2', NextToken: 'page-2-token' });
@@ -128,7 +131,7 @@ describe('pricing refresh: GCP Cloud Billing Catalog', () => {
     expect(priceInstance(catalog, 'gcp', 'n1-standard-4', 'us-east4')).toMatchObject({ onDemand: 0.189999, spot: 0.04 });
     // 12 × 0.031611 + 85 × 0.004237 + 1 × 2.933908 (A2 SKUs listed for us-central1 only).
     expect(priceInstance(catalog, 'gcp', 'a2-highgpu-1g', 'us-central1')?.onDemand).toBe(3.673385);
-    expect(catalog.accelerator('gcp', 'nvidia-tesla-t4', 'us-east4')).toMatchObject({ onDemand: 350_000, spot: 140_000 });
+    expect(catalog.accelerator('gcp', 'nvidia-tesla-t4', 'us-east4')).toMatchObject({ onDemand: 350_000n, spot: 140_000n });
     // a2 in us-east4 has no SKUs in the answer: the snapshot's estimate is kept, with its own source.
     expect(priceInstance(catalog, 'gcp', 'a2-highgpu-1g', 'us-east4')?.sources[0]).toMatch(/^Estimate/);
   });

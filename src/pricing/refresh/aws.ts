@@ -4,7 +4,7 @@
  * has no spot prices; spot figures already in the catalog are kept.
  */
 import { GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
-import { withRetry, type RetryPolicy } from './retry.js';
+import { PRICE_API_RETRY, withRetry, type RetryPolicy } from '../../retry.js';
 import type { FetchedFigure, FetchResult, Progress } from './figures.js';
 
 // The Price List API is served from us-east-1 (also eu-central-1 and ap-south-1), whatever region is priced.
@@ -59,7 +59,7 @@ export function hourlyPriceOf(entry: string): number | null {
 }
 
 export async function fetchAwsPrices(options: AwsRefreshOptions): Promise<FetchResult> {
-  const client = options.client ?? new PricingClient({ region: PRICING_ENDPOINT_REGION });
+  const client = options.client ?? new PricingClient({ region: PRICING_ENDPOINT_REGION, maxAttempts: 1 });
   const figures: FetchedFigure[] = [];
   for (const region of options.regions) {
     for (const type of options.types) {
@@ -70,7 +70,7 @@ export async function fetchAwsPrices(options: AwsRefreshOptions): Promise<FetchR
         const page = await withRetry(
           () => client.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2', Filters: filters(type, region), FormatVersion: 'aws_v1', MaxResults: 100, NextToken: nextToken })),
           isAwsThrottle,
-          options.retry,
+          options.retry ?? PRICE_API_RETRY,
         );
         for (const entry of page.PriceList ?? []) price ??= hourlyPriceOf(typeof entry === 'string' ? entry : JSON.stringify(entry));
         nextToken = page.NextToken;

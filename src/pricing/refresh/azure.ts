@@ -3,7 +3,7 @@
  * on-demand, the "Spot" meters for spot. Windows products and Low Priority meters are left out. Pages are
  * followed through `NextPageLink`; HTTP 429 (and 503) are retried with backoff.
  */
-import { withRetry, type RetryPolicy } from './retry.js';
+import { PRICE_API_RETRY, withRetry, type RetryPolicy } from '../../retry.js';
 import type { FetchedFigure, FetchResult, Progress } from './figures.js';
 
 export const AZURE_RETAIL_PRICES_URL = 'https://prices.azure.com/api/retail/prices';
@@ -90,7 +90,7 @@ export async function fetchAzurePrices(options: AzureRefreshOptions): Promise<Fe
       let url: string | null = retailPricesUrl(baseUrl, region, group);
       while (url) {
         const pageUrl: string = url;
-        const page = await withRetry(() => getPage(pageUrl), isAzureThrottle, options.retry);
+        const page = await withRetry(() => getPage(pageUrl), isAzureThrottle, options.retry ?? PRICE_API_RETRY);
         for (const item of page.Items ?? []) {
           const type = wanted.get((item.armSkuName ?? '').toLowerCase());
           const meter = meterOf(item);

@@ -6,7 +6,7 @@
  */
 import type { CloudCatalogClient } from '@google-cloud/billing';
 import { lookupGpuAcceleratorType, lookupInstanceSpec } from '../../model/instance-specs.js';
-import { withRetry, type RetryPolicy } from './retry.js';
+import { PRICE_API_RETRY, withRetry, type RetryPolicy } from '../../retry.js';
 import type { FetchedFigure, FetchResult, Progress } from './figures.js';
 
 export const COMPUTE_ENGINE_SERVICE = 'services/6F81-5844-456A';
@@ -54,10 +54,13 @@ export interface SkuPage {
 /** One page of SKUs; `pageToken` empty for the first. The real client is adapted by `catalogClientPages`. */
 export type SkuPager = (pageToken: string) => Promise<SkuPage>;
 
-/** Pages from a real CloudCatalogClient, one call per page so throttling is retried page by page. */
+/**
+ * Pages from a real CloudCatalogClient, one call per page so throttling is retried page by page. The gax retry
+ * of each call is off (`retry: null`): withRetry (src/retry.ts) owns retries.
+ */
 export function catalogClientPages(client: CloudCatalogClient): SkuPager {
   return async (pageToken) => {
-    const [skus, nextRequest] = await client.listSkus({ parent: COMPUTE_ENGINE_SERVICE, currencyCode: 'USD', pageSize: 5000, pageToken }, { autoPaginate: false });
+    const [skus, nextRequest] = await client.listSkus({ parent: COMPUTE_ENGINE_SERVICE, currencyCode: 'USD', pageSize: 5000, pageToken }, { autoPaginate: false, retry: null, maxRetries: 0 });
     return { skus, nextPageToken: nextRequest?.pageToken ? String(nextRequest.pageToken) : null };
   };
 }
@@ -136,7 +139,7 @@ export async function fetchGcpPrices(options: GcpRefreshOptions): Promise<FetchR
   let pageCount = 0;
   do {
     const token = pageToken;
-    const page = await withRetry(() => options.pages(token), isGcpThrottle, options.retry);
+    const page = await withRetry(() => options.pages(token), isGcpThrottle, options.retry ?? PRICE_API_RETRY);
     for (const sku of page.skus) index.add(sku);
     options.progress?.(`gcp Compute Engine SKUs: page ${++pageCount}`);
     pageToken = page.nextPageToken ?? '';

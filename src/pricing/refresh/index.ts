@@ -5,13 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { catalogFromDocument, loadCatalog } from '../catalog.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../atomic-file.js';
 import { fetchAwsPrices, type AwsRefreshOptions } from './aws.js';
 import { fetchAzurePrices, type AzureRefreshOptions } from './azure.js';
 import { mergeFetched, type FetchResult, type Progress } from './figures.js';
 import { fetchGcpPrices, type SkuPager } from './gcp.js';
 import type { CatalogDocument, CatalogProvider } from '../catalog-document.js';
-import type { RetryPolicy } from './retry.js';
+import type { RetryPolicy } from '../../retry.js';
 
 export type { SkuPager } from './gcp.js';
 export { catalogClientPages } from './gcp.js';

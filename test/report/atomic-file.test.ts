@@ -1,0 +1,78 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeFileAtomic, writeFilesAtomic } from '../../src/atomic-file.js';
+import { TollgateError } from '../../src/model/errors.js';
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'tollgate-atomic-'));
+
+describe('writeFileAtomic', () => {
+  it('creates, replaces, keeps a symlink a link and leaves no temporary file', () => {
+    const dir = tempDir();
+    writeFileAtomic(join(dir, 'a.txt'), 'one');
+    writeFileAtomic(join(dir, 'a.txt'), 'two');
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('two');
+    symlinkSync('a.txt', join(dir, 'link.txt'));
+    writeFileAtomic(join(dir, 'link.txt'), 'three');
+    expect(readlinkSync(join(dir, 'link.txt'))).toBe('a.txt');
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('three');
+    writeFileAtomic(join(dir, 'deep', 'er', 'b.bin'), new Uint8Array([1, 2, 3]), { createDirectory: true });
+    expect([...readFileSync(join(dir, 'deep', 'er', 'b.bin'))]).toEqual([1, 2, 3]);
+    expect(readdirSync(dir).sort()).toEqual(['a.txt', 'deep', 'link.txt']);
+  });
+
+  it('refuses to replace a directory or a link to one (TollgateError naming the path)', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync('sub', join(dir, 'to-sub'));
+    for (const name of ['sub', 'to-sub']) {
+      const attempt = (): void => writeFileAtomic(join(dir, name), 'x');
+      expect(attempt).toThrow(TollgateError);
+      expect(attempt).toThrow(/not a regular file/);
+    }
+    expect(() => writeFileAtomic('/dev/null', 'x')).toThrow(/device/);
+    expect(readdirSync(dir).sort()).toEqual(['sub', 'to-sub']);
+  });
+
+  it('keeps the old file and removes the temporary one when the rename fails', () => {
+    const dir = tempDir();
+    const out = join(dir, 'f.json');
+    writeFileSync(out, 'old');
+    expect(() => writeFileAtomic(out, 'new', { rename: () => { throw Object.assign(new Error('EXDEV'), { code: 'EXDEV' }); } })).toThrow(
+      /cannot write: EXDEV/,
+    );
+    expect(readFileSync(out, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['f.json']);
+  });
+});
+
+describe('writeFilesAtomic', () => {
+  it('writes all files, or on a failed rename puts every file back as it was', () => {
+    const dir = tempDir();
+    writeFilesAtomic([{ path: join(dir, 'out', 'r.json'), data: '{}' }, { path: join(dir, 'out', 'r.md'), data: '# r' }], { createDirectory: true });
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['r.json', 'r.md']);
+    let renames = 0;
+    const failSecond = (from: string, to: string): void => {
+      if (++renames === 2) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+      // The real rename for the first file.
+      return void (process.getBuiltinModule('node:fs') as typeof import('node:fs')).renameSync(from, to);
+    };
+    expect(() =>
+      writeFilesAtomic(
+        [{ path: join(dir, 'out', 'r.json'), data: '{"new":1}' }, { path: join(dir, 'out', 'r.md'), data: 'new' }, { path: join(dir, 'out', 'r.html'), data: 'new' }],
+        { rename: failSecond },
+      ),
+    ).toThrow(/ENOSPC/);
+    expect(readFileSync(join(dir, 'out', 'r.json'), 'utf8')).toBe('{}');
+    expect(readFileSync(join(dir, 'out', 'r.md'), 'utf8')).toBe('# r');
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['r.json', 'r.md']);
+  });
+
+  it('checks every target before writing any', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'r.html'));
+    expect(() => writeFilesAtomic([{ path: join(dir, 'r.json'), data: '{}' }, { path: join(dir, 'r.html'), data: '' }])).toThrow(/r\.html.*|not a regular file/);
+    expect(readdirSync(dir)).toEqual(['r.html']);
+  });
+});
