@@ -26,7 +26,12 @@ const tinyPlan = JSON.stringify({
       change: {
         actions: ['create'],
         before: null,
-        after: { availability_zone: 'us-east-1a', size: 10, encrypted: false, tags: { team: 'ml', 'cost-center': 'c1', environment: 'dev' } },
+        after: {
+          availability_zone: 'us-east-1a',
+          size: 10,
+          encrypted: false,
+          tags: { team: 'ml', 'cost-center': 'c1', environment: 'dev' },
+        },
         after_unknown: {},
       },
     },
@@ -72,9 +77,22 @@ describe('tollgate check: verdicts and exit codes', () => {
     const dir = workDir();
     const plan = file(dir, 'plan.json', tinyPlan);
     const result = tollgate([
-      'check', '--plan', plan, ...NOW,
-      '-f', 'text', '-f', `sarif=${join(dir, 'out.sarif')}`, '-f', `junit=${join(dir, 'out.xml')}`,
-      '-f', `json=${join(dir, 'out.json')}`, '-f', `markdown=${join(dir, 'out.md')}`, '-f', `github=${join(dir, 'gh.txt')}`,
+      'check',
+      '--plan',
+      plan,
+      ...NOW,
+      '-f',
+      'text',
+      '-f',
+      `sarif=${join(dir, 'out.sarif')}`,
+      '-f',
+      `junit=${join(dir, 'out.xml')}`,
+      '-f',
+      `json=${join(dir, 'out.json')}`,
+      '-f',
+      `markdown=${join(dir, 'out.md')}`,
+      '-f',
+      `github=${join(dir, 'gh.txt')}`,
     ]);
     expect(result.code).toBe(1);
     expect(JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')).version).toBe('2.1.0');
@@ -108,11 +126,23 @@ describe('tollgate check: bad input is one line on stderr, exit 2, nothing writt
   const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
   it.each([
     ['a missing file', (dir: string) => join(dir, 'absent.json'), /absent\.json: file not found\n$/],
-    ['malformed JSON', (dir: string) => file(dir, 'bad.json', '{\n  "format_version": "1.2",\n  "resource_changes": [,]\n}'), /bad\.json:3:\d+: /],
+    [
+      'malformed JSON',
+      (dir: string) => file(dir, 'bad.json', '{\n  "format_version": "1.2",\n  "resource_changes": [,]\n}'),
+      /bad\.json:3:\d+: /,
+    ],
     ['an empty file', (dir: string) => file(dir, 'empty.json', ''), /empty\.json: .*empty/],
-    ['a binary file', (dir: string) => file(dir, 'bin.json', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00])), /bin\.json(:\d+:\d+)?: .*binary/],
+    [
+      'a binary file',
+      (dir: string) => file(dir, 'bin.json', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00])),
+      /bin\.json(:\d+:\d+)?: .*binary/,
+    ],
     ['JSON that is not a plan', (dir: string) => file(dir, 'pkg.json', '{"name": "x", "version": "1"}'), /pkg\.json(:\d+:\d+)?: .*plan/],
-    ['a wrong shape', (dir: string) => file(dir, 'shape.json', '{"format_version": "1.2", "resource_changes": {"a": 1}}'), /shape\.json:\d+:\d+: .*resource_changes/],
+    [
+      'a wrong shape',
+      (dir: string) => file(dir, 'shape.json', '{"format_version": "1.2", "resource_changes": {"a": 1}}'),
+      /shape\.json:\d+:\d+: .*resource_changes/,
+    ],
     ['deep nesting', (dir: string) => file(dir, 'deep.json', `{"format_version":"1.2","x":${deep}}`), /deep\.json(:\d+:\d+)?: .*nest/],
     ['a directory', (dir: string) => dir, /directory/],
   ])('%s', (_what, makePlan, message) => {
@@ -137,7 +167,12 @@ describe('tollgate check: bad input is one line on stderr, exit 2, nothing writt
   });
 
   it.each([
-    ['an invalid config', ['--config', 'CONFIG'], 'environments:\n  prod:\n    allowed_region: [x]\n', /c\.yaml:3:5: unknown key "allowed_region"/],
+    [
+      'an invalid config',
+      ['--config', 'CONFIG'],
+      'environments:\n  prod:\n    allowed_region: [x]\n',
+      /c\.yaml:3:5: unknown key "allowed_region"/,
+    ],
     ['an unknown format', ['-f', 'xml'], null, /unknown output format "xml"/],
     ['two formats on stdout', ['-f', 'json', '-f', 'text'], null, /only one format can go to standard output/],
     ['a bad --fail-on', ['--fail-on', 'sometimes'], null, /--fail-on must be one of/],
@@ -171,7 +206,12 @@ describe('tollgate check: real-world plans', () => {
     const result = tollgate(['check', '--plan', join(corpus, name), '-f', 'json', '--fail-on', 'never', ...NOW]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).summary.resources).toBeGreaterThanOrEqual(0);
+    // Every managed resource the plan keeps is normalised and judged: not data sources, not pure deletes.
+    type Change = { mode: string; change: { actions: string[] } };
+    const changes = (JSON.parse(readFileSync(join(corpus, name), 'utf8')) as { resource_changes?: Change[] }).resource_changes ?? [];
+    const kept = changes.filter((c) => c.mode === 'managed' && c.change.actions.join() !== 'delete').length;
+    expect(kept).toBeGreaterThan(0);
+    expect(JSON.parse(result.stdout).summary.resources).toBe(kept);
   });
 });
 
@@ -200,7 +240,20 @@ describe('tollgate check: costs, spend and budgets', () => {
     (JSON.parse(stdout).costs.resources as CostedResource[]).find((r) => r.address === address)!;
 
   it('puts the cost table and the budget status at the top of the markdown summary', () => {
-    const result = tollgate(['check', '--plan', AWS_PLAN, '--config', budgetConfig(), '--spend', SPEND, '-f', 'markdown', '--fail-on', 'never', ...NOW]);
+    const result = tollgate([
+      'check',
+      '--plan',
+      AWS_PLAN,
+      '--config',
+      budgetConfig(),
+      '--spend',
+      SPEND,
+      '-f',
+      'markdown',
+      '--fail-on',
+      'never',
+      ...NOW,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const md = result.stdout;
@@ -231,11 +284,29 @@ describe('tollgate check: costs, spend and budgets', () => {
     const gpu = costOf(result.stdout, 'aws_eks_node_group.gpu');
     expect(gpu).toMatchObject({ hourlyOnDemand: 5.672, instances: 2, monthlyAfter: 8281.12 });
     expect(report.spend).toEqual([
-      { budget: 'ml-platform', currency: 'USD', monthToDate: 43181.770682, forecastRemaining: 15643.144364, daysInMonth: 30, daysLeft: 8, sources: [SPEND] },
-      { budget: 'ml-research-prod', currency: 'USD', monthToDate: 29801.349699, forecastRemaining: 10766.793298, daysInMonth: 30, daysLeft: 8, sources: [SPEND] },
+      {
+        budget: 'ml-platform',
+        currency: 'USD',
+        monthToDate: 43181.770682,
+        forecastRemaining: 15643.144364,
+        daysInMonth: 30,
+        daysLeft: 8,
+        sources: [SPEND],
+      },
+      {
+        budget: 'ml-research-prod',
+        currency: 'USD',
+        monthToDate: 29801.349699,
+        forecastRemaining: 10766.793298,
+        daysInMonth: 30,
+        daysLeft: 8,
+        sources: [SPEND],
+      },
       { budget: 'data-eng', currency: 'USD', monthToDate: null, forecastRemaining: null, daysInMonth: 30, daysLeft: 8, sources: [] },
     ]);
-    expect(report.violations.map((v: { rule: string; resource: string }) => `${v.rule} ${v.resource}`)).toContain('TG-BUD-002 budget:ml-platform');
+    expect(report.violations.map((v: { rule: string; resource: string }) => `${v.rule} ${v.resource}`)).toContain(
+      'TG-BUD-002 budget:ml-platform',
+    );
   });
 
   it('prices with --hours-per-month, and not at all with --no-pricing', () => {
@@ -276,7 +347,12 @@ describe('tollgate check: costs, spend and budgets', () => {
       ['--spend', 'BAD'],
       /^tollgate: .*bad\.csv:3: BilledCost is not a decimal number \(got "1,5x"\)\n$/,
     ],
-    ['a spend file that does not exist', 'budgets:\n  - name: a\n    amount: 1\n', ['--spend', 'nope.csv'], /nope\.csv: spend file not found/],
+    [
+      'a spend file that does not exist',
+      'budgets:\n  - name: a\n    amount: 1\n',
+      ['--spend', 'nope.csv'],
+      /nope\.csv: spend file not found/,
+    ],
     ['a bad --hours-per-month', '', ['--hours-per-month', '800'], /--hours-per-month must be a number of hours above 0 and at most 744/],
   ])('refuses %s (exit 2, one line, nothing written)', (_what, configText, extra, message) => {
     const dir = workDir();
