@@ -109,10 +109,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'tollgate-caps-'));
   try {
     mkdirSync(join(work, 'src'));
-    writeFileSync(
-      join(work, 'src', 'probe.rego'),
-      `package probe\n\n${probed.map((b, i) => probeRule(i, b)).join('\n')}`,
-    );
+    writeFileSync(join(work, 'src', 'probe.rego'), `package probe\n\n${probed.map((b, i) => probeRule(i, b)).join('\n')}`);
     execFileSync(opa, ['build', '-t', 'wasm', '-e', 'probe', '-o', join(work, 'probe.tar.gz'), join(work, 'src')], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -129,8 +126,7 @@ async function main(): Promise<void> {
     const output = { ...current, builtins: allowed };
     writeFileSync(new URL('../policies/wasm-capabilities.json', import.meta.url), `${JSON.stringify(output, null, 2)}\n`);
     console.log(
-      `capabilities: ${allowed.length} of ${current.builtins.length} builtins usable in wasm; ` +
-        `left out: ${unsupported.join(', ')}`,
+      `capabilities: ${allowed.length} of ${current.builtins.length} builtins usable in wasm; ` + `left out: ${unsupported.join(', ')}`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -82,11 +82,16 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     const partial = join(stage, 'bundle.tar.gz');
     const args = [
       'build',
-      '--target', 'wasm',
-      '--entrypoint', DECISION_ENTRYPOINT,
-      '--capabilities', wasmCapabilitiesPath,
-      '--revision', revision,
-      '--output', partial,
+      '--target',
+      'wasm',
+      '--entrypoint',
+      DECISION_ENTRYPOINT,
+      '--capabilities',
+      wasmCapabilitiesPath,
+      '--revision',
+      revision,
+      '--output',
+      partial,
       ...roots,
       'meta',
     ];

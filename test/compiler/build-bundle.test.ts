@@ -88,7 +88,8 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
 
   it('rejects at build time a builtin the wasm runtime lacks', async () => {
     const dir = policyDir({
-      'clock.rego': 'package tollgate.rules.acme["ACME-T-001"]\n\nfindings contains {"resource": "x", "message": "m"} if time.now_ns() > 0\n',
+      'clock.rego':
+        'package tollgate.rules.acme["ACME-T-001"]\n\nfindings contains {"resource": "x", "message": "m"} if time.now_ns() > 0\n',
     });
     const error = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: opa! }).then(
       () => null,
@@ -194,7 +195,9 @@ describe('rule docs from `opa inspect -a`', () => {
     expect(failure({ severity: 'High' })).toMatch(/METADATA severity "High" is not one of/);
     expect(failure({ severity: 3 })).toMatch(/METADATA severity 3 is not one of/);
     expect(failure({ severity: '' })).toMatch(/METADATA severity "" is not one of/);
-    expect(failure({ enforcement: 'block' })).toBe('/p/rules/a/x.rego:1: rule TG-X-001: METADATA enforcement "block" is not one of deny, warn');
+    expect(failure({ enforcement: 'block' })).toBe(
+      '/p/rules/a/x.rego:1: rule TG-X-001: METADATA enforcement "block" is not one of deny, warn',
+    );
     expect(failure({ enforcement: 'off' })).toMatch(/METADATA enforcement "off" is not one of deny, warn/);
   });
 });
