@@ -95,8 +95,9 @@ async function nonNativeBuiltins(wasm: Uint8Array): Promise<string[]> {
       opa_builtin4: fail,
     },
   });
-  const exports = instance.exports as Record<string, (...args: number[]) => number>;
-  const address = exports.opa_json_dump!(exports.builtins!());
+  const { opa_json_dump: jsonDump, builtins } = instance.exports as Record<string, ((...args: number[]) => number) | undefined>;
+  if (jsonDump === undefined || builtins === undefined) throw new Error('the wasm module exports no opa_json_dump or builtins');
+  const address = jsonDump(builtins());
   const bytes = new Uint8Array(memory.buffer, address);
   const end = bytes.indexOf(0);
   return Object.keys(JSON.parse(new TextDecoder().decode(bytes.subarray(0, end))) as object);

@@ -40,7 +40,7 @@ function parameters(value: unknown): Record<string, RuleParameterDoc> {
 }
 
 /** What a METADATA block may say a rule's default enforcement is (`off` is a config choice, not a default). */
-const RULE_ENFORCEMENTS: readonly RuleDoc['enforcement'][] = ['deny', 'warn'];
+const RULE_ENFORCEMENTS: ReadonlyArray<RuleDoc['enforcement']> = ['deny', 'warn'];
 
 /**
  * A `custom` field with a fixed set of values: absent means `fallback`; anything else must be one of `allowed`,
@@ -71,17 +71,17 @@ export function ruleDocsFromInspect(inspectJson: string, policyRoot: string): Ru
     const annotations = entry.annotations ?? {};
     if (annotations.scope !== 'package') continue;
     const custom = annotations.custom ?? {};
-    const id = path[4]!;
+    const id = path[4] ?? '';
     const file = entry.location?.file ? relative(policyRoot, entry.location.file) : '';
     const rule = { id, file: entry.location?.file, line: entry.location?.row };
     const severity = oneOf<Severity>(custom, 'severity', SEVERITIES, 'medium', rule);
     const enforcement = oneOf(custom, 'enforcement', RULE_ENFORCEMENTS, 'deny', rule);
     if (custom.id !== undefined && custom.id !== id) {
-      throw new TollgateError(`METADATA id ${String(custom.id)} does not match package id ${id}`, { file });
+      throw new TollgateError(`METADATA id ${JSON.stringify(custom.id)} does not match package id ${id}`, { file });
     }
     docs.push({
       id,
-      area: path[3]!,
+      area: path[3] ?? '',
       title: text(annotations.title) || id,
       description: text(annotations.description),
       severity,
