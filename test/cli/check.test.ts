@@ -5,6 +5,28 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot, tollgate } from './run-cli.js';
 
 const NOW = ['--now', '2026-11-23'];
+
+interface Finding {
+  rule: string;
+  resource: string;
+}
+interface CostedResource {
+  address: string;
+  hourlyOnDemand: number;
+  instances: number;
+  monthlyAfter: number;
+  hoursPerMonth: number;
+}
+/** The parts of `-f json` these tests read. */
+interface JsonReport {
+  violations: Finding[];
+  warnings: Finding[];
+  exempted: Finding[];
+  summary: { resources: number };
+  costs?: { unpricedResources: number; resources: CostedResource[] };
+  spend?: Array<{ monthToDate: number | null }>;
+}
+const jsonReport = (stdout: string): JsonReport => JSON.parse(stdout) as JsonReport;
 const workDir = (): string => mkdtempSync(join(tmpdir(), 'tollgate-cli-'));
 
 function file(dir: string, name: string, content: string | Buffer): string {
@@ -63,14 +85,14 @@ describe('tollgate check: verdicts and exit codes', () => {
       `exemptions:\n  - rule: TG-ENC-001\n    resource: aws_ebs_volume.*\n    reason: scratch space\n    owner: ml@example.com\n    expires: "${expires}"\n`;
     const active = tollgate(['check', '--plan', plan, '--config', file(dir, 'a.yaml', exemption('2027-01-31')), '-f', 'json', ...NOW]);
     expect(active.code).toBe(0);
-    expect(JSON.parse(active.stdout).exempted).toEqual([
+    expect(jsonReport(active.stdout).exempted).toEqual([
       expect.objectContaining({ rule: 'TG-ENC-001', resource: 'aws_ebs_volume.scratch', expires: '2027-01-31' }),
     ]);
     const expired = tollgate(['check', '--plan', plan, '--config', file(dir, 'e.yaml', exemption('2026-11-01')), '-f', 'json', ...NOW]);
     expect(expired.code).toBe(1);
-    const report = JSON.parse(expired.stdout);
-    expect(report.violations.map((v: { rule: string }) => v.rule)).toContain('TG-ENC-001');
-    expect(report.warnings.map((w: { rule: string }) => w.rule)).toContain('TG-CFG-001');
+    const report = jsonReport(expired.stdout);
+    expect(report.violations.map((v) => v.rule)).toContain('TG-ENC-001');
+    expect(report.warnings.map((w) => w.rule)).toContain('TG-CFG-001');
   });
 
   it('writes several formats at once, each to its file', () => {
@@ -95,7 +117,7 @@ describe('tollgate check: verdicts and exit codes', () => {
       `github=${join(dir, 'gh.txt')}`,
     ]);
     expect(result.code).toBe(1);
-    expect(JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')).version).toBe('2.1.0');
+    expect((JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')) as { version: string }).version).toBe('2.1.0');
     expect(readFileSync(join(dir, 'out.xml'), 'utf8')).toMatch(/^<\?xml/);
     expect(readFileSync(join(dir, 'out.md'), 'utf8')).toContain('<!-- tollgate-report -->');
     expect(readFileSync(join(dir, 'gh.txt'), 'utf8')).toMatch(/^::error /m);
@@ -115,10 +137,13 @@ describe('tollgate check: verdicts and exit codes', () => {
     mkdirSync(join(dir, 'tf'));
     file(dir, 'tf/main.tf', 'provider "aws" {}\n\nresource "aws_ebs_volume" "scratch" {\n  size = 10\n}\n');
     const result = tollgate(['check', '--plan', plan, '--tf-dir', join(dir, 'tf'), '-f', 'sarif', ...NOW], { cwd: dir });
-    const sarif = JSON.parse(result.stdout);
-    const location = sarif.runs[0].results[0].locations[0].physicalLocation;
-    expect(location.artifactLocation.uri).toBe('tf/main.tf');
-    expect(location.region.startLine).toBe(3);
+    interface Location {
+      physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+    }
+    const sarif = JSON.parse(result.stdout) as { runs: Array<{ results: Array<{ locations: Location[] }> }> };
+    const location = sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation;
+    expect(location?.artifactLocation.uri).toBe('tf/main.tf');
+    expect(location?.region.startLine).toBe(3);
   });
 });
 
@@ -200,18 +225,21 @@ describe('tollgate check: real-world plans', () => {
   const corpus = join(repoRoot, '..', 'shared', 'realworld', 'tfplan');
   const plans = existsSync(corpus) ? readdirSync(corpus).filter((name) => name.endsWith('.json')) : [];
   if (plans.length === 0) {
-    it.skip('shared/realworld/tfplan is not present beside the checkout, so the real-world plans are not checked', () => {});
+    it.skip('shared/realworld/tfplan is not present beside the checkout, so the real-world plans are not checked', () => undefined);
   }
   it.each(plans)('%s evaluates without an input error', (name) => {
     const result = tollgate(['check', '--plan', join(corpus, name), '-f', 'json', '--fail-on', 'never', ...NOW]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     // Every managed resource the plan keeps is normalised and judged: not data sources, not pure deletes.
-    type Change = { mode: string; change: { actions: string[] } };
+    interface Change {
+      mode: string;
+      change: { actions: string[] };
+    }
     const changes = (JSON.parse(readFileSync(join(corpus, name), 'utf8')) as { resource_changes?: Change[] }).resource_changes ?? [];
     const kept = changes.filter((c) => c.mode === 'managed' && c.change.actions.join() !== 'delete').length;
     expect(kept).toBeGreaterThan(0);
-    expect(JSON.parse(result.stdout).summary.resources).toBe(kept);
+    expect(jsonReport(result.stdout).summary.resources).toBe(kept);
   });
 });
 
@@ -235,9 +263,8 @@ describe('tollgate check: costs, spend and budgets', () => {
   ].join('\n');
   const budgetConfig = (): string => file(workDir(), 'tollgate.yaml', BUDGETS);
 
-  type CostedResource = { address: string; hourlyOnDemand: number; instances: number; monthlyAfter: number; hoursPerMonth: number };
-  const costOf = (stdout: string, address: string): CostedResource =>
-    (JSON.parse(stdout).costs.resources as CostedResource[]).find((r) => r.address === address)!;
+  const costOf = (stdout: string, address: string): CostedResource | undefined =>
+    jsonReport(stdout).costs?.resources.find((r) => r.address === address);
 
   it('puts the cost table and the budget status at the top of the markdown summary', () => {
     const result = tollgate([
@@ -278,9 +305,9 @@ describe('tollgate check: costs, spend and budgets', () => {
   it('puts the costs and the spend per budget in the policy input and the JSON report', () => {
     const result = tollgate(['check', '--plan', AWS_PLAN, '--config', budgetConfig(), '--spend', SPEND, '-f', 'json', ...NOW]);
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout);
+    const report = jsonReport(result.stdout);
     expect(report.costs).toMatchObject({ currency: 'USD', monthlyBefore: 0, hoursPerMonth: 730 });
-    expect(report.costs.unpricedResources).toBeGreaterThan(0);
+    expect(report.costs?.unpricedResources).toBeGreaterThan(0);
     const gpu = costOf(result.stdout, 'aws_eks_node_group.gpu');
     expect(gpu).toMatchObject({ hourlyOnDemand: 5.672, instances: 2, monthlyAfter: 8281.12 });
     expect(report.spend).toEqual([
@@ -304,9 +331,7 @@ describe('tollgate check: costs, spend and budgets', () => {
       },
       { budget: 'data-eng', currency: 'USD', monthToDate: null, forecastRemaining: null, daysInMonth: 30, daysLeft: 8, sources: [] },
     ]);
-    expect(report.violations.map((v: { rule: string; resource: string }) => `${v.rule} ${v.resource}`)).toContain(
-      'TG-BUD-002 budget:ml-platform',
-    );
+    expect(report.violations.map((v) => `${v.rule} ${v.resource}`)).toContain('TG-BUD-002 budget:ml-platform');
   });
 
   it('prices with --hours-per-month, and not at all with --no-pricing', () => {
@@ -321,8 +346,8 @@ describe('tollgate check: costs, spend and budgets', () => {
   });
 
   it('gives budgets with no spend file an indeterminate spend, and ignores spend files when no budget is configured', () => {
-    const noSpend = JSON.parse(tollgate(['check', '--plan', AWS_PLAN, '--config', budgetConfig(), '-f', 'json', ...NOW]).stdout);
-    expect(noSpend.spend.map((s: { monthToDate: unknown }) => s.monthToDate)).toEqual([null, null, null]);
+    const noSpend = jsonReport(tollgate(['check', '--plan', AWS_PLAN, '--config', budgetConfig(), '-f', 'json', ...NOW]).stdout);
+    expect(noSpend.spend?.map((s) => s.monthToDate)).toEqual([null, null, null]);
     const noBudgets = tollgate(['check', '--plan', AWS_PLAN, '--config', 'fixtures/tollgate.yaml', '--spend', SPEND, '-f', 'json', ...NOW]);
     expect(noBudgets.stderr).toBe('');
     expect(JSON.parse(noBudgets.stdout)).not.toHaveProperty('spend');
@@ -330,7 +355,7 @@ describe('tollgate check: costs, spend and budgets', () => {
 
   it('prints the cost line and the budget lines in text', () => {
     const text = tollgate(['check', '--plan', AWS_PLAN, '--config', budgetConfig(), '--spend', SPEND, ...NOW]).stdout;
-    expect(text).toMatch(/^Monthly cost: \$0\.00 → \$[\d,.]+ \(\+\$[\d,.]+\)  \(\d+ resources unpriced; 730 h\/month/m);
+    expect(text).toMatch(/^Monthly cost: \$0\.00 → \$[\d,.]+ \(\+\$[\d,.]+\) {2}\(\d+ resources unpriced; 730 h\/month/m);
     expect(text).toMatch(/^ {2}ml-platform: spent \$43,181\.77 \+ forecast \$15,643\.14 \+ plan \+\$2,208\.30 = .* OVER BUDGET$/m);
   });
 

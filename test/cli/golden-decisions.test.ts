@@ -25,10 +25,13 @@ function decide(plan: string): Record<string, unknown> {
   expect(result.stderr).toBe('');
   expect(result.code).toBe(1);
   // The revision changes with every policy edit; the decisions are what the golden files pin.
-  return { ...JSON.parse(result.stdout), bundleRevision: '(any)' };
+  return { ...(JSON.parse(result.stdout) as Record<string, unknown>), bundleRevision: '(any)' };
 }
 
-type Found = { rule: string; resource: string };
+interface Found {
+  rule: string;
+  resource: string;
+}
 const pairs = (items: unknown): string[] => (items as Found[]).map((f) => `${f.rule} ${f.resource}`);
 
 describe.each(['aws-ml-platform', 'gcp-ml-platform', 'azure-ml-platform'])('fixtures/plans/%s.json', (plan) => {

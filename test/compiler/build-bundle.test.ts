@@ -18,6 +18,11 @@ function opaOrNull(): string | null {
   }
 }
 const opa = opaOrNull();
+/** The tests that call it run only when opa is installed. */
+function requireOpa(): string {
+  if (opa === null) throw new Error('opa is not installed');
+  return opa;
+}
 
 function policyDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-policy-'));
@@ -54,7 +59,7 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
   it('compiles a team rule, extracts its METADATA and evaluates it alongside the built-in rules', async () => {
     const dir = policyDir({ 'acme/gpu_owner.rego': customRule });
     const output = join(dir, 'out', 'bundle.tar.gz');
-    const result = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output, opa: opa! });
+    const result = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output, opa: requireOpa() });
     expect(result.rules.find((rule) => rule.id === 'ACME-GPU-001')).toMatchObject({
       area: 'acme',
       severity: 'low',
@@ -91,7 +96,7 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
       'clock.rego':
         'package tollgate.rules.acme["ACME-T-001"]\n\nfindings contains {"resource": "x", "message": "m"} if time.now_ns() > 0\n',
     });
-    const error = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: opa! }).then(
+    const error = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: requireOpa() }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -102,7 +107,7 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
 
   it('reports a Rego syntax error with its file and line', async () => {
     const dir = policyDir({ 'broken.rego': 'package tollgate.rules.acme["ACME-B-001"]\n\nfindings contains x if {\n' });
-    const error = (await buildBundle({ policyDirs: [dir], output: join(dir, 'b.tar.gz'), opa: opa! }).catch(
+    const error = (await buildBundle({ policyDirs: [dir], output: join(dir, 'b.tar.gz'), opa: requireOpa() }).catch(
       (e: unknown) => e,
     )) as TollgateError;
     expect(error.format()).toMatch(/broken\.rego:4: rego_parse_error/);
@@ -110,7 +115,7 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
 
   it('fails the build on a METADATA severity it does not know, naming the file and the value', async () => {
     const dir = policyDir({ 'acme/gpu_owner.rego': customRule.replace('severity: low', 'severity: hgh') });
-    const error = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: opa! }).then(
+    const error = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: requireOpa() }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -123,7 +128,7 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
 
   it('refuses a rule id defined twice', async () => {
     const dir = policyDir({ 'dup.rego': customRule.replace(/ACME-GPU-001/g, 'TG-ENC-001') });
-    const error = (await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: opa! }).catch(
+    const error = (await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: requireOpa() }).catch(
       (e: unknown) => e,
     )) as TollgateError;
     expect(error.message).toMatch(/TG-ENC-001 is defined twice/);

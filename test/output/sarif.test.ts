@@ -51,7 +51,9 @@ describe('sarif renderer', () => {
     it('is a live check: a log with an unknown level fails it', () => {
       const validate = validator();
       const broken = JSON.parse(renderSarif(sampleReport)) as { runs: Array<{ results: Array<{ level: string }> }> };
-      broken.runs[0]!.results[0]!.level = 'fatal';
+      const result = broken.runs[0]?.results[0];
+      if (result === undefined) throw new Error('the sample report has no SARIF result');
+      result.level = 'fatal';
       expect(validate(broken)).toBe(false);
     });
   });
@@ -155,8 +157,10 @@ describe('sarif renderer', () => {
   });
 
   it('describes a rule that has no docs so that its results still have a rule', () => {
+    const [first] = sampleReport.decision.violations;
+    if (first === undefined) throw new Error('the sample report has no violation');
     const report = withDecision((d) => ({
-      violations: [...d.violations, { ...d.violations[0]!, rule: 'ACME-001', message: 'custom policy' }],
+      violations: [...d.violations, { ...first, rule: 'ACME-001', message: 'custom policy' }],
     }));
     const { results, tool } = run(report);
     const custom = results.find((r) => r.ruleId === 'ACME-001');
