@@ -95,8 +95,9 @@ async function nonNativeBuiltins(wasm: Uint8Array): Promise<string[]> {
       opa_builtin4: fail,
     },
   });
-  const exports = instance.exports as Record<string, (...args: number[]) => number>;
-  const address = exports.opa_json_dump!(exports.builtins!());
+  const { opa_json_dump: jsonDump, builtins } = instance.exports as Record<string, ((...args: number[]) => number) | undefined>;
+  if (jsonDump === undefined || builtins === undefined) throw new Error('the wasm module exports no opa_json_dump or builtins');
+  const address = jsonDump(builtins());
   const bytes = new Uint8Array(memory.buffer, address);
   const end = bytes.indexOf(0);
   return Object.keys(JSON.parse(new TextDecoder().decode(bytes.subarray(0, end))) as object);
@@ -109,10 +110,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'tollgate-caps-'));
   try {
     mkdirSync(join(work, 'src'));
-    writeFileSync(
-      join(work, 'src', 'probe.rego'),
-      `package probe\n\n${probed.map((b, i) => probeRule(i, b)).join('\n')}`,
-    );
+    writeFileSync(join(work, 'src', 'probe.rego'), `package probe\n\n${probed.map((b, i) => probeRule(i, b)).join('\n')}`);
     execFileSync(opa, ['build', '-t', 'wasm', '-e', 'probe', '-o', join(work, 'probe.tar.gz'), join(work, 'src')], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -129,8 +127,7 @@ async function main(): Promise<void> {
     const output = { ...current, builtins: allowed };
     writeFileSync(new URL('../policies/wasm-capabilities.json', import.meta.url), `${JSON.stringify(output, null, 2)}\n`);
     console.log(
-      `capabilities: ${allowed.length} of ${current.builtins.length} builtins usable in wasm; ` +
-        `left out: ${unsupported.join(', ')}`,
+      `capabilities: ${allowed.length} of ${current.builtins.length} builtins usable in wasm; ` + `left out: ${unsupported.join(', ')}`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

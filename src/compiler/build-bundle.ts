@@ -61,9 +61,12 @@ function stagePolicySources(stage: string, policyDirs: readonly string[]): strin
 /** OPA names the staged copy of a file; point the error at the user's own file instead. */
 function pointAtSources(error: unknown, roots: readonly string[], policyDirs: readonly string[]): unknown {
   if (!(error instanceof TollgateError) || error.file === undefined) return error;
-  const index = roots.findIndex((root) => error.file!.startsWith(`${root}/`));
-  if (index === -1) return error;
-  const file = join(policyDirs[index]!, error.file.slice(roots[index]!.length + 1));
+  const staged = error.file;
+  const index = roots.findIndex((root) => staged.startsWith(`${root}/`));
+  const root = roots[index];
+  const policyDir = policyDirs[index];
+  if (root === undefined || policyDir === undefined) return error;
+  const file = join(policyDir, staged.slice(root.length + 1));
   return new TollgateError(error.message, { file, line: error.line, column: error.column }, error.exitCode);
 }
 
@@ -83,11 +86,16 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     const partial = join(stage, 'bundle.tar.gz');
     const args = [
       'build',
-      '--target', 'wasm',
-      '--entrypoint', DECISION_ENTRYPOINT,
-      '--capabilities', wasmCapabilitiesPath,
-      '--revision', revision,
-      '--output', partial,
+      '--target',
+      'wasm',
+      '--entrypoint',
+      DECISION_ENTRYPOINT,
+      '--capabilities',
+      wasmCapabilitiesPath,
+      '--revision',
+      revision,
+      '--output',
+      partial,
       ...roots,
       'meta',
     ];

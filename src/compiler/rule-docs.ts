@@ -5,7 +5,7 @@
  * `rego.metadata.*`), and where `tollgate explain`, SARIF and the README's rule table read the docs.
  */
 import { relative } from 'node:path';
-import type { Enforcement, ReportSection, RuleDoc, RuleParameterDoc, Severity } from '../model/decision.js';
+import type { ReportSection, RuleDoc, RuleParameterDoc, Severity } from '../model/decision.js';
 import { REPORT_SECTIONS, SEVERITIES } from '../model/decision.js';
 import { TollgateError } from '../model/errors.js';
 import { runOpa } from './opa-cli.js';
@@ -39,6 +39,28 @@ function parameters(value: unknown): Record<string, RuleParameterDoc> {
   return out;
 }
 
+/** What a METADATA block may say a rule's default enforcement is (`off` is a config choice, not a default). */
+const RULE_ENFORCEMENTS: ReadonlyArray<RuleDoc['enforcement']> = ['deny', 'warn'];
+
+/**
+ * A `custom` field with a fixed set of values: absent means `fallback`; anything else must be one of `allowed`,
+ * so a typo (`severity: hgh`) fails the build instead of quietly becoming the default.
+ */
+function oneOf<T extends string>(
+  custom: Record<string, unknown>,
+  field: string,
+  allowed: readonly T[],
+  fallback: T,
+  rule: { id: string; file: string | undefined; line: number | undefined },
+): T {
+  const value = custom[field];
+  if (value === undefined) return fallback;
+  const found = allowed.find((option) => option === value);
+  if (found !== undefined) return found;
+  const message = `rule ${rule.id}: METADATA ${field} ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`;
+  throw new TollgateError(message, { file: rule.file, line: rule.line });
+}
+
 /** The rule docs in `opa inspect -a -f json` output; package-scoped annotations under data.tollgate.rules only. */
 export function ruleDocsFromInspect(inspectJson: string, policyRoot: string): RuleDoc[] {
   const parsed = JSON.parse(inspectJson) as { annotations?: InspectAnnotation[] };
@@ -49,27 +71,25 @@ export function ruleDocsFromInspect(inspectJson: string, policyRoot: string): Ru
     const annotations = entry.annotations ?? {};
     if (annotations.scope !== 'package') continue;
     const custom = annotations.custom ?? {};
-    const id = path[4]!;
-    const severity = text(custom.severity) as Severity;
-    const enforcement = text(custom.enforcement) as Enforcement;
+    const id = path[4] ?? '';
     const file = entry.location?.file ? relative(policyRoot, entry.location.file) : '';
+    const rule = { id, file: entry.location?.file, line: entry.location?.row };
+    const severity = oneOf<Severity>(custom, 'severity', SEVERITIES, 'medium', rule);
+    const enforcement = oneOf(custom, 'enforcement', RULE_ENFORCEMENTS, 'deny', rule);
     if (custom.id !== undefined && custom.id !== id) {
-      throw new TollgateError(`METADATA id ${String(custom.id)} does not match package id ${id}`, { file });
+      throw new TollgateError(`METADATA id ${JSON.stringify(custom.id)} does not match package id ${id}`, { file });
     }
-    const section = text(custom.report_section);
-    if (section !== '' && !(REPORT_SECTIONS as readonly string[]).includes(section)) {
-      throw new TollgateError(`METADATA report_section of ${id} must be one of ${REPORT_SECTIONS.join(', ')} (got "${section}")`, { file });
-    }
+    const section = custom.report_section === undefined ? null : oneOf<ReportSection>(custom, 'report_section', REPORT_SECTIONS, 'anomalies', rule);
     docs.push({
       id,
-      area: path[3]!,
+      area: path[3] ?? '',
       title: text(annotations.title) || id,
       description: text(annotations.description),
-      severity: SEVERITIES.includes(severity) ? severity : 'medium',
-      enforcement: enforcement === 'warn' ? 'warn' : 'deny',
+      severity,
+      enforcement,
       remediation: text(custom.remediation),
       parameters: parameters(custom.parameters),
-      ...(section === '' ? {} : { reportSection: section as ReportSection }),
+      ...(section === null ? {} : { reportSection: section }),
       file,
     });
   }

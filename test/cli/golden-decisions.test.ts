@@ -12,15 +12,26 @@ const goldenDir = join(repoRoot, 'test', 'golden', 'decisions');
 
 function decide(plan: string): Record<string, unknown> {
   const result = tollgate([
-    'check', '--plan', `fixtures/plans/${plan}.json`, '--config', 'fixtures/tollgate.yaml', '--now', '2026-11-23', '-f', 'json',
+    'check',
+    '--plan',
+    `fixtures/plans/${plan}.json`,
+    '--config',
+    'fixtures/tollgate.yaml',
+    '--now',
+    '2026-11-23',
+    '-f',
+    'json',
   ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(1);
   // The revision changes with every policy edit; the decisions are what the golden files pin.
-  return { ...JSON.parse(result.stdout), bundleRevision: '(any)' };
+  return { ...(JSON.parse(result.stdout) as Record<string, unknown>), bundleRevision: '(any)' };
 }
 
-type Found = { rule: string; resource: string };
+interface Found {
+  rule: string;
+  resource: string;
+}
 const pairs = (items: unknown): string[] => (items as Found[]).map((f) => `${f.rule} ${f.resource}`);
 
 describe.each(['aws-ml-platform', 'gcp-ml-platform', 'azure-ml-platform'])('fixtures/plans/%s.json', (plan) => {
@@ -29,16 +40,26 @@ describe.each(['aws-ml-platform', 'gcp-ml-platform', 'azure-ml-platform'])('fixt
   it('matches its golden decision', () => {
     const golden = join(goldenDir, `${plan}.json`);
     const text = `${JSON.stringify(decision, null, 2)}\n`;
-    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(golden)) {
+    if (process.env.UPDATE_GOLDEN === '1') {
       mkdirSync(goldenDir, { recursive: true });
       writeFileSync(golden, text);
     }
+    // A missing golden file is a failure, not a new baseline: otherwise deleting one makes the test pass.
+    expect(existsSync(golden), `${golden} is missing; run with UPDATE_GOLDEN=1 to write it, then review it`).toBe(true);
     expect(text).toBe(readFileSync(golden, 'utf8'));
   });
 
   it.each(['text', 'json', 'sarif', 'junit', 'github', 'markdown'])('never prints a sensitive value in %s', (format) => {
     const result = tollgate([
-      'check', '--plan', `fixtures/plans/${plan}.json`, '--config', 'fixtures/tollgate.yaml', '--tf-dir', 'fixtures/terraform/aws', '-f', format,
+      'check',
+      '--plan',
+      `fixtures/plans/${plan}.json`,
+      '--config',
+      'fixtures/tollgate.yaml',
+      '--tf-dir',
+      'fixtures/terraform/aws',
+      '-f',
+      format,
     ]);
     expect(result.stdout.length).toBeGreaterThan(0);
     // Every sample plan plants a sensitive value named Planted-...-Secret-...

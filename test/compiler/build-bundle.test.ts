@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,11 @@ function opaOrNull(): string | null {
   }
 }
 const opa = opaOrNull();
+/** The tests that call it run only when opa is installed. */
+function requireOpa(): string {
+  if (opa === null) throw new Error('opa is not installed');
+  return opa;
+}
 
 function policyDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-policy-'));
@@ -54,7 +59,7 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
   it('compiles a team rule, extracts its METADATA and evaluates it alongside the built-in rules', async () => {
     const dir = policyDir({ 'acme/gpu_owner.rego': customRule });
     const output = join(dir, 'out', 'bundle.tar.gz');
-    const result = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output, opa: opa! });
+    const result = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output, opa: requireOpa() });
     expect(result.rules.find((rule) => rule.id === 'ACME-GPU-001')).toMatchObject({
       area: 'acme',
       severity: 'low',
@@ -88,9 +93,10 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
 
   it('rejects at build time a builtin the wasm runtime lacks', async () => {
     const dir = policyDir({
-      'clock.rego': 'package tollgate.rules.acme["ACME-T-001"]\n\nfindings contains {"resource": "x", "message": "m"} if time.now_ns() > 0\n',
+      'clock.rego':
+        'package tollgate.rules.acme["ACME-T-001"]\n\nfindings contains {"resource": "x", "message": "m"} if time.now_ns() > 0\n',
     });
-    const error = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: opa! }).then(
+    const error = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: requireOpa() }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -101,15 +107,28 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
 
   it('reports a Rego syntax error with its file and line', async () => {
     const dir = policyDir({ 'broken.rego': 'package tollgate.rules.acme["ACME-B-001"]\n\nfindings contains x if {\n' });
-    const error = (await buildBundle({ policyDirs: [dir], output: join(dir, 'b.tar.gz'), opa: opa! }).catch(
+    const error = (await buildBundle({ policyDirs: [dir], output: join(dir, 'b.tar.gz'), opa: requireOpa() }).catch(
       (e: unknown) => e,
     )) as TollgateError;
     expect(error.format()).toMatch(/broken\.rego:4: rego_parse_error/);
   });
 
+  it('fails the build on a METADATA severity it does not know, naming the file and the value', async () => {
+    const dir = policyDir({ 'acme/gpu_owner.rego': customRule.replace('severity: low', 'severity: hgh') });
+    const error = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: requireOpa() }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TollgateError);
+    expect((error as TollgateError).format()).toBe(
+      `${join(dir, 'acme/gpu_owner.rego')}:13: rule ACME-GPU-001: METADATA severity "hgh" is not one of critical, high, medium, low, info`,
+    );
+    expect(existsSync(join(dir, 'b.tar.gz'))).toBe(false);
+  });
+
   it('refuses a rule id defined twice', async () => {
     const dir = policyDir({ 'dup.rego': customRule.replace(/ACME-GPU-001/g, 'TG-ENC-001') });
-    const error = (await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: opa! }).catch(
+    const error = (await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'b.tar.gz'), opa: requireOpa() }).catch(
       (e: unknown) => e,
     )) as TollgateError;
     expect(error.message).toMatch(/TG-ENC-001 is defined twice/);
@@ -117,11 +136,31 @@ describe.skipIf(opa === null)('compiling custom policies with the built-in libra
 });
 
 describe('rule docs from `opa inspect -a`', () => {
+  const inspectOf = (custom: Record<string, unknown>): string =>
+    JSON.stringify({
+      annotations: [
+        {
+          annotations: { scope: 'package', title: 'T', custom },
+          location: { file: '/p/rules/a/x.rego', row: 1 },
+          path: ['data', 'tollgate', 'rules', 'area', 'TG-X-001'].map((value) => ({ type: 'string', value })),
+        },
+      ],
+    });
+  const failure = (custom: Record<string, unknown>): string => {
+    try {
+      ruleDocsFromInspect(inspectOf(custom), '/p');
+    } catch (error) {
+      expect(error).toBeInstanceOf(TollgateError);
+      return (error as TollgateError).format();
+    }
+    throw new Error('expected ruleDocsFromInspect to throw');
+  };
+
   it('keeps only package-scoped annotations under data.tollgate.rules and fills defaults', () => {
     const inspect = JSON.stringify({
       annotations: [
         {
-          annotations: { scope: 'package', title: 'T', custom: { severity: 'bogus' } },
+          annotations: { scope: 'package', title: 'T', custom: {} },
           location: { file: '/p/rules/a/x.rego' },
           path: ['data', 'tollgate', 'rules', 'area', 'TG-X-001'].map((value) => ({ type: 'string', value })),
         },
@@ -144,5 +183,26 @@ describe('rule docs from `opa inspect -a`', () => {
         file: 'rules/a/x.rego',
       },
     ]);
+  });
+
+  it('takes every severity and both default enforcements', () => {
+    for (const severity of ['critical', 'high', 'medium', 'low', 'info']) {
+      for (const enforcement of ['deny', 'warn']) {
+        expect(ruleDocsFromInspect(inspectOf({ severity, enforcement }), '/p')[0]).toMatchObject({ severity, enforcement });
+      }
+    }
+  });
+
+  it('refuses a severity or enforcement it does not know instead of defaulting', () => {
+    expect(failure({ severity: 'hgh' })).toBe(
+      '/p/rules/a/x.rego:1: rule TG-X-001: METADATA severity "hgh" is not one of critical, high, medium, low, info',
+    );
+    expect(failure({ severity: 'High' })).toMatch(/METADATA severity "High" is not one of/);
+    expect(failure({ severity: 3 })).toMatch(/METADATA severity 3 is not one of/);
+    expect(failure({ severity: '' })).toMatch(/METADATA severity "" is not one of/);
+    expect(failure({ enforcement: 'block' })).toBe(
+      '/p/rules/a/x.rego:1: rule TG-X-001: METADATA enforcement "block" is not one of deny, warn',
+    );
+    expect(failure({ enforcement: 'off' })).toMatch(/METADATA enforcement "off" is not one of deny, warn/);
   });
 });

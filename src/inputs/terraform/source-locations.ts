@@ -6,9 +6,10 @@
  * This is a light scan of HCL, not a parser: it tracks nesting, strings, comments and heredocs just well
  * enough to find top-level block headers and a module call's `source` attribute.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAddress } from './address.js';
+import { TollgateError } from '../../model/errors.js';
 import type { Resource, SourceLocation } from '../../model/resource.js';
 
 interface DirectoryIndex {
@@ -118,11 +119,26 @@ async function indexDirectory(directory: string): Promise<DirectoryIndex> {
   return { resources, modules };
 }
 
+/** A `--tf-dir` that is missing or is a file is the user's mistake, not a tree without resources. */
+async function assertDirectory(tfDir: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(tfDir)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new TollgateError(`--tf-dir ${tfDir}: cannot read it (${code ?? 'error'})`);
+    isDirectory = false;
+  }
+  if (!isDirectory) throw new TollgateError(`--tf-dir ${tfDir}: no such directory`);
+}
+
 /**
  * Fills `location` for every resource whose declaration is found under `tfDir`. Resources whose module
- * comes from a registry or git, or whose block is not found, keep `location: null`.
+ * comes from a registry or git, or whose block is not found, keep `location: null`. A `tfDir` that is not
+ * a directory is a TollgateError.
  */
 export async function locateResources(resources: Resource[], tfDir: string): Promise<Resource[]> {
+  await assertDirectory(tfDir);
   const indexes = new Map<string, Promise<DirectoryIndex>>();
   const indexOf = (directory: string): Promise<DirectoryIndex> => {
     let index = indexes.get(directory);
