@@ -17,7 +17,10 @@ import { builtinBundlePath, builtinPolicyDir, localToolsDir, packageRoot } from 
 import { generatePlan } from './generate-plan.js';
 
 const outDir = fileURLToPath(new URL('./out/', import.meta.url));
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const RUNS = 3;
 
 function median(values: number[]): number {
@@ -48,7 +51,18 @@ function cliRun(plan: string): { wallMs: number; rssMiB: number; exit: number | 
     const start = process.hrtime.bigint();
     const result = spawnSync(
       process.execPath,
-      ['--import', './bench/rss-hook.mjs', 'bin/tollgate.js', 'check', '--plan', plan, '--format', `json=${join(outDir, 'result.json')}`, '--fail-on', 'never'],
+      [
+        '--import',
+        './bench/rss-hook.mjs',
+        'bin/tollgate.js',
+        'check',
+        '--plan',
+        plan,
+        '--format',
+        `json=${join(outDir, 'result.json')}`,
+        '--fail-on',
+        'never',
+      ],
       { cwd: packageRoot, encoding: 'utf8', maxBuffer: 64 << 20 },
     );
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
@@ -122,8 +136,24 @@ async function main(): Promise<void> {
     if (opa && metaDir) {
       const inputFile = join(outDir, `input-${size}.json`);
       writeFileSync(inputFile, JSON.stringify(input));
-      opaMs = externalMs(opa, ['eval', '--format', 'json', '--data', builtinPolicyDir, '--data', metaDir, '--ignore', 'wasm-capabilities.json',
-        '--ignore', '*_test.rego', '--ignore', 'tollgate.tar.gz', '--input', inputFile, 'data.tollgate.decision']);
+      opaMs = externalMs(opa, [
+        'eval',
+        '--format',
+        'json',
+        '--data',
+        builtinPolicyDir,
+        '--data',
+        metaDir,
+        '--ignore',
+        'wasm-capabilities.json',
+        '--ignore',
+        '*_test.rego',
+        '--ignore',
+        'tollgate.tar.gz',
+        '--input',
+        inputFile,
+        'data.tollgate.decision',
+      ]);
     }
     const conftestMs = conftest
       ? externalMs(conftest, ['test', '--no-color', '--output', 'json', '--policy', join(packageRoot, 'bench', 'conftest'), planFile])
@@ -143,13 +173,28 @@ async function main(): Promise<void> {
       conftestMs === null ? 'n/a' : `${conftestMs.toFixed(0)} ms`,
     ]);
   }
-  const header = ['resources', 'plan size', 'CLI wall', 'CLI peak RSS', 'JSON.parse', 'normalise', 'prepare', 'engine eval', 'eval/parse', 'findings', 'opa eval', 'conftest'];
+  const header = [
+    'resources',
+    'plan size',
+    'CLI wall',
+    'CLI peak RSS',
+    'JSON.parse',
+    'normalise',
+    'prepare',
+    'engine eval',
+    'eval/parse',
+    'findings',
+    'opa eval',
+    'conftest',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
   console.log(`tollgate check benchmark (median of ${RUNS}; node ${process.version})`);
   console.log(line(header));
   for (const row of rows) console.log(line(row));
-  console.log('opa eval: topdown on the same normalised input and Rego (includes compile); conftest: bench/conftest rules on the raw plan.');
+  console.log(
+    'opa eval: topdown on the same normalised input and Rego (includes compile); conftest: bench/conftest rules on the raw plan.',
+  );
 }
 
 await main();

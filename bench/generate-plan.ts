@@ -20,14 +20,21 @@ const tags = (i: number): Record<string, string> =>
     ? { team: 'research' }
     : { team: i % 2 === 0 ? 'ml-platform' : 'research', 'cost-center': `cc-${i % 13}`, environment: i % 3 === 0 ? 'prod' : 'dev' };
 
-type Template = (i: number) => Pick<Change, 'type' | 'provider_name'> & { after: Record<string, unknown>; unknown?: Record<string, unknown> };
+type Template = (
+  i: number,
+) => Pick<Change, 'type' | 'provider_name'> & { after: Record<string, unknown>; unknown?: Record<string, unknown> };
 
 const templates: Template[] = [
   (i) => ({
     type: 'aws_instance',
     provider_name: 'registry.terraform.io/hashicorp/aws',
-    after: { ami: 'ami-123', instance_type: i % 5 === 0 ? 'p4d.24xlarge' : 'g5.xlarge', tags: tags(i), availability_zone: 'us-east-1a',
-      root_block_device: [{ encrypted: i % 4 !== 0, volume_size: 200, kms_key_id: null }] },
+    after: {
+      ami: 'ami-123',
+      instance_type: i % 5 === 0 ? 'p4d.24xlarge' : 'g5.xlarge',
+      tags: tags(i),
+      availability_zone: 'us-east-1a',
+      root_block_device: [{ encrypted: i % 4 !== 0, volume_size: 200, kms_key_id: null }],
+    },
   }),
   (i) => ({
     type: 'aws_ebs_volume',
@@ -43,20 +50,35 @@ const templates: Template[] = [
   (i) => ({
     type: 'aws_lb_listener',
     provider_name: 'registry.terraform.io/hashicorp/aws',
-    after: { port: i % 2 ? 443 : 80, protocol: i % 2 ? 'HTTPS' : 'HTTP', ssl_policy: i % 2 ? 'ELBSecurityPolicy-2016-08' : null,
-      default_action: [{ type: 'forward' }], tags: tags(i) },
+    after: {
+      port: i % 2 ? 443 : 80,
+      protocol: i % 2 ? 'HTTPS' : 'HTTP',
+      ssl_policy: i % 2 ? 'ELBSecurityPolicy-2016-08' : null,
+      default_action: [{ type: 'forward' }],
+      tags: tags(i),
+    },
   }),
   (i) => ({
     type: 'google_container_node_pool',
     provider_name: 'registry.terraform.io/hashicorp/google',
-    after: { location: 'us-central1', node_count: 2, node_config: [{ machine_type: 'a2-highgpu-1g', spot: i % 2 === 0,
-      labels: tags(i), guest_accelerator: [{ type: 'nvidia-tesla-a100', count: 1 }] }] },
+    after: {
+      location: 'us-central1',
+      node_count: 2,
+      node_config: [
+        { machine_type: 'a2-highgpu-1g', spot: i % 2 === 0, labels: tags(i), guest_accelerator: [{ type: 'nvidia-tesla-a100', count: 1 }] },
+      ],
+    },
   }),
   (i) => ({
     type: 'azurerm_storage_account',
     provider_name: 'registry.terraform.io/hashicorp/azurerm',
-    after: { name: `sa${i}`, location: i % 8 === 0 ? 'brazilsouth' : 'eastus', min_tls_version: i % 3 ? 'TLS1_2' : 'TLS1_0',
-      https_traffic_only_enabled: true, tags: tags(i) },
+    after: {
+      name: `sa${i}`,
+      location: i % 8 === 0 ? 'brazilsouth' : 'eastus',
+      min_tls_version: i % 3 ? 'TLS1_2' : 'TLS1_0',
+      https_traffic_only_enabled: true,
+      tags: tags(i),
+    },
   }),
   (i) => ({
     type: 'random_pet',

@@ -52,7 +52,10 @@ const pricingMs = catalogMs + estimateMs;
 const checkMs = parseMs + pricingMs + evaluateMs;
 const priced = estimate.resources.filter((resource) => resource.cost !== undefined).length;
 const rows: [string, string][] = [
-  ['resources', `${resources.length.toLocaleString('en-US')} (${priced.toLocaleString('en-US')} priced, ${estimate.totals.unpricedResources} unpriced)`],
+  [
+    'resources',
+    `${resources.length.toLocaleString('en-US')} (${priced.toLocaleString('en-US')} priced, ${estimate.totals.unpricedResources} unpriced)`,
+  ],
   ['parse + normalise', `${parseMs.toFixed(1)} ms`],
   ['catalog load + validate', `${catalogMs.toFixed(1)} ms`],
   ['estimate', `${estimateMs.toFixed(1)} ms`],

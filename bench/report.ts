@@ -52,12 +52,35 @@ async function measure(file: string): Promise<void> {
   const history = await CostHistory.open(historyFile);
   const started = performance.now();
   await importSources(history, [parseSourceSpec(`focus:${file}`)], {
-    today: NOW.slice(0, 10), days: 60, tagKeys: ['team'], retentionDays: 400, refresh: false, cacheDir: dir,
-    clients: { aws: () => { throw new Error('offline'); }, azure: () => { throw new Error('offline'); }, bigquery: () => { throw new Error('offline'); } },
+    today: NOW.slice(0, 10),
+    days: 60,
+    tagKeys: ['team'],
+    retentionDays: 400,
+    refresh: false,
+    cacheDir: dir,
+    clients: {
+      aws: () => {
+        throw new Error('offline');
+      },
+      azure: () => {
+        throw new Error('offline');
+      },
+      bigquery: () => {
+        throw new Error('offline');
+      },
+    },
   });
   const imported = performance.now();
   const budgets = Array.from({ length: 40 }, (_, i) => ({ name: `team-${i}`, scope: { team: `team-${i}` }, amount: 30_000 }));
-  const facts = await readReportFacts(history, { today: NOW.slice(0, 10), now: NOW, days: 60, budgets, environmentTagKeys: ['environment'], teamTagKey: 'team', modelTagKey: 'model' });
+  const facts = await readReportFacts(history, {
+    today: NOW.slice(0, 10),
+    now: NOW,
+    days: 60,
+    budgets,
+    environmentTagKeys: ['environment'],
+    teamTagKey: 'team',
+    modelTagKey: 'model',
+  });
   const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets });
   const settings = prepareSettings({ file: null, config: { budgets } });
   const input = await prepare({ subject: { kind: 'report', facts, source: 'bench' }, settings, now: NOW });

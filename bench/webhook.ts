@@ -67,7 +67,29 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
 function makeCertificate(dir: string): { cert: string; key: string; ca: Buffer } {
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
   return { cert, key, ca: readFileSync(cert) };
 }
 
@@ -105,7 +127,16 @@ async function measure(port: number, ca: Buffer, rate: number): Promise<Autocann
 }
 
 async function warmUp(port: number, ca: Buffer): Promise<void> {
-  await autocannon({ url: `https://127.0.0.1:${port}/validate`, method: 'POST', headers: { 'content-type': 'application/json' }, body: review, connections: 10, duration: 3, overallRate: 1000, tlsOptions: { ca } });
+  await autocannon({
+    url: `https://127.0.0.1:${port}/validate`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: review,
+    connections: 10,
+    duration: 3,
+    overallRate: 1000,
+    tlsOptions: { ca },
+  });
 }
 
 const fmt = (ms: number): string => `${ms.toFixed(2)} ms`;
@@ -114,7 +145,20 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
   const tls = makeCertificate(dir);
   const webhook = await startServer(
-    ['bin/tollgate.js', 'serve', '--cert', tls.cert, '--key', tls.key, '--host', '127.0.0.1', '--port', '0', '--config', 'fixtures/k8s/tollgate.yaml'],
+    [
+      'bin/tollgate.js',
+      'serve',
+      '--cert',
+      tls.cert,
+      '--key',
+      tls.key,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--config',
+      'fixtures/k8s/tollgate.yaml',
+    ],
     /"msg":"policy loaded"/,
   );
   const floor = await startServer(['-e', FLOOR_SERVER, tls.cert, tls.key], /"msg":"listening"/);
@@ -123,7 +167,10 @@ async function main(): Promise<void> {
     // Warm up both (JIT, wasm tier-up) for a few seconds before measuring.
     for (const server of [webhook, floor]) await warmUp(server.port, tls.ca);
     for (const rate of rates) {
-      for (const [name, server] of [['tollgate serve', webhook], ['floor (constant allow)', floor]] as const) {
+      for (const [name, server] of [
+        ['tollgate serve', webhook],
+        ['floor (constant allow)', floor],
+      ] as const) {
         const result = await measure(server.port, tls.ca, rate);
         rows.push(
           [
@@ -144,7 +191,9 @@ async function main(): Promise<void> {
     floor.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`\nwebhook bench: ${seconds} s per run, body ${review.length} bytes (fixtures/k8s/admission/gpu-deployment.json)\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `\nwebhook bench: ${seconds} s per run, body ${review.length} bytes (fixtures/k8s/admission/gpu-deployment.json)\n${rows.join('\n')}\n`,
+  );
 }
 
 await main();

@@ -13,7 +13,16 @@ import {
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
 import { TollgateError } from '../model/errors.js';
-import { addDays, costRecord, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord, type MutableCostRecord } from './cost-record.js';
+import {
+  addDays,
+  costRecord,
+  daysBetween,
+  normaliseCurrency,
+  parseAmount,
+  pricingCategoryFrom,
+  type CostRecord,
+  type MutableCostRecord,
+} from './cost-record.js';
 import type { Forecast } from './history.js';
 import { ResponseCache } from './response-cache.js';
 import { COST_API_RETRY, withRetry, type RetryPolicy } from '../retry.js';
@@ -72,15 +81,22 @@ function awsError(error: unknown, operation: string): TollgateError {
       `aws: Cost Explorer ${operation} refused the credentials (${name}: ${message}); refresh them (aws sso login, or the AWS_* variables) and run again`,
     );
   }
-  if (isAwsThrottle(error)) return new TollgateError(`aws: Cost Explorer ${operation} is still throttled after retries (${name}: ${message})`);
+  if (isAwsThrottle(error))
+    return new TollgateError(`aws: Cost Explorer ${operation} is still throttled after retries (${name}: ${message})`);
   return new TollgateError(`aws: Cost Explorer ${operation} failed (${name || 'error'}: ${message})`);
 }
 
 function groupDefinitions(tagKeys: readonly string[]): GroupDefinition[] {
   const [tagKey] = tagKeys;
   return tagKey !== undefined
-    ? [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'TAG', Key: tagKey }]
-    : [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'DIMENSION', Key: 'REGION' }];
+    ? [
+        { Type: 'DIMENSION', Key: 'SERVICE' },
+        { Type: 'TAG', Key: tagKey },
+      ]
+    : [
+        { Type: 'DIMENSION', Key: 'SERVICE' },
+        { Type: 'DIMENSION', Key: 'REGION' },
+      ];
 }
 
 function costQuery(start: string, end: string, tagKeys: readonly string[]): GetCostAndUsageCommandInput {
@@ -142,7 +158,8 @@ export function costExplorerRecords(result: CostAndUsageResult, source = AWS_SOU
         throw new TollgateError(`${source}: Cost Explorer amount ${JSON.stringify(billed?.Amount)} for ${start} is not a decimal number`);
       }
       const currency = normaliseCurrency(billed?.Unit);
-      if (!currency) throw new TollgateError(`${source}: Cost Explorer unit ${JSON.stringify(billed?.Unit)} for ${start} is not a currency`);
+      if (!currency)
+        throw new TollgateError(`${source}: Cost Explorer unit ${JSON.stringify(billed?.Unit)} for ${start} is not a currency`);
       const amortised = metrics.AmortizedCost ? parseAmount(metrics.AmortizedCost.Amount) : null;
       const record = costRecord({
         ChargePeriodStart: isoStart(start),
@@ -165,7 +182,11 @@ function isClosedDay(day: string, today: string): boolean {
   return day < addDays(today, -1);
 }
 
-async function fetchRange(options: AwsFetchOptions, start: string, end: string): Promise<{ results: ResultByTime[]; definitions: GroupDefinition[] }> {
+async function fetchRange(
+  options: AwsFetchOptions,
+  start: string,
+  end: string,
+): Promise<{ results: ResultByTime[]; definitions: GroupDefinition[] }> {
   const results: ResultByTime[] = [];
   let definitions: GroupDefinition[] = [];
   let token: string | undefined;
@@ -174,7 +195,11 @@ async function fetchRange(options: AwsFetchOptions, start: string, end: string):
     const input = { ...costQuery(start, end, options.tagKeys), ...(token ? { NextPageToken: token } : {}) };
     let response;
     try {
-      response = await withRetry(() => options.client.send(new GetCostAndUsageCommand(input)), isAwsThrottle, options.retry ?? COST_API_RETRY);
+      response = await withRetry(
+        () => options.client.send(new GetCostAndUsageCommand(input)),
+        isAwsThrottle,
+        options.retry ?? COST_API_RETRY,
+      );
     } catch (error) {
       throw awsError(error, 'GetCostAndUsage');
     }
@@ -228,7 +253,11 @@ export async function fetchAwsCosts(options: AwsFetchOptions): Promise<CostRecor
 }
 
 /** Month-end forecast: GetCostForecast from today to the first of next month (none on the last day). */
-export async function fetchAwsForecast(client: CostExplorerClient, today: string, retry: RetryPolicy = COST_API_RETRY): Promise<Forecast | null> {
+export async function fetchAwsForecast(
+  client: CostExplorerClient,
+  today: string,
+  retry: RetryPolicy = COST_API_RETRY,
+): Promise<Forecast | null> {
   const nextMonth = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 1)).toISOString().slice(0, 10);
   if (addDays(today, 1) >= nextMonth) return null;
   let response;
@@ -246,7 +275,8 @@ export async function fetchAwsForecast(client: CostExplorerClient, today: string
   }
   const amount = parseAmount(response.Total?.Amount);
   const currency = normaliseCurrency(response.Total?.Unit);
-  if (amount === null || !currency) throw new TollgateError(`aws: Cost Explorer forecast ${JSON.stringify(response.Total)} is not an amount`);
+  if (amount === null || !currency)
+    throw new TollgateError(`aws: Cost Explorer forecast ${JSON.stringify(response.Total)} is not an amount`);
   return { source: AWS_SOURCE, month: today.slice(0, 7), remaining: amount, currency };
 }
 

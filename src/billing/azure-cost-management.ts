@@ -9,7 +9,16 @@ import { CostManagementClient, type ForecastDefinition, type QueryDefinition, ty
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import { TollgateError } from '../model/errors.js';
-import { addDays, costRecord, daysBetween, normaliseCurrency, parseAmount, pricingCategoryFrom, type CostRecord, type MutableCostRecord } from './cost-record.js';
+import {
+  addDays,
+  costRecord,
+  daysBetween,
+  normaliseCurrency,
+  parseAmount,
+  pricingCategoryFrom,
+  type CostRecord,
+  type MutableCostRecord,
+} from './cost-record.js';
 import type { Forecast } from './history.js';
 import { COST_API_RETRY, withRetry, type RetryPolicy } from '../retry.js';
 
@@ -31,7 +40,8 @@ export interface AzureQueryTable {
   readonly nextLink?: string;
 }
 
-const SCOPE = /^(subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?|providers\/Microsoft\.Billing\/billingAccounts\/[^/]+(\/(billingProfiles|departments|enrollmentAccounts)\/[^/]+)?|providers\/Microsoft\.Management\/managementGroups\/[^/]+)$/i;
+const SCOPE =
+  /^(subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?|providers\/Microsoft\.Billing\/billingAccounts\/[^/]+(\/(billingProfiles|departments|enrollmentAccounts)\/[^/]+)?|providers\/Microsoft\.Management\/managementGroups\/[^/]+)$/i;
 
 export function checkAzureScope(scope: string): string {
   const trimmed = scope.replace(/^\/+|\/+$/g, '');
@@ -73,15 +83,22 @@ function azureError(error: unknown, operation: string, scope: string): TollgateE
       `azure: Cost Management ${operation} on ${scope} refused the credentials (${status ?? name}: ${message}); sign in again (az login, or the AZURE_* variables)`,
     );
   }
-  if (isAzureThrottle(error)) return new TollgateError(`azure: Cost Management ${operation} on ${scope} is still throttled after retries (${status})`);
+  if (isAzureThrottle(error))
+    return new TollgateError(`azure: Cost Management ${operation} on ${scope} is still throttled after retries (${status})`);
   return new TollgateError(`azure: Cost Management ${operation} on ${scope} failed (${status ?? name}: ${message})`);
 }
 
 function grouping(tagKeys: readonly string[]): NonNullable<QueryDefinition['dataset']['grouping']> {
   const [tagKey] = tagKeys;
   return tagKey !== undefined
-    ? [{ type: 'Dimension', name: 'ServiceName' }, { type: 'TagKey', name: tagKey }]
-    : [{ type: 'Dimension', name: 'ServiceName' }, { type: 'Dimension', name: 'ResourceLocation' }];
+    ? [
+        { type: 'Dimension', name: 'ServiceName' },
+        { type: 'TagKey', name: tagKey },
+      ]
+    : [
+        { type: 'Dimension', name: 'ServiceName' },
+        { type: 'Dimension', name: 'ResourceLocation' },
+      ];
 }
 
 function usageQuery(start: string, end: string, tagKeys: readonly string[]): QueryDefinition {
@@ -96,7 +113,6 @@ function usageQuery(start: string, end: string, tagKeys: readonly string[]): Que
     },
   };
 }
-
 
 /** Which record field each Cost Management dimension column fills. */
 const COLUMN_FIELDS: Readonly<Record<string, (r: MutableCostRecord, v: string) => void>> = {
@@ -145,11 +161,20 @@ export function azureQueryRecords(table: AzureQueryTable, scope: string, period?
   if (dateIndex < 0 && !period) throw new TollgateError(`azure: the query result for ${scope} has no UsageDate column and no time period`);
   return (table.rows ?? []).map((row, rowIndex) => {
     const amount = parseAmount(row[costIndex]);
-    if (amount === null) throw new TollgateError(`azure: row ${rowIndex + 1} of the query result for ${scope}: cost ${JSON.stringify(row[costIndex])} is not a number`);
+    if (amount === null)
+      throw new TollgateError(
+        `azure: row ${rowIndex + 1} of the query result for ${scope}: cost ${JSON.stringify(row[costIndex])} is not a number`,
+      );
     const currency = currencyIndex >= 0 ? normaliseCurrency(row[currencyIndex]) : 'USD';
-    if (!currency) throw new TollgateError(`azure: row ${rowIndex + 1} of the query result for ${scope}: currency ${JSON.stringify(row[currencyIndex])} is not a currency code`);
+    if (!currency)
+      throw new TollgateError(
+        `azure: row ${rowIndex + 1} of the query result for ${scope}: currency ${JSON.stringify(row[currencyIndex])} is not a currency code`,
+      );
     const day = dateIndex >= 0 ? azureDay(row[dateIndex]) : null;
-    if (dateIndex >= 0 && day === null) throw new TollgateError(`azure: row ${rowIndex + 1} of the query result for ${scope}: date ${JSON.stringify(row[dateIndex])} is not a date`);
+    if (dateIndex >= 0 && day === null)
+      throw new TollgateError(
+        `azure: row ${rowIndex + 1} of the query result for ${scope}: date ${JSON.stringify(row[dateIndex])} is not a date`,
+      );
     const start = day ?? period?.start ?? '';
     const end = day ? addDays(day, 1) : (period?.end ?? '');
     const record = costRecord({
@@ -219,7 +244,12 @@ export async function fetchAzureCosts(options: AzureFetchOptions): Promise<CostR
   return records.filter((record) => wanted.has(record.ChargePeriodStart.slice(0, 10)));
 }
 
-export async function fetchAzureForecast(client: CostManagementClient, scopeText: string, today: string, retry: RetryPolicy = COST_API_RETRY): Promise<Forecast | null> {
+export async function fetchAzureForecast(
+  client: CostManagementClient,
+  scopeText: string,
+  today: string,
+  retry: RetryPolicy = COST_API_RETRY,
+): Promise<Forecast | null> {
   const scope = checkAzureScope(scopeText);
   const monthEnd = addDays(new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 1)).toISOString().slice(0, 10), -1);
   if (today >= monthEnd) return null;

@@ -72,7 +72,8 @@ export async function readBillingJson(file: string, today: string = new Date().t
   }
   const azure = azureTable(document);
   if (azure) {
-    const scope = typeof (document.parameters as Json | undefined)?.scope === 'string' ? String((document.parameters as Json).scope) : 'file';
+    const scope =
+      typeof (document.parameters as Json | undefined)?.scope === 'string' ? String((document.parameters as Json).scope) : 'file';
     try {
       return { format: 'azure-query-json', records: azureQueryRecords(azure.table, scope, queryPeriod(azure.parameters, today)) };
     } catch (error) {
@@ -85,8 +86,7 @@ export async function readBillingJson(file: string, today: string = new Date().t
       { file },
     );
   }
-  throw new NotCostDataError(
-    'not a cost file: JSON with neither Cost Explorer ResultsByTime nor a Cost Management columns/rows table',
-    { file },
-  );
+  throw new NotCostDataError('not a cost file: JSON with neither Cost Explorer ResultsByTime nor a Cost Management columns/rows table', {
+    file,
+  });
 }

@@ -109,7 +109,9 @@ const focus: FileDialect = {
     return types;
   },
   select: (shape) => ({
-    x_Provider: PROVIDER_CASE(first(shape, 'ServiceProviderName', 'ProviderName', 'PublisherName', 'InvoiceIssuerName', 'HostProviderName')),
+    x_Provider: PROVIDER_CASE(
+      first(shape, 'ServiceProviderName', 'ProviderName', 'PublisherName', 'InvoiceIssuerName', 'HostProviderName'),
+    ),
     ChargePeriodStart: ident('ChargePeriodStart'),
     ChargePeriodEnd: shape.headers.has('ChargePeriodEnd') ? ident('ChargePeriodEnd') : `${ident('ChargePeriodStart')} + INTERVAL 1 DAY`,
     BilledCost: ident('BilledCost'),
@@ -126,7 +128,12 @@ const focus: FileDialect = {
     SubAccountId: first(shape, 'SubAccountId'),
     Tags: shape.headers.has('Tags') ? tagsJson(ident('Tags')) : `'{}'`,
     x_CostType: shape.headers.has('x_CostType') ? `coalesce(nullif(trim(${ident('x_CostType')}), ''), 'Actual')` : `'Actual'`,
-    x_Extras: jsonObject([...shape.headers].filter((name) => name.startsWith('x_') && name !== 'x_CostType').sort().map((name) => [name, name] as const)),
+    x_Extras: jsonObject(
+      [...shape.headers]
+        .filter((name) => name.startsWith('x_') && name !== 'x_CostType')
+        .sort()
+        .map((name) => [name, name] as const),
+    ),
   }),
 };
 
@@ -184,8 +191,7 @@ const AZURE_COST_COLUMNS = ['CostInBillingCurrency', 'Cost', 'PreTaxCost'];
 const azureCostDetails: FileDialect = {
   name: 'azure-cost-details',
   description: 'Azure cost details export (EA or MCA actual/amortised cost)',
-  matches: ({ headers }) =>
-    headers.has('Date') && headers.has('MeterCategory') && AZURE_COST_COLUMNS.some((name) => headers.has(name)),
+  matches: ({ headers }) => headers.has('Date') && headers.has('MeterCategory') && AZURE_COST_COLUMNS.some((name) => headers.has(name)),
   types: (shape) => ({
     Date: ISO_DATE.test(shape.sample.Date ?? '') ? 'TIMESTAMPTZ' : 'DATE',
     [firstName(shape, ...AZURE_COST_COLUMNS) ?? 'Cost']: 'DECIMAL(38, 6)',

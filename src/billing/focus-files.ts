@@ -35,7 +35,6 @@ export interface StagedFile {
   readonly notes: readonly string[];
 }
 
-
 /** Reads the header line and the first data line without reading the file: enough to pick the layout. */
 async function readHead(file: string): Promise<{ headers: string[]; sample: string[] }> {
   const input = createReadStream(file, { highWaterMark: 64 * 1024 });
@@ -82,7 +81,14 @@ function splitCsvLine(line: string): string[] {
 
 async function isFocusCsv(file: string): Promise<boolean> {
   const { headers, sample } = await readHead(file);
-  return dialectFor(shapeOf(headers.map((name) => name.trim()), sample))?.name === 'focus';
+  return (
+    dialectFor(
+      shapeOf(
+        headers.map((name) => name.trim()),
+        sample,
+      ),
+    )?.name === 'focus'
+  );
 }
 
 function shapeOf(headers: readonly string[], sample: readonly string[]): FileShape {
@@ -109,7 +115,11 @@ function selectList(dialect: FileDialect, shape: FileShape, source: string): str
   }).join(',\n  ');
 }
 
-async function stageCsv(history: CostHistory, file: string, source: string): Promise<{ table: string; dialect: FileDialect; shape: FileShape }> {
+async function stageCsv(
+  history: CostHistory,
+  file: string,
+  source: string,
+): Promise<{ table: string; dialect: FileDialect; shape: FileShape }> {
   const { headers, sample } = await readHead(file);
   if (headers.length === 0 || (headers.length === 1 && headers[0] === '')) {
     throw new TollgateError('empty file: no CSV header', { file });
@@ -157,7 +167,11 @@ function describeReject(reject: { column_name: string | null; error_type: string
   return reject.error_message;
 }
 
-async function stageParquet(history: CostHistory, file: string, source: string): Promise<{ table: string; dialect: FileDialect; shape: FileShape }> {
+async function stageParquet(
+  history: CostHistory,
+  file: string,
+  source: string,
+): Promise<{ table: string; dialect: FileDialect; shape: FileShape }> {
   let described: Array<{ column_name: string }>;
   try {
     described = await history.query<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(?)`, [file]);
@@ -178,7 +192,10 @@ async function stageParquet(history: CostHistory, file: string, source: string):
       [file],
     );
     if (bad) {
-      throw new TollgateError(`row ${bad.row}: ${name} "${bad.value}" is not a valid ${type.startsWith('DECIMAL') ? 'finite decimal number' : 'date'}`, { file });
+      throw new TollgateError(
+        `row ${bad.row}: ${name} "${bad.value}" is not a valid ${type.startsWith('DECIMAL') ? 'finite decimal number' : 'date'}`,
+        { file },
+      );
     }
   }
   const casts = headers.map((name) => (types[name] ? `CAST(${ident(name)} AS ${types[name]}) AS ${ident(name)}` : ident(name)));
@@ -191,7 +208,13 @@ async function stageParquet(history: CostHistory, file: string, source: string):
 }
 
 /** Checks every staged row has what the report needs; fills an absent currency column. */
-async function checkStaged(history: CostHistory, table: string, file: string, hasCurrency: boolean, options: FileImportOptions): Promise<string[]> {
+async function checkStaged(
+  history: CostHistory,
+  table: string,
+  file: string,
+  hasCurrency: boolean,
+  options: FileImportOptions,
+): Promise<string[]> {
   const notes: string[] = [];
   if (!hasCurrency) {
     const currency = options.defaultCurrency ?? 'USD';
@@ -216,10 +239,16 @@ async function checkStaged(history: CostHistory, table: string, file: string, ha
   const [badPeriod] = await history.query<{ n: number }>(
     `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ChargePeriodEnd IS NOT NULL AND ChargePeriodEnd <= ChargePeriodStart`,
   );
-  if ((badPeriod?.n ?? 0) > 0) throw new TollgateError(`${badPeriod?.n} rows have ChargePeriodEnd not after ChargePeriodStart; nothing was imported`, { file });
-  const badTypes = await history.query<{ t: string }>(`SELECT DISTINCT x_CostType AS t FROM ${table} WHERE x_CostType NOT IN ('Actual', 'Forecast') LIMIT 3`);
+  if ((badPeriod?.n ?? 0) > 0)
+    throw new TollgateError(`${badPeriod?.n} rows have ChargePeriodEnd not after ChargePeriodStart; nothing was imported`, { file });
+  const badTypes = await history.query<{ t: string }>(
+    `SELECT DISTINCT x_CostType AS t FROM ${table} WHERE x_CostType NOT IN ('Actual', 'Forecast') LIMIT 3`,
+  );
   if (badTypes.length > 0) {
-    throw new TollgateError(`x_CostType must be Actual or Forecast (got ${badTypes.map((row) => JSON.stringify(row.t)).join(', ')}); nothing was imported`, { file });
+    throw new TollgateError(
+      `x_CostType must be Actual or Forecast (got ${badTypes.map((row) => JSON.stringify(row.t)).join(', ')}); nothing was imported`,
+      { file },
+    );
   }
   return notes;
 }
@@ -234,7 +263,12 @@ async function isJsonArray(file: string): Promise<boolean> {
  * Stages a cost file for `history.commitStaged`. Throws a TollgateError naming the file (and line) for
  * anything wrong with it, NotCostDataError for a file that holds no costs; nothing is staged then.
  */
-export async function stageCostFile(history: CostHistory, file: string, source: string, options: FileImportOptions = {}): Promise<StagedFile> {
+export async function stageCostFile(
+  history: CostHistory,
+  file: string,
+  source: string,
+  options: FileImportOptions = {},
+): Promise<StagedFile> {
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new TollgateError('not a file', { file });

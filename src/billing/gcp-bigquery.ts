@@ -35,7 +35,9 @@ function exportKindOf(table: string): GcpExportKind {
 
 export function checkTable(table: string): string {
   if (!TABLE.test(table)) {
-    throw new TollgateError(`gcp: "${table}" is not a BigQuery table name (project.dataset.table, e.g. my-proj.billing.gcp_billing_export_v1_0123AB_CDEF45_6789AB)`);
+    throw new TollgateError(
+      `gcp: "${table}" is not a BigQuery table name (project.dataset.table, e.g. my-proj.billing.gcp_billing_export_v1_0123AB_CDEF45_6789AB)`,
+    );
   }
   return table;
 }
@@ -77,11 +79,13 @@ function text(value: unknown): string | null {
 function gcpRecords(rows: readonly BigQueryRow[], tagKeys: readonly string[], table: string): CostRecord[] {
   return rows.map((row, index): CostRecord => {
     const day = text(row.day);
-    if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TollgateError(`gcp: row ${index + 1} from ${table}: day ${JSON.stringify(day)} is not a date`);
+    if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day))
+      throw new TollgateError(`gcp: row ${index + 1} from ${table}: day ${JSON.stringify(day)} is not a date`);
     const billed = parseAmount(text(row.billed));
     if (billed === null) throw new TollgateError(`gcp: row ${index + 1} from ${table}: cost ${JSON.stringify(row.billed)} is not a number`);
     const currency = normaliseCurrency(row.currency);
-    if (!currency) throw new TollgateError(`gcp: row ${index + 1} from ${table}: currency ${JSON.stringify(row.currency)} is not a currency code`);
+    if (!currency)
+      throw new TollgateError(`gcp: row ${index + 1} from ${table}: currency ${JSON.stringify(row.currency)} is not a currency code`);
     const tags: Record<string, string> = {};
     tagKeys.forEach((key, i) => {
       const value = text(row[`tag${i}`]);
@@ -128,7 +132,9 @@ function gcpError(error: unknown, table: string): TollgateError {
   const status = statusOf(error);
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   if (status === 401 || status === 403 || /Could not load the default credentials|invalid_grant/.test(message ?? '')) {
-    return new TollgateError(`gcp: BigQuery refused the credentials for ${table} (${status ?? ''} ${message}); run gcloud auth application-default login or set GOOGLE_APPLICATION_CREDENTIALS`);
+    return new TollgateError(
+      `gcp: BigQuery refused the credentials for ${table} (${status ?? ''} ${message}); run gcloud auth application-default login or set GOOGLE_APPLICATION_CREDENTIALS`,
+    );
   }
   if (status === 404) return new TollgateError(`gcp: billing export table ${table} not found (${message})`);
   return new TollgateError(`gcp: BigQuery query on ${table} failed (${status ?? 'error'}: ${message})`);
@@ -165,7 +171,9 @@ export async function discoverBillingProjects(client: BillingProjectLister, bill
       if (info.projectId && info.billingEnabled !== false) projects.push(info.projectId);
     }
   } catch (error) {
-    throw new TollgateError(`gcp: cannot list the projects of billing account ${billingAccount} (${(error as Error).message.split('\n')[0]})`);
+    throw new TollgateError(
+      `gcp: cannot list the projects of billing account ${billingAccount} (${(error as Error).message.split('\n')[0]})`,
+    );
   }
   return projects.sort();
 }

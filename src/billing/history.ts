@@ -210,16 +210,10 @@ export class CostHistory {
     await this.run('BEGIN TRANSACTION');
     try {
       for (const { source, table } of staged) {
-        await this.run(
-          `DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`,
-          [source],
-        );
+        await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`, [source]);
         await this.run(`INSERT INTO cost_records BY NAME SELECT * FROM ${table}`);
       }
-      await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [
-        retention.today,
-        retention.days,
-      ]);
+      await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
       await this.run('COMMIT');
     } catch (error) {
       await this.run('ROLLBACK');

@@ -41,9 +41,7 @@ export function parseSourceSpec(text: string): SourceSpec {
   }
   if (kind === 'gcp' && rest !== '') return { kind, name: `gcp:${checkTable(rest)}`, table: rest };
   if ((kind === 'focus' || kind === 'file') && rest !== '') return { kind: 'focus', name: `focus:${rest}`, path: rest };
-  throw new TollgateError(
-    `--source must be aws, azure:SCOPE, gcp:PROJECT.DATASET.TABLE or focus:PATH (got "${text}")`,
-  );
+  throw new TollgateError(`--source must be aws, azure:SCOPE, gcp:PROJECT.DATASET.TABLE or focus:PATH (got "${text}")`);
 }
 
 /** The SDK clients, created on first use from each SDK's default credential chain (tests inject fakes). */
@@ -104,7 +102,10 @@ export async function importSources(history: CostHistory, specs: readonly Source
     for (const spec of specs) {
       progress.update(`fetching ${spec.name}`);
       const onPage = (pages: number): void => progress.update(`fetching ${spec.name}: page ${pages}`);
-      const retry = options.retry && { ...options.retry, onRetry: (attempt: number, ms: number) => progress.update(`${spec.name} throttled, retry ${attempt} in ${ms} ms`) };
+      const retry = options.retry && {
+        ...options.retry,
+        onRetry: (attempt: number, ms: number) => progress.update(`${spec.name} throttled, retry ${attempt} in ${ms} ms`),
+      };
       if (spec.kind === 'focus') {
         for (const file of filesOf(spec.path)) {
           progress.update(`importing ${file}`);
@@ -125,20 +126,45 @@ export async function importSources(history: CostHistory, specs: readonly Source
       if (spec.kind === 'aws') {
         const client = options.clients.aws();
         const cache = new ResponseCache(join(options.cacheDir, 'aws-cost-explorer'));
-        records = await fetchAwsCosts({ client, start, end, today: options.today, tagKeys: options.tagKeys, cache, refresh: options.refresh, onPage, ...(retry ? { retry } : {}) });
+        records = await fetchAwsCosts({
+          client,
+          start,
+          end,
+          today: options.today,
+          tagKeys: options.tagKeys,
+          cache,
+          refresh: options.refresh,
+          onPage,
+          ...(retry ? { retry } : {}),
+        });
         if (options.withForecasts) {
           const forecast = await fetchAwsForecast(client, options.today, retry);
           if (forecast) forecasts.push(forecast);
         }
       } else if (spec.kind === 'azure') {
         const client = options.clients.azure();
-        records = await fetchAzureCosts({ client, scope: spec.scope, start, end, tagKeys: options.tagKeys, onPage, ...(retry ? { retry } : {}) });
+        records = await fetchAzureCosts({
+          client,
+          scope: spec.scope,
+          start,
+          end,
+          tagKeys: options.tagKeys,
+          onPage,
+          ...(retry ? { retry } : {}),
+        });
         if (options.withForecasts) {
           const forecast = await fetchAzureForecast(client, spec.scope, options.today, retry);
           if (forecast) forecasts.push(forecast);
         }
       } else {
-        records = await fetchGcpCosts({ bigquery: options.clients.bigquery(), table: spec.table, start, end, tagKeys: options.tagKeys, ...(retry ? { retry } : {}) });
+        records = await fetchGcpCosts({
+          bigquery: options.clients.bigquery(),
+          table: spec.table,
+          start,
+          end,
+          tagKeys: options.tagKeys,
+          ...(retry ? { retry } : {}),
+        });
       }
       staged.push({ source: spec.name, table: await history.stageRecords(spec.name, records) });
     }

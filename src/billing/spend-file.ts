@@ -83,10 +83,7 @@ export async function* costFileRecords(file: string, options: RowOptions = {}): 
  * The records of the given spend files that `keep` accepts, in file order. Only those are held in memory (the
  * CLI keeps the current month's), never the text they came from.
  */
-export async function readSpendFiles(
-  files: readonly string[],
-  keep: (record: CostRecord) => boolean = () => true,
-): Promise<CostRecord[]> {
+export async function readSpendFiles(files: readonly string[], keep: (record: CostRecord) => boolean = () => true): Promise<CostRecord[]> {
   const records: CostRecord[] = [];
   for (const file of files) {
     for await (const record of costFileRecords(file)) {

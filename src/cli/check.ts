@@ -68,7 +68,8 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     throw new TollgateError('nothing to check: give --plan FILE, --inventory FILE, or both');
   }
   const read = options.plan === undefined ? null : await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
-  const plan = read === null ? null : { ...read, resources: options.tfDir ? await locateResources(read.resources, options.tfDir) : read.resources };
+  const plan =
+    read === null ? null : { ...read, resources: options.tfDir ? await locateResources(read.resources, options.tfDir) : read.resources };
   // Audit mode (no plan): the inventory's deployment records are the only things judged.
   const source = options.plan ?? (options.inventory as string);
   const input = await prepare({
@@ -96,13 +97,15 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   return failingFindings(report).length > 0 ? 1 : 0;
 }
 
-
 export function registerCheck(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program
     .command('check')
     .description('Judge a Terraform or OpenTofu plan (`terraform show -json plan.out > plan.json`) against the policies.')
     .option('-p, --plan <file>', 'plan JSON from `terraform show -json` or `tofu show -json`')
-    .option('--inventory <file>', 'model inventory (YAML/JSON): review gates and model savings; without --plan, audits what it lists as deployed')
+    .option(
+      '--inventory <file>',
+      'model inventory (YAML/JSON): review gates and model savings; without --plan, audits what it lists as deployed',
+    )
     .option('-c, --config <file>', 'tollgate.yaml with environments, rule settings and exemptions (default: ./tollgate.yaml if present)')
     .option('--policy <dir>', 'also compile and apply the Rego in DIR with the built-in library (repeatable; needs the opa CLI)', collect)
     .option('--bundle <file>', 'evaluate a prebuilt wasm bundle (from `tollgate build`) instead of the built-in rules')
@@ -116,8 +119,15 @@ export function registerCheck(program: Command, run: (work: () => Promise<number
     .option('--environment <name>', 'environment of resources that carry no environment tag (overrides default_environment)')
     .option('--now <time>', 'the time policies see, RFC 3339 or YYYY-MM-DD (default: now); pins exemption expiry in tests')
     .option('--max-plan-size <MiB>', `refuse plan files larger than this (default ${DEFAULT_MAX_PLAN_BYTES / 2 ** 20} MiB)`)
-    .option('--spend <file>', 'month-to-date spend for the budgets: CSV or JSON with FOCUS columns, see docs/spend-format.md (repeatable)', collect)
-    .option('--hours-per-month <hours>', 'hours a resource runs per month for the cost estimate (default: pricing.hours_per_month, else 730)')
+    .option(
+      '--spend <file>',
+      'month-to-date spend for the budgets: CSV or JSON with FOCUS columns, see docs/spend-format.md (repeatable)',
+      collect,
+    )
+    .option(
+      '--hours-per-month <hours>',
+      'hours a resource runs per month for the cost estimate (default: pricing.hours_per_month, else 730)',
+    )
     .option('--no-pricing', 'do not estimate the plan cost (no costs in the input or the reports)')
     .option('--no-color', 'no ANSI colours in text output (also NO_COLOR=1)')
     .addHelpText(

@@ -47,14 +47,11 @@ export async function runExplain(ruleId: string | undefined, options: PolicySour
   }
   const doc = bundle.rules.find((rule) => rule.id.toUpperCase() === ruleId.toUpperCase());
   if (!doc) {
-    throw new TollgateError(
-      `no rule ${ruleId} in the bundle; known rules: ${bundle.rules.map((rule) => rule.id).join(', ')}`,
-    );
+    throw new TollgateError(`no rule ${ruleId} in the bundle; known rules: ${bundle.rules.map((rule) => rule.id).join(', ')}`);
   }
   process.stdout.write(formatRuleDoc(doc));
   return 0;
 }
-
 
 export function registerExplain(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program

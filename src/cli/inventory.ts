@@ -9,13 +9,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { writeFileAtomic } from '../atomic-file.js';
 import { TollgateError } from '../model/errors.js';
-import {
-  importMlflow,
-  parseInventory,
-  readInventoryFile,
-  readMlmodel,
-  type Inventory,
-} from '../inputs/inventory/index.js';
+import { importMlflow, parseInventory, readInventoryFile, readMlmodel, type Inventory } from '../inputs/inventory/index.js';
 import { resolveNow } from './now.js';
 
 function countOf(inventory: Inventory): { versions: number; deployments: number } {
@@ -70,7 +64,9 @@ export function runImportMlflow(options: ImportOptions): number {
   }
   writeFileAtomic(options.output, text);
   const versions = inventory.models.reduce((sum, model) => sum + model.versions.length, 0);
-  process.stderr.write(`tollgate: wrote ${options.output} (${inventory.models.length} models, ${versions} versions); add deployments, then run \`tollgate check --inventory ${options.output}\`\n`);
+  process.stderr.write(
+    `tollgate: wrote ${options.output} (${inventory.models.length} models, ${versions} versions); add deployments, then run \`tollgate check --inventory ${options.output}\`\n`,
+  );
   return 0;
 }
 

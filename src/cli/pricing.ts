@@ -18,7 +18,10 @@ function parseProvider(value: string | undefined): CatalogProvider {
 
 function parseList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const list = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const list = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   if (list.length === 0) throw new TollgateError('expected a comma-separated list');
   return list;
 }
@@ -47,7 +50,9 @@ export async function runRefresh(options: RefreshCliOptions): Promise<number> {
     ...(progress ? { progress } : {}),
   });
   if (progress) process.stderr.write('\r\x1b[K');
-  process.stdout.write(`${summary.out}: ${summary.figures} ${provider} prices for ${summary.types.length} types in ${summary.regions.length} regions\n`);
+  process.stdout.write(
+    `${summary.out}: ${summary.figures} ${provider} prices for ${summary.types.length} types in ${summary.regions.length} regions\n`,
+  );
   return 0;
 }
 
@@ -62,14 +67,18 @@ export function runShow(type: string, options: ShowCliOptions): number {
   const catalog = loadCatalog(options.catalog);
   const regions = new Set<string>();
   for (const entry of catalog.document.instances) {
-    if (entry.provider === provider && entry.type.toLowerCase() === type.toLowerCase()) for (const region of Object.keys(entry.prices)) regions.add(region);
+    if (entry.provider === provider && entry.type.toLowerCase() === type.toLowerCase())
+      for (const region of Object.keys(entry.prices)) regions.add(region);
   }
   const wanted = options.region === undefined ? [...regions].sort() : [options.region];
   const lines: string[] = [];
   for (const region of wanted) {
     const price = priceInstance(catalog, provider, type, region);
     if (price === null) lines.push(`${type}  ${region}  unpriced (not in the catalog)`);
-    else lines.push(`${type}  ${region}  on-demand $${price.onDemand}/h  spot ${price.spot === null ? 'unknown' : `$${price.spot}/h`}\n    ${price.sources.join('\n    ')}`);
+    else
+      lines.push(
+        `${type}  ${region}  on-demand $${price.onDemand}/h  spot ${price.spot === null ? 'unknown' : `$${price.spot}/h`}\n    ${price.sources.join('\n    ')}`,
+      );
   }
   if (lines.length === 0) throw new TollgateError(`no ${provider} prices for ${type} in the catalog (${catalog.origin})`);
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -77,7 +86,9 @@ export function runShow(type: string, options: ShowCliOptions): number {
 }
 
 export function registerPricing(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
-  const pricing = program.command('pricing').description('The price catalog behind cost estimates: refresh it from the providers\' price APIs, or look a price up.');
+  const pricing = program
+    .command('pricing')
+    .description("The price catalog behind cost estimates: refresh it from the providers' price APIs, or look a price up.");
   pricing
     .command('refresh')
     .description('Fetch current on-demand (and, where the API has them, spot) list prices into a catalog file.')

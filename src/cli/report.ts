@@ -7,7 +7,6 @@ import { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history
 import type { ReportOptions } from './report-run.js';
 import { collect } from './options.js';
 
-
 export function registerReport(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program
     .command('report')

@@ -52,7 +52,8 @@ export function parseByteSize(value: string, flag: string): number {
 /** "2000" (milliseconds), "500ms", "2s". */
 export function parseDurationMs(value: string, flag: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(value.trim());
-  if (!match || Number(match[1]) <= 0) throw new TollgateError(`${flag} must be a positive duration: milliseconds, or with ms/s (got "${value}")`);
+  if (!match || Number(match[1]) <= 0)
+    throw new TollgateError(`${flag} must be a positive duration: milliseconds, or with ms/s (got "${value}")`);
   return Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
 }
 
@@ -65,7 +66,8 @@ function parsePort(value: string | undefined): number {
 
 function parseLogLevel(value: string | undefined): LogLevel {
   if (value === undefined) return 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new TollgateError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new TollgateError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
   return value as LogLevel;
 }
 
@@ -83,7 +85,8 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 export async function runServe(options: ServeOptions): Promise<number> {
   const policyDirs = options.policy ?? [];
-  if (options.bundle && policyDirs.length > 0) throw new TollgateError('use either --bundle or --policy, not both (a bundle is already compiled)');
+  if (options.bundle && policyDirs.length > 0)
+    throw new TollgateError('use either --bundle or --policy, not both (a bundle is already compiled)');
   const logger = jsonLogger(parseLogLevel(options.logLevel));
   const metrics = new WebhookMetrics();
   const policy = new PolicyState(
@@ -107,7 +110,9 @@ export async function runServe(options: ServeOptions): Promise<number> {
     timeouts: {
       headersMs: options.headersTimeout ? parseDurationMs(options.headersTimeout, '--headers-timeout') : DEFAULT_TIMEOUTS.headersMs,
       requestMs: options.requestTimeout ? parseDurationMs(options.requestTimeout, '--request-timeout') : DEFAULT_TIMEOUTS.requestMs,
-      shutdownGraceMs: options.shutdownGrace ? parseDurationMs(options.shutdownGrace, '--shutdown-grace') : DEFAULT_TIMEOUTS.shutdownGraceMs,
+      shutdownGraceMs: options.shutdownGrace
+        ? parseDurationMs(options.shutdownGrace, '--shutdown-grace')
+        : DEFAULT_TIMEOUTS.shutdownGraceMs,
     },
     watchIntervalMs,
     policy,
@@ -128,7 +133,6 @@ export async function runServe(options: ServeOptions): Promise<number> {
   return 0;
 }
 
-
 export function registerServe(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program
     .command('serve')
@@ -137,15 +141,33 @@ export function registerServe(program: Command, run: (work: () => Promise<number
     .requiredOption('--key <file>', 'TLS private key (PEM); reloaded when the file changes')
     .option('--port <port>', `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`)
     .option('--host <address>', `address to listen on (default ${DEFAULT_HOST})`)
-    .option('-c, --config <file>', 'tollgate.yaml (environments, kubernetes.namespaces, rules); reloaded when it changes (default: ./tollgate.yaml if present)')
-    .option('--inventory <file>', 'model inventory: workloads naming a model (tollgate.io/model) pass the review gates; reloaded when it changes')
+    .option(
+      '-c, --config <file>',
+      'tollgate.yaml (environments, kubernetes.namespaces, rules); reloaded when it changes (default: ./tollgate.yaml if present)',
+    )
+    .option(
+      '--inventory <file>',
+      'model inventory: workloads naming a model (tollgate.io/model) pass the review gates; reloaded when it changes',
+    )
     .option('--bundle <file>', 'a prebuilt wasm bundle (`tollgate build`) instead of the built-in rules; reloaded when it changes')
     .option('--policy <dir>', 'compile the Rego in DIR with the built-in library at start (repeatable; needs opa; not reloaded)', collect)
-    .option('--max-body <size>', `largest request body accepted, bytes or with KiB/MiB; larger gets 413 (default ${DEFAULT_MAX_BODY_BYTES / 2 ** 20} MiB)`)
-    .option('--eval-timeout <ms>', `deny a request not judged within this time from arrival, ms or with s (default ${DEFAULT_EVAL_TIMEOUT_MS} ms)`)
+    .option(
+      '--max-body <size>',
+      `largest request body accepted, bytes or with KiB/MiB; larger gets 413 (default ${DEFAULT_MAX_BODY_BYTES / 2 ** 20} MiB)`,
+    )
+    .option(
+      '--eval-timeout <ms>',
+      `deny a request not judged within this time from arrival, ms or with s (default ${DEFAULT_EVAL_TIMEOUT_MS} ms)`,
+    )
     .option('--log-level <level>', `least severe log line written: ${LOG_LEVELS.join(', ')} (default info; decisions are info)`)
-    .option('--headers-timeout <ms>', `cut off a client that has not sent its headers in this time (default ${DEFAULT_TIMEOUTS.headersMs} ms)`)
-    .option('--request-timeout <ms>', `cut off a client that has not sent its whole request in this time (default ${DEFAULT_TIMEOUTS.requestMs} ms)`)
+    .option(
+      '--headers-timeout <ms>',
+      `cut off a client that has not sent its headers in this time (default ${DEFAULT_TIMEOUTS.headersMs} ms)`,
+    )
+    .option(
+      '--request-timeout <ms>',
+      `cut off a client that has not sent its whole request in this time (default ${DEFAULT_TIMEOUTS.requestMs} ms)`,
+    )
     .option('--shutdown-grace <ms>', `on SIGTERM, wait this long for in-flight requests (default ${DEFAULT_TIMEOUTS.shutdownGraceMs} ms)`)
     .option('--watch-interval <ms>', 'how often the certificate, bundle and config files are checked for changes (default 1000 ms)')
     .addHelpText(

@@ -79,7 +79,8 @@ export function ruleDocsFromInspect(inspectJson: string, policyRoot: string): Ru
     if (custom.id !== undefined && custom.id !== id) {
       throw new TollgateError(`METADATA id ${JSON.stringify(custom.id)} does not match package id ${id}`, { file });
     }
-    const section = custom.report_section === undefined ? null : oneOf<ReportSection>(custom, 'report_section', REPORT_SECTIONS, 'anomalies', rule);
+    const section =
+      custom.report_section === undefined ? null : oneOf<ReportSection>(custom, 'report_section', REPORT_SECTIONS, 'anomalies', rule);
     docs.push({
       id,
       area: path[3] ?? '',

@@ -42,7 +42,8 @@ function nestingDepth(text: string, limit: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -70,7 +71,10 @@ function parseJsonObject(bytes: Uint8Array | undefined, name: string, file: stri
     throw new TollgateError(`corrupt bundle: ${name} is not valid JSON (${(error as Error).message})`, { file });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TollgateError(`corrupt bundle: ${name} must be a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, { file });
+    throw new TollgateError(
+      `corrupt bundle: ${name} must be a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`,
+      { file },
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -100,9 +104,10 @@ export function parseBundle(compressed: Uint8Array, file: string): Bundle {
   try {
     archive = gunzipSync(compressed, { maxOutputLength: BUNDLE_LIMITS.uncompressedBytes });
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
-      ? `it unpacks to more than ${BUNDLE_LIMITS.uncompressedBytes} bytes`
-      : 'it is not a gzip file';
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+        ? `it unpacks to more than ${BUNDLE_LIMITS.uncompressedBytes} bytes`
+        : 'it is not a gzip file';
     throw new TollgateError(`corrupt bundle: ${reason}`, { file });
   }
   let entries: Map<string, Uint8Array>;

@@ -13,8 +13,7 @@ interface SyncLoader {
   loadPolicySync(module: WasmModule, memoryPages: number): LoadedPolicy;
 }
 
-export const loadPolicy = (module: WasmModule, memoryPages: number): Promise<LoadedPolicy> =>
-  opaWasm.loadPolicy(module, memoryPages);
+export const loadPolicy = (module: WasmModule, memoryPages: number): Promise<LoadedPolicy> => opaWasm.loadPolicy(module, memoryPages);
 
 export const loadPolicySync = (module: WasmModule, memoryPages: number): LoadedPolicy =>
   (opaWasm as unknown as { default: SyncLoader }).default.loadPolicySync(module, memoryPages);

@@ -90,7 +90,9 @@ function budgetFact(raw: Raw, source: string): BudgetFact {
       { file: source },
     );
   }
-  const scope = Object.fromEntries(Object.entries(record(raw.scope)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  const scope = Object.fromEntries(
+    Object.entries(record(raw.scope)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
   const enforcement = raw.enforcement as Enforcement;
   return {
     name: raw.name,
@@ -134,7 +136,9 @@ function savingsFact(value: unknown): SavingsFact | null {
  */
 function facts(value: unknown, source: string): DecisionFacts {
   if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-    throw new TollgateError(`the decision's facts must be an object, got ${Array.isArray(value) ? 'array' : typeof value}`, { file: source });
+    throw new TollgateError(`the decision's facts must be an object, got ${Array.isArray(value) ? 'array' : typeof value}`, {
+      file: source,
+    });
   }
   const raw = record(value);
   return {

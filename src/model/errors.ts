@@ -26,9 +26,7 @@ export class TollgateError extends Error {
 
   /** `file:line:column: message`, leaving out the parts that are not known. */
   format(): string {
-    const where = [this.file, this.line, this.line !== undefined ? this.column : undefined]
-      .filter((part) => part !== undefined)
-      .join(':');
+    const where = [this.file, this.line, this.line !== undefined ? this.column : undefined].filter((part) => part !== undefined).join(':');
     return where ? `${where}: ${this.message}` : this.message;
   }
 }

@@ -3,19 +3,11 @@
  * (rule docs, the evaluated resources, where the input came from, what fails the build).
  * Also the small pure facts several formats share: ordering, counting, the verdict.
  */
-import type {
-  Decision,
-  ExemptedFinding,
-  Finding,
-  Recommendation,
-  RuleDoc,
-  Severity,
-} from '../model/decision.js';
+import type { Decision, ExemptedFinding, Finding, Recommendation, RuleDoc, Severity } from '../model/decision.js';
 import { SEVERITIES, type FailOn } from '../model/decision.js';
 import type { PlanCost, Resource, SpendSummary } from '../model/resource.js';
 
 export type SourceKind = 'terraform-plan' | 'admission' | 'report';
-
 
 export interface CheckResult {
   readonly decision: Decision;
@@ -160,7 +152,9 @@ export function toForwardSlashes(path: string): string {
 /** "$1,234.56", independent of the locale and ICU data; negative amounts as "-$12.00". */
 export function formatUsd(amount: number): string {
   const cents = Math.round(Math.abs(amount) * 100);
-  const whole = Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const whole = Math.floor(cents / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const fraction = (cents % 100).toString().padStart(2, '0');
   return `${amount < 0 && cents !== 0 ? '-' : ''}$${whole}.${fraction}`;
 }
@@ -178,10 +172,7 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 /** "3 violations, 5 warnings, 1 exempted in 17 resources" — shared by text, markdown and github. */
 export function summaryCounts(report: CheckResult): string {
   const { decision } = report;
-  const parts = [
-    plural(decision.violations.length, 'violation'),
-    plural(decision.warnings.length, 'warning'),
-  ];
+  const parts = [plural(decision.violations.length, 'violation'), plural(decision.warnings.length, 'warning')];
   if (decision.recommendations.length > 0) parts.push(plural(decision.recommendations.length, 'recommendation'));
   parts.push(`${decision.exempted.length} exempted`);
   return `${parts.join(', ')} in ${plural(report.resources.length, 'resource')}`;

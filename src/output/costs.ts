@@ -33,9 +33,7 @@ export function costChanges(resources: readonly Resource[]): CostChange[] {
       monthlyDelta: cost.monthlyDelta,
     });
   }
-  return changes.sort(
-    (a, b) => Math.abs(b.monthlyDelta) - Math.abs(a.monthlyDelta) || compareStrings(a.address, b.address),
-  );
+  return changes.sort((a, b) => Math.abs(b.monthlyDelta) - Math.abs(a.monthlyDelta) || compareStrings(a.address, b.address));
 }
 
 export interface UnpricedResource {

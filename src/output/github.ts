@@ -75,7 +75,9 @@ export function renderGithub(report: CheckResult): string {
   const cost = monthlyCostLine(report);
   if (cost !== null) {
     const message = `${cost}\nAssumes ${costAssumptions(report) ?? ''}.`;
-    lines.push(workflowCommand({ command: 'notice', resource: '', title: 'Tollgate cost estimate', message }, undefined, report.source.file));
+    lines.push(
+      workflowCommand({ command: 'notice', resource: '', title: 'Tollgate cost estimate', message }, undefined, report.source.file),
+    );
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

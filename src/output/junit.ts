@@ -15,11 +15,7 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 
 /** Text content: forbidden characters dropped, markup characters escaped. */
 export function escapeXmlText(text: string): string {
-  return text
-    .replace(NOT_XML_CHAR, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return text.replace(NOT_XML_CHAR, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Attribute value (always double-quoted): also quotes, and whitespace as references so it survives normalisation. */
@@ -94,9 +90,7 @@ function findingText(f: Finding): string {
 function systemOut(entry: CaseFindings): string {
   const notes = [
     ...entry.warnings.map((f) => `WARN ${findingText(f)}`),
-    ...entry.recommendations.map(
-      (r) => `RECOMMENDATION ${r.resource}: ${r.message} (saves ${formatUsd(r.monthly_savings_usd)}/month)`,
-    ),
+    ...entry.recommendations.map((r) => `RECOMMENDATION ${r.resource}: ${r.message} (saves ${formatUsd(r.monthly_savings_usd)}/month)`),
   ];
   return notes.length > 0 ? `      <system-out>${escapeXmlText(notes.join('\n\n'))}</system-out>\n` : '';
 }
@@ -144,10 +138,5 @@ export function renderJunit(report: CheckResult): string {
     skipped: total('skipped'),
     time: 0,
   });
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>\n',
-    `<testsuites${root}>\n`,
-    ...suites.map((s) => s.xml),
-    '</testsuites>\n',
-  ].join('');
+  return ['<?xml version="1.0" encoding="UTF-8"?>\n', `<testsuites${root}>\n`, ...suites.map((s) => s.xml), '</testsuites>\n'].join('');
 }

@@ -26,15 +26,7 @@ import {
   unpricedResources,
   type BudgetLabel,
 } from './costs.js';
-import {
-  failingFindings,
-  formatUsd,
-  formatUsdDelta,
-  isPassing,
-  plural,
-  sortedDecision,
-  summaryCounts,
-} from './check-result.js';
+import { failingFindings, formatUsd, formatUsdDelta, isPassing, plural, sortedDecision, summaryCounts } from './check-result.js';
 import { stripControlCharacters } from './sanitize.js';
 
 export const MARKDOWN_MARKER = '<!-- tollgate-report -->';
@@ -52,7 +44,9 @@ export interface MarkdownOptions {
  * no line breaks, no @mentions (the comment would notify whoever is named).
  */
 export function escapeCell(text: string): string {
-  const clean = stripControlCharacters(text).replace(/\r\n|\r|\n/g, ' ').replace(/\t/g, ' ');
+  const clean = stripControlCharacters(text)
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/\t/g, ' ');
   const cut = clean.length > MAX_CELL_LENGTH ? `${clean.slice(0, MAX_CELL_LENGTH - 1)}…` : clean;
   return cut
     .replace(/\\/g, '\\\\')
@@ -109,9 +103,7 @@ function heading(report: CheckResult): string {
   if (!isPassing(report)) {
     const failing = failingFindings(report).length;
     const what =
-      report.failOn === 'deny'
-        ? plural(violations.length, 'violation')
-        : `${plural(failing, 'violation')} at ${report.failOn} or above`;
+      report.failOn === 'deny' ? plural(violations.length, 'violation') : `${plural(failing, 'violation')} at ${report.failOn} or above`;
     return `## ❌ Tollgate: ${what}`;
   }
   return violations.length > 0
@@ -151,7 +143,10 @@ function costSection(report: CheckResult): string[] {
   if (unpriced.length > 0) {
     const named = unpriced.slice(0, 5).map((u) => `${codeCell(u.address)} (${escapeCell(u.reason)})`);
     const more = unpriced.length > named.length ? `, and ${unpriced.length - named.length} more` : '';
-    lines.push(`⚠️ ${plural(unpriced.length, 'resource')} could not be priced and ${unpriced.length === 1 ? 'is' : 'are'} not in the totals: ${named.join(', ')}${more}.`, '');
+    lines.push(
+      `⚠️ ${plural(unpriced.length, 'resource')} could not be priced and ${unpriced.length === 1 ? 'is' : 'are'} not in the totals: ${named.join(', ')}${more}.`,
+      '',
+    );
   }
   lines.push(`_Assumes ${costAssumptions(report) ?? ''}._`, '');
   return lines;
@@ -198,7 +193,8 @@ function budgetSection(report: CheckResult): string[] {
     rows.length,
   );
   const sources = [...new Set((report.spend ?? []).flatMap((s) => s.sources).filter((s) => !s.startsWith('run-rate')))];
-  const note = sources.length > 0 ? `Spend from ${sources.map((s) => codeCell(s)).join(', ')}.` : 'No spend data was given (`--spend FILE`).';
+  const note =
+    sources.length > 0 ? `Spend from ${sources.map((s) => codeCell(s)).join(', ')}.` : 'No spend data was given (`--spend FILE`).';
   return ['### 📊 Budgets', '', ...table, '', note, ''];
 }
 

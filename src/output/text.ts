@@ -126,8 +126,7 @@ function recommendationLines(report: CheckResult, paint: Paint): string[] {
   const lines = [paint('bold', total === null ? 'Recommendations' : `Recommendations (could save ${total}/month)`)];
   for (const r of recommendations) {
     lines.push(
-      `  ${paint('cyan', '$')} ${r.rule}  ${singleLine(r.resource)}  ${formatUsd(r.monthly_savings_usd)}/month  ` +
-        singleLine(r.message),
+      `  ${paint('cyan', '$')} ${r.rule}  ${singleLine(r.resource)}  ${formatUsd(r.monthly_savings_usd)}/month  ` + singleLine(r.message),
     );
   }
   return [...lines, ''];

@@ -121,7 +121,8 @@ function indexHourly(document: CatalogDocument, entries: readonly HourlyEntry[],
 function storagePrice(document: CatalogDocument, figure: StorageFigure): StoragePrice {
   return {
     perGBMonth: figure.perGBMonth === undefined ? null : usdToMicros(figure.perGBMonth),
-    tiers: figure.tiers === undefined ? null : figure.tiers.map((tier) => ({ upToGiB: tier.upToGiB, monthly: usdToMicros(tier.usdPerMonth) })),
+    tiers:
+      figure.tiers === undefined ? null : figure.tiers.map((tier) => ({ upToGiB: tier.upToGiB, monthly: usdToMicros(tier.usdPerMonth) })),
     sources: [sourceLabel(document, figure.source, figure.asOf, figure.note)],
   };
 }
@@ -146,7 +147,11 @@ function describe(error: ErrorObject): string {
 /** Every figure's source must name an entry of `sources`, so no figure is without provenance. */
 function danglingSource(document: CatalogDocument): string | null {
   const figures: { path: string; ids: (string | undefined)[] }[] = [];
-  for (const [list, entries] of [['instances', document.instances], ['accelerators', document.accelerators], ['storage', document.storage]] as const) {
+  for (const [list, entries] of [
+    ['instances', document.instances],
+    ['accelerators', document.accelerators],
+    ['storage', document.storage],
+  ] as const) {
     entries.forEach((entry, i) => {
       for (const [region, figure] of Object.entries(entry.prices)) {
         const ids = 'onDemand' in figure ? [figure.source, (figure as HourlyFigure).spotSource] : [figure.source];
@@ -155,7 +160,8 @@ function danglingSource(document: CatalogDocument): string | null {
     });
   }
   for (const { path, ids } of figures) {
-    for (const id of ids) if (id !== undefined && !(id in document.sources)) return `${path} names source "${id}", which is not in /sources`;
+    for (const id of ids)
+      if (id !== undefined && !(id in document.sources)) return `${path} names source "${id}", which is not in /sources`;
   }
   return null;
 }
@@ -186,7 +192,9 @@ export function loadCatalog(file?: string): Catalog {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TollgateError(code === 'ENOENT' ? 'price catalog file not found' : `cannot read price catalog (${code ?? 'error'})`, { file });
+    throw new TollgateError(code === 'ENOENT' ? 'price catalog file not found' : `cannot read price catalog (${code ?? 'error'})`, {
+      file,
+    });
   }
   let document: unknown;
   try {

@@ -140,7 +140,16 @@ async function dailySeries(history: CostHistory, from: string, today: string, te
  */
 async function monthRecords(history: CostHistory, monthStart: string, today: string): Promise<CostRecord[]> {
   const monthEnd = `${addDays(`${monthStart.slice(0, 7)}-28`, 4).slice(0, 7)}-01`;
-  const rows = await history.query<{ day: string; account: string | null; tags: string; currency: string; billed: string; effective: string | null; source: string; type: string }>(
+  const rows = await history.query<{
+    day: string;
+    account: string | null;
+    tags: string;
+    currency: string;
+    billed: string;
+    effective: string | null;
+    source: string;
+    type: string;
+  }>(
     `SELECT strftime(x_Day, '%Y-%m-%d') AS day, SubAccountId AS account, Tags AS tags, BillingCurrency AS currency, x_CostType AS type,
        CAST(sum(BilledCost) AS VARCHAR) AS billed, CAST(sum(coalesce(EffectiveCost, BilledCost)) AS VARCHAR) AS effective, min(x_Source) AS source
      FROM cost_records WHERE x_Day >= CAST(? AS DATE)
@@ -207,10 +216,12 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
      FROM cost_records WHERE ${ACTUAL} AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`,
     [monthStart, today, from, today],
   );
-  const sources = (await history.query<{ s: string }>(
-    `SELECT DISTINCT x_Source AS s FROM cost_records WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) ORDER BY 1`,
-    [from, today],
-  )).map((row) => row.s);
+  const sources = (
+    await history.query<{ s: string }>(
+      `SELECT DISTINCT x_Source AS s FROM cost_records WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) ORDER BY 1`,
+      [from, today],
+    )
+  ).map((row) => row.s);
   const monthToDate = round2(range?.total ?? 0);
   const gpuByTeam = await slices(history, tag(options.teamTagKey), `${inMonth} AND ${isGpu}`, [monthStart, today]);
   const gpuByModelRaw = await slices(history, tag(options.modelTagKey), `${inMonth} AND ${isGpu}`, [monthStart, today]);
@@ -238,7 +249,11 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
     monthToDate,
     gpuByTeam,
     gpuByModel,
-    topDrivers: drivers.map((row) => ({ ...row, cost: round2(row.cost), share: monthToDate > 0 ? Math.round((row.cost / monthToDate) * 1000) / 1000 : 0 })),
+    topDrivers: drivers.map((row) => ({
+      ...row,
+      cost: round2(row.cost),
+      share: monthToDate > 0 ? Math.round((row.cost / monthToDate) * 1000) / 1000 : 0,
+    })),
     forecasts: forecasts.map((row) => ({ source: row.source, remaining: round2(row.remaining) })),
   };
 }

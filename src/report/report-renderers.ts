@@ -61,7 +61,10 @@ export function renderReportMarkdown(report: FinOpsReport): string {
     '',
     '| Budget | Month to date | Forecast | Budget | % of budget | Days left |',
     '|---|---:|---:|---:|---:|---:|',
-    ...report.budgets.map((b) => `| ${mdCell(b.name)} | ${money(b.month_to_date, b.currency)} | ${money(b.projected, b.currency)} | ${money(b.amount, b.currency)} | ${percent(b)} | ${b.days_left ?? '—'} |`),
+    ...report.budgets.map(
+      (b) =>
+        `| ${mdCell(b.name)} | ${money(b.month_to_date, b.currency)} | ${money(b.projected, b.currency)} | ${money(b.amount, b.currency)} | ${percent(b)} | ${b.days_left ?? '—'} |`,
+    ),
     '',
     '## Violations',
     '',
@@ -85,13 +88,18 @@ export function renderReportMarkdown(report: FinOpsReport): string {
     '',
     '| Cloud | Service | Resource | Team | Spend | Share |',
     '|---|---|---|---|---:|---:|',
-    ...facts.topDrivers.map((d) => `| ${d.provider} | ${mdCell(d.service)} | \`${mdCell(d.resource)}\` | ${mdCell(d.team ?? '—')} | ${money(d.cost, c)} | ${(d.share * 100).toFixed(1)}% |`),
+    ...facts.topDrivers.map(
+      (d) =>
+        `| ${d.provider} | ${mdCell(d.service)} | \`${mdCell(d.resource)}\` | ${mdCell(d.team ?? '—')} | ${money(d.cost, c)} | ${(d.share * 100).toFixed(1)}% |`,
+    ),
     '',
     '## Savings recommendations',
     '',
     ...(report.recommendations.length === 0
       ? ['None.']
-      : report.recommendations.map((r) => `- **${money(r.monthly_savings_usd, 'USD')}/month** ${r.rule} \`${mdCell(r.resource)}\`: ${mdCell(r.message)}`)),
+      : report.recommendations.map(
+          (r) => `- **${money(r.monthly_savings_usd, 'USD')}/month** ${r.rule} \`${mdCell(r.resource)}\`: ${mdCell(r.message)}`,
+        )),
     '',
     '## Exemptions expiring soon',
     '',
@@ -151,8 +159,14 @@ ${report.budgets.map((b) => `<tr><td>${escapeXml(b.name)}</td><td class="n">${es
 ${burnDowns}
 <h2>Violations</h2>${findingList(report.violations)}
 <h2>Anomalies</h2>${findingList(report.anomalies)}
-<h2>GPU spend by team</h2>${barChart(facts.gpuByTeam.map((s) => ({ label: s.key, value: s.cost })), 'GPU spend by team')}
-<h2>GPU spend by model</h2>${barChart(facts.gpuByModel.map((s) => ({ label: s.key, value: s.cost })), 'GPU spend by model')}
+<h2>GPU spend by team</h2>${barChart(
+    facts.gpuByTeam.map((s) => ({ label: s.key, value: s.cost })),
+    'GPU spend by team',
+  )}
+<h2>GPU spend by model</h2>${barChart(
+    facts.gpuByModel.map((s) => ({ label: s.key, value: s.cost })),
+    'GPU spend by model',
+  )}
 <h2>Top cost drivers</h2><table><tr><th>Cloud</th><th>Service</th><th>Resource</th><th>Team</th><th class="n">Spend</th><th class="n">Share</th></tr>
 ${facts.topDrivers.map((d) => `<tr><td>${escapeXml(d.provider)}</td><td>${escapeXml(d.service)}</td><td><code>${escapeXml(d.resource)}</code></td><td>${escapeXml(d.team ?? '—')}</td><td class="n">${escapeXml(money(d.cost, c))}</td><td class="n">${(d.share * 100).toFixed(1)}%</td></tr>`).join('')}</table>
 <h2>Savings recommendations</h2>${savings.length > 0 ? barChart(savings, 'savings per recommendation, USD per month') : ''}${report.recommendations.length === 0 ? '<p>None.</p>' : `<ul>${report.recommendations.map((r) => `<li><b>${escapeXml(money(r.monthly_savings_usd, 'USD'))}/month</b> ${escapeXml(r.rule)} <code>${escapeXml(r.resource)}</code>: ${escapeXml(r.message)}</li>`).join('')}</ul>`}

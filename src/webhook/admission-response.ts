@@ -82,7 +82,11 @@ export function failureResponse(uid: string, code: number, message: string, bund
   return {
     uid,
     allowed: false,
-    status: { code, reason: code === 503 ? 'ServiceUnavailable' : 'InternalError', message: `Tollgate could not judge this request: ${message}` },
+    status: {
+      code,
+      reason: code === 503 ? 'ServiceUnavailable' : 'InternalError',
+      message: `Tollgate could not judge this request: ${message}`,
+    },
     auditAnnotations: { decision: 'error', rules: 'none', 'bundle-revision': bundleRevision || 'unknown' },
   };
 }

@@ -52,7 +52,11 @@ export function watchKeyPair(
       } catch (error) {
         const message = error instanceof TollgateError ? error.format() : String(error);
         onFailure();
-        logger.log('error', 'TLS certificate reload failed; the current certificate keeps serving', { cert: certFile, key: keyFile, error: message });
+        logger.log('error', 'TLS certificate reload failed; the current certificate keeps serving', {
+          cert: certFile,
+          key: keyFile,
+          error: message,
+        });
       }
     },
     intervalMs,

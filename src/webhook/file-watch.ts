@@ -13,10 +13,13 @@ export function watchFiles(files: readonly string[], onChange: () => void, inter
     if (current.mtimeMs === previous.mtimeMs && current.ino === previous.ino && current.size === previous.size) return;
     if (pending !== null) return;
     // Let a writer finish the other files of a pair (cert and key) before reading.
-    pending = setTimeout(() => {
-      pending = null;
-      onChange();
-    }, Math.min(intervalMs, 100));
+    pending = setTimeout(
+      () => {
+        pending = null;
+        onChange();
+      },
+      Math.min(intervalMs, 100),
+    );
     pending.unref();
   };
   // persistent: false, so watching never keeps a shutting-down process alive.

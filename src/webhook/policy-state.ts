@@ -78,11 +78,10 @@ export class PolicyState {
     const settings = prepareSettings(loaded);
     // A catalog that cannot be loaded fails this (re)load, not every request after it.
     settings.acceleratorOffers();
-    const bundle = this.sources.loadBundle
-      ? await this.sources.loadBundle()
-      : readBundleFile(this.sources.bundleFile ?? builtinBundlePath);
+    const bundle = this.sources.loadBundle ? await this.sources.loadBundle() : readBundleFile(this.sources.bundleFile ?? builtinBundlePath);
     const engine = await PolicyEngine.load(bundle, { ...loaded.config });
-    const inventory = this.sources.inventoryFile === undefined ? undefined : readInventoryFile(this.sources.inventoryFile, new Date().toISOString());
+    const inventory =
+      this.sources.inventoryFile === undefined ? undefined : readInventoryFile(this.sources.inventoryFile, new Date().toISOString());
     return { engine, config: loaded.config, revision: engine.revision, settings, ...(inventory ? { inventory } : {}) };
   }
 

@@ -101,7 +101,7 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
 const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
   EADDRINUSE: 'the port is already in use',
   EACCES: 'permission denied (ports below 1024 need privileges)',
-  EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+  EADDRNOTAVAIL: "the address is not one of this machine's",
   ENOTFOUND: 'the host name does not resolve',
   EAI_AGAIN: 'the host name does not resolve',
 };
@@ -143,7 +143,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       }
       if (error instanceof ClientAbortedError) {
         metrics.countRejected('aborted');
-        logger.log('warn', 'admission request aborted by the client before its body was complete', { client: request.socket.remoteAddress ?? null });
+        logger.log('warn', 'admission request aborted by the client before its body was complete', {
+          client: request.socket.remoteAddress ?? null,
+        });
         response.destroy();
         return;
       }
@@ -200,7 +202,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       });
       route(request, response).catch((error: unknown) => {
         // A bug, not the client's fault: answer 500 and log it; the process keeps serving.
-        logger.log('error', 'internal error while handling a request', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        logger.log('error', 'internal error while handling a request', {
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
         if (!response.headersSent) sendJson(response, 500, { error: 'internal error' }, true);
         else response.destroy();
       });

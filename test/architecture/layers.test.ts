@@ -156,7 +156,15 @@ describe('import layers', () => {
   });
 
   it('the checker itself finds a cycle and an upward import', () => {
-    expect(cycles(new Map([['a', ['b']], ['b', ['a']], ['c', []]]))).toEqual([['a', 'b']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['a']],
+          ['c', []],
+        ]),
+      ),
+    ).toEqual([['a', 'b']]);
     expect((RANKS.cli as number) > (RANKS.model as number)).toBe(true);
   });
 });

@@ -9,9 +9,15 @@ import { TollgateError } from '../../src/model/errors.js';
 
 const REALWORLD = '/work/shared/realworld/billing';
 const noClients: SourceClients = {
-  aws: () => { throw new Error('no AWS in this test'); },
-  azure: () => { throw new Error('no Azure in this test'); },
-  bigquery: () => { throw new Error('no BigQuery in this test'); },
+  aws: () => {
+    throw new Error('no AWS in this test');
+  },
+  azure: () => {
+    throw new Error('no Azure in this test');
+  },
+  bigquery: () => {
+    throw new Error('no BigQuery in this test');
+  },
 };
 
 const HEADER = 'ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ServiceName,Tags';
@@ -33,19 +39,37 @@ function csv(name: string, lines: string[]): string {
 
 async function importFile(file: string): Promise<void> {
   await importSources(history, [parseSourceSpec(`focus:${file}`)], {
-    today: '2025-06-20', days: 60, tagKeys: ['team'], retentionDays: 400, refresh: false, cacheDir: dir, clients: noClients,
+    today: '2025-06-20',
+    days: 60,
+    tagKeys: ['team'],
+    retentionDays: 400,
+    refresh: false,
+    cacheDir: dir,
+    clients: noClients,
   });
 }
 
 async function total(): Promise<{ rows: number; cost: number }> {
-  const [row] = await history.query<{ rows: number; cost: number }>('SELECT count(*)::INTEGER AS rows, coalesce(sum(BilledCost), 0)::DOUBLE AS cost FROM cost_records');
+  const [row] = await history.query<{ rows: number; cost: number }>(
+    'SELECT count(*)::INTEGER AS rows, coalesce(sum(BilledCost), 0)::DOUBLE AS cost FROM cost_records',
+  );
   return row ?? { rows: 0, cost: 0 };
 }
 
 describe('cost files', () => {
   it.each([
-    ['wrong column count', [HEADER, good('2025-06-01', '1.5'), '2025-06-02T00:00:00Z,2025-06-03T00:00:00Z,2.5,USD'], 3, /row has 4 fields, the header has 6/],
-    ['non-numeric cost', [HEADER, good('2025-06-01', '1.5'), good('2025-06-02', 'abc')], 3, /BilledCost is not a decimal number \(got "abc"\)/],
+    [
+      'wrong column count',
+      [HEADER, good('2025-06-01', '1.5'), '2025-06-02T00:00:00Z,2025-06-03T00:00:00Z,2.5,USD'],
+      3,
+      /row has 4 fields, the header has 6/,
+    ],
+    [
+      'non-numeric cost',
+      [HEADER, good('2025-06-01', '1.5'), good('2025-06-02', 'abc')],
+      3,
+      /BilledCost is not a decimal number \(got "abc"\)/,
+    ],
     ['bad date', [HEADER, good('2025-06-01', '1.5'), good('2025-13-45', '2')], 3, /ChargePeriodStart is not an ISO 8601 date or time/],
   ])('rejects a row with a %s at file:line', async (_name, lines, line, message) => {
     const file = csv('bad.csv', lines);
@@ -77,7 +101,13 @@ describe('cost files', () => {
     const broken = csv('broken.csv', [HEADER, good('2025-06-01', 'x')]);
     await expect(
       importSources(history, [parseSourceSpec(`focus:${first}`), parseSourceSpec(`focus:${broken}`)], {
-        today: '2025-06-20', days: 60, tagKeys: [], retentionDays: 400, refresh: false, cacheDir: dir, clients: noClients,
+        today: '2025-06-20',
+        days: 60,
+        tagKeys: [],
+        retentionDays: 400,
+        refresh: false,
+        cacheDir: dir,
+        clients: noClients,
       }),
     ).rejects.toSatisfy((error: TollgateError) => error.format().startsWith(`${broken}:2: `));
     expect(await total()).toEqual({ rows: 1, cost: 10 });
@@ -86,7 +116,13 @@ describe('cost files', () => {
   it('drops rows older than the retention', async () => {
     const file = csv('old.csv', [HEADER, good('2024-01-01', '5'), good('2025-06-01', '7')]);
     await importSources(history, [parseSourceSpec(`focus:${file}`)], {
-      today: '2025-06-20', days: 60, tagKeys: [], retentionDays: 90, refresh: false, cacheDir: dir, clients: noClients,
+      today: '2025-06-20',
+      days: 60,
+      tagKeys: [],
+      retentionDays: 90,
+      refresh: false,
+      cacheDir: dir,
+      clients: noClients,
     });
     expect(await total()).toEqual({ rows: 1, cost: 7 });
   });
@@ -96,7 +132,11 @@ describe('cost files', () => {
     const providers = await history.query<{ p: string; days: number }>(
       'SELECT x_Provider AS p, count(DISTINCT x_Day)::INTEGER AS days FROM cost_records GROUP BY 1 ORDER BY 1',
     );
-    expect(providers).toEqual([{ p: 'aws', days: 60 }, { p: 'azure', days: 60 }, { p: 'gcp', days: 60 }]);
+    expect(providers).toEqual([
+      { p: 'aws', days: 60 },
+      { p: 'azure', days: 60 },
+      { p: 'gcp', days: 60 },
+    ]);
   });
 });
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { divideRounded, isRecordableMicros, microsToNumber, multiplyMicros, parseMicros, sumMicros, unitsToMicros } from '../../src/model/money.js';
+import {
+  divideRounded,
+  isRecordableMicros,
+  microsToNumber,
+  multiplyMicros,
+  parseMicros,
+  sumMicros,
+  unitsToMicros,
+} from '../../src/model/money.js';
 
 describe('money in micro-units', () => {
   it.each([

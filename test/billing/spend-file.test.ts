@@ -82,7 +82,13 @@ describe('spend file: CSV', () => {
     const records = await readSpendFiles([
       spendFile('min.csv', 'BillingCurrency,BilledCost,ChargePeriodEnd,ChargePeriodStart\nEUR,3,2026-11-02,2026-11-01\n'),
     ]);
-    expect(records[0]).toMatchObject({ BilledCost: 3_000_000n, BillingCurrency: 'EUR', Tags: {}, SubAccountId: null, x_CostType: 'Actual' });
+    expect(records[0]).toMatchObject({
+      BilledCost: 3_000_000n,
+      BillingCurrency: 'EUR',
+      Tags: {},
+      SubAccountId: null,
+      x_CostType: 'Actual',
+    });
   });
 
   it.each([
@@ -100,13 +106,38 @@ describe('spend file: CSV', () => {
     ['a non-numeric quoted cost', `${HEADER}\n${ROW.replace('10.50', '"10,50"')}\n`, 2, 'BilledCost is not a decimal number (got "10,50")'],
     ['a non-numeric effective cost', `${HEADER}\n${ROW.replace('9.25', 'n/a')}\n`, 2, 'EffectiveCost is not a decimal number (got "n/a")'],
     ['an empty billed cost', `${HEADER}\n${ROW.replace('10.50', '')}\n`, 2, 'BilledCost is empty'],
-    ['a bad date', `${HEADER}\n${ROW.replace('2026-11-01T00:00:00Z', '11/01/2026')}\n`, 2, 'ChargePeriodStart is not an ISO 8601 date or time (got "11/01/2026")'],
-    ['a day that does not exist', `${HEADER}\n${ROW.replace('2026-11-02T00:00:00Z', '2026-11-31')}\n`, 2, 'ChargePeriodEnd is not an ISO 8601'],
-    ['an end before the start', `${HEADER}\n${ROW.replace('2026-11-02T00:00:00Z', '2026-10-31')}\n`, 2, 'ChargePeriodEnd must be after ChargePeriodStart'],
+    [
+      'a bad date',
+      `${HEADER}\n${ROW.replace('2026-11-01T00:00:00Z', '11/01/2026')}\n`,
+      2,
+      'ChargePeriodStart is not an ISO 8601 date or time (got "11/01/2026")',
+    ],
+    [
+      'a day that does not exist',
+      `${HEADER}\n${ROW.replace('2026-11-02T00:00:00Z', '2026-11-31')}\n`,
+      2,
+      'ChargePeriodEnd is not an ISO 8601',
+    ],
+    [
+      'an end before the start',
+      `${HEADER}\n${ROW.replace('2026-11-02T00:00:00Z', '2026-10-31')}\n`,
+      2,
+      'ChargePeriodEnd must be after ChargePeriodStart',
+    ],
     ['a bad currency', `${HEADER}\n${ROW.replace(',USD,', ',$,')}\n`, 2, 'BillingCurrency must be an ISO 4217 code such as USD (got "$")'],
-    ['tags that are not JSON', `${HEADER}\n${ROW.replace('"{""team"":""ml-platform""}"', 'team=ml')}\n`, 2, 'Tags is not valid JSON: "team=ml"'],
+    [
+      'tags that are not JSON',
+      `${HEADER}\n${ROW.replace('"{""team"":""ml-platform""}"', 'team=ml')}\n`,
+      2,
+      'Tags is not valid JSON: "team=ml"',
+    ],
     ['tags that are a list', `${HEADER}\n${ROW.replace('"{""team"":""ml-platform""}"', '"[1]"')}\n`, 2, 'Tags must be a JSON object'],
-    ['an unknown cost type', `${HEADER}\n${ROW.replace('Actual', 'Amortized')}\n`, 2, 'x_CostType must be Actual or Forecast (got "Amortized")'],
+    [
+      'an unknown cost type',
+      `${HEADER}\n${ROW.replace('Actual', 'Amortized')}\n`,
+      2,
+      'x_CostType must be Actual or Forecast (got "Amortized")',
+    ],
     ['a quote left open', `${HEADER}\n${ROW}\n2026-11-01,"unterminated\n2026-11-02\n`, 3, 'quoted field is never closed'],
     ['text after a closing quote', `${HEADER}\n${ROW.replace('}"', '}"x')}\n`, 2, 'unexpected "x" after the closing quote of field 10'],
     ['an empty file', '', 1, 'spend file is empty'],

@@ -52,11 +52,7 @@ describe('billing month', () => {
 
 describe('summariseSpend', () => {
   it('sums EffectiveCost of the month to date, else BilledCost', () => {
-    const records = [
-      record(1, '100.10'),
-      record(2, '50.05', { EffectiveCost: 40_000_000n }),
-      record(3, '7', { EffectiveCost: null }),
-    ];
+    const records = [record(1, '100.10'), record(2, '50.05', { EffectiveCost: 40_000_000n }), record(3, '7', { EffectiveCost: null })];
     const [summary] = summariseSpend(records, [budget('all')], NOW, ENV_KEYS);
     expect(summary?.monthToDate).toBe(147.1);
   });
@@ -158,7 +154,9 @@ describe('summariseSpend', () => {
     // Out of scope, another currency does not matter; a budget in EUR takes EUR rows.
     expect(summariseSpend(records, [budget('research', { team: 'research' })], NOW, ENV_KEYS)).toHaveLength(1);
     expect(summariseSpend([records[1]!], [budget('eur', undefined, { currency: 'EUR' })], NOW, ENV_KEYS)[0]?.currency).toBe('EUR');
-    expect(() => summariseSpend(records, [budget('eur', undefined, { currency: 'EUR' })], NOW, ENV_KEYS)).toThrow('BillingCurrency USD in the scope of budget "eur", which is in EUR');
+    expect(() => summariseSpend(records, [budget('eur', undefined, { currency: 'EUR' })], NOW, ENV_KEYS)).toThrow(
+      'BillingCurrency USD in the scope of budget "eur", which is in EUR',
+    );
   });
 
   it('summarises the fixture month exactly (figures checked by hand with decimal arithmetic)', async () => {

@@ -36,7 +36,10 @@ describe('bounded reads', () => {
   });
 
   it('--config /dev/zero stops at the config limit', () => {
-    expectOneLineExit2(tollgate(['check', '--plan', plan, '--config', '/dev/zero', ...NOW]), /\/dev\/zero: config file is larger than the .* limit/);
+    expectOneLineExit2(
+      tollgate(['check', '--plan', plan, '--config', '/dev/zero', ...NOW]),
+      /\/dev\/zero: config file is larger than the .* limit/,
+    );
   });
 
   it('--inventory /dev/zero stops at the inventory limit', () => {
@@ -45,9 +48,13 @@ describe('bounded reads', () => {
 
   it('a plan on /dev/stdin fed without end by a pipe stops at the limit', async () => {
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('sh', ['-c', `yes | "${process.execPath}" bin/tollgate.js check --plan /dev/stdin --max-plan-size 1 --now 2026-11-15`], {
-        env: { ...process.env, NO_COLOR: '1' },
-      });
+      const child = spawn(
+        'sh',
+        ['-c', `yes | "${process.execPath}" bin/tollgate.js check --plan /dev/stdin --max-plan-size 1 --now 2026-11-15`],
+        {
+          env: { ...process.env, NO_COLOR: '1' },
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -70,7 +77,11 @@ describe('bounded reads', () => {
 
   it.each([
     ['a symlink loop as the plan', ['check', '--plan', loop], /loop\.json: plan file cannot be read: too many symbolic links/],
-    ['a symlink loop as the config', ['check', '--plan', plan, '--config', loop], /loop\.json: config file cannot be read: too many symbolic links/],
+    [
+      'a symlink loop as the config',
+      ['check', '--plan', plan, '--config', loop],
+      /loop\.json: config file cannot be read: too many symbolic links/,
+    ],
     ['an over-long path as the plan', ['check', '--plan', longPath], /plan file cannot be read: the path is too long/],
     ['an over-long path as the inventory', ['check', '--inventory', longPath], /inventory cannot be read: the path is too long/],
   ])('%s is exit 2 with one line', (_what, args, message) => {

@@ -114,7 +114,19 @@ findings contains {"resource": r.address, "message": concat(" ", [r.address, "ha
 
   it('compiles the team rule with the built-in library, then reuses the cached bundle', () => {
     const { policies, cache } = setup();
-    const args = ['check', '--plan', 'fixtures/plans/aws-ml-platform.json', '--policy', policies, '-f', 'json', '--fail-on', 'never', '--now', '2026-11-23'];
+    const args = [
+      'check',
+      '--plan',
+      'fixtures/plans/aws-ml-platform.json',
+      '--policy',
+      policies,
+      '-f',
+      'json',
+      '--fail-on',
+      'never',
+      '--now',
+      '2026-11-23',
+    ];
     const first = tollgate(args, { env: { TOLLGATE_CACHE_DIR: cache } });
     expect(first.stderr).toBe('');
     const rules = (JSON.parse(first.stdout).violations as { rule: string; resource: string }[]).map((v) => `${v.rule} ${v.resource}`);

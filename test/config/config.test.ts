@@ -32,11 +32,29 @@ describe('tollgate.yaml', () => {
   });
 
   it.each([
-    ['an unknown key', 'environments:\n  prod:\n    allowed_regions: [a]\n    colour: red\n', 4, 5, 'unknown key "colour" in environments.prod'],
+    [
+      'an unknown key',
+      'environments:\n  prod:\n    allowed_regions: [a]\n    colour: red\n',
+      4,
+      5,
+      'unknown key "colour" in environments.prod',
+    ],
     ['a bad enforcement', 'rules:\n  TG-ENC-001: block\n', 2, 15, 'rules.TG-ENC-001'],
     ['a bad rule id', 'rules:\n  enc-1: warn\n', 2, 3, 'rules'],
-    ['a malformed date', 'exemptions:\n  - rule: TG-ENC-001\n    resource: x\n    reason: r\n    owner: o\n    expires: 2027-13-01\n', 6, 14, 'expected a date YYYY-MM-DD'],
-    ['a missing exemption owner', 'exemptions:\n  - rule: TG-ENC-001\n    resource: x\n    reason: r\n    expires: 2027-01-01\n', 2, 5, 'missing "owner"'],
+    [
+      'a malformed date',
+      'exemptions:\n  - rule: TG-ENC-001\n    resource: x\n    reason: r\n    owner: o\n    expires: 2027-13-01\n',
+      6,
+      14,
+      'expected a date YYYY-MM-DD',
+    ],
+    [
+      'a missing exemption owner',
+      'exemptions:\n  - rule: TG-ENC-001\n    resource: x\n    reason: r\n    expires: 2027-01-01\n',
+      2,
+      5,
+      'missing "owner"',
+    ],
     ['a YAML syntax error', 'environments: [1,\n', 2, 1, ''],
     ['a duplicate key', 'fail_on: deny\nfail_on: high\n', 2, 1, 'unique'],
   ])('names file:line:column for %s', (_what, text, line, column, message) => {
@@ -48,10 +66,13 @@ describe('tollgate.yaml', () => {
   });
 
   it('refuses alias bombs', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghij'.split('').map((k, i) => {
-      const prev = 'abcdefghij'[i];
-      return `${k}: &${k} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`;
-    })].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...'bcdefghij'.split('').map((k, i) => {
+        const prev = 'abcdefghij'[i];
+        return `${k}: &${k} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`;
+      }),
+    ].join('\n');
     expect(errorOf(() => parseConfig(bomb, 'bomb.yaml')).message).toMatch(/alias/i);
   });
 
@@ -74,9 +95,7 @@ describe('tollgate.yaml', () => {
   });
 
   it('reports a missing or binary config file in one line', () => {
-    expect(errorOf(() => loadConfig('/nonexistent/tollgate.yaml')).format()).toBe(
-      '/nonexistent/tollgate.yaml: config file not found',
-    );
+    expect(errorOf(() => loadConfig('/nonexistent/tollgate.yaml')).format()).toBe('/nonexistent/tollgate.yaml: config file not found');
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-config-'));
     writeFileSync(join(dir, 'bin.yaml'), Buffer.from([0x00, 0x01, 0x02]));
     expect(errorOf(() => loadConfig(join(dir, 'bin.yaml'))).message).toContain('binary');

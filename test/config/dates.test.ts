@@ -63,7 +63,9 @@ describe('dates in files', () => {
     const file = join(dir, 'tollgate.yaml');
     writeFileSync(file, 'exemptions:\n  - rule: TG-ENC-001\n    resource: "*"\n    reason: r\n    owner: o\n    expires: 2026-02-30\n');
     const error = failure(() => loadConfig(file));
-    expect(error.format()).toBe(`${file}:6:14: exemptions.0.expires is "2026-02-30", expected a date YYYY-MM-DD that exists in the calendar: the last day the exemption applies`);
+    expect(error.format()).toBe(
+      `${file}:6:14: exemptions.0.expires is "2026-02-30", expected a date YYYY-MM-DD that exists in the calendar: the last day the exemption applies`,
+    );
   });
 
   it('an inventory approval on 31 April is an error at its line', () => {

@@ -12,7 +12,9 @@ const root = resolve(import.meta.dirname, '../..');
 function yamlFiles(path: string): string[] {
   const absolute = join(root, path);
   if (statSync(absolute).isFile()) return [path];
-  return readdirSync(absolute).flatMap((entry) => yamlFiles(join(path, entry))).filter((file) => /\.ya?ml$/.test(file));
+  return readdirSync(absolute)
+    .flatMap((entry) => yamlFiles(join(path, entry)))
+    .filter((file) => /\.ya?ml$/.test(file));
 }
 
 const files = ['action.yml', 'examples', 'deploy', 'fixtures'].flatMap(yamlFiles);

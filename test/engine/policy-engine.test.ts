@@ -112,12 +112,26 @@ describe('bundle errors are one-line TollgateErrors naming the bundle', () => {
       /data.json is not valid JSON/,
     ],
     ['no data.json', gzipSync(tarOf({ '/policy.wasm': realWasm, '/.manifest': MANIFEST })), /incomplete bundle: \/data.json is missing/],
-    ['an array as data.json', gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': json([]), '/.manifest': MANIFEST })), /data.json must be a JSON object, not an array/],
+    [
+      'an array as data.json',
+      gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': json([]), '/.manifest': MANIFEST })),
+      /data.json must be a JSON object, not an array/,
+    ],
     ['no .manifest', gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': json({}) })), /incomplete bundle: \/.manifest is missing/],
-    ['a string as .manifest', gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': json({}), '/.manifest': json('x') })), /.manifest must be a JSON object/],
+    [
+      'a string as .manifest',
+      gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': json({}), '/.manifest': json('x') })),
+      /.manifest must be a JSON object/,
+    ],
     [
       'data.json nested too deep',
-      gzipSync(tarOf({ '/policy.wasm': realWasm, '/data.json': new TextEncoder().encode(`{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), '/.manifest': MANIFEST })),
+      gzipSync(
+        tarOf({
+          '/policy.wasm': realWasm,
+          '/data.json': new TextEncoder().encode(`{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`),
+          '/.manifest': MANIFEST,
+        }),
+      ),
       /data.json nests deeper than 512 levels/,
     ],
   ])('%s', async (_what, bytes, message) => {
@@ -136,9 +150,29 @@ describe('bundle errors are one-line TollgateErrors naming the bundle', () => {
     const name = new TextEncoder().encode('opa_wasm_abi_version');
     // A minimal module that only exports the ABI version global, set to 2.
     const wasm = new Uint8Array([
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0, 0, 0,
-      0x06, 0x06, 0x01, 0x7f, 0x00, 0x41, 0x02, 0x0b,
-      0x07, 4 + name.length, 0x01, name.length, ...name, 0x03, 0x00,
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      0x01,
+      0,
+      0,
+      0,
+      0x06,
+      0x06,
+      0x01,
+      0x7f,
+      0x00,
+      0x41,
+      0x02,
+      0x0b,
+      0x07,
+      4 + name.length,
+      0x01,
+      name.length,
+      ...name,
+      0x03,
+      0x00,
     ]);
     const bundle = parseBundle(gzipSync(complete(wasm)), 'abi.tar.gz');
     const error = await errorOf(() => PolicyEngine.load(bundle, {}));

@@ -12,7 +12,13 @@ export function tarOf(files: Record<string, Uint8Array>): Uint8Array {
     put(156, '0');
     put(257, 'ustar\0');
     put(148, '        ');
-    put(148, `${header.reduce((t, b) => t + b, 0).toString(8).padStart(6, '0')}\0 `);
+    put(
+      148,
+      `${header
+        .reduce((t, b) => t + b, 0)
+        .toString(8)
+        .padStart(6, '0')}\0 `,
+    );
     blocks.push(header, data, new Uint8Array((512 - (data.length % 512)) % 512));
   }
   return Buffer.concat([...blocks, new Uint8Array(1024)]);

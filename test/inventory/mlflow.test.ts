@@ -13,7 +13,9 @@ const VERSIONS = `${DIR}/model-versions-search.json`;
 const REALWORLD = '/work/shared/realworld/models';
 
 describe('import from MLflow', () => {
-  const inventory = importMlflow(MODELS, VERSIONS, { framework: (model, version) => (model === 'churn_scorer' && version === '4' ? 'pytorch' : undefined) });
+  const inventory = importMlflow(MODELS, VERSIONS, {
+    framework: (model, version) => (model === 'churn_scorer' && version === '4' ? 'pytorch' : undefined),
+  });
 
   it('reads risk, ownership and datasets from registered-model tags', () => {
     const fraud = inventory.models[0];
@@ -32,11 +34,27 @@ describe('import from MLflow', () => {
     expect(v6).toMatchObject({ version: '6', stage: 'archived', framework: 'xgboost', parameters: 45000000 });
     expect(v7?.stage).toBe('production'); // alias champion
     expect(v7?.approvals).toEqual([
-      { reviewer: 'sam@example.com', role: 'risk', decision: 'approve', date: '2026-11-03', digest: v7?.artifact.digest, expires: '2027-05-03' },
+      {
+        reviewer: 'sam@example.com',
+        role: 'risk',
+        decision: 'approve',
+        date: '2026-11-03',
+        digest: v7?.artifact.digest,
+        expires: '2027-05-03',
+      },
       { reviewer: 'ravi@example.com', role: 'security', decision: 'reject', date: '2026-11-04' },
     ]);
-    expect(v7?.evaluations?.[1]).toEqual({ kind: 'red-team', passed: false, date: '2026-11-02', report: 'https://wiki.example.com/fraud/7/red-team' });
-    expect(inventory.models[1]?.versions[0]).toMatchObject({ stage: 'staging', framework: 'pytorch', artifact: { uri: 'runs:/5f4e3d2c1b0a49988776655443322110/model' } });
+    expect(v7?.evaluations?.[1]).toEqual({
+      kind: 'red-team',
+      passed: false,
+      date: '2026-11-02',
+      report: 'https://wiki.example.com/fraud/7/red-team',
+    });
+    expect(inventory.models[1]?.versions[0]).toMatchObject({
+      stage: 'staging',
+      framework: 'pytorch',
+      artifact: { uri: 'runs:/5f4e3d2c1b0a49988776655443322110/model' },
+    });
   });
 
   it('stops on a model without the tags the gates need', () => {
@@ -61,7 +79,20 @@ describe('import from MLflow', () => {
   it('the CLI writes an inventory that validates', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-mlflow-'));
     const output = join(dir, 'inventory.yaml');
-    const result = tollgate(['inventory', 'import-mlflow', '--models', MODELS, '--versions', VERSIONS, '--artifacts', `${DIR}/artifacts`, '-o', output, '--now', '2026-11-23']);
+    const result = tollgate([
+      'inventory',
+      'import-mlflow',
+      '--models',
+      MODELS,
+      '--versions',
+      VERSIONS,
+      '--artifacts',
+      `${DIR}/artifacts`,
+      '-o',
+      output,
+      '--now',
+      '2026-11-23',
+    ]);
     expect(result.code).toBe(0);
     const written = parseInventory(readFileSync(output, 'utf8'), output, '2026-11-23T00:00:00Z');
     expect(written.models[1]?.versions[0]?.framework).toBe('pytorch'); // from the MLmodel file
@@ -80,11 +111,14 @@ describe('MLmodel reader', () => {
   });
 
   const files = existsSync(REALWORLD) ? readdirSync(REALWORLD).filter((name) => name.endsWith('_MLmodel')) : [];
-  it.skipIf(files.length === 0)(`reads the real-world MLmodel files (${REALWORLD}${files.length === 0 ? ' is absent, skipped' : ''})`, () => {
-    for (const name of files) {
-      const metadata = parseMlmodel(readFileSync(join(REALWORLD, name), 'utf8'), name);
-      expect(metadata.framework, name).toMatch(/^(sklearn|langchain)$/);
-      expect(metadata.mlflowVersion, name).toMatch(/^\d+\.\d+/);
-    }
-  });
+  it.skipIf(files.length === 0)(
+    `reads the real-world MLmodel files (${REALWORLD}${files.length === 0 ? ' is absent, skipped' : ''})`,
+    () => {
+      for (const name of files) {
+        const metadata = parseMlmodel(readFileSync(join(REALWORLD, name), 'utf8'), name);
+        expect(metadata.framework, name).toMatch(/^(sklearn|langchain)$/);
+        expect(metadata.mlflowVersion, name).toMatch(/^\d+\.\d+/);
+      }
+    },
+  );
 });

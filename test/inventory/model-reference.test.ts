@@ -14,7 +14,10 @@ describe('model references', () => {
   });
 
   it('takes the first map with a reference key, keys case-insensitive', () => {
-    expect(modelReferenceOf(null, { team: 'x' }, { 'Tollgate.io/Model': 'a@1' }, { 'tollgate-model': 'b--2' })).toEqual({ id: 'a', version: '1' });
+    expect(modelReferenceOf(null, { team: 'x' }, { 'Tollgate.io/Model': 'a@1' }, { 'tollgate-model': 'b--2' })).toEqual({
+      id: 'a',
+      version: '1',
+    });
     expect(modelReferenceOf({ 'tollgate-model': 'b--2' })).toEqual({ id: 'b', version: '2' });
     expect(modelReferenceOf({}, undefined)).toBeNull();
   });

@@ -34,7 +34,9 @@ describe('github renderer', () => {
   });
 
   it('annotates the declaring file and line, with the rule and severity as title', () => {
-    const line = renderGithub(sampleReport).split('\n').find((l) => l.includes('TG-REG-001'));
+    const line = renderGithub(sampleReport)
+      .split('\n')
+      .find((l) => l.includes('TG-REG-001'));
     expect(line).toBe(
       '::error file=infra/serving.tf,line=3,title=TG-REG-001 (critical)::aws_sagemaker_endpoint.llm: ' +
         'Region us-west-1 is not approved for restricted data (allowed: eu-west-1)%0ARemediation: Deploy the endpoint in eu-west-1.',
@@ -42,14 +44,18 @@ describe('github renderer', () => {
   });
 
   it('falls back to the plan file, without a line, when the location is not known', () => {
-    const scratch = renderGithub(sampleReport).split('\n').filter((l) => l.includes('aws_ebs_volume.scratch'));
+    const scratch = renderGithub(sampleReport)
+      .split('\n')
+      .filter((l) => l.includes('aws_ebs_volume.scratch'));
     expect(scratch).toHaveLength(2);
     for (const line of scratch) expect(parseCommand(line).properties).toEqual(expect.objectContaining({ file: 'plans/ml-platform.json' }));
     for (const line of scratch) expect(parseCommand(line).properties.line).toBeUndefined();
   });
 
   it('escapes a hostile message so it stays one annotation', () => {
-    const line = renderGithub(sampleReport).split('\n').find((l) => l.includes('injected'));
+    const line = renderGithub(sampleReport)
+      .split('\n')
+      .find((l) => l.includes('injected'));
     expect(line).toBeDefined();
     const { command, message } = parseCommand(line!);
     expect(command).toBe('warning');
@@ -58,7 +64,9 @@ describe('github renderer', () => {
   });
 
   it('escapes commas and colons in properties (money in a title)', () => {
-    const notice = renderGithub(sampleReport).split('\n').find((l) => l.includes('TG-SAV-002'));
+    const notice = renderGithub(sampleReport)
+      .split('\n')
+      .find((l) => l.includes('TG-SAV-002'));
     expect(notice).toContain('title=TG-SAV-002 (save $3%2C100.20/month)::');
     expect(parseCommand(notice!).properties.title).toBe('TG-SAV-002 (save $3,100.20/month)');
   });

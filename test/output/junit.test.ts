@@ -66,7 +66,13 @@ describe('junit renderer', () => {
 
   it('survives hostile strings in every position', () => {
     const hostile = `${HOSTILE_MESSAGE} ]]> \uFFFE \uD800 "'`;
-    const finding: Finding = { ...sampleReport.decision.violations[0]!, rule: hostile, resource: hostile, message: hostile, remediation: hostile };
+    const finding: Finding = {
+      ...sampleReport.decision.violations[0]!,
+      rule: hostile,
+      resource: hostile,
+      message: hostile,
+      remediation: hostile,
+    };
     const report: CheckResult = {
       ...sampleReport,
       rules: [{ ...sampleReport.rules[0]!, id: hostile, title: hostile }],
@@ -93,17 +99,12 @@ describe('junit renderer', () => {
     expect(escapeXmlAttribute(raw)).toBe(escaped);
   });
 
-  it.each([
-    '<a><b></a></b>',
-    '<a x="1" x="2"/>',
-    '<a>1 < 2</a>',
-    '<a x="<"/>',
-    '<a>\u0001</a>',
-    '<a/><b/>',
-    '<a>',
-  ])('relies on a check that rejects %j', (xml) => {
-    expect(checkXml(xml).problems).not.toEqual([]);
-  });
+  it.each(['<a><b></a></b>', '<a x="1" x="2"/>', '<a>1 < 2</a>', '<a x="<"/>', '<a>\u0001</a>', '<a/><b/>', '<a>'])(
+    'relies on a check that rejects %j',
+    (xml) => {
+      expect(checkXml(xml).problems).not.toEqual([]);
+    },
+  );
 
   it('keeps line breaks in text content', () => {
     expect(escapeXmlText('a\nb <c> & d')).toBe('a\nb &lt;c&gt; &amp; d');

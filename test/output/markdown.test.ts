@@ -79,7 +79,7 @@ describe('markdown renderer', () => {
     const row = tableRows(renderMarkdown(sampleReport), '⚠️').find((r) => r.includes('injected'));
     expect(row).toBe(
       '| `TG-TAG-001` | low | `module.training.aws_instance.trainer[0]` | ' +
-        "Tag \"team\" = &lt;script&gt;&amp;'x'&lt;/script&gt; \\| bell\\[31m red 100%, a:b ::error::injected @\u200borg/admins |",
+        'Tag "team" = &lt;script&gt;&amp;\'x\'&lt;/script&gt; \\| bell\\[31m red 100%, a:b ::error::injected @\u200borg/admins |',
     );
     // Four cells: the escaped pipe does not split the row.
     expect(row!.split(/(?<!\\)\|/).length - 2).toBe(4);
@@ -204,7 +204,10 @@ describe('markdown renderer: costs and budgets', () => {
   });
 
   it('shows no total when the decision gives none', () => {
-    const md = renderMarkdown({ ...costedReport, decision: { ...costedReport.decision, facts: { ...costedReport.decision.facts, savings: null } } });
+    const md = renderMarkdown({
+      ...costedReport,
+      decision: { ...costedReport.decision, facts: { ...costedReport.decision.facts, savings: null } },
+    });
     expect(md).toContain('### 💰 Savings: 2 recommendations\n');
     expect(md).not.toContain('**Total**');
   });

@@ -7,8 +7,7 @@ import type { Resource, ResourceCost } from '../../src/model/resource.js';
 import type { CheckResult } from '../../src/output/check-result.js';
 
 /** A message that tries everything: markup, quotes, a control character, a workflow command, a mention. */
-export const HOSTILE_MESSAGE =
-  'Tag "team" = <script>&\'x\'</script> | \u0001bell\u001b[31m red 100%, a:b\n::error::injected @org/admins';
+export const HOSTILE_MESSAGE = 'Tag "team" = <script>&\'x\'</script> | \u0001bell\u001b[31m red 100%, a:b\n::error::injected @org/admins';
 
 function rule(doc: Pick<RuleDoc, 'id' | 'area' | 'title' | 'severity' | 'enforcement'> & Partial<RuleDoc>): RuleDoc {
   return {
@@ -103,7 +102,11 @@ function resource(address: string, type: string, extra: Partial<Resource> = {}):
   return {
     address,
     type,
-    name: address.split('.').pop()?.replace(/\[.*\]$/, '') ?? address,
+    name:
+      address
+        .split('.')
+        .pop()
+        ?.replace(/\[.*\]$/, '') ?? address,
     module: null,
     index: null,
     provider: 'aws',
@@ -159,10 +162,16 @@ const violations: readonly Finding[] = [
     remediation: 'Add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "aws:kms".',
     evidence: { encryption: { atRest: false, customerManagedKey: false } },
   }),
-  finding('TG-REG-001', 'critical', 'aws_sagemaker_endpoint.llm', 'Region us-west-1 is not approved for restricted data (allowed: eu-west-1)', {
-    remediation: 'Deploy the endpoint in eu-west-1.',
-    evidence: { region: 'us-west-1', classification: 'restricted', allowed: ['eu-west-1'] },
-  }),
+  finding(
+    'TG-REG-001',
+    'critical',
+    'aws_sagemaker_endpoint.llm',
+    'Region us-west-1 is not approved for restricted data (allowed: eu-west-1)',
+    {
+      remediation: 'Deploy the endpoint in eu-west-1.',
+      evidence: { region: 'us-west-1', classification: 'restricted', allowed: ['eu-west-1'] },
+    },
+  ),
   finding('TG-GPU-001', 'high', 'module.training.aws_instance.trainer[0]', '8 x H100 (p5.48xlarge) exceed the dev limit of 1 x L4', {
     remediation: 'Use g6.xlarge in dev.',
     evidence: { environment: 'dev', accelerator: { model: 'H100', count: 8 } },
@@ -191,10 +200,16 @@ const warnings: readonly Finding[] = [
     remediation: 'Add the missing tags.',
     evidence: { missing: ['team'] },
   }),
-  finding('TG-BUD-001', 'medium', 'aws_eks_node_group.gpu', 'Planned spend $42,310.00/month is 91% of the ml-platform budget ($46,500.00)', {
-    remediation: 'Reduce the node count or raise the budget.',
-    evidence: { budget: 'ml-platform', planned_usd: 42310, limit_usd: 46500 },
-  }),
+  finding(
+    'TG-BUD-001',
+    'medium',
+    'aws_eks_node_group.gpu',
+    'Planned spend $42,310.00/month is 91% of the ml-platform budget ($46,500.00)',
+    {
+      remediation: 'Reduce the node count or raise the budget.',
+      evidence: { budget: 'ml-platform', planned_usd: 42310, limit_usd: 46500 },
+    },
+  ),
 ];
 
 const recommendations: readonly Recommendation[] = [
@@ -314,11 +329,20 @@ const sampleCosts: Readonly<Record<string, ResourceCost>> = {
   'module.training.aws_instance.trainer[0]': instanceCost(98.32, 1),
   'aws_eks_node_group.gpu': instanceCost(5.672, 3, 8281.12),
   'aws_sagemaker_endpoint.llm': instanceCost(1.515, 2),
-  'aws_ebs_volume.scratch': { ...instanceCost(0, 0), monthlyBefore: 40, monthlyAfter: 0, monthlyDelta: -40, instances: null, hourlyOnDemand: null },
+  'aws_ebs_volume.scratch': {
+    ...instanceCost(0, 0),
+    monthlyBefore: 40,
+    monthlyAfter: 0,
+    monthlyDelta: -40,
+    instances: null,
+    hourlyOnDemand: null,
+  },
   'aws_s3_bucket.datasets': unpricedCost,
 };
 
-const pricedResources: readonly Resource[] = sampleResources.map((r) => (sampleCosts[r.address] ? { ...r, cost: sampleCosts[r.address] } : r));
+const pricedResources: readonly Resource[] = sampleResources.map((r) =>
+  sampleCosts[r.address] ? { ...r, cost: sampleCosts[r.address] } : r,
+);
 
 /** A budget fact as the budget rules publish it, with the defaults of tollgate.yaml and 8 of 30 days left. */
 function budgetFact(fact: Pick<BudgetFact, 'name' | 'amount' | 'status' | 'message'> & Partial<BudgetFact>): BudgetFact {

@@ -26,8 +26,10 @@ function customCatalog(): string {
   const document = JSON.parse(readFileSync(BUILTIN_CATALOG, 'utf8')) as { instances: CatalogEntry[]; description: string };
   document.description = 'parity suite: the built-in snapshot with negotiated prices';
   for (const entry of document.instances) {
-    if (entry.provider === 'aws' && entry.type === 'p4d.24xlarge' && entry.prices['us-east-1']) entry.prices['us-east-1'].onDemand = CUSTOM_P4D_HOURLY;
-    if (entry.provider === 'gcp' && entry.type === 'a2-highgpu-1g' && entry.prices['us-central1']) entry.prices['us-central1'].onDemand = CUSTOM_A2_HIGHGPU_1G_HOURLY;
+    if (entry.provider === 'aws' && entry.type === 'p4d.24xlarge' && entry.prices['us-east-1'])
+      entry.prices['us-east-1'].onDemand = CUSTOM_P4D_HOURLY;
+    if (entry.provider === 'gcp' && entry.type === 'a2-highgpu-1g' && entry.prices['us-central1'])
+      entry.prices['us-central1'].onDemand = CUSTOM_A2_HIGHGPU_1G_HOURLY;
   }
   return JSON.stringify(document, null, 2);
 }
@@ -105,7 +107,11 @@ models:
 `;
 
 export function writeParityFiles(dir: string): ParityFiles {
-  const files = { config: join(dir, 'tollgate.yaml'), catalog: join(dir, 'prices', 'negotiated.json'), inventory: join(dir, 'inventory.yaml') };
+  const files = {
+    config: join(dir, 'tollgate.yaml'),
+    catalog: join(dir, 'prices', 'negotiated.json'),
+    inventory: join(dir, 'inventory.yaml'),
+  };
   writeFileSync(files.config, CONFIG);
   // The catalog path is relative to tollgate.yaml, not to the working directory.
   mkdirSync(join(dir, 'prices'), { recursive: true });

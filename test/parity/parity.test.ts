@@ -32,10 +32,15 @@ interface CheckJson {
   readonly violations: ReadonlyArray<{ rule: string }>;
   readonly warnings: ReadonlyArray<{ rule: string }>;
   readonly recommendations: ReadonlyArray<{ rule: string; resource: string; monthly_savings_usd: number }>;
-  readonly costs?: { resources: ReadonlyArray<{ address: string; hourlyOnDemand: number | null; hoursPerMonth: number; monthlyAfter: number | null }> };
+  readonly costs?: {
+    resources: ReadonlyArray<{ address: string; hourlyOnDemand: number | null; hoursPerMonth: number; monthlyAfter: number | null }>;
+  };
 }
 
-function verdictsOf(decision: { violations: ReadonlyArray<{ rule: string }>; warnings: ReadonlyArray<{ rule: string }> }): Record<string, Verdict> {
+function verdictsOf(decision: {
+  violations: ReadonlyArray<{ rule: string }>;
+  warnings: ReadonlyArray<{ rule: string }>;
+}): Record<string, Verdict> {
   const verdicts: Record<string, Verdict> = {};
   for (const finding of decision.warnings) verdicts[finding.rule] = 'warning';
   for (const finding of decision.violations) verdicts[finding.rule] = 'violation';
@@ -109,7 +114,14 @@ beforeAll(async () => {
   const write = process.stdout.write;
   process.stdout.write = (() => true) as typeof process.stdout.write;
   try {
-    await runReport({ config: files.config, source: [`focus:${join(dir, 'billing')}`], out, now: NOW, history: join(dir, 'history.duckdb'), tagKey: [] });
+    await runReport({
+      config: files.config,
+      source: [`focus:${join(dir, 'billing')}`],
+      out,
+      now: NOW,
+      history: join(dir, 'history.duckdb'),
+      tagKey: [],
+    });
   } finally {
     process.stdout.write = write;
   }
@@ -155,7 +167,11 @@ describe('what one tollgate.yaml means at every point', () => {
   it('check prices with pricing.catalog (relative to tollgate.yaml), pricing.usage and hours_per_month', () => {
     const trainer = checked.get(WORKLOADS[0]!.name)?.costs?.resources.find((cost) => cost.address === 'aws_instance.trainer');
     // 200 h from pricing.usage at the negotiated rate, plus the 100 GiB gp3 root disk billed all month ($8).
-    expect(trainer).toMatchObject({ hourlyOnDemand: CUSTOM_P4D_HOURLY, hoursPerMonth: HOURS_PER_MONTH, monthlyAfter: CUSTOM_P4D_HOURLY * 200 + 8 });
+    expect(trainer).toMatchObject({
+      hourlyOnDemand: CUSTOM_P4D_HOURLY,
+      hoursPerMonth: HOURS_PER_MONTH,
+      monthlyAfter: CUSTOM_P4D_HOURLY * 200 + 8,
+    });
     const ranker = checked.get(WORKLOADS[3]!.name)?.costs?.resources.find((cost) => cost.address === 'aws_instance.ranker');
     expect(ranker?.hoursPerMonth).toBe(HOURS_PER_MONTH);
   });
@@ -199,7 +215,14 @@ describe('what one tollgate.yaml means at every point', () => {
     if (policy === null) throw new Error('no policy loaded');
     const judge = async (settings: typeof builtin) =>
       policy.engine
-        .evaluate(await prepare({ subject: { kind: 'plan', plan: null, source: files.inventory }, sources: { inventoryFile: files.inventory }, settings, now: NOW }))
+        .evaluate(
+          await prepare({
+            subject: { kind: 'plan', plan: null, source: files.inventory },
+            sources: { inventoryFile: files.inventory },
+            settings,
+            now: NOW,
+          }),
+        )
         .recommendations.filter((r) => r.rule === 'TG-SAV-QUANT')
         .map((r) => r.resource)
         .filter((resource, i, all) => all.indexOf(resource) === i);

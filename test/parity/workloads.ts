@@ -33,7 +33,12 @@ export interface Workload {
 const PROD_TAGS = { team: 'ml-serving', 'cost-center': 'cc-2', environment: 'prod' };
 const DEV_TAGS = { team: 'ml-research', 'cost-center': 'cc-1', environment: 'dev' };
 
-function instance(name: string, instanceType: string, tags: Record<string, string> | null, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function instance(
+  name: string,
+  instanceType: string,
+  tags: Record<string, string> | null,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const after = {
     instance_type: instanceType,
     availability_zone: 'us-east-1a',
@@ -141,7 +146,8 @@ export const WORKLOADS: readonly Workload[] = [
     billing: rows('i-scratch', 'unknown', 2),
     expected: { 'TG-TAG-001': 'violation' },
     serveDiffers: { 'TG-ENC-001': 'pass' },
-    because: 'a Pod has no disk of its own: encryption at rest is not a fact of the admitted object (null), so TG-ENC-001 does not apply at serve',
+    because:
+      'a Pod has no disk of its own: encryption at rest is not a fact of the admitted object (null), so TG-ENC-001 does not apply at serve',
     checkOnly: { 'TG-ENC-001': 'violation' },
   },
   {

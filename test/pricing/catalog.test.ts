@@ -31,12 +31,62 @@ describe('the built-in catalog', () => {
   });
 
   it.each([
-    ['aws', ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1'], ['g4dn.xlarge', 'g5.12xlarge', 'g6.xlarge', 'g6e.xlarge', 'inf2.xlarge', 'm5.large', 'm6i.large', 'm7i.large', 'c5.large', 'c6i.large', 'r5.large', 'r6i.large', 't3.medium']],
-    ['aws', ['us-east-1', 'us-west-2'], ['p4d.24xlarge', 'p4de.24xlarge', 'p5.48xlarge', 'trn1.32xlarge', 'ml.g5.xlarge', 'ml.g6.xlarge', 'ml.p4d.24xlarge', 'ml.inf2.xlarge', 'ml.m5.large']],
-    ['gcp', ['us-central1', 'us-east4', 'europe-west4', 'asia-east1'], ['a2-highgpu-1g', 'a3-highgpu-8g', 'g2-standard-4', 'n1-standard-4', 'n2-standard-8', 'e2-standard-4']],
-    ['azure', ['eastus', 'westus2', 'westeurope', 'southeastasia'], ['Standard_NC24ads_A100_v4', 'Standard_ND96asr_v4', 'Standard_ND96isr_H100_v5', 'Standard_NC40ads_H100_v5', 'Standard_NC4as_T4_v3', 'Standard_NV36ads_A10_v5', 'Standard_D4s_v5', 'Standard_E8s_v5']],
+    [
+      'aws',
+      ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1'],
+      [
+        'g4dn.xlarge',
+        'g5.12xlarge',
+        'g6.xlarge',
+        'g6e.xlarge',
+        'inf2.xlarge',
+        'm5.large',
+        'm6i.large',
+        'm7i.large',
+        'c5.large',
+        'c6i.large',
+        'r5.large',
+        'r6i.large',
+        't3.medium',
+      ],
+    ],
+    [
+      'aws',
+      ['us-east-1', 'us-west-2'],
+      [
+        'p4d.24xlarge',
+        'p4de.24xlarge',
+        'p5.48xlarge',
+        'trn1.32xlarge',
+        'ml.g5.xlarge',
+        'ml.g6.xlarge',
+        'ml.p4d.24xlarge',
+        'ml.inf2.xlarge',
+        'ml.m5.large',
+      ],
+    ],
+    [
+      'gcp',
+      ['us-central1', 'us-east4', 'europe-west4', 'asia-east1'],
+      ['a2-highgpu-1g', 'a3-highgpu-8g', 'g2-standard-4', 'n1-standard-4', 'n2-standard-8', 'e2-standard-4'],
+    ],
+    [
+      'azure',
+      ['eastus', 'westus2', 'westeurope', 'southeastasia'],
+      [
+        'Standard_NC24ads_A100_v4',
+        'Standard_ND96asr_v4',
+        'Standard_ND96isr_H100_v5',
+        'Standard_NC40ads_H100_v5',
+        'Standard_NC4as_T4_v3',
+        'Standard_NV36ads_A10_v5',
+        'Standard_D4s_v5',
+        'Standard_E8s_v5',
+      ],
+    ],
   ])('prices %s machine types in the largest regions', (provider, regions, types) => {
-    for (const region of regions) for (const type of types) expect(priceInstance(builtin, provider, type, region), `${type} ${region}`).not.toBeNull();
+    for (const region of regions)
+      for (const type of types) expect(priceInstance(builtin, provider, type, region), `${type} ${region}`).not.toBeNull();
   });
 
   it('prices only machine types the instance spec table knows (SageMaker types by their EC2 hardware)', () => {
@@ -54,7 +104,14 @@ describe('the built-in catalog', () => {
   it('prices GCP attached GPUs, TPUs and storage', () => {
     expect(builtin.accelerator('gcp', 'nvidia-tesla-t4', 'us-central1')?.onDemand).toBe(350_000n);
     expect(builtin.accelerator('gcp', 'tpu-v5p', 'us-east5')?.onDemand).toBe(4_200_000n);
-    for (const [provider, type, region] of [['aws', 'gp3', 'us-east-1'], ['aws', 's3-standard', 'eu-west-1'], ['gcp', 'pd-ssd', 'europe-west4'], ['gcp', 'gcs-standard', 'us-central1'], ['azure', 'StandardSSD_LRS', 'eastus'], ['azure', 'blob-hot-lrs', 'westus2']] as const) {
+    for (const [provider, type, region] of [
+      ['aws', 'gp3', 'us-east-1'],
+      ['aws', 's3-standard', 'eu-west-1'],
+      ['gcp', 'pd-ssd', 'europe-west4'],
+      ['gcp', 'gcs-standard', 'us-central1'],
+      ['azure', 'StandardSSD_LRS', 'eastus'],
+      ['azure', 'blob-hot-lrs', 'westus2'],
+    ] as const) {
       expect(builtin.storage(provider, type, region), `${type} ${region}`).not.toBeNull();
     }
   });
@@ -63,10 +120,32 @@ describe('the built-in catalog', () => {
 describe('catalog validation', () => {
   const broken: [string, unknown, RegExp][] = [
     ['a missing list', { ...minimal, storage: undefined }, /must have required property 'storage'/],
-    ['a price of zero (unpriced is not free)', { ...minimal, instances: [{ ...minimal.instances[0], prices: { 'us-east-1': { onDemand: 0, source: 'list', asOf: '2026-01' } } }] }, /onDemand must be > 0/],
-    ['a figure without a date', { ...minimal, instances: [{ ...minimal.instances[0], prices: { 'us-east-1': { onDemand: 1, source: 'list' } } }] }, /asOf/],
-    ['a spot price without its source', { ...minimal, instances: [{ ...minimal.instances[0], prices: { 'us-east-1': { onDemand: 1, spot: 0.5, source: 'list', asOf: '2026-01' } } }] }, /spotSource/],
-    ['a source that is not listed', { ...minimal, instances: [{ ...minimal.instances[0], prices: { 'us-east-1': { onDemand: 1, source: 'nowhere', asOf: '2026-01' } } }] }, /names source "nowhere"/],
+    [
+      'a price of zero (unpriced is not free)',
+      { ...minimal, instances: [{ ...minimal.instances[0], prices: { 'us-east-1': { onDemand: 0, source: 'list', asOf: '2026-01' } } }] },
+      /onDemand must be > 0/,
+    ],
+    [
+      'a figure without a date',
+      { ...minimal, instances: [{ ...minimal.instances[0], prices: { 'us-east-1': { onDemand: 1, source: 'list' } } }] },
+      /asOf/,
+    ],
+    [
+      'a spot price without its source',
+      {
+        ...minimal,
+        instances: [{ ...minimal.instances[0], prices: { 'us-east-1': { onDemand: 1, spot: 0.5, source: 'list', asOf: '2026-01' } } }],
+      },
+      /spotSource/,
+    ],
+    [
+      'a source that is not listed',
+      {
+        ...minimal,
+        instances: [{ ...minimal.instances[0], prices: { 'us-east-1': { onDemand: 1, source: 'nowhere', asOf: '2026-01' } } }],
+      },
+      /names source "nowhere"/,
+    ],
     ['another currency', { ...minimal, currency: 'EUR' }, /currency must be equal to constant/],
   ];
 

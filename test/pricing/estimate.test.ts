@@ -23,28 +23,49 @@ const withRegion = (region: string, values: Record<string, unknown>) => ({ ...va
 const priced: [name: string, change: unknown, monthly: number, instances: number | null, hourly: number | null][] = [
   [
     'p4d.24xlarge node group × 2 in us-east-1',
-    change({ address: 'aws_eks_node_group.p4d', type: 'aws_eks_node_group', name: 'p4d', after: withRegion('us-east-1', eksPool('p4d.24xlarge', 2)) }),
+    change({
+      address: 'aws_eks_node_group.p4d',
+      type: 'aws_eks_node_group',
+      name: 'p4d',
+      after: withRegion('us-east-1', eksPool('p4d.24xlarge', 2)),
+    }),
     21.9576 * 730 * 2, // 32058.096
     2,
     21.9576,
   ],
   [
     'GKE a2-highgpu-1g pool with 3 nodes (GPU in the machine price)',
-    change({ address: 'google_container_node_pool.a100', type: 'google_container_node_pool', name: 'a100', after: { location: 'us-central1', node_count: 3, node_config: [{ machine_type: 'a2-highgpu-1g' }] } }),
+    change({
+      address: 'google_container_node_pool.a100',
+      type: 'google_container_node_pool',
+      name: 'a100',
+      after: { location: 'us-central1', node_count: 3, node_config: [{ machine_type: 'a2-highgpu-1g' }] },
+    }),
     8044.965, // 3.6735 × 730 × 3
     3,
     3.6735,
   ],
   [
     'EBS gp3 500 GB volume in us-east-1',
-    change({ address: 'aws_ebs_volume.scratch', type: 'aws_ebs_volume', name: 'scratch', after: { availability_zone: 'us-east-1a', size: 500, type: 'gp3' } }),
+    change({
+      address: 'aws_ebs_volume.scratch',
+      type: 'aws_ebs_volume',
+      name: 'scratch',
+      after: { availability_zone: 'us-east-1a', size: 500, type: 'gp3' },
+    }),
     40, // 0.08 × 500
     null,
     null,
   ],
   [
     'EBS volume without a type (provider default gp2)',
-    change({ address: 'aws_ebs_volume.old', type: 'aws_ebs_volume', name: 'old', after: { availability_zone: 'eu-west-1a', size: 100 }, afterUnknown: { type: true } }),
+    change({
+      address: 'aws_ebs_volume.old',
+      type: 'aws_ebs_volume',
+      name: 'old',
+      after: { availability_zone: 'eu-west-1a', size: 100 },
+      afterUnknown: { type: true },
+    }),
     11, // 0.11 × 100
     null,
     null,
@@ -68,7 +89,12 @@ const priced: [name: string, change: unknown, monthly: number, instances: number
   ],
   [
     'TPU v5e with 8 chips',
-    change({ address: 'google_tpu_v2_vm.tpu', type: 'google_tpu_v2_vm', name: 'tpu', after: { zone: 'us-central1-a', accelerator_type: 'v5litepod-8' } }),
+    change({
+      address: 'google_tpu_v2_vm.tpu',
+      type: 'google_tpu_v2_vm',
+      name: 'tpu',
+      after: { zone: 'us-central1-a', accelerator_type: 'v5litepod-8' },
+    }),
     7008, // 8 chips × 1.20 × 730
     1,
     9.6,
@@ -93,7 +119,12 @@ const priced: [name: string, change: unknown, monthly: number, instances: number
   ],
   [
     'Azure Premium SSD of 200 GiB billed at the P15 (256 GiB) tier',
-    change({ address: 'azurerm_managed_disk.d', type: 'azurerm_managed_disk', name: 'd', after: { location: 'East US', disk_size_gb: 200, storage_account_type: 'Premium_LRS' } }),
+    change({
+      address: 'azurerm_managed_disk.d',
+      type: 'azurerm_managed_disk',
+      name: 'd',
+      after: { location: 'East US', disk_size_gb: 200, storage_account_type: 'Premium_LRS' },
+    }),
     34.56,
     null,
     null,
@@ -119,7 +150,16 @@ describe('estimatePlanCost: hand-computed figures', () => {
 
   it('prices an update g5.xlarge → g5.2xlarge with its delta', () => {
     const [resource] = estimatePlanCost(
-      resourcesOf(change({ address: 'aws_instance.a', type: 'aws_instance', name: 'a', actions: ['update'], before: { instance_type: 'g5.xlarge', availability_zone: 'us-east-1a' }, after: { instance_type: 'g5.2xlarge', availability_zone: 'us-east-1a' } })),
+      resourcesOf(
+        change({
+          address: 'aws_instance.a',
+          type: 'aws_instance',
+          name: 'a',
+          actions: ['update'],
+          before: { instance_type: 'g5.xlarge', availability_zone: 'us-east-1a' },
+          after: { instance_type: 'g5.2xlarge', availability_zone: 'us-east-1a' },
+        }),
+      ),
       catalog,
     ).resources;
     expect(resource?.cost).toMatchObject({ monthlyBefore: 734.38, monthlyAfter: 884.76, monthlyDelta: 150.38, unpriced: null });
@@ -127,13 +167,24 @@ describe('estimatePlanCost: hand-computed figures', () => {
 
   it('prices a no-op at the same cost before and after, with no delta', () => {
     const after = { instance_type: 'g5.xlarge', availability_zone: 'us-east-1a' };
-    const [resource] = estimatePlanCost(resourcesOf(change({ address: 'aws_instance.a', type: 'aws_instance', name: 'a', actions: ['no-op'], before: after, after })), catalog).resources;
+    const [resource] = estimatePlanCost(
+      resourcesOf(change({ address: 'aws_instance.a', type: 'aws_instance', name: 'a', actions: ['no-op'], before: after, after })),
+      catalog,
+    ).resources;
     expect(resource?.cost).toMatchObject({ monthlyBefore: 734.38, monthlyAfter: 734.38, monthlyDelta: 0 });
   });
 
   it('node groups run their desired size, else their minimum', () => {
     const [pool] = estimatePlanCost(
-      resourcesOf(change({ address: 'aws_eks_node_group.g', type: 'aws_eks_node_group', name: 'g', after: withRegion('us-east-1', eksPool('g5.xlarge', null)), afterUnknown: { scaling_config: [{ desired_size: true }] } })),
+      resourcesOf(
+        change({
+          address: 'aws_eks_node_group.g',
+          type: 'aws_eks_node_group',
+          name: 'g',
+          after: withRegion('us-east-1', eksPool('g5.xlarge', null)),
+          afterUnknown: { scaling_config: [{ desired_size: true }] },
+        }),
+      ),
       catalog,
     ).resources;
     expect(pool?.cost?.instances).toBe(1);
@@ -143,26 +194,64 @@ describe('estimatePlanCost: hand-computed figures', () => {
 describe('estimatePlanCost: unpriced is not free', () => {
   it.each([
     ['an unknown SKU', { instance_type: 'g9.xlarge', availability_zone: 'us-east-1a' }, 'no price for g9.xlarge in us-east-1'],
-    ['a region the catalog does not list', { instance_type: 'g5.xlarge', availability_zone: 'me-south-1a' }, 'no price for g5.xlarge in me-south-1'],
+    [
+      'a region the catalog does not list',
+      { instance_type: 'g5.xlarge', availability_zone: 'me-south-1a' },
+      'no price for g5.xlarge in me-south-1',
+    ],
     ['an instance type unknown until apply', { availability_zone: 'us-east-1a' }, 'instance type unknown until apply or not stated'],
   ])('%s gives null amounts, a reason, and is counted', (_name, after, reason) => {
-    const { resources, totals } = estimatePlanCost(resourcesOf(change({ address: 'aws_instance.a', type: 'aws_instance', name: 'a', after }), change({ address: 'aws_ebs_volume.v', type: 'aws_ebs_volume', name: 'v', after: { availability_zone: 'us-east-1a', size: 10, type: 'gp3' } })), catalog);
-    expect(resources[0]?.cost).toMatchObject({ monthlyAfter: null, monthlyBefore: 0, monthlyDelta: null, hourlyOnDemand: null, unpriced: reason });
+    const { resources, totals } = estimatePlanCost(
+      resourcesOf(
+        change({ address: 'aws_instance.a', type: 'aws_instance', name: 'a', after }),
+        change({
+          address: 'aws_ebs_volume.v',
+          type: 'aws_ebs_volume',
+          name: 'v',
+          after: { availability_zone: 'us-east-1a', size: 10, type: 'gp3' },
+        }),
+      ),
+      catalog,
+    );
+    expect(resources[0]?.cost).toMatchObject({
+      monthlyAfter: null,
+      monthlyBefore: 0,
+      monthlyDelta: null,
+      hourlyOnDemand: null,
+      unpriced: reason,
+    });
     expect(totals).toMatchObject({ unpricedResources: 1, monthlyAfter: 0.8, monthlyDelta: 0.8 });
   });
 
   it('usage-priced storage is unpriced with a reason', () => {
-    const [bucket] = estimatePlanCost(resourcesOf(change({ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', after: { bucket: 'b', region: 'us-east-1' } })), catalog).resources;
+    const [bucket] = estimatePlanCost(
+      resourcesOf(change({ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', after: { bucket: 'b', region: 'us-east-1' } })),
+      catalog,
+    ).resources;
     expect(bucket?.cost?.unpriced).toMatch(/billed per GB stored/);
     expect(bucket?.cost?.monthlyAfter).toBeNull();
   });
 
   it('an update whose prior state cannot be priced is left out of the totals on both sides', () => {
     const { resources, totals } = estimatePlanCost(
-      resourcesOf(change({ address: 'aws_instance.a', type: 'aws_instance', name: 'a', actions: ['update'], before: { instance_type: 'x9.huge', availability_zone: 'us-east-1a' }, after: { instance_type: 'g5.xlarge', availability_zone: 'us-east-1a' } })),
+      resourcesOf(
+        change({
+          address: 'aws_instance.a',
+          type: 'aws_instance',
+          name: 'a',
+          actions: ['update'],
+          before: { instance_type: 'x9.huge', availability_zone: 'us-east-1a' },
+          after: { instance_type: 'g5.xlarge', availability_zone: 'us-east-1a' },
+        }),
+      ),
       catalog,
     );
-    expect(resources[0]?.cost).toMatchObject({ monthlyBefore: null, monthlyAfter: 734.38, monthlyDelta: null, unpriced: 'before the change: no price for x9.huge in us-east-1' });
+    expect(resources[0]?.cost).toMatchObject({
+      monthlyBefore: null,
+      monthlyAfter: 734.38,
+      monthlyDelta: null,
+      unpriced: 'before the change: no price for x9.huge in us-east-1',
+    });
     expect(totals).toMatchObject({ monthlyBefore: 0, monthlyAfter: 0, unpricedResources: 1 });
   });
 
@@ -182,18 +271,48 @@ describe('estimatePlanCost: unpriced is not free', () => {
 
 describe('estimatePlanCost: spot', () => {
   it('prices spot capacity at the spot price and reports it', () => {
-    const [pool] = estimatePlanCost(resourcesOf(change({ address: 'aws_eks_node_group.s', type: 'aws_eks_node_group', name: 's', after: withRegion('us-west-2', eksPool('g5.xlarge', 3, { capacity_type: 'SPOT' })) })), catalog).resources;
+    const [pool] = estimatePlanCost(
+      resourcesOf(
+        change({
+          address: 'aws_eks_node_group.s',
+          type: 'aws_eks_node_group',
+          name: 's',
+          after: withRegion('us-west-2', eksPool('g5.xlarge', 3, { capacity_type: 'SPOT' })),
+        }),
+      ),
+      catalog,
+    ).resources;
     expect(pool?.cost).toMatchObject({ hourlyOnDemand: 1.006, hourlySpot: 0.668, instances: 3 });
     expect(pool?.cost?.monthlyAfter).toBeCloseTo(0.668 * 730 * 3, 6);
   });
 
   it('gives on-demand resources their spot price for recommendations', () => {
-    const [pool] = estimatePlanCost(resourcesOf(change({ address: 'aws_eks_node_group.s', type: 'aws_eks_node_group', name: 's', after: withRegion('us-west-2', eksPool('p5.48xlarge', 1)) })), catalog).resources;
+    const [pool] = estimatePlanCost(
+      resourcesOf(
+        change({
+          address: 'aws_eks_node_group.s',
+          type: 'aws_eks_node_group',
+          name: 's',
+          after: withRegion('us-west-2', eksPool('p5.48xlarge', 1)),
+        }),
+      ),
+      catalog,
+    ).resources;
     expect(pool?.cost).toMatchObject({ hourlyOnDemand: 55.04, hourlySpot: 21.04, monthlyAfter: 40179.2 });
   });
 
   it('falls back to on-demand (an upper bound, said so) where the spot price is unknown', () => {
-    const [pool] = estimatePlanCost(resourcesOf(change({ address: 'aws_eks_node_group.s', type: 'aws_eks_node_group', name: 's', after: withRegion('us-east-1', eksPool('g5.xlarge', 1, { capacity_type: 'SPOT' })) })), catalog).resources;
+    const [pool] = estimatePlanCost(
+      resourcesOf(
+        change({
+          address: 'aws_eks_node_group.s',
+          type: 'aws_eks_node_group',
+          name: 's',
+          after: withRegion('us-east-1', eksPool('g5.xlarge', 1, { capacity_type: 'SPOT' })),
+        }),
+      ),
+      catalog,
+    ).resources;
     expect(pool?.cost).toMatchObject({ monthlyAfter: 734.38, hourlySpot: null });
     expect(pool?.cost?.sources).toContain('spot price not in the catalog: priced at on-demand (an upper bound)');
   });
@@ -202,8 +321,24 @@ describe('estimatePlanCost: spot', () => {
 describe('estimatePlanCost: hours of use', () => {
   const plan = () =>
     resourcesOf(
-      change({ address: 'module.train.aws_instance.worker[0]', type: 'aws_instance', name: 'worker', index: 0, moduleAddress: 'module.train', after: { instance_type: 'g5.xlarge', availability_zone: 'us-east-1a', root_block_device: [{ volume_size: 100, volume_type: 'gp3' }] } }),
-      change({ address: 'aws_instance.web', type: 'aws_instance', name: 'web', after: { instance_type: 'g5.xlarge', availability_zone: 'us-east-1a' } }),
+      change({
+        address: 'module.train.aws_instance.worker[0]',
+        type: 'aws_instance',
+        name: 'worker',
+        index: 0,
+        moduleAddress: 'module.train',
+        after: {
+          instance_type: 'g5.xlarge',
+          availability_zone: 'us-east-1a',
+          root_block_device: [{ volume_size: 100, volume_type: 'gp3' }],
+        },
+      }),
+      change({
+        address: 'aws_instance.web',
+        type: 'aws_instance',
+        name: 'web',
+        after: { instance_type: 'g5.xlarge', availability_zone: 'us-east-1a' },
+      }),
     );
 
   it.each([
@@ -234,7 +369,15 @@ describe('estimatePlanCost: money without float drift', () => {
   };
 
   it('1000 resources at $0.10 sum to exactly $100', () => {
-    const changes = Array.from({ length: 1000 }, (_, i) => change({ address: `aws_instance.d[${i}]`, type: 'aws_instance', name: 'd', index: i, after: { instance_type: 't9.dime', availability_zone: 'us-east-1a' } }));
+    const changes = Array.from({ length: 1000 }, (_, i) =>
+      change({
+        address: `aws_instance.d[${i}]`,
+        type: 'aws_instance',
+        name: 'd',
+        index: i,
+        after: { instance_type: 't9.dime', availability_zone: 'us-east-1a' },
+      }),
+    );
     const { totals } = estimatePlanCost(resourcesOf(...changes), catalogFromDocument(dime, 'dime.json'), { usage: { '**': 1 } });
     expect(totals.monthlyAfter).toBe(100);
     expect(totals.monthlyDelta).toBe(100);

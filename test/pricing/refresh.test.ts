@@ -39,10 +39,28 @@ describe('retry with backoff', () => {
   it('gives up after the last attempt and does not retry other errors', async () => {
     const policy = instantRetry();
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw new Error('throttled'); }, () => true, policy)).rejects.toThrow('throttled');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error('throttled');
+        },
+        () => true,
+        policy,
+      ),
+    ).rejects.toThrow('throttled');
     expect(calls).toBe(4);
     calls = 0;
-    await expect(withRetry(async () => { calls++; throw new Error('denied'); }, () => false, policy)).rejects.toThrow('denied');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error('denied');
+        },
+        () => false,
+        policy,
+      ),
+    ).rejects.toThrow('denied');
     expect(calls).toBe(1);
   });
 });
@@ -55,7 +73,9 @@ describe('pricing refresh: AWS Price List API', () => {
     // Answers by instance type: g5.xlarge is throttled once, then comes in two pages.
     const answers: Record<string, (() => unknown)[]> = {
       'g5.xlarge': [
-        () => { throw new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }); },
+        () => {
+          throw new ThrottlingException({ message: 'Rate exceeded', $metadata: {} });
+        },
         () => recorded('aws-get-products-g5-page1.json'),
         () => recorded('aws-get-products-g5-page2.json'),
       ],
@@ -69,7 +89,15 @@ describe('pricing refresh: AWS Price List API', () => {
     const out = join(tempDir(), 'prices.json');
     const retry = instantRetry();
     const client = new PricingClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
-    const summary = await refreshCatalog({ provider: 'aws', out, regions: ['us-east-1'], types: ['g5.xlarge', 'p5.48xlarge'], today, retry, aws: { client } });
+    const summary = await refreshCatalog({
+      provider: 'aws',
+      out,
+      regions: ['us-east-1'],
+      types: ['g5.xlarge', 'p5.48xlarge'],
+      today,
+      retry,
+      aws: { client },
+    });
 
     expect(summary.figures).toBe(2);
     expect(retry.delays).toEqual([75]);
@@ -173,7 +201,15 @@ describe('pricing refresh: Azure Retail Prices API', () => {
   it('filters Linux pay-as-you-go and Spot meters, follows NextPageLink, retries 429', async () => {
     const out = join(tempDir(), 'prices.json');
     const retry = instantRetry();
-    await refreshCatalog({ provider: 'azure', out, regions: ['eastus'], types: ['Standard_NC24ads_A100_v4', 'Standard_D4s_v5'], today, retry, azure: { baseUrl } });
+    await refreshCatalog({
+      provider: 'azure',
+      out,
+      regions: ['eastus'],
+      types: ['Standard_NC24ads_A100_v4', 'Standard_D4s_v5'],
+      today,
+      retry,
+      azure: { baseUrl },
+    });
 
     expect(requests).toHaveLength(3);
     expect(retry.delays).toHaveLength(1);
@@ -192,7 +228,17 @@ describe('pricing refresh: Azure Retail Prices API', () => {
     copyFileSync(new URL('../../src/pricing/catalog.json', import.meta.url), out);
     const before = readFileSync(out);
     failPage2 = true;
-    await expect(refreshCatalog({ provider: 'azure', out, regions: ['eastus'], types: ['Standard_NC24ads_A100_v4'], today, retry: instantRetry(), azure: { baseUrl } })).rejects.toThrow(/HTTP 500/);
+    await expect(
+      refreshCatalog({
+        provider: 'azure',
+        out,
+        regions: ['eastus'],
+        types: ['Standard_NC24ads_A100_v4'],
+        today,
+        retry: instantRetry(),
+        azure: { baseUrl },
+      }),
+    ).rejects.toThrow(/HTTP 500/);
     expect(readFileSync(out).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['prices.json']);
   });
@@ -212,7 +258,13 @@ describe('atomic catalog write', () => {
     const dir = tempDir();
     const out = join(dir, 'prices.json');
     writeFileSync(out, 'old');
-    expect(() => writeFileAtomic(out, 'new', { rename: () => { throw new Error('EXDEV'); } })).toThrow('EXDEV');
+    expect(() =>
+      writeFileAtomic(out, 'new', {
+        rename: () => {
+          throw new Error('EXDEV');
+        },
+      }),
+    ).toThrow('EXDEV');
     expect(readFileSync(out, 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['prices.json']);
   });

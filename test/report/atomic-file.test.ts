@@ -39,9 +39,13 @@ describe('writeFileAtomic', () => {
     const dir = tempDir();
     const out = join(dir, 'f.json');
     writeFileSync(out, 'old');
-    expect(() => writeFileAtomic(out, 'new', { rename: () => { throw Object.assign(new Error('EXDEV'), { code: 'EXDEV' }); } })).toThrow(
-      /cannot write: EXDEV/,
-    );
+    expect(() =>
+      writeFileAtomic(out, 'new', {
+        rename: () => {
+          throw Object.assign(new Error('EXDEV'), { code: 'EXDEV' });
+        },
+      }),
+    ).toThrow(/cannot write: EXDEV/);
     expect(readFileSync(out, 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['f.json']);
   });
@@ -50,7 +54,13 @@ describe('writeFileAtomic', () => {
 describe('writeFilesAtomic', () => {
   it('writes all files, or on a failed rename puts every file back as it was', () => {
     const dir = tempDir();
-    writeFilesAtomic([{ path: join(dir, 'out', 'r.json'), data: '{}' }, { path: join(dir, 'out', 'r.md'), data: '# r' }], { createDirectory: true });
+    writeFilesAtomic(
+      [
+        { path: join(dir, 'out', 'r.json'), data: '{}' },
+        { path: join(dir, 'out', 'r.md'), data: '# r' },
+      ],
+      { createDirectory: true },
+    );
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['r.json', 'r.md']);
     let renames = 0;
     const failSecond = (from: string, to: string): void => {
@@ -60,7 +70,11 @@ describe('writeFilesAtomic', () => {
     };
     expect(() =>
       writeFilesAtomic(
-        [{ path: join(dir, 'out', 'r.json'), data: '{"new":1}' }, { path: join(dir, 'out', 'r.md'), data: 'new' }, { path: join(dir, 'out', 'r.html'), data: 'new' }],
+        [
+          { path: join(dir, 'out', 'r.json'), data: '{"new":1}' },
+          { path: join(dir, 'out', 'r.md'), data: 'new' },
+          { path: join(dir, 'out', 'r.html'), data: 'new' },
+        ],
         { rename: failSecond },
       ),
     ).toThrow(/ENOSPC/);
@@ -72,7 +86,12 @@ describe('writeFilesAtomic', () => {
   it('checks every target before writing any', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'r.html'));
-    expect(() => writeFilesAtomic([{ path: join(dir, 'r.json'), data: '{}' }, { path: join(dir, 'r.html'), data: '' }])).toThrow(/r\.html.*|not a regular file/);
+    expect(() =>
+      writeFilesAtomic([
+        { path: join(dir, 'r.json'), data: '{}' },
+        { path: join(dir, 'r.html'), data: '' },
+      ]),
+    ).toThrow(/r\.html.*|not a regular file/);
     expect(readdirSync(dir)).toEqual(['r.html']);
   });
 });

@@ -57,7 +57,14 @@ describe('readDecision facts', () => {
   it('types the budget facts and keeps other facts as given', () => {
     const budget = { name: 'a', amount: 10, status: 'warn', projected: 9, percent_of_amount: 90, enforcement: 'warn', rule: 'R', extra: 1 };
     const read = readDecision(result({ budgets: [budget], savings: { recommendations: 1, monthly_savings_usd: 2.5 }, custom: [1] }), 'p');
-    expect(read.facts.budgets[0]).toMatchObject({ name: 'a', status: 'warn', projected: 9, month_to_date: null, rule: 'R', exempted: false });
+    expect(read.facts.budgets[0]).toMatchObject({
+      name: 'a',
+      status: 'warn',
+      projected: 9,
+      month_to_date: null,
+      rule: 'R',
+      exempted: false,
+    });
     expect(read.facts.savings).toEqual({ recommendations: 1, monthly_savings_usd: 2.5 });
     expect(read.facts.custom).toEqual([1]);
   });

@@ -55,7 +55,10 @@ describe('one cost-record reader for check --spend and report', () => {
     expect(json.budgets).toEqual([expect.objectContaining({ name: 'ml', month_to_date: 110.375, projected: 610.38 })]);
     expect(json.month_to_date).toBe(110.38);
     // Drivers count actual spend only: the forecast EC2 rows add nothing.
-    expect(json.top_cost_drivers.map((driver) => [driver.service, driver.cost])).toEqual([['Amazon S3', 100.13], ['Amazon EC2', 10.25]]);
+    expect(json.top_cost_drivers.map((driver) => [driver.service, driver.cost])).toEqual([
+      ['Amazon S3', 100.13],
+      ['Amazon EC2', 10.25],
+    ]);
     const total = json.daily.find((series) => series.scope === 'total')?.points ?? [];
     expect(total.find((point) => point.day === '2026-02-28')?.cost).toBe(1000);
     expect(total.find((point) => point.day === '2026-03-01')?.cost).toBe(0);
@@ -75,7 +78,9 @@ describe('one cost-record reader for check --spend and report', () => {
     writeFileSync(bad, `${HEADER}\n${ROWS[1]}\n2026-03-06T00:00:00Z,2026-03-07T00:00:00Z,${amount},,USD,Amazon EC2,{},Actual\n`);
     const check = tollgate(['check', '--plan', PLAN, '--config', config, '--spend', bad, '-f', 'json', ...NOW]);
     expect(check.code).toBe(2);
-    expect(check.stderr).toBe(`tollgate: ${bad}:3: BilledCost ${amount === '1e400' ? '1e400 is out of range (at most ±9.2 trillion)' : `is not a decimal number (got "${amount}")`}\n`);
+    expect(check.stderr).toBe(
+      `tollgate: ${bad}:3: BilledCost ${amount === '1e400' ? '1e400 is out of range (at most ±9.2 trillion)' : `is not a decimal number (got "${amount}")`}\n`,
+    );
 
     const rerun = report(dir, config, bad, join(dir, 'out2'));
     expect(rerun.code).toBe(2);

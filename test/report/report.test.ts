@@ -12,7 +12,19 @@ describe('tollgate report on the offline demo', () => {
   const out = join(dir, 'out');
   let run: ReturnType<typeof cli>;
   beforeAll(() => {
-    run = cli(['report', '--config', 'fixtures/billing/tollgate.yaml', '--source', 'focus:fixtures/billing', '--out', out, '--history', join(dir, 'history.duckdb'), '--now', '2025-06-20']);
+    run = cli([
+      'report',
+      '--config',
+      'fixtures/billing/tollgate.yaml',
+      '--source',
+      'focus:fixtures/billing',
+      '--out',
+      out,
+      '--history',
+      join(dir, 'history.duckdb'),
+      '--now',
+      '2025-06-20',
+    ]);
   });
 
   it('exits 1 because the ml-research budget is overrun (TG-BUD-002 denies)', () => {
@@ -47,7 +59,19 @@ describe('tollgate report on the offline demo', () => {
 
   it('gives the same JSON when the same night is run again (history replaced, not duplicated)', () => {
     const first = readFileSync(join(out, 'report.json'), 'utf8');
-    const again = cli(['report', '--config', 'fixtures/billing/tollgate.yaml', '--source', 'focus:fixtures/billing', '--out', out, '--history', join(dir, 'history.duckdb'), '--now', '2025-06-20']);
+    const again = cli([
+      'report',
+      '--config',
+      'fixtures/billing/tollgate.yaml',
+      '--source',
+      'focus:fixtures/billing',
+      '--out',
+      out,
+      '--history',
+      join(dir, 'history.duckdb'),
+      '--now',
+      '2025-06-20',
+    ]);
     expect(again.status).toBe(1);
     expect(readFileSync(join(out, 'report.json'), 'utf8')).toBe(first);
   });
@@ -64,7 +88,15 @@ describe('tollgate report on the offline demo', () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 2400 } });

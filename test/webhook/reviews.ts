@@ -7,7 +7,14 @@ export const gpuDeploymentReview = JSON.parse(
 
 let counter = 0;
 
-const KIND_GROUPS: Readonly<Record<string, string>> = { Deployment: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', ReplicaSet: 'apps', Job: 'batch', CronJob: 'batch' };
+const KIND_GROUPS: Readonly<Record<string, string>> = {
+  Deployment: 'apps',
+  StatefulSet: 'apps',
+  DaemonSet: 'apps',
+  ReplicaSet: 'apps',
+  Job: 'batch',
+  CronJob: 'batch',
+};
 
 /** Wraps an object (from a manifest or a test) into an AdmissionReview v1 request, as the API server would. */
 export function reviewFor(object: Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -35,7 +42,12 @@ export function reviewFor(object: Record<string, unknown>, overrides: Record<str
   };
 }
 
-export function gpuPodReview(namespace: string, gkeAccelerator: string, gpus = 1, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function gpuPodReview(
+  namespace: string,
+  gkeAccelerator: string,
+  gpus = 1,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return reviewFor(
     {
       apiVersion: 'v1',
@@ -43,7 +55,14 @@ export function gpuPodReview(namespace: string, gkeAccelerator: string, gpus = 1
       metadata: { name: `gpu-${gkeAccelerator}`, namespace },
       spec: {
         nodeSelector: { 'cloud.google.com/gke-accelerator': gkeAccelerator },
-        containers: [{ name: 'train', image: 'train:1', env: [{ name: 'API_KEY', value: 'sk-never-log-this' }], resources: { limits: { 'nvidia.com/gpu': gpus } } }],
+        containers: [
+          {
+            name: 'train',
+            image: 'train:1',
+            env: [{ name: 'API_KEY', value: 'sk-never-log-this' }],
+            resources: { limits: { 'nvidia.com/gpu': gpus } },
+          },
+        ],
       },
     },
     overrides,

@@ -25,7 +25,19 @@ describe('tollgate serve (CLI)', () => {
   it('--help documents every flag', () => {
     const result = tollgate(['serve', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--cert', '--key', '--port', '--host', '--config', '--inventory', '--bundle', '--policy', '--max-body', '--eval-timeout', '--log-level']) {
+    for (const flag of [
+      '--cert',
+      '--key',
+      '--port',
+      '--host',
+      '--config',
+      '--inventory',
+      '--bundle',
+      '--policy',
+      '--max-body',
+      '--eval-timeout',
+      '--log-level',
+    ]) {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).toContain('default 8443');
@@ -64,7 +76,19 @@ describe('tollgate serve (CLI)', () => {
   });
 
   it('a corrupt bundle stops start-up with exit 2', () => {
-    const result = tollgate(['serve', '--cert', tls.certFile, '--key', tls.keyFile, '--host', '127.0.0.1', '--port', '0', '--bundle', FIXTURE_CONFIG]);
+    const result = tollgate([
+      'serve',
+      '--cert',
+      tls.certFile,
+      '--key',
+      tls.keyFile,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--bundle',
+      FIXTURE_CONFIG,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('corrupt bundle');
   });
@@ -72,7 +96,22 @@ describe('tollgate serve (CLI)', () => {
   it('on SIGTERM stops accepting, finishes the request in flight and exits 0', async () => {
     const child: ChildProcess = spawn(
       process.execPath,
-      [bin, 'serve', '--cert', tls.certFile, '--key', tls.keyFile, '--host', '127.0.0.1', '--port', '0', '--config', FIXTURE_CONFIG, '--inventory', FIXTURE_INVENTORY],
+      [
+        bin,
+        'serve',
+        '--cert',
+        tls.certFile,
+        '--key',
+        tls.keyFile,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--config',
+        FIXTURE_CONFIG,
+        '--inventory',
+        FIXTURE_INVENTORY,
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -97,7 +136,9 @@ describe('tollgate serve (CLI)', () => {
     const reply = new Promise<string>((resolve, reject) => {
       let text = '';
       const socket = connect({ host: '127.0.0.1', port, ca: tls.ca, servername: 'localhost' }, () => {
-        socket.write(`POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, half)}`);
+        socket.write(
+          `POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, half)}`,
+        );
         setTimeout(() => {
           child.kill('SIGTERM');
           setTimeout(() => socket.write(body.slice(half)), 300);

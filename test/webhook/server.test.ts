@@ -104,14 +104,22 @@ describe('tollgate webhook over HTTPS', () => {
   });
 
   it('allows DELETE without evaluating', async () => {
-    const review = reviewFor({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'ml-dev' } }, { operation: 'DELETE', object: null });
+    const review = reviewFor(
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'ml-dev' } },
+      { operation: 'DELETE', object: null },
+    );
     const response = expectWellFormed(await post(server.port, server.tls.ca, review), uidOf(review));
     expect(response).toEqual({ uid: uidOf(review), allowed: true });
     expect(server.logs.find((entry) => entry.fields['uid'] === uidOf(review))?.fields['decision']).toBe('skipped');
   });
 
   it('judges an unknown kind as kind "other": allowed when its tags are in order', async () => {
-    const review = reviewFor({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'ml-dev' }, spec: { size: 3 } });
+    const review = reviewFor({
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w', namespace: 'ml-dev' },
+      spec: { size: 3 },
+    });
     expect(expectWellFormed(await post(server.port, server.tls.ca, review), uidOf(review)).allowed).toBe(true);
   });
 
@@ -162,17 +170,23 @@ describe('tollgate webhook over HTTPS', () => {
       await post(server.port, server.tls.ca, Buffer.alloc(2 * 1024 * 1024, 0x20));
       expect(count('400')).toBe(before400 + 1);
       expect(count('413')).toBe(before413 + 1);
-      expect(server.logs.some((line) => line.level === 'warn' && line.message === 'admission request rejected' && line.fields['code'] === 413)).toBe(true);
+      expect(
+        server.logs.some((line) => line.level === 'warn' && line.message === 'admission request rejected' && line.fields['code'] === 413),
+      ).toBe(true);
     });
 
     it('a client that aborts mid-body is counted, not an internal error', async () => {
-      const count = (): number => Number(/^tollgate_admission_rejected_total\{code="aborted"\} (\d+)$/m.exec(server.metrics.render())?.[1] ?? 0);
+      const count = (): number =>
+        Number(/^tollgate_admission_rejected_total\{code="aborted"\} (\d+)$/m.exec(server.metrics.render())?.[1] ?? 0);
       const before = count();
       await new Promise<void>((resolve) => {
         const socket = connect({ host: '127.0.0.1', port: server.port, ca: server.tls.ca, servername: 'localhost' }, () => {
-          socket.write('POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":', () => {
-            setTimeout(() => socket.destroy(), 50);
-          });
+          socket.write(
+            'POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":',
+            () => {
+              setTimeout(() => socket.destroy(), 50);
+            },
+          );
         });
         socket.on('error', () => undefined);
         socket.on('close', () => resolve());
@@ -190,7 +204,9 @@ describe('tollgate webhook over HTTPS', () => {
       const started = Date.now();
       const closedAfter = await new Promise<number>((resolve, reject) => {
         const socket = connect({ host: '127.0.0.1', port: server.port, ca: server.tls.ca, servername: 'localhost' }, () => {
-          socket.write('POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":');
+          socket.write(
+            'POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":',
+          );
         });
         socket.on('data', () => undefined);
         socket.on('error', () => undefined);
@@ -222,7 +238,11 @@ describe('tollgate webhook over HTTPS', () => {
   it('serves a rotated certificate to new connections', async () => {
     expect(await peerCertificateSubject(server.port, server.tls.ca)).toBe('tollgate-test');
     issueServerCertificate(server.dir, 'tollgate-rotated');
-    await eventually(async () => (await peerCertificateSubject(server.port, server.tls.ca)) === 'tollgate-rotated', 5_000, 'new certificate served');
+    await eventually(
+      async () => (await peerCertificateSubject(server.port, server.tls.ca)) === 'tollgate-rotated',
+      5_000,
+      'new certificate served',
+    );
     expect((await get(server.port, server.tls.ca, '/healthz')).status).toBe(200);
   });
 });
@@ -288,7 +308,11 @@ describe('hot reload', () => {
   it('keeps serving the old policy when the new bundle is broken, and says so in logs and metrics', async () => {
     const revision = server.policy.current?.revision;
     writeFileSync(bundleFile, 'this is not a bundle');
-    await eventually(async () => /^tollgate_bundle_reload_failures_total [1-9]/m.test((await get(server.port, server.tls.ca, '/metrics')).text), 5_000, 'reload failure counted');
+    await eventually(
+      async () => /^tollgate_bundle_reload_failures_total [1-9]/m.test((await get(server.port, server.tls.ca, '/metrics')).text),
+      5_000,
+      'reload failure counted',
+    );
     expect(server.logs.some((line) => line.level === 'error' && line.message.includes('reload failed'))).toBe(true);
     expect(server.policy.current?.revision).toBe(revision);
     expect((await get(server.port, server.tls.ca, '/readyz')).status).toBe(200);

@@ -16,7 +16,10 @@ function openssl(args: string[], cwd: string): void {
 
 /** A fresh CA plus a server certificate (subject CN = commonName) signed by it. */
 export function makeTlsFiles(dir: string, commonName = 'tollgate-test'): TlsFiles {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', `/CN=${commonName}-ca`], dir);
+  openssl(
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', `/CN=${commonName}-ca`],
+    dir,
+  );
   return issueServerCertificate(dir, commonName);
 }
 
@@ -24,7 +27,26 @@ export function makeTlsFiles(dir: string, commonName = 'tollgate-test'): TlsFile
 export function issueServerCertificate(dir: string, commonName: string): TlsFiles {
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key.new', '-out', 'server.csr', '-subj', `/CN=${commonName}`], dir);
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt.new', '-days', '1', '-extfile', 'server.ext'], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt.new',
+      '-days',
+      '1',
+      '-extfile',
+      'server.ext',
+    ],
+    dir,
+  );
   // Write the pair in place the way a renewal does: certificate and key files rewritten.
   writeFileSync(join(dir, 'server.key'), readFileSync(join(dir, 'server.key.new')));
   writeFileSync(join(dir, 'server.crt'), readFileSync(join(dir, 'server.crt.new')));

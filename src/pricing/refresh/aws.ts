@@ -43,7 +43,9 @@ interface PriceDimension {
 
 interface PriceListItem {
   readonly product?: { readonly attributes?: Readonly<Record<string, string>> };
-  readonly terms?: { readonly OnDemand?: Readonly<Record<string, { readonly priceDimensions?: Readonly<Record<string, PriceDimension>> }>> };
+  readonly terms?: {
+    readonly OnDemand?: Readonly<Record<string, { readonly priceDimensions?: Readonly<Record<string, PriceDimension>> }>>;
+  };
 }
 
 /** The hourly USD price in one Price List entry (a JSON string), or null when it has none. */
@@ -68,7 +70,16 @@ export async function fetchAwsPrices(options: AwsRefreshOptions): Promise<FetchR
       let price: number | null = null;
       do {
         const page = await withRetry(
-          () => client.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2', Filters: filters(type, region), FormatVersion: 'aws_v1', MaxResults: 100, NextToken: nextToken })),
+          () =>
+            client.send(
+              new GetProductsCommand({
+                ServiceCode: 'AmazonEC2',
+                Filters: filters(type, region),
+                FormatVersion: 'aws_v1',
+                MaxResults: 100,
+                NextToken: nextToken,
+              }),
+            ),
           isAwsThrottle,
           options.retry ?? PRICE_API_RETRY,
         );
@@ -80,7 +91,10 @@ export async function fetchAwsPrices(options: AwsRefreshOptions): Promise<FetchR
   }
   return {
     sourceId: 'aws-price-list-api',
-    source: { title: 'AWS Price List API (GetProducts, AmazonEC2, Linux, shared tenancy, on-demand), fetched by tollgate pricing refresh', url: 'https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html' },
+    source: {
+      title: 'AWS Price List API (GetProducts, AmazonEC2, Linux, shared tenancy, on-demand), fetched by tollgate pricing refresh',
+      url: 'https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html',
+    },
     figures,
   };
 }

@@ -27,7 +27,10 @@ interface RetailPage {
 }
 
 export class AzureHttpError extends Error {
-  constructor(readonly status: number, url: string) {
+  constructor(
+    readonly status: number,
+    url: string,
+  ) {
     super(`Azure Retail Prices API answered HTTP ${status} for ${url}`);
     this.name = 'AzureHttpError';
   }

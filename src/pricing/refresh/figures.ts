@@ -26,7 +26,10 @@ export interface FetchResult {
 export type Progress = (message: string) => void;
 
 function mergeList(base: readonly HourlyEntry[], figures: readonly FetchedFigure[], sourceId: string, asOf: string): HourlyEntry[] {
-  const entries = new Map<string, { provider: CatalogProvider; type: string; unit?: HourlyEntry['unit']; prices: Record<string, HourlyFigure> }>();
+  const entries = new Map<
+    string,
+    { provider: CatalogProvider; type: string; unit?: HourlyEntry['unit']; prices: Record<string, HourlyFigure> }
+  >();
   for (const entry of base) entries.set(`${entry.provider}|${entry.type}`, { ...entry, prices: { ...entry.prices } });
   for (const figure of figures) {
     const key = `${figure.provider}|${figure.type}`;
@@ -46,7 +49,10 @@ function mergeList(base: readonly HourlyEntry[], figures: readonly FetchedFigure
     entry.prices[figure.region] = { onDemand: figure.onDemand, ...spot, source: sourceId, asOf };
   }
   return [...entries.values()]
-    .map((entry) => ({ ...entry, prices: Object.fromEntries(Object.entries(entry.prices).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) }))
+    .map((entry) => ({
+      ...entry,
+      prices: Object.fromEntries(Object.entries(entry.prices).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    }))
     .sort((a, b) => (`${a.provider}|${a.type}` < `${b.provider}|${b.type}` ? -1 : 1));
 }
 
@@ -57,7 +63,17 @@ export function mergeFetched(base: CatalogDocument, fetched: FetchResult, asOf: 
     ...rest,
     asOf: asOf > base.asOf ? asOf : base.asOf,
     sources: { ...base.sources, [fetched.sourceId]: fetched.source },
-    instances: mergeList(base.instances, fetched.figures.filter((figure) => figure.list === 'instances'), fetched.sourceId, asOf),
-    accelerators: mergeList(base.accelerators, fetched.figures.filter((figure) => figure.list === 'accelerators'), fetched.sourceId, asOf),
+    instances: mergeList(
+      base.instances,
+      fetched.figures.filter((figure) => figure.list === 'instances'),
+      fetched.sourceId,
+      asOf,
+    ),
+    accelerators: mergeList(
+      base.accelerators,
+      fetched.figures.filter((figure) => figure.list === 'accelerators'),
+      fetched.sourceId,
+      asOf,
+    ),
   };
 }

@@ -39,11 +39,20 @@ interface SkuView {
   readonly description?: string | null;
   readonly category?: { readonly resourceFamily?: string | null; readonly usageType?: string | null } | null;
   readonly serviceRegions?: readonly string[] | null;
-  readonly pricingInfo?: readonly {
-    readonly pricingExpression?: {
-      readonly tieredRates?: readonly { readonly unitPrice?: { readonly units?: number | string | { toString(): string } | null; readonly nanos?: number | null } | null }[] | null;
-    } | null;
-  }[] | null;
+  readonly pricingInfo?:
+    | readonly {
+        readonly pricingExpression?: {
+          readonly tieredRates?:
+            | readonly {
+                readonly unitPrice?: {
+                  readonly units?: number | string | { toString(): string } | null;
+                  readonly nanos?: number | null;
+                } | null;
+              }[]
+            | null;
+        } | null;
+      }[]
+    | null;
 }
 
 export interface SkuPage {
@@ -60,7 +69,10 @@ export type SkuPager = (pageToken: string) => Promise<SkuPage>;
  */
 export function catalogClientPages(client: CloudCatalogClient): SkuPager {
   return async (pageToken) => {
-    const [skus, nextRequest] = await client.listSkus({ parent: COMPUTE_ENGINE_SERVICE, currencyCode: 'USD', pageSize: 5000, pageToken }, { autoPaginate: false, retry: null, maxRetries: 0 });
+    const [skus, nextRequest] = await client.listSkus(
+      { parent: COMPUTE_ENGINE_SERVICE, currencyCode: 'USD', pageSize: 5000, pageToken },
+      { autoPaginate: false, retry: null, maxRetries: 0 },
+    );
     return { skus, nextPageToken: nextRequest?.pageToken ? String(nextRequest.pageToken) : null };
   };
 }
@@ -153,17 +165,35 @@ export async function fetchGcpPrices(options: GcpRefreshOptions): Promise<FetchR
         const stem = gpuSkus[`${gpu.model}/${gpu.memoryGiB}`];
         const onDemand = stem === undefined ? null : index.get('OnDemand', stem, region);
         const spot = stem === undefined ? null : index.get('Preemptible', stem, region);
-        if (onDemand !== null) figures.push({ list: 'accelerators', provider: 'gcp', type, unit: 'gpu-hour', region, onDemand: round6(onDemand), spot: spot === null ? null : round6(spot) });
+        if (onDemand !== null)
+          figures.push({
+            list: 'accelerators',
+            provider: 'gcp',
+            type,
+            unit: 'gpu-hour',
+            region,
+            onDemand: round6(onDemand),
+            spot: spot === null ? null : round6(spot),
+          });
         continue;
       }
       const onDemand = machinePrice(index, 'OnDemand', type, region);
-      if (onDemand !== null) figures.push({ list: 'instances', provider: 'gcp', type, region, onDemand, spot: machinePrice(index, 'Preemptible', type, region) });
+      if (onDemand !== null)
+        figures.push({
+          list: 'instances',
+          provider: 'gcp',
+          type,
+          region,
+          onDemand,
+          spot: machinePrice(index, 'Preemptible', type, region),
+        });
     }
   }
   return {
     sourceId: 'gcp-cloud-billing-catalog',
     source: {
-      title: 'Google Cloud Billing Catalog API (Compute Engine SKUs; machine prices assembled from core, RAM and GPU SKUs), fetched by tollgate pricing refresh',
+      title:
+        'Google Cloud Billing Catalog API (Compute Engine SKUs; machine prices assembled from core, RAM and GPU SKUs), fetched by tollgate pricing refresh',
       url: 'https://cloud.google.com/billing/docs/reference/rest/v1/services.skus/list',
     },
     figures,

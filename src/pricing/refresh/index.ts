@@ -61,7 +61,12 @@ async function defaultGcpPages(): Promise<SkuPager> {
 }
 
 async function fetchFor(options: RefreshOptions, regions: readonly string[], types: readonly string[]): Promise<FetchResult> {
-  const common = { regions, types, ...(options.progress ? { progress: options.progress } : {}), ...(options.retry ? { retry: options.retry } : {}) };
+  const common = {
+    regions,
+    types,
+    ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+  };
   const fetchers: Record<CatalogProvider, () => Promise<FetchResult>> = {
     aws: () => fetchAwsPrices({ ...common, ...options.aws }),
     gcp: async () => fetchGcpPrices({ ...common, pages: await (options.gcp?.pages ?? defaultGcpPages)() }),
