@@ -46,7 +46,7 @@ function tool(name: string): string | null {
 }
 
 function cliRun(plan: string): { wallMs: number; rssMiB: number; exit: number | null } {
-  const samples: { wallMs: number; rssMiB: number; exit: number | null }[] = [];
+  const samples: Array<{ wallMs: number; rssMiB: number; exit: number | null }> = [];
   for (let i = 0; i < RUNS; i++) {
     const start = process.hrtime.bigint();
     const result = spawnSync(

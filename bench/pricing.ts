@@ -51,7 +51,7 @@ const evaluateMs = timeMs(() => engine.evaluate(input));
 const pricingMs = catalogMs + estimateMs;
 const checkMs = parseMs + pricingMs + evaluateMs;
 const priced = estimate.resources.filter((resource) => resource.cost !== undefined).length;
-const rows: [string, string][] = [
+const rows: Array<[string, string]> = [
   [
     'resources',
     `${resources.length.toLocaleString('en-US')} (${priced.toLocaleString('en-US')} priced, ${estimate.totals.unpricedResources} unpriced)`,

@@ -76,7 +76,7 @@ export function readBoundedFile(file: string, limit: ReadLimit): Buffer {
       if (total > limit.maxBytes) throw overLimit(file, limit, null);
       chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
     }
-    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   } catch (error) {
     throw fileProblem(error, file, limit.what) ?? error;
   } finally {

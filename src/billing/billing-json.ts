@@ -32,7 +32,7 @@ function azureTable(document: Json): { table: AzureQueryTable; parameters: Json 
   const table = isObject(body.properties) ? body.properties : body;
   if (!Array.isArray(table.columns) || !Array.isArray(table.rows)) return undefined;
   const parameters = isObject(document.parameters) && isObject(document.parameters.parameters) ? document.parameters.parameters : undefined;
-  return { table: table as AzureQueryTable, parameters };
+  return { table: table, parameters };
 }
 
 /** The period a Cost Management query covered, from its time frame, for results with no date column. */
@@ -65,7 +65,7 @@ export async function readBillingJson(file: string, today: string = new Date().t
   };
   if (Array.isArray(document.ResultsByTime)) {
     try {
-      return { format: 'aws-cost-explorer-json', records: costExplorerRecords(document as CostAndUsageResult, 'aws') };
+      return { format: 'aws-cost-explorer-json', records: costExplorerRecords(document, 'aws') };
     } catch (error) {
       return place(error);
     }

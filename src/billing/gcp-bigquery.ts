@@ -72,7 +72,7 @@ type BigQueryRow = Record<string, unknown>;
 function text(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   // The client returns DATE columns as BigQueryDate objects with a `value` string.
-  if (typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value);
+  if (typeof value === 'object' && 'value' in value) return String(value.value);
   return String(value);
 }
 

@@ -60,7 +60,7 @@ async function* jsonRows(lines: AsyncIterable<string>, file: string, options: Ro
   for await (const { value, line } of jsonArrayObjects(lines, file)) {
     const missing = missingColumnMessage(Object.keys(value), options);
     if (missing !== null) throw new TollgateError(missing, { file, line });
-    yield toCostRecord(value as FocusRow, { file, line }, options);
+    yield toCostRecord(value, { file, line }, options);
   }
 }
 

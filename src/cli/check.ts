@@ -71,7 +71,7 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   const plan =
     read === null ? null : { ...read, resources: options.tfDir ? await locateResources(read.resources, options.tfDir) : read.resources };
   // Audit mode (no plan): the inventory's deployment records are the only things judged.
-  const source = options.plan ?? (options.inventory as string);
+  const source = options.plan ?? options.inventory!;
   const input = await prepare({
     subject: { kind: 'plan', plan, source, environment: options.environment ?? null },
     sources: { ...(options.inventory !== undefined ? { inventoryFile: options.inventory } : {}), spendFiles: options.spend ?? [] },

@@ -4,7 +4,7 @@ export function useColor(stream: NodeJS.WriteStream, requested: boolean): boolea
   if (!requested) return false;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
-  return stream.isTTY === true;
+  return stream.isTTY;
 }
 
 /** A one-line status on stderr for slow steps; silent when stderr is not a terminal (CI logs). */

@@ -20,9 +20,9 @@ export interface YamlSource {
   readonly file: string;
   readonly value: unknown;
   /** Position of the node at a JSON path, or of the closest parent that exists. */
-  positionOf(path: readonly (string | number)[]): { line: number; column: number } | undefined;
+  positionOf(path: ReadonlyArray<string | number>): { line: number; column: number } | undefined;
   /** Position of the key of the last path segment in its map (for "unknown key" errors). */
-  keyPositionOf(path: readonly (string | number)[]): { line: number; column: number } | undefined;
+  keyPositionOf(path: ReadonlyArray<string | number>): { line: number; column: number } | undefined;
 }
 
 function depthOf(node: unknown, depth = 0): number {
@@ -94,7 +94,7 @@ export function parseYamlSource(text: string, file: string, limits: YamlLimits =
 }
 
 /** A JSON pointer from ajv ("/rules/TG-X/enforcement") as path segments. */
-function pointerSegments(pointer: string): (string | number)[] {
+function pointerSegments(pointer: string): Array<string | number> {
   if (pointer === '') return [];
   return pointer
     .slice(1)

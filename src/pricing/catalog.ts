@@ -25,7 +25,7 @@ export interface StoragePrice {
   /** Per GB-month, or null for tier-priced disks. */
   readonly perGBMonth: Micros | null;
   /** Provisioned tiers in ascending order, or null. */
-  readonly tiers: readonly { readonly upToGiB: number; readonly monthly: Micros }[] | null;
+  readonly tiers: ReadonlyArray<{ readonly upToGiB: number; readonly monthly: Micros }> | null;
   readonly sources: readonly string[];
 }
 
@@ -146,7 +146,7 @@ function describe(error: ErrorObject): string {
 
 /** Every figure's source must name an entry of `sources`, so no figure is without provenance. */
 function danglingSource(document: CatalogDocument): string | null {
-  const figures: { path: string; ids: (string | undefined)[] }[] = [];
+  const figures: Array<{ path: string; ids: Array<string | undefined> }> = [];
   for (const [list, entries] of [
     ['instances', document.instances],
     ['accelerators', document.accelerators],
@@ -184,7 +184,7 @@ let builtin: Catalog | undefined;
 /** The built-in snapshot, or a catalog file (from `tollgate pricing refresh`). Throws TollgateError on bad input. */
 export function loadCatalog(file?: string): Catalog {
   if (file === undefined) {
-    builtin ??= catalogFromDocument(builtinSnapshot as unknown, 'built-in price catalog');
+    builtin ??= catalogFromDocument(builtinSnapshot, 'built-in price catalog');
     return builtin;
   }
   let text: string;

@@ -172,17 +172,30 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const receivedAt = performance.now();
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/validate') {
-      if (request.method !== 'POST') return sendJson(response, 405, { error: 'use POST' });
+      if (request.method !== 'POST') {
+        sendJson(response, 405, { error: 'use POST' });
+        return;
+      }
       return validate(request, response, receivedAt);
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'use GET' });
-    if (path === '/healthz') return send(response, 200, 'text/plain', 'ok\n');
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      sendJson(response, 405, { error: 'use GET' });
+      return;
+    }
+    if (path === '/healthz') {
+      send(response, 200, 'text/plain', 'ok\n');
+      return;
+    }
     if (path === '/readyz') {
       const ready = policy.current !== null && !shuttingDown;
-      return send(response, ready ? 200 : 503, 'text/plain', ready ? 'ready\n' : shuttingDown ? 'shutting down\n' : 'policy not loaded\n');
+      send(response, ready ? 200 : 503, 'text/plain', ready ? 'ready\n' : shuttingDown ? 'shutting down\n' : 'policy not loaded\n');
+      return;
     }
-    if (path === '/metrics') return send(response, 200, 'text/plain; version=0.0.4', metrics.render());
-    return sendJson(response, 404, { error: `no route ${path}` });
+    if (path === '/metrics') {
+      send(response, 200, 'text/plain; version=0.0.4', metrics.render());
+      return;
+    }
+    sendJson(response, 404, { error: `no route ${path}` });
   }
 
   const server = createServer(

@@ -43,7 +43,7 @@ function sourceFiles(dir: string): string[] {
 
 function layerOf(file: string): string {
   const parts = relative(SRC, file).split('/');
-  return parts.length === 1 ? '.' : (parts[0] as string);
+  return parts.length === 1 ? '.' : parts[0]!;
 }
 
 /** Project files a file imports (static, dynamic and type-only imports, and re-exports). */
@@ -77,16 +77,16 @@ function cycles(nodes: Map<string, readonly string[]>): string[][] {
       if (!nodes.has(next)) continue;
       if (!index.has(next)) {
         visit(next);
-        low.set(node, Math.min(low.get(node) as number, low.get(next) as number));
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
       } else if (onStack.has(next)) {
-        low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
+        low.set(node, Math.min(low.get(node)!, index.get(next)!));
       }
     }
     if (low.get(node) === index.get(node)) {
       const component: string[] = [];
       let member: string;
       do {
-        member = stack.pop() as string;
+        member = stack.pop()!;
         onStack.delete(member);
         component.push(member);
       } while (member !== node);
@@ -115,7 +115,7 @@ describe('import layers', () => {
       const from = layerOf(file);
       return imports
         .filter((target) => graph.has(target))
-        .filter((target) => (RANKS[layerOf(target)] as number) > (RANKS[from] as number))
+        .filter((target) => RANKS[layerOf(target)]! > RANKS[from]!)
         .map((target) => `${name(file)} (${from}) → ${name(target)} (${layerOf(target)})`);
     });
     expect(upward).toEqual([]);
@@ -165,6 +165,6 @@ describe('import layers', () => {
         ]),
       ),
     ).toEqual([['a', 'b']]);
-    expect((RANKS.cli as number) > (RANKS.model as number)).toBe(true);
+    expect(RANKS.cli! > RANKS.model!).toBe(true);
   });
 });

@@ -14,8 +14,19 @@ const INVENTORY = 'fixtures/inventory/ml-platform.yaml';
 const CONFIG = 'fixtures/inventory/tollgate.yaml';
 const PLAN = 'fixtures/plans/ml-serving.json';
 
-type Item = { rule: string; resource: string; message: string; monthly_savings_usd?: number; evidence: Record<string, unknown> };
-type DecisionJson = { violations: Item[]; warnings: Item[]; recommendations: Item[]; exempted: Item[] };
+interface Item {
+  rule: string;
+  resource: string;
+  message: string;
+  monthly_savings_usd?: number;
+  evidence: Record<string, unknown>;
+}
+interface DecisionJson {
+  violations: Item[];
+  warnings: Item[];
+  recommendations: Item[];
+  exempted: Item[];
+}
 
 function check(args: readonly string[]): DecisionJson {
   const result = tollgate(['check', ...args, '--config', CONFIG, '--now', '2026-11-23', '-f', 'json']);

@@ -5,7 +5,7 @@ import { cleanReport, costedReport, sampleReport, shuffledReport } from './sampl
 
 /** What the runner does with a command: split at the first "::" after the name, unescape. */
 function parseCommand(line: string): { command: string; properties: Record<string, string>; message: string } {
-  const match = line.match(/^::(\w+) ([^:]*)::(.*)$/);
+  const match = /^::(\w+) ([^:]*)::(.*)$/.exec(line);
   if (!match) throw new Error(`not a workflow command: ${line}`);
   const unescape = (text: string) =>
     text.replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');

@@ -20,7 +20,7 @@ export interface XmlCheck {
 }
 
 function unescapedMarkup(text: string): boolean {
-  return text.replace(REFERENCE, '').match(/[<&]/) !== null;
+  return /[<&]/.exec(text.replace(REFERENCE, '')) !== null;
 }
 
 function decode(text: string): string {
@@ -46,13 +46,13 @@ export function checkXml(xml: string): XmlCheck {
       if (open.length === 0 && token.trim() !== '') problems.push('text outside the root element');
       continue;
     }
-    const closing = token.match(new RegExp(`^</(${NAME})\\s*>$`));
+    const closing = new RegExp(`^</(${NAME})\\s*>$`).exec(token);
     if (closing) {
       const expected = open.pop();
       if (expected !== closing[1]) problems.push(`</${closing[1]}> closes <${expected ?? 'nothing'}>`);
       continue;
     }
-    const start = token.match(new RegExp(`^<(${NAME})`));
+    const start = new RegExp(`^<(${NAME})`).exec(token);
     if (!start?.[1]) {
       problems.push(`not a tag: ${token}`);
       continue;

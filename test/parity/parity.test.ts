@@ -112,7 +112,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'billing', 'focus.csv'), billingCsv());
   const out = join(dir, 'report');
   const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stdout.write = () => true;
   try {
     await runReport({
       config: files.config,
@@ -135,7 +135,7 @@ afterAll(async () => {
 
 describe.each(WORKLOADS.map((workload) => [workload.name, workload] as const))('%s', (_, workload) => {
   it('check decides as the table says', () => {
-    const result = checked.get(workload.name) as CheckJson;
+    const result = checked.get(workload.name)!;
     expect(verdictsOf(result)).toEqual(checkExpectation(workload));
   });
 

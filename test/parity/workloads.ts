@@ -98,7 +98,7 @@ function workloadObject(name: string, spec: PodSpec): Record<string, unknown> {
   }
 }
 
-function rows(resource: string, team: string, daily: number): Record<string, string | number>[] {
+function rows(resource: string, team: string, daily: number): Array<Record<string, string | number>> {
   return Array.from({ length: 14 }, (_, i) => {
     const day = new Date(Date.UTC(2026, 10, 9 + i)).toISOString().slice(0, 10);
     const next = new Date(Date.UTC(2026, 10, 10 + i)).toISOString().slice(0, 10);

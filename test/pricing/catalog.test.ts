@@ -118,7 +118,7 @@ describe('the built-in catalog', () => {
 });
 
 describe('catalog validation', () => {
-  const broken: [string, unknown, RegExp][] = [
+  const broken: Array<[string, unknown, RegExp]> = [
     ['a missing list', { ...minimal, storage: undefined }, /must have required property 'storage'/],
     [
       'a price of zero (unpriced is not free)',

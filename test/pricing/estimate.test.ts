@@ -20,7 +20,7 @@ const aws = { provider: 'aws' };
 const withRegion = (region: string, values: Record<string, unknown>) => ({ ...values, arn: `arn:aws:eks:${region}:1:x`, region });
 
 // Hand-computed: price per hour × 730 h × instances (+ storage per GB-month).
-const priced: [name: string, change: unknown, monthly: number, instances: number | null, hourly: number | null][] = [
+const priced: Array<[name: string, change: unknown, monthly: number, instances: number | null, hourly: number | null]> = [
   [
     'p4d.24xlarge node group × 2 in us-east-1',
     change({

@@ -71,7 +71,7 @@ describe('pricing refresh: AWS Price List API', () => {
 
   it('follows NextToken, retries throttling and keeps known spot prices', async () => {
     // Answers by instance type: g5.xlarge is throttled once, then comes in two pages.
-    const answers: Record<string, (() => unknown)[]> = {
+    const answers: Record<string, Array<() => unknown>> = {
       'g5.xlarge': [
         () => {
           throw new ThrottlingException({ message: 'Rate exceeded', $metadata: {} });
@@ -81,7 +81,7 @@ describe('pricing refresh: AWS Price List API', () => {
       ],
       'p5.48xlarge': [() => recorded('aws-get-products-p5.json')],
     };
-    pricing.on(GetProductsCommand).callsFake((input: { Filters?: { Field?: string; Value?: string }[] }) => {
+    pricing.on(GetProductsCommand).callsFake((input: { Filters?: Array<{ Field?: string; Value?: string }> }) => {
       const type = input.Filters?.find((filter) => filter.Field === 'instanceType')?.Value ?? '';
       const next = answers[type]?.shift() ?? (() => ({ PriceList: [] }));
       return next() as GetProductsCommandOutput;
@@ -127,9 +127,9 @@ describe('pricing refresh: GCP Cloud Billing Catalog', () => {
     const client = new CloudCatalogClient({ credentials: { client_email: 'x@y', private_key: 'bogus' }, projectId: 'p' });
     await client.initialize();
     const pages: Record<string, unknown> = { '': recorded('gcp-list-skus-page1.json'), 'page-2': recorded('gcp-list-skus-page2.json') };
-    const requests: { parent?: string; pageToken?: string }[] = [];
+    const requests: Array<{ parent?: string; pageToken?: string }> = [];
     let throttled = false;
-    client.innerApiCalls['listSkus'] = (async (request: { parent?: string; pageToken?: string }) => {
+    client.innerApiCalls['listSkus'] = async (request: { parent?: string; pageToken?: string }) => {
       requests.push(request);
       if (request.pageToken === 'page-2' && !throttled) {
         throttled = true;
@@ -137,7 +137,7 @@ describe('pricing refresh: GCP Cloud Billing Catalog', () => {
       }
       const page = pages[request.pageToken ?? ''] as { skus: unknown[]; nextPageToken: string };
       return [page.skus, page.nextPageToken ? { ...request, pageToken: page.nextPageToken } : null, page];
-    }) as never;
+    };
     const out = join(tempDir(), 'prices.json');
     const retry = instantRetry();
     await refreshCatalog({

@@ -122,7 +122,7 @@ describe('tollgate serve (CLI)', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exitCode = code))));
     // Generous: a loaded 2-core CI machine runs several test files at once.
     const deadline = Date.now() + 45_000;
-    while (!/"msg":"policy loaded"/.test(stdout)) {
+    while (!stdout.includes('"msg":"policy loaded"')) {
       if (exitCode !== undefined) throw new Error(`server exited with ${exitCode}: ${stderr}`);
       if (Date.now() > deadline) throw new Error(`server did not start: ${stdout} ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -262,7 +262,7 @@ describe('real-world samples', () => {
   afterAll(async () => server?.stop());
 
   /** AdmissionReviews as stored (some samples keep only the request), manifests wrapped as the API server would. */
-  function reviewsOf(file: string): Record<string, unknown>[] {
+  function reviewsOf(file: string): Array<Record<string, unknown>> {
     const text = readFileSync(new URL(file, folder), 'utf8');
     if (file.endsWith('.json')) {
       const value = JSON.parse(text) as Record<string, unknown>;

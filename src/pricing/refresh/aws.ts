@@ -25,7 +25,7 @@ export function isAwsThrottle(error: unknown): boolean {
 }
 
 function filters(type: string, region: string): Filter[] {
-  const terms: [string, string][] = [
+  const terms: Array<[string, string]> = [
     ['instanceType', type],
     ['regionCode', region],
     ['operatingSystem', 'Linux'],

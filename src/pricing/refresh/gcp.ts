@@ -39,20 +39,16 @@ interface SkuView {
   readonly description?: string | null;
   readonly category?: { readonly resourceFamily?: string | null; readonly usageType?: string | null } | null;
   readonly serviceRegions?: readonly string[] | null;
-  readonly pricingInfo?:
-    | readonly {
-        readonly pricingExpression?: {
-          readonly tieredRates?:
-            | readonly {
-                readonly unitPrice?: {
-                  readonly units?: number | string | { toString(): string } | null;
-                  readonly nanos?: number | null;
-                } | null;
-              }[]
-            | null;
+  readonly pricingInfo?: ReadonlyArray<{
+    readonly pricingExpression?: {
+      readonly tieredRates?: ReadonlyArray<{
+        readonly unitPrice?: {
+          readonly units?: number | string | { toString(): string } | null;
+          readonly nanos?: number | null;
         } | null;
-      }[]
-    | null;
+      }> | null;
+    } | null;
+  }> | null;
 }
 
 export interface SkuPage {
