@@ -4,7 +4,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { readBoundedFile } from '../bounded-file.js';
-import type { RuleDoc } from '../model/decision.js';
+import { SEVERITIES, type RuleDoc, type Severity } from '../model/decision.js';
 import { TollgateError } from '../model/errors.js';
 import { readTarEntries, TarFormatError } from './tar.js';
 
@@ -92,11 +92,30 @@ function manifestOf(value: unknown): BundleManifest {
   };
 }
 
-function rulesOf(data: Record<string, unknown>): RuleDoc[] {
+const RULE_DOC_TEXT = ['id', 'area', 'title', 'description', 'remediation', 'file'] as const;
+
+/**
+ * The rule docs the build stored at data.tollgate.meta.rules; renderers trust their shape, so a bundle whose
+ * docs are not what `tollgate build` writes is refused here rather than failing later in a renderer.
+ */
+function rulesOf(data: Record<string, unknown>, file: string): RuleDoc[] {
   const rules = asRecord(asRecord(asRecord(data.tollgate).meta).rules);
-  return Object.values(rules)
-    .map((doc) => doc as RuleDoc)
-    .sort((a, b) => a.id.localeCompare(b.id));
+  const docs = Object.entries(rules).map(([key, value]) => {
+    const doc = asRecord(value);
+    const wrong =
+      RULE_DOC_TEXT.find((field) => typeof doc[field] !== 'string') ??
+      (SEVERITIES.includes(doc.severity as Severity) ? undefined : 'severity') ??
+      (doc.enforcement === 'deny' || doc.enforcement === 'warn' ? undefined : 'enforcement') ??
+      (doc.parameters !== null && typeof doc.parameters === 'object' && !Array.isArray(doc.parameters) ? undefined : 'parameters');
+    if (wrong !== undefined) {
+      throw new TollgateError(
+        `corrupt bundle: the rule docs of ${JSON.stringify(key)} have no valid ${wrong} (rebuild it with \`tollgate build\`)`,
+        { file },
+      );
+    }
+    return doc as unknown as RuleDoc;
+  });
+  return docs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export function parseBundle(compressed: Uint8Array, file: string): Bundle {
@@ -125,7 +144,7 @@ export function parseBundle(compressed: Uint8Array, file: string): Bundle {
   // revision: refuse it rather than decide differently.
   const data = parseJsonObject(entries.get('/data.json'), '/data.json', file);
   const manifest = manifestOf(parseJsonObject(entries.get('/.manifest'), '/.manifest', file));
-  return { file, wasm, data, manifest, rules: rulesOf(data) };
+  return { file, wasm, data, manifest, rules: rulesOf(data, file) };
 }
 
 export function readBundleFile(file: string): Bundle {
