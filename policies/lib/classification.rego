@@ -8,7 +8,7 @@ package tollgate.lib.classification
 import data.tollgate.lib.config
 import data.tollgate.lib.tags
 
-tag_keys := config.section("classification_tag_keys", ["data-classification", "data_classification", "classification"])
+_tag_keys := config.section("classification_tag_keys", ["data-classification", "data_classification", "classification"])
 
 # name(r) is the lower-cased classification, null when the resource has none (or tags are unknown).
 # The classification of every resource, computed once per evaluation (see environment.names).
@@ -20,17 +20,17 @@ name(r) := names[r.address]
 name(r) := _name(r) if not names[r.address]
 
 _name(r) := lower(value) if {
-	value := tags.first(r, tag_keys)
+	value := tags.first(r, _tag_keys)
 	is_string(value)
 }
 
-_name(r) := null if tags.first(r, tag_keys) == null
+_name(r) := null if tags.first(r, _tag_keys) == null
 
 # unknown(r): the classification cannot be read until apply (tags unknown, or a classification tag's value
 # unknown) and no known classification tag decides it.
 unknown(r) if {
 	name(r) == null
-	tags.any_unknown(r, tag_keys)
+	tags.any_unknown(r, _tag_keys)
 }
 
 # settings(r) is config.classifications[name(r)], {} when unclassified or not configured.

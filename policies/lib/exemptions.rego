@@ -19,20 +19,20 @@ import data.tollgate.lib.config
 # configured is the list of exemptions in tollgate.yaml, in config order.
 configured := config.section("exemptions", [])
 
-# glob_matches(pattern, address): see the package description for the pattern language.
-glob_matches(pattern, address) if glob.match(_literal_brackets(pattern), ["."], address)
+# _glob_matches(pattern, address): see the package description for the pattern language.
+_glob_matches(pattern, address) if glob.match(_literal_brackets(pattern), ["."], address)
 
 # glob.match treats [...] as a character class; addresses use brackets for count/for_each keys.
 _literal_brackets(pattern) := replace(replace(pattern, "[", "\\["), "]", "\\]")
 
-# covers(e, id, address): exemption e names rule id (or "*") and its pattern matches address.
-covers(e, id, address) if {
+# _covers(e, id, address): exemption e names rule id (or "*") and its pattern matches address.
+_covers(e, id, address) if {
 	e.rule in {id, "*"}
-	glob_matches(e.resource, address)
+	_glob_matches(e.resource, address)
 }
 
-# active(e): e has not expired. Same-day expiry still applies.
-active(e) if {
+# _active(e): e has not expired. Same-day expiry still applies.
+_active(e) if {
 	is_string(e.expires)
 	e.expires >= clock.today
 }
@@ -46,6 +46,6 @@ expired(e) if {
 # for_finding(id, address) is the first active exemption (config order) covering the finding, if any.
 for_finding(id, address) := [e |
 	some e in configured
-	active(e)
-	covers(e, id, address)
+	_active(e)
+	_covers(e, id, address)
 ][0]

@@ -16,13 +16,13 @@ import data.tollgate.lib.resources
 # given: an inventory was passed (tollgate check --inventory); without one every model reference is unknown.
 given if is_object(object.get(input, "inventory", null))
 
-listed := object.get(input, ["inventory", "models"], [])
+_listed := object.get(input, ["inventory", "models"], [])
 
 # by_id: the loader rejects duplicate ids, so each id has one entry.
-by_id[m.id] := m if some m in listed
+by_id[m.id] := m if some m in _listed
 
-# version_of(model, name) is the inventory entry of version name of model; undefined when there is none.
-version_of(model, name) := entry if {
+# _version_of(model, name) is the inventory entry of version name of model; undefined when there is none.
+_version_of(model, name) := entry if {
 	some entry in model.versions
 	entry.version == name
 }
@@ -45,18 +45,18 @@ _platform_of_type(type) := _first([p |
 # _first(xs) is the first non-null value of xs, null when there is none.
 _first(xs) := array.concat([x | some x in xs; x != null], [null])[0]
 
-hours_per_month := object.get(config.section("pricing", {}), "hours_per_month", 730)
+_hours_per_month := object.get(config.section("pricing", {}), "hours_per_month", 730)
 
-# records: every deployment the inventory lists, with the model and version it serves.
-records := [{"model": m.id, "version": v.version, "record": d} |
-	some m in listed
+# _records: every deployment the inventory lists, with the model and version it serves.
+_records := [{"model": m.id, "version": v.version, "record": d} |
+	some m in _listed
 	some v in m.versions
 	some d in object.get(v, "deployments", [])
 ]
 
 # The loader rejects two records naming the same resource, so each address has one record.
 _record_at[address] := entry.record if {
-	some entry in records
+	some entry in _records
 	address := entry.record.resource
 }
 
@@ -71,7 +71,7 @@ _planned_addresses contains r.address if some r in _referencing
 _planned := [_from_resource(r, object.get(_record_at, r.address, {})) | some r in _referencing]
 
 _recorded := [_from_record(entry) |
-	some entry in records
+	some entry in _records
 	not object.get(entry.record, "resource", null) in _planned_addresses
 ]
 
@@ -89,7 +89,7 @@ _from_resource(r, rec) := {
 	"region": _first([resources.field(r, "region"), object.get(rec, "region", null)]),
 	"instance_type": _first([resources.field(r, ["compute", "instanceType"]), object.get(rec, "instance_type", null)]),
 	"replicas": _first([resources.field(r, ["compute", "instanceCount"]), object.get(rec, "replicas", null)]),
-	"hours_per_month": object.get(rec, "hours_per_month", hours_per_month),
+	"hours_per_month": object.get(rec, "hours_per_month", _hours_per_month),
 	"gpu_utilization": object.get(rec, "gpu_utilization", null),
 	"gpu_memory_utilization": object.get(rec, "gpu_memory_utilization", null),
 	"customer_managed_key": _first([
@@ -110,7 +110,7 @@ _from_record(entry) := {
 	"region": entry.record.region,
 	"instance_type": object.get(entry.record, "instance_type", null),
 	"replicas": object.get(entry.record, "replicas", null),
-	"hours_per_month": object.get(entry.record, "hours_per_month", hours_per_month),
+	"hours_per_month": object.get(entry.record, "hours_per_month", _hours_per_month),
 	"gpu_utilization": object.get(entry.record, "gpu_utilization", null),
 	"gpu_memory_utilization": object.get(entry.record, "gpu_memory_utilization", null),
 	"customer_managed_key": object.get(entry.record, "customer_managed_key", null),
@@ -135,12 +135,12 @@ known(d) if version_entry(d)
 
 model_of(d) := by_id[d.model]
 
-version_entry(d) := version_of(model_of(d), d.version)
+version_entry(d) := _version_of(model_of(d), d.version)
 
 # ── Weight memory ────────────────────────────────────────────────────────────────────────────────
 
 # Bytes per parameter and bits per precision (bits order precisions: fp16 and bf16 are the same size).
-bytes_per_parameter := {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
+_bytes_per_parameter := {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
 
 precision_bits := {"fp32": 32, "bf16": 16, "fp16": 16, "fp8": 8, "int8": 8, "int4": 4}
 
@@ -148,4 +148,4 @@ _gib := 1073741824
 
 # memory_gib(parameters, precision, overhead) is the accelerator memory a model needs: its weights
 # (parameters × bytes per parameter) times an overhead factor for KV cache, activations and runtime.
-memory_gib(parameters, precision, overhead) := ((parameters * bytes_per_parameter[precision]) * overhead) / _gib
+memory_gib(parameters, precision, overhead) := ((parameters * _bytes_per_parameter[precision]) * overhead) / _gib

@@ -12,7 +12,7 @@ _section := config.section("review", {})
 
 # Defaults follow the issue that introduced the gates: every tier needs one approval; high risk needs two,
 # one of them from risk or compliance, and passed bias, security-scan and red-team evaluations.
-default_tiers := {
+_default_tiers := {
 	"minimal": {"approvals": 1, "roles": [], "evaluations": []},
 	"limited": {"approvals": 1, "roles": [], "evaluations": []},
 	"high": {"approvals": 2, "roles": ["risk", "compliance"], "evaluations": ["bias", "security-scan", "red-team"]},
@@ -20,12 +20,12 @@ default_tiers := {
 }
 
 # tier(name) is the tier's settings: the configured keys over the defaults.
-tier(name) := object.union(default_tiers[name], object.get(_section, ["tiers", name], {}))
+tier(name) := object.union(_default_tiers[name], object.get(_section, ["tiers", name], {}))
 
-production_environments := object.get(_section, "production_environments", ["prod", "production"])
+_production_environments := object.get(_section, "production_environments", ["prod", "production"])
 
 # production(d): the deployment's environment is a production one (globs allowed, case-insensitive).
-production(d) if patterns.any_match(production_environments, d.environment)
+production(d) if patterns.any_match(_production_environments, d.environment)
 
 # short(digest) abbreviates a digest for messages: "sha256:3f1a2b3c4d5e".
 short(digest) := substring(digest, 0, 19) if is_string(digest)

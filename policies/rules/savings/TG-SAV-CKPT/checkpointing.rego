@@ -21,7 +21,7 @@ import data.tollgate.lib.finding
 import data.tollgate.lib.resources
 
 # Interruptible work on spot capacity, with its workload profile read once (an array: see resources.judged).
-spot_work := [{"resource": r, "profile": p} |
+_spot_work := [{"resource": r, "profile": p} |
 	some r in resources.with_compute
 	r.compute.spot == true
 	p := cost_workload.profile(r)
@@ -36,7 +36,7 @@ _evidence(c) := {
 }
 
 findings contains finding.new(c.resource, message, _evidence(c)) if {
-	some c in spot_work
+	some c in _spot_work
 	c.resource.compute.checkpointing == false
 	message := concat("", [
 		c.resource.address, " runs ", c.profile.label,
@@ -45,7 +45,7 @@ findings contains finding.new(c.resource, message, _evidence(c)) if {
 }
 
 findings contains finding.indeterminate(c.resource, message, _evidence(c)) if {
-	some c in spot_work
+	some c in _spot_work
 	object.get(c.resource.compute, "checkpointing", null) == null
 	message := concat("", [
 		c.resource.address, " runs ", c.profile.label,
