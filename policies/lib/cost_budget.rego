@@ -31,13 +31,17 @@ _configured := [b |
 	b.amount > 0
 ]
 
-# evaluations: one object per configured budget ({name, status, message, evidence, ...}), computed once and
-# shared by both gates. status is "deny", "warn", "ok" or "indeterminate".
+# METADATA
+# description: >-
+#   evaluations is one object per configured budget ({name, status, message, evidence, ...}), computed once and
+#   shared by both gates. status is "deny", "warn", "ok" or "indeterminate" (the budget cannot be checked).
 evaluations := [_evaluate(b) | some b in _configured]
 
-# summaries: one object per configured budget, in config order, with the figures the gates compared and
-# their verdict (also for budgets no gate reports on), for the decision's facts.budgets. Amounts are rounded
-# to cents; a figure that is not known is null, never 0.
+# METADATA
+# description: >-
+#   summaries is one object per configured budget, in config order, with the figures the gates compared and
+#   their verdict (also for budgets no gate reports on), for the decision's facts.budgets. Amounts are rounded
+#   to cents; a figure that is not known is null, never 0.
 summaries := [_summary(e) | some e in evaluations]
 
 _summary(e) := {
@@ -93,7 +97,11 @@ _plan_prorated(e) := money.rounded((e.plan.monthly_delta * e.spend.daysLeft) / e
 	_month_known(e.spend)
 } else := null
 
-# indeterminate_rule: the gate that reports a budget it cannot check, once: the deny gate, unless it is off.
+# METADATA
+# scope: document
+# description: >-
+#   indeterminate_rule is the id of the gate that reports a budget it cannot check, once: "TG-BUD-002" (deny),
+#   or "TG-BUD-001" when TG-BUD-002 is off.
 default indeterminate_rule := "TG-BUD-002"
 
 indeterminate_rule := "TG-BUD-001" if config.enforcement("TG-BUD-002") == "off"
@@ -102,7 +110,9 @@ default _estimated := false
 
 _estimated if cost.estimated
 
-# resource(e) is the finding's resource for a budget: "budget:<name>".
+# METADATA
+# description: >-
+#   resource(e) is the finding resource for budget evaluation e, {"address": "budget:<name>"}.
 resource(e) := {"address": concat(":", ["budget", e.name])}
 
 _evaluate(b) := object.union(facts, _verdict(facts)) if facts := _facts(b)
@@ -168,7 +178,11 @@ _unknown_keys(r) := {key | some key in ["team", "project"]; tags.any_unknown(r, 
 # with an account matches no plan resource.
 _wanted(scope) := {key: lower(value) | some key, value in scope; is_string(value)}
 
-# in_scope(r, scope): r matches every key of the budget's scope (for custom policies; budgets use _scope_facts).
+# METADATA
+# description: >-
+#   in_scope(r, scope): r matches every key of a budget scope (team and project tags and environment,
+#   case-insensitive; a scope with an account matches no plan resource). For custom policies; the budgets use
+#   _scope_facts.
 in_scope(r, scope) if {
 	want := _wanted(scope)
 	json.filter(_scope_values(r), [key | some key, _ in want]) == want

@@ -16,7 +16,8 @@ package tollgate.lib.exemptions
 import data.tollgate.lib.clock
 import data.tollgate.lib.config
 
-# configured is the list of exemptions in tollgate.yaml, in config order.
+# METADATA
+# description: configured is the list of exemptions in tollgate.yaml, in config order; [] when there are none.
 configured := config.section("exemptions", [])
 
 # _glob_matches(pattern, address): see the package description for the pattern language.
@@ -37,13 +38,19 @@ _active(e) if {
 	e.expires >= clock.today
 }
 
-# expired(e): e expired before today.
+# METADATA
+# description: >-
+#   expired(e): exemption e's expires date is before today; undefined when e has no expires string or the input
+#   has no clock.
 expired(e) if {
 	is_string(e.expires)
 	substring(e.expires, 0, 10) < clock.today
 }
 
-# for_finding(id, address) is the first active exemption (config order) covering the finding, if any.
+# METADATA
+# description: >-
+#   for_finding(id, address) is the first active exemption (config order) whose rule is id or "*" and whose
+#   pattern matches address; undefined when none covers the finding.
 for_finding(id, address) := [e |
 	some e in configured
 	_active(e)

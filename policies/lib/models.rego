@@ -13,7 +13,10 @@ import data.tollgate.lib.config
 import data.tollgate.lib.environment
 import data.tollgate.lib.resources
 
-# given: an inventory was passed (tollgate check --inventory); without one every model reference is unknown.
+# METADATA
+# description: >-
+#   given: an inventory was passed (tollgate check --inventory); undefined without one, and then every model
+#   reference is unknown.
 given if is_object(object.get(input, "inventory", null))
 
 _listed := object.get(input, ["inventory", "models"], [])
@@ -75,7 +78,10 @@ _recorded := [_from_record(entry) |
 	not object.get(entry.record, "resource", null) in _planned_addresses
 ]
 
-# deployments: every model deployment to judge, planned or recorded (see the package description).
+# METADATA
+# description: >-
+#   deployments is every model deployment to judge, planned ones first, then inventory records no plan resource
+#   covers (see the package description); a fact nobody states is null.
 deployments := array.concat(_planned, _recorded)
 
 _from_resource(r, rec) := {
@@ -125,27 +131,46 @@ _record_name(entry) := concat("/", [
 	entry.record.region,
 ])
 
-# label(d) names the served version in messages: "fraud-detector@7".
+# METADATA
+# scope: document
+# description: >-
+#   label(d) names the served version in messages, "fraud-detector@7"; the model id alone when the version is
+#   not known.
 label(d) := concat("@", [d.model, d.version]) if is_string(d.version)
 
 label(d) := d.model if not is_string(d.version)
 
-# known(d): the deployment's model and version are in the inventory; then model_of and version_entry are defined.
+# METADATA
+# description: >-
+#   known(d): d's model and version are in the inventory, so model_of(d) and version_entry(d) are defined.
 known(d) if version_entry(d)
 
+# METADATA
+# description: model_of(d) is the inventory entry of the model d serves; undefined when the inventory does not list it.
 model_of(d) := by_id[d.model]
 
+# METADATA
+# description: >-
+#   version_entry(d) is the inventory entry of the version d serves; undefined when its model or version is not
+#   listed.
 version_entry(d) := _version_of(model_of(d), d.version)
 
 # ── Weight memory ────────────────────────────────────────────────────────────────────────────────
 
-# Bytes per parameter and bits per precision (bits order precisions: fp16 and bf16 are the same size).
+# Bytes per parameter of each precision (see memory_gib).
 _bytes_per_parameter := {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
 
+# METADATA
+# description: >-
+#   precision_bits is the width in bits of each precision ("fp32" to "int4"), to order precisions: fp16 and bf16
+#   are the same size.
 precision_bits := {"fp32": 32, "bf16": 16, "fp16": 16, "fp8": 8, "int8": 8, "int4": 4}
 
 _gib := 1073741824
 
-# memory_gib(parameters, precision, overhead) is the accelerator memory a model needs: its weights
-# (parameters × bytes per parameter) times an overhead factor for KV cache, activations and runtime.
+# METADATA
+# description: >-
+#   memory_gib(parameters, precision, overhead) is the accelerator memory in GiB a model needs: its weights
+#   (parameters × bytes per parameter at precision) times an overhead factor for KV cache, activations and
+#   runtime; undefined for an unknown precision.
 memory_gib(parameters, precision, overhead) := ((parameters * _bytes_per_parameter[precision]) * overhead) / _gib

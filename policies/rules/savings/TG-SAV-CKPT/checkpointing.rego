@@ -35,6 +35,11 @@ _evidence(c) := {
 	"compute.checkpointing": object.get(c.resource.compute, "checkpointing", null),
 }
 
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per interruptible workload on spot capacity that does not checkpoint;
+#   indeterminate when whether it checkpoints is unknown.
 findings contains finding.new(c.resource, message, _evidence(c)) if {
 	some c in _spot_work
 	c.resource.compute.checkpointing == false

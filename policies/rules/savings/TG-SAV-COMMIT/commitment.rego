@@ -78,6 +78,10 @@ _candidates := [r |
 	is_number(r.cost.monthlyAfter)
 ]
 
+# METADATA
+# description: >-
+#   Recommendations of this rule, one per steady on-demand serving resource whose 1-year commitment discount
+#   would save at least min_monthly_savings a month, with the saving in USD.
 recommendations contains {
 	"resource": r.address,
 	"message": message,

@@ -67,6 +67,10 @@ _candidates := [{"resource": r, "work": p.workload, "label": p.label} |
 	p.interruptible
 ]
 
+# METADATA
+# description: >-
+#   Recommendations of this rule, one per on-demand interruptible (training or batch) resource whose move to
+#   spot capacity would save at least min_monthly_savings a month, with the saving in USD.
 recommendations contains {
 	"resource": r.address,
 	"message": message,
