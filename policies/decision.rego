@@ -20,11 +20,11 @@ import data.tollgate.lib.money
 # METADATA
 # entrypoint: true
 decision := {
-	"violations": violations,
-	"warnings": warnings,
-	"recommendations": recommendations,
-	"exempted": exempted,
-	"facts": object.union(_published, {"savings": savings}),
+	"violations": _violations,
+	"warnings": _warnings,
+	"recommendations": _recommendations,
+	"exempted": _exempted,
+	"facts": object.union(_published, {"savings": _savings}),
 }
 
 # The facts package is read by its own path (data.tollgate as a whole would include the decision itself);
@@ -36,18 +36,18 @@ _published := object.remove(published, [name | some name, _ in published; starts
 	published := data.tollgate.facts
 }
 
-# savings: how many recommendations the decision has and their monthly savings in USD, summed in whole cents
+# _savings: how many recommendations the decision has and their monthly savings in USD, summed in whole cents
 # so the total matches the sum of the amounts shown.
-savings := {
-	"recommendations": count(recommendations),
+_savings := {
+	"recommendations": count(_recommendations),
 	"monthly_savings_usd": sum([money.cents(r.monthly_savings_usd) |
-		some r in recommendations
+		some r in _recommendations
 		is_number(r.monthly_savings_usd)
 	]) / 100,
 }
 
-# reported holds every finding of every rule that is not off, with the rule's id and metadata applied.
-reported := [item |
+# _reported holds every finding of every rule that is not off, with the rule's id and metadata applied.
+_reported := [item |
 	some rules in data.tollgate.rules
 	some id, rule in rules
 	config.enforcement(id) != "off"
@@ -65,20 +65,20 @@ reported := [item |
 ]
 
 # An exempted finding keeps the exemption's reason, owner and expiry, so reviewers see who accepted what.
-exempted := [{
+_exempted := [{
 	"rule": item.rule,
 	"resource": item.resource,
 	"reason": object.get(e, "reason", ""),
 	"owner": object.get(e, "owner", ""),
 	"expires": e.expires,
 } |
-	some item in reported
+	some item in _reported
 	item.exemptible == true
 	e := exemptions.for_finding(item.rule, item.resource)
 ]
 
-enforced := [object.remove(item, ["exemptible"]) |
-	some item in reported
+_enforced := [object.remove(item, ["exemptible"]) |
+	some item in _reported
 	not _exempt(item)
 ]
 
@@ -87,13 +87,13 @@ _exempt(item) if {
 	exemptions.for_finding(item.rule, item.resource)
 }
 
-warnings := [item |
-	some item in enforced
+_warnings := [item |
+	some item in _enforced
 	_warning(item)
 ]
 
-violations := [item |
-	some item in enforced
+_violations := [item |
+	some item in _enforced
 	not _warning(item)
 ]
 
@@ -102,7 +102,7 @@ _warning(item) if item.indeterminate == true
 
 _warning(item) if config.enforcement(item.rule) == "warn"
 
-recommendations := [object.union(rec, {"rule": id}) |
+_recommendations := [object.union(rec, {"rule": id}) |
 	some rules in data.tollgate.rules
 	some id, rule in rules
 	config.enforcement(id) != "off"

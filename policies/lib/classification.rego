@@ -8,37 +8,50 @@ package tollgate.lib.classification
 import data.tollgate.lib.config
 import data.tollgate.lib.tags
 
-tag_keys := config.section("classification_tag_keys", ["data-classification", "data_classification", "classification"])
+_tag_keys := config.section("classification_tag_keys", ["data-classification", "data_classification", "classification"])
 
-# name(r) is the lower-cased classification, null when the resource has none (or tags are unknown).
 # The classification of every resource, computed once per evaluation (see environment.names).
 names[r.address] := _name(r) if some r in input.resources
 
+# METADATA
+# scope: document
+# description: >-
+#   name(r) is r's lower-cased classification (the first classification tag set); null when r has none or its
+#   tags are unknown until apply (see unknown).
 name(r) := names[r.address]
 
 # A resource that is not in the input (a custom policy's synthesised one) is named directly.
 name(r) := _name(r) if not names[r.address]
 
 _name(r) := lower(value) if {
-	value := tags.first(r, tag_keys)
+	value := tags.first(r, _tag_keys)
 	is_string(value)
 }
 
-_name(r) := null if tags.first(r, tag_keys) == null
+_name(r) := null if tags.first(r, _tag_keys) == null
 
-# unknown(r): the classification cannot be read until apply (tags unknown, or a classification tag's value
-# unknown) and no known classification tag decides it.
+# METADATA
+# description: >-
+#   unknown(r): r's classification cannot be read until apply (tags unknown, or a classification tag's value
+#   unknown) and no known classification tag decides it.
 unknown(r) if {
 	name(r) == null
-	tags.any_unknown(r, tag_keys)
+	tags.any_unknown(r, _tag_keys)
 }
 
-# settings(r) is config.classifications[name(r)], {} when unclassified or not configured.
+# METADATA
+# scope: document
+# description: >-
+#   settings(r) is config.classifications[name(r)]; {} when r is unclassified or its classification is not
+#   configured.
 settings(r) := object.get(config.section("classifications", {}), name(r), {}) if is_string(name(r))
 
 settings(r) := {} if name(r) == null
 
-# configured(key) is the set of classifications whose settings have key (e.g. "allowed_regions").
+# METADATA
+# description: >-
+#   configured(key) is the set of classifications whose settings give key (e.g. "allowed_regions") a non-null
+#   value; empty when none does.
 configured(key) := {class |
 	some class, s in config.section("classifications", {})
 	object.get(s, key, null) != null

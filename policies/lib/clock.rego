@@ -5,7 +5,10 @@
 #   "YYYY-MM-DD" strings, which order correctly as text.
 package tollgate.lib.clock
 
-# today is undefined when the input has no clock; exemptions then never count as active (fail closed).
+# METADATA
+# description: >-
+#   today is the evaluation date, "YYYY-MM-DD" from input.context.now. Undefined when the input has no clock;
+#   exemptions and approvals dated against it then never count (fail closed).
 today := substring(input.context.now, 0, 10) if {
 	is_string(input.context.now)
 	count(input.context.now) >= 10

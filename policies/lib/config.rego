@@ -7,9 +7,9 @@ package tollgate.lib.config
 
 # Referencing data.tollgate as a whole would make every rule depend on data.tollgate.rules (a cycle),
 # so each document is read by its own path, with a default for when it is absent.
-default document := {}
+default _document := {}
 
-document := data.tollgate.config
+_document := data.tollgate.config
 
 default _meta_rules := {}
 
@@ -18,26 +18,38 @@ _meta_rules := data.tollgate.meta.rules
 # Used when a rule has no METADATA (custom rules) or meta was not generated.
 _fallback := {"severity": "medium", "enforcement": "deny", "remediation": "", "title": "", "parameters": {}}
 
-# section(key) is a top-level section of tollgate.yaml, or value when it is absent.
-section(key, value) := object.get(document, key, value)
+# METADATA
+# description: section(key, value) is the top-level section key of tollgate.yaml, or value when the section is absent.
+section(key, value) := object.get(_document, key, value)
 
-# rule_meta(id) is the extracted METADATA of rule id, {} when there is none.
-rule_meta(id) := object.get(_meta_rules, id, {})
+# _rule_meta(id) is the extracted METADATA of rule id, {} when there is none.
+_rule_meta(id) := object.get(_meta_rules, id, {})
 
-# meta_field(id, name) is a METADATA field of rule id, falling back to the custom-rule default.
-meta_field(id, name) := object.get(rule_meta(id), name, _fallback[name])
+# _meta_field(id, name) is a METADATA field of rule id, falling back to the custom-rule default.
+_meta_field(id, name) := object.get(_rule_meta(id), name, _fallback[name])
 
-# param(id, name) is config.rules[id].parameters[name] when set (even to null), else the METADATA default
-# (null when neither exists).
+# METADATA
+# description: >-
+#   param(id, name) is config.rules[id].parameters[name] when set (even to null), else the parameter's default
+#   in rule id's METADATA; null when neither exists.
 param(id, name) := object.get(
-	document,
+	_document,
 	["rules", id, "parameters", name],
-	object.get(rule_meta(id), ["parameters", name, "default"], null),
+	object.get(_rule_meta(id), ["parameters", name, "default"], null),
 )
 
-# enforcement(id) is "deny", "warn" or "off": config first, then METADATA, then "deny".
-enforcement(id) := object.get(document, ["rules", id, "enforcement"], meta_field(id, "enforcement"))
+# METADATA
+# description: >-
+#   enforcement(id) is rule id's enforcement, "deny", "warn" or "off": tollgate.yaml first, then
+#   the rule's METADATA, then "deny".
+enforcement(id) := object.get(_document, ["rules", id, "enforcement"], _meta_field(id, "enforcement"))
 
-severity(id) := meta_field(id, "severity")
+# METADATA
+# description: >-
+#   severity(id) is the severity in rule id's METADATA; "medium" when it states none (a custom
+#   rule without METADATA).
+severity(id) := _meta_field(id, "severity")
 
-remediation(id) := meta_field(id, "remediation")
+# METADATA
+# description: remediation(id) is the remediation text in rule id's METADATA; "" when it states none.
+remediation(id) := _meta_field(id, "remediation")

@@ -24,23 +24,27 @@ import data.tollgate.lib.environment
 import data.tollgate.lib.money
 import data.tollgate.lib.tags
 
-configured := [b |
+_configured := [b |
 	some b in config.section("budgets", [])
 	is_string(b.name)
 	is_number(b.amount)
 	b.amount > 0
 ]
 
-# evaluations: one object per configured budget ({name, status, message, evidence, ...}), computed once and
-# shared by both gates. status is "deny", "warn", "ok" or "indeterminate".
-evaluations := [evaluate(b) | some b in configured]
+# METADATA
+# description: >-
+#   evaluations is one object per configured budget ({name, status, message, evidence, ...}), computed once and
+#   shared by both gates. status is "deny", "warn", "ok" or "indeterminate" (the budget cannot be checked).
+evaluations := [_evaluate(b) | some b in _configured]
 
-# summaries: one object per configured budget, in config order, with the figures the gates compared and
-# their verdict (also for budgets no gate reports on), for the decision's facts.budgets. Amounts are rounded
-# to cents; a figure that is not known is null, never 0.
-summaries := [summary(e) | some e in evaluations]
+# METADATA
+# description: >-
+#   summaries is one object per configured budget, in config order, with the figures the gates compared and
+#   their verdict (also for budgets no gate reports on), for the decision's facts.budgets. Amounts are rounded
+#   to cents; a figure that is not known is null, never 0.
+summaries := [_summary(e) | some e in evaluations]
 
-summary(e) := {
+_summary(e) := {
 	"name": e.name,
 	"scope": e.scope,
 	"amount": e.amount,
@@ -93,7 +97,11 @@ _plan_prorated(e) := money.rounded((e.plan.monthly_delta * e.spend.daysLeft) / e
 	_month_known(e.spend)
 } else := null
 
-# indeterminate_rule: the gate that reports a budget it cannot check, once: the deny gate, unless it is off.
+# METADATA
+# scope: document
+# description: >-
+#   indeterminate_rule is the id of the gate that reports a budget it cannot check, once: "TG-BUD-002" (deny),
+#   or "TG-BUD-001" when TG-BUD-002 is off.
 default indeterminate_rule := "TG-BUD-002"
 
 indeterminate_rule := "TG-BUD-001" if config.enforcement("TG-BUD-002") == "off"
@@ -102,10 +110,12 @@ default _estimated := false
 
 _estimated if cost.estimated
 
-# resource(e) is the finding's resource for a budget: "budget:<name>".
+# METADATA
+# description: >-
+#   resource(e) is the finding resource for budget evaluation e, {"address": "budget:<name>"}.
 resource(e) := {"address": concat(":", ["budget", e.name])}
 
-evaluate(b) := object.union(facts, _verdict(facts)) if facts := _facts(b)
+_evaluate(b) := object.union(facts, _verdict(facts)) if facts := _facts(b)
 
 _facts(b) := {
 	"name": b.name,
@@ -144,15 +154,15 @@ _plan(scope, currency) := {
 } if {
 	want := _wanted(scope)
 	keys := [key | some key, _ in want]
-	members := [f.resource | some f in scope_facts; json.filter(f.values, keys) == want]
+	members := [f.resource | some f in _scope_facts; json.filter(f.values, keys) == want]
 }
 
-# scope_facts: for every priced resource, once per evaluation, the values budgets scope on (lower-cased)
+# _scope_facts: for every priced resource, once per evaluation, the values budgets scope on (lower-cased)
 # and the scope tags unknown until apply. Budgets then match each resource with one json.filter and an
 # object comparison instead of a tag lookup per key (wasm has no indexing or memoization).
-scope_facts := [{"resource": r, "values": _scope_values(r), "unknown": _unknown_keys(r)} | some r in cost.priced]
+_scope_facts := [{"resource": r, "values": _scope_values(r), "unknown": _unknown_keys(r)} | some r in cost.priced]
 
-_unknown_tags := [f | some f in scope_facts; count(f.unknown) > 0]
+_unknown_tags := [f | some f in _scope_facts; count(f.unknown) > 0]
 
 _scope_values(r) := object.union(_tag_values(r), {"environment": environment.name(r)})
 
@@ -168,7 +178,11 @@ _unknown_keys(r) := {key | some key in ["team", "project"]; tags.any_unknown(r, 
 # with an account matches no plan resource.
 _wanted(scope) := {key: lower(value) | some key, value in scope; is_string(value)}
 
-# in_scope(r, scope): r matches every key of the budget's scope (for custom policies; budgets use scope_facts).
+# METADATA
+# description: >-
+#   in_scope(r, scope): r matches every key of a budget scope (team and project tags and environment,
+#   case-insensitive; a scope with an account matches no plan resource). For custom policies; the budgets use
+#   _scope_facts.
 in_scope(r, scope) if {
 	want := _wanted(scope)
 	json.filter(_scope_values(r), [key | some key, _ in want]) == want

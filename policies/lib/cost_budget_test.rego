@@ -18,7 +18,7 @@ test_not_in_scope_when_a_key_differs_or_is_account if {
 
 test_scope_facts_are_computed_per_priced_resource if {
 	r := object.union(_resource(null), {"unknown": ["tags"]})
-	facts := cost_budget.scope_facts with input as {"resources": [r, object.remove(_resource({}), ["cost"])]}
+	facts := cost_budget._scope_facts with input as {"resources": [r, object.remove(_resource({}), ["cost"])]}
 		with data.tollgate.config as {}
 	facts == [{"resource": r, "values": {"environment": "default"}, "unknown": {"team", "project"}}]
 }

@@ -41,5 +41,5 @@ test_spot_monthly_saving_multiplies_instances_and_hours if {
 
 test_spot_saving_undefined_when_a_price_is_unknown if {
 	not cost.spot_monthly_saving(_priced("a.b", {"hourlyOnDemand": 3.2, "hourlySpot": null}))
-	not cost.spot_hourly_saving(_priced("a.b", {"hourlyOnDemand": null, "hourlySpot": 1.2}))
+	not cost._spot_hourly_saving(_priced("a.b", {"hourlyOnDemand": null, "hourlySpot": 1.2}))
 }

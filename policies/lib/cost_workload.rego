@@ -11,9 +11,11 @@
 #   Tag keys and values are compared case-insensitively.
 package tollgate.lib.cost_workload
 
-# profile(r): everything the savings rules ask about r's work, read from its tags once (rules call this once
-# per resource; each separate tag lookup walks the tags again, which adds up on large plans in wasm):
-#   {serving: bool, interruptible: bool, workload: {workload, because} or null, label: "training" | "batch jobs" | null}
+# METADATA
+# description: >-
+#   profile(r) is everything the savings rules ask about r's work, read from its tags once: {serving: bool,
+#   interruptible: bool, workload: {workload, because} or null, label: "training" | "batch jobs" | null}. Rules
+#   call it once per resource; separate tag lookups add up on large plans in wasm.
 profile(r) := {
 	"serving": serving,
 	"interruptible": _interruptible(r, serving, work),
@@ -25,12 +27,26 @@ profile(r) := {
 	work := _workload(r, t)
 }
 
+# METADATA
+# description: >-
+#   serving(r): r is latency-critical serving (see the package description); such work is never recommended for
+#   interruptible capacity.
 serving(r) if profile(r).serving
 
+# METADATA
+# description: >-
+#   interruptible(r): r is running capacity (not a template, notebook or endpoint) doing training or batch work
+#   and not serving, so it could run on interruptible capacity.
 interruptible(r) if profile(r).interruptible
 
+# METADATA
+# description: >-
+#   workload(r) is {workload: "training" | "batch", because}, because saying what identified the work; undefined
+#   when r's work is neither.
 workload(r) := profile(r).workload if profile(r).workload != null
 
+# METADATA
+# description: label(r) names r's work in messages, "training" or "batch jobs"; undefined when workload(r) is.
 label(r) := profile(r).label if profile(r).label != null
 
 # Tag keys and values lower-cased; {} when tags are unknown.

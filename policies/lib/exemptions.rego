@@ -16,36 +16,43 @@ package tollgate.lib.exemptions
 import data.tollgate.lib.clock
 import data.tollgate.lib.config
 
-# configured is the list of exemptions in tollgate.yaml, in config order.
+# METADATA
+# description: configured is the list of exemptions in tollgate.yaml, in config order; [] when there are none.
 configured := config.section("exemptions", [])
 
-# glob_matches(pattern, address): see the package description for the pattern language.
-glob_matches(pattern, address) if glob.match(_literal_brackets(pattern), ["."], address)
+# _glob_matches(pattern, address): see the package description for the pattern language.
+_glob_matches(pattern, address) if glob.match(_literal_brackets(pattern), ["."], address)
 
 # glob.match treats [...] as a character class; addresses use brackets for count/for_each keys.
 _literal_brackets(pattern) := replace(replace(pattern, "[", "\\["), "]", "\\]")
 
-# covers(e, id, address): exemption e names rule id (or "*") and its pattern matches address.
-covers(e, id, address) if {
+# _covers(e, id, address): exemption e names rule id (or "*") and its pattern matches address.
+_covers(e, id, address) if {
 	e.rule in {id, "*"}
-	glob_matches(e.resource, address)
+	_glob_matches(e.resource, address)
 }
 
-# active(e): e has not expired. Same-day expiry still applies.
-active(e) if {
+# _active(e): e has not expired. Same-day expiry still applies.
+_active(e) if {
 	is_string(e.expires)
 	e.expires >= clock.today
 }
 
-# expired(e): e expired before today.
+# METADATA
+# description: >-
+#   expired(e): exemption e's expires date is before today; undefined when e has no expires string or the input
+#   has no clock.
 expired(e) if {
 	is_string(e.expires)
 	substring(e.expires, 0, 10) < clock.today
 }
 
-# for_finding(id, address) is the first active exemption (config order) covering the finding, if any.
+# METADATA
+# description: >-
+#   for_finding(id, address) is the first active exemption (config order) whose rule is id or "*" and whose
+#   pattern matches address; undefined when none covers the finding.
 for_finding(id, address) := [e |
 	some e in configured
-	active(e)
-	covers(e, id, address)
+	_active(e)
+	_covers(e, id, address)
 ][0]

@@ -5,7 +5,10 @@
 #   applies enforcement and exemptions.
 package tollgate.lib.finding
 
-# new(r, message, evidence): r breaks the rule.
+# METADATA
+# description: >-
+#   new(r, message, evidence) is the finding that r (any object with an address) breaks the rule: {resource,
+#   message, indeterminate: false, evidence}.
 new(r, message, evidence) := {
 	"resource": r.address,
 	"message": message,
@@ -13,7 +16,10 @@ new(r, message, evidence) := {
 	"evidence": evidence,
 }
 
-# indeterminate(r, message, evidence): the rule cannot decide until apply; never a silent pass.
+# METADATA
+# description: >-
+#   indeterminate(r, message, evidence) is the finding that the rule cannot decide r until apply (indeterminate:
+#   true, always a warning); never a silent pass.
 indeterminate(r, message, evidence) := {
 	"resource": r.address,
 	"message": message,

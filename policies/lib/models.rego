@@ -13,16 +13,19 @@ import data.tollgate.lib.config
 import data.tollgate.lib.environment
 import data.tollgate.lib.resources
 
-# given: an inventory was passed (tollgate check --inventory); without one every model reference is unknown.
+# METADATA
+# description: >-
+#   given: an inventory was passed (tollgate check --inventory); undefined without one, and then every model
+#   reference is unknown.
 given if is_object(object.get(input, "inventory", null))
 
-listed := object.get(input, ["inventory", "models"], [])
+_listed := object.get(input, ["inventory", "models"], [])
 
 # by_id: the loader rejects duplicate ids, so each id has one entry.
-by_id[m.id] := m if some m in listed
+by_id[m.id] := m if some m in _listed
 
-# version_of(model, name) is the inventory entry of version name of model; undefined when there is none.
-version_of(model, name) := entry if {
+# _version_of(model, name) is the inventory entry of version name of model; undefined when there is none.
+_version_of(model, name) := entry if {
 	some entry in model.versions
 	entry.version == name
 }
@@ -45,18 +48,18 @@ _platform_of_type(type) := _first([p |
 # _first(xs) is the first non-null value of xs, null when there is none.
 _first(xs) := array.concat([x | some x in xs; x != null], [null])[0]
 
-hours_per_month := object.get(config.section("pricing", {}), "hours_per_month", 730)
+_hours_per_month := object.get(config.section("pricing", {}), "hours_per_month", 730)
 
-# records: every deployment the inventory lists, with the model and version it serves.
-records := [{"model": m.id, "version": v.version, "record": d} |
-	some m in listed
+# _records: every deployment the inventory lists, with the model and version it serves.
+_records := [{"model": m.id, "version": v.version, "record": d} |
+	some m in _listed
 	some v in m.versions
 	some d in object.get(v, "deployments", [])
 ]
 
 # The loader rejects two records naming the same resource, so each address has one record.
 _record_at[address] := entry.record if {
-	some entry in records
+	some entry in _records
 	address := entry.record.resource
 }
 
@@ -71,11 +74,14 @@ _planned_addresses contains r.address if some r in _referencing
 _planned := [_from_resource(r, object.get(_record_at, r.address, {})) | some r in _referencing]
 
 _recorded := [_from_record(entry) |
-	some entry in records
+	some entry in _records
 	not object.get(entry.record, "resource", null) in _planned_addresses
 ]
 
-# deployments: every model deployment to judge, planned or recorded (see the package description).
+# METADATA
+# description: >-
+#   deployments is every model deployment to judge, planned ones first, then inventory records no plan resource
+#   covers (see the package description); a fact nobody states is null.
 deployments := array.concat(_planned, _recorded)
 
 _from_resource(r, rec) := {
@@ -89,7 +95,7 @@ _from_resource(r, rec) := {
 	"region": _first([resources.field(r, "region"), object.get(rec, "region", null)]),
 	"instance_type": _first([resources.field(r, ["compute", "instanceType"]), object.get(rec, "instance_type", null)]),
 	"replicas": _first([resources.field(r, ["compute", "instanceCount"]), object.get(rec, "replicas", null)]),
-	"hours_per_month": object.get(rec, "hours_per_month", hours_per_month),
+	"hours_per_month": object.get(rec, "hours_per_month", _hours_per_month),
 	"gpu_utilization": object.get(rec, "gpu_utilization", null),
 	"gpu_memory_utilization": object.get(rec, "gpu_memory_utilization", null),
 	"customer_managed_key": _first([
@@ -110,7 +116,7 @@ _from_record(entry) := {
 	"region": entry.record.region,
 	"instance_type": object.get(entry.record, "instance_type", null),
 	"replicas": object.get(entry.record, "replicas", null),
-	"hours_per_month": object.get(entry.record, "hours_per_month", hours_per_month),
+	"hours_per_month": object.get(entry.record, "hours_per_month", _hours_per_month),
 	"gpu_utilization": object.get(entry.record, "gpu_utilization", null),
 	"gpu_memory_utilization": object.get(entry.record, "gpu_memory_utilization", null),
 	"customer_managed_key": object.get(entry.record, "customer_managed_key", null),
@@ -125,27 +131,46 @@ _record_name(entry) := concat("/", [
 	entry.record.region,
 ])
 
-# label(d) names the served version in messages: "fraud-detector@7".
+# METADATA
+# scope: document
+# description: >-
+#   label(d) names the served version in messages, "fraud-detector@7"; the model id alone when the version is
+#   not known.
 label(d) := concat("@", [d.model, d.version]) if is_string(d.version)
 
 label(d) := d.model if not is_string(d.version)
 
-# known(d): the deployment's model and version are in the inventory; then model_of and version_entry are defined.
+# METADATA
+# description: >-
+#   known(d): d's model and version are in the inventory, so model_of(d) and version_entry(d) are defined.
 known(d) if version_entry(d)
 
+# METADATA
+# description: model_of(d) is the inventory entry of the model d serves; undefined when the inventory does not list it.
 model_of(d) := by_id[d.model]
 
-version_entry(d) := version_of(model_of(d), d.version)
+# METADATA
+# description: >-
+#   version_entry(d) is the inventory entry of the version d serves; undefined when its model or version is not
+#   listed.
+version_entry(d) := _version_of(model_of(d), d.version)
 
 # ── Weight memory ────────────────────────────────────────────────────────────────────────────────
 
-# Bytes per parameter and bits per precision (bits order precisions: fp16 and bf16 are the same size).
-bytes_per_parameter := {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
+# Bytes per parameter of each precision (see memory_gib).
+_bytes_per_parameter := {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
 
+# METADATA
+# description: >-
+#   precision_bits is the width in bits of each precision ("fp32" to "int4"), to order precisions: fp16 and bf16
+#   are the same size.
 precision_bits := {"fp32": 32, "bf16": 16, "fp16": 16, "fp8": 8, "int8": 8, "int4": 4}
 
 _gib := 1073741824
 
-# memory_gib(parameters, precision, overhead) is the accelerator memory a model needs: its weights
-# (parameters × bytes per parameter) times an overhead factor for KV cache, activations and runtime.
-memory_gib(parameters, precision, overhead) := ((parameters * bytes_per_parameter[precision]) * overhead) / _gib
+# METADATA
+# description: >-
+#   memory_gib(parameters, precision, overhead) is the accelerator memory in GiB a model needs: its weights
+#   (parameters × bytes per parameter at precision) times an overhead factor for KV cache, activations and
+#   runtime; undefined for an unknown precision.
+memory_gib(parameters, precision, overhead) := ((parameters * _bytes_per_parameter[precision]) * overhead) / _gib

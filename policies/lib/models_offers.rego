@@ -6,12 +6,17 @@
 #   offer in the same cloud and region that holds a given amount of accelerator memory.
 package tollgate.lib.models_offers
 
+# METADATA
+# description: offers is the catalog's accelerator offers (input.catalog.offers); [] when the input has no catalog.
 offers := object.get(input, ["catalog", "offers"], [])
 
 # The catalog spells regions in lower case without spaces ("eastus"); deployments may write "East US".
 _region_key(region) := replace(lower(region), " ", "")
 
-# offer_for(offers, d) is the catalog offer for what deployment d runs; undefined when it is not priced.
+# METADATA
+# description: >-
+#   offer_for(offers, d) is the offer for the instance type deployment d runs, in its cloud and region;
+#   undefined when it is not priced.
 offer_for(offers, d) := o if {
 	some o in offers
 	o.cloud == d.cloud
@@ -19,15 +24,19 @@ offer_for(offers, d) := o if {
 	o.instance_type == lower(d.instance_type)
 }
 
-# memory_gib(o) is an offer's accelerator memory per instance.
+# METADATA
+# description: memory_gib(o) is offer o's accelerator memory per instance, in GiB.
 memory_gib(o) := o.accelerator_count * o.accelerator_memory_gib
 
 # SageMaker hosts only its own ml.* instance types, and those are not EC2 types: an offer is a candidate
 # only for the service the deployment already runs on.
 _same_service(o, d) if startswith(o.instance_type, "ml.") == startswith(lower(d.instance_type), "ml.")
 
-# cheapest_holding(offers, d, gib, below) is the cheapest offer in d's cloud, region and service with at least
-# gib of accelerator memory per instance and an hourly price under below; ties go to the first type by name.
+# METADATA
+# description: >-
+#   cheapest_holding(offers, d, gib, below) is the instance type of the cheapest offer in d's cloud, region and
+#   service with at least gib of accelerator memory per instance and an hourly price under below; ties go to the
+#   first type by name. Undefined when no offer fits.
 cheapest_holding(offers, d, gib, below) := best if {
 	fits := [o |
 		some o in offers
@@ -41,7 +50,10 @@ cheapest_holding(offers, d, gib, below) := best if {
 	best := sort([o.instance_type | some o in fits; o.hourly_usd == lowest])[0]
 }
 
-# offer_named(offers, d, type) is the offer of instance type in d's cloud and region.
+# METADATA
+# description: >-
+#   offer_named(offers, d, type) is the offer of instance type type in d's cloud and region; undefined when the
+#   catalog has none.
 offer_named(offers, d, type) := o if {
 	some o in offers
 	o.cloud == d.cloud

@@ -12,27 +12,38 @@ _section := config.section("review", {})
 
 # Defaults follow the issue that introduced the gates: every tier needs one approval; high risk needs two,
 # one of them from risk or compliance, and passed bias, security-scan and red-team evaluations.
-default_tiers := {
+_default_tiers := {
 	"minimal": {"approvals": 1, "roles": [], "evaluations": []},
 	"limited": {"approvals": 1, "roles": [], "evaluations": []},
 	"high": {"approvals": 2, "roles": ["risk", "compliance"], "evaluations": ["bias", "security-scan", "red-team"]},
 	"prohibited": {"approvals": 1, "roles": [], "evaluations": []},
 }
 
-# tier(name) is the tier's settings: the configured keys over the defaults.
-tier(name) := object.union(default_tiers[name], object.get(_section, ["tiers", name], {}))
+# METADATA
+# description: >-
+#   tier(name) is risk tier name's review settings ({approvals, roles, evaluations}): the configured keys over
+#   the defaults; undefined for an unknown tier.
+tier(name) := object.union(_default_tiers[name], object.get(_section, ["tiers", name], {}))
 
-production_environments := object.get(_section, "production_environments", ["prod", "production"])
+_production_environments := object.get(_section, "production_environments", ["prod", "production"])
 
-# production(d): the deployment's environment is a production one (globs allowed, case-insensitive).
-production(d) if patterns.any_match(production_environments, d.environment)
+# METADATA
+# description: >-
+#   production(d): deployment d's environment is a production one (review.production_environments, globs
+#   allowed, case-insensitive; "prod" and "production" by default).
+production(d) if patterns.any_match(_production_environments, d.environment)
 
-# short(digest) abbreviates a digest for messages: "sha256:3f1a2b3c4d5e".
+# METADATA
+# scope: document
+# description: short(digest) abbreviates a digest for messages, "sha256:3f1a2b3c4d5e"; "(none)" for null.
 short(digest) := substring(digest, 0, 19) if is_string(digest)
 
 short(null) := "(none)"
 
-# not_counted(approval, model, digest, today) is the set of reasons an approval does not count; empty when it counts.
+# METADATA
+# description: >-
+#   not_counted(approval, model, digest, today) is the set of reasons approval does not count (another artifact,
+#   expired, by the model's owner); empty when it counts.
 not_counted(approval, model, digest, today) := {reason |
 	some reason in [
 		_digest_reason(approval, digest),
@@ -74,16 +85,20 @@ _owner(approval, model) if lower(approval.reviewer) == lower(model.owner_team)
 
 _owner(approval, model) if lower(object.get(approval, "team", "")) == lower(model.owner_team)
 
-# counted(version, model, digest, today) are the approvals that count: approve decisions of the deployed
-# artifact, not expired, not by the owner.
+# METADATA
+# description: >-
+#   counted(version, model, digest, today) is the list of version's approvals that count: approve decisions of
+#   the deployed artifact, not expired, not by the model's owner.
 counted(version, model, digest, today) := [a |
 	some a in object.get(version, "approvals", [])
 	a.decision == "approve"
 	count(not_counted(a, model, digest, today)) == 0
 ]
 
-# rejected_until_now(version, model, digest, today) are the rejections of the deployed artifact (or of the
-# version, when a rejection names no digest) that no counted approval dated after them has answered.
+# METADATA
+# description: >-
+#   rejected_until_now(version, model, digest, today) is the list of rejections of the deployed artifact (or of
+#   the version, when a rejection names no digest) that no counted approval dated after them has answered.
 rejected_until_now(version, model, digest, today) := [r |
 	some r in object.get(version, "approvals", [])
 	r.decision == "reject"
@@ -96,7 +111,11 @@ _answered(approvals, rejection) if {
 	a.date > rejection.date
 }
 
-# deployed_digest(d, version): the artifact the deployment serves, the version's unless the record says otherwise.
+# METADATA
+# scope: document
+# description: >-
+#   deployed_digest(d, version) is the digest of the artifact deployment d serves: the deployment record's when
+#   it states one, else the version's artifact digest.
 deployed_digest(d, version) := d.digest if is_string(d.digest)
 
 deployed_digest(d, version) := version.artifact.digest if not is_string(d.digest)

@@ -6,19 +6,29 @@
 #   to cents also makes threshold comparisons agree between opa test (exact decimals) and wasm (doubles).
 package tollgate.lib.money
 
-# cents(x) is x rounded to whole cents (an integer number of cents).
+# METADATA
+# description: cents(x) is x rounded to whole cents (an integer number of cents).
 cents(x) := round(x * 100)
 
-# rounded(x) is x rounded to cents, for evidence: 2949.9999999 becomes 2950.
+# METADATA
+# description: >-
+#   rounded(x) is x rounded to cents, for evidence: 2949.9999999 becomes 2950.
 rounded(x) := cents(x) / 100
 
-# at_least(x, threshold): x >= threshold, compared in whole cents.
+# METADATA
+# description: >-
+#   at_least(x, threshold): x >= threshold, compared in whole cents.
 at_least(x, threshold) if cents(x) >= cents(threshold)
 
-# usd(x): "$1,234.56"; negative amounts "-$1,234.56".
+# METADATA
+# description: usd(x) prints x in US dollars, "$1,234.56"; negative amounts "-$1,234.56".
 usd(x) := amount(x, "USD")
 
-# amount(x, currency) prints x with the currency's symbol when it has a common one, else its ISO code after.
+# METADATA
+# scope: document
+# description: >-
+#   amount(x, currency) prints x with the currency's symbol when it has a common one ("€1,234.56"), else with
+#   its ISO code after ("1,234.56 CHF").
 amount(x, currency) := concat("", [p.sign, _symbols[currency], p.digits]) if p := _parts(x, 2)
 
 amount(x, currency) := concat("", [p.sign, p.digits, " ", currency]) if {
@@ -26,7 +36,10 @@ amount(x, currency) := concat("", [p.sign, p.digits, " ", currency]) if {
 	p := _parts(x, 2)
 }
 
-# per_hour(x): an hourly price, "$5.67/h"; below a dollar with four decimals, "$0.0116/h".
+# METADATA
+# scope: document
+# description: >-
+#   per_hour(x) prints an hourly price in US dollars, "$5.67/h"; below a dollar with four decimals, "$0.0116/h".
 per_hour(x) := concat("", [p.sign, "$", p.digits, "/h"]) if {
 	abs(x) >= 1
 	p := _parts(x, 2)
@@ -37,7 +50,10 @@ per_hour(x) := concat("", [p.sign, "$", p.digits, "/h"]) if {
 	p := _parts(x, 4)
 }
 
-# percent(ratio): 0.985 is "98.5%", 0.8 is "80%" (one decimal, dropped when it is zero).
+# METADATA
+# description: >-
+#   percent(ratio) prints a ratio as a percentage: 0.985 is "98.5%", 0.8 is "80%" (one decimal, dropped when it
+#   is zero).
 percent(ratio) := concat("", [p.sign, trim_suffix(p.digits, ".0"), "%"]) if p := _parts(ratio * 100, 1)
 
 _symbols := {"USD": "$", "EUR": "€", "GBP": "£"}

@@ -5,7 +5,10 @@
 #   "p5*" matches "p5" and "p5e"; an entry without wildcards must match exactly.
 package tollgate.lib.patterns
 
-# any_match(patterns, value): value matches at least one entry of patterns.
+# METADATA
+# description: >-
+#   any_match(patterns, value): value matches at least one entry of patterns (case-insensitive globs); undefined
+#   when none does.
 any_match(patterns, value) if {
 	some pattern in patterns
 	glob.match(lower(pattern), [], lower(value))

@@ -17,6 +17,11 @@ package tollgate.rules.budget["TG-BUD-001"] # regal ignore:prefer-snake-case
 import data.tollgate.lib.cost_budget
 import data.tollgate.lib.finding
 
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per budget whose projected spend reaches its warning threshold but not its deny
+#   threshold; while TG-BUD-002 is off, also an indeterminate one per budget that cannot be checked.
 findings contains finding.new(cost_budget.resource(e), e.message, e.evidence) if {
 	some e in cost_budget.evaluations
 	e.status == "warn"

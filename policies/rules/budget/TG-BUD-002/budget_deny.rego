@@ -20,6 +20,11 @@ package tollgate.rules.budget["TG-BUD-002"] # regal ignore:prefer-snake-case
 import data.tollgate.lib.cost_budget
 import data.tollgate.lib.finding
 
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per budget whose projected spend reaches its deny threshold, and an indeterminate
+#   one per budget that cannot be checked (unknown spend is never a pass).
 findings contains finding.new(cost_budget.resource(e), e.message, e.evidence) if {
 	some e in cost_budget.evaluations
 	e.status == "deny"

@@ -18,7 +18,11 @@ import data.tollgate.lib.clock
 import data.tollgate.lib.exemptions
 import data.tollgate.lib.messages
 
-# exemptible: false keeps these findings out of exemptions, so a "*" exemption cannot hide its own expiry.
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per configured exemption that has expired or has no expiry date. They are not
+#   exemptible, so a "*" exemption cannot hide its own expiry.
 findings contains {
 	"resource": e.resource,
 	"message": message,

@@ -30,6 +30,10 @@ import data.tollgate.lib.messages
 
 _id := "TG-ANO-001"
 
+# METADATA
+# description: >-
+#   Findings of this rule, one per day and daily spend series (resource "spend:<scope>") whose spend is
+#   anomalous against its trailing 7-day mean; none outside the nightly report.
 findings contains {
 	"resource": concat(":", ["spend", series.scope]),
 	"message": message,

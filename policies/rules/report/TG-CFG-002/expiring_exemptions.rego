@@ -24,6 +24,10 @@ import data.tollgate.lib.messages
 
 _id := "TG-CFG-002"
 
+# METADATA
+# description: >-
+#   Findings of this rule, one per configured exemption that expires within within_days days; not exemptible,
+#   and none outside the nightly report.
 findings contains {
 	"resource": e.resource,
 	"message": message,

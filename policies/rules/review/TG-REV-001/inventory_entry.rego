@@ -49,6 +49,10 @@ default _given := false
 
 _given if models.given
 
+# METADATA
+# description: >-
+#   Findings of this rule, one per production deployment whose model or version the inventory does not list (or
+#   when no inventory was given).
 findings contains finding.new({"address": d.resource}, message, evidence) if {
 	some d in models.deployments
 	models_review.production(d)

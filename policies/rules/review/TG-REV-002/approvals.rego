@@ -78,6 +78,10 @@ _assess(d, model, version, tier) := {
 	counted := models_review.counted(version, model, digest, clock.today)
 }
 
+# METADATA
+# description: >-
+#   Findings of this rule, one per production deployment whose version lacks approvals its risk tier requires,
+#   naming what is missing and the approvals that did not count.
 findings contains finding.new({"address": a.deployment.resource}, message, _evidence(a)) if {
 	some a in _assessments
 	count(a.missing) > 0

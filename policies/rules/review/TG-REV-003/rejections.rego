@@ -18,6 +18,10 @@ import data.tollgate.lib.finding
 import data.tollgate.lib.models
 import data.tollgate.lib.models_review
 
+# METADATA
+# description: >-
+#   Findings of this rule, one per production deployment and rejection of the deployed artifact that no later
+#   counted approval has answered.
 findings contains finding.new({"address": d.resource}, message, evidence) if {
 	some d in models.deployments
 	models_review.production(d)

@@ -35,6 +35,10 @@ _gap(version, kind) := sprintf("%s (failed on %s)", [kind, latest]) if {
 	e.passed == false
 }
 
+# METADATA
+# description: >-
+#   Findings of this rule, one per production deployment whose version lacks passed evaluations its risk tier
+#   requires, listing the gaps.
 findings contains finding.new({"address": d.resource}, message, evidence) if {
 	some d in models.deployments
 	models_review.production(d)

@@ -16,7 +16,10 @@ package tollgate.rules.review["TG-REV-005"] # regal ignore:prefer-snake-case
 import data.tollgate.lib.messages
 import data.tollgate.lib.models
 
-# exemptible: false, because the tier's point is that no one can accept this risk.
+# METADATA
+# description: >-
+#   Findings of this rule, one per deployment of a model of the prohibited risk tier. They are not exemptible:
+#   the tier's point is that no one can accept this risk.
 findings contains {
 	"resource": d.resource,
 	"message": message,

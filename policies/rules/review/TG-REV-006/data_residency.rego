@@ -42,6 +42,11 @@ _evidence(d, ds) := {
 	"customer_managed_key": d.customer_managed_key,
 }
 
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per deployment of a model trained on a sensitive dataset that serves outside the
+#   dataset's residency or without a customer-managed key; indeterminate when its region or key is unknown.
 findings contains finding.new({"address": d.resource}, message, _evidence(d, ds)) if {
 	some pair in _sensitive
 	d := pair.deployment

@@ -21,7 +21,7 @@ import data.tollgate.lib.finding
 import data.tollgate.lib.resources
 
 # Interruptible work on spot capacity, with its workload profile read once (an array: see resources.judged).
-spot_work := [{"resource": r, "profile": p} |
+_spot_work := [{"resource": r, "profile": p} |
 	some r in resources.with_compute
 	r.compute.spot == true
 	p := cost_workload.profile(r)
@@ -35,8 +35,13 @@ _evidence(c) := {
 	"compute.checkpointing": object.get(c.resource.compute, "checkpointing", null),
 }
 
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per interruptible workload on spot capacity that does not checkpoint;
+#   indeterminate when whether it checkpoints is unknown.
 findings contains finding.new(c.resource, message, _evidence(c)) if {
-	some c in spot_work
+	some c in _spot_work
 	c.resource.compute.checkpointing == false
 	message := concat("", [
 		c.resource.address, " runs ", c.profile.label,
@@ -45,7 +50,7 @@ findings contains finding.new(c.resource, message, _evidence(c)) if {
 }
 
 findings contains finding.indeterminate(c.resource, message, _evidence(c)) if {
-	some c in spot_work
+	some c in _spot_work
 	object.get(c.resource.compute, "checkpointing", null) == null
 	message := concat("", [
 		c.resource.address, " runs ", c.profile.label,

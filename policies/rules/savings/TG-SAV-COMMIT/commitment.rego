@@ -38,18 +38,18 @@ import data.tollgate.lib.money
 
 _param(name) := config.param("TG-SAV-COMMIT", name)
 
-default min_monthly_savings := 0
+default _min_monthly_savings := 0
 
-min_monthly_savings := _param("min_monthly_savings") if is_number(_param("min_monthly_savings"))
+_min_monthly_savings := _param("min_monthly_savings") if is_number(_param("min_monthly_savings"))
 
-default min_hours_per_month := 700
+default _min_hours_per_month := 700
 
-min_hours_per_month := _param("min_hours_per_month") if is_number(_param("min_hours_per_month"))
+_min_hours_per_month := _param("min_hours_per_month") if is_number(_param("min_hours_per_month"))
 
-# discount(provider): the configured fraction for the provider; undefined when none is configured.
-discount(provider) := _param("discount") if is_number(_param("discount"))
+# _discount(provider): the configured fraction for the provider; undefined when none is configured.
+_discount(provider) := _param("discount") if is_number(_param("discount"))
 
-discount(provider) := d if {
+_discount(provider) := d if {
 	is_object(_param("discount"))
 	d := _param("discount")[provider]
 	is_number(d)
@@ -68,16 +68,20 @@ _commitment(r) := "a 1-year committed use discount" if r.provider == "gcp"
 _commitment(r) := "a 1-year reservation" if r.provider == "azure"
 
 # Steady serving on on-demand prices (an array walk over priced resources only).
-candidates := [r |
+_candidates := [r |
 	some r in cost.priced
 	is_object(r.compute)
 	r.compute.spot == false
 	cost_workload.serving(r)
 	is_number(r.cost.hoursPerMonth)
-	r.cost.hoursPerMonth >= min_hours_per_month
+	r.cost.hoursPerMonth >= _min_hours_per_month
 	is_number(r.cost.monthlyAfter)
 ]
 
+# METADATA
+# description: >-
+#   Recommendations of this rule, one per steady on-demand serving resource whose 1-year commitment discount
+#   would save at least min_monthly_savings a month, with the saving in USD.
 recommendations contains {
 	"resource": r.address,
 	"message": message,
@@ -88,14 +92,14 @@ recommendations contains {
 		"monthly_after": r.cost.monthlyAfter,
 		"hours_per_month": r.cost.hoursPerMonth,
 		"compute.instanceType": r.compute.instanceType,
-		"min_monthly_savings": min_monthly_savings,
+		"min_monthly_savings": _min_monthly_savings,
 	},
 } if {
-	some r in candidates
-	d := discount(r.provider)
+	some r in _candidates
+	d := _discount(r.provider)
 	saving := r.cost.monthlyAfter * d
 	saving > 0
-	saving >= min_monthly_savings
+	saving >= _min_monthly_savings
 	message := concat("", [
 		r.address, " serves around the clock (", format_int(r.cost.hoursPerMonth, 10), " h/month) on on-demand ",
 		_machines(r), " at ", money.usd(r.cost.monthlyAfter), "/month; ", _commitment(r),

@@ -66,6 +66,11 @@ _in_use(d, _) := models.memory_gib(v.parameters, v.precision, config.param("TG-S
 	v := models.version_entry(d)
 }
 
+# METADATA
+# scope: document
+# description: >-
+#   Recommendations of this rule, one per under-used GPU deployment, to scale it down or move it to a smaller
+#   accelerator, with the monthly saving in USD.
 recommendations contains {
 	"resource": d.resource,
 	"message": message,

@@ -99,6 +99,10 @@ _options := [option |
 	}
 ]
 
+# METADATA
+# description: >-
+#   Recommendations of this rule, one per served model that fits a cheaper accelerator at a lower precision,
+#   with the monthly saving in USD.
 recommendations contains {
 	"resource": o.deployment.resource,
 	"message": message,

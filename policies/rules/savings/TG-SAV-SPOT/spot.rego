@@ -30,9 +30,9 @@ import data.tollgate.lib.cost
 import data.tollgate.lib.cost_workload
 import data.tollgate.lib.money
 
-default min_monthly_savings := 0
+default _min_monthly_savings := 0
 
-min_monthly_savings := config.param("TG-SAV-SPOT", "min_monthly_savings") if {
+_min_monthly_savings := config.param("TG-SAV-SPOT", "min_monthly_savings") if {
 	is_number(config.param("TG-SAV-SPOT", "min_monthly_savings"))
 }
 
@@ -58,7 +58,7 @@ _how(r) := "" if not _settings[r.type]
 
 # Work that could move: on-demand, interruptible, priced, with its workload profile read once. An array
 # walk over priced resources only.
-candidates := [{"resource": r, "work": p.workload, "label": p.label} |
+_candidates := [{"resource": r, "work": p.workload, "label": p.label} |
 	some r in cost.priced
 	is_object(r.compute)
 	r.compute.spot == false
@@ -67,6 +67,10 @@ candidates := [{"resource": r, "work": p.workload, "label": p.label} |
 	p.interruptible
 ]
 
+# METADATA
+# description: >-
+#   Recommendations of this rule, one per on-demand interruptible (training or batch) resource whose move to
+#   spot capacity would save at least min_monthly_savings a month, with the saving in USD.
 recommendations contains {
 	"resource": r.address,
 	"message": message,
@@ -80,15 +84,15 @@ recommendations contains {
 		"hourly_spot": r.cost.hourlySpot,
 		"instances": r.cost.instances,
 		"hours_per_month": r.cost.hoursPerMonth,
-		"min_monthly_savings": min_monthly_savings,
+		"min_monthly_savings": _min_monthly_savings,
 	},
 } if {
-	some c in candidates
+	some c in _candidates
 	r := c.resource
 	workload := c.work
 	saving := cost.spot_monthly_saving(r)
 	saving > 0
-	saving >= min_monthly_savings
+	saving >= _min_monthly_savings
 	message := concat("", [
 		r.address, " runs ", c.label, " on on-demand ", _machines(r),
 		"; spot would save ", money.usd(saving), "/month (on-demand ", money.per_hour(r.cost.hourlyOnDemand),
