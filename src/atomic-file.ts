@@ -14,7 +14,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
+  constants,
   fsyncSync,
   linkSync,
   lstatSync,
@@ -195,5 +197,39 @@ export function writeFilesAtomic(files: readonly FileToWrite[], options: AtomicW
       rmSync(entry.temporary, { force: true });
       if (entry.backup !== null) rmSync(entry.backup, { force: true });
     }
+  }
+}
+
+/**
+ * Checks, before any work, that files can later be written into `dir` (created then if missing): it is a
+ * directory or can be created as one, and this process may write there. So a command that imports or
+ * computes for minutes fails at once on a mistyped output directory, with nothing changed.
+ */
+export function assertWritableDirectory(dir: string, flag: string): void {
+  let existing = resolve(dir);
+  for (;;) {
+    let stats: Stats | null;
+    try {
+      stats = statOrNull(existing, true);
+    } catch {
+      // ENOTDIR and the like: a part of the path above is not a directory; the loop finds which.
+      stats = null;
+    }
+    if (stats !== null) {
+      if (!stats.isDirectory()) {
+        const kind = stats.isFile() ? 'a file' : kindOf(stats);
+        const what = existing === resolve(dir) ? `is ${kind}, not a directory` : `cannot be created: ${existing} is ${kind}`;
+        throw new TollgateError(`${flag} ${dir} ${what}`);
+      }
+      try {
+        accessSync(existing, constants.W_OK);
+      } catch {
+        throw new TollgateError(`${flag} ${dir}: ${existing} is not writable`);
+      }
+      return;
+    }
+    const parent = dirname(existing);
+    if (parent === existing) return;
+    existing = parent;
   }
 }

@@ -3,7 +3,8 @@
  * written, each file through a temporary name and a rename, so a failure never leaves half a report.
  */
 import { statSync, writeFileSync } from 'node:fs';
-import { writeFileAtomic } from '../atomic-file.js';
+import { resolve } from 'node:path';
+import { writeFilesAtomic } from '../atomic-file.js';
 import { TollgateError } from '../model/errors.js';
 import { getRenderer, isOutputFormat, OUTPUT_FORMATS, type CheckResult, type OutputFormat } from '../output/index.js';
 
@@ -27,6 +28,17 @@ export function parseOutputTargets(specs: readonly string[]): OutputTarget[] {
       if (file === '') throw new TollgateError(`--format ${format}= needs a file name after "="`);
       return { format, file };
     });
+  // Two formats to one file would silently keep only the last: refuse it before anything is rendered.
+  const seen = new Map<string, OutputFormat>();
+  for (const target of targets) {
+    if (target.file === null) continue;
+    const path = resolve(target.file);
+    const earlier = seen.get(path);
+    if (earlier !== undefined) {
+      throw new TollgateError(`--format ${earlier} and --format ${target.format} both write ${target.file}; give each its own file`);
+    }
+    seen.set(path, target.format);
+  }
   const toStdout = targets.filter((target) => target.file === null);
   if (toStdout.length > 1) {
     throw new TollgateError(
@@ -45,28 +57,29 @@ function isSpecialFile(file: string): boolean {
   }
 }
 
+/**
+ * Renders every format, then writes: the regular files all or nothing (staged beside their targets, then
+ * renamed in together), then devices and pipes (/dev/stdout, a FIFO), then standard output. A file that
+ * cannot be written leaves none of the others written.
+ */
 export function writeOutputs(targets: readonly OutputTarget[], report: CheckResult): void {
   const rendered = targets.map((target) => ({
     target,
     text: getRenderer(target.format)({ ...report, color: target.file === null && report.color }),
   }));
+  const files = rendered.filter(({ target }) => target.file !== null && !isSpecialFile(target.file));
+  writeFilesAtomic(files.map(({ target, text }) => ({ path: target.file as string, data: text })));
   for (const { target, text } of rendered) {
     if (target.file === null) {
       process.stdout.write(text);
-      continue;
-    }
-    try {
-      if (isSpecialFile(target.file)) {
-        // /dev/stdout, /dev/null, a named pipe: nothing to rename over, write straight through.
+    } else if (isSpecialFile(target.file)) {
+      try {
         writeFileSync(target.file, text);
-        continue;
+      } catch (error) {
+        throw new TollgateError(`cannot write ${target.format} output: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+          file: target.file,
+        });
       }
-      writeFileAtomic(target.file, text);
-    } catch (error) {
-      if (error instanceof TollgateError) throw error;
-      throw new TollgateError(`cannot write ${target.format} output: ${(error as NodeJS.ErrnoException).code ?? error}`, {
-        file: target.file,
-      });
     }
   }
 }

@@ -5,7 +5,7 @@
  * 2 for bad input (a source named in the message, file:line for files); nothing is written then.
  */
 import { join } from 'node:path';
-import { writeFilesAtomic } from '../atomic-file.js';
+import { assertWritableDirectory, writeFilesAtomic } from '../atomic-file.js';
 import { defaultCostExplorerClient } from '../billing/aws-cost-explorer.js';
 import { defaultCostManagementClient } from '../billing/azure-cost-management.js';
 import { defaultBigQueryClient } from '../billing/gcp-bigquery.js';
@@ -53,6 +53,8 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   const now = resolveNow(options.now);
   const today = now.slice(0, 10);
   const specs = options.source.map(parseSourceSpec);
+  // Checked before anything is imported: a mistyped --out must not cost a night's import.
+  assertWritableDirectory(options.out, '--out');
   const days = positiveInteger(options.days, 60, '--days');
   const retentionDays = positiveInteger(options.retentionDays, DEFAULT_RETENTION_DAYS, '--retention-days');
   const loaded = loadConfig(options.config);

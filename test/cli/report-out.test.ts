@@ -1,0 +1,25 @@
+/** `report --out` is checked before any import: a wrong directory costs nothing and changes no history. */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tollgate } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-report-out-'));
+const aFile = join(dir, 'a-file');
+writeFileSync(aFile, '');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('report --out', () => {
+  it.each([
+    [aFile, /--out .*a-file is a file, not a directory$/],
+    [join(aFile, 'sub'), /--out .*a-file\/sub cannot be created: .*a-file is a file$/],
+    ['/dev/null', /--out \/dev\/null is a device, not a directory$/],
+  ])('%s is exit 2 before any import', (out, message) => {
+    const history = join(dir, 'history.duckdb');
+    const result = tollgate(['report', '--source', 'focus:fixtures/billing', '--out', out, '--history', history, '--now', '2025-06-20']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
+    expect(existsSync(history)).toBe(false);
+  });
+});
