@@ -159,7 +159,8 @@ export const gcpExtractors: ExtractorTable = {
       computeOf('gcp', {
         role: 'node_group',
         instanceType: v.nonEmptyString('node_config.0.machine_type'),
-        instanceTypeUnknown: v.isUnknown('node_config.0.machine_type'),
+        // A removed default pool runs nothing, so its unknown machine type hides no accelerator.
+        instanceTypeUnknown: v.boolean('remove_default_node_pool') !== true && v.isUnknown('node_config.0.machine_type'),
         instanceCount: v.boolean('remove_default_node_pool') === true ? 0 : v.number('initial_node_count'),
         spot: nodeConfigSpot(v),
         attachedAccelerators: attachedGpus(v, 'node_config.0.guest_accelerator', 'count'),

@@ -109,7 +109,7 @@ findings contains finding.indeterminate(r, message, _unknown_evidence(r, v)) if 
 	some r in resources.with_compute
 	some v in resources.variants(r)
 	not resources.accelerators_known(v)
-	message := sprintf("%s, so they cannot be checked against the limit of %s set by %s", [
+	message := sprintf("%s: they cannot be checked against the limit of %s set by %s", [
 		messages.unknown_accelerators(r, v), messages.show(limit(r)), binding(r),
 	])
 }

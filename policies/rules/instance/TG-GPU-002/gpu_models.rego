@@ -64,7 +64,7 @@ findings contains finding.indeterminate(r, message, evidence(r, v, null)) if {
 	is_array(allowed(r))
 	some v in resources.variants(r)
 	not resources.accelerators_known(v)
-	message := sprintf("%s, so they cannot be checked against environment %s (allowed: %s)", [
+	message := sprintf("%s: they cannot be checked against environment %s (allowed: %s)", [
 		messages.unknown_accelerators(r, v), messages.quote(environment.name(r)), messages.list(allowed(r)),
 	])
 }
