@@ -7,6 +7,7 @@ package tollgate.lib.environment
 
 import data.tollgate.lib.config
 import data.tollgate.lib.tags
+import data.tollgate.lib.unknown as unknown_values
 
 tag_keys := config.section("environment_tag_keys", ["environment", "env"])
 
@@ -31,8 +32,32 @@ _name(r) := lower([n |
 	n != ""
 ][0])
 
-# settings(r) is config.environments[name(r)], {} when the environment is not configured.
-settings(r) := object.get(config.section("environments", {}), name(r), {})
+# unknown(r): the resource's environment is unknown until apply: its tags are unknown, or an environment tag
+# key has a value unknown until apply and no earlier key names one. Such a resource is not judged as the
+# default environment: settings(r) is {} and the rules that need an environment report indeterminate.
+unknown(r) if r.tags == null
+
+unknown(r) if {
+	is_object(r.tags)
+	not is_string(tags.first(r, tag_keys))
+	some key in tag_keys
+	unknown_values.tag(r, key)
+}
+
+# unknown_why(r) names what is unknown, for messages: "tags.environment is unknown until apply".
+unknown_why(r) := unknown_values.why(r, "tags") if r.tags == null
+
+unknown_why(r) := concat(", ", [unknown_values.why(r, concat(".", ["tags", key])) |
+	some key in tag_keys
+	unknown_values.tag(r, key)
+]) if {
+	is_object(r.tags)
+}
+
+# settings(r) is config.environments[name(r)], {} when the environment is not configured or unknown.
+settings(r) := object.get(config.section("environments", {}), name(r), {}) if not unknown(r)
+
+settings(r) := {} if unknown(r)
 
 # setting(r, path) is one setting (path: key or array of keys), null when not configured.
 setting(r, path) := object.get(settings(r), path, null)

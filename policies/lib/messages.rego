@@ -41,3 +41,21 @@ instance_type(r) := concat("", [" (instance type ", json.marshal(r.compute.insta
 }
 
 instance_type(r) := "" if not is_string(r.compute.instanceType)
+
+# variant_type(v) is ` (instance type "g5.12xlarge")` for one machine shape of a resource, else empty.
+variant_type(v) := concat("", [" (instance type ", json.marshal(v.instanceType), ")"]) if is_string(v.instanceType)
+
+variant_type(v) := "" if not is_string(v.instanceType)
+
+# unknown_accelerators(r, v) says why the accelerators of variant v of r are unknown: its instance type is
+# unknown until apply, or the instance-type table does not know it (and what to add).
+unknown_accelerators(r, v) := concat("", [
+	"instance type ", json.marshal(v.instanceType), " of ", r.address,
+	" is not in the instance-type table, so its accelerators are unknown (add it to src/model/instance-specs.ts)",
+]) if {
+	is_string(v.instanceType)
+}
+
+unknown_accelerators(r, v) := concat("", ["instance type of ", r.address, " is unknown until apply, so its accelerators are unknown"]) if {
+	not is_string(v.instanceType)
+}

@@ -35,3 +35,46 @@ regional(r) if {
 	r.provider in _regional_providers
 	r.kind in _regional_kinds
 }
+
+# variants(r) are the machine shapes of r's compute, every element of a list-valued attribute
+# (compute.variants: EKS instance_types, SageMaker production variants, a workload's pod templates); for
+# input without variants, the compute itself. Rules judge every variant, so the second element counts too.
+variants(r) := r.compute.variants if _has_variants(r)
+
+variants(r) := [{
+	"instanceType": field(r, ["compute", "instanceType"]),
+	"family": field(r, ["compute", "family"]),
+	"instanceCount": field(r, ["compute", "instanceCount"]),
+	"accelerators": _summary_accelerators(r),
+}] if {
+	is_object(r.compute)
+	not _has_variants(r)
+}
+
+_has_variants(r) if {
+	is_array(r.compute.variants)
+	count(r.compute.variants) > 0
+}
+
+_summary_accelerators(r) := [r.compute.accelerator] if is_object(r.compute.accelerator)
+
+_summary_accelerators(r) := [] if not is_object(field(r, ["compute", "accelerator"]))
+
+# accelerators_known(v): the accelerators of variant v are known (a list, maybe empty); they are
+# unknown (null) when its instance type is unknown until apply or missing from the instance-type table.
+accelerators_known(v) if is_array(v.accelerators)
+
+# accelerator_count(v) is the number of accelerators on one instance of variant v, every kind together;
+# null when one kind's count is unknown. Undefined when the accelerators themselves are unknown.
+accelerator_count(v) := sum([a.count | some a in v.accelerators]) if {
+	is_array(v.accelerators)
+	every a in v.accelerators {
+		is_number(a.count)
+	}
+}
+
+accelerator_count(v) := null if {
+	is_array(v.accelerators)
+	some a in v.accelerators
+	not is_number(a.count)
+}

@@ -23,17 +23,25 @@ export interface InstanceSpec {
   readonly vcpus: number;
   readonly memoryGiB: number;
   readonly accelerator: AcceleratorSpec | null;
+  /** The provider documentation page the figures were copied from (accelerated families). */
+  readonly source?: string;
 }
 
 type SpecRow = readonly [name: string, vcpus: number, memoryGiB: number, acceleratorCount?: number];
 
 const table: Record<string, InstanceSpec> = {};
 
+// Documentation pages the accelerated families are copied from (the `source` of each entry).
+const awsAccelerated = 'https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html';
+const gcpAccelerated = 'https://cloud.google.com/compute/docs/accelerator-optimized-machines';
+const azureGpuSizes = 'https://learn.microsoft.com/azure/virtual-machines/sizes/overview#gpu-accelerated';
+
 /** Adds one family: every row shares the provider and, when given, the accelerator model and memory. */
 function addFamily(
   provider: SpecProvider,
   rows: readonly SpecRow[],
   accelerator?: { readonly model: string; readonly memoryGiB: number },
+  source?: string,
 ): void {
   for (const [name, vcpus, memoryGiB, count] of rows) {
     table[name] = {
@@ -41,6 +49,7 @@ function addFamily(
       vcpus,
       memoryGiB,
       accelerator: accelerator && count ? { model: accelerator.model, count, memoryGiB: accelerator.memoryGiB } : null,
+      ...(source === undefined ? {} : { source }),
     };
   }
 }
@@ -66,14 +75,14 @@ function addCpuLadder(
 // and the product pages for P4, P5, G4dn, G5, G6, G6e, Inf2, Trn1 and Trn2.
 
 // P3 (NVIDIA V100 16 GB; p3dn carries the 32 GB part).
-addFamily('aws', [['p3.2xlarge', 8, 61, 1], ['p3.8xlarge', 32, 244, 4], ['p3.16xlarge', 64, 488, 8]], { model: 'V100', memoryGiB: 16 });
-addFamily('aws', [['p3dn.24xlarge', 96, 768, 8]], { model: 'V100', memoryGiB: 32 });
+addFamily('aws', [['p3.2xlarge', 8, 61, 1], ['p3.8xlarge', 32, 244, 4], ['p3.16xlarge', 64, 488, 8]], { model: 'V100', memoryGiB: 16 }, awsAccelerated);
+addFamily('aws', [['p3dn.24xlarge', 96, 768, 8]], { model: 'V100', memoryGiB: 32 }, awsAccelerated);
 // P4d / P4de (NVIDIA A100 40 GB / 80 GB).
-addFamily('aws', [['p4d.24xlarge', 96, 1152, 8]], { model: 'A100', memoryGiB: 40 });
-addFamily('aws', [['p4de.24xlarge', 96, 1152, 8]], { model: 'A100', memoryGiB: 80 });
+addFamily('aws', [['p4d.24xlarge', 96, 1152, 8]], { model: 'A100', memoryGiB: 40 }, awsAccelerated);
+addFamily('aws', [['p4de.24xlarge', 96, 1152, 8]], { model: 'A100', memoryGiB: 80 }, awsAccelerated);
 // P5 (NVIDIA H100 80 GB); P5e / P5en (NVIDIA H200 141 GB).
-addFamily('aws', [['p5.48xlarge', 192, 2048, 8]], { model: 'H100', memoryGiB: 80 });
-addFamily('aws', [['p5e.48xlarge', 192, 2048, 8], ['p5en.48xlarge', 192, 2048, 8]], { model: 'H200', memoryGiB: 141 });
+addFamily('aws', [['p5.48xlarge', 192, 2048, 8]], { model: 'H100', memoryGiB: 80 }, awsAccelerated);
+addFamily('aws', [['p5e.48xlarge', 192, 2048, 8], ['p5en.48xlarge', 192, 2048, 8]], { model: 'H200', memoryGiB: 141 }, awsAccelerated);
 // G4dn (NVIDIA T4 16 GB).
 addFamily(
   'aws',
@@ -82,6 +91,7 @@ addFamily(
     ['g4dn.16xlarge', 64, 256, 1], ['g4dn.12xlarge', 48, 192, 4], ['g4dn.metal', 96, 384, 8],
   ],
   { model: 'T4', memoryGiB: 16 },
+  awsAccelerated,
 );
 // G5 (NVIDIA A10G 24 GB).
 addFamily(
@@ -91,6 +101,7 @@ addFamily(
     ['g5.16xlarge', 64, 256, 1], ['g5.12xlarge', 48, 192, 4], ['g5.24xlarge', 96, 384, 4], ['g5.48xlarge', 192, 768, 8],
   ],
   { model: 'A10G', memoryGiB: 24 },
+  awsAccelerated,
 );
 // G6 (NVIDIA L4 24 GB).
 addFamily(
@@ -100,6 +111,7 @@ addFamily(
     ['g6.16xlarge', 64, 256, 1], ['g6.12xlarge', 48, 192, 4], ['g6.24xlarge', 96, 384, 4], ['g6.48xlarge', 192, 768, 8],
   ],
   { model: 'L4', memoryGiB: 24 },
+  awsAccelerated,
 );
 // G6e (NVIDIA L40S 48 GB).
 addFamily(
@@ -109,16 +121,30 @@ addFamily(
     ['g6e.16xlarge', 64, 512, 1], ['g6e.12xlarge', 48, 384, 4], ['g6e.24xlarge', 96, 768, 4], ['g6e.48xlarge', 192, 1536, 8],
   ],
   { model: 'L40S', memoryGiB: 48 },
+  awsAccelerated,
 );
 // Inf2 (AWS Inferentia2, 32 GB per chip).
 addFamily(
   'aws',
   [['inf2.xlarge', 4, 16, 1], ['inf2.8xlarge', 32, 128, 1], ['inf2.24xlarge', 96, 384, 6], ['inf2.48xlarge', 192, 768, 12]],
   { model: 'Inferentia2', memoryGiB: 32 },
+  awsAccelerated,
 );
 // Trn1 / Trn1n (AWS Trainium, 32 GB per chip); Trn2 (Trainium2, 96 GB per chip).
-addFamily('aws', [['trn1.2xlarge', 8, 32, 1], ['trn1.32xlarge', 128, 512, 16], ['trn1n.32xlarge', 128, 512, 16]], { model: 'Trainium', memoryGiB: 32 });
-addFamily('aws', [['trn2.48xlarge', 192, 2048, 16]], { model: 'Trainium2', memoryGiB: 96 });
+addFamily('aws', [['trn1.2xlarge', 8, 32, 1], ['trn1.32xlarge', 128, 512, 16], ['trn1n.32xlarge', 128, 512, 16]], { model: 'Trainium', memoryGiB: 32 }, awsAccelerated);
+addFamily('aws', [['trn2.48xlarge', 192, 2048, 16]], { model: 'Trainium2', memoryGiB: 96 }, awsAccelerated);
+
+// P6-B200 (NVIDIA B200, 179 GiB per GPU: 1432 GiB HBM3e per instance).
+addFamily('aws', [['p6-b200.48xlarge', 192, 2048, 8]], { model: 'B200', memoryGiB: 179 }, awsAccelerated);
+// Inf1 (AWS Inferentia, 8 GiB per chip).
+addFamily(
+  'aws',
+  [['inf1.xlarge', 4, 8, 1], ['inf1.2xlarge', 8, 16, 1], ['inf1.6xlarge', 24, 48, 4], ['inf1.24xlarge', 96, 192, 16]],
+  { model: 'Inferentia', memoryGiB: 8 },
+  awsAccelerated,
+);
+// Trn2 UltraServer nodes carry the same Trainium2 chips as trn2.48xlarge.
+addFamily('aws', [['trn2u.48xlarge', 192, 2048, 16]], { model: 'Trainium2', memoryGiB: 96 }, awsAccelerated);
 
 // CPU families. Source: Amazon EC2 "General purpose", "Compute optimized", "Memory optimized" and
 // "Burstable performance" instance specifications (docs.aws.amazon.com/ec2/latest/instancetypes/).
@@ -153,15 +179,17 @@ addFamily(
     ['a2-highgpu-8g', 96, 680, 8], ['a2-megagpu-16g', 96, 1360, 16],
   ],
   { model: 'A100', memoryGiB: 40 },
+  gcpAccelerated,
 );
 // A2 Ultra (NVIDIA A100 80 GB).
 addFamily(
   'gcp',
   [['a2-ultragpu-1g', 12, 170, 1], ['a2-ultragpu-2g', 24, 340, 2], ['a2-ultragpu-4g', 48, 680, 4], ['a2-ultragpu-8g', 96, 1360, 8]],
   { model: 'A100', memoryGiB: 80 },
+  gcpAccelerated,
 );
 // A3 (NVIDIA H100 80 GB).
-addFamily('gcp', [['a3-highgpu-8g', 208, 1872, 8], ['a3-megagpu-8g', 208, 1872, 8]], { model: 'H100', memoryGiB: 80 });
+addFamily('gcp', [['a3-highgpu-8g', 208, 1872, 8], ['a3-megagpu-8g', 208, 1872, 8]], { model: 'H100', memoryGiB: 80 }, gcpAccelerated);
 // G2 (NVIDIA L4 24 GB).
 addFamily(
   'gcp',
@@ -170,7 +198,21 @@ addFamily(
     ['g2-standard-24', 24, 96, 2], ['g2-standard-32', 32, 128, 1], ['g2-standard-48', 48, 192, 4], ['g2-standard-96', 96, 384, 8],
   ],
   { model: 'L4', memoryGiB: 24 },
+  gcpAccelerated,
 );
+// A3 High in its smaller shapes (H100 80 GB); A3 Ultra (H200 141 GB); A4 (B200, 180 GB per GPU).
+addFamily('gcp', [['a3-highgpu-1g', 26, 234, 1], ['a3-highgpu-2g', 52, 468, 2], ['a3-highgpu-4g', 104, 936, 4], ['a3-edgegpu-8g', 208, 1872, 8]], { model: 'H100', memoryGiB: 80 }, gcpAccelerated);
+addFamily('gcp', [['a3-ultragpu-8g', 224, 2952, 8]], { model: 'H200', memoryGiB: 141 }, gcpAccelerated);
+addFamily('gcp', [['a4-highgpu-8g', 224, 3968, 8]], { model: 'B200', memoryGiB: 180 }, gcpAccelerated);
+// TPU VM machine types GKE node pools name (the count is chips per VM).
+// Source: Google Cloud "Plan TPUs in GKE" (cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus) and
+// "TPU versions" (cloud.google.com/tpu/docs/system-architecture-tpu-vm); ct5lp shapes also in the Compute API machine types list.
+const gkeTpus = 'https://cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus';
+addFamily('gcp', [['ct4p-hightpu-4t', 240, 407, 4]], { model: 'TPU v4', memoryGiB: 32 }, gkeTpus);
+addFamily('gcp', [['ct5lp-hightpu-1t', 24, 48, 1], ['ct5lp-hightpu-4t', 112, 192, 4], ['ct5lp-hightpu-8t', 224, 384, 8]], { model: 'TPU v5e', memoryGiB: 16 }, gkeTpus);
+addFamily('gcp', [['ct5l-hightpu-1t', 24, 48, 1], ['ct5l-hightpu-4t', 112, 192, 4], ['ct5l-hightpu-8t', 224, 384, 8]], { model: 'TPU v5e', memoryGiB: 16 }, gkeTpus);
+addFamily('gcp', [['ct5p-hightpu-4t', 208, 448, 4]], { model: 'TPU v5p', memoryGiB: 95 }, gkeTpus);
+addFamily('gcp', [['ct6e-standard-1t', 44, 448, 1], ['ct6e-standard-4t', 180, 720, 4], ['ct6e-standard-8t', 180, 1440, 8]], { model: 'TPU v6e', memoryGiB: 32 }, gkeTpus);
 // CPU families. Source: Google Cloud "General-purpose machine family" documentation (N1, N2, E2).
 const gcpLadder = [['1', 1], ['2', 2], ['4', 4], ['8', 8], ['16', 16], ['32', 32], ['64', 64], ['96', 96]] as const;
 addCpuLadder('gcp', (size) => `n1-standard-${size}`, gcpLadder, 3.75);
@@ -187,12 +229,13 @@ addFamily(
   'azure',
   [['Standard_NC24ads_A100_v4', 24, 220, 1], ['Standard_NC48ads_A100_v4', 48, 440, 2], ['Standard_NC96ads_A100_v4', 96, 880, 4]],
   { model: 'A100', memoryGiB: 80 },
+  azureGpuSizes,
 );
-addFamily('azure', [['Standard_ND96asr_v4', 96, 900, 8]], { model: 'A100', memoryGiB: 40 });
-addFamily('azure', [['Standard_ND96amsr_A100_v4', 96, 1900, 8]], { model: 'A100', memoryGiB: 80 });
-addFamily('azure', [['Standard_ND96isr_H100_v5', 96, 1900, 8]], { model: 'H100', memoryGiB: 80 });
+addFamily('azure', [['Standard_ND96asr_v4', 96, 900, 8]], { model: 'A100', memoryGiB: 40 }, azureGpuSizes);
+addFamily('azure', [['Standard_ND96amsr_A100_v4', 96, 1900, 8]], { model: 'A100', memoryGiB: 80 }, azureGpuSizes);
+addFamily('azure', [['Standard_ND96isr_H100_v5', 96, 1900, 8]], { model: 'H100', memoryGiB: 80 }, azureGpuSizes);
 // NC H100 v5 carries the H100 NVL part with 94 GB.
-addFamily('azure', [['Standard_NC40ads_H100_v5', 40, 320, 1], ['Standard_NC80adis_H100_v5', 80, 640, 2]], { model: 'H100', memoryGiB: 94 });
+addFamily('azure', [['Standard_NC40ads_H100_v5', 40, 320, 1], ['Standard_NC80adis_H100_v5', 80, 640, 2]], { model: 'H100', memoryGiB: 94 }, azureGpuSizes);
 addFamily(
   'azure',
   [
@@ -200,9 +243,16 @@ addFamily(
     ['Standard_NC64as_T4_v3', 64, 440, 4],
   ],
   { model: 'T4', memoryGiB: 16 },
+  azureGpuSizes,
 );
-addFamily('azure', [['Standard_NV36ads_A10_v5', 36, 440, 1], ['Standard_NV72ads_A10_v5', 72, 880, 2]], { model: 'A10', memoryGiB: 24 });
-addFamily('azure', [['Standard_NC6s_v3', 6, 112, 1], ['Standard_NC12s_v3', 12, 224, 2], ['Standard_NC24s_v3', 24, 448, 4]], { model: 'V100', memoryGiB: 16 });
+addFamily('azure', [['Standard_NV36ads_A10_v5', 36, 440, 1], ['Standard_NV72ads_A10_v5', 72, 880, 2]], { model: 'A10', memoryGiB: 24 }, azureGpuSizes);
+addFamily('azure', [['Standard_NC6s_v3', 6, 112, 1], ['Standard_NC12s_v3', 12, 224, 2], ['Standard_NC24s_v3', 24, 448, 4]], { model: 'V100', memoryGiB: 16 }, azureGpuSizes);
+// ND H200 v5 (NVIDIA H200 141 GB) and ND MI300X v5 (AMD Instinct MI300X 192 GB).
+addFamily('azure', [['Standard_ND96isr_H200_v5', 96, 1850, 8]], { model: 'H200', memoryGiB: 141 }, 'https://learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/ndh200v5-series');
+addFamily('azure', [['Standard_ND96isr_MI300X_v5', 96, 1850, 8]], { model: 'MI300X', memoryGiB: 192 }, 'https://learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/ndmi300xv5-series');
+// NV A10 v5 sizes below NV36ads share one GPU (1/6, 1/3, 1/2); they are left out on purpose, so a GPU rule
+// reports them as unknown rather than counting a fraction as a whole GPU.
+addFamily('azure', [['Standard_NV36adms_A10_v5', 36, 880, 1]], { model: 'A10', memoryGiB: 24 }, 'https://learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/nvadsa10v5-series');
 const azureLadder = [['2', 2], ['4', 4], ['8', 8], ['16', 16], ['32', 32], ['48', 48], ['64', 64], ['96', 96]] as const;
 addCpuLadder('azure', (size) => `Standard_D${size}s_v5`, azureLadder, 4);
 addCpuLadder('azure', (size) => `Standard_D${size}_v5`, azureLadder, 4);
@@ -218,6 +268,20 @@ const azureByLowerName = new Map<string, InstanceSpec>(
     .filter(([, spec]) => spec.provider === 'azure')
     .map(([name, spec]) => [name.toLowerCase(), spec]),
 );
+const azureSpellingByLowerName = new Map<string, string>(
+  Object.entries(table)
+    .filter(([, spec]) => spec.provider === 'azure')
+    .map(([name]) => [name.toLowerCase(), name]),
+);
+
+/**
+ * The table's spelling of an instance type the provider accepts in any case (Azure returns
+ * "STANDARD_NC24ADS_A100_V4" for Standard_NC24ads_A100_v4); the type as given when the table does not know it.
+ */
+export function canonicalInstanceType(provider: string, instanceType: string): string {
+  if (provider !== 'azure') return instanceType;
+  return azureSpellingByLowerName.get(instanceType.toLowerCase()) ?? instanceType;
+}
 
 /** Drops service prefixes (`ml.` SageMaker, `db.` RDS, `cache.` ElastiCache) that do not change the hardware. */
 function bareAwsType(instanceType: string): string {
@@ -259,7 +323,7 @@ export function instanceFamily(provider: string, instanceType: string): string |
     return dash === -1 ? bare : bare.slice(0, dash);
   }
   if (provider === 'azure') {
-    const match = azureSizePattern.exec(instanceType);
+    const match = azureSizePattern.exec(canonicalInstanceType(provider, instanceType));
     if (!match) return instanceType;
     return `${match[1] ?? ''}${match[3] ?? ''}${match[4] ?? ''}`;
   }

@@ -51,6 +51,25 @@ export interface NodeScaling {
   readonly desired: number | null;
 }
 
+/**
+ * One machine shape a compute resource runs or may run: one element of a list-valued attribute (an EKS node
+ * group's `instance_types`, a SageMaker production variant, an Auto Scaling group's launch template override,
+ * a Kubernetes workload's pod template), or the resource's single machine type.
+ */
+export interface ComputeVariant {
+  /** The provider's machine type name, as written; null when unknown until apply or not stated. */
+  readonly instanceType: string | null;
+  readonly family: string | null;
+  /** Instances of this variant when every variant runs ("all"); null for alternatives or when unknown. */
+  readonly instanceCount: number | null;
+  /**
+   * The accelerators on one instance, one entry per kind (several GCP `guest_accelerator` blocks give several
+   * entries); `[]` when it has none; null when unknown: the instance type is unknown until apply, or it is not
+   * in the instance-type table (src/model/instance-specs.ts) and nothing is attached explicitly.
+   */
+  readonly accelerators: readonly Accelerator[] | null;
+}
+
 export interface Compute {
   readonly role: ComputeRole;
   /** Provider's machine type name: "p4d.24xlarge", "a2-highgpu-1g", "Standard_NC24ads_A100_v4", "ml.g5.2xlarge". */
@@ -60,7 +79,22 @@ export interface Compute {
   /** Number of instances or nodes this resource runs (count, desired size, initial instance count). */
   readonly instanceCount: number | null;
   readonly scaling: NodeScaling | null;
+  /**
+   * The accelerators of the first variant, as one summary: the first kind's model and memory, the count of
+   * every kind together. Rules that must see every element read `variants`.
+   */
   readonly accelerator: Accelerator | null;
+  /**
+   * Every machine shape, in the order the source lists them (at least one when the reader knows the
+   * compute's shape); `instanceType`, `family` and `accelerator` above repeat the first for older policies.
+   */
+  readonly variants?: readonly ComputeVariant[];
+  /**
+   * How the variants combine: "all" run side by side (SageMaker production variants, a workload's pods),
+   * "one-of" are alternatives the provider chooses between (EKS `instance_types`, Auto Scaling overrides),
+   * so a rule judges each and pricing takes the dearest.
+   */
+  readonly variantsRun?: 'all' | 'one-of';
   /** Spot / preemptible / low priority; null when the plan does not say. */
   readonly spot: boolean | null;
   /**

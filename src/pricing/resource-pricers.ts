@@ -143,11 +143,40 @@ function attachedGpuPrices(subject: PricingSubject, catalog: Catalog, region: st
   return prices;
 }
 
+/**
+ * A resource with several machine shapes: alternatives ("one-of", EKS instance_types) are priced at the
+ * dearest, and the sources say so; shapes that all run (a workload's pod templates) add up.
+ */
+function variantsBill(subject: PricingSubject, catalog: Catalog, compute: Compute, sku: (type: string) => string): Bill {
+  const variants = compute.variants ?? [];
+  const region = regionOf(subject);
+  const priced = variants.map((variant, i) => {
+    const type = variant.instanceType ?? fail(`instance type of variant ${i} unknown until apply or not stated`);
+    return { type, price: machinePrice(catalog, subject.provider, sku(type), region), count: variant.instanceCount };
+  });
+  if (compute.variantsRun === 'one-of') {
+    const dearest = priced.reduce((best, current) => (current.price.onDemand > best.price.onDemand ? current : best));
+    const { group, sources } = combine([dearest.price], instanceCountOf(compute));
+    const names = priced.map((entry) => entry.type).join(', ');
+    sources.push(`priced at the dearest of ${priced.length} alternative instance types (${names}): ${dearest.type}`);
+    return { outcome: 'bill', groups: [group], monthlyFixed: 0n, spot: compute.spot === true, sources };
+  }
+  const groups: InstanceGroup[] = [];
+  const sources: string[] = [];
+  for (const entry of priced) {
+    const { group, sources: partSources } = combine([entry.price], entry.count ?? fail(`instance count of ${entry.type} unknown until apply`));
+    groups.push(group);
+    sources.push(...partSources);
+  }
+  return { outcome: 'bill', groups, monthlyFixed: 0n, spot: compute.spot === true, sources };
+}
+
 /** A machine (VM, node, notebook, hosting instance) × its count, plus attached GPUs and its own disk. */
 function instancePricer(shape: InstanceShape = {}): Pricer {
   return guarded((subject, catalog) => {
     const compute = subject.compute ?? fail('no compute facts');
     if (compute.role === 'launch_template') return FREE;
+    if ((compute.variants?.length ?? 0) > 1) return variantsBill(subject, catalog, compute, (type) => shape.sku?.(type) ?? type);
     const type = compute.instanceType ?? fail('instance type unknown until apply or not stated');
     const region = regionOf(subject);
     const count = instanceCountOf(compute);

@@ -14,6 +14,7 @@ import { prepare } from '../prepare/index.js';
 import {
   admissionReview,
   kindName,
+  onlyRemovesFinalizers,
   parseAdmissionReview,
   type AdmissionRequest,
   type AdmissionResponse,
@@ -83,6 +84,10 @@ export class AdmissionHandler {
   private judge(request: AdmissionRequest, receivedAt: number): Verdict {
     // Deleting a workload never adds cost or exposure; it is not judged.
     if (request.operation === 'DELETE') {
+      return { response: { uid: request.uid, allowed: true }, decision: 'skipped', rules: [], bundleRevision: null };
+    }
+    // Letting a deletion finish (finalizers removed, nothing else changed) is not judged either.
+    if (onlyRemovesFinalizers(request)) {
       return { response: { uid: request.uid, allowed: true }, decision: 'skipped', rules: [], bundleRevision: null };
     }
     const policy = this.options.policy();

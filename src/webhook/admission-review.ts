@@ -27,6 +27,8 @@ export interface AdmissionRequest {
   readonly username: string | null;
   /** The object after the change; null for DELETE. */
   readonly object: unknown;
+  /** The object before the change, for UPDATE (and DELETE); absent or null otherwise. */
+  readonly oldObject?: unknown;
   readonly dryRun: boolean;
 }
 
@@ -84,8 +86,52 @@ export function parseAdmissionReview(body: unknown): AdmissionRequest {
     operation: operation as Operation,
     username: stringAt(request, 'userInfo', 'username'),
     object: request['object'] ?? null,
+    oldObject: request['oldObject'] ?? null,
     dryRun: request['dryRun'] === true,
   };
+}
+
+function finalizersOf(object: unknown): string[] | null {
+  const metadata = isObject(object) ? object['metadata'] : undefined;
+  if (!isObject(metadata)) return null;
+  const finalizers = metadata['finalizers'];
+  if (finalizers === undefined || finalizers === null) return [];
+  return Array.isArray(finalizers) && finalizers.every((f): f is string => typeof f === 'string') ? finalizers : null;
+}
+
+function withoutFinalizers(object: JsonObject): unknown {
+  const metadata = object['metadata'] as JsonObject;
+  const { finalizers: _finalizers, resourceVersion: _version, managedFields: _fields, generation: _generation, ...rest } = metadata;
+  return { ...object, metadata: rest };
+}
+
+/** Canonical JSON (sorted keys) for comparing two objects. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * An UPDATE whose only change is to remove finalizers from an object that is being deleted (it has a
+ * deletionTimestamp). Controllers do this to let a deletion finish; denying it would leave the object stuck
+ * in Terminating, and the change adds no cost or exposure, so it is admitted without judging the object.
+ */
+export function onlyRemovesFinalizers(request: AdmissionRequest): boolean {
+  if (request.operation !== 'UPDATE') return false;
+  const { object, oldObject } = request;
+  if (!isObject(object) || !isObject(oldObject)) return false;
+  if (stringAt(object, 'metadata', 'deletionTimestamp') === null) return false;
+  const after = finalizersOf(object);
+  const before = finalizersOf(oldObject);
+  if (after === null || before === null || after.length >= before.length) return false;
+  if (!after.every((finalizer) => before.includes(finalizer))) return false;
+  return canonical(withoutFinalizers(object)) === canonical(withoutFinalizers(oldObject));
 }
 
 export function admissionReview(response: AdmissionResponse): JsonObject {

@@ -199,10 +199,11 @@ describe('tags, address and values', () => {
     status: { replicas: 1 },
   };
 
-  it('merges labels over the namespace mapping and keeps the model reference', () => {
+  it('merges labels with the namespace mapping, which wins as the trust boundary, and keeps the model reference', () => {
     const resource = normaliseKubernetesObject(object, { namespace: 'ml-dev', settings });
     expect(resource.address).toBe('Deployment/ml-dev/llm-server');
-    expect(resource.tags).toEqual({ environment: 'dev', team: 'serving', app: 'llm', 'tollgate.io/model': 'llama-3-8b@3.1.0' });
+    // The object's own `team: serving` label cannot move it out of the namespace's team.
+    expect(resource.tags).toEqual({ environment: 'dev', team: 'research', app: 'llm', 'tollgate.io/model': 'llama-3-8b@3.1.0' });
   });
 
   it('falls back to the "*" mapping and to namespace default', () => {

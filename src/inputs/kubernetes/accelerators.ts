@@ -9,11 +9,25 @@ import { arrayAt, countOf, objectAt, type JsonObject } from './object-shape.js';
 /** Extended resource names of accelerator device plugins. */
 export const ACCELERATOR_RESOURCES = ['nvidia.com/gpu', 'amd.com/gpu', 'google.com/tpu'] as const;
 
-/** Accelerators one container asks for, of one resource name; null when it does not ask. */
+/** NVIDIA MIG slices (`nvidia.com/mig-1g.10gb`, ...): each is one accelerator of the GPU it is cut from. */
+const MIG_PREFIX = 'nvidia.com/mig-';
+
+/**
+ * Accelerators one container asks for, of one resource name; null when it does not ask. MIG slices count as
+ * `nvidia.com/gpu`: a slice of an A100 is an A100 to the model and count limits.
+ */
 function containerCount(container: unknown, resource: string): number | null {
-  const limit = objectAt(container, 'resources', 'limits')[resource];
-  const request = objectAt(container, 'resources', 'requests')[resource];
-  return countOf(limit ?? request);
+  const limits = objectAt(container, 'resources', 'limits');
+  const requests = objectAt(container, 'resources', 'requests');
+  let count = countOf(limits[resource] ?? requests[resource]);
+  if (resource === 'nvidia.com/gpu') {
+    const names = new Set([...Object.keys(limits), ...Object.keys(requests)].filter((name) => name.startsWith(MIG_PREFIX)));
+    for (const name of names) {
+      const slices = countOf(limits[name] ?? requests[name]);
+      if (slices !== null) count = (count ?? 0) + slices;
+    }
+  }
+  return count;
 }
 
 /**

@@ -79,6 +79,15 @@ function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: st
       scaling: null,
       accelerator: primary?.accelerator ?? null,
       spot: primary?.spot ?? null,
+      // Every pod template (a PyTorchJob's master and workers, a RayCluster's head and worker groups) is a
+      // machine shape of its own; the rules judge each, not only the largest.
+      variants: facts.map((fact) => ({
+        instanceType: fact.instanceType,
+        family: fact.family,
+        instanceCount: fact.replicas,
+        accelerators: fact.accelerator === null ? [] : [fact.accelerator],
+      })),
+      variantsRun: 'all',
     },
     region: primary?.region ?? defaultRegion,
   };

@@ -1,6 +1,6 @@
 /**
  * Tags of a Kubernetes object in the Terraform sense: the namespace's mapping from config
- * (`kubernetes.namespaces[ns]`, else `kubernetes.namespaces["*"]`) with the object's own labels over it, so
+ * (`kubernetes.namespaces[ns]`, authoritative, else `kubernetes.namespaces["*"]`, a default the labels override), so
  * `team`, `environment`, `cost-center` and `data-classification` mean the same as cloud tags.
  */
 import type { KubernetesSettings } from '../../config/config.js';
@@ -15,8 +15,15 @@ export function namespaceTags(settings: KubernetesSettings | undefined, namespac
   return { ...mapped };
 }
 
+/**
+ * A namespace the config maps by name is the trust boundary: its environment, team and classification win
+ * over the object's own labels, so a Pod in a dev namespace labelled `environment: prod` is still dev (and
+ * cannot claim prod's limits). The catch-all `"*"` mapping is only a default that labels may override.
+ */
 export function tagsOf(object: JsonObject, settings: KubernetesSettings | undefined, namespace: string | null): Record<string, string> {
-  const tags = { ...namespaceTags(settings, namespace), ...stringMap(objectAt(object, 'metadata', 'labels')) };
+  const labels = stringMap(objectAt(object, 'metadata', 'labels'));
+  const mappedByName = namespace !== null && settings?.namespaces?.[namespace] !== undefined;
+  const tags = mappedByName ? { ...labels, ...namespaceTags(settings, namespace) } : { ...namespaceTags(settings, namespace), ...labels };
   // Label values cannot hold "@", so the model reference usually comes as an annotation.
   const modelReference = stringAt(object, 'metadata', 'annotations', MODEL_REFERENCE_KEY);
   if (modelReference !== null && tags[MODEL_REFERENCE_KEY] === undefined) tags[MODEL_REFERENCE_KEY] = modelReference;

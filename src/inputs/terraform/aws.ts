@@ -1,7 +1,7 @@
 /**
  * AWS resource types (hashicorp/aws provider) → normalised facts. One entry per resource type.
  */
-import { alwaysEncrypted, computeOf, encryptionWithKey, scalingOf, upperOrNull, type ExtractorTable } from './extractor.js';
+import { alwaysEncrypted, computeOf, encryptionWithKey, scalingOf, upperOrNull, type ExtractorTable, type VariantFacts } from './extractor.js';
 import type { PlannedValues } from './planned-values.js';
 import type { Encryption, Transport } from '../../model/resource.js';
 
@@ -117,6 +117,12 @@ function instanceMarketSpot(values: PlannedValues, path: string): boolean | null
   return market === null ? (values.isUnknown(`${path}.0.market_type`) ? null : false) : market === 'spot';
 }
 
+/** One variant per element of a list attribute; none when the list is absent or empty. */
+function listVariants(values: PlannedValues, path: string, element: (index: number) => VariantFacts): VariantFacts[] {
+  const list = values.list(path) ?? [];
+  return list.map((_, index) => element(index));
+}
+
 export const awsExtractors: ExtractorTable = {
   aws_instance: {
     kind: 'compute',
@@ -125,6 +131,7 @@ export const awsExtractors: ExtractorTable = {
       computeOf('aws', {
         role: 'instance',
         instanceType: v.nonEmptyString('instance_type'),
+        instanceTypeUnknown: v.isUnknown('instance_type'),
         instanceCount: 1,
         spot: instanceMarketSpot(v, 'instance_market_options'),
       }),
@@ -137,6 +144,7 @@ export const awsExtractors: ExtractorTable = {
       computeOf('aws', {
         role: 'launch_template',
         instanceType: v.nonEmptyString('instance_type'),
+        instanceTypeUnknown: v.isUnknown('instance_type'),
         instanceCount: null,
         spot: instanceMarketSpot(v, 'instance_market_options'),
       }),
@@ -150,6 +158,10 @@ export const awsExtractors: ExtractorTable = {
       return computeOf('aws', {
         role: 'node_group',
         instanceType: v.nonEmptyString('instance_types.0'),
+        instanceTypeUnknown: v.isUnknown('instance_types'),
+        // EKS picks among the listed types: each is an alternative the group may run.
+        variants: listVariants(v, 'instance_types', (i) => ({ instanceType: v.nonEmptyString(`instance_types.${i}`), instanceTypeUnknown: v.isUnknown(`instance_types.${i}`) })),
+        variantsRun: 'one-of',
         instanceCount: v.number('scaling_config.0.desired_size'),
         scaling: scalingOf(v.number('scaling_config.0.min_size'), v.number('scaling_config.0.max_size'), v.number('scaling_config.0.desired_size')),
         // EKS defaults to ON_DEMAND when capacity_type is not set.
@@ -170,6 +182,14 @@ export const awsExtractors: ExtractorTable = {
       return computeOf('aws', {
         role: 'endpoint',
         instanceType: v.nonEmptyString('production_variants.0.instance_type'),
+        instanceTypeUnknown: v.isUnknown('production_variants'),
+        // Every production variant serves side by side, each with its own instances.
+        variants: listVariants(v, 'production_variants', (i) => ({
+          instanceType: v.nonEmptyString(`production_variants.${i}.instance_type`),
+          instanceTypeUnknown: v.isUnknown(`production_variants.${i}.instance_type`),
+          instanceCount: v.number(`production_variants.${i}.initial_instance_count`),
+        })),
+        variantsRun: 'all',
         instanceCount: count,
         // Real-time endpoints have no spot capacity.
         spot: false,
@@ -181,8 +201,32 @@ export const awsExtractors: ExtractorTable = {
   aws_sagemaker_notebook_instance: {
     kind: 'compute',
     taggable: true,
-    compute: (v) => computeOf('aws', { role: 'notebook', instanceType: v.nonEmptyString('instance_type'), instanceCount: 1, spot: false }),
+    compute: (v) =>
+      computeOf('aws', { role: 'notebook', instanceType: v.nonEmptyString('instance_type'), instanceTypeUnknown: v.isUnknown('instance_type'), instanceCount: 1, spot: false }),
     encryption: alwaysEncrypted('kms_key_id'),
+  },
+  aws_autoscaling_group: {
+    kind: 'compute',
+    taggable: false,
+    // A mixed instances policy lists the types the group may launch; without one the launch template
+    // (judged as its own resource) says what runs.
+    compute: (v) => {
+      const overrides = 'mixed_instances_policy.0.launch_template.0.override';
+      const desired = v.number('desired_capacity');
+      return computeOf('aws', {
+        role: 'node_group',
+        instanceType: v.nonEmptyString(`${overrides}.0.instance_type`),
+        instanceTypeUnknown: v.isUnknown(overrides),
+        variants: listVariants(v, overrides, (i) => ({
+          instanceType: v.nonEmptyString(`${overrides}.${i}.instance_type`),
+          instanceTypeUnknown: v.isUnknown(`${overrides}.${i}.instance_type`),
+        })),
+        variantsRun: 'one-of',
+        instanceCount: desired,
+        scaling: scalingOf(v.number('min_size'), v.number('max_size'), desired),
+        spot: v.number('mixed_instances_policy.0.instances_distribution.0.on_demand_percentage_above_base_capacity') === 0 ? true : null,
+      });
+    },
   },
   aws_sagemaker_model: { kind: 'other', taggable: true },
   aws_sagemaker_endpoint: { kind: 'other', taggable: true },

@@ -2,7 +2,7 @@
  * Azure resource types (hashicorp/azurerm provider) → normalised facts. Azure Storage, managed disks and
  * SQL encrypt at rest by default (platform-managed keys); a Key Vault key or disk encryption set is CMK.
  */
-import { alwaysEncrypted, computeOf, scalingOf, tlsVersion, type ExtractorTable } from './extractor.js';
+import { alwaysEncrypted, computeOf, scalingOf, statedTlsVersion, tlsVersion, type ExtractorTable } from './extractor.js';
 import type { PlannedValues } from './planned-values.js';
 import type { Transport } from '../../model/resource.js';
 
@@ -44,7 +44,7 @@ function storageAccountTransport(values: PlannedValues): Transport {
   return {
     protocol: 'HTTPS',
     // The provider defaults min_tls_version to TLS1_2.
-    minTlsVersion: tlsVersion(values.nonEmptyString('min_tls_version')) ?? (values.isUnknown('min_tls_version') ? null : '1.2'),
+    minTlsVersion: statedTlsVersion(values, 'min_tls_version', '1.2'),
     httpsOnly: httpsOnly ?? (unknownFlag ? null : true),
     port: 443,
   };
@@ -55,14 +55,16 @@ export const azureExtractors: ExtractorTable = {
     kind: 'compute',
     taggable: true,
     compute: (v) =>
-      computeOf('azure', { role: 'instance', instanceType: v.nonEmptyString('size'), instanceCount: 1, spot: spotPriority(v, 'priority') }),
+      computeOf('azure', { role: 'instance', instanceType: v.nonEmptyString('size'),
+        instanceTypeUnknown: v.isUnknown('size'), instanceCount: 1, spot: spotPriority(v, 'priority') }),
     encryption: alwaysEncrypted('os_disk.0.disk_encryption_set_id'),
   },
   azurerm_windows_virtual_machine: {
     kind: 'compute',
     taggable: true,
     compute: (v) =>
-      computeOf('azure', { role: 'instance', instanceType: v.nonEmptyString('size'), instanceCount: 1, spot: spotPriority(v, 'priority') }),
+      computeOf('azure', { role: 'instance', instanceType: v.nonEmptyString('size'),
+        instanceTypeUnknown: v.isUnknown('size'), instanceCount: 1, spot: spotPriority(v, 'priority') }),
     encryption: alwaysEncrypted('os_disk.0.disk_encryption_set_id'),
   },
   azurerm_kubernetes_cluster: {
@@ -73,6 +75,7 @@ export const azureExtractors: ExtractorTable = {
       computeOf('azure', {
         role: 'node_group',
         instanceType: v.nonEmptyString('default_node_pool.0.vm_size'),
+        instanceTypeUnknown: v.isUnknown('default_node_pool.0.vm_size'),
         instanceCount: v.number('default_node_pool.0.node_count'),
         scaling: scalingOf(v.number('default_node_pool.0.min_count'), v.number('default_node_pool.0.max_count'), v.number('default_node_pool.0.node_count')),
         // The default node pool cannot be Spot.
@@ -87,6 +90,7 @@ export const azureExtractors: ExtractorTable = {
       computeOf('azure', {
         role: 'node_group',
         instanceType: v.nonEmptyString('vm_size'),
+        instanceTypeUnknown: v.isUnknown('vm_size'),
         instanceCount: v.number('node_count'),
         scaling: scalingOf(v.number('min_count'), v.number('max_count'), v.number('node_count')),
         spot: spotPriority(v, 'priority'),
@@ -99,6 +103,7 @@ export const azureExtractors: ExtractorTable = {
       computeOf('azure', {
         role: 'cluster_compute',
         instanceType: v.nonEmptyString('vm_size'),
+        instanceTypeUnknown: v.isUnknown('vm_size'),
         instanceCount: v.number('scale_settings.0.max_node_count'),
         scaling: scalingOf(v.number('scale_settings.0.min_node_count'), v.number('scale_settings.0.max_node_count'), null),
         spot: spotPriority(v, 'vm_priority'),
@@ -111,6 +116,7 @@ export const azureExtractors: ExtractorTable = {
       computeOf('azure', {
         role: 'notebook',
         instanceType: v.nonEmptyString('virtual_machine_size') ?? v.nonEmptyString('vm_size'),
+        instanceTypeUnknown: v.isUnknown('virtual_machine_size') || v.isUnknown('vm_size'),
         instanceCount: 1,
         spot: false,
       }),
@@ -130,7 +136,8 @@ export const azureExtractors: ExtractorTable = {
     encryption: () => ({ atRest: true, customerManagedKey: false, keyId: null }),
     transport: (v) => ({
       protocol: 'TLS',
-      minTlsVersion: tlsVersion(v.nonEmptyString('minimum_tls_version')) ?? (v.isUnknown('minimum_tls_version') ? null : '1.2'),
+      // "Disabled" enforces no minimum and accepts every TLS version; the provider defaults to 1.2.
+      minTlsVersion: statedTlsVersion(v, 'minimum_tls_version', '1.2'),
       httpsOnly: true,
       port: 1433,
     }),
@@ -166,5 +173,7 @@ export const azureExtractors: ExtractorTable = {
 function spotPriority(values: PlannedValues, path: string): boolean | null {
   const priority = values.string(path);
   if (priority === null) return values.isUnknown(path) ? null : false;
-  return priority === 'Spot' || priority === 'LowPriority';
+  // The API compares priorities case-insensitively ("spot", "lowpriority" are accepted as written).
+  const lower = priority.toLowerCase();
+  return lower === 'spot' || lower === 'lowpriority';
 }

@@ -3,36 +3,28 @@
  * Google encrypts all data at rest by default, so storage is `atRest: true`; a Cloud KMS key makes it CMK.
  */
 import { lookupGpuAcceleratorType, lookupTpuAcceleratorType } from '../../model/instance-specs.js';
-import { alwaysEncrypted, computeOf, encryptionWithKey, scalingOf, tlsVersion, type Extractor, type ExtractorTable } from './extractor.js';
+import { alwaysEncrypted, computeOf, encryptionWithKey, scalingOf, statedTlsVersion, type Extractor, type ExtractorTable } from './extractor.js';
 import type { PlannedValues } from './planned-values.js';
 import type { Accelerator, ComputeRole, Encryption, Transport } from '../../model/resource.js';
 
 /**
- * GPUs attached by a list of `{type, count}` blocks (guest_accelerator) or a single
- * `{type, core_count}` block (notebooks). Null when nothing is attached.
+ * GPUs attached by a list of `{type, count}` blocks (guest_accelerator) or a single `{type, core_count}` block
+ * (notebooks): one accelerator per block, so every block is judged. Null when nothing is attached.
  */
-function attachedGpus(values: PlannedValues, listPath: string, countField: string): Accelerator | null {
+function attachedGpus(values: PlannedValues, listPath: string, countField: string): Accelerator[] | null {
   // The provider computes guest_accelerator when it is not configured, so an unknown list means
   // "none attached here"; the machine type's own accelerators still apply.
   const blocks = values.list(listPath);
   if (blocks === null) return null;
-  let total: number | null = 0;
-  let model: string | null = null;
-  let memoryGiB: number | null = null;
-  let typeKnown = false;
+  const attached: Accelerator[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const count = values.number(`${listPath}.${i}.${countField}`);
     if (count === 0) continue;
-    total = total === null || count === null ? null : total + count;
     const type = values.string(`${listPath}.${i}.type`);
     const gpu = type === null ? null : lookupGpuAcceleratorType(type);
-    if (!typeKnown) {
-      model = gpu?.model ?? null;
-      memoryGiB = gpu?.memoryGiB ?? null;
-      typeKnown = true;
-    }
+    attached.push({ model: gpu?.model ?? null, count, memoryGiB: gpu?.memoryGiB ?? null });
   }
-  return typeKnown ? { model, count: total, memoryGiB } : null;
+  return attached.length === 0 ? null : attached;
 }
 
 /**
@@ -100,7 +92,8 @@ function tpu(role: ComputeRole): Extractor {
         instanceType: type,
         instanceCount: 1,
         spot: v.boolean('scheduling_config.0.preemptible') === true || v.boolean('scheduling_config.0.spot') === true,
-        attachedAccelerator: spec ?? (type === null ? null : { model: null, count: null, memoryGiB: null }),
+        instanceTypeUnknown: v.isUnknown('accelerator_type'),
+        attachedAccelerators: type === null ? null : [spec ?? { model: null, count: null, memoryGiB: null }],
       });
     },
   };
@@ -114,9 +107,10 @@ export const gcpExtractors: ExtractorTable = {
       computeOf('gcp', {
         role: 'instance',
         instanceType: v.nonEmptyString('machine_type'),
+        instanceTypeUnknown: v.isUnknown('machine_type'),
         instanceCount: 1,
         spot: schedulingSpot(v, 'scheduling'),
-        attachedAccelerator: attachedGpus(v, 'guest_accelerator', 'count'),
+        attachedAccelerators: attachedGpus(v, 'guest_accelerator', 'count'),
       }),
     encryption: diskEncryption('boot_disk.0.kms_key_self_link', 'boot_disk.0.disk_encryption_key_raw'),
   },
@@ -127,9 +121,10 @@ export const gcpExtractors: ExtractorTable = {
       computeOf('gcp', {
         role: 'launch_template',
         instanceType: v.nonEmptyString('machine_type'),
+        instanceTypeUnknown: v.isUnknown('machine_type'),
         instanceCount: null,
         spot: schedulingSpot(v, 'scheduling'),
-        attachedAccelerator: attachedGpus(v, 'guest_accelerator', 'count'),
+        attachedAccelerators: attachedGpus(v, 'guest_accelerator', 'count'),
       }),
     encryption: instanceTemplateEncryption,
   },
@@ -142,6 +137,7 @@ export const gcpExtractors: ExtractorTable = {
       return computeOf('gcp', {
         role: 'node_group',
         instanceType: v.nonEmptyString('node_config.0.machine_type'),
+        instanceTypeUnknown: v.isUnknown('node_config.0.machine_type'),
         instanceCount: count,
         scaling: scalingOf(
           v.number('autoscaling.0.min_node_count') ?? v.number('autoscaling.0.total_min_node_count'),
@@ -149,7 +145,7 @@ export const gcpExtractors: ExtractorTable = {
           count,
         ),
         spot: nodeConfigSpot(v),
-        attachedAccelerator: attachedGpus(v, 'node_config.0.guest_accelerator', 'count'),
+        attachedAccelerators: attachedGpus(v, 'node_config.0.guest_accelerator', 'count'),
       });
     },
     encryption: alwaysEncrypted('node_config.0.boot_disk_kms_key'),
@@ -163,9 +159,11 @@ export const gcpExtractors: ExtractorTable = {
       computeOf('gcp', {
         role: 'node_group',
         instanceType: v.nonEmptyString('node_config.0.machine_type'),
+        // A removed default pool runs nothing, so its unknown machine type hides no accelerator.
+        instanceTypeUnknown: v.boolean('remove_default_node_pool') !== true && v.isUnknown('node_config.0.machine_type'),
         instanceCount: v.boolean('remove_default_node_pool') === true ? 0 : v.number('initial_node_count'),
         spot: nodeConfigSpot(v),
-        attachedAccelerator: attachedGpus(v, 'node_config.0.guest_accelerator', 'count'),
+        attachedAccelerators: attachedGpus(v, 'node_config.0.guest_accelerator', 'count'),
       }),
     // Application-layer secrets encryption with a Cloud KMS key.
     encryption: (v) =>
@@ -200,9 +198,10 @@ export const gcpExtractors: ExtractorTable = {
       computeOf('gcp', {
         role: 'notebook',
         instanceType: v.nonEmptyString('gce_setup.0.machine_type'),
+        instanceTypeUnknown: v.isUnknown('gce_setup.0.machine_type'),
         instanceCount: 1,
         spot: false,
-        attachedAccelerator: attachedGpus(v, 'gce_setup.0.accelerator_configs', 'core_count'),
+        attachedAccelerators: attachedGpus(v, 'gce_setup.0.accelerator_configs', 'core_count'),
       }),
     encryption: alwaysEncrypted('gce_setup.0.boot_disk.0.kms_key'),
   },
@@ -213,9 +212,10 @@ export const gcpExtractors: ExtractorTable = {
       computeOf('gcp', {
         role: 'notebook',
         instanceType: v.nonEmptyString('machine_type'),
+        instanceTypeUnknown: v.isUnknown('machine_type'),
         instanceCount: 1,
         spot: false,
-        attachedAccelerator: attachedGpus(v, 'accelerator_config', 'core_count'),
+        attachedAccelerators: attachedGpus(v, 'accelerator_config', 'core_count'),
       }),
     encryption: alwaysEncrypted('kms_key'),
   },
@@ -225,7 +225,7 @@ export const gcpExtractors: ExtractorTable = {
     kind: 'transport',
     taggable: false,
     // An SSL policy only ever governs TLS: HTTPS proxies and SSL proxies reference it.
-    transport: (v) => ({ protocol: 'TLS', minTlsVersion: tlsVersion(v.nonEmptyString('min_tls_version')) ?? (v.isUnknown('min_tls_version') ? null : '1.0'), httpsOnly: null, port: null }),
+    transport: (v) => ({ protocol: 'TLS', minTlsVersion: statedTlsVersion(v, 'min_tls_version', '1.0'), httpsOnly: null, port: null }),
   },
   google_compute_target_https_proxy: { kind: 'transport', taggable: false, transport: proxyTransport('HTTPS') },
   google_compute_target_http_proxy: { kind: 'transport', taggable: false, transport: proxyTransport('HTTP') },

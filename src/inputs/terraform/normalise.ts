@@ -14,7 +14,7 @@ import { ConfigurationIndex } from './configuration.js';
 import { gcpExtractors } from './gcp.js';
 import { isObject, type JsonObject, type PlanShape } from './plan-shape.js';
 import { PlannedValues } from './planned-values.js';
-import { ProviderSettings, regionFromValues } from './region.js';
+import { ProviderSettings, regionFromValues, unknownRegionAttribute } from './region.js';
 import { readAwsTags, readTags } from './tags.js';
 import type { JsonPath } from './plan-json.js';
 import type { ExtractorTable } from './extractor.js';
@@ -142,9 +142,15 @@ class ResourceBuilder {
     const config = this.configuration.resource(callPath, `${facts.type}.${facts.name}`);
     const providerConfig = this.providerKey(config?.providerConfigKey ?? localProviderName(facts.providerName), callPath);
     const extractor = extractorTables[provider][facts.type];
+    // A region the resource states wins; one it sets to a value unknown until apply is unknown (null); only a
+    // resource that does not set it at all takes its provider configuration's region.
     const regionOf = (state: PlannedValues): string | null =>
       regionFromValues(provider, state, extractor?.regionPaths) ??
-      (providerConfig === null ? null : this.settings.region(providerConfig, provider));
+      (unknownRegionAttribute(provider, state, config?.expressions, extractor?.regionPaths) !== null
+        ? null
+        : providerConfig === null
+          ? null
+          : this.settings.region(providerConfig, provider));
     const region = regionOf(values);
     // A type without a table entry is taggable when its values carry the provider's usual tag attribute.
     const taggable = extractor?.taggable ?? defaultTagAttributes[provider] in values.values;

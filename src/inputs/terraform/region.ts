@@ -52,6 +52,36 @@ export function regionFromValues(provider: Provider, values: PlannedValues, extr
   return null;
 }
 
+/** The attributes that state a resource's region, per provider, in the order regionFromValues reads them. */
+const regionAttributes: Readonly<Record<Provider, readonly string[]>> = {
+  aws: ['region', 'availability_zone'],
+  gcp: ['region', 'location', 'zone'],
+  azure: ['location'],
+  kubernetes: [],
+  other: [],
+};
+
+/**
+ * The region attribute the configuration sets but whose value is unknown until apply (`region = var.x` of a
+ * computed value, the AWS provider 6 per-resource `region = aws_x.y.region`), or null. Such a region is
+ * unknown, not the provider's: falling back to the provider region would judge a place the resource may not
+ * be in. An attribute the configuration does not set (so the provider computes it) may fall back.
+ */
+export function unknownRegionAttribute(
+  provider: Provider,
+  values: PlannedValues,
+  configured: Readonly<Record<string, unknown>> | undefined,
+  extraPaths: readonly string[] = [],
+): string | null {
+  for (const path of [...extraPaths, ...regionAttributes[provider]]) {
+    if (!values.isUnknown(path)) continue;
+    // Without the resource's configuration the provider region is not known either (it comes from the same
+    // section), except for a resource the index cannot place; that one keeps the provider's region.
+    if (configured !== undefined && path.split('.')[0]! in configured) return path;
+  }
+  return null;
+}
+
 function normaliseRegion(provider: Provider, value: string): string {
   return provider === 'azure' ? canonicalAzureLocation(value) : zoneToRegion(provider, value);
 }

@@ -2,7 +2,9 @@
 # title: GPUs per instance stay within the environment's limit
 # description: >-
 #   Large multi-GPU machines cost tens of dollars an hour each; environments cap the accelerators per
-#   instance or node (e.g. one GPU in dev) so experiments do not silently claim 8-GPU nodes.
+#   instance or node (e.g. one GPU in dev) so experiments do not silently claim 8-GPU nodes. Every machine
+#   shape is judged: each element of an EKS node group's instance_types, each SageMaker production variant,
+#   every guest_accelerator block; a type the instance-type table does not know is indeterminate.
 # custom:
 #   id: TG-GPU-001
 #   severity: high
@@ -24,7 +26,6 @@ import data.tollgate.lib.finding
 import data.tollgate.lib.messages
 import data.tollgate.lib.resources
 
-# limits(r) are the limits that apply, by where they come from; the lowest one wins.
 limits(r) := {source: limit |
 	some source, limit in {
 		sprintf("environment %s", [messages.quote(environment.name(r))]): environment.setting(r, ["gpu", "max_per_instance"]),
@@ -35,44 +36,90 @@ limits(r) := {source: limit |
 
 limit(r) := min({l | some l in limits(r)}) if count(limits(r)) > 0
 
-# binding(r) names the source(s) of the lowest limit.
 binding(r) := concat(" and ", sort([source | some source, l in limits(r); l == limit(r)]))
 
-# model(r) names the accelerator for messages: "A100 accelerators", or "accelerators" when the model is unknown.
-model(r) := concat(" ", [r.compute.accelerator.model, "accelerators"]) if is_string(r.compute.accelerator.model)
+# model(v) names the accelerators of one machine shape: "A100 accelerators" when they are all one known
+# model, else "accelerators".
+model(v) := concat(" ", [_models(v)[0], "accelerators"]) if {
+	count(_models(v)) == 1
+	is_string(_models(v)[0])
+}
 
-model(r) := "accelerators" if not is_string(r.compute.accelerator.model)
+model(v) := "accelerators" if not _single_model(v)
 
-evidence(r) := {
-	"compute.accelerator.model": r.compute.accelerator.model,
-	"compute.accelerator.count": r.compute.accelerator.count,
-	"compute.instanceType": r.compute.instanceType,
+_models(v) := sort({a.model | some a in object.get(v, "accelerators", [])})
+
+_single_model(v) if {
+	count(_models(v)) == 1
+	is_string(_models(v)[0])
+}
+
+_first_model(v) := v.accelerators[0].model if is_array(v.accelerators)
+
+_first_model(v) := null if not is_array(v.accelerators)
+
+_first_model(v) := null if count(object.get(v, "accelerators", [])) == 0
+
+evidence(r, v) := {
+	"compute.accelerator.model": _first_model(v),
+	"compute.accelerator.count": resources.accelerator_count(v),
+	"compute.instanceType": v.instanceType,
 	"environment": environment.name(r),
 	"max_per_instance": limit(r),
 }
 
-# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
+_unknown_evidence(r, v) := {
+	"compute.accelerator.model": null,
+	"compute.accelerator.count": null,
+	"compute.instanceType": v.instanceType,
+	"environment": environment.name(r),
+	"max_per_instance": limit(r),
+}
+
 _active if environment.configured(["gpu", "max_per_instance"])
 
 _active if is_number(config.param("TG-GPU-001", "max_per_instance"))
 
-findings contains finding.new(r, message, evidence(r)) if {
+findings contains finding.new(r, message, evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
-	is_number(r.compute.accelerator.count)
-	r.compute.accelerator.count > limit(r)
+	some v in resources.variants(r)
+	total := resources.accelerator_count(v)
+	is_number(total)
+	total > limit(r)
 	message := sprintf("%s has %s %s per instance%s, over the limit of %s set by %s", [
-		r.address, messages.show(r.compute.accelerator.count), model(r),
-		messages.instance_type(r), messages.show(limit(r)), binding(r),
+		r.address, messages.show(total), model(v),
+		messages.variant_type(v), messages.show(limit(r)), binding(r),
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r)) if {
+findings contains finding.indeterminate(r, message, evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
-	is_object(r.compute.accelerator)
-	r.compute.accelerator.count == null
+	some v in resources.variants(r)
+	resources.accelerator_count(v) == null
 	message := sprintf("number of %s of %s is unknown until apply, so it cannot be checked against the limit of %s set by %s", [
-		model(r), r.address, messages.show(limit(r)), binding(r),
+		model(v), r.address, messages.show(limit(r)), binding(r),
+	])
+}
+
+# An instance type that is unknown, or that the table does not know, may carry any number of GPUs.
+findings contains finding.indeterminate(r, message, _unknown_evidence(r, v)) if {
+	_active
+	some r in resources.with_compute
+	some v in resources.variants(r)
+	not resources.accelerators_known(v)
+	message := sprintf("%s: they cannot be checked against the limit of %s set by %s", [
+		messages.unknown_accelerators(r, v), messages.show(limit(r)), binding(r),
+	])
+}
+
+# A resource whose environment tag is unknown until apply is not judged as the default environment.
+findings contains finding.indeterminate(r, message, {"environment": null, "unknown": environment.unknown_why(r)}) if {
+	environment.configured(["gpu", "max_per_instance"])
+	some r in resources.with_compute
+	environment.unknown(r)
+	message := sprintf("environment of %s is unknown until apply (%s), so its GPU limit per instance cannot be chosen", [
+		r.address, environment.unknown_why(r),
 	])
 }

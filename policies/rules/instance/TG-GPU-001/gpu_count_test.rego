@@ -70,3 +70,51 @@ test_no_accelerator_passes_when_limited if {
 	r := object.union(_gpu_instance("A100", 1), {"compute": {"accelerator": null}})
 	count(_findings(r, _dev_limit(0))) == 0
 }
+
+_variants(first, second) := object.union(_gpu_instance("A100", 1), {"compute": {
+	"variantsRun": "one-of",
+	"variants": [first, second],
+}})
+
+_variant(instance_type, accelerators) := {
+	"instanceType": instance_type,
+	"family": null,
+	"instanceCount": null,
+	"accelerators": accelerators,
+}
+
+test_second_variant_over_limit_is_finding_naming_it if {
+	r := _variants(
+		_variant("g5.xlarge", [{"model": "A10G", "count": 1, "memoryGiB": 24}]),
+		_variant("p5.48xlarge", [{"model": "H100", "count": 8, "memoryGiB": 80}]),
+	)
+	found := _findings(r, _dev_limit(1))
+	count(found) == 1
+	some f in found
+	f.message == "aws_instance.trainer has 8 H100 accelerators per instance (instance type \"p5.48xlarge\"), over the limit of 1 set by environment \"dev\""
+}
+
+test_several_accelerator_kinds_add_up if {
+	r := _variants(
+		_variant("n1-standard-8", [{"model": "T4", "count": 1, "memoryGiB": 16}, {"model": "A100", "count": 1, "memoryGiB": 40}]),
+		_variant("n1-standard-8", []),
+	)
+	some f in _findings(r, _dev_limit(1))
+	f.message == "aws_instance.trainer has 2 accelerators per instance (instance type \"n1-standard-8\"), over the limit of 1 set by environment \"dev\""
+}
+
+test_type_missing_from_table_is_indeterminate_naming_it if {
+	r := _variants(_variant("g5.xlarge", []), _variant("p9.96xlarge", null))
+	some f in _findings(r, _dev_limit(1))
+	f.indeterminate == true
+	contains(f.message, "instance type \"p9.96xlarge\" of aws_instance.trainer is not in the instance-type table")
+}
+
+test_unknown_environment_is_indeterminate_not_default if {
+	r := object.union(_gpu_instance("A100", 8), {"tags": null})
+	found := _findings(r, _dev_limit(1))
+	count(found) == 1
+	some f in found
+	f.indeterminate == true
+	startswith(f.message, "environment of aws_instance.trainer is unknown until apply")
+}

@@ -20,35 +20,61 @@ import data.tollgate.lib.resources
 
 allowed(r) := environment.setting(r, ["gpu", "allowed_models"])
 
-evidence(r) := {
-	"compute.accelerator.model": r.compute.accelerator.model,
-	"compute.instanceType": r.compute.instanceType,
+evidence(r, v, model) := {
+	"compute.accelerator.model": model,
+	"compute.instanceType": v.instanceType,
 	"environment": environment.name(r),
 	"allowed_models": allowed(r),
 }
 
-# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if environment.configured(["gpu", "allowed_models"])
 
-findings contains finding.new(r, message, evidence(r)) if {
+# Every accelerator of every machine shape: the second guest_accelerator block, the second instance type of
+# a node group and the second production variant count as much as the first.
+findings contains finding.new(r, message, evidence(r, v, a.model)) if {
 	_active
 	some r in resources.with_compute
 	is_array(allowed(r))
-	is_string(r.compute.accelerator.model)
-	not patterns.any_match(allowed(r), r.compute.accelerator.model)
+	some v in resources.variants(r)
+	some a in object.get(v, "accelerators", [])
+	is_string(a.model)
+	not patterns.any_match(allowed(r), a.model)
 	message := sprintf("%s uses %s accelerators%s, which environment %s does not allow (allowed: %s)", [
-		r.address, messages.quote(r.compute.accelerator.model), messages.instance_type(r),
+		r.address, messages.quote(a.model), messages.variant_type(v),
 		messages.quote(environment.name(r)), messages.list(allowed(r)),
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r)) if {
+findings contains finding.indeterminate(r, message, evidence(r, v, null)) if {
 	_active
 	some r in resources.with_compute
 	is_array(allowed(r))
-	is_object(r.compute.accelerator)
-	r.compute.accelerator.model == null
+	some v in resources.variants(r)
+	some a in object.get(v, "accelerators", [])
+	a.model == null
 	message := sprintf("accelerator model of %s%s is unknown until apply, so it cannot be checked against environment %s (allowed: %s)", [
-		r.address, messages.instance_type(r), messages.quote(environment.name(r)), messages.list(allowed(r)),
+		r.address, messages.variant_type(v), messages.quote(environment.name(r)), messages.list(allowed(r)),
+	])
+}
+
+# An instance type that is unknown, or that the table does not know, may carry any accelerator.
+findings contains finding.indeterminate(r, message, evidence(r, v, null)) if {
+	_active
+	some r in resources.with_compute
+	is_array(allowed(r))
+	some v in resources.variants(r)
+	not resources.accelerators_known(v)
+	message := sprintf("%s: they cannot be checked against environment %s (allowed: %s)", [
+		messages.unknown_accelerators(r, v), messages.quote(environment.name(r)), messages.list(allowed(r)),
+	])
+}
+
+# A resource whose environment tag is unknown until apply is not judged as the default environment.
+findings contains finding.indeterminate(r, message, {"environment": null, "unknown": environment.unknown_why(r)}) if {
+	_active
+	some r in resources.with_compute
+	environment.unknown(r)
+	message := sprintf("environment of %s is unknown until apply (%s), so its allowed accelerator models cannot be chosen", [
+		r.address, environment.unknown_why(r),
 	])
 }

@@ -50,3 +50,32 @@ test_no_accelerator_passes_when_restricted if {
 	r := object.union(_gpu_instance("H100"), {"compute": {"accelerator": null}})
 	count(_findings(r, _config)) == 0
 }
+
+_with_variants(variants) := object.union(_gpu_instance("T4"), {"compute": {"variants": variants}})
+
+test_forbidden_model_in_second_variant_is_finding if {
+	r := _with_variants([
+		{"instanceType": "g4dn.xlarge", "family": "g4dn", "instanceCount": 1, "accelerators": [{"model": "T4", "count": 1}]},
+		{"instanceType": "p5.48xlarge", "family": "p5", "instanceCount": 1, "accelerators": [{"model": "H100", "count": 8}]},
+	])
+	found := _findings(r, _config)
+	count(found) == 1
+	some f in found
+	contains(f.message, "uses \"H100\" accelerators (instance type \"p5.48xlarge\")")
+}
+
+test_forbidden_second_guest_accelerator_is_finding if {
+	r := _with_variants([{"instanceType": "n1-standard-8", "family": "n1", "instanceCount": 1, "accelerators": [
+		{"model": "T4", "count": 1},
+		{"model": "A100", "count": 2},
+	]}])
+	some f in _findings(r, _config)
+	contains(f.message, "\"A100\"")
+}
+
+test_unknown_type_is_indeterminate if {
+	r := _with_variants([{"instanceType": "x9.large", "family": "x9", "instanceCount": 1, "accelerators": null}])
+	some f in _findings(r, _config)
+	f.indeterminate == true
+	contains(f.message, "instance type \"x9.large\"")
+}

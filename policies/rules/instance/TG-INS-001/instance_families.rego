@@ -28,62 +28,74 @@ restricted(r) if count(deny_list(r)) > 0
 
 restricted(r) if count(allow_list(r)) > 0
 
-evidence(r) := {
-	"compute.instanceType": r.compute.instanceType,
-	"compute.family": r.compute.family,
+evidence(r, v) := {
+	"compute.instanceType": v.instanceType,
+	"compute.family": v.family,
 	"environment": environment.name(r),
 	"allow": allow_list(r),
 	"deny": deny_list(r),
 }
 
-# Deny wins over allow: a family on both lists is denied.
-# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if environment.configured(["instance_families", "deny"])
 
 _active if environment.configured(["instance_families", "allow"])
 
-findings contains finding.new(r, message, evidence(r)) if {
+# Every machine shape is judged: each of an EKS node group's instance_types, each production variant.
+findings contains finding.new(r, message, evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
-	is_string(r.compute.family)
-	patterns.any_match(deny_list(r), r.compute.family)
+	some v in resources.variants(r)
+	is_string(v.family)
+	patterns.any_match(deny_list(r), v.family)
 	message := sprintf("%s uses instance type %s of family %s, which environment %s denies (denied: %s)", [
-		r.address, messages.quote(r.compute.instanceType), messages.quote(r.compute.family),
+		r.address, messages.quote(v.instanceType), messages.quote(v.family),
 		messages.quote(environment.name(r)), messages.list(deny_list(r)),
 	])
 }
 
-findings contains finding.new(r, message, evidence(r)) if {
+findings contains finding.new(r, message, evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
-	is_string(r.compute.family)
+	some v in resources.variants(r)
+	is_string(v.family)
 	count(allow_list(r)) > 0
-	not patterns.any_match(allow_list(r), r.compute.family)
-	not patterns.any_match(deny_list(r), r.compute.family)
+	not patterns.any_match(allow_list(r), v.family)
+	not patterns.any_match(deny_list(r), v.family)
 	message := sprintf("%s uses instance type %s of family %s, which is not among the families environment %s allows (allowed: %s)", [
-		r.address, messages.quote(r.compute.instanceType), messages.quote(r.compute.family),
+		r.address, messages.quote(v.instanceType), messages.quote(v.family),
 		messages.quote(environment.name(r)), messages.list(allow_list(r)),
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r)) if {
+findings contains finding.indeterminate(r, message, evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
-	r.compute.instanceType == null
 	restricted(r)
+	some v in resources.variants(r)
+	v.instanceType == null
 	message := sprintf("instance type of %s is unknown until apply, so its family cannot be checked against environment %s (%s)", [
 		r.address, messages.quote(environment.name(r)), unknown.why(r, "instance_type"),
 	])
 }
 
-# A known instance type whose family the model could not derive: not a pass.
-findings contains finding.indeterminate(r, message, evidence(r)) if {
+findings contains finding.indeterminate(r, message, evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
-	is_string(r.compute.instanceType)
-	r.compute.family == null
 	restricted(r)
+	some v in resources.variants(r)
+	is_string(v.instanceType)
+	v.family == null
 	message := sprintf("instance family of %s (instance type %s) could not be determined, so it cannot be checked against environment %s", [
-		r.address, messages.quote(r.compute.instanceType), messages.quote(environment.name(r)),
+		r.address, messages.quote(v.instanceType), messages.quote(environment.name(r)),
+	])
+}
+
+# A resource whose environment tag is unknown until apply is not judged as the default environment.
+findings contains finding.indeterminate(r, message, {"environment": null, "unknown": environment.unknown_why(r)}) if {
+	_active
+	some r in resources.with_compute
+	environment.unknown(r)
+	message := sprintf("environment of %s is unknown until apply (%s), so its allowed instance families cannot be chosen", [
+		r.address, environment.unknown_why(r),
 	])
 }

@@ -68,3 +68,14 @@ test_underived_family_is_indeterminate_when_restricted if {
 	some f in _findings(_instance("custom-8", null), _config([], ["p3"]))
 	f.indeterminate == true
 }
+
+test_denied_family_in_second_alternative_is_finding if {
+	r := object.union(_instance("g5.xlarge", "g5"), {"compute": {"variantsRun": "one-of", "variants": [
+		{"instanceType": "g5.xlarge", "family": "g5", "instanceCount": null, "accelerators": []},
+		{"instanceType": "p3.8xlarge", "family": "p3", "instanceCount": null, "accelerators": []},
+	]}})
+	found := _findings(r, _config([], ["p3"]))
+	count(found) == 1
+	some f in found
+	contains(f.message, "uses instance type \"p3.8xlarge\" of family \"p3\"")
+}

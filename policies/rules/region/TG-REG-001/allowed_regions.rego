@@ -48,3 +48,14 @@ findings contains finding.indeterminate(r, message, evidence(r)) if {
 		r.address, messages.quote(environment.name(r)), messages.list(allowed(r)), unknown.why(r, "region"),
 	])
 }
+
+# A resource whose environment tag is unknown until apply is not judged as the default environment.
+findings contains finding.indeterminate(r, message, {"region": r.region, "environment": null, "unknown": environment.unknown_why(r)}) if {
+	_active
+	some r in resources.judged
+	resources.regional(r)
+	environment.unknown(r)
+	message := sprintf("environment of %s is unknown until apply (%s), so its allowed regions cannot be chosen", [
+		r.address, environment.unknown_why(r),
+	])
+}
