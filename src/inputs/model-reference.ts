@@ -37,7 +37,7 @@ export function parseModelReference(value: string): ModelReference | null {
  * The reference in the first map (tags; or labels, then annotations) that has one of MODEL_REFERENCE_KEYS;
  * null when none does. Unknown maps (null) are skipped: "unknown" is not a reference.
  */
-export function modelReferenceOf(...maps: readonly (Readonly<Record<string, string>> | null | undefined)[]): ModelReference | null {
+export function modelReferenceOf(...maps: ReadonlyArray<Readonly<Record<string, string>> | null | undefined>): ModelReference | null {
   for (const map of maps) {
     if (!map) continue;
     for (const key of MODEL_REFERENCE_KEYS) {

@@ -61,7 +61,7 @@ function addFamily(
 function addCpuLadder(
   provider: SpecProvider,
   names: (size: string, vcpus: number) => string,
-  ladder: readonly (readonly [size: string, vcpus: number])[],
+  ladder: ReadonlyArray<readonly [size: string, vcpus: number]>,
   memoryPerVcpu: number,
 ): void {
   addFamily(
@@ -75,20 +75,42 @@ function addCpuLadder(
 // and the product pages for P4, P5, G4dn, G5, G6, G6e, Inf2, Trn1 and Trn2.
 
 // P3 (NVIDIA V100 16 GB; p3dn carries the 32 GB part).
-addFamily('aws', [['p3.2xlarge', 8, 61, 1], ['p3.8xlarge', 32, 244, 4], ['p3.16xlarge', 64, 488, 8]], { model: 'V100', memoryGiB: 16 }, awsAccelerated);
+addFamily(
+  'aws',
+  [
+    ['p3.2xlarge', 8, 61, 1],
+    ['p3.8xlarge', 32, 244, 4],
+    ['p3.16xlarge', 64, 488, 8],
+  ],
+  { model: 'V100', memoryGiB: 16 },
+  awsAccelerated,
+);
 addFamily('aws', [['p3dn.24xlarge', 96, 768, 8]], { model: 'V100', memoryGiB: 32 }, awsAccelerated);
 // P4d / P4de (NVIDIA A100 40 GB / 80 GB).
 addFamily('aws', [['p4d.24xlarge', 96, 1152, 8]], { model: 'A100', memoryGiB: 40 }, awsAccelerated);
 addFamily('aws', [['p4de.24xlarge', 96, 1152, 8]], { model: 'A100', memoryGiB: 80 }, awsAccelerated);
 // P5 (NVIDIA H100 80 GB); P5e / P5en (NVIDIA H200 141 GB).
 addFamily('aws', [['p5.48xlarge', 192, 2048, 8]], { model: 'H100', memoryGiB: 80 }, awsAccelerated);
-addFamily('aws', [['p5e.48xlarge', 192, 2048, 8], ['p5en.48xlarge', 192, 2048, 8]], { model: 'H200', memoryGiB: 141 }, awsAccelerated);
+addFamily(
+  'aws',
+  [
+    ['p5e.48xlarge', 192, 2048, 8],
+    ['p5en.48xlarge', 192, 2048, 8],
+  ],
+  { model: 'H200', memoryGiB: 141 },
+  awsAccelerated,
+);
 // G4dn (NVIDIA T4 16 GB).
 addFamily(
   'aws',
   [
-    ['g4dn.xlarge', 4, 16, 1], ['g4dn.2xlarge', 8, 32, 1], ['g4dn.4xlarge', 16, 64, 1], ['g4dn.8xlarge', 32, 128, 1],
-    ['g4dn.16xlarge', 64, 256, 1], ['g4dn.12xlarge', 48, 192, 4], ['g4dn.metal', 96, 384, 8],
+    ['g4dn.xlarge', 4, 16, 1],
+    ['g4dn.2xlarge', 8, 32, 1],
+    ['g4dn.4xlarge', 16, 64, 1],
+    ['g4dn.8xlarge', 32, 128, 1],
+    ['g4dn.16xlarge', 64, 256, 1],
+    ['g4dn.12xlarge', 48, 192, 4],
+    ['g4dn.metal', 96, 384, 8],
   ],
   { model: 'T4', memoryGiB: 16 },
   awsAccelerated,
@@ -97,8 +119,14 @@ addFamily(
 addFamily(
   'aws',
   [
-    ['g5.xlarge', 4, 16, 1], ['g5.2xlarge', 8, 32, 1], ['g5.4xlarge', 16, 64, 1], ['g5.8xlarge', 32, 128, 1],
-    ['g5.16xlarge', 64, 256, 1], ['g5.12xlarge', 48, 192, 4], ['g5.24xlarge', 96, 384, 4], ['g5.48xlarge', 192, 768, 8],
+    ['g5.xlarge', 4, 16, 1],
+    ['g5.2xlarge', 8, 32, 1],
+    ['g5.4xlarge', 16, 64, 1],
+    ['g5.8xlarge', 32, 128, 1],
+    ['g5.16xlarge', 64, 256, 1],
+    ['g5.12xlarge', 48, 192, 4],
+    ['g5.24xlarge', 96, 384, 4],
+    ['g5.48xlarge', 192, 768, 8],
   ],
   { model: 'A10G', memoryGiB: 24 },
   awsAccelerated,
@@ -107,8 +135,14 @@ addFamily(
 addFamily(
   'aws',
   [
-    ['g6.xlarge', 4, 16, 1], ['g6.2xlarge', 8, 32, 1], ['g6.4xlarge', 16, 64, 1], ['g6.8xlarge', 32, 128, 1],
-    ['g6.16xlarge', 64, 256, 1], ['g6.12xlarge', 48, 192, 4], ['g6.24xlarge', 96, 384, 4], ['g6.48xlarge', 192, 768, 8],
+    ['g6.xlarge', 4, 16, 1],
+    ['g6.2xlarge', 8, 32, 1],
+    ['g6.4xlarge', 16, 64, 1],
+    ['g6.8xlarge', 32, 128, 1],
+    ['g6.16xlarge', 64, 256, 1],
+    ['g6.12xlarge', 48, 192, 4],
+    ['g6.24xlarge', 96, 384, 4],
+    ['g6.48xlarge', 192, 768, 8],
   ],
   { model: 'L4', memoryGiB: 24 },
   awsAccelerated,
@@ -117,8 +151,14 @@ addFamily(
 addFamily(
   'aws',
   [
-    ['g6e.xlarge', 4, 32, 1], ['g6e.2xlarge', 8, 64, 1], ['g6e.4xlarge', 16, 128, 1], ['g6e.8xlarge', 32, 256, 1],
-    ['g6e.16xlarge', 64, 512, 1], ['g6e.12xlarge', 48, 384, 4], ['g6e.24xlarge', 96, 768, 4], ['g6e.48xlarge', 192, 1536, 8],
+    ['g6e.xlarge', 4, 32, 1],
+    ['g6e.2xlarge', 8, 64, 1],
+    ['g6e.4xlarge', 16, 128, 1],
+    ['g6e.8xlarge', 32, 256, 1],
+    ['g6e.16xlarge', 64, 512, 1],
+    ['g6e.12xlarge', 48, 384, 4],
+    ['g6e.24xlarge', 96, 768, 4],
+    ['g6e.48xlarge', 192, 1536, 8],
   ],
   { model: 'L40S', memoryGiB: 48 },
   awsAccelerated,
@@ -126,12 +166,26 @@ addFamily(
 // Inf2 (AWS Inferentia2, 32 GB per chip).
 addFamily(
   'aws',
-  [['inf2.xlarge', 4, 16, 1], ['inf2.8xlarge', 32, 128, 1], ['inf2.24xlarge', 96, 384, 6], ['inf2.48xlarge', 192, 768, 12]],
+  [
+    ['inf2.xlarge', 4, 16, 1],
+    ['inf2.8xlarge', 32, 128, 1],
+    ['inf2.24xlarge', 96, 384, 6],
+    ['inf2.48xlarge', 192, 768, 12],
+  ],
   { model: 'Inferentia2', memoryGiB: 32 },
   awsAccelerated,
 );
 // Trn1 / Trn1n (AWS Trainium, 32 GB per chip); Trn2 (Trainium2, 96 GB per chip).
-addFamily('aws', [['trn1.2xlarge', 8, 32, 1], ['trn1.32xlarge', 128, 512, 16], ['trn1n.32xlarge', 128, 512, 16]], { model: 'Trainium', memoryGiB: 32 }, awsAccelerated);
+addFamily(
+  'aws',
+  [
+    ['trn1.2xlarge', 8, 32, 1],
+    ['trn1.32xlarge', 128, 512, 16],
+    ['trn1n.32xlarge', 128, 512, 16],
+  ],
+  { model: 'Trainium', memoryGiB: 32 },
+  awsAccelerated,
+);
 addFamily('aws', [['trn2.48xlarge', 192, 2048, 16]], { model: 'Trainium2', memoryGiB: 96 }, awsAccelerated);
 
 // P6-B200 (NVIDIA B200, 179 GiB per GPU: 1432 GiB HBM3e per instance).
@@ -139,7 +193,12 @@ addFamily('aws', [['p6-b200.48xlarge', 192, 2048, 8]], { model: 'B200', memoryGi
 // Inf1 (AWS Inferentia, 8 GiB per chip).
 addFamily(
   'aws',
-  [['inf1.xlarge', 4, 8, 1], ['inf1.2xlarge', 8, 16, 1], ['inf1.6xlarge', 24, 48, 4], ['inf1.24xlarge', 96, 192, 16]],
+  [
+    ['inf1.xlarge', 4, 8, 1],
+    ['inf1.2xlarge', 8, 16, 1],
+    ['inf1.6xlarge', 24, 48, 4],
+    ['inf1.24xlarge', 96, 192, 16],
+  ],
   { model: 'Inferentia', memoryGiB: 8 },
   awsAccelerated,
 );
@@ -149,7 +208,14 @@ addFamily('aws', [['trn2u.48xlarge', 192, 2048, 16]], { model: 'Trainium2', memo
 // CPU families. Source: Amazon EC2 "General purpose", "Compute optimized", "Memory optimized" and
 // "Burstable performance" instance specifications (docs.aws.amazon.com/ec2/latest/instancetypes/).
 const awsLadder = [
-  ['large', 2], ['xlarge', 4], ['2xlarge', 8], ['4xlarge', 16], ['8xlarge', 32], ['12xlarge', 48], ['16xlarge', 64], ['24xlarge', 96],
+  ['large', 2],
+  ['xlarge', 4],
+  ['2xlarge', 8],
+  ['4xlarge', 16],
+  ['8xlarge', 32],
+  ['12xlarge', 48],
+  ['16xlarge', 64],
+  ['24xlarge', 96],
 ] as const;
 for (const family of ['m5', 'm6i', 'm7i']) addCpuLadder('aws', (size) => `${family}.${size}`, awsLadder, 4);
 addCpuLadder('aws', (size) => `m6i.${size}`, [['32xlarge', 128]], 4);
@@ -159,12 +225,26 @@ addCpuLadder('aws', (size) => `c6i.${size}`, [...awsLadder, ['32xlarge', 128]], 
 addCpuLadder(
   'aws',
   (size) => `c5.${size}`,
-  [['large', 2], ['xlarge', 4], ['2xlarge', 8], ['4xlarge', 16], ['9xlarge', 36], ['12xlarge', 48], ['18xlarge', 72], ['24xlarge', 96]],
+  [
+    ['large', 2],
+    ['xlarge', 4],
+    ['2xlarge', 8],
+    ['4xlarge', 16],
+    ['9xlarge', 36],
+    ['12xlarge', 48],
+    ['18xlarge', 72],
+    ['24xlarge', 96],
+  ],
   2,
 );
 addFamily('aws', [
-  ['t3.nano', 2, 0.5], ['t3.micro', 2, 1], ['t3.small', 2, 2], ['t3.medium', 2, 4], ['t3.large', 2, 8],
-  ['t3.xlarge', 4, 16], ['t3.2xlarge', 8, 32],
+  ['t3.nano', 2, 0.5],
+  ['t3.micro', 2, 1],
+  ['t3.small', 2, 2],
+  ['t3.medium', 2, 4],
+  ['t3.large', 2, 8],
+  ['t3.xlarge', 4, 16],
+  ['t3.2xlarge', 8, 32],
 ]);
 
 // ── GCP ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -175,8 +255,11 @@ addFamily('aws', [
 addFamily(
   'gcp',
   [
-    ['a2-highgpu-1g', 12, 85, 1], ['a2-highgpu-2g', 24, 170, 2], ['a2-highgpu-4g', 48, 340, 4],
-    ['a2-highgpu-8g', 96, 680, 8], ['a2-megagpu-16g', 96, 1360, 16],
+    ['a2-highgpu-1g', 12, 85, 1],
+    ['a2-highgpu-2g', 24, 170, 2],
+    ['a2-highgpu-4g', 48, 340, 4],
+    ['a2-highgpu-8g', 96, 680, 8],
+    ['a2-megagpu-16g', 96, 1360, 16],
   ],
   { model: 'A100', memoryGiB: 40 },
   gcpAccelerated,
@@ -184,24 +267,53 @@ addFamily(
 // A2 Ultra (NVIDIA A100 80 GB).
 addFamily(
   'gcp',
-  [['a2-ultragpu-1g', 12, 170, 1], ['a2-ultragpu-2g', 24, 340, 2], ['a2-ultragpu-4g', 48, 680, 4], ['a2-ultragpu-8g', 96, 1360, 8]],
+  [
+    ['a2-ultragpu-1g', 12, 170, 1],
+    ['a2-ultragpu-2g', 24, 340, 2],
+    ['a2-ultragpu-4g', 48, 680, 4],
+    ['a2-ultragpu-8g', 96, 1360, 8],
+  ],
   { model: 'A100', memoryGiB: 80 },
   gcpAccelerated,
 );
 // A3 (NVIDIA H100 80 GB).
-addFamily('gcp', [['a3-highgpu-8g', 208, 1872, 8], ['a3-megagpu-8g', 208, 1872, 8]], { model: 'H100', memoryGiB: 80 }, gcpAccelerated);
+addFamily(
+  'gcp',
+  [
+    ['a3-highgpu-8g', 208, 1872, 8],
+    ['a3-megagpu-8g', 208, 1872, 8],
+  ],
+  { model: 'H100', memoryGiB: 80 },
+  gcpAccelerated,
+);
 // G2 (NVIDIA L4 24 GB).
 addFamily(
   'gcp',
   [
-    ['g2-standard-4', 4, 16, 1], ['g2-standard-8', 8, 32, 1], ['g2-standard-12', 12, 48, 1], ['g2-standard-16', 16, 64, 1],
-    ['g2-standard-24', 24, 96, 2], ['g2-standard-32', 32, 128, 1], ['g2-standard-48', 48, 192, 4], ['g2-standard-96', 96, 384, 8],
+    ['g2-standard-4', 4, 16, 1],
+    ['g2-standard-8', 8, 32, 1],
+    ['g2-standard-12', 12, 48, 1],
+    ['g2-standard-16', 16, 64, 1],
+    ['g2-standard-24', 24, 96, 2],
+    ['g2-standard-32', 32, 128, 1],
+    ['g2-standard-48', 48, 192, 4],
+    ['g2-standard-96', 96, 384, 8],
   ],
   { model: 'L4', memoryGiB: 24 },
   gcpAccelerated,
 );
 // A3 High in its smaller shapes (H100 80 GB); A3 Ultra (H200 141 GB); A4 (B200, 180 GB per GPU).
-addFamily('gcp', [['a3-highgpu-1g', 26, 234, 1], ['a3-highgpu-2g', 52, 468, 2], ['a3-highgpu-4g', 104, 936, 4], ['a3-edgegpu-8g', 208, 1872, 8]], { model: 'H100', memoryGiB: 80 }, gcpAccelerated);
+addFamily(
+  'gcp',
+  [
+    ['a3-highgpu-1g', 26, 234, 1],
+    ['a3-highgpu-2g', 52, 468, 2],
+    ['a3-highgpu-4g', 104, 936, 4],
+    ['a3-edgegpu-8g', 208, 1872, 8],
+  ],
+  { model: 'H100', memoryGiB: 80 },
+  gcpAccelerated,
+);
 addFamily('gcp', [['a3-ultragpu-8g', 224, 2952, 8]], { model: 'H200', memoryGiB: 141 }, gcpAccelerated);
 addFamily('gcp', [['a4-highgpu-8g', 224, 3968, 8]], { model: 'B200', memoryGiB: 180 }, gcpAccelerated);
 // TPU VM machine types GKE node pools name (the count is chips per VM).
@@ -209,12 +321,48 @@ addFamily('gcp', [['a4-highgpu-8g', 224, 3968, 8]], { model: 'B200', memoryGiB: 
 // "TPU versions" (cloud.google.com/tpu/docs/system-architecture-tpu-vm); ct5lp shapes also in the Compute API machine types list.
 const gkeTpus = 'https://cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus';
 addFamily('gcp', [['ct4p-hightpu-4t', 240, 407, 4]], { model: 'TPU v4', memoryGiB: 32 }, gkeTpus);
-addFamily('gcp', [['ct5lp-hightpu-1t', 24, 48, 1], ['ct5lp-hightpu-4t', 112, 192, 4], ['ct5lp-hightpu-8t', 224, 384, 8]], { model: 'TPU v5e', memoryGiB: 16 }, gkeTpus);
-addFamily('gcp', [['ct5l-hightpu-1t', 24, 48, 1], ['ct5l-hightpu-4t', 112, 192, 4], ['ct5l-hightpu-8t', 224, 384, 8]], { model: 'TPU v5e', memoryGiB: 16 }, gkeTpus);
+addFamily(
+  'gcp',
+  [
+    ['ct5lp-hightpu-1t', 24, 48, 1],
+    ['ct5lp-hightpu-4t', 112, 192, 4],
+    ['ct5lp-hightpu-8t', 224, 384, 8],
+  ],
+  { model: 'TPU v5e', memoryGiB: 16 },
+  gkeTpus,
+);
+addFamily(
+  'gcp',
+  [
+    ['ct5l-hightpu-1t', 24, 48, 1],
+    ['ct5l-hightpu-4t', 112, 192, 4],
+    ['ct5l-hightpu-8t', 224, 384, 8],
+  ],
+  { model: 'TPU v5e', memoryGiB: 16 },
+  gkeTpus,
+);
 addFamily('gcp', [['ct5p-hightpu-4t', 208, 448, 4]], { model: 'TPU v5p', memoryGiB: 95 }, gkeTpus);
-addFamily('gcp', [['ct6e-standard-1t', 44, 448, 1], ['ct6e-standard-4t', 180, 720, 4], ['ct6e-standard-8t', 180, 1440, 8]], { model: 'TPU v6e', memoryGiB: 32 }, gkeTpus);
+addFamily(
+  'gcp',
+  [
+    ['ct6e-standard-1t', 44, 448, 1],
+    ['ct6e-standard-4t', 180, 720, 4],
+    ['ct6e-standard-8t', 180, 1440, 8],
+  ],
+  { model: 'TPU v6e', memoryGiB: 32 },
+  gkeTpus,
+);
 // CPU families. Source: Google Cloud "General-purpose machine family" documentation (N1, N2, E2).
-const gcpLadder = [['1', 1], ['2', 2], ['4', 4], ['8', 8], ['16', 16], ['32', 32], ['64', 64], ['96', 96]] as const;
+const gcpLadder = [
+  ['1', 1],
+  ['2', 2],
+  ['4', 4],
+  ['8', 8],
+  ['16', 16],
+  ['32', 32],
+  ['64', 64],
+  ['96', 96],
+] as const;
 addCpuLadder('gcp', (size) => `n1-standard-${size}`, gcpLadder, 3.75);
 addCpuLadder('gcp', (size) => `n1-highmem-${size}`, gcpLadder.slice(1), 6.5);
 addCpuLadder('gcp', (size) => `n2-standard-${size}`, gcpLadder.slice(1), 4);
@@ -227,7 +375,11 @@ addCpuLadder('gcp', (size) => `e2-standard-${size}`, gcpLadder.slice(1, 6), 4);
 
 addFamily(
   'azure',
-  [['Standard_NC24ads_A100_v4', 24, 220, 1], ['Standard_NC48ads_A100_v4', 48, 440, 2], ['Standard_NC96ads_A100_v4', 96, 880, 4]],
+  [
+    ['Standard_NC24ads_A100_v4', 24, 220, 1],
+    ['Standard_NC48ads_A100_v4', 48, 440, 2],
+    ['Standard_NC96ads_A100_v4', 96, 880, 4],
+  ],
   { model: 'A100', memoryGiB: 80 },
   azureGpuSizes,
 );
@@ -235,25 +387,76 @@ addFamily('azure', [['Standard_ND96asr_v4', 96, 900, 8]], { model: 'A100', memor
 addFamily('azure', [['Standard_ND96amsr_A100_v4', 96, 1900, 8]], { model: 'A100', memoryGiB: 80 }, azureGpuSizes);
 addFamily('azure', [['Standard_ND96isr_H100_v5', 96, 1900, 8]], { model: 'H100', memoryGiB: 80 }, azureGpuSizes);
 // NC H100 v5 carries the H100 NVL part with 94 GB.
-addFamily('azure', [['Standard_NC40ads_H100_v5', 40, 320, 1], ['Standard_NC80adis_H100_v5', 80, 640, 2]], { model: 'H100', memoryGiB: 94 }, azureGpuSizes);
 addFamily(
   'azure',
   [
-    ['Standard_NC4as_T4_v3', 4, 28, 1], ['Standard_NC8as_T4_v3', 8, 56, 1], ['Standard_NC16as_T4_v3', 16, 110, 1],
+    ['Standard_NC40ads_H100_v5', 40, 320, 1],
+    ['Standard_NC80adis_H100_v5', 80, 640, 2],
+  ],
+  { model: 'H100', memoryGiB: 94 },
+  azureGpuSizes,
+);
+addFamily(
+  'azure',
+  [
+    ['Standard_NC4as_T4_v3', 4, 28, 1],
+    ['Standard_NC8as_T4_v3', 8, 56, 1],
+    ['Standard_NC16as_T4_v3', 16, 110, 1],
     ['Standard_NC64as_T4_v3', 64, 440, 4],
   ],
   { model: 'T4', memoryGiB: 16 },
   azureGpuSizes,
 );
-addFamily('azure', [['Standard_NV36ads_A10_v5', 36, 440, 1], ['Standard_NV72ads_A10_v5', 72, 880, 2]], { model: 'A10', memoryGiB: 24 }, azureGpuSizes);
-addFamily('azure', [['Standard_NC6s_v3', 6, 112, 1], ['Standard_NC12s_v3', 12, 224, 2], ['Standard_NC24s_v3', 24, 448, 4]], { model: 'V100', memoryGiB: 16 }, azureGpuSizes);
+addFamily(
+  'azure',
+  [
+    ['Standard_NV36ads_A10_v5', 36, 440, 1],
+    ['Standard_NV72ads_A10_v5', 72, 880, 2],
+  ],
+  { model: 'A10', memoryGiB: 24 },
+  azureGpuSizes,
+);
+addFamily(
+  'azure',
+  [
+    ['Standard_NC6s_v3', 6, 112, 1],
+    ['Standard_NC12s_v3', 12, 224, 2],
+    ['Standard_NC24s_v3', 24, 448, 4],
+  ],
+  { model: 'V100', memoryGiB: 16 },
+  azureGpuSizes,
+);
 // ND H200 v5 (NVIDIA H200 141 GB) and ND MI300X v5 (AMD Instinct MI300X 192 GB).
-addFamily('azure', [['Standard_ND96isr_H200_v5', 96, 1850, 8]], { model: 'H200', memoryGiB: 141 }, 'https://learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/ndh200v5-series');
-addFamily('azure', [['Standard_ND96isr_MI300X_v5', 96, 1850, 8]], { model: 'MI300X', memoryGiB: 192 }, 'https://learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/ndmi300xv5-series');
+addFamily(
+  'azure',
+  [['Standard_ND96isr_H200_v5', 96, 1850, 8]],
+  { model: 'H200', memoryGiB: 141 },
+  'https://learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/ndh200v5-series',
+);
+addFamily(
+  'azure',
+  [['Standard_ND96isr_MI300X_v5', 96, 1850, 8]],
+  { model: 'MI300X', memoryGiB: 192 },
+  'https://learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/ndmi300xv5-series',
+);
 // NV A10 v5 sizes below NV36ads share one GPU (1/6, 1/3, 1/2); they are left out on purpose, so a GPU rule
 // reports them as unknown rather than counting a fraction as a whole GPU.
-addFamily('azure', [['Standard_NV36adms_A10_v5', 36, 880, 1]], { model: 'A10', memoryGiB: 24 }, 'https://learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/nvadsa10v5-series');
-const azureLadder = [['2', 2], ['4', 4], ['8', 8], ['16', 16], ['32', 32], ['48', 48], ['64', 64], ['96', 96]] as const;
+addFamily(
+  'azure',
+  [['Standard_NV36adms_A10_v5', 36, 880, 1]],
+  { model: 'A10', memoryGiB: 24 },
+  'https://learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/nvadsa10v5-series',
+);
+const azureLadder = [
+  ['2', 2],
+  ['4', 4],
+  ['8', 8],
+  ['16', 16],
+  ['32', 32],
+  ['48', 48],
+  ['64', 64],
+  ['96', 96],
+] as const;
 addCpuLadder('azure', (size) => `Standard_D${size}s_v5`, azureLadder, 4);
 addCpuLadder('azure', (size) => `Standard_D${size}_v5`, azureLadder, 4);
 addCpuLadder('azure', (size) => `Standard_D${size}s_v3`, azureLadder.slice(0, 7), 4);
@@ -302,7 +505,7 @@ export function lookupInstanceSpec(provider: string, instanceType: string): Inst
   if (provider === 'aws') spec = table[bareAwsType(instanceType)];
   else if (provider === 'gcp') spec = table[bareGcpType(instanceType)];
   else if (provider === 'azure') spec = azureByLowerName.get(instanceType.toLowerCase());
-  return spec !== undefined && spec.provider === provider ? spec : null;
+  return spec?.provider === provider ? spec : null;
 }
 
 // Azure sizes: `Standard_` + series letters + vCPUs (+ `-N` constrained cores) + feature letters + the rest,

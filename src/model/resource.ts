@@ -27,14 +27,7 @@ export type ResourceKind = 'compute' | 'storage' | 'database' | 'transport' | 'o
 export type ChangeAction = 'create' | 'update' | 'replace' | 'no-op' | 'read';
 
 /** What a compute resource does, for rules that treat serving, training and notebooks differently. */
-export type ComputeRole =
-  | 'instance'
-  | 'launch_template'
-  | 'node_group'
-  | 'endpoint'
-  | 'training'
-  | 'notebook'
-  | 'cluster_compute';
+export type ComputeRole = 'instance' | 'launch_template' | 'node_group' | 'endpoint' | 'training' | 'notebook' | 'cluster_compute';
 
 export interface Accelerator {
   /** Canonical model name: "A100", "H100", "H200", "A10G", "L4", "L40S", "T4", "V100", "P100", "Inferentia2", "Trainium", "Trainium2", "TPU v5e", ... */

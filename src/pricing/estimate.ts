@@ -40,7 +40,7 @@ interface Amount {
 const SPOT_UNKNOWN = 'spot price not in the catalog: priced at on-demand (an upper bound)';
 
 /** One rate when every group shares it, else null (mixed SageMaker variants have no single hourly price). */
-function sharedRate(rates: readonly (Micros | null)[]): Micros | null {
+function sharedRate(rates: ReadonlyArray<Micros | null>): Micros | null {
   const first = rates[0];
   return first !== undefined && rates.every((rate) => rate === first) ? first : null;
 }
@@ -87,7 +87,13 @@ interface Priced {
   readonly after: Micros | null;
 }
 
-function costOf(resource: Resource, after: PriceResult & { outcome: 'bill' | 'unpriced' }, catalog: Catalog, hours: number, hoursPerMonth: number): Priced {
+function costOf(
+  resource: Resource,
+  after: PriceResult & { outcome: 'bill' | 'unpriced' },
+  catalog: Catalog,
+  hours: number,
+  hoursPerMonth: number,
+): Priced {
   const afterAmount = after.outcome === 'bill' ? amountOf(after, hours) : null;
   // Before the change: nothing for a create; the same as after when nothing changes; else the prior state.
   let beforeMicros: Micros | null;
@@ -112,9 +118,10 @@ function costOf(resource: Resource, after: PriceResult & { outcome: 'bill' | 'un
     }
   }
   const afterMicros = afterAmount?.monthly ?? null;
-  const reasons = [after.outcome === 'unpriced' ? after.reason : null, beforeReason === null ? null : `before the change: ${beforeReason}`].filter(
-    (reason): reason is string => reason !== null,
-  );
+  const reasons = [
+    after.outcome === 'unpriced' ? after.reason : null,
+    beforeReason === null ? null : `before the change: ${beforeReason}`,
+  ].filter((reason): reason is string => reason !== null);
   const cost: ResourceCost = {
     currency: 'USD',
     monthlyBefore: usd(beforeMicros),
@@ -145,8 +152,7 @@ export function estimatePlanCost(resources: readonly Resource[], catalog: Catalo
   let after = 0n;
   let unpricedResources = 0;
   const priced: Resource[] = new Array<Resource>(resources.length);
-  for (let i = 0; i < resources.length; i++) {
-    const resource = resources[i]!;
+  for (const [i, resource] of resources.entries()) {
     const result = priceSubject(subjectAfter(resource), catalog);
     if (result.outcome === 'free') {
       priced[i] = resource;

@@ -76,7 +76,9 @@ function regionOf(subject: PricingSubject): string {
 /** Node groups and pools run their desired size, else their minimum, else their maximum. */
 function instanceCountOf(compute: Compute): number {
   const scaled = compute.role === 'node_group' || compute.role === 'cluster_compute';
-  const count = scaled ? (compute.scaling?.desired ?? compute.scaling?.min ?? compute.scaling?.max ?? compute.instanceCount) : compute.instanceCount;
+  const count = scaled
+    ? (compute.scaling?.desired ?? compute.scaling?.min ?? compute.scaling?.max ?? compute.instanceCount)
+    : compute.instanceCount;
   return count ?? fail('instance count unknown until apply or not stated');
 }
 
@@ -105,7 +107,11 @@ interface DiskPaths {
 }
 
 /** Monthly price of one disk, or a reason it cannot be priced. */
-function diskMonthly(subject: PricingSubject, catalog: Catalog, paths: DiskPaths): { monthly: Micros; sources: readonly string[] } | string {
+function diskMonthly(
+  subject: PricingSubject,
+  catalog: Catalog,
+  paths: DiskPaths,
+): { monthly: Micros; sources: readonly string[] } | string {
   const size = numberAt(subject.values, paths.size);
   const rawType = stringAt(subject.values, paths.type) ?? paths.defaultType ?? null;
   if (size === null || rawType === null) return 'disk size or type unknown until apply or not stated';
@@ -137,8 +143,14 @@ function attachedGpuPrices(subject: PricingSubject, catalog: Catalog, region: st
     if (count === 0) continue;
     const type = stringAt(subject.values, `${list}.${i}.type`);
     if (type === null || count === null) fail('attached GPU type or count unknown until apply');
-    const gpu = catalog.accelerator(subject.provider, type.toLowerCase().replaceAll('_', '-'), region) ?? fail(`no price for ${type} GPUs in ${region}`);
-    prices.push({ onDemand: multiply(gpu.onDemand, count), spot: gpu.spot === null ? null : multiply(gpu.spot, count), sources: gpu.sources });
+    const gpu =
+      catalog.accelerator(subject.provider, type.toLowerCase().replaceAll('_', '-'), region) ??
+      fail(`no price for ${type} GPUs in ${region}`);
+    prices.push({
+      onDemand: multiply(gpu.onDemand, count),
+      spot: gpu.spot === null ? null : multiply(gpu.spot, count),
+      sources: gpu.sources,
+    });
   }
   return prices;
 }
@@ -164,7 +176,10 @@ function variantsBill(subject: PricingSubject, catalog: Catalog, compute: Comput
   const groups: InstanceGroup[] = [];
   const sources: string[] = [];
   for (const entry of priced) {
-    const { group, sources: partSources } = combine([entry.price], entry.count ?? fail(`instance count of ${entry.type} unknown until apply`));
+    const { group, sources: partSources } = combine(
+      [entry.price],
+      entry.count ?? fail(`instance count of ${entry.type} unknown until apply`),
+    );
     groups.push(group);
     sources.push(...partSources);
   }
@@ -223,7 +238,11 @@ const tpuPricer: Pricer = guarded((subject, catalog) => {
   // "TPU v5e" → catalog type "tpu-v5e".
   const sku = model.toLowerCase().replace(' ', '-');
   const chip = catalog.accelerator(subject.provider, sku, region) ?? fail(`no price for ${model} in ${region}`);
-  const group: InstanceGroup = { count: instanceCountOf(compute), onDemand: multiply(chip.onDemand, chips), spot: chip.spot === null ? null : multiply(chip.spot, chips) };
+  const group: InstanceGroup = {
+    count: instanceCountOf(compute),
+    onDemand: multiply(chip.onDemand, chips),
+    spot: chip.spot === null ? null : multiply(chip.spot, chips),
+  };
   return { outcome: 'bill', groups: [group], monthlyFixed: 0n, spot: compute.spot === true, sources: [...chip.sources] };
 });
 
@@ -234,9 +253,13 @@ const sagemakerVariantsPricer: Pricer = guarded((subject, catalog) => {
   const groups: InstanceGroup[] = [];
   const sources: string[] = [];
   for (let i = 0; i < variants.length; i++) {
-    if (listAt(subject.values, `production_variants.${i}.serverless_config`)?.length) fail('serverless variants are billed per request, which the plan does not state');
-    const type = stringAt(subject.values, `production_variants.${i}.instance_type`) ?? fail(`variant ${i} instance type unknown until apply`);
-    const count = numberAt(subject.values, `production_variants.${i}.initial_instance_count`) ?? fail(`variant ${i} instance count unknown until apply`);
+    if (listAt(subject.values, `production_variants.${i}.serverless_config`)?.length)
+      fail('serverless variants are billed per request, which the plan does not state');
+    const type =
+      stringAt(subject.values, `production_variants.${i}.instance_type`) ?? fail(`variant ${i} instance type unknown until apply`);
+    const count =
+      numberAt(subject.values, `production_variants.${i}.initial_instance_count`) ??
+      fail(`variant ${i} instance count unknown until apply`);
     const price = machinePrice(catalog, 'aws', type.startsWith('ml.') ? type : `ml.${type}`, region);
     groups.push({ count, onDemand: price.onDemand, spot: null });
     sources.push(...price.sources);

@@ -98,7 +98,12 @@ export class AdmissionHandler {
       const input = policyInputFor(request, policy, new Date());
       // Waiting behind other requests counts: the API server's clock started when it sent this one.
       if (performance.now() > deadline) {
-        return this.failure(request, 500, `it waited more than the ${this.options.evalTimeoutMs} ms evaluation timeout before evaluation`, policy.revision);
+        return this.failure(
+          request,
+          500,
+          `it waited more than the ${this.options.evalTimeoutMs} ms evaluation timeout before evaluation`,
+          policy.revision,
+        );
       }
       decision = policy.engine.evaluate(input);
     } catch (error) {

@@ -76,7 +76,9 @@ export function parseAdmissionReview(body: unknown): AdmissionRequest {
   if (uid === null) throw new MalformedReviewError('AdmissionReview request has no uid');
   const operation = request['operation'];
   if (typeof operation !== 'string' || !(OPERATIONS as readonly string[]).includes(operation)) {
-    throw new MalformedReviewError(`AdmissionReview request has operation ${JSON.stringify(operation ?? null)}; expected one of ${OPERATIONS.join(', ')}`);
+    throw new MalformedReviewError(
+      `AdmissionReview request has operation ${JSON.stringify(operation ?? null)}; expected one of ${OPERATIONS.join(', ')}`,
+    );
   }
   return {
     uid,
@@ -114,7 +116,8 @@ function canonical(value: unknown): string {
       .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
       .join(',')}}`;
   }
-  return JSON.stringify(value) ?? 'null';
+  // Values come from parsed JSON, where only a missing value (undefined) has no JSON text of its own.
+  return value === undefined ? 'null' : JSON.stringify(value);
 }
 
 /**

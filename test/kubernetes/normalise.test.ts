@@ -30,13 +30,23 @@ describe('workload kinds', () => {
     ['Job', { apiVersion: 'batch/v1', kind: 'Job', spec: { parallelism: 5, template: template(podSpec()) } }, 'training', 5],
     [
       'CronJob',
-      { apiVersion: 'batch/v1', kind: 'CronJob', spec: { schedule: '@daily', jobTemplate: { spec: { parallelism: 2, template: template(podSpec()) } } } },
+      {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        spec: { schedule: '@daily', jobTemplate: { spec: { parallelism: 2, template: template(podSpec()) } } },
+      },
       'training',
       2,
     ],
     [
       'InferenceService',
-      { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', spec: { predictor: { minReplicas: 2, model: { modelFormat: { name: 'pytorch' }, resources: { limits: { 'nvidia.com/gpu': 1 } } } } } },
+      {
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        spec: {
+          predictor: { minReplicas: 2, model: { modelFormat: { name: 'pytorch' }, resources: { limits: { 'nvidia.com/gpu': 1 } } } },
+        },
+      },
       'endpoint',
       2,
     ],
@@ -45,7 +55,12 @@ describe('workload kinds', () => {
       {
         apiVersion: 'kubeflow.org/v1',
         kind: 'PyTorchJob',
-        spec: { pytorchReplicaSpecs: { Master: { replicas: 1, template: template(podSpec()) }, Worker: { replicas: 3, template: template(podSpec()) } } },
+        spec: {
+          pytorchReplicaSpecs: {
+            Master: { replicas: 1, template: template(podSpec()) },
+            Worker: { replicas: 3, template: template(podSpec()) },
+          },
+        },
       },
       'training',
       4,
@@ -63,8 +78,19 @@ describe('workload kinds', () => {
 
   it.each([
     ['ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ml-dev' }, data: { a: 'b' } }],
-    ['an unknown custom resource', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'c', namespace: 'ml-dev' }, spec: { containers: [gpuContainer(8)] } }],
-    ['a Deployment of an unknown group', { apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'c', namespace: 'ml-dev' } }],
+    [
+      'an unknown custom resource',
+      {
+        apiVersion: 'example.com/v1',
+        kind: 'Widget',
+        metadata: { name: 'c', namespace: 'ml-dev' },
+        spec: { containers: [gpuContainer(8)] },
+      },
+    ],
+    [
+      'a Deployment of an unknown group',
+      { apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'c', namespace: 'ml-dev' } },
+    ],
   ])('%s is kind other, never an error', (_name, object) => {
     const resource = normaliseKubernetesObject(object, { settings });
     expect(resource.kind).toBe('other');
@@ -108,7 +134,10 @@ describe('KServe InferenceService', () => {
 
 describe('accelerators and placement', () => {
   const pod = (spec: Record<string, unknown>, containers?: unknown[]) =>
-    normaliseKubernetesObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ml-dev' }, spec: podSpec(spec, containers) }, { settings });
+    normaliseKubernetesObject(
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ml-dev' }, spec: podSpec(spec, containers) },
+      { settings },
+    );
 
   it.each([
     [{ nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-40GB' } }, 'A100'],
@@ -120,13 +149,35 @@ describe('accelerators and placement', () => {
     [{ nodeSelector: { 'node.kubernetes.io/instance-type': 'p4d.24xlarge' } }, 'A100'],
     [{ nodeSelector: { 'node.kubernetes.io/instance-type': 'g2-standard-8' } }, 'L4'],
     [
-      { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-H100-80GB-HBM3'] }] }] } } } },
+      {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-H100-80GB-HBM3'] }] },
+              ],
+            },
+          },
+        },
+      },
       'H100',
     ],
     [{}, null],
     [
       // Two values: the model is not pinned.
-      { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4', 'nvidia-tesla-t4'] }] }] } } } },
+      {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                {
+                  matchExpressions: [{ key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4', 'nvidia-tesla-t4'] }],
+                },
+              ],
+            },
+          },
+        },
+      },
       null,
     ],
   ])('model from %j is %s', (spec, model) => {
@@ -142,7 +193,10 @@ describe('accelerators and placement', () => {
   it('reads requests when there is no limit, and AMD and TPU resources', () => {
     expect(pod({}, [{ name: 'a', resources: { requests: { 'nvidia.com/gpu': '2' } } }]).compute?.accelerator?.count).toBe(2);
     expect(pod({}, [gpuContainer(1, 'amd.com/gpu')]).compute?.accelerator?.count).toBe(1);
-    expect(pod({ nodeSelector: { 'cloud.google.com/gke-tpu-accelerator': 'tpu-v5-lite-podslice' } }, [gpuContainer(4, 'google.com/tpu')]).compute?.accelerator).toMatchObject({ model: 'TPU v5e', count: 4 });
+    expect(
+      pod({ nodeSelector: { 'cloud.google.com/gke-tpu-accelerator': 'tpu-v5-lite-podslice' } }, [gpuContainer(4, 'google.com/tpu')]).compute
+        ?.accelerator,
+    ).toMatchObject({ model: 'TPU v5e', count: 4 });
   });
 
   it('has no accelerator when no container asks for one', () => {
@@ -150,8 +204,19 @@ describe('accelerators and placement', () => {
   });
 
   it('reads instance type and family from nodeSelector or single-valued required affinity', () => {
-    expect(pod({ nodeSelector: { 'node.kubernetes.io/instance-type': 'g5.12xlarge' } }).compute).toMatchObject({ instanceType: 'g5.12xlarge', family: 'g5' });
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['a2-highgpu-1g'] }] }] } } };
+    expect(pod({ nodeSelector: { 'node.kubernetes.io/instance-type': 'g5.12xlarge' } }).compute).toMatchObject({
+      instanceType: 'g5.12xlarge',
+      family: 'g5',
+    });
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['a2-highgpu-1g'] }] },
+          ],
+        },
+      },
+    };
     expect(pod({ affinity }).compute).toMatchObject({ instanceType: 'a2-highgpu-1g', family: 'a2' });
     expect(pod({ nodeSelector: { 'node.kubernetes.io/instance-type': 'Standard_NC24ads_A100_v4' } }).compute?.family).toBe('NCads_A100_v4');
   });
@@ -171,7 +236,18 @@ describe('accelerators and placement', () => {
     [{ nodeSelector: { 'cloud.google.com/gke-preemptible': 'true' } }, true],
     [{ tolerations: [{ key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' }] }, true],
     [{ tolerations: [{ key: 'cloud.google.com/gke-spot', operator: 'Exists' }] }, true],
-    [{ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] }] }] } } } }, true],
+    [
+      {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] }] }],
+            },
+          },
+        },
+      },
+      true,
+    ],
     [{}, null],
   ])('spot from %j is %s', (spec, spot) => {
     expect(pod(spec).compute?.spot).toBe(spot);
@@ -193,7 +269,16 @@ describe('tags, address and values', () => {
     },
     spec: {
       template: template({
-        containers: [{ name: 'm', image: 'vllm', env: [{ name: 'HF_TOKEN', value: 'hf_secret' }, { name: 'FROM_SECRET', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }],
+        containers: [
+          {
+            name: 'm',
+            image: 'vllm',
+            env: [
+              { name: 'HF_TOKEN', value: 'hf_secret' },
+              { name: 'FROM_SECRET', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },
+            ],
+          },
+        ],
       }),
     },
     status: { replicas: 1 },
@@ -224,19 +309,30 @@ describe('tags, address and values', () => {
   });
 
   it('redacts Secret payloads', () => {
-    const resource = normaliseKubernetesObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'x' }, data: { token: 'c2VjcmV0' } });
+    const resource = normaliseKubernetesObject({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'x' },
+      data: { token: 'c2VjcmV0' },
+    });
     expect(JSON.stringify(resource)).not.toContain('c2VjcmV0');
   });
 
   it('names objects created with generateName', () => {
-    const resource = normaliseKubernetesObject({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'job-abc-', namespace: 'x' }, spec: podSpec() });
+    const resource = normaliseKubernetesObject({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { generateName: 'job-abc-', namespace: 'x' },
+      spec: podSpec(),
+    });
     expect(resource.address).toBe('Pod/x/job-abc-*');
   });
 });
 
 describe('manifests', () => {
   it('reads multi-document YAML and Lists, skipping empty documents', () => {
-    const text = '---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n';
+    const text =
+      '---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n';
     expect(parseManifests(text, 'm.yaml').map((object) => object['kind'])).toEqual(['Pod', 'ConfigMap']);
   });
 

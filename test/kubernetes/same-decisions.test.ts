@@ -64,7 +64,16 @@ describe('the same decisions as CI', () => {
     const admission = prepare({
       subject: {
         kind: 'admission',
-        request: { uid: '1', kind: { group: '', version: 'v1', kind: 'Pod' }, name: 'trainer', namespace: 'sandbox', operation: 'CREATE', username: 'dev@example.com', object, dryRun: false },
+        request: {
+          uid: '1',
+          kind: { group: '', version: 'v1', kind: 'Pod' },
+          name: 'trainer',
+          namespace: 'sandbox',
+          operation: 'CREATE',
+          username: 'dev@example.com',
+          object,
+          dryRun: false,
+        },
       },
       settings,
       now,

@@ -43,7 +43,19 @@ function pod(labels: Record<string, string>, limits: Record<string, number>, nod
 
 function admit(namespace: string, object: unknown) {
   const input = prepare({
-    subject: { kind: 'admission', request: { uid: '1', kind: { group: '', version: 'v1', kind: 'Pod' }, name: 'p', namespace, operation: 'CREATE', username: 'u', object, dryRun: false } },
+    subject: {
+      kind: 'admission',
+      request: {
+        uid: '1',
+        kind: { group: '', version: 'v1', kind: 'Pod' },
+        name: 'p',
+        namespace,
+        operation: 'CREATE',
+        username: 'u',
+        object,
+        dryRun: false,
+      },
+    },
     settings,
     now: '2026-06-01T00:00:00Z',
   });
@@ -55,7 +67,10 @@ describe('the namespace is the trust boundary', () => {
     { label: 'prod', expected: 'dev' },
     { label: 'PROD', expected: 'dev' },
   ])('a Pod in the dev namespace labelled environment: $label stays $expected', ({ label }) => {
-    const { input, decision } = admit('sandbox', pod({ environment: label, team: 'other' }, { 'nvidia.com/gpu': 2 }, { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' }));
+    const { input, decision } = admit(
+      'sandbox',
+      pod({ environment: label, team: 'other' }, { 'nvidia.com/gpu': 2 }, { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' }),
+    );
     expect(input.resources[0]?.tags).toMatchObject({ environment: 'dev', team: 'research' });
     expect(decision.violations.map((f) => f.rule)).toEqual(expect.arrayContaining(['TG-GPU-001', 'TG-GPU-002']));
   });
@@ -72,7 +87,9 @@ describe('MIG slices are accelerators of their GPU model', () => {
     [{ 'nvidia.com/mig-3g.40gb': 1, 'nvidia.com/mig-1g.10gb': 1 }, 2],
     [{ 'nvidia.com/gpu': 1, 'nvidia.com/mig-1g.5gb': 1 }, 2],
   ])('%j counts %d accelerators of the node GPU', (limits, count) => {
-    const resource = normaliseKubernetesObject(pod({}, limits, { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' }), { namespace: 'sandbox' });
+    const resource = normaliseKubernetesObject(pod({}, limits, { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' }), {
+      namespace: 'sandbox',
+    });
     expect(resource.compute?.accelerator).toMatchObject({ model: 'A100', count });
   });
 
@@ -89,24 +106,56 @@ describe('every pod template is judged', () => {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'd' },
-        spec: { replicas: 2, template: { spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { 'nvidia.com/gpu': 1 } } }] } } },
+        spec: {
+          replicas: 2,
+          template: { spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { 'nvidia.com/gpu': 1 } } }] } },
+        },
       },
       { namespace: 'sandbox' },
     );
-    expect(resource.compute?.variants).toEqual([{ instanceType: null, family: null, instanceCount: 2, accelerators: [{ model: null, count: 1, memoryGiB: null }] }]);
+    expect(resource.compute?.variants).toEqual([
+      { instanceType: null, family: null, instanceCount: 2, accelerators: [{ model: null, count: 1, memoryGiB: null }] },
+    ]);
   });
 });
 
 describe('an UPDATE that only removes finalizers from an object being deleted', () => {
-  const deleting = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', deletionTimestamp: '2026-06-01T00:00:00Z', finalizers: ['a', 'b'], resourceVersion: '1' }, spec: { containers: [] } };
+  const deleting = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', deletionTimestamp: '2026-06-01T00:00:00Z', finalizers: ['a', 'b'], resourceVersion: '1' },
+    spec: { containers: [] },
+  };
   const review = (object: unknown, oldObject: unknown, operation = 'UPDATE') =>
-    parseAdmissionReview({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', kind: { group: '', version: 'v1', kind: 'Pod' }, operation, object, oldObject } });
+    parseAdmissionReview({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: { uid: 'u', kind: { group: '', version: 'v1', kind: 'Pod' }, operation, object, oldObject },
+    });
 
   it.each([
-    ['removes one finalizer', { ...deleting, metadata: { ...deleting.metadata, finalizers: ['b'], resourceVersion: '2' } }, deleting, 'UPDATE', true],
+    [
+      'removes one finalizer',
+      { ...deleting, metadata: { ...deleting.metadata, finalizers: ['b'], resourceVersion: '2' } },
+      deleting,
+      'UPDATE',
+      true,
+    ],
     ['removes every finalizer', { ...deleting, metadata: { ...deleting.metadata, finalizers: undefined } }, deleting, 'UPDATE', true],
-    ['also changes the spec', { ...deleting, metadata: { ...deleting.metadata, finalizers: [] }, spec: { containers: [{ name: 'x' }] } }, deleting, 'UPDATE', false],
-    ['is not being deleted', { ...deleting, metadata: { name: 'p', finalizers: ['b'] } }, { ...deleting, metadata: { name: 'p', finalizers: ['a', 'b'] } }, 'UPDATE', false],
+    [
+      'also changes the spec',
+      { ...deleting, metadata: { ...deleting.metadata, finalizers: [] }, spec: { containers: [{ name: 'x' }] } },
+      deleting,
+      'UPDATE',
+      false,
+    ],
+    [
+      'is not being deleted',
+      { ...deleting, metadata: { name: 'p', finalizers: ['b'] } },
+      { ...deleting, metadata: { name: 'p', finalizers: ['a', 'b'] } },
+      'UPDATE',
+      false,
+    ],
     ['adds a finalizer', { ...deleting, metadata: { ...deleting.metadata, finalizers: ['a', 'b', 'c'] } }, deleting, 'UPDATE', false],
     ['is a CREATE', deleting, null, 'CREATE', false],
   ])('%s → admitted without judging: %s', (_what, object, oldObject, operation, admitted) => {

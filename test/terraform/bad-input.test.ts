@@ -34,11 +34,41 @@ describe('bad plan text', () => {
     ['truncated JSON', '{\n  "format_version": "1.2",\n', /^malformed JSON: unexpected end of file$/, 3, 1],
     ['not a plan', '{\n  "name": "x"\n}', /does not look like a `terraform show -json` plan/, 1, 1],
     ['not an object', '[1, 2]', /expected an object, found an array at \(top level\)/, 1, 1],
-    ['resource_changes not an array', '{\n  "format_version": "1.2",\n  "resource_changes": {"a": 1}\n}', /expected an array, found an object at resource_changes$/, 3, 23],
-    ['resource change not an object', '{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":["create"]}}, 7]}', /expected an object, found a number at resource_changes\[1\]$/, 1, 118],
-    ['actions not an array', '{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":"create"}}]}', /expected an array, found a string at resource_changes\[0\]\.change\.actions$/, 1, 104],
-    ['unsupported action', '{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":["explode"]}}]}', /unsupported change actions \["explode"\] at resource_changes\[0\]\.change\.actions/, 1, 104],
-    ['address not a string', '{"format_version":"1.2","resource_changes":[{"address":5}]}', /expected a string, found a number at resource_changes\[0\]\.address/, 1, 56],
+    [
+      'resource_changes not an array',
+      '{\n  "format_version": "1.2",\n  "resource_changes": {"a": 1}\n}',
+      /expected an array, found an object at resource_changes$/,
+      3,
+      23,
+    ],
+    [
+      'resource change not an object',
+      '{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":["create"]}}, 7]}',
+      /expected an object, found a number at resource_changes\[1\]$/,
+      1,
+      118,
+    ],
+    [
+      'actions not an array',
+      '{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":"create"}}]}',
+      /expected an array, found a string at resource_changes\[0\]\.change\.actions$/,
+      1,
+      104,
+    ],
+    [
+      'unsupported action',
+      '{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":["explode"]}}]}',
+      /unsupported change actions \["explode"\] at resource_changes\[0\]\.change\.actions/,
+      1,
+      104,
+    ],
+    [
+      'address not a string',
+      '{"format_version":"1.2","resource_changes":[{"address":5}]}',
+      /expected a string, found a number at resource_changes\[0\]\.address/,
+      1,
+      56,
+    ],
   ])('%s', (_case, text, message, line, column) => {
     const error = failure(() => parsePlan(text, 'plan.json'));
     expect(error.message).toMatch(message);
@@ -69,7 +99,10 @@ describe('bad plan files', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tollgate-plan-'));
     await writeFile(path.join(dir, 'big.json'), `{"format_version":"1.2","pad":"${'x'.repeat(2048)}"}`);
     await writeFile(path.join(dir, 'latin1.json'), Buffer.from([0x7b, 0x0a, 0x22, 0xe9, 0x22, 0x7d]));
-    await writeFile(path.join(dir, 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"format_version":"1.1"}', 'utf16le')]));
+    await writeFile(
+      path.join(dir, 'utf16.json'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"format_version":"1.1"}', 'utf16le')]),
+    );
     await mkdir(path.join(dir, 'adir'));
   });
 

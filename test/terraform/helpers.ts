@@ -42,7 +42,13 @@ export function change(spec: ChangeSpec): Record<string, unknown> {
 
 export function planText(resourceChanges: unknown[], configuration?: unknown, extra: Record<string, unknown> = {}): string {
   return JSON.stringify(
-    { format_version: '1.2', terraform_version: '1.9.8', resource_changes: resourceChanges, ...(configuration ? { configuration } : {}), ...extra },
+    {
+      format_version: '1.2',
+      terraform_version: '1.9.8',
+      resource_changes: resourceChanges,
+      ...(configuration ? { configuration } : {}),
+      ...extra,
+    },
     null,
     2,
   );

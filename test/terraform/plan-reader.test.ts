@@ -5,8 +5,10 @@ import { change, planText } from './helpers.js';
 
 function only(text: string): Resource {
   const plan = parsePlan(text, 'plan.json');
-  expect(plan.resources).toHaveLength(1);
-  return plan.resources[0]!;
+  const [only, ...rest] = plan.resources;
+  expect(rest).toHaveLength(0);
+  if (only === undefined) throw new Error('the plan has no resource');
+  return only;
 }
 
 describe('actions', () => {
@@ -23,13 +25,21 @@ describe('actions', () => {
   });
 
   it.each([[['delete']], [['forget']]])('%j is skipped and counted as deleted', (actions) => {
-    const plan = parsePlan(planText([change({ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', actions, after: null })]), 'plan.json');
+    const plan = parsePlan(
+      planText([change({ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', actions, after: null })]),
+      'plan.json',
+    );
     expect(plan.resources).toEqual([]);
     expect(plan.skipped.deleted).toBe(1);
   });
 
   it('skips data sources', () => {
-    const plan = parsePlan(planText([change({ address: 'data.aws_caller_identity.me', mode: 'data', type: 'aws_caller_identity', name: 'me', actions: ['read'] })]), 'p.json');
+    const plan = parsePlan(
+      planText([
+        change({ address: 'data.aws_caller_identity.me', mode: 'data', type: 'aws_caller_identity', name: 'me', actions: ['read'] }),
+      ]),
+      'p.json',
+    );
     expect(plan.resources).toEqual([]);
     expect(plan.skipped.deleted).toBe(0);
   });
@@ -46,7 +56,16 @@ describe('addresses', () => {
     ['module.a["x"].aws_instance.web["k"]', undefined, undefined, 'module.a["x"]', 'k'],
   ])('%s', (address, moduleAddress, index, module, expectedIndex) => {
     const resource = only(
-      planText([change({ address, type: 'aws_instance', name: 'web', ...(moduleAddress ? { moduleAddress } : {}), ...(index !== undefined ? { index } : {}), after: { instance_type: 't3.micro' } })]),
+      planText([
+        change({
+          address,
+          type: 'aws_instance',
+          name: 'web',
+          ...(moduleAddress ? { moduleAddress } : {}),
+          ...(index !== undefined ? { index } : {}),
+          after: { instance_type: 't3.micro' },
+        }),
+      ]),
     );
     expect(resource).toMatchObject({ address, module, index: expectedIndex, type: 'aws_instance', name: 'web' });
   });
@@ -82,14 +101,30 @@ describe('unknown and sensitive values', () => {
 
   it('makes a wholly unknown tag map null', () => {
     const resource = only(
-      planText([change({ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', after: { bucket: 'b' }, afterUnknown: { tags: true, tags_all: true } })]),
+      planText([
+        change({
+          address: 'aws_s3_bucket.b',
+          type: 'aws_s3_bucket',
+          name: 'b',
+          after: { bucket: 'b' },
+          afterUnknown: { tags: true, tags_all: true },
+        }),
+      ]),
     );
     expect(resource.tags).toBeNull();
   });
 
   it('keeps values that are only in after_unknown (after is null)', () => {
     const resource = only(
-      planText([change({ address: 'aws_cloudfront_distribution.c', type: 'aws_cloudfront_distribution', name: 'c', after: null, afterUnknown: { logging_config: [{ bucket: true }] } })]),
+      planText([
+        change({
+          address: 'aws_cloudfront_distribution.c',
+          type: 'aws_cloudfront_distribution',
+          name: 'c',
+          after: null,
+          afterUnknown: { logging_config: [{ bucket: true }] },
+        }),
+      ]),
     );
     expect(resource.values).toEqual({ logging_config: [{ bucket: null }] });
     expect(resource.unknown).toEqual(['logging_config.0.bucket']);
@@ -106,12 +141,47 @@ describe('providers and regions', () => {
     },
     root_module: {
       resources: [
-        { address: 'aws_s3_bucket.east', mode: 'managed', type: 'aws_s3_bucket', name: 'east', provider_config_key: 'aws', expressions: {} },
-        { address: 'aws_s3_bucket.west', mode: 'managed', type: 'aws_s3_bucket', name: 'west', provider_config_key: 'aws.west', expressions: {} },
-        { address: 'google_storage_bucket.g', mode: 'managed', type: 'google_storage_bucket', name: 'g', provider_config_key: 'google', expressions: {} },
+        {
+          address: 'aws_s3_bucket.east',
+          mode: 'managed',
+          type: 'aws_s3_bucket',
+          name: 'east',
+          provider_config_key: 'aws',
+          expressions: {},
+        },
+        {
+          address: 'aws_s3_bucket.west',
+          mode: 'managed',
+          type: 'aws_s3_bucket',
+          name: 'west',
+          provider_config_key: 'aws.west',
+          expressions: {},
+        },
+        {
+          address: 'google_storage_bucket.g',
+          mode: 'managed',
+          type: 'google_storage_bucket',
+          name: 'g',
+          provider_config_key: 'google',
+          expressions: {},
+        },
       ],
       module_calls: {
-        app: { source: './app', module: { resources: [{ address: 'aws_s3_bucket.inner', mode: 'managed', type: 'aws_s3_bucket', name: 'inner', provider_config_key: 'module.app:aws', expressions: {} }] } },
+        app: {
+          source: './app',
+          module: {
+            resources: [
+              {
+                address: 'aws_s3_bucket.inner',
+                mode: 'managed',
+                type: 'aws_s3_bucket',
+                name: 'inner',
+                provider_config_key: 'module.app:aws',
+                expressions: {},
+              },
+            ],
+          },
+        },
       },
     },
   };
@@ -120,12 +190,28 @@ describe('providers and regions', () => {
       [
         change({ address: 'aws_s3_bucket.east', type: 'aws_s3_bucket', name: 'east', after: { bucket: 'e' } }),
         change({ address: 'aws_s3_bucket.west', type: 'aws_s3_bucket', name: 'west', after: { bucket: 'w' } }),
-        change({ address: 'module.app.aws_s3_bucket.inner', moduleAddress: 'module.app', type: 'aws_s3_bucket', name: 'inner', after: { bucket: 'i' } }),
+        change({
+          address: 'module.app.aws_s3_bucket.inner',
+          moduleAddress: 'module.app',
+          type: 'aws_s3_bucket',
+          name: 'inner',
+          after: { bucket: 'i' },
+        }),
         change({ address: 'google_storage_bucket.g', type: 'google_storage_bucket', name: 'g', after: { name: 'g' } }),
         change({ address: 'aws_ebs_volume.az', type: 'aws_ebs_volume', name: 'az', after: { availability_zone: 'eu-central-1b' } }),
-        change({ address: 'google_compute_instance.vm', type: 'google_compute_instance', name: 'vm', after: { zone: 'us-central1-a', machine_type: 'n1-standard-4' } }),
+        change({
+          address: 'google_compute_instance.vm',
+          type: 'google_compute_instance',
+          name: 'vm',
+          after: { zone: 'us-central1-a', machine_type: 'n1-standard-4' },
+        }),
         change({ address: 'azurerm_storage_account.s', type: 'azurerm_storage_account', name: 's', after: { location: 'West Europe' } }),
-        change({ address: 'kubernetes_namespace.ns', type: 'kubernetes_namespace', name: 'ns', after: { metadata: [{ name: 'x', labels: { team: 'a' } }] } }),
+        change({
+          address: 'kubernetes_namespace.ns',
+          type: 'kubernetes_namespace',
+          name: 'ns',
+          after: { metadata: [{ name: 'x', labels: { team: 'a' } }] },
+        }),
         change({ address: 'random_pet.p', type: 'random_pet', name: 'p', after: { length: 2 } }),
       ],
       configuration,
@@ -150,7 +236,13 @@ describe('providers and regions', () => {
   });
 
   it('keeps unknown resource types as kind other with their raw values', () => {
-    expect(byAddress.get('random_pet.p')).toMatchObject({ kind: 'other', values: { length: 2 }, compute: null, encryption: null, taggable: false });
+    expect(byAddress.get('random_pet.p')).toMatchObject({
+      kind: 'other',
+      values: { length: 2 },
+      compute: null,
+      encryption: null,
+      taggable: false,
+    });
     expect(byAddress.get('kubernetes_namespace.ns')?.tags).toEqual({ team: 'a' });
   });
 });
@@ -162,19 +254,47 @@ describe('S3 encryption linking', () => {
       address: `aws_s3_bucket_server_side_encryption_configuration.${name}`,
       type: 'aws_s3_bucket_server_side_encryption_configuration',
       name,
-      after: { ...(bucketValue ? { bucket: bucketValue } : {}), rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: algorithm, kms_master_key_id: key }] }] },
+      after: {
+        ...(bucketValue ? { bucket: bucketValue } : {}),
+        rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: algorithm, kms_master_key_id: key }] }],
+      },
       afterUnknown: bucketValue ? {} : { bucket: true },
     });
-  const bucket = (name: string, value: unknown) => change({ address: `aws_s3_bucket.${name}`, type: 'aws_s3_bucket', name, after: value === null ? {} : { bucket: value }, afterUnknown: value === null ? { bucket: true } : {} });
+  const bucket = (name: string, value: unknown) =>
+    change({
+      address: `aws_s3_bucket.${name}`,
+      type: 'aws_s3_bucket',
+      name,
+      after: value === null ? {} : { bucket: value },
+      afterUnknown: value === null ? { bucket: true } : {},
+    });
   const configuration = {
     root_module: {
       resources: [
-        { address: 'aws_s3_bucket_server_side_encryption_configuration.by_ref', type: 'aws_s3_bucket_server_side_encryption_configuration', name: 'by_ref', mode: 'managed', provider_config_key: 'aws', expressions: { bucket: { references: ['aws_s3_bucket.referenced.id', 'aws_s3_bucket.referenced'] } } },
+        {
+          address: 'aws_s3_bucket_server_side_encryption_configuration.by_ref',
+          type: 'aws_s3_bucket_server_side_encryption_configuration',
+          name: 'by_ref',
+          mode: 'managed',
+          provider_config_key: 'aws',
+          expressions: { bucket: { references: ['aws_s3_bucket.referenced.id', 'aws_s3_bucket.referenced'] } },
+        },
       ],
     },
   };
   const resources = parsePlan(
-    planText([bucket('named', 'acme-named'), sse('by_value', 'acme-named'), bucket('referenced', null), sse('by_ref', null), bucket('plain', 'acme-plain'), bucket('aes', 'acme-aes'), sse('aes', 'acme-aes', 'AES256', null)], configuration),
+    planText(
+      [
+        bucket('named', 'acme-named'),
+        sse('by_value', 'acme-named'),
+        bucket('referenced', null),
+        sse('by_ref', null),
+        bucket('plain', 'acme-plain'),
+        bucket('aes', 'acme-aes'),
+        sse('aes', 'acme-aes', 'AES256', null),
+      ],
+      configuration,
+    ),
     'plan.json',
   ).resources;
   const encryptionOf = (address: string) => resources.find((r) => r.address === address)?.encryption;
@@ -196,8 +316,33 @@ describe('planned_values fallback', () => {
       format_version: '0.1',
       planned_values: {
         root_module: {
-          resources: [{ address: 'aws_instance.a', mode: 'managed', type: 'aws_instance', name: 'a', provider_name: 'aws', values: { instance_type: 'p5.48xlarge', secret: 'Shh-123' }, sensitive_values: { secret: true } }],
-          child_modules: [{ address: 'module.m', resources: [{ address: 'module.m.aws_instance.b[0]', mode: 'managed', type: 'aws_instance', name: 'b', index: 0, provider_name: 'aws', values: { instance_type: 'g6e.12xlarge' } }] }],
+          resources: [
+            {
+              address: 'aws_instance.a',
+              mode: 'managed',
+              type: 'aws_instance',
+              name: 'a',
+              provider_name: 'aws',
+              values: { instance_type: 'p5.48xlarge', secret: 'Shh-123' },
+              sensitive_values: { secret: true },
+            },
+          ],
+          child_modules: [
+            {
+              address: 'module.m',
+              resources: [
+                {
+                  address: 'module.m.aws_instance.b[0]',
+                  mode: 'managed',
+                  type: 'aws_instance',
+                  name: 'b',
+                  index: 0,
+                  provider_name: 'aws',
+                  values: { instance_type: 'g6e.12xlarge' },
+                },
+              ],
+            },
+          ],
         },
       },
     });
@@ -214,18 +359,44 @@ describe('planned_values fallback', () => {
 describe('child resources without a location take their parent region', () => {
   const clusterId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/ml';
   const cluster = (location: string) =>
-    change({ address: 'azurerm_kubernetes_cluster.ml', type: 'azurerm_kubernetes_cluster', name: 'ml', after: { id: clusterId, location, default_node_pool: [{ vm_size: 'Standard_D4s_v5', node_count: 1 }] } });
+    change({
+      address: 'azurerm_kubernetes_cluster.ml',
+      type: 'azurerm_kubernetes_cluster',
+      name: 'ml',
+      after: { id: clusterId, location, default_node_pool: [{ vm_size: 'Standard_D4s_v5', node_count: 1 }] },
+    });
   const pool = (name: string, after: Record<string, unknown>, afterUnknown: Record<string, unknown> = {}) =>
-    change({ address: `azurerm_kubernetes_cluster_node_pool.${name}`, type: 'azurerm_kubernetes_cluster_node_pool', name, after: { vm_size: 'Standard_NC24ads_A100_v4', node_count: 1, ...after }, afterUnknown });
+    change({
+      address: `azurerm_kubernetes_cluster_node_pool.${name}`,
+      type: 'azurerm_kubernetes_cluster_node_pool',
+      name,
+      after: { vm_size: 'Standard_NC24ads_A100_v4', node_count: 1, ...after },
+      afterUnknown,
+    });
   const configuration = {
     root_module: {
       resources: [
-        { address: 'azurerm_kubernetes_cluster_node_pool.by_ref', type: 'azurerm_kubernetes_cluster_node_pool', name: 'by_ref', mode: 'managed', provider_config_key: 'azurerm', expressions: { kubernetes_cluster_id: { references: ['azurerm_kubernetes_cluster.ml.id', 'azurerm_kubernetes_cluster.ml'] } } },
+        {
+          address: 'azurerm_kubernetes_cluster_node_pool.by_ref',
+          type: 'azurerm_kubernetes_cluster_node_pool',
+          name: 'by_ref',
+          mode: 'managed',
+          provider_config_key: 'azurerm',
+          expressions: { kubernetes_cluster_id: { references: ['azurerm_kubernetes_cluster.ml.id', 'azurerm_kubernetes_cluster.ml'] } },
+        },
       ],
     },
   };
   const resources = parsePlan(
-    planText([cluster('westeurope'), pool('by_value', { kubernetes_cluster_id: clusterId }), pool('by_ref', {}, { kubernetes_cluster_id: true }), pool('elsewhere', { kubernetes_cluster_id: '/subscriptions/s/other' })], configuration),
+    planText(
+      [
+        cluster('westeurope'),
+        pool('by_value', { kubernetes_cluster_id: clusterId }),
+        pool('by_ref', {}, { kubernetes_cluster_id: true }),
+        pool('elsewhere', { kubernetes_cluster_id: '/subscriptions/s/other' }),
+      ],
+      configuration,
+    ),
     'plan.json',
   ).resources;
   const regionOf = (address: string) => resources.find((r) => r.address === address)?.region;

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/inputs/terraform/index.js';
 import { change, planText } from './helpers.js';
 
-const g5 = (size: string, extra: Record<string, unknown> = {}) => ({ instance_type: `g5.${size}`, availability_zone: 'us-east-1a', ...extra });
+const g5 = (size: string, extra: Record<string, unknown> = {}) => ({
+  instance_type: `g5.${size}`,
+  availability_zone: 'us-east-1a',
+  ...extra,
+});
 
 function only(changes: unknown[]) {
   const [resource] = parsePlan(planText(changes), 'plan.json').resources;
@@ -16,9 +20,17 @@ describe('Resource.before (the prior state)', () => {
     ['replace', ['delete', 'create']],
     ['replace (create before destroy)', ['create', 'delete']],
   ])('is read with the same extractor for %s', (_name, actions) => {
-    const resource = only([change({ address: 'aws_instance.a', type: 'aws_instance', name: 'a', actions, before: g5('xlarge'), after: g5('2xlarge') })]);
+    const resource = only([
+      change({ address: 'aws_instance.a', type: 'aws_instance', name: 'a', actions, before: g5('xlarge'), after: g5('2xlarge') }),
+    ]);
     expect(resource.compute?.instanceType).toBe('g5.2xlarge');
-    expect(resource.before?.compute).toMatchObject({ role: 'instance', instanceType: 'g5.xlarge', family: 'g5', instanceCount: 1, accelerator: { model: 'A10G', count: 1 } });
+    expect(resource.before?.compute).toMatchObject({
+      role: 'instance',
+      instanceType: 'g5.xlarge',
+      family: 'g5',
+      instanceCount: 1,
+      accelerator: { model: 'A10G', count: 1 },
+    });
     expect(resource.before?.region).toBe('us-east-1');
     expect(resource.before?.values['instance_type']).toBe('g5.xlarge');
   });
@@ -33,7 +45,14 @@ describe('Resource.before (the prior state)', () => {
 
   it('keeps the region change of a moved resource', () => {
     const resource = only([
-      change({ address: 'aws_instance.a', type: 'aws_instance', name: 'a', actions: ['delete', 'create'], before: g5('xlarge', { availability_zone: 'eu-west-1b' }), after: g5('xlarge') }),
+      change({
+        address: 'aws_instance.a',
+        type: 'aws_instance',
+        name: 'a',
+        actions: ['delete', 'create'],
+        before: g5('xlarge', { availability_zone: 'eu-west-1b' }),
+        after: g5('xlarge'),
+      }),
     ]);
     expect(resource.before?.region).toBe('eu-west-1');
     expect(resource.region).toBe('us-east-1');
@@ -57,8 +76,21 @@ describe('Resource.before (the prior state)', () => {
   });
 
   it('is computed for node pools with their prior scaling', () => {
-    const pool = (desired: number) => ({ instance_types: ['g5.xlarge'], capacity_type: 'SPOT', scaling_config: [{ min_size: 1, max_size: 9, desired_size: desired }] });
-    const resource = only([change({ address: 'aws_eks_node_group.gpu', type: 'aws_eks_node_group', name: 'gpu', actions: ['update'], before: pool(2), after: pool(4) })]);
+    const pool = (desired: number) => ({
+      instance_types: ['g5.xlarge'],
+      capacity_type: 'SPOT',
+      scaling_config: [{ min_size: 1, max_size: 9, desired_size: desired }],
+    });
+    const resource = only([
+      change({
+        address: 'aws_eks_node_group.gpu',
+        type: 'aws_eks_node_group',
+        name: 'gpu',
+        actions: ['update'],
+        before: pool(2),
+        after: pool(4),
+      }),
+    ]);
     expect(resource.before?.compute?.scaling).toEqual({ min: 1, max: 9, desired: 2 });
     expect(resource.before?.compute?.spot).toBe(true);
   });

@@ -19,7 +19,7 @@ interface RegisteredModel {
   readonly description?: string;
   readonly tags?: readonly MlflowTag[];
   /** Registered-model aliases: which version each alias points at. */
-  readonly aliases?: readonly { readonly alias: string; readonly version: string }[];
+  readonly aliases?: ReadonlyArray<{ readonly alias: string; readonly version: string }>;
 }
 
 interface MlflowModelVersion {
@@ -48,10 +48,10 @@ const stageOfMlflowStage: Readonly<Record<string, Stage>> = {
 };
 
 /** Reads a response file (JSON with positions) and the list under `key` of every page. */
-function readPages<T>(file: string, key: string): { items: T[]; source: YamlSource } {
+function readPages(file: string, key: string): { items: unknown[]; source: YamlSource } {
   const source = parseYamlSource(readTextFile(file, INVENTORY_LIMITS.maxBytes, 'MLflow response'), file, INVENTORY_LIMITS);
   const pages = Array.isArray(source.value) ? source.value : [source.value];
-  const items: T[] = [];
+  const items: unknown[] = [];
   pages.forEach((page, index) => {
     const path = Array.isArray(source.value) ? [index] : [];
     if (typeof page !== 'object' || page === null || Array.isArray(page)) {
@@ -61,9 +61,10 @@ function readPages<T>(file: string, key: string): { items: T[]; source: YamlSour
     if (!Array.isArray(list)) throw new TollgateError(`"${key}" must be an array`, { file, ...source.positionOf([...path, key]) });
     list.forEach((item, i) => {
       const name = (item as Record<string, unknown> | null)?.['name'];
-      if (typeof name !== 'string') throw new TollgateError(`${key}[${i}] has no "name"`, { file, ...source.positionOf([...path, key, i]) });
+      if (typeof name !== 'string')
+        throw new TollgateError(`${key}[${i}] has no "name"`, { file, ...source.positionOf([...path, key, i]) });
     });
-    items.push(...(list as T[]));
+    items.push(...(list as unknown[]));
   });
   return { items, source };
 }
@@ -73,20 +74,23 @@ function tagMap(tags: readonly MlflowTag[] | undefined): Map<string, string> {
 }
 
 /** `tollgate.<group>.<n>.<field>` tags as records, in the order of n. */
-function indexed(tags: Map<string, string>, group: string): Record<string, string>[] {
+function indexed(tags: Map<string, string>, group: string): Array<Record<string, string>> {
   const byIndex = new Map<number, Record<string, string>>();
   const pattern = new RegExp(`^tollgate\\.${group}\\.(\\d+)\\.([a-z_]+)$`);
   for (const [key, value] of tags) {
-    const match = pattern.exec(key);
-    if (!match) continue;
-    const index = Number(match[1]);
-    byIndex.set(index, { ...byIndex.get(index), [match[2] as string]: value });
+    const [, position, field] = pattern.exec(key) ?? [];
+    if (position === undefined || field === undefined) continue;
+    const index = Number(position);
+    byIndex.set(index, { ...byIndex.get(index), [field]: value });
   }
   return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, record]) => record);
 }
 
 function list(value: string | undefined): string[] | undefined {
-  const items = value?.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   return items && items.length > 0 ? items : undefined;
 }
 
@@ -96,12 +100,17 @@ function defined<T extends object>(record: T): T {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-._]+|[-._]+$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-._]+|[-._]+$/g, '');
 }
 
 function required(tags: Map<string, string>, key: string, what: string, file: string): string {
   const value = tags.get(key);
-  if (value === undefined || value === '') throw new TollgateError(`${what} has no "${key}" tag (see the README's MLflow tag conventions)`, { file });
+  if (value === undefined || value === '')
+    throw new TollgateError(`${what} has no "${key}" tag (see the README's MLflow tag conventions)`, { file });
   return value;
 }
 
@@ -113,7 +122,12 @@ function stageOf(version: MlflowModelVersion, modelAliases: readonly string[]): 
   return stageOfMlflowStage[(version.current_stage ?? '').toLowerCase()];
 }
 
-function versionOf(version: MlflowModelVersion, model: RegisteredModel, file: string, framework: (v: MlflowModelVersion) => string | undefined): ModelVersion {
+function versionOf(
+  version: MlflowModelVersion,
+  model: RegisteredModel,
+  file: string,
+  framework: (v: MlflowModelVersion) => string | undefined,
+): ModelVersion {
   const tags = tagMap(version.tags);
   const what = `model version ${model.name}/${version.version}`;
   const aliases = (model.aliases ?? []).filter((alias) => alias.version === version.version).map((alias) => alias.alias);
@@ -125,9 +139,7 @@ function versionOf(version: MlflowModelVersion, model: RegisteredModel, file: st
     parameters: parameters === undefined ? undefined : Number(parameters),
     precision: tags.get('tollgate.precision') as ModelVersion['precision'],
     stage: stageOf(version, aliases),
-    evaluations: indexed(tags, 'evaluation').map((e) =>
-      defined({ ...e, passed: e['passed'] === 'true' }) as unknown as Evaluation,
-    ),
+    evaluations: indexed(tags, 'evaluation').map((e) => defined({ ...e, passed: e['passed'] === 'true' }) as unknown as Evaluation),
     approvals: indexed(tags, 'approval') as unknown as Approval[],
   });
 }
@@ -142,8 +154,8 @@ export interface MlflowImportOptions {
  * are left to `parseInventory`, which the caller runs on the result, so there is one set of rules.
  */
 export function importMlflow(modelsFile: string, versionsFile: string, options: MlflowImportOptions = {}): Inventory {
-  const { items: registered } = readPages<RegisteredModel>(modelsFile, 'registered_models');
-  const { items: versions } = readPages<MlflowModelVersion>(versionsFile, 'model_versions');
+  const registered = readPages(modelsFile, 'registered_models').items as RegisteredModel[];
+  const versions = readPages(versionsFile, 'model_versions').items as MlflowModelVersion[];
   const framework = (v: MlflowModelVersion) => options.framework?.(v.name, v.version);
   const models = registered.map((model): Model => {
     const tags = tagMap(model.tags);
@@ -153,7 +165,8 @@ export function importMlflow(modelsFile: string, versionsFile: string, options: 
       name: model.name,
       owner_team: required(tags, 'tollgate.owner_team', what, modelsFile),
       owners: list(tags.get('tollgate.owners')),
-      purpose: tags.get('tollgate.purpose') ?? (model.description || undefined),
+      // An empty description says nothing: no purpose rather than an empty one.
+      purpose: tags.get('tollgate.purpose') ?? (model.description === '' ? undefined : model.description),
       risk_tier: required(tags, 'tollgate.risk_tier', what, modelsFile) as Model['risk_tier'],
       datasets: indexed(tags, 'dataset').map((d) => defined({ ...d, residency: list(d['residency']) }) as unknown as Dataset),
       versions: versions

@@ -25,7 +25,7 @@ export function parseMlmodel(text: string, file: string): MlmodelMetadata {
   const document = value as Record<string, unknown>;
   const flavorMap = document['flavors'];
   const flavors = typeof flavorMap === 'object' && flavorMap !== null ? Object.keys(flavorMap) : [];
-  const text_ = (key: string) => (typeof document[key] === 'string' ? (document[key] as string) : null);
+  const text_ = (key: string) => (typeof document[key] === 'string' ? document[key] : null);
   return {
     flavors,
     framework: flavors.find((flavor) => flavor !== 'python_function') ?? null,

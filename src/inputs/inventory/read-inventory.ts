@@ -16,7 +16,7 @@ export const INVENTORY_LIMITS: YamlLimits = { maxBytes: 16 << 20, maxAliases: 10
 
 const inventoryValidator = schemaValidator('inventory.schema.json');
 
-type Path = readonly (string | number)[];
+type Path = ReadonlyArray<string | number>;
 
 function failAt(source: YamlSource, path: Path, message: string): never {
   throw new TollgateError(message, { file: source.file, ...source.positionOf(path) });
@@ -56,7 +56,11 @@ interface Dated {
 function rejectFutureDates(source: YamlSource, items: readonly Dated[] | undefined, path: Path, what: string, today: string): void {
   (items ?? []).forEach((item, index) => {
     if (dayOf(item.date) > today) {
-      failAt(source, [...path, index, 'date'], `${what} is dated ${item.date}, after today (${today}); a review cannot come from the future`);
+      failAt(
+        source,
+        [...path, index, 'date'],
+        `${what} is dated ${item.date}, after today (${today}); a review cannot come from the future`,
+      );
     }
   });
 }
@@ -64,8 +68,13 @@ function rejectFutureDates(source: YamlSource, items: readonly Dated[] | undefin
 /** Checks across entries that JSON Schema cannot state. `today` is the policies' clock (YYYY-MM-DD). */
 function checkConsistency(source: YamlSource, inventory: Inventory, today: string): void {
   const modelsPath = ['models'];
-  rejectDuplicates(source, inventory.models, (model, m) => ({ key: model.id, path: [...modelsPath, m, 'id'] }), (id) => `model id "${id}"`);
-  const deployments: { key: string | undefined; path: Path }[] = [];
+  rejectDuplicates(
+    source,
+    inventory.models,
+    (model, m) => ({ key: model.id, path: [...modelsPath, m, 'id'] }),
+    (id) => `model id "${id}"`,
+  );
+  const deployments: Array<{ key: string | undefined; path: Path }> = [];
   inventory.models.forEach((model, m) => {
     const versionsPath = [...modelsPath, m, 'versions'];
     rejectDuplicates(
@@ -84,17 +93,20 @@ function checkConsistency(source: YamlSource, inventory: Inventory, today: strin
     });
   });
   // A resource serves one model version; two records for it would make the join ambiguous.
-  rejectDuplicates(source, deployments, (entry) => entry, (resource) => `deployment resource "${resource}"`);
+  rejectDuplicates(
+    source,
+    deployments,
+    (entry) => entry,
+    (resource) => `deployment resource "${resource}"`,
+  );
 }
 
 /** YAML reads `version: 3` as a number; versions are names, so the model always holds a string. */
 function withStringVersions(inventory: Inventory): Inventory {
-  const models = inventory.models.map(
-    (model): Model => ({
-      ...model,
-      versions: model.versions.map((version): ModelVersion => ({ ...version, version: String(version.version) })),
-    }),
-  );
+  const models = inventory.models.map((model): Model => ({
+    ...model,
+    versions: model.versions.map((version): ModelVersion => ({ ...version, version: String(version.version as unknown) })),
+  }));
   return { ...inventory, models };
 }
 

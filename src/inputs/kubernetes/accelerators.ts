@@ -60,8 +60,25 @@ export function acceleratorRequestOf(podSpec: JsonObject): AcceleratorRequest | 
 // Model names as the Resource model spells them; product labels are matched token by token against these
 // ("NVIDIA-A100-SXM4-40GB" → A100, "Tesla-T4" → T4, Karpenter's "a10g" → A10G).
 const CANONICAL_GPU_MODELS = [
-  'H200', 'H100', 'A100', 'A10G', 'A10', 'L40S', 'L40', 'L4', 'T4', 'V100', 'P100', 'P4', 'K80', 'M60',
-  'MI300X', 'MI250X', 'MI250', 'MI210', 'MI100',
+  'H200',
+  'H100',
+  'A100',
+  'A10G',
+  'A10',
+  'L40S',
+  'L40',
+  'L4',
+  'T4',
+  'V100',
+  'P100',
+  'P4',
+  'K80',
+  'M60',
+  'MI300X',
+  'MI250X',
+  'MI250',
+  'MI210',
+  'MI100',
 ] as const;
 
 function modelFromProductName(name: string): string | null {

@@ -67,9 +67,10 @@ function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: st
     (best, current) => (best === undefined || (current.accelerator?.count ?? 0) > (best.accelerator?.count ?? 0) ? current : best),
     undefined,
   );
-  const instanceCount = facts.length > 0 && facts.every((fact) => fact.replicas !== null)
-    ? facts.reduce((total, fact) => total + (fact.replicas ?? 0), 0)
-    : null;
+  const instanceCount =
+    facts.length > 0 && facts.every((fact) => fact.replicas !== null)
+      ? facts.reduce((total, fact) => total + (fact.replicas ?? 0), 0)
+      : null;
   return {
     compute: {
       role: workload.role,
@@ -95,7 +96,8 @@ function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: st
 
 function nameOf(object: JsonObject, context: ObjectContext): string {
   const generateName = stringAt(object, 'metadata', 'generateName');
-  return context.name || stringAt(object, 'metadata', 'name') || (generateName ? `${generateName}*` : '(unnamed)');
+  const named = [context.name, stringAt(object, 'metadata', 'name')].find((name) => name !== undefined && name !== null && name !== '');
+  return named ?? (generateName ? `${generateName}*` : '(unnamed)');
 }
 
 export function normaliseKubernetesObject(raw: unknown, context: ObjectContext = {}): Resource {
@@ -103,7 +105,9 @@ export function normaliseKubernetesObject(raw: unknown, context: ObjectContext =
   const kind = stringAt(object, 'kind') ?? context.kind?.kind ?? 'Unknown';
   const group = stringAt(object, 'apiVersion') !== null ? groupOf(stringAt(object, 'apiVersion')) : (context.kind?.group ?? '');
   const workload = workloadKinds[qualifiedKind(kind, group)];
-  const namespace = context.namespace || stringAt(object, 'metadata', 'namespace') || (workload ? DEFAULT_NAMESPACE : null);
+  // An empty namespace (the API server's "none given") counts as not stated.
+  const stated = [context.namespace, stringAt(object, 'metadata', 'namespace')].find((ns) => ns !== undefined && ns !== null && ns !== '');
+  const namespace = stated ?? (workload ? DEFAULT_NAMESPACE : null);
   const name = nameOf(object, context);
   const defaultRegion = context.settings?.region ?? null;
   const placed = workload ? computeOf(workload, object, defaultRegion) : null;

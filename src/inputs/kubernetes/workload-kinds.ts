@@ -34,7 +34,17 @@ function jobComponents(jobSpec: JsonObject): readonly PodComponent[] {
 
 /** The KServe predictor frameworks whose shorthand block is a container (`predictor.<framework>`). */
 const KSERVE_MODEL_BLOCKS = [
-  'model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'pmml', 'lightgbm', 'paddle', 'huggingface',
+  'model',
+  'sklearn',
+  'xgboost',
+  'tensorflow',
+  'pytorch',
+  'triton',
+  'onnx',
+  'pmml',
+  'lightgbm',
+  'paddle',
+  'huggingface',
 ] as const;
 
 /**

@@ -1,7 +1,15 @@
 /**
  * AWS resource types (hashicorp/aws provider) → normalised facts. One entry per resource type.
  */
-import { alwaysEncrypted, computeOf, encryptionWithKey, scalingOf, upperOrNull, type ExtractorTable, type VariantFacts } from './extractor.js';
+import {
+  alwaysEncrypted,
+  computeOf,
+  encryptionWithKey,
+  scalingOf,
+  upperOrNull,
+  type ExtractorTable,
+  type VariantFacts,
+} from './extractor.js';
 import type { PlannedValues } from './planned-values.js';
 import type { Encryption, Transport } from '../../model/resource.js';
 
@@ -69,7 +77,7 @@ export function s3RuleEncryption(values: PlannedValues, rulePath: string): Encry
   const algorithm = values.string(`${byDefault}.sse_algorithm`);
   const keyId = values.nonEmptyString(`${byDefault}.kms_master_key_id`);
   const keyUnknown = values.isUnknown(`${byDefault}.kms_master_key_id`) || values.isUnknown(rulePath);
-  const usesKms = algorithm !== null && algorithm.startsWith('aws:kms');
+  const usesKms = algorithm?.startsWith('aws:kms') ?? false;
   return {
     atRest: true,
     // aws:kms without a key id uses the AWS managed key aws/s3, which is not customer managed.
@@ -92,8 +100,7 @@ function s3BucketEncryption(values: PlannedValues): Encryption {
 function listenerTransport(values: PlannedValues): Transport {
   const protocol = upperOrNull(values.nonEmptyString('protocol'));
   const redirectsToHttps =
-    values.string('default_action.0.type') === 'redirect' &&
-    upperOrNull(values.string('default_action.0.redirect.0.protocol')) === 'HTTPS';
+    values.string('default_action.0.type') === 'redirect' && upperOrNull(values.string('default_action.0.redirect.0.protocol')) === 'HTTPS';
   let httpsOnly: boolean | null = null;
   if (protocol === 'HTTPS' || protocol === 'TLS') httpsOnly = true;
   else if (protocol === 'HTTP') httpsOnly = redirectsToHttps;
@@ -160,10 +167,17 @@ export const awsExtractors: ExtractorTable = {
         instanceType: v.nonEmptyString('instance_types.0'),
         instanceTypeUnknown: v.isUnknown('instance_types'),
         // EKS picks among the listed types: each is an alternative the group may run.
-        variants: listVariants(v, 'instance_types', (i) => ({ instanceType: v.nonEmptyString(`instance_types.${i}`), instanceTypeUnknown: v.isUnknown(`instance_types.${i}`) })),
+        variants: listVariants(v, 'instance_types', (i) => ({
+          instanceType: v.nonEmptyString(`instance_types.${i}`),
+          instanceTypeUnknown: v.isUnknown(`instance_types.${i}`),
+        })),
         variantsRun: 'one-of',
         instanceCount: v.number('scaling_config.0.desired_size'),
-        scaling: scalingOf(v.number('scaling_config.0.min_size'), v.number('scaling_config.0.max_size'), v.number('scaling_config.0.desired_size')),
+        scaling: scalingOf(
+          v.number('scaling_config.0.min_size'),
+          v.number('scaling_config.0.max_size'),
+          v.number('scaling_config.0.desired_size'),
+        ),
         // EKS defaults to ON_DEMAND when capacity_type is not set.
         spot: capacity === null ? (v.isUnknown('capacity_type') ? null : false) : capacity === 'SPOT',
       });
@@ -202,7 +216,13 @@ export const awsExtractors: ExtractorTable = {
     kind: 'compute',
     taggable: true,
     compute: (v) =>
-      computeOf('aws', { role: 'notebook', instanceType: v.nonEmptyString('instance_type'), instanceTypeUnknown: v.isUnknown('instance_type'), instanceCount: 1, spot: false }),
+      computeOf('aws', {
+        role: 'notebook',
+        instanceType: v.nonEmptyString('instance_type'),
+        instanceTypeUnknown: v.isUnknown('instance_type'),
+        instanceCount: 1,
+        spot: false,
+      }),
     encryption: alwaysEncrypted('kms_key_id'),
   },
   aws_autoscaling_group: {
@@ -262,7 +282,12 @@ export const awsExtractors: ExtractorTable = {
     encryption: flaggedEncryption('at_rest_encryption_enabled', 'kms_key_id'),
     transport: (v) => {
       const inTransit = v.boolean('transit_encryption_enabled');
-      return { protocol: inTransit === null ? null : inTransit ? 'TLS' : 'TCP', minTlsVersion: null, httpsOnly: inTransit, port: v.number('port') };
+      return {
+        protocol: inTransit === null ? null : inTransit ? 'TLS' : 'TCP',
+        minTlsVersion: null,
+        httpsOnly: inTransit,
+        port: v.number('port'),
+      };
     },
   },
 };

@@ -55,16 +55,26 @@ export const azureExtractors: ExtractorTable = {
     kind: 'compute',
     taggable: true,
     compute: (v) =>
-      computeOf('azure', { role: 'instance', instanceType: v.nonEmptyString('size'),
-        instanceTypeUnknown: v.isUnknown('size'), instanceCount: 1, spot: spotPriority(v, 'priority') }),
+      computeOf('azure', {
+        role: 'instance',
+        instanceType: v.nonEmptyString('size'),
+        instanceTypeUnknown: v.isUnknown('size'),
+        instanceCount: 1,
+        spot: spotPriority(v, 'priority'),
+      }),
     encryption: alwaysEncrypted('os_disk.0.disk_encryption_set_id'),
   },
   azurerm_windows_virtual_machine: {
     kind: 'compute',
     taggable: true,
     compute: (v) =>
-      computeOf('azure', { role: 'instance', instanceType: v.nonEmptyString('size'),
-        instanceTypeUnknown: v.isUnknown('size'), instanceCount: 1, spot: spotPriority(v, 'priority') }),
+      computeOf('azure', {
+        role: 'instance',
+        instanceType: v.nonEmptyString('size'),
+        instanceTypeUnknown: v.isUnknown('size'),
+        instanceCount: 1,
+        spot: spotPriority(v, 'priority'),
+      }),
     encryption: alwaysEncrypted('os_disk.0.disk_encryption_set_id'),
   },
   azurerm_kubernetes_cluster: {
@@ -77,7 +87,11 @@ export const azureExtractors: ExtractorTable = {
         instanceType: v.nonEmptyString('default_node_pool.0.vm_size'),
         instanceTypeUnknown: v.isUnknown('default_node_pool.0.vm_size'),
         instanceCount: v.number('default_node_pool.0.node_count'),
-        scaling: scalingOf(v.number('default_node_pool.0.min_count'), v.number('default_node_pool.0.max_count'), v.number('default_node_pool.0.node_count')),
+        scaling: scalingOf(
+          v.number('default_node_pool.0.min_count'),
+          v.number('default_node_pool.0.max_count'),
+          v.number('default_node_pool.0.node_count'),
+        ),
         // The default node pool cannot be Spot.
         spot: false,
       }),

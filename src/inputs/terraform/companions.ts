@@ -167,6 +167,6 @@ export class CompanionLinker {
       if (match !== undefined) return match;
     }
     const instances = this.targetsByAddress.get(key);
-    return instances !== undefined && instances.length === 1 ? instances[0] : undefined;
+    return instances?.length === 1 ? instances[0] : undefined;
   }
 }

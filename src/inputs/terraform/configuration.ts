@@ -42,7 +42,7 @@ export class ConfigurationIndex {
       if (!isObject(raw)) continue;
       const moduleAddress = typeof raw['module_address'] === 'string' ? raw['module_address'] : null;
       this.providers.set(key, {
-        name: typeof raw['name'] === 'string' ? raw['name'] : key.replace(/^.*:/, '').split('.')[0] ?? key,
+        name: typeof raw['name'] === 'string' ? raw['name'] : (key.replace(/^.*:/, '').split('.')[0] ?? key),
         callPath: moduleCallPath(moduleAddress),
         expressions: isObject(raw['expressions']) ? raw['expressions'] : {},
       });
@@ -84,7 +84,7 @@ export class ConfigurationIndex {
       const constant = expression['constant_value'];
       if (typeof constant === 'string') return constant;
       const references = expression['references'];
-      const first = Array.isArray(references) ? references[0] : undefined;
+      const first: unknown = Array.isArray(references) ? references[0] : undefined;
       if (typeof first !== 'string' || !first.startsWith('var.')) return null;
       const variable = first.slice('var.'.length);
       if (callPath === '') {

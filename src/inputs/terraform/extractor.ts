@@ -7,7 +7,17 @@
  */
 import { instanceFamily, lookupInstanceSpec } from '../../model/instance-specs.js';
 import type { PlannedValues } from './planned-values.js';
-import type { Accelerator, Compute, ComputeRole, ComputeVariant, Encryption, NodeScaling, Provider, ResourceKind, Transport } from '../../model/resource.js';
+import type {
+  Accelerator,
+  Compute,
+  ComputeRole,
+  ComputeVariant,
+  Encryption,
+  NodeScaling,
+  Provider,
+  ResourceKind,
+  Transport,
+} from '../../model/resource.js';
 
 export interface Extractor {
   readonly kind: ResourceKind;
@@ -88,8 +98,9 @@ export function acceleratorSummary(accelerators: readonly Accelerator[] | null):
  */
 export function computeOf(provider: Provider, facts: ComputeFacts): Compute {
   const listed = facts.variants !== undefined && facts.variants.length > 0 ? facts.variants : [facts];
-  const variants = listed.map((variant) => variantOf(provider, variant));
-  const first = variants[0]!;
+  const [first, ...others] = listed.map((variant) => variantOf(provider, variant));
+  if (first === undefined) throw new Error('computeOf: no compute facts');
+  const variants = [first, ...others];
   // A type the table does not know has no summary accelerator; its variant says "unknown" (null).
   const summary = acceleratorSummary(first.accelerators);
   return {

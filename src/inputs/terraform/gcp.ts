@@ -3,7 +3,15 @@
  * Google encrypts all data at rest by default, so storage is `atRest: true`; a Cloud KMS key makes it CMK.
  */
 import { lookupGpuAcceleratorType, lookupTpuAcceleratorType } from '../../model/instance-specs.js';
-import { alwaysEncrypted, computeOf, encryptionWithKey, scalingOf, statedTlsVersion, type Extractor, type ExtractorTable } from './extractor.js';
+import {
+  alwaysEncrypted,
+  computeOf,
+  encryptionWithKey,
+  scalingOf,
+  statedTlsVersion,
+  type Extractor,
+  type ExtractorTable,
+} from './extractor.js';
 import type { PlannedValues } from './planned-values.js';
 import type { Accelerator, ComputeRole, Encryption, Transport } from '../../model/resource.js';
 

@@ -33,7 +33,9 @@ export function parsePlan(text: string, file: string): NormalisedPlan {
   return normalisePlan(document, new PlanShape(body, file));
 }
 
-export async function readPlanFile(path: string, options: PlanReadOptions = {}): Promise<NormalisedPlan> {
-  const text = readPlanText(path, options.maxBytes ?? DEFAULT_MAX_PLAN_BYTES);
-  return parsePlan(text, path);
+/** Reading is synchronous (a bounded read); the promise keeps callers free to read plans in other ways. */
+export function readPlanFile(path: string, options: PlanReadOptions = {}): Promise<NormalisedPlan> {
+  return new Promise((resolve) => {
+    resolve(parsePlan(readPlanText(path, options.maxBytes ?? DEFAULT_MAX_PLAN_BYTES), path));
+  });
 }

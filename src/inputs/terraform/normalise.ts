@@ -37,7 +37,7 @@ const extractorTables: Readonly<Record<Provider, ExtractorTable>> = {
   other: {},
 };
 
-const providerPrefixes: readonly (readonly [prefix: string, provider: Provider])[] = [
+const providerPrefixes: ReadonlyArray<readonly [prefix: string, provider: Provider]> = [
   ['aws_', 'aws'],
   ['google_', 'gcp'],
   ['azurerm_', 'azure'],
@@ -178,7 +178,9 @@ class ResourceBuilder {
       location: null,
       values: values.values,
       // The same table entry reads the prior state, so before and after are judged and priced alike.
-      ...(prior === null ? {} : { before: { compute: extractor?.compute?.(prior) ?? null, region: regionOf(prior), values: prior.values } }),
+      ...(prior === null
+        ? {}
+        : { before: { compute: extractor?.compute?.(prior) ?? null, region: regionOf(prior), values: prior.values } }),
       ...(model === null ? {} : { model }),
     };
     this.companions.record(position, resource, values, config);
@@ -234,7 +236,10 @@ export function normalisePlan(document: unknown, shape: PlanShape): NormalisedPl
     plan['planned_values'] === undefined &&
     plan['values'] === undefined
   ) {
-    return shape.fail([], 'this JSON does not look like a `terraform show -json` plan (no format_version, resource_changes or planned_values)');
+    return shape.fail(
+      [],
+      'this JSON does not look like a `terraform show -json` plan (no format_version, resource_changes or planned_values)',
+    );
   }
   const formatVersion = shape.optionalString(plan['format_version'], ['format_version']);
   const terraformVersion = shape.optionalString(plan['terraform_version'], ['terraform_version']);
@@ -264,7 +269,10 @@ export function normalisePlan(document: unknown, shape: PlanShape): NormalisedPl
     }
     const values = new PlannedValues(body['after'], body['after_unknown'], body['after_sensitive']);
     // The prior state is fully known (no unknown mask); its secrets are redacted as the planned ones are.
-    const prior = (action === 'update' || action === 'replace') && isObject(body['before']) ? new PlannedValues(body['before'], undefined, body['before_sensitive']) : null;
+    const prior =
+      (action === 'update' || action === 'replace') && isObject(body['before'])
+        ? new PlannedValues(body['before'], undefined, body['before_sensitive'])
+        : null;
     resources.push(builder.build(instanceFactsOf(change, address, action, path, shape), values, resources.length, prior));
   }
 

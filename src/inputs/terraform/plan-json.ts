@@ -67,11 +67,21 @@ function findExcessiveNesting(text: string): number {
  * do not always carry a position ("Unexpected token '}', ..."), so the reader finds the place itself. Only
  * runs on the error path; nesting is already bounded, so the recursion is too.
  */
+/** Where the scan of findSyntaxError stopped; thrown to unwind the recursive descent at once. */
+class SyntaxErrorAt extends Error {
+  constructor(
+    readonly offset: number,
+    readonly problem: string,
+  ) {
+    super(problem);
+  }
+}
+
 export function findSyntaxError(text: string): { offset: number; problem: string } {
   let i = 0;
   const fail = (problem?: string): never => {
     const found = i >= text.length ? 'end of file' : `'${text[i]}'`;
-    throw { offset: Math.min(i, text.length), problem: problem ?? `unexpected ${found}` };
+    throw new SyntaxErrorAt(Math.min(i, text.length), problem ?? `unexpected ${found}`);
   };
   const space = (): void => {
     while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
@@ -155,9 +165,7 @@ export function findSyntaxError(text: string): { offset: number; problem: string
     space();
     if (i < text.length) fail();
   } catch (error) {
-    if (typeof error === 'object' && error !== null && 'offset' in error && 'problem' in error) {
-      return error as { offset: number; problem: string };
-    }
+    if (error instanceof SyntaxErrorAt) return { offset: error.offset, problem: error.problem };
     throw error;
   }
   return { offset: text.length, problem: 'not valid JSON' };
@@ -189,7 +197,7 @@ export function parseJsonText(text: string, file: string): unknown {
   }
 }
 
-export type JsonPath = readonly (string | number)[];
+export type JsonPath = ReadonlyArray<string | number>;
 
 /** `resource_changes[3].change.actions` */
 export function formatJsonPath(path: JsonPath): string {
@@ -252,23 +260,19 @@ export function locateJsonPath(text: string, path: JsonPath): TextPosition | nul
     if (typeof part === 'string') {
       if (open !== '{') return null;
       i++;
-      let found = false;
+      // Walk the object's keys until `part`; a missing key ends the walk (return null) inside the loop.
       for (;;) {
         skipSpace();
         if (text[i] !== '"') return null;
         const key = readString();
         skipSpace();
         i++; // the colon
-        if (key === part) {
-          found = true;
-          break;
-        }
+        if (key === part) break;
         skipValue();
         skipSpace();
         if (text[i] !== ',') return null;
         i++;
       }
-      if (!found) return null;
     } else {
       if (open !== '[') return null;
       i++;

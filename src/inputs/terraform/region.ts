@@ -77,7 +77,7 @@ export function unknownRegionAttribute(
     if (!values.isUnknown(path)) continue;
     // Without the resource's configuration the provider region is not known either (it comes from the same
     // section), except for a resource the index cannot place; that one keeps the provider's region.
-    if (configured !== undefined && path.split('.')[0]! in configured) return path;
+    if (configured !== undefined && (path.split('.')[0] ?? '') in configured) return path;
   }
   return null;
 }
@@ -126,9 +126,7 @@ export class ProviderSettings {
         const first: unknown = Array.isArray(block) ? block[0] : undefined;
         const constant = isObject(first) && isObject(first['tags']) ? first['tags']['constant_value'] : undefined;
         if (isObject(constant)) {
-          tags = Object.fromEntries(
-            Object.entries(constant).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-          );
+          tags = Object.fromEntries(Object.entries(constant).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
           break;
         }
         if (config !== undefined) break;
