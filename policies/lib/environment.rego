@@ -9,13 +9,18 @@ import data.tollgate.lib.config
 import data.tollgate.lib.tags
 import data.tollgate.lib.unknown as unknown_values
 
-tag_keys := config.section("environment_tag_keys", ["environment", "env"])
+_tag_keys := config.section("environment_tag_keys", ["environment", "env"])
 
 # name(r): the first non-empty candidate, in order of precedence (a list, not an else chain).
 # The environment of every resource, computed once per evaluation: rules ask for it per resource, and
 # wasm has no rule indexing or function memoization, so a per-call lookup over tags is costly on large plans.
 names[r.address] := _name(r) if some r in input.resources
 
+# METADATA
+# scope: document
+# description: >-
+#   name(r) is r's lower-cased environment: the first non-empty environment tag, else
+#   input.context.defaultEnvironment, else config default_environment, else "default"; never null (see unknown).
 name(r) := names[r.address]
 
 # A resource that is not in the input (a custom policy's synthesised one) is named directly.
@@ -23,7 +28,7 @@ name(r) := _name(r) if not names[r.address]
 
 _name(r) := lower([n |
 	some n in [
-		tags.first(r, tag_keys),
+		tags.first(r, _tag_keys),
 		object.get(input, ["context", "defaultEnvironment"], null),
 		config.section("default_environment", null),
 		"default",
@@ -32,37 +37,54 @@ _name(r) := lower([n |
 	n != ""
 ][0])
 
-# unknown(r): the resource's environment is unknown until apply: its tags are unknown, or an environment tag
-# key has a value unknown until apply and no earlier key names one. Such a resource is not judged as the
-# default environment: settings(r) is {} and the rules that need an environment report indeterminate.
+# METADATA
+# scope: document
+# description: >-
+#   unknown(r): r's environment is unknown until apply: its tags are unknown (null), or an environment tag's value
+#   is unknown and no known environment tag names one. Such a resource is not judged as the default environment:
+#   settings(r) is {} and the rules that need an environment report indeterminate. Undefined otherwise.
 unknown(r) if r.tags == null
 
 unknown(r) if {
 	is_object(r.tags)
-	not is_string(tags.first(r, tag_keys))
-	some key in tag_keys
+	not is_string(tags.first(r, _tag_keys))
+	some key in _tag_keys
 	unknown_values.tag(r, key)
 }
 
-# unknown_why(r) names what is unknown, for messages: "tags.environment is unknown until apply".
+# METADATA
+# scope: document
+# description: >-
+#   unknown_why(r) names what makes r's environment unknown, for messages: "tags.environment is unknown until
+#   apply" (several joined with ", "); meant for resources where unknown(r) holds.
 unknown_why(r) := unknown_values.why(r, "tags") if r.tags == null
 
 unknown_why(r) := concat(", ", [unknown_values.why(r, concat(".", ["tags", key])) |
-	some key in tag_keys
+	some key in _tag_keys
 	unknown_values.tag(r, key)
 ]) if {
 	is_object(r.tags)
 }
 
-# settings(r) is config.environments[name(r)], {} when the environment is not configured or unknown.
+# METADATA
+# scope: document
+# description: >-
+#   settings(r) is config.environments[name(r)]; {} when that environment is not configured or r's environment
+#   is unknown until apply (see unknown).
 settings(r) := object.get(config.section("environments", {}), name(r), {}) if not unknown(r)
 
 settings(r) := {} if unknown(r)
 
-# setting(r, path) is one setting (path: key or array of keys), null when not configured.
+# METADATA
+# description: >-
+#   setting(r, path) is one setting of r's environment (path: a key or an array of keys); null when it is not
+#   configured or the environment is unknown.
 setting(r, path) := object.get(settings(r), path, null)
 
-# configured(path) holds when some environment sets path; rules that need it skip all work otherwise.
+# METADATA
+# description: >-
+#   configured(path) holds when some configured environment gives path a non-null value; undefined otherwise, so
+#   rules that need the setting skip all work.
 configured(path) if {
 	some settings in config.section("environments", {})
 	object.get(settings, path, null) != null

@@ -5,19 +5,30 @@
 #   in wasm, same output everywhere) and joined with concat.
 package tollgate.lib.messages
 
-# show(x) renders a value: strings as they are, everything else as JSON ("false", "1.5", "null").
+# METADATA
+# scope: document
+# description: >-
+#   show(x) renders a value for a message: a string as it is, anything else as JSON ("false", "1.5", "null").
 show(x) := x if is_string(x)
 
 show(x) := json.marshal(x) if not is_string(x)
 
-# quote(x) renders a value as JSON: "\"eu-west-1\"", "false".
+# METADATA
+# description: >-
+#   quote(x) renders any value as JSON, strings quoted: "\"eu-west-1\"", "false", "null".
 quote(x) := json.marshal(x)
 
-# list(xs) renders a collection as sorted, quoted, comma-separated values: "\"a\", \"b\"".
+# METADATA
+# description: >-
+#   list(xs) renders an array or set as its sorted elements, each as JSON, comma-separated: "\"a\", \"b\"";
+#   "" when xs is empty.
 list(xs) := concat(", ", [json.marshal(x) | some x in sort(xs)])
 
-# detail(r, attribute, value) names the provider attribute behind a model value with the planned value:
-# "encrypted = false". The raw planned value is shown when it is a non-null scalar; otherwise the model's value.
+# METADATA
+# scope: document
+# description: >-
+#   detail(r, attribute, value) names the provider attribute behind a model value with its value, "encrypted =
+#   false": the raw planned value (r.values[attribute]) when it is a non-null scalar, otherwise value, as JSON.
 detail(r, attribute, _) := concat(" = ", [attribute, json.marshal(_planned(r, attribute))]) if {
 	_scalar(_planned(r, attribute))
 }
@@ -34,21 +45,28 @@ _scalar(x) if {
 	not is_array(x)
 }
 
-# instance_type(r) is ` (instance type "g5.12xlarge")` when the resource names one, else empty: a Pod that does
+# _instance_type(r) is ` (instance type "g5.12xlarge")` when the resource names one, else empty: a Pod that does
 # not pin an instance type should not read "instance type null".
-instance_type(r) := concat("", [" (instance type ", json.marshal(r.compute.instanceType), ")"]) if {
+_instance_type(r) := concat("", [" (instance type ", json.marshal(r.compute.instanceType), ")"]) if {
 	is_string(r.compute.instanceType)
 }
 
-instance_type(r) := "" if not is_string(r.compute.instanceType)
+_instance_type(r) := "" if not is_string(r.compute.instanceType)
 
-# variant_type(v) is ` (instance type "g5.12xlarge")` for one machine shape of a resource, else empty.
+# METADATA
+# scope: document
+# description: >-
+#   variant_type(v) is ` (instance type "g5.12xlarge")` for a machine shape v (see resources.variants) whose
+#   instance type is known; "" when it is unknown (null) or absent.
 variant_type(v) := concat("", [" (instance type ", json.marshal(v.instanceType), ")"]) if is_string(v.instanceType)
 
 variant_type(v) := "" if not is_string(v.instanceType)
 
-# unknown_accelerators(r, v) says why the accelerators of variant v of r are unknown: its instance type is
-# unknown until apply, or the instance-type table does not know it (and what to add).
+# METADATA
+# scope: document
+# description: >-
+#   unknown_accelerators(r, v) says why the accelerators of variant v of r are unknown: its instance type is
+#   not in the instance-type table (and where to add it), or it is unknown until apply (null).
 unknown_accelerators(r, v) := concat("", [
 	"instance type ", json.marshal(v.instanceType), " of ", r.address,
 	" is not in the instance-type table, so its accelerators are unknown (add it to src/model/instance-specs.ts)",

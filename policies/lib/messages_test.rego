@@ -36,9 +36,9 @@ test_detail_shows_model_value_when_not_planned if {
 }
 
 test_instance_type_is_named_when_known if {
-	messages.instance_type({"compute": {"instanceType": "g5.xlarge"}}) == ` (instance type "g5.xlarge")`
+	messages._instance_type({"compute": {"instanceType": "g5.xlarge"}}) == ` (instance type "g5.xlarge")`
 }
 
 test_instance_type_is_left_out_when_unknown if {
-	messages.instance_type({"compute": {"instanceType": null}}) == ""
+	messages._instance_type({"compute": {"instanceType": null}}) == ""
 }

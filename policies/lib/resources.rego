@@ -3,23 +3,39 @@
 package tollgate.lib.resources
 
 # Deletions never reach the input; "read" (data sources) changes nothing, so it is not judged.
-judged_actions := {"create", "update", "replace", "no-op"}
+_judged_actions := {"create", "update", "replace", "no-op"}
 
 # These selectors are arrays, not sets: a set of resources would hash and compare every whole
 # resource object on insertion, which dominates evaluation time on large plans (wasm has no indexing).
-judged := [r | some r in input.resources; r.action in judged_actions]
 
-# data_stores hold data at rest: storage and databases.
+# METADATA
+# description: >-
+#   judged is the array of input resources whose action is create, update, replace or no-op (deletions never
+#   reach the input; data sources, "read", are left out).
+judged := [r | some r in input.resources; r.action in _judged_actions]
+
+# METADATA
+# description: data_stores is the array of judged resources that hold data at rest (kind storage or database).
 data_stores := [r | some r in judged; r.kind in {"storage", "database"}]
 
+# METADATA
+# description: with_compute is the array of judged resources that carry a compute object.
 with_compute := [r | some r in judged; is_object(r.compute)]
 
-# with_encryption: anything that states its at-rest encryption, compute included (an instance's volumes).
+# METADATA
+# description: >-
+#   with_encryption is the array of judged resources that carry an encryption object, compute included (an
+#   instance's volumes).
 with_encryption := [r | some r in judged; is_object(r.encryption)]
 
+# METADATA
+# description: with_transport is the array of judged resources that carry a transport object.
 with_transport := [r | some r in judged; is_object(r.transport)]
 
-# field(r, path) is the value at path in r, null when absent: "absent" and "unknown" are both null in the model.
+# METADATA
+# description: >-
+#   field(r, path) is the value at path (a key or an array of keys) in r; null when absent, and "absent" and
+#   "unknown until apply" are both null in the model.
 field(r, path) := object.get(r, path, null)
 
 # Providers whose resources live in a region; kind "other" (IAM, DNS, ...) is often global, so a missing
@@ -28,7 +44,11 @@ _regional_providers := {"aws", "gcp", "azure"}
 
 _regional_kinds := {"compute", "storage", "database", "transport"}
 
-# regional(r): r has a region, known or not (a null region on it means "unknown", not "global").
+# METADATA
+# scope: document
+# description: >-
+#   regional(r) holds when r has a region, known or not: its region is a string, or it is an AWS, GCP or Azure
+#   resource of a regional kind, where a null region means unknown until apply, not global.
 regional(r) if is_string(field(r, "region"))
 
 regional(r) if {
@@ -36,9 +56,12 @@ regional(r) if {
 	r.kind in _regional_kinds
 }
 
-# variants(r) are the machine shapes of r's compute, every element of a list-valued attribute
-# (compute.variants: EKS instance_types, SageMaker production variants, a workload's pod templates); for
-# input without variants, the compute itself. Rules judge every variant, so the second element counts too.
+# METADATA
+# scope: document
+# description: >-
+#   variants(r) is the array of machine shapes of r's compute (compute.variants: EKS instance_types, SageMaker
+#   production variants, pod templates), every one to be judged; without variants, one built from the compute
+#   itself. Undefined when r has no compute.
 variants(r) := r.compute.variants if _has_variants(r)
 
 variants(r) := [{
@@ -60,12 +83,17 @@ _summary_accelerators(r) := [r.compute.accelerator] if is_object(r.compute.accel
 
 _summary_accelerators(r) := [] if not is_object(field(r, ["compute", "accelerator"]))
 
-# accelerators_known(v): the accelerators of variant v are known (a list, maybe empty); they are
-# unknown (null) when its instance type is unknown until apply or missing from the instance-type table.
+# METADATA
+# description: >-
+#   accelerators_known(v) holds when the accelerators of variant v are known (an array, maybe empty); undefined
+#   when they are null: its instance type is unknown until apply or missing from the instance-type table.
 accelerators_known(v) if is_array(v.accelerators)
 
-# accelerator_count(v) is the number of accelerators on one instance of variant v, every kind together;
-# null when one kind's count is unknown. Undefined when the accelerators themselves are unknown.
+# METADATA
+# scope: document
+# description: >-
+#   accelerator_count(v) is the number of accelerators on one instance of variant v, every kind together; null
+#   when one kind's count is unknown, undefined when the accelerators themselves are unknown.
 accelerator_count(v) := sum([a.count | some a in v.accelerators]) if {
 	is_array(v.accelerators)
 	every a in v.accelerators {

@@ -4,11 +4,14 @@ package tollgate.lib.tags
 
 import data.tollgate.lib.unknown
 
-# known(r): tags are known (the model has null when they are unknown until apply).
-known(r) if is_object(r.tags)
+# _known(r): tags are known (the model has null when they are unknown until apply).
+_known(r) if is_object(r.tags)
 
-# first(r, keys) is the value of the first tag among keys (in keys' order, key compared case-insensitively
-# because "Environment" and "environment" are both common) with a non-empty value; null when none.
+# METADATA
+# scope: document
+# description: >-
+#   first(r, keys) is the value of the first tag among keys (in keys' order, keys compared case-insensitively) with
+#   a non-empty string value; null when none has one or r's tags are unknown until apply.
 first(r, keys) := array.concat(_values(r, keys), [null])[0] if is_object(r.tags)
 
 first(r, _) := null if not is_object(r.tags)
@@ -22,8 +25,12 @@ _values(r, keys) := [v |
 	v != ""
 ]
 
-# any_unknown(r, keys): tags are unknown, or one of keys has a value unknown until apply.
-any_unknown(r, _) if not known(r)
+# METADATA
+# scope: document
+# description: >-
+#   any_unknown(r, keys) holds when r's tags are unknown until apply (null), or the value of one of keys is;
+#   undefined otherwise.
+any_unknown(r, _) if not _known(r)
 
 any_unknown(r, keys) if {
 	some key in keys

@@ -21,7 +21,7 @@ import data.tollgate.lib.resources
 import data.tollgate.lib.unknown
 
 # The provider attribute that decides encryption at rest, per type, so messages name what to change.
-attributes := {
+_attributes := {
 	"aws_ebs_volume": "encrypted",
 	"aws_efs_file_system": "encrypted",
 	"aws_redshift_cluster": "encrypted",
@@ -35,18 +35,22 @@ attributes := {
 	"aws_sagemaker_notebook_instance": "kms_key_id",
 }
 
-attribute(r) := object.get(attributes, r.type, "encryption.atRest")
+_attribute(r) := object.get(_attributes, r.type, "encryption.atRest")
 
-# A known "not encrypted" is a violation wherever it is stated, instance volumes included; "unknown" is
-# reported for data stores only, since an instance's root volume commonly follows the account's default.
-findings contains finding.new(r, message, {"encryption.atRest": false, "attribute": attribute(r)}) if {
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per resource that states it is not encrypted at rest (instance volumes included);
+#   indeterminate for a data store whose encryption at rest is unknown until apply (not for instances, whose root
+#   volume commonly follows the account's default).
+findings contains finding.new(r, message, {"encryption.atRest": false, "attribute": _attribute(r)}) if {
 	some r in resources.with_encryption
 	resources.field(r, ["encryption", "atRest"]) == false
-	message := sprintf("%s is not encrypted at rest (%s)", [r.address, messages.detail(r, attribute(r), false)])
+	message := sprintf("%s is not encrypted at rest (%s)", [r.address, messages.detail(r, _attribute(r), false)])
 }
 
-findings contains finding.indeterminate(r, message, {"encryption.atRest": null, "attribute": attribute(r)}) if {
+findings contains finding.indeterminate(r, message, {"encryption.atRest": null, "attribute": _attribute(r)}) if {
 	some r in resources.data_stores
 	resources.field(r, ["encryption", "atRest"]) == null
-	message := sprintf("encryption at rest of %s is unknown until apply (%s)", [r.address, unknown.why(r, attribute(r))])
+	message := sprintf("encryption at rest of %s is unknown until apply (%s)", [r.address, unknown.why(r, _attribute(r))])
 }

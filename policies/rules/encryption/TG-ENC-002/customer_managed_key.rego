@@ -26,7 +26,7 @@ import data.tollgate.lib.messages
 import data.tollgate.lib.resources
 import data.tollgate.lib.unknown
 
-attributes := {
+_attributes := {
 	"aws_ebs_volume": "kms_key_id",
 	"aws_efs_file_system": "kms_key_id",
 	"aws_redshift_cluster": "kms_key_id",
@@ -43,17 +43,17 @@ attributes := {
 	"azurerm_storage_account": "customer_managed_key",
 }
 
-attribute(r) := object.get(attributes, r.type, "encryption.customerManagedKey")
+_attribute(r) := object.get(_attributes, r.type, "encryption.customerManagedKey")
 
-# key_detail(r): "kms_key_id is not set" reads better than "kms_key_id = false" when the plan has no key.
-key_detail(r) := concat(" ", [attributes[r.type], "is not set"]) if _unset(r)
+# _key_detail(r): "kms_key_id is not set" reads better than "kms_key_id = false" when the plan has no key.
+_key_detail(r) := concat(" ", [_attributes[r.type], "is not set"]) if _unset(r)
 
-key_detail(r) := messages.detail(r, attribute(r), false) if not _unset(r)
+_key_detail(r) := messages.detail(r, _attribute(r), false) if not _unset(r)
 
-_unset(r) if object.get(r.values, attributes[r.type], null) == null
+_unset(r) if object.get(r.values, _attributes[r.type], null) == null
 
-# required_by(r) is the set of reasons a customer-managed key is required, for the message and evidence.
-required_by(r) := {reason |
+# _required_by(r) is the set of reasons a customer-managed key is required, for the message and evidence.
+_required_by(r) := {reason |
 	some reason, required in {
 		sprintf("environment %s", [messages.quote(environment.name(r))]): _by_environment(r),
 		sprintf("data classification %s", [messages.quote(classification.name(r))]): _by_classification(r),
@@ -66,12 +66,12 @@ _by_environment(r) := environment.setting(r, "require_customer_managed_key")
 
 _by_classification(r) := object.get(classification.settings(r), "require_customer_managed_key", false)
 
-evidence(r) := {
+_evidence(r) := {
 	"encryption.customerManagedKey": resources.field(r, ["encryption", "customerManagedKey"]),
 	"encryption.keyId": resources.field(r, ["encryption", "keyId"]),
 	"environment": environment.name(r),
 	"classification": classification.name(r),
-	"required_by": sort(required_by(r)),
+	"required_by": sort(_required_by(r)),
 }
 
 # Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
@@ -81,26 +81,32 @@ _active if count(classification.configured("require_customer_managed_key")) > 0
 
 _active if config.param("TG-ENC-002", "always") == true
 
-findings contains finding.new(r, message, evidence(r)) if {
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per data store that its environment, its data classification or the always
+#   parameter requires to use a customer-managed key and that does not; indeterminate when whether it does is
+#   unknown until apply. Empty when nothing requires customer-managed keys.
+findings contains finding.new(r, message, _evidence(r)) if {
 	_active
 	some r in resources.data_stores
-	count(required_by(r)) > 0
+	count(_required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == false
 	message := sprintf("%s is not encrypted with a customer-managed key (%s), which %s requires", [
 		r.address,
-		key_detail(r),
-		concat(" and ", sort(required_by(r))),
+		_key_detail(r),
+		concat(" and ", sort(_required_by(r))),
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r)) if {
+findings contains finding.indeterminate(r, message, _evidence(r)) if {
 	_active
 	some r in resources.data_stores
-	count(required_by(r)) > 0
+	count(_required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == null
 	message := sprintf("whether %s uses a customer-managed key, which %s requires, is unknown until apply (%s)", [
 		r.address,
-		concat(" and ", sort(required_by(r))),
-		unknown.why(r, attribute(r)),
+		concat(" and ", sort(_required_by(r))),
+		unknown.why(r, _attribute(r)),
 	])
 }

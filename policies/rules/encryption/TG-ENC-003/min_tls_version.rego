@@ -23,7 +23,7 @@ import data.tollgate.lib.messages
 import data.tollgate.lib.resources
 import data.tollgate.lib.unknown
 
-attributes := {
+_attributes := {
 	"aws_lb_listener": "ssl_policy",
 	"aws_alb_listener": "ssl_policy",
 	"aws_api_gateway_domain_name": "security_policy",
@@ -34,39 +34,45 @@ attributes := {
 	"google_compute_ssl_policy": "min_tls_version",
 }
 
-attribute(r) := object.get(attributes, r.type, "transport.minTlsVersion")
+_attribute(r) := object.get(_attributes, r.type, "transport.minTlsVersion")
 
 # YAML may give the parameter as a number (min_version: 1.2) or a string ("1.2").
-minimum := config.param("TG-ENC-003", "min_version") if is_number(config.param("TG-ENC-003", "min_version"))
+_minimum := config.param("TG-ENC-003", "min_version") if is_number(config.param("TG-ENC-003", "min_version"))
 
-minimum := to_number(config.param("TG-ENC-003", "min_version")) if _version(config.param("TG-ENC-003", "min_version"))
+_minimum := to_number(config.param("TG-ENC-003", "min_version")) if _version(config.param("TG-ENC-003", "min_version"))
 
 # _version(v): v is a dotted version to_number can read ("1.2"); anything else is not compared.
 _version(v) if regex.match(`^[0-9]+(\.[0-9]+)?$`, v)
 
-tls_protocols := {"HTTPS", "TLS"}
+_tls_protocols := {"HTTPS", "TLS"}
 
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per endpoint whose minimum TLS version is below min_version; indeterminate when a
+#   TLS endpoint's minimum version is unknown until apply or cannot be compared. Empty when min_version is null or
+#   not a version.
 findings contains finding.new(r, message, evidence) if {
 	some r in resources.with_transport
 	version := r.transport.minTlsVersion
 	_version(version)
-	to_number(version) < minimum
+	to_number(version) < _minimum
 	message := sprintf("%s allows TLS %s, below the minimum TLS %s (%s)", [
 		r.address, version, messages.show(config.param("TG-ENC-003", "min_version")),
-		messages.detail(r, attribute(r), version),
+		messages.detail(r, _attribute(r), version),
 	])
-	evidence := {"transport.minTlsVersion": version, "min_version": minimum, "attribute": attribute(r)}
+	evidence := {"transport.minTlsVersion": version, "min_version": _minimum, "attribute": _attribute(r)}
 }
 
 findings contains finding.indeterminate(r, message, evidence) if {
 	some r in resources.with_transport
-	r.transport.protocol in tls_protocols
+	r.transport.protocol in _tls_protocols
 	r.transport.minTlsVersion == null
-	minimum
+	_minimum
 	message := sprintf("minimum TLS version of %s endpoint %s is unknown until apply (%s)", [
-		r.transport.protocol, r.address, unknown.why(r, attribute(r)),
+		r.transport.protocol, r.address, unknown.why(r, _attribute(r)),
 	])
-	evidence := {"transport.protocol": r.transport.protocol, "transport.minTlsVersion": null, "min_version": minimum}
+	evidence := {"transport.protocol": r.transport.protocol, "transport.minTlsVersion": null, "min_version": _minimum}
 }
 
 # A version the model could not normalise cannot be compared: say so rather than pass it.
@@ -75,9 +81,9 @@ findings contains finding.indeterminate(r, message, evidence) if {
 	version := r.transport.minTlsVersion
 	is_string(version)
 	not _version(version)
-	minimum
+	_minimum
 	message := sprintf("minimum TLS version %s of %s cannot be compared with TLS %s", [
 		messages.quote(version), r.address, messages.show(config.param("TG-ENC-003", "min_version")),
 	])
-	evidence := {"transport.minTlsVersion": version, "min_version": minimum}
+	evidence := {"transport.minTlsVersion": version, "min_version": _minimum}
 }

@@ -20,7 +20,7 @@ import data.tollgate.lib.messages
 import data.tollgate.lib.resources
 import data.tollgate.lib.unknown
 
-attributes := {
+_attributes := {
 	"azurerm_storage_account": "https_traffic_only_enabled",
 	"azurerm_linux_web_app": "https_only",
 	"azurerm_windows_web_app": "https_only",
@@ -28,22 +28,22 @@ attributes := {
 	"azurerm_function_app": "https_only",
 }
 
-attribute(r) := object.get(attributes, r.type, "transport.httpsOnly")
+_attribute(r) := object.get(_attributes, r.type, "transport.httpsOnly")
 
 # Listener types whose default_action can be an HTTP-to-HTTPS redirect.
-redirecting_listeners := {"aws_lb_listener", "aws_alb_listener"}
+_redirecting_listeners := {"aws_lb_listener", "aws_alb_listener"}
 
-# plain(r): r's listener is plain text: HTTP, or TCP on port 80 (HTTP behind a layer-4 listener).
-plain(r) if r.transport.protocol == "HTTP"
+# _plain(r): r's listener is plain text: HTTP, or TCP on port 80 (HTTP behind a layer-4 listener).
+_plain(r) if r.transport.protocol == "HTTP"
 
-plain(r) if {
+_plain(r) if {
 	r.transport.protocol == "TCP"
 	r.transport.port == 80
 }
 
-# redirects_to_https(r): every default action redirects to HTTPS, so nothing is served in plain text.
-redirects_to_https(r) if {
-	r.type in redirecting_listeners
+# _redirects_to_https(r): every default action redirects to HTTPS, so nothing is served in plain text.
+_redirects_to_https(r) if {
+	r.type in _redirecting_listeners
 	actions := object.get(r.values, "default_action", [])
 	count(actions) > 0
 	every action in actions {
@@ -57,18 +57,24 @@ _https_redirect(action) if {
 	redirect.protocol == "HTTPS"
 }
 
-findings contains finding.new(r, message, {"transport.httpsOnly": false, "attribute": attribute(r)}) if {
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per endpoint that accepts plain-text connections (httpsOnly false, or an HTTP or
+#   TCP port 80 listener that does not redirect every default action to HTTPS); indeterminate when its redirect,
+#   or both its protocol and its HTTPS-only setting, are unknown until apply.
+findings contains finding.new(r, message, {"transport.httpsOnly": false, "attribute": _attribute(r)}) if {
 	some r in resources.with_transport
 	r.transport.httpsOnly == false
-	message := sprintf("%s accepts unencrypted connections (%s)", [r.address, messages.detail(r, attribute(r), false)])
+	message := sprintf("%s accepts unencrypted connections (%s)", [r.address, messages.detail(r, _attribute(r), false)])
 }
 
 # Plain listeners the normaliser could not settle (httpsOnly null); a known false is reported above, once.
 findings contains finding.new(r, message, evidence) if {
 	some r in resources.with_transport
 	r.transport.httpsOnly != false
-	plain(r)
-	not redirects_to_https(r)
+	_plain(r)
+	not _redirects_to_https(r)
 	not unknown.attribute(r, "default_action")
 	message := sprintf("%s serves plain-text %s on port %s and does not redirect to HTTPS", [
 		r.address, r.transport.protocol, messages.show(r.transport.port),
@@ -79,8 +85,8 @@ findings contains finding.new(r, message, evidence) if {
 findings contains finding.indeterminate(r, message, evidence) if {
 	some r in resources.with_transport
 	r.transport.httpsOnly != false
-	plain(r)
-	not redirects_to_https(r)
+	_plain(r)
+	not _redirects_to_https(r)
 	unknown.attribute(r, "default_action")
 	message := sprintf("%s serves plain-text %s on port %s; whether it only redirects to HTTPS is unknown until apply (%s)", [
 		r.address, r.transport.protocol, messages.show(r.transport.port), unknown.why(r, "default_action"),

@@ -26,7 +26,7 @@ import data.tollgate.lib.finding
 import data.tollgate.lib.messages
 import data.tollgate.lib.resources
 
-limits(r) := {source: limit |
+_limits(r) := {source: limit |
 	some source, limit in {
 		sprintf("environment %s", [messages.quote(environment.name(r))]): environment.setting(r, ["gpu", "max_per_instance"]),
 		"rule parameter max_per_instance": config.param("TG-GPU-001", "max_per_instance"),
@@ -34,18 +34,18 @@ limits(r) := {source: limit |
 	is_number(limit)
 }
 
-limit(r) := min({l | some l in limits(r)}) if count(limits(r)) > 0
+_limit(r) := min({l | some l in _limits(r)}) if count(_limits(r)) > 0
 
-binding(r) := concat(" and ", sort([source | some source, l in limits(r); l == limit(r)]))
+_binding(r) := concat(" and ", sort([source | some source, l in _limits(r); l == _limit(r)]))
 
-# model(v) names the accelerators of one machine shape: "A100 accelerators" when they are all one known
+# _model(v) names the accelerators of one machine shape: "A100 accelerators" when they are all one known
 # model, else "accelerators".
-model(v) := concat(" ", [_models(v)[0], "accelerators"]) if {
+_model(v) := concat(" ", [_models(v)[0], "accelerators"]) if {
 	count(_models(v)) == 1
 	is_string(_models(v)[0])
 }
 
-model(v) := "accelerators" if not _single_model(v)
+_model(v) := "accelerators" if not _single_model(v)
 
 _models(v) := sort({a.model | some a in object.get(v, "accelerators", [])})
 
@@ -60,12 +60,12 @@ _first_model(v) := null if not is_array(v.accelerators)
 
 _first_model(v) := null if count(object.get(v, "accelerators", [])) == 0
 
-evidence(r, v) := {
+_evidence(r, v) := {
 	"compute.accelerator.model": _first_model(v),
 	"compute.accelerator.count": resources.accelerator_count(v),
 	"compute.instanceType": v.instanceType,
 	"environment": environment.name(r),
-	"max_per_instance": limit(r),
+	"max_per_instance": _limit(r),
 }
 
 _unknown_evidence(r, v) := {
@@ -73,33 +73,39 @@ _unknown_evidence(r, v) := {
 	"compute.accelerator.count": null,
 	"compute.instanceType": v.instanceType,
 	"environment": environment.name(r),
-	"max_per_instance": limit(r),
+	"max_per_instance": _limit(r),
 }
 
 _active if environment.configured(["gpu", "max_per_instance"])
 
 _active if is_number(config.param("TG-GPU-001", "max_per_instance"))
 
-findings contains finding.new(r, message, evidence(r, v)) if {
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per machine shape of a compute resource with more accelerators per instance than
+#   the lowest limit that applies (environment gpu.max_per_instance, parameter max_per_instance); indeterminate
+#   when the count, the accelerators or the environment is unknown until apply.
+findings contains finding.new(r, message, _evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
 	some v in resources.variants(r)
 	total := resources.accelerator_count(v)
 	is_number(total)
-	total > limit(r)
+	total > _limit(r)
 	message := sprintf("%s has %s %s per instance%s, over the limit of %s set by %s", [
-		r.address, messages.show(total), model(v),
-		messages.variant_type(v), messages.show(limit(r)), binding(r),
+		r.address, messages.show(total), _model(v),
+		messages.variant_type(v), messages.show(_limit(r)), _binding(r),
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r, v)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
 	some v in resources.variants(r)
 	resources.accelerator_count(v) == null
 	message := sprintf("number of %s of %s is unknown until apply, so it cannot be checked against the limit of %s set by %s", [
-		model(v), r.address, messages.show(limit(r)), binding(r),
+		_model(v), r.address, messages.show(_limit(r)), _binding(r),
 	])
 }
 
@@ -110,7 +116,7 @@ findings contains finding.indeterminate(r, message, _unknown_evidence(r, v)) if 
 	some v in resources.variants(r)
 	not resources.accelerators_known(v)
 	message := sprintf("%s: they cannot be checked against the limit of %s set by %s", [
-		messages.unknown_accelerators(r, v), messages.show(limit(r)), binding(r),
+		messages.unknown_accelerators(r, v), messages.show(_limit(r)), _binding(r),
 	])
 }
 

@@ -18,54 +18,58 @@ import data.tollgate.lib.messages
 import data.tollgate.lib.patterns
 import data.tollgate.lib.resources
 
-allowed(r) := environment.setting(r, ["gpu", "allowed_models"])
+_allowed(r) := environment.setting(r, ["gpu", "allowed_models"])
 
-evidence(r, v, model) := {
+_evidence(r, v, model) := {
 	"compute.accelerator.model": model,
 	"compute.instanceType": v.instanceType,
 	"environment": environment.name(r),
-	"allowed_models": allowed(r),
+	"allowed_models": _allowed(r),
 }
 
 _active if environment.configured(["gpu", "allowed_models"])
 
-# Every accelerator of every machine shape: the second guest_accelerator block, the second instance type of
-# a node group and the second production variant count as much as the first.
-findings contains finding.new(r, message, evidence(r, v, a.model)) if {
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per accelerator of every machine shape (each guest_accelerator block, each instance
+#   type of a node group, each production variant) whose model is not in the environment's gpu.allowed_models;
+#   indeterminate when a model, a shape's accelerators or the environment is unknown until apply.
+findings contains finding.new(r, message, _evidence(r, v, a.model)) if {
 	_active
 	some r in resources.with_compute
-	is_array(allowed(r))
+	is_array(_allowed(r))
 	some v in resources.variants(r)
 	some a in object.get(v, "accelerators", [])
 	is_string(a.model)
-	not patterns.any_match(allowed(r), a.model)
+	not patterns.any_match(_allowed(r), a.model)
 	message := sprintf("%s uses %s accelerators%s, which environment %s does not allow (allowed: %s)", [
 		r.address, messages.quote(a.model), messages.variant_type(v),
-		messages.quote(environment.name(r)), messages.list(allowed(r)),
+		messages.quote(environment.name(r)), messages.list(_allowed(r)),
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r, v, null)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v, null)) if {
 	_active
 	some r in resources.with_compute
-	is_array(allowed(r))
+	is_array(_allowed(r))
 	some v in resources.variants(r)
 	some a in object.get(v, "accelerators", [])
 	a.model == null
 	message := sprintf("accelerator model of %s%s is unknown until apply, so it cannot be checked against environment %s (allowed: %s)", [
-		r.address, messages.variant_type(v), messages.quote(environment.name(r)), messages.list(allowed(r)),
+		r.address, messages.variant_type(v), messages.quote(environment.name(r)), messages.list(_allowed(r)),
 	])
 }
 
 # An instance type that is unknown, or that the table does not know, may carry any accelerator.
-findings contains finding.indeterminate(r, message, evidence(r, v, null)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v, null)) if {
 	_active
 	some r in resources.with_compute
-	is_array(allowed(r))
+	is_array(_allowed(r))
 	some v in resources.variants(r)
 	not resources.accelerators_known(v)
 	message := sprintf("%s: they cannot be checked against environment %s (allowed: %s)", [
-		messages.unknown_accelerators(r, v), messages.quote(environment.name(r)), messages.list(allowed(r)),
+		messages.unknown_accelerators(r, v), messages.quote(environment.name(r)), messages.list(_allowed(r)),
 	])
 }
 

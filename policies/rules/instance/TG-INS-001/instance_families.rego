@@ -20,57 +20,62 @@ import data.tollgate.lib.patterns
 import data.tollgate.lib.resources
 import data.tollgate.lib.unknown
 
-deny_list(r) := object.get(environment.settings(r), ["instance_families", "deny"], [])
+_deny_list(r) := object.get(environment.settings(r), ["instance_families", "deny"], [])
 
-allow_list(r) := object.get(environment.settings(r), ["instance_families", "allow"], [])
+_allow_list(r) := object.get(environment.settings(r), ["instance_families", "allow"], [])
 
-restricted(r) if count(deny_list(r)) > 0
+_restricted(r) if count(_deny_list(r)) > 0
 
-restricted(r) if count(allow_list(r)) > 0
+_restricted(r) if count(_allow_list(r)) > 0
 
-evidence(r, v) := {
+_evidence(r, v) := {
 	"compute.instanceType": v.instanceType,
 	"compute.family": v.family,
 	"environment": environment.name(r),
-	"allow": allow_list(r),
-	"deny": deny_list(r),
+	"allow": _allow_list(r),
+	"deny": _deny_list(r),
 }
 
 _active if environment.configured(["instance_families", "deny"])
 
 _active if environment.configured(["instance_families", "allow"])
 
-# Every machine shape is judged: each of an EKS node group's instance_types, each production variant.
-findings contains finding.new(r, message, evidence(r, v)) if {
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per machine shape of a compute resource (each of an EKS node group's instance_types,
+#   each production variant) whose family the environment denies, or does not allow when it has an allow list;
+#   indeterminate when the instance type, its family or the environment is unknown.
+findings contains finding.new(r, message, _evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
 	some v in resources.variants(r)
 	is_string(v.family)
-	patterns.any_match(deny_list(r), v.family)
+	patterns.any_match(_deny_list(r), v.family)
 	message := sprintf("%s uses instance type %s of family %s, which environment %s denies (denied: %s)", [
 		r.address, messages.quote(v.instanceType), messages.quote(v.family),
-		messages.quote(environment.name(r)), messages.list(deny_list(r)),
+		messages.quote(environment.name(r)), messages.list(_deny_list(r)),
 	])
 }
 
-findings contains finding.new(r, message, evidence(r, v)) if {
+findings contains finding.new(r, message, _evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
 	some v in resources.variants(r)
 	is_string(v.family)
-	count(allow_list(r)) > 0
-	not patterns.any_match(allow_list(r), v.family)
-	not patterns.any_match(deny_list(r), v.family)
+	count(_allow_list(r)) > 0
+	not patterns.any_match(_allow_list(r), v.family)
+	not patterns.any_match(_deny_list(r), v.family)
 	message := sprintf("%s uses instance type %s of family %s, which is not among the families environment %s allows (allowed: %s)", [
 		r.address, messages.quote(v.instanceType), messages.quote(v.family),
-		messages.quote(environment.name(r)), messages.list(allow_list(r)),
+		messages.quote(environment.name(r)), messages.list(_allow_list(r)),
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r, v)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
-	restricted(r)
+	_restricted(r)
 	some v in resources.variants(r)
 	v.instanceType == null
 	message := sprintf("instance type of %s is unknown until apply, so its family cannot be checked against environment %s (%s)", [
@@ -78,10 +83,10 @@ findings contains finding.indeterminate(r, message, evidence(r, v)) if {
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r, v)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
 	_active
 	some r in resources.with_compute
-	restricted(r)
+	_restricted(r)
 	some v in resources.variants(r)
 	is_string(v.instanceType)
 	v.family == null

@@ -20,32 +20,37 @@ import data.tollgate.lib.patterns
 import data.tollgate.lib.resources
 import data.tollgate.lib.unknown
 
-allowed(r) := environment.setting(r, "allowed_regions")
+_allowed(r) := environment.setting(r, "allowed_regions")
 
-evidence(r) := {"region": r.region, "environment": environment.name(r), "allowed_regions": allowed(r)}
+_evidence(r) := {"region": r.region, "environment": environment.name(r), "allowed_regions": _allowed(r)}
 
 # Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if environment.configured("allowed_regions")
 
-findings contains finding.new(r, message, evidence(r)) if {
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per judged resource in a region its environment's allowed_regions does not allow;
+#   indeterminate when a regional resource's region or environment is unknown until apply.
+findings contains finding.new(r, message, _evidence(r)) if {
 	_active
 	some r in resources.judged
-	is_array(allowed(r))
+	is_array(_allowed(r))
 	is_string(r.region)
-	not patterns.any_match(allowed(r), r.region)
+	not patterns.any_match(_allowed(r), r.region)
 	message := sprintf("%s is in region %s, which environment %s does not allow (allowed: %s)", [
-		r.address, messages.quote(r.region), messages.quote(environment.name(r)), messages.list(allowed(r)),
+		r.address, messages.quote(r.region), messages.quote(environment.name(r)), messages.list(_allowed(r)),
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r)) if {
+findings contains finding.indeterminate(r, message, _evidence(r)) if {
 	_active
 	some r in resources.judged
-	is_array(allowed(r))
+	is_array(_allowed(r))
 	r.region == null
 	resources.regional(r)
 	message := sprintf("region of %s is unknown until apply, so it cannot be checked against environment %s (allowed: %s; %s)", [
-		r.address, messages.quote(environment.name(r)), messages.list(allowed(r)), unknown.why(r, "region"),
+		r.address, messages.quote(environment.name(r)), messages.list(_allowed(r)), unknown.why(r, "region"),
 	])
 }
 

@@ -20,28 +20,34 @@ import data.tollgate.lib.patterns
 import data.tollgate.lib.resources
 import data.tollgate.lib.unknown
 
-allowed(r) := object.get(classification.settings(r), "allowed_regions", null)
+_allowed(r) := object.get(classification.settings(r), "allowed_regions", null)
 
-evidence(r) := {"region": r.region, "classification": classification.name(r), "allowed_regions": allowed(r)}
+_evidence(r) := {"region": r.region, "classification": classification.name(r), "allowed_regions": _allowed(r)}
 
 # Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if count(classification.configured("allowed_regions")) > 0
 
-findings contains finding.new(r, message, evidence(r)) if {
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per judged resource in a region its data classification's allowed_regions does not
+#   allow; indeterminate when a classified resource's region, or a taggable resource's classification, is unknown
+#   until apply.
+findings contains finding.new(r, message, _evidence(r)) if {
 	_active
 	some r in resources.judged
-	is_array(allowed(r))
+	is_array(_allowed(r))
 	is_string(r.region)
-	not patterns.any_match(allowed(r), r.region)
+	not patterns.any_match(_allowed(r), r.region)
 	message := sprintf("%s holds %s data in region %s, which that classification does not allow (allowed: %s)", [
-		r.address, messages.quote(classification.name(r)), messages.quote(r.region), messages.list(allowed(r)),
+		r.address, messages.quote(classification.name(r)), messages.quote(r.region), messages.list(_allowed(r)),
 	])
 }
 
-findings contains finding.indeterminate(r, message, evidence(r)) if {
+findings contains finding.indeterminate(r, message, _evidence(r)) if {
 	_active
 	some r in resources.judged
-	is_array(allowed(r))
+	is_array(_allowed(r))
 	r.region == null
 	resources.regional(r)
 	message := sprintf("region of %s (%s data) is unknown until apply (%s)", [

@@ -24,67 +24,73 @@ import data.tollgate.lib.messages
 import data.tollgate.lib.resources
 import data.tollgate.lib.unknown
 
-default required := {}
+default _required := {}
 
-required := config.param("TG-TAG-001", "required") if is_object(config.param("TG-TAG-001", "required"))
+_required := config.param("TG-TAG-001", "required") if is_object(config.param("TG-TAG-001", "required"))
 
 # An array, not a set: see resources.judged.
-taggable := [r | some r in resources.judged; r.taggable == true]
+_taggable := [r | some r in resources.judged; r.taggable == true]
 
-# value(r, key) is the tag's non-empty value; undefined when missing or empty.
-value(r, key) := v if {
+# _value(r, key) is the tag's non-empty value; undefined when missing or empty.
+_value(r, key) := v if {
 	v := r.tags[key]
 	is_string(v)
 	v != ""
 }
 
-unknown_keys(r) := {key |
-	some key, _ in required
-	not value(r, key)
+_unknown_keys(r) := {key |
+	some key, _ in _required
+	not _value(r, key)
 	unknown.tag(r, key)
 }
 
-missing_keys(r) := {key |
-	some key, _ in required
-	not value(r, key)
+_missing_keys(r) := {key |
+	some key, _ in _required
+	not _value(r, key)
 	not unknown.tag(r, key)
 }
 
 # object.keys is not in the wasm target; a set rule is.
-required_keys contains key if some key, _ in required
+_required_keys contains key if some key, _ in _required
 
-findings contains finding.indeterminate(r, message, {"tags": null, "required": sort(required_keys)}) if {
-	count(required_keys) > 0
-	some r in taggable
+# METADATA
+# scope: document
+# description: >-
+#   Findings of this rule, one per taggable resource missing required tags (every missing key in one finding) and
+#   one per required tag whose value is not in its allowed list; indeterminate when the tags, or the values of
+#   required tags, are unknown until apply.
+findings contains finding.indeterminate(r, message, {"tags": null, "required": sort(_required_keys)}) if {
+	count(_required_keys) > 0
+	some r in _taggable
 	not is_object(r.tags)
 	message := sprintf("tags of %s are unknown until apply, so required tags %s cannot be checked (%s)", [
-		r.address, messages.list(required_keys), unknown.why(r, "tags"),
+		r.address, messages.list(_required_keys), unknown.why(r, "tags"),
 	])
 }
 
-findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "required": sort(required_keys)}) if {
-	some r in taggable
+findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "required": sort(_required_keys)}) if {
+	some r in _taggable
 	is_object(r.tags)
-	keys := unknown_keys(r)
+	keys := _unknown_keys(r)
 	count(keys) > 0
 	message := sprintf("values of tags %s on %s are unknown until apply", [messages.list(keys), r.address])
 }
 
 # All missing keys in one finding, so one fix covers them.
 findings contains finding.new(r, message, evidence) if {
-	some r in taggable
+	some r in _taggable
 	is_object(r.tags)
-	keys := missing_keys(r)
+	keys := _missing_keys(r)
 	count(keys) > 0
 	message := sprintf("%s is missing required tags %s", [r.address, messages.list(keys)])
 	evidence := {"missing": sort(keys), "tags": r.tags}
 }
 
 findings contains finding.new(r, message, evidence) if {
-	some r in taggable
-	some key, allowed in required
+	some r in _taggable
+	some key, allowed in _required
 	count(allowed) > 0
-	v := value(r, key)
+	v := _value(r, key)
 	not v in allowed
 	message := sprintf("%s has tag %s = %s, which is not an allowed value (allowed: %s)", [
 		r.address, key, messages.quote(v), messages.list(allowed),
