@@ -3,7 +3,7 @@
  * errors can name file:line:column. Shared by every YAML input (config, inventories).
  */
 import { readBoundedFile } from '../bounded-file.js';
-import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { TollgateError } from '../model/errors.js';
 
@@ -57,6 +57,16 @@ export function parseYamlSource(text: string, file: string, limits: YamlLimits =
   if (depthOf(document.contents) > limits.maxDepth) {
     throw new TollgateError(`document nests deeper than ${limits.maxDepth} levels`, { file });
   }
+  // `? [a, b]: c` is a key that is a list or a map; JavaScript objects cannot hold it, and the yaml package
+  // would print a process warning and turn it into text. Keys are names: refuse it where it stands.
+  visit(document, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        const { line, col } = lineCounter.linePos(pair.key.range?.[0] ?? 0);
+        throw new TollgateError('a key must be a plain name, not a list or a map', { file, line, column: col });
+      }
+    },
+  });
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: limits.maxAliases });

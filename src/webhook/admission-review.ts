@@ -63,6 +63,11 @@ export function kindName(kind: GroupVersionKind): string {
   return [kind.group, kind.version, kind.kind].filter((part) => part !== '').join('/');
 }
 
+function describeJsonType(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
 export function parseAdmissionReview(body: unknown): AdmissionRequest {
   if (!isObject(body)) throw new MalformedReviewError('expected an AdmissionReview object');
   if (body['kind'] !== 'AdmissionReview' || body['apiVersion'] !== ADMISSION_API_VERSION) {
@@ -79,6 +84,11 @@ export function parseAdmissionReview(body: unknown): AdmissionRequest {
     throw new MalformedReviewError(
       `AdmissionReview request has operation ${JSON.stringify(operation ?? null)}; expected one of ${OPERATIONS.join(', ')}`,
     );
+  }
+  // A CREATE or UPDATE is about an object; without one there is nothing to judge, and allowing it would be
+  // a silent pass. DELETE and CONNECT carry no object.
+  if ((operation === 'CREATE' || operation === 'UPDATE') && !isObject(request['object'])) {
+    throw new MalformedReviewError(`AdmissionReview ${operation} request has no object (got ${describeJsonType(request['object'])})`);
   }
   return {
     uid,

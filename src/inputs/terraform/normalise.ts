@@ -242,6 +242,13 @@ export function normalisePlan(document: unknown, shape: PlanShape): NormalisedPl
     );
   }
   const formatVersion = shape.optionalString(plan['format_version'], ['format_version']);
+  // The JSON plan format promises compatibility within a major version; a 2.x plan may mean anything.
+  if (formatVersion !== null && !/^(0|1)\.\d+(\.\d+)?$/.test(formatVersion)) {
+    return shape.fail(
+      ['format_version'],
+      `format_version "${formatVersion}" is not supported: Tollgate reads plan format versions 0.1 to 1.x`,
+    );
+  }
   const terraformVersion = shape.optionalString(plan['terraform_version'], ['terraform_version']);
   const configuration = new ConfigurationIndex(
     shape.optionalObject(plan['configuration'], ['configuration']),
