@@ -144,7 +144,7 @@ describe.each(WORKLOADS.map((workload) => [workload.name, workload] as const))('
   it('serve, over HTTPS, reaches the same rules and verdicts (except where the table says it cannot see the fact)', async () => {
     const reply = await post(running().port, running().tls.ca, reviewFor(workload.kubernetes));
     expect(reply.status).toBe(200);
-    const response = reply.json<{ response: Parameters<typeof verdictsOfResponse>[0] }>().response;
+    const response = (reply.json() as { response: Parameters<typeof verdictsOfResponse>[0] }).response;
     const served = verdictsOfResponse(response);
     expect(served).toEqual(servedExpectation(workload));
     expect(response.allowed).toBe(!Object.values(served).includes('violation'));
