@@ -64,7 +64,8 @@ export function writeOutputs(targets: readonly OutputTarget[], report: CheckResu
       writeFileAtomic(target.file, text);
     } catch (error) {
       if (error instanceof TollgateError) throw error;
-      throw new TollgateError(`cannot write ${target.format} output: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+      throw new TollgateError(`cannot write ${target.format} output: ${reason}`, {
         file: target.file,
       });
     }
