@@ -25,7 +25,9 @@ const RUNS = 3;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  const middle = sorted[Math.floor(sorted.length / 2)];
+  if (middle === undefined) throw new Error('no values to take the median of');
+  return middle;
 }
 
 function timeMs(action: () => void, runs = RUNS): number {
@@ -70,7 +72,9 @@ function cliRun(plan: string): { wallMs: number; rssMiB: number; exit: number | 
     if (result.status !== 0) process.stderr.write(result.stderr);
     samples.push({ wallMs, rssMiB: rss ? Number(rss) / 1024 : NaN, exit: result.status });
   }
-  return samples.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(RUNS / 2)]!;
+  const middle = samples.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(RUNS / 2)];
+  if (middle === undefined) throw new Error('no runs to take the median of');
+  return middle;
 }
 
 function externalMs(command: string, args: string[]): number | null {
@@ -111,7 +115,9 @@ async function main(): Promise<void> {
     const planFile = join(outDir, `plan-${size}.json`);
     if (!existsSync(planFile)) writeFileSync(planFile, generatePlan(size));
     const text = readFileSync(planFile, 'utf8');
-    const parseMs = timeMs(() => JSON.parse(text));
+    const parseMs = timeMs(() => {
+      JSON.parse(text);
+    });
     let plan = parsePlan(text, planFile);
     const normaliseMs = timeMs(() => {
       plan = parsePlan(text, planFile);
@@ -187,8 +193,8 @@ async function main(): Promise<void> {
     'opa eval',
     'conftest',
   ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: string[]): string => cells.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  ');
   console.log(`tollgate check benchmark (median of ${RUNS}; node ${process.version})`);
   console.log(line(header));
   for (const row of rows) console.log(line(row));

@@ -90,7 +90,9 @@ const templates: Template[] = [
 export function generatePlan(resourceCount: number): string {
   const changes: Change[] = [];
   for (let i = 0; i < resourceCount; i++) {
-    const template = templates[i % templates.length]!(i);
+    const make = templates[i % templates.length];
+    if (!make) throw new Error('no plan templates');
+    const template = make(i);
     const moduleIndex = Math.floor(i / 50);
     const module = `module.team_${moduleIndex % 40}.module.stack_${moduleIndex}`;
     const name = `r${i % 50}`;

@@ -16,7 +16,9 @@ const size = Number(process.argv[2] ?? 10_000);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  const middle = sorted[Math.floor(sorted.length / 2)];
+  if (middle === undefined) throw new Error('no values to take the median of');
+  return middle;
 }
 
 function timeMs(action: () => void): number {

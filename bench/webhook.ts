@@ -103,12 +103,12 @@ function startServer(args: string[], readyPattern: RegExp): Promise<{ child: Chi
       output += chunk.toString();
       port ||= Number(/"msg":"listening".*?"port":(\d+)/.exec(output)?.[1] ?? 0);
       if (port && readyPattern.test(output)) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume(); // keep draining decision logs, as a log collector would
+        child.stdout.off('data', onData);
+        child.stdout.resume(); // keep draining decision logs, as a log collector would
         resolve({ child, port });
       }
     };
-    child.stdout?.on('data', onData);
+    child.stdout.on('data', onData);
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
 }

@@ -76,7 +76,8 @@ export function readBoundedFile(file: string, limit: ReadLimit): Buffer {
       if (total > limit.maxBytes) throw overLimit(file, limit, null);
       chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
     }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    const [first, ...more] = chunks;
+    return first !== undefined && more.length === 0 ? first : Buffer.concat(chunks, total);
   } catch (error) {
     throw fileProblem(error, file, limit.what) ?? error;
   } finally {

@@ -22,7 +22,7 @@ export function isCalendarDate(text: string): boolean {
 /** An RFC 3339 timestamp with a real date, a real time of day and an offset within ±23:59. */
 export function isRfc3339(text: string): boolean {
   const match = TIME.exec(text);
-  if (!match || !isCalendarDate(match[1]!)) return false;
+  if (!match || !isCalendarDate(match[1] ?? '')) return false;
   const [hour, minute, second] = [Number(match[2]), Number(match[3]), Number(match[4])];
   const offsetOk = match[7] === undefined || (Number(match[7]) <= 23 && Number(match[8]) <= 59);
   // 60 is a leap second, which RFC 3339 allows.

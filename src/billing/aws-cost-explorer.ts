@@ -227,7 +227,7 @@ export async function fetchAwsCosts(options: AwsFetchOptions): Promise<CostRecor
   const byDay = new Map<string, CachedDay>();
   for (const day of days) {
     if (options.refresh || !options.cache || !isClosedDay(day, options.today)) continue;
-    const cached = options.cache.get<CachedDay>(key, day);
+    const cached = options.cache.get(key, day) as CachedDay | undefined;
     if (cached) byDay.set(day, cached);
   }
   const missing = days.filter((day) => !byDay.has(day));

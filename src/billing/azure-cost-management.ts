@@ -133,9 +133,17 @@ const COLUMN_FIELDS: Readonly<Record<string, (r: MutableCostRecord, v: string) =
 const COST_COLUMNS = ['cost', 'pretaxcost', 'costusd', 'pretaxcostusd', 'totalcost'];
 const DATE_COLUMNS = ['usagedate', 'billingmonth', 'date'];
 
+/** A query-result cell as text: Azure returns strings and numbers; anything else is kept as its JSON, absent as ''. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
 /** 20240131 (a Number column) or "2024-01-31T00:00:00" → "2024-01-31". */
 function azureDay(value: unknown): string | null {
-  const text = String(value ?? '');
+  const text = cellText(value);
   const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
   if (compact) return `${compact[1]}-${compact[2]}-${compact[3]}`;
   return /^\d{4}-\d{2}-\d{2}/.test(text) ? text.slice(0, 10) : null;
@@ -190,10 +198,10 @@ export function azureQueryRecords(table: AzureQueryTable, scope: string, period?
     names.forEach((name, i) => {
       const value = row[i];
       if (value === null || value === undefined || value === '') return;
-      COLUMN_FIELDS[name]?.(record, String(value));
+      COLUMN_FIELDS[name]?.(record, cellText(value));
     });
     if (tagKeyIndex >= 0 && tagValueIndex >= 0 && row[tagKeyIndex] && row[tagValueIndex]) {
-      record.Tags[String(row[tagKeyIndex])] = String(row[tagValueIndex]);
+      record.Tags[cellText(row[tagKeyIndex])] = cellText(row[tagValueIndex]);
     }
     return record;
   });

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { TollgateError } from '../model/errors.js';
 import { azureQueryRecords, type AzurePeriod, type AzureQueryTable } from './azure-cost-management.js';
-import { costExplorerRecords, type CostAndUsageResult } from './aws-cost-explorer.js';
+import { costExplorerRecords } from './aws-cost-explorer.js';
 import { addDays, type CostRecord } from './cost-record.js';
 import { NotCostDataError } from './not-cost-data.js';
 

@@ -34,7 +34,7 @@ function freshRecord(startLine: number): RecordState {
 /** Feeds one line into the record being read; `file` and `lineNumber` only serve the error. */
 function consumeLine(state: RecordState, text: string, file: string, lineNumber: number): void {
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
+    const ch = text.charAt(i);
     if (state.inQuotes) {
       if (ch !== '"') state.field += ch;
       else if (text[i + 1] === '"') {

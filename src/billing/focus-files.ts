@@ -62,7 +62,7 @@ function splitCsvLine(line: string): string[] {
   let field = '';
   let quoted = false;
   for (let i = 0; i < line.length; i += 1) {
-    const char = line[i];
+    const char = line.charAt(i);
     if (quoted) {
       if (char === '"' && line[i + 1] === '"') {
         field += '"';

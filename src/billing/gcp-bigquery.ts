@@ -71,9 +71,11 @@ type BigQueryRow = Record<string, unknown>;
 
 function text(value: unknown): string | null {
   if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   // The client returns DATE columns as BigQueryDate objects with a `value` string.
-  if (typeof value === 'object' && 'value' in value) return String(value.value);
-  return String(value);
+  if (typeof value === 'object' && 'value' in value) return text(value.value);
+  return JSON.stringify(value);
 }
 
 function gcpRecords(rows: readonly BigQueryRow[], tagKeys: readonly string[], table: string): CostRecord[] {

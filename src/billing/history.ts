@@ -18,7 +18,6 @@ import type { CostRecord } from '../model/cost-record.js';
 import { MICROS_PER_UNIT, type Micros } from '../model/money.js';
 
 export { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from './history-defaults.js';
-import { DEFAULT_RETENTION_DAYS } from './history-defaults.js';
 
 /** The history table's columns: FOCUS names plus where each row came from. */
 const COST_TABLE_COLUMNS = `

@@ -14,7 +14,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   let shown = false;
   return {
     update(message) {
-      const width = Math.max(20, (stream.columns ?? 80) - 1);
+      // Node leaves `columns` unset when it cannot read the terminal's size, whatever the typings say.
+      const columns = stream.columns as number | undefined;
+      const width = Math.max(20, (columns ?? 80) - 1);
       stream.write(`\r\x1b[2Ktollgate: ${message}`.slice(0, width + 6));
       shown = true;
     },

@@ -19,9 +19,10 @@ export class ResponseCache {
     return join(this.dir, key, `${day}.json`);
   }
 
-  get<T>(key: string, day: string): T | undefined {
+  /** What `set` stored for the key and day, parsed; the caller knows its shape. */
+  get(key: string, day: string): unknown {
     try {
-      return JSON.parse(readFileSync(this.path(key, day), 'utf8')) as T;
+      return JSON.parse(readFileSync(this.path(key, day), 'utf8'));
     } catch {
       // Absent or unreadable (a torn write): not cached, ask again.
       return undefined;

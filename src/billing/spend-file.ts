@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { TollgateError } from '../model/errors.js';
 import type { CostRecord } from '../model/cost-record.js';
 import { csvRecords } from './csv-records.js';
-import { missingColumnMessage, toCostRecord, type FocusRow, type RowOptions } from './focus-row.js';
+import { missingColumnMessage, toCostRecord, type RowOptions } from './focus-row.js';
 import { jsonArrayObjects } from './json-array-objects.js';
 
 export type SpendFileFormat = 'csv' | 'json';

@@ -64,14 +64,14 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   const { config } = loaded;
   const settings = prepareSettings(loaded, { hoursPerMonth: parseHoursPerMonth(options.hoursPerMonth), pricing: options.pricing });
   const failOn = parseFailOn(options.failOn, config.fail_on);
-  if (options.plan === undefined && options.inventory === undefined) {
+  // Audit mode (no plan): the inventory's deployment records are the only things judged.
+  const source = options.plan ?? options.inventory;
+  if (source === undefined) {
     throw new TollgateError('nothing to check: give --plan FILE, --inventory FILE, or both');
   }
   const read = options.plan === undefined ? null : await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
   const plan =
     read === null ? null : { ...read, resources: options.tfDir ? await locateResources(read.resources, options.tfDir) : read.resources };
-  // Audit mode (no plan): the inventory's deployment records are the only things judged.
-  const source = options.plan ?? options.inventory!;
   const input = await prepare({
     subject: { kind: 'plan', plan, source, environment: options.environment ?? null },
     sources: { ...(options.inventory !== undefined ? { inventoryFile: options.inventory } : {}), spendFiles: options.spend ?? [] },

@@ -82,7 +82,13 @@ function writeAtomically(file: string, text: string): void {
 }
 
 export function runInit(options: InitOptions): number {
-  const inventoryFile = options.inventory === true ? DEFAULT_INVENTORY_FILE : options.inventory || undefined;
+  // `--inventory` alone writes the default file; no flag, false or an empty name writes none.
+  const inventoryFile =
+    options.inventory === true
+      ? DEFAULT_INVENTORY_FILE
+      : typeof options.inventory === 'string' && options.inventory !== ''
+        ? options.inventory
+        : undefined;
   // Refuse before writing anything, so an existing inventory does not leave a fresh config behind.
   for (const file of [options.output, inventoryFile]) {
     if (file !== undefined && existsSync(file) && !options.force) {
@@ -108,6 +114,6 @@ export function registerInit(program: Command, run: (work: () => Promise<number>
     .option('--force', 'overwrite an existing file', false)
     .option('--inventory [file]', 'also write a starter model inventory (default inventory.yaml)')
     .action(async (options: InitOptions) => {
-      await run(async () => runInit(options));
+      await run(() => Promise.resolve(runInit(options)));
     });
 }

@@ -81,7 +81,7 @@ export function registerInventory(program: Command, run: (work: () => Promise<nu
     .option('--now <time>', 'today for the "no approval from the future" check, RFC 3339 or YYYY-MM-DD (default: now)')
     .addHelpText('after', '\nExit codes: 0 valid, 2 invalid (one line: file:line:column: what is wrong).')
     .action(async (file: string, options: { now?: string }) => {
-      await run(async () => runValidate(file, options));
+      await run(() => Promise.resolve(runValidate(file, options)));
     });
   inventory
     .command('import-mlflow')
@@ -93,6 +93,6 @@ export function registerInventory(program: Command, run: (work: () => Promise<nu
     .option('--force', 'overwrite an existing file', false)
     .option('--now <time>', 'today for the "no approval from the future" check (default: now)')
     .action(async (options: ImportOptions) => {
-      await run(async () => runImportMlflow(options));
+      await run(() => Promise.resolve(runImportMlflow(options)));
     });
 }

@@ -67,8 +67,10 @@ export function writeOutputs(targets: readonly OutputTarget[], report: CheckResu
     target,
     text: getRenderer(target.format)({ ...report, color: target.file === null && report.color }),
   }));
-  const files = rendered.filter(({ target }) => target.file !== null && !isSpecialFile(target.file));
-  writeFilesAtomic(files.map(({ target, text }) => ({ path: target.file as string, data: text })));
+  const files = rendered.flatMap(({ target, text }) =>
+    target.file !== null && !isSpecialFile(target.file) ? [{ path: target.file, data: text }] : [],
+  );
+  writeFilesAtomic(files);
   for (const { target, text } of rendered) {
     if (target.file === null) {
       process.stdout.write(text);
@@ -76,7 +78,8 @@ export function writeOutputs(targets: readonly OutputTarget[], report: CheckResu
       try {
         writeFileSync(target.file, text);
       } catch (error) {
-        throw new TollgateError(`cannot write ${target.format} output: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+        const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+        throw new TollgateError(`cannot write ${target.format} output: ${reason}`, {
           file: target.file,
         });
       }

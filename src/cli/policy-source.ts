@@ -19,7 +19,9 @@ export interface PolicySourceOptions {
 
 export function cacheDir(): string {
   if (process.env.TOLLGATE_CACHE_DIR) return process.env.TOLLGATE_CACHE_DIR;
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const xdg = process.env.XDG_CACHE_HOME;
+  // An empty XDG_CACHE_HOME counts as unset, as the XDG spec says.
+  const base = xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache');
   return join(base, 'tollgate');
 }
 

@@ -119,6 +119,6 @@ Examples:
     .option('--region <region>', 'one region (default: every region the catalog prices)')
     .option('--catalog <file>', 'a catalog written by `tollgate pricing refresh` (default: the built-in snapshot)')
     .action(async (type: string, options: ShowCliOptions) => {
-      await run(async () => runShow(type, options));
+      await run(() => Promise.resolve(runShow(type, options)));
     });
 }

@@ -88,7 +88,10 @@ function manifestOf(value: unknown): BundleManifest {
   const wasm = Array.isArray(record.wasm) ? record.wasm : [];
   return {
     revision: typeof record.revision === 'string' ? record.revision : '',
-    entrypoints: wasm.map((entry) => String(asRecord(entry).entrypoint ?? '')).filter((name) => name !== ''),
+    entrypoints: wasm.flatMap((entry) => {
+      const name = asRecord(entry).entrypoint;
+      return typeof name === 'string' && name !== '' ? [name] : [];
+    }),
   };
 }
 

@@ -4,7 +4,7 @@
  * bigger heap than it has. Each evaluation serialises the input once.
  */
 import { createHash } from 'node:crypto';
-import { loadPolicy, loadPolicySync, type LoadedPolicy, type WasmModule } from './opa-wasm.js';
+import { loadPolicy, loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
 import { TollgateError } from '../model/errors.js';
 import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
@@ -37,16 +37,16 @@ function describe(error: unknown): string {
 
 /** Node's WebAssembly global; the ES lib typings in use do not declare it. */
 interface WasmApi {
-  compile(bytes: Uint8Array): Promise<object>;
+  compile(bytes: Uint8Array): Promise<WasmModule>;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 export class PolicyEngine {
-  private policy: LoadedPolicy;
+  private policy: Policy;
 
   private constructor(
     private readonly module: WasmModule,
-    policy: LoadedPolicy,
+    policy: Policy,
     private readonly entrypoint: number,
     private readonly data: Record<string, unknown>,
     readonly revision: string,
@@ -62,9 +62,9 @@ export class PolicyEngine {
    */
   static async load(bundle: Bundle, config: Readonly<Record<string, unknown>>): Promise<PolicyEngine> {
     let module: WasmModule;
-    let policy: LoadedPolicy;
+    let policy: Policy;
     try {
-      module = (await wasmApi.compile(bundle.wasm)) as WasmModule;
+      module = await wasmApi.compile(bundle.wasm);
       policy = await loadPolicy(module, BASE_PAGES);
     } catch (error) {
       const message = describe(error);
@@ -88,7 +88,7 @@ export class PolicyEngine {
   }
 
   /** An instance with at least `pages` of memory: the current one, or a fresh one with the same data. */
-  private instanceWith(pages: number): LoadedPolicy {
+  private instanceWith(pages: number): Policy {
     if (this.policy.mem.buffer.byteLength >= pages * WASM_PAGE) return this.policy;
     // Instantiating an already compiled module is cheap and may be synchronous in Node.
     const policy = loadPolicySync(this.module, pages);

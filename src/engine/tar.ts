@@ -34,7 +34,8 @@ function checksumMatches(header: Uint8Array): boolean {
   if (!/^[0-7]+$/.test(field)) return false;
   const stored = parseInt(field, 8);
   let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i]!;
+  // The header is one block; its checksum field counts as spaces.
+  for (const [i, byte] of header.entries()) sum += i >= 148 && i < 156 ? 32 : byte;
   return sum === stored;
 }
 

@@ -133,7 +133,9 @@ export function withSortedKeys(value: unknown): unknown {
 
 /** Compact JSON with sorted keys: the same value always gives the same string. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(withSortedKeys(value)) ?? 'null';
+  // JSON.stringify gives undefined for undefined (and functions), whatever its typings say.
+  const text = JSON.stringify(withSortedKeys(value)) as string | undefined;
+  return text ?? 'null';
 }
 
 export function resourcesByAddress(resources: readonly Resource[]): ReadonlyMap<string, Resource> {

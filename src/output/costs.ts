@@ -23,7 +23,8 @@ export function costChanges(resources: readonly Resource[]): CostChange[] {
   const changes: CostChange[] = [];
   for (const resource of resources) {
     const cost = resource.cost;
-    if (!cost || cost.monthlyBefore === null || cost.monthlyAfter === null || cost.monthlyDelta === null) continue;
+    if (!cost) continue;
+    if (cost.monthlyBefore === null || cost.monthlyAfter === null || cost.monthlyDelta === null) continue;
     if (Math.round(cost.monthlyDelta * 100) === 0) continue;
     changes.push({
       address: resource.address,

@@ -144,17 +144,23 @@ function describe(error: ErrorObject): string {
   return `${where} ${error.message ?? 'is invalid'}`;
 }
 
+/** What every list of the catalog has in common: figures by region. */
+interface PricedEntry {
+  readonly prices: Readonly<Record<string, HourlyFigure | StorageFigure>>;
+}
+
 /** Every figure's source must name an entry of `sources`, so no figure is without provenance. */
 function danglingSource(document: CatalogDocument): string | null {
   const figures: Array<{ path: string; ids: Array<string | undefined> }> = [];
-  for (const [list, entries] of [
+  const lists: ReadonlyArray<readonly [string, readonly PricedEntry[]]> = [
     ['instances', document.instances],
     ['accelerators', document.accelerators],
     ['storage', document.storage],
-  ] as const) {
+  ];
+  for (const [list, entries] of lists) {
     entries.forEach((entry, i) => {
       for (const [region, figure] of Object.entries(entry.prices)) {
-        const ids = 'onDemand' in figure ? [figure.source, (figure as HourlyFigure).spotSource] : [figure.source];
+        const ids = 'onDemand' in figure ? [figure.source, figure.spotSource] : [figure.source];
         figures.push({ path: `/${list}/${i}/prices/${region}`, ids });
       }
     });

@@ -15,7 +15,7 @@ interface UsageRule {
 function globToRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
-    const char = glob[i]!;
+    const char = glob.charAt(i);
     if (char === '*' && glob[i + 1] === '*') {
       source += '.*';
       i++;

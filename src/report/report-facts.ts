@@ -143,7 +143,8 @@ async function monthRecords(history: CostHistory, monthStart: string, today: str
   const rows = await history.query<{
     day: string;
     account: string | null;
-    tags: string;
+    // The Tags column is nullable, whatever this reader writes into it.
+    tags: string | null;
     currency: string;
     billed: string;
     effective: string | null;
@@ -164,7 +165,7 @@ async function monthRecords(history: CostHistory, monthStart: string, today: str
   };
   return rows.map((row) => {
     const start = Date.parse(`${row.day}T00:00:00Z`);
-    let tags: Record<string, string> = {};
+    let tags: Record<string, string>;
     try {
       tags = JSON.parse(row.tags ?? '{}') as Record<string, string>;
     } catch {

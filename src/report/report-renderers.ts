@@ -135,7 +135,8 @@ export function renderReportHtml(report: FinOpsReport, budgets: readonly Budget[
   const { facts } = report;
   const c = facts.currency;
   const total = facts.series.find((s) => s.scope === 'total')?.points ?? [];
-  const anomalyDays = new Set(report.anomalies.map((f) => String(f.evidence.day ?? '')));
+  // An anomaly's day is a YYYY-MM-DD string, as the series' points have it; nothing else can mark a point.
+  const anomalyDays = new Set(report.anomalies.map((f) => (typeof f.evidence['day'] === 'string' ? f.evidence['day'] : '')));
   const unscoped = budgets.filter((b) => !b.scope || Object.keys(b.scope).length === 0).reduce((sum, b) => sum + b.amount, 0);
   const allBudgets = budgets.reduce((sum, b) => sum + b.amount, 0);
   const dailyBudget = (unscoped || allBudgets) > 0 ? (unscoped || allBudgets) / 30 : null;

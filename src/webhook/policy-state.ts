@@ -116,6 +116,7 @@ export class PolicyState {
             bundleRevision: this.served?.revision ?? null,
           });
         }
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- reload() calls made during the await above set it; TypeScript keeps the narrowing to false from the assignment at the top of the loop
       } while (this.reloadAgain);
       this.reloading = null;
     })();

@@ -42,8 +42,14 @@ function sourceFiles(dir: string): string[] {
 }
 
 function layerOf(file: string): string {
-  const parts = relative(SRC, file).split('/');
-  return parts.length === 1 ? '.' : parts[0]!;
+  const [top, ...below] = relative(SRC, file).split('/');
+  return below.length === 0 || top === undefined ? '.' : top;
+}
+
+function rankOf(layer: string): number {
+  const rank = RANKS[layer];
+  if (rank === undefined) throw new Error(`unknown layer ${layer}`);
+  return rank;
 }
 
 /** Project files a file imports (static, dynamic and type-only imports, and re-exports). */
@@ -67,6 +73,11 @@ function cycles(nodes: Map<string, readonly string[]>): string[][] {
   const stack: string[] = [];
   const onStack = new Set<string>();
   const found: string[][] = [];
+  const known = (map: Map<string, number>, node: string): number => {
+    const value = map.get(node);
+    if (value === undefined) throw new Error(`${node} has not been visited`);
+    return value;
+  };
   const visit = (node: string): void => {
     index.set(node, counter);
     low.set(node, counter);
@@ -77,16 +88,17 @@ function cycles(nodes: Map<string, readonly string[]>): string[][] {
       if (!nodes.has(next)) continue;
       if (!index.has(next)) {
         visit(next);
-        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+        low.set(node, Math.min(known(low, node), known(low, next)));
       } else if (onStack.has(next)) {
-        low.set(node, Math.min(low.get(node)!, index.get(next)!));
+        low.set(node, Math.min(known(low, node), known(index, next)));
       }
     }
     if (low.get(node) === index.get(node)) {
       const component: string[] = [];
-      let member: string;
+      let member: string | undefined;
       do {
-        member = stack.pop()!;
+        member = stack.pop();
+        if (member === undefined) throw new Error(`${node} is not on the stack`);
         onStack.delete(member);
         component.push(member);
       } while (member !== node);
@@ -115,7 +127,7 @@ describe('import layers', () => {
       const from = layerOf(file);
       return imports
         .filter((target) => graph.has(target))
-        .filter((target) => RANKS[layerOf(target)]! > RANKS[from]!)
+        .filter((target) => rankOf(layerOf(target)) > rankOf(from))
         .map((target) => `${name(file)} (${from}) → ${name(target)} (${layerOf(target)})`);
     });
     expect(upward).toEqual([]);
@@ -165,6 +177,6 @@ describe('import layers', () => {
         ]),
       ),
     ).toEqual([['a', 'b']]);
-    expect(RANKS.cli! > RANKS.model!).toBe(true);
+    expect(rankOf('cli') > rankOf('model')).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ import { BIGQUERY_CLIENT_OPTIONS, defaultBigQueryClient, discoverBillingProjects
 import { ResponseCache } from '../../src/billing/response-cache.js';
 import type { RetryPolicy } from '../../src/retry.js';
 
-const noWait: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined };
+const noWait: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, sleep: () => Promise.resolve() };
 
 describe('AWS Cost Explorer', () => {
   const ce = mockClient(CostExplorerClient);
@@ -119,7 +119,7 @@ describe('AWS Cost Explorer', () => {
 });
 
 describe('Azure Cost Management', () => {
-  const credential = { getToken: async () => ({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+  const credential = { getToken: () => Promise.resolve({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }) };
   const table = (rows: unknown[][], nextLink?: string) => ({
     id: 'q',
     name: 'q',
@@ -143,15 +143,15 @@ describe('Azure Cost Management', () => {
     seen: PipelineRequest[],
   ): HttpClient {
     return {
-      sendRequest: async (request) => {
+      sendRequest: (request) => {
         seen.push(request);
         const next = responses.shift() ?? { status: 500, body: {} };
-        return {
+        return Promise.resolve({
           request,
           status: next.status,
           headers: createHttpHeaders({ 'content-type': 'application/json', ...next.headers }),
           bodyAsText: JSON.stringify(next.body),
-        };
+        });
       },
     };
   }
@@ -191,7 +191,9 @@ describe('Azure Cost Management', () => {
       'POST https://management.azure.com/subscriptions/sub-1/providers/Microsoft.CostManagement/query',
     ]);
     expect(seen[2]?.url).toContain('$skiptoken=');
-    expect(JSON.parse(String(seen[0]?.body)).dataset).toMatchObject({
+    const body = seen[0]?.body;
+    if (typeof body !== 'string') throw new Error('expected the first query to send a JSON text body');
+    expect((JSON.parse(body) as { dataset: unknown }).dataset).toMatchObject({
       granularity: 'Daily',
       grouping: [
         { type: 'Dimension', name: 'ServiceName' },
@@ -372,6 +374,7 @@ describe('GCP BigQuery billing export', () => {
   });
 
   it('discovers the projects billed to an account', async () => {
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async generator is the plainest AsyncIterable, which the client's paging API returns; there is nothing to await
     async function* pages() {
       yield { projectId: 'speech-prod', billingEnabled: true };
       yield { projectId: 'old-sandbox', billingEnabled: false };

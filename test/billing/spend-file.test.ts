@@ -48,7 +48,7 @@ describe('spend file: CSV', () => {
       SubAccountId: '111122223333',
       Tags: { team: 'ml-platform' },
       x_CostType: 'Actual',
-      x_Origin: { file: expect.stringMatching(/a\.csv$/), line: 2 },
+      x_Origin: { file: expect.stringMatching(/a\.csv$/) as unknown, line: 2 },
     });
   });
 

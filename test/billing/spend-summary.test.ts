@@ -6,6 +6,7 @@ import { billingMonth, summariseSpend } from '../../src/billing/spend-summary.js
 import type { Budget } from '../../src/config/config.js';
 import { TollgateError } from '../../src/model/errors.js';
 import { repoRoot } from '../cli/run-cli.js';
+import { present } from '../present.js';
 
 const ENV_KEYS = ['environment', 'env'];
 const NOW = '2026-11-23T00:00:00.000Z';
@@ -153,7 +154,9 @@ describe('summariseSpend', () => {
     }
     // Out of scope, another currency does not matter; a budget in EUR takes EUR rows.
     expect(summariseSpend(records, [budget('research', { team: 'research' })], NOW, ENV_KEYS)).toHaveLength(1);
-    expect(summariseSpend([records[1]!], [budget('eur', undefined, { currency: 'EUR' })], NOW, ENV_KEYS)[0]?.currency).toBe('EUR');
+    expect(
+      summariseSpend([present(records[1], 'a second record')], [budget('eur', undefined, { currency: 'EUR' })], NOW, ENV_KEYS)[0]?.currency,
+    ).toBe('EUR');
     expect(() => summariseSpend(records, [budget('eur', undefined, { currency: 'EUR' })], NOW, ENV_KEYS)).toThrow(
       'BillingCurrency USD in the scope of budget "eur", which is in EUR',
     );
@@ -182,7 +185,7 @@ describe('summariseSpend', () => {
     expect(summaries[0]?.sources).toEqual([`${repoRoot}fixtures/spend/focus-month.csv`]);
     // Without the forecast rows, the run rate: 43,181.770682 / 22 × 8 = 15,702.462066.
     const actualOnly = records.filter((r) => r.x_CostType === 'Actual');
-    expect(summariseSpend(actualOnly, [budgets[1]!], NOW, ENV_KEYS)[0]?.forecastRemaining).toBe(15702.462066);
+    expect(summariseSpend(actualOnly, [present(budgets[1], 'a second budget')], NOW, ENV_KEYS)[0]?.forecastRemaining).toBe(15702.462066);
   });
 });
 

@@ -129,7 +129,9 @@ findings contains {"resource": r.address, "message": concat(" ", [r.address, "ha
     ];
     const first = tollgate(args, { env: { TOLLGATE_CACHE_DIR: cache } });
     expect(first.stderr).toBe('');
-    const rules = (JSON.parse(first.stdout).violations as Array<{ rule: string; resource: string }>).map((v) => `${v.rule} ${v.resource}`);
+    const rules = (JSON.parse(first.stdout) as { violations: Array<{ rule: string; resource: string }> }).violations.map(
+      (v) => `${v.rule} ${v.resource}`,
+    );
     expect(rules).toContain('ACME-NB-001 aws_sagemaker_notebook_instance.research');
     expect(rules.some((r) => r.startsWith('TG-ENC-001'))).toBe(true);
     expect(readdirSync(join(cache, 'bundles'))).toHaveLength(1);

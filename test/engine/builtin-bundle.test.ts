@@ -6,6 +6,7 @@ import { bundleRevision, buildBundle } from '../../src/compiler/build-bundle.js'
 import { findOpa } from '../../src/compiler/opa-cli.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { builtinBundlePath, builtinPolicyDir } from '../../src/package-paths.js';
+import { present } from '../present.js';
 
 function opaOrNull(): string | null {
   try {
@@ -25,7 +26,7 @@ describe('the committed built-in bundle', () => {
   const opa = opaOrNull();
   it.runIf(opa !== null)('is byte-for-byte what the pinned OPA compiles from them', async () => {
     const output = join(mkdtempSync(join(tmpdir(), 'tollgate-rebuild-')), 'bundle.tar.gz');
-    await buildBundle({ policyDirs: [builtinPolicyDir], output, opa: opa! });
+    await buildBundle({ policyDirs: [builtinPolicyDir], output, opa: present(opa, 'the pinned OPA') });
     expect(existsSync(output)).toBe(true);
     const fresh = readBundleFile(output);
     const committed = readBundleFile(builtinBundlePath);

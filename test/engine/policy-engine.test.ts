@@ -87,7 +87,7 @@ describe('policy engine on the built-in bundle', () => {
     expect([...decision.violations, ...decision.warnings].some((f) => f.rule === 'TG-ENC-001')).toBe(false);
   });
 
-  it('carries the rule docs extracted from METADATA', async () => {
+  it('carries the rule docs extracted from METADATA', () => {
     const bundle = readBundleFile(builtinBundlePath);
     const doc = bundle.rules.find((rule) => rule.id === 'TG-ENC-001');
     expect(doc?.title).toBeTruthy();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeData, escapeProperty, renderGithub } from '../../src/output/github.js';
 import { expectGolden } from './golden.js';
-import { cleanReport, costedReport, sampleReport, shuffledReport } from './sample-report.js';
+import { cleanReport, costedReport, sampleReport } from './sample-report.js';
+import { present } from '../present.js';
 
 /** What the runner does with a command: split at the first "::" after the name, unescape. */
 function parseCommand(line: string): { command: string; properties: Record<string, string>; message: string } {
@@ -57,7 +58,7 @@ describe('github renderer', () => {
       .split('\n')
       .find((l) => l.includes('injected'));
     expect(line).toBeDefined();
-    const { command, message } = parseCommand(line!);
+    const { command, message } = parseCommand(present(line, 'the injected line'));
     expect(command).toBe('warning');
     expect(message).toContain('100%, a:b\n::error::injected @org/admins');
     expect(message).not.toMatch(/[\u0001\u001b]/);
@@ -68,7 +69,7 @@ describe('github renderer', () => {
       .split('\n')
       .find((l) => l.includes('TG-SAV-002'));
     expect(notice).toContain('title=TG-SAV-002 (save $3%2C100.20/month)::');
-    expect(parseCommand(notice!).properties.title).toBe('TG-SAV-002 (save $3,100.20/month)');
+    expect(parseCommand(present(notice, 'the TG-SAV-002 notice')).properties.title).toBe('TG-SAV-002 (save $3,100.20/month)');
   });
 
   it.each([

@@ -5,6 +5,7 @@ import type { CheckResult } from '../../src/output/check-result.js';
 import { expectGolden } from './golden.js';
 import { HOSTILE_MESSAGE, cleanReport, sampleReport } from './sample-report.js';
 import { checkXml, textOf } from './xml-check.js';
+import { present } from '../present.js';
 
 function elements(xml: string, name: string) {
   return checkXml(xml).elements.filter((e) => e.name === name);
@@ -54,7 +55,11 @@ describe('junit renderer', () => {
   });
 
   it('puts warnings beside a failure in the same case', () => {
-    const extraWarning: Finding = { ...sampleReport.decision.violations[0]!, message: 'also unknown', indeterminate: true };
+    const extraWarning: Finding = {
+      ...present(sampleReport.decision.violations[0], 'a sample violation'),
+      message: 'also unknown',
+      indeterminate: true,
+    };
     const report: CheckResult = {
       ...sampleReport,
       decision: { ...sampleReport.decision, warnings: [extraWarning] },
@@ -67,7 +72,7 @@ describe('junit renderer', () => {
   it('survives hostile strings in every position', () => {
     const hostile = `${HOSTILE_MESSAGE} ]]> \uFFFE \uD800 "'`;
     const finding: Finding = {
-      ...sampleReport.decision.violations[0]!,
+      ...present(sampleReport.decision.violations[0], 'a sample violation'),
       rule: hostile,
       resource: hostile,
       message: hostile,
@@ -75,7 +80,7 @@ describe('junit renderer', () => {
     };
     const report: CheckResult = {
       ...sampleReport,
-      rules: [{ ...sampleReport.rules[0]!, id: hostile, title: hostile }],
+      rules: [{ ...present(sampleReport.rules[0], 'a sample rule'), id: hostile, title: hostile }],
       decision: { ...sampleReport.decision, violations: [finding] },
     };
     const xml = renderJunit(report);

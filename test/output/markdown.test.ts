@@ -12,9 +12,10 @@ import type { CheckResult } from '../../src/output/check-result.js';
 import { expectGolden } from './golden.js';
 import type { Resource } from '../../src/model/resource.js';
 import { cleanReport, costedReport, sampleReport } from './sample-report.js';
+import { present } from '../present.js';
 
 function manyFindings(count: number): CheckResult {
-  const template = sampleReport.decision.violations[0]!;
+  const template = present(sampleReport.decision.violations[0], 'a sample violation');
   const violations: Finding[] = Array.from({ length: count }, (_, i) => ({
     ...template,
     resource: `aws_s3_bucket.bucket_${String(i).padStart(5, '0')}`,
@@ -82,7 +83,7 @@ describe('markdown renderer', () => {
         'Tag "team" = &lt;script&gt;&amp;\'x\'&lt;/script&gt; \\| bell\\[31m red 100%, a:b ::error::injected @\u200borg/admins |',
     );
     // Four cells: the escaped pipe does not split the row.
-    expect(row!.split(/(?<!\\)\|/).length - 2).toBe(4);
+    expect(present(row, 'the hostile row').split(/(?<!\\)\|/).length - 2).toBe(4);
   });
 
   it.each([
@@ -167,9 +168,13 @@ describe('markdown renderer: costs and budgets', () => {
 
   it('shows only the ten largest changes', () => {
     const many = Array.from({ length: 14 }, (_, i): Resource => ({
-      ...costedReport.resources[0]!,
+      ...present(costedReport.resources[0], 'a costed resource'),
       address: `aws_instance.n${String(i).padStart(2, '0')}`,
-      cost: { ...costedReport.resources[5]!.cost!, monthlyAfter: 100 * (i + 1), monthlyDelta: 100 * (i + 1) },
+      cost: {
+        ...present(costedReport.resources[5]?.cost, 'the sixth resource’s cost'),
+        monthlyAfter: 100 * (i + 1),
+        monthlyDelta: 100 * (i + 1),
+      },
     }));
     const rows = tableRows(renderMarkdown({ ...costedReport, resources: many }), '### 💵 Cost');
     expect(rows).toHaveLength(10);
@@ -190,9 +195,9 @@ describe('markdown renderer: costs and budgets', () => {
   it('shows an exempted budget, a rule turned off and an unpriced plan as the facts say', () => {
     const [platform, research, serving] = costedReport.decision.facts.budgets;
     const budgets = [
-      { ...platform!, exempted: true },
-      { ...research!, status: 'deny' as const, rule: 'TG-BUD-002', enforcement: 'off' as const },
-      { ...serving!, plan_monthly_delta: null, plan_prorated_delta: null },
+      { ...present(platform, 'the platform budget'), exempted: true },
+      { ...present(research, 'the research budget'), status: 'deny' as const, rule: 'TG-BUD-002', enforcement: 'off' as const },
+      { ...present(serving, 'the serving budget'), plan_monthly_delta: null, plan_prorated_delta: null },
     ];
     const rows = tableRows(
       renderMarkdown({ ...costedReport, decision: { ...costedReport.decision, facts: { ...costedReport.decision.facts, budgets } } }),

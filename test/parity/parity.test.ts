@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../../src/cli/check.js';
 import { runReport } from '../../src/cli/report-run.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -18,6 +18,7 @@ import { prepare, prepareSettings } from '../../src/prepare/index.js';
 import { policyInputFor } from '../../src/webhook/admission-handler.js';
 import { parseAdmissionReview } from '../../src/webhook/admission-review.js';
 import { post } from '../webhook/https-client.js';
+import { present } from '../present.js';
 import { reviewFor } from '../webhook/reviews.js';
 import { startTestServer, type TestServer } from '../webhook/test-server.js';
 import { CUSTOM_A2_HIGHGPU_1G_HOURLY, CUSTOM_P4D_HOURLY, HOURS_PER_MONTH, writeParityFiles, type ParityFiles } from './files.js';
@@ -75,7 +76,9 @@ function checkExpectation(workload: Workload): Verdicts {
 
 let dir: string;
 let files: ParityFiles;
-let server: TestServer;
+/** Undefined until beforeAll has started it (and if starting failed). */
+let server: TestServer | undefined;
+const running = (): TestServer => present(server, 'the webhook server started by beforeAll');
 const checked = new Map<string, CheckJson>();
 let reportDecision: Pick<Decision, 'violations' | 'warnings'> & { month_to_date: number };
 
@@ -111,8 +114,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'billing'));
   writeFileSync(join(dir, 'billing', 'focus.csv'), billingCsv());
   const out = join(dir, 'report');
-  const write = process.stdout.write;
-  process.stdout.write = () => true;
+  const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   try {
     await runReport({
       config: files.config,
@@ -123,7 +125,7 @@ beforeAll(async () => {
       tagKey: [],
     });
   } finally {
-    process.stdout.write = write;
+    quiet.mockRestore();
   }
   reportDecision = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as typeof reportDecision;
 }, 120_000);
@@ -135,14 +137,14 @@ afterAll(async () => {
 
 describe.each(WORKLOADS.map((workload) => [workload.name, workload] as const))('%s', (_, workload) => {
   it('check decides as the table says', () => {
-    const result = checked.get(workload.name)!;
+    const result = present(checked.get(workload.name), `the check result of ${workload.name}`);
     expect(verdictsOf(result)).toEqual(checkExpectation(workload));
   });
 
   it('serve, over HTTPS, reaches the same rules and verdicts (except where the table says it cannot see the fact)', async () => {
-    const reply = await post(server.port, server.tls.ca, reviewFor(workload.kubernetes));
+    const reply = await post(running().port, running().tls.ca, reviewFor(workload.kubernetes));
     expect(reply.status).toBe(200);
-    const response = reply.json<{ response: Parameters<typeof verdictsOfResponse>[0] }>().response;
+    const response = (reply.json() as { response: Parameters<typeof verdictsOfResponse>[0] }).response;
     const served = verdictsOfResponse(response);
     expect(served).toEqual(servedExpectation(workload));
     expect(response.allowed).toBe(!Object.values(served).includes('violation'));
@@ -165,19 +167,23 @@ describe('what one tollgate.yaml means at every point', () => {
   });
 
   it('check prices with pricing.catalog (relative to tollgate.yaml), pricing.usage and hours_per_month', () => {
-    const trainer = checked.get(WORKLOADS[0]!.name)?.costs?.resources.find((cost) => cost.address === 'aws_instance.trainer');
+    const trainer = checked
+      .get(present(WORKLOADS[0], 'a first workload').name)
+      ?.costs?.resources.find((cost) => cost.address === 'aws_instance.trainer');
     // 200 h from pricing.usage at the negotiated rate, plus the 100 GiB gp3 root disk billed all month ($8).
     expect(trainer).toMatchObject({
       hourlyOnDemand: CUSTOM_P4D_HOURLY,
       hoursPerMonth: HOURS_PER_MONTH,
       monthlyAfter: CUSTOM_P4D_HOURLY * 200 + 8,
     });
-    const ranker = checked.get(WORKLOADS[3]!.name)?.costs?.resources.find((cost) => cost.address === 'aws_instance.ranker');
+    const ranker = checked
+      .get(present(WORKLOADS[3], 'a fourth workload').name)
+      ?.costs?.resources.find((cost) => cost.address === 'aws_instance.ranker');
     expect(ranker?.hoursPerMonth).toBe(HOURS_PER_MONTH);
   });
 
   it('serve prices the admitted object with the same settings; a Pod has no catalog price, so it is unpriced, never free', () => {
-    const policy = server.policy.current;
+    const policy = running().policy.current;
     if (policy === null) throw new Error('no policy loaded');
     for (const workload of WORKLOADS) {
       const input = policyInputFor(parseAdmissionReview(reviewFor(workload.kubernetes)), policy, new Date(NOW));
@@ -194,7 +200,7 @@ describe('what one tollgate.yaml means at every point', () => {
   // Before prepare, serve joined the accelerator offers of the BUILT-IN catalog while check used pricing.catalog:
   // with negotiated A100 prices, check saw no quantization saving and serve recommended one.
   it('the quantization rule decides the same at check and serve, with the configured catalog', () => {
-    const policy = server.policy.current;
+    const policy = running().policy.current;
     if (policy === null) throw new Error('no policy loaded');
     const quantization = (recommendations: ReadonlyArray<{ rule: string; resource: string; monthly_savings_usd: number }>) =>
       recommendations.filter((r) => r.rule === 'TG-SAV-QUANT').map((r) => `${r.resource} ${r.monthly_savings_usd}`);
@@ -211,7 +217,7 @@ describe('what one tollgate.yaml means at every point', () => {
     const loaded = loadConfig(files.config);
     const builtin = prepareSettings({ ...loaded, config: { ...loaded.config, pricing: { ...loaded.config.pricing, catalog: undefined } } });
     const configured = prepareSettings(loaded);
-    const policy = server.policy.current;
+    const policy = running().policy.current;
     if (policy === null) throw new Error('no policy loaded');
     const judge = async (settings: typeof builtin) =>
       policy.engine

@@ -20,7 +20,12 @@ const minimal: CatalogDocument = {
 
 describe('the built-in catalog', () => {
   it('passes its schema, and every figure names a source and a date', () => {
-    for (const list of [builtin.document.instances, builtin.document.accelerators, builtin.document.storage]) {
+    const lists: ReadonlyArray<ReadonlyArray<{ readonly prices: Readonly<Record<string, { source: string; asOf: string }>> }>> = [
+      builtin.document.instances,
+      builtin.document.accelerators,
+      builtin.document.storage,
+    ];
+    for (const list of lists) {
       for (const entry of list) {
         for (const figure of Object.values(entry.prices)) {
           expect(builtin.document.sources[figure.source]).toBeDefined();

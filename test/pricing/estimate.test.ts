@@ -16,7 +16,6 @@ const eksPool = (type: string, desired: number | null, extra: Record<string, unk
   capacity_type: 'ON_DEMAND',
   ...extra,
 });
-const aws = { provider: 'aws' };
 const withRegion = (region: string, values: Record<string, unknown>) => ({ ...values, arn: `arn:aws:eks:${region}:1:x`, region });
 
 // Hand-computed: price per hour × 730 h × instances (+ storage per GB-month).

@@ -19,7 +19,17 @@ const today = '2026-10-01';
 /** Retries without waiting; records the delays it would have slept. */
 function instantRetry(): RetryPolicy & { delays: number[] } {
   const delays: number[] = [];
-  return { attempts: 4, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5, sleep: async (ms) => void delays.push(ms), delays };
+  return {
+    attempts: 4,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    random: () => 0.5,
+    sleep: (ms) => {
+      delays.push(ms);
+      return Promise.resolve();
+    },
+    delays,
+  };
 }
 
 function tempDir(): string {
@@ -41,9 +51,9 @@ describe('retry with backoff', () => {
     let calls = 0;
     await expect(
       withRetry(
-        async () => {
+        () => {
           calls++;
-          throw new Error('throttled');
+          return Promise.reject(new Error('throttled'));
         },
         () => true,
         policy,
@@ -53,9 +63,9 @@ describe('retry with backoff', () => {
     calls = 0;
     await expect(
       withRetry(
-        async () => {
+        () => {
           calls++;
-          throw new Error('denied');
+          return Promise.reject(new Error('denied'));
         },
         () => false,
         policy,
@@ -124,19 +134,19 @@ describe('pricing refresh: AWS Price List API', () => {
 
 describe('pricing refresh: GCP Cloud Billing Catalog', () => {
   it('assembles machine prices from core, RAM and GPU SKUs across pages, retrying RESOURCE_EXHAUSTED', async () => {
-    const client = new CloudCatalogClient({ credentials: { client_email: 'x@y', private_key: 'bogus' }, projectId: 'p' });
+    const client = new CloudCatalogClient({ apiKey: 'bogus', projectId: 'p' });
     await client.initialize();
     const pages: Record<string, unknown> = { '': recorded('gcp-list-skus-page1.json'), 'page-2': recorded('gcp-list-skus-page2.json') };
     const requests: Array<{ parent?: string; pageToken?: string }> = [];
     let throttled = false;
-    client.innerApiCalls['listSkus'] = async (request: { parent?: string; pageToken?: string }) => {
+    client.innerApiCalls['listSkus'] = (request: { parent?: string; pageToken?: string }) => {
       requests.push(request);
       if (request.pageToken === 'page-2' && !throttled) {
         throttled = true;
-        throw Object.assign(new Error('8 RESOURCE_EXHAUSTED: Quota exceeded'), { code: 8 });
+        return Promise.reject(Object.assign(new Error('8 RESOURCE_EXHAUSTED: Quota exceeded'), { code: 8 }));
       }
       const page = pages[request.pageToken ?? ''] as { skus: unknown[]; nextPageToken: string };
-      return [page.skus, page.nextPageToken ? { ...request, pageToken: page.nextPageToken } : null, page];
+      return Promise.resolve([page.skus, page.nextPageToken ? { ...request, pageToken: page.nextPageToken } : null, page]);
     };
     const out = join(tempDir(), 'prices.json');
     const retry = instantRetry();
@@ -147,7 +157,7 @@ describe('pricing refresh: GCP Cloud Billing Catalog', () => {
       types: ['n1-standard-4', 'a2-highgpu-1g', 'nvidia-tesla-t4'],
       today,
       retry,
-      gcp: { pages: async () => catalogClientPages(client) },
+      gcp: { pages: () => Promise.resolve(catalogClientPages(client)) },
     });
     await client.close();
 

@@ -66,7 +66,7 @@ describe('writeFilesAtomic', () => {
     const failSecond = (from: string, to: string): void => {
       if (++renames === 2) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
       // The real rename for the first file.
-      return (process.getBuiltinModule('node:fs') as typeof import('node:fs')).renameSync(from, to);
+      return process.getBuiltinModule('node:fs').renameSync(from, to);
     };
     expect(() =>
       writeFilesAtomic(

@@ -4,6 +4,7 @@ import type { Decision, Finding } from '../../src/model/decision.js';
 import { assembleReport } from '../../src/report/finops-report.js';
 import type { ReportFacts } from '../../src/report/report-facts.js';
 import { sampleBudgets, sampleRules } from '../output/sample-report.js';
+import { present } from '../present.js';
 
 const facts: ReportFacts = {
   currency: 'USD',
@@ -36,10 +37,11 @@ const decision: Decision = {
 
 describe('assembleReport', () => {
   it('groups findings by their rules’ report_section, whatever the rule ids', () => {
+    const sampleRule = present(sampleRules[0], 'a sample rule');
     const rules = [
-      { ...sampleRules[0]!, id: 'X-SPIKE-1', reportSection: 'anomalies' as const },
-      { ...sampleRules[0]!, id: 'X-STALE-1', reportSection: 'exemptions' as const },
-      { ...sampleRules[0]!, id: 'X-OTHER-1' },
+      { ...sampleRule, id: 'X-SPIKE-1', reportSection: 'anomalies' as const },
+      { ...sampleRule, id: 'X-STALE-1', reportSection: 'exemptions' as const },
+      { ...sampleRule, id: 'X-OTHER-1' },
     ];
     const report = assembleReport(facts, decision, rules);
     expect(report.anomalies.map((f) => f.rule)).toEqual(['X-SPIKE-1']);

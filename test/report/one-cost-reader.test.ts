@@ -41,7 +41,8 @@ describe('one cost-record reader for check --spend and report', () => {
     const { dir, spend, config } = setup(ROWS);
     const check = tollgate(['check', '--plan', PLAN, '--config', config, '--spend', spend, '-f', 'json', '--fail-on', 'never', ...NOW]);
     expect(check.stderr).toBe('');
-    const checked = JSON.parse(check.stdout).spend as Array<{ budget: string; monthToDate: number; forecastRemaining: number }>;
+    const checked = (JSON.parse(check.stdout) as { spend: Array<{ budget: string; monthToDate: number; forecastRemaining: number }> })
+      .spend;
     expect(checked).toEqual([expect.objectContaining({ budget: 'ml', monthToDate: 110.375, forecastRemaining: 500 })]);
 
     const run = report(dir, config, spend);

@@ -6,7 +6,8 @@ export interface HttpsReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly text: string;
-  json<T = Record<string, unknown>>(): T;
+  /** The body parsed as JSON, for the caller to narrow. */
+  json(): unknown;
 }
 
 export function httpsRequest(
@@ -25,7 +26,7 @@ export function httpsRequest(
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: (): unknown => JSON.parse(text) });
         });
         res.on('error', reject);
       },
@@ -46,7 +47,7 @@ export const get = (port: number, ca: Buffer, path: string): Promise<HttpsReply>
 export function peerCertificateSubject(port: number, ca: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket: TLSSocket = connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
-      const subject = socket.getPeerCertificate().subject?.CN;
+      const subject = socket.getPeerCertificate().subject.CN;
       socket.end();
       resolve(String(subject));
     });

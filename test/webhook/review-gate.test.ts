@@ -20,7 +20,7 @@ describe.each([
 
   it(allowed ? 'is admitted' : 'is refused by the review gate', async () => {
     const reply = await post(server.port, server.tls.ca, gpuDeploymentReview);
-    const answer = reply.json<Answer>().response;
+    const answer = (reply.json() as Answer).response;
     expect(answer.allowed).toBe(allowed);
     expect(answer.auditAnnotations?.['rules']).toBe(rules);
     if (!allowed) expect(answer.status?.message).toContain('no inventory was given');

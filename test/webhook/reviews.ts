@@ -16,12 +16,18 @@ const KIND_GROUPS: Readonly<Record<string, string>> = {
   CronJob: 'batch',
 };
 
+/** A manifest field as text: strings as they are, other values as JSON, the fallback when absent. */
+function textOf(value: unknown, fallback: string): string {
+  if (value === undefined || value === null) return fallback;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 /** Wraps an object (from a manifest or a test) into an AdmissionReview v1 request, as the API server would. */
 export function reviewFor(object: Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   counter += 1;
-  const apiVersion = String(object['apiVersion'] ?? 'v1');
+  const apiVersion = textOf(object['apiVersion'], 'v1');
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  const kind = String(object['kind'] ?? 'Unknown');
+  const kind = textOf(object['kind'], 'Unknown');
   const metadata = (object['metadata'] ?? {}) as Record<string, unknown>;
   return {
     apiVersion: 'admission.k8s.io/v1',

@@ -155,6 +155,6 @@ describe('tollgate serve (CLI)', () => {
     expect(stdout).toContain('"msg":"shutting down: finishing in-flight requests","inFlight":1');
     expect(stdout).toContain('"msg":"stopped"');
     // Every stdout line is a JSON object.
-    for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of stdout.trim().split('\n')) expect((): unknown => JSON.parse(line)).not.toThrow();
   });
 });

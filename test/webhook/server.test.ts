@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { connect } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readTarEntries } from '../../src/engine/tar.js';
 import { parseManifests } from '../../src/inputs/kubernetes/index.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
@@ -24,7 +24,7 @@ interface ReviewResponse {
 }
 
 function responseOf(reply: HttpsReply): ReviewResponse {
-  const body = reply.json<{ apiVersion: string; kind: string; response: ReviewResponse }>();
+  const body = reply.json() as { apiVersion: string; kind: string; response: ReviewResponse };
   expect(body.apiVersion).toBe('admission.k8s.io/v1');
   expect(body.kind).toBe('AdmissionReview');
   return body.response;
@@ -47,8 +47,9 @@ describe('tollgate webhook over HTTPS', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ timeouts: { headersMs: 500, requestMs: 1_000 } });
+    // The teardown runs only when the server started.
+    return () => server.stop();
   });
-  afterAll(async () => server?.stop());
 
   it('answers health, readiness and metrics', async () => {
     expect((await get(server.port, server.tls.ca, '/healthz')).status).toBe(200);
@@ -148,7 +149,7 @@ describe('tollgate webhook over HTTPS', () => {
     ])('%s → 400 with a reason', async (_name, body) => {
       const reply = await post(server.port, server.tls.ca, body);
       expect(reply.status).toBe(400);
-      expect(reply.json<{ error: string }>().error).toMatch(/\S/);
+      expect((reply.json() as { error: string }).error).toMatch(/\S/);
     });
 
     it('a 10 MB body → 413', async () => {
@@ -258,8 +259,9 @@ describe('real-world samples', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
+    // The teardown runs only when the server started.
+    return () => server.stop();
   });
-  afterAll(async () => server?.stop());
 
   /** AdmissionReviews as stored (some samples keep only the request), manifests wrapped as the API server would. */
   function reviewsOf(file: string): Array<Record<string, unknown>> {
@@ -291,8 +293,9 @@ describe('hot reload', () => {
     copyFileSync(builtinBundlePath, bundleFile);
     copyFileSync(FIXTURE_CONFIG, configFile);
     server = await startTestServer({ bundleFile, configFile });
+    // The teardown runs only when the server started.
+    return () => server.stop();
   });
-  afterAll(async () => server?.stop());
 
   const a100InDev = async (): Promise<boolean> => {
     const review = gpuPodReview('ml-dev', 'nvidia-tesla-a100');
@@ -346,8 +349,9 @@ describe('evaluation timeout', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ evalTimeoutMs: 0.001 });
+    // The teardown runs only when the server started.
+    return () => server.stop();
   });
-  afterAll(async () => server?.stop());
 
   it('denies with a clear message when judging overruns the deadline (fail closed)', async () => {
     const response = expectWellFormed(await post(server.port, server.tls.ca, gpuDeploymentReview), uidOf(gpuDeploymentReview));

@@ -69,7 +69,9 @@ export function catalogClientPages(client: CloudCatalogClient): SkuPager {
       { parent: COMPUTE_ENGINE_SERVICE, currencyCode: 'USD', pageSize: 5000, pageToken },
       { autoPaginate: false, retry: null, maxRetries: 0 },
     );
-    return { skus, nextPageToken: nextRequest?.pageToken ? String(nextRequest.pageToken) : null };
+    const token = nextRequest?.pageToken;
+    // The last page comes with no next request, or one with an empty token.
+    return { skus, nextPageToken: typeof token === 'string' && token !== '' ? token : null };
   };
 }
 
