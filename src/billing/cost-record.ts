@@ -20,7 +20,9 @@ export type MutableCostRecord = { -readonly [K in keyof CostRecord]: CostRecord[
  */
 export function costRecord(
   known: Pick<CostRecord, 'ChargePeriodStart' | 'ChargePeriodEnd' | 'BilledCost' | 'EffectiveCost' | 'BillingCurrency' | 'x_Provider'> &
-    Partial<Pick<CostRecord, 'SubAccountId' | 'ListCost'>> & { readonly x_Extras: Record<string, string> },
+    Partial<Pick<CostRecord, 'SubAccountId' | 'ListCost' | 'Tags' | 'x_CostType' | 'x_Origin'>> & {
+      readonly x_Extras: Record<string, string>;
+    },
 ): MutableCostRecord {
   return {
     ListCost: null,

@@ -11,7 +11,7 @@
 import type { Budget } from '../config/config.js';
 import { TollgateError } from '../model/errors.js';
 import type { SpendSummary } from '../model/resource.js';
-import { addDays } from '../billing/cost-record.js';
+import { addDays, costRecord } from '../billing/cost-record.js';
 import type { CostHistory } from '../billing/history.js';
 import type { CostRecord } from '../model/cost-record.js';
 import { parseMicros } from '../model/money.js';
@@ -171,27 +171,19 @@ async function monthRecords(history: CostHistory, monthStart: string, today: str
     } catch {
       tags = {};
     }
-    return {
+    return costRecord({
       ChargePeriodStart: new Date(start).toISOString(),
       ChargePeriodEnd: new Date(start + 86_400_000).toISOString(),
       BilledCost: micros(row.billed),
       EffectiveCost: row.effective === null ? null : micros(row.effective),
-      ListCost: null,
       BillingCurrency: row.currency,
-      ServiceName: null,
-      ServiceCategory: null,
-      RegionId: null,
-      ResourceId: null,
-      ResourceType: null,
-      SkuId: null,
-      PricingCategory: null,
       SubAccountId: row.account,
       Tags: tags,
       x_Provider: 'other',
       x_CostType: row.type === 'Forecast' ? 'Forecast' : 'Actual',
       x_Extras: {},
       x_Origin: { file: `history (${row.source})`, line: 1 },
-    };
+    });
   });
 }
 

@@ -50,33 +50,24 @@ function storageAccountTransport(values: PlannedValues): Transport {
   };
 }
 
+const virtualMachine: ExtractorTable[string] = {
+  kind: 'compute',
+  taggable: true,
+  compute: (v) =>
+    computeOf('azure', {
+      role: 'instance',
+      instanceType: v.nonEmptyString('size'),
+      instanceTypeUnknown: v.isUnknown('size'),
+      instanceCount: 1,
+      spot: spotPriority(v, 'priority'),
+    }),
+  encryption: alwaysEncrypted('os_disk.0.disk_encryption_set_id'),
+};
+
 export const azureExtractors: ExtractorTable = {
-  azurerm_linux_virtual_machine: {
-    kind: 'compute',
-    taggable: true,
-    compute: (v) =>
-      computeOf('azure', {
-        role: 'instance',
-        instanceType: v.nonEmptyString('size'),
-        instanceTypeUnknown: v.isUnknown('size'),
-        instanceCount: 1,
-        spot: spotPriority(v, 'priority'),
-      }),
-    encryption: alwaysEncrypted('os_disk.0.disk_encryption_set_id'),
-  },
-  azurerm_windows_virtual_machine: {
-    kind: 'compute',
-    taggable: true,
-    compute: (v) =>
-      computeOf('azure', {
-        role: 'instance',
-        instanceType: v.nonEmptyString('size'),
-        instanceTypeUnknown: v.isUnknown('size'),
-        instanceCount: 1,
-        spot: spotPriority(v, 'priority'),
-      }),
-    encryption: alwaysEncrypted('os_disk.0.disk_encryption_set_id'),
-  },
+  // Linux and Windows VMs state size, priority and disk encryption the same way.
+  azurerm_linux_virtual_machine: virtualMachine,
+  azurerm_windows_virtual_machine: virtualMachine,
   azurerm_kubernetes_cluster: {
     kind: 'compute',
     taggable: true,
