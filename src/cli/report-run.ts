@@ -4,6 +4,7 @@
  * report.html, report.md and report.json to --out. Exit 1 when a deny rule fires, so the scheduler alerts;
  * 2 for bad input (a source named in the message, file:line for files); nothing is written then.
  */
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertWritableDirectory, writeFilesAtomic } from '../atomic-file.js';
 import { defaultCostExplorerClient } from '../billing/aws-cost-explorer.js';
@@ -63,7 +64,11 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   const tagKeys = options.tagKey.length > 0 ? options.tagKey : ['team'];
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
   const engine = await PolicyEngine.load(bundle, { ...config });
-  const history = await CostHistory.open(options.history ?? DEFAULT_HISTORY_FILE);
+  const historyFile = options.history ?? DEFAULT_HISTORY_FILE;
+  // A first night that fails leaves no history behind: the next run starts as if this one never happened.
+  const newHistory = !existsSync(historyFile);
+  const history = await CostHistory.open(historyFile);
+  let completed = false;
   try {
     const imported = await importSources(history, specs, {
       today,
@@ -101,8 +106,10 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
     );
     const summary = `${report.violations.length} violation(s), ${report.anomalies.length} anomal${report.anomalies.length === 1 ? 'y' : 'ies'}, ${report.recommendations.length} recommendation(s); month to date ${facts.monthToDate.toFixed(2)} ${facts.currency}`;
     process.stdout.write(`tollgate report ${today}: ${summary} → ${join(options.out, 'report.html')}\n`);
+    completed = true;
     return report.violations.length > 0 ? 1 : 0;
   } finally {
     history.close();
+    if (!completed && newHistory) for (const file of [historyFile, `${historyFile}.wal`]) rmSync(file, { force: true });
   }
 }

@@ -22,4 +22,18 @@ describe('report --out', () => {
     expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
     expect(existsSync(history)).toBe(false);
   });
+
+  it('a first import that fails leaves no history file behind', () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(
+      bad,
+      'ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,BillingCurrency,ServiceName\n2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,NaN,1,USD,x\n',
+    );
+    const history = join(dir, 'first-night.duckdb');
+    const result = tollgate(['report', '--source', `focus:${bad}`, '--out', join(dir, 'out'), '--history', history, '--now', '2025-06-20']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.csv:2: BilledCost is not a decimal number/);
+    expect(existsSync(history)).toBe(false);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
 });
