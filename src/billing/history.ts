@@ -180,6 +180,21 @@ export class CostHistory {
   }
 
   /**
+   * A history is in one currency: Tollgate has no exchange rates, and a mix committed tonight would break every
+   * later night until it aged out. Checked inside the import's transaction, so a mix is rolled back.
+   */
+  private async assertOneCurrency(): Promise<void> {
+    const rows = await this.query<{ c: string; sources: string }>(
+      `SELECT BillingCurrency AS c, string_agg(DISTINCT x_Source, ', ' ORDER BY x_Source) AS sources FROM cost_records GROUP BY 1 ORDER BY 1`,
+    );
+    if (rows.length <= 1) return;
+    const mix = rows.map((row) => `${row.c} from ${row.sources}`).join('; ');
+    throw new TollgateError(
+      `this import would mix currencies in the history (${mix}); Tollgate has no exchange rates: keep one history per currency (--history)`,
+    );
+  }
+
+  /**
    * Swaps staged imports in: every (source, day) a staging table covers is deleted and re-inserted, then
    * rows older than the retention are dropped, all in ONE transaction, so a night that fails half way
    * (one source of three) leaves history exactly as it was. The staging tables are dropped.
@@ -213,6 +228,7 @@ export class CostHistory {
         await this.run(`INSERT INTO cost_records BY NAME SELECT * FROM ${table}`);
       }
       await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
+      await this.assertOneCurrency();
       await this.run('COMMIT');
     } catch (error) {
       await this.run('ROLLBACK');

@@ -1,5 +1,5 @@
 /** `report --out` is checked before any import: a wrong directory costs nothing and changes no history. */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,5 +35,23 @@ describe('report --out', () => {
     expect(result.stderr).toMatch(/bad\.csv:2: BilledCost is not a decimal number/);
     expect(existsSync(history)).toBe(false);
     expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('an import that would mix currencies is refused and the history stays as it was', () => {
+    const header = 'ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,BillingCurrency,ServiceName\n';
+    const usd = join(dir, 'usd.csv');
+    const eur = join(dir, 'eur.csv');
+    writeFileSync(usd, `${header}2025-06-10T00:00:00Z,2025-06-11T00:00:00Z,10,10,USD,compute\n`);
+    writeFileSync(eur, `${header}2025-06-11T00:00:00Z,2025-06-12T00:00:00Z,10,10,EUR,compute\n`);
+    const history = join(dir, 'currencies.duckdb');
+    const args = ['--history', history, '--out', join(dir, 'currencies'), '--now', '2025-06-20'];
+    expect(tollgate(['report', '--source', `focus:${usd}`, ...args]).code).toBe(0);
+    const before = readFileSync(history);
+    const result = tollgate(['report', '--source', `focus:${eur}`, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/would mix currencies in the history \(EUR from .*; USD from .*\)/),
+    ]);
+    expect(readFileSync(history).equals(before)).toBe(true);
   });
 });
