@@ -63,25 +63,24 @@ function isSpecialFile(file: string): boolean {
  * cannot be written leaves none of the others written.
  */
 export function writeOutputs(targets: readonly OutputTarget[], report: CheckResult): void {
+  // Each target is looked at once: a regular file (or none yet), a device or pipe, or standard output.
   const rendered = targets.map((target) => ({
     target,
+    special: target.file !== null && isSpecialFile(target.file),
     text: getRenderer(target.format)({ ...report, color: target.file === null && report.color }),
   }));
-  const files = rendered.flatMap(({ target, text }) =>
-    target.file !== null && !isSpecialFile(target.file) ? [{ path: target.file, data: text }] : [],
+  writeFilesAtomic(
+    rendered.flatMap(({ target, special, text }) => (target.file !== null && !special ? [{ path: target.file, data: text }] : [])),
   );
-  writeFilesAtomic(files);
-  for (const { target, text } of rendered) {
+  for (const { target, special, text } of rendered) {
     if (target.file === null) {
       process.stdout.write(text);
-    } else if (isSpecialFile(target.file)) {
+    } else if (special) {
       try {
         writeFileSync(target.file, text);
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-        throw new TollgateError(`cannot write ${target.format} output: ${reason}`, {
-          file: target.file,
-        });
+        throw new TollgateError(`cannot write ${target.format} output: ${reason}`, { file: target.file });
       }
     }
   }

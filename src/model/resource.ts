@@ -224,6 +224,22 @@ export interface SpendSummary {
   readonly sources: readonly string[];
 }
 
+/** One day of a nightly report's spend series (`input.report.series`, read by TG-ANO-001). */
+export interface DailyPoint {
+  readonly day: string;
+  readonly cost: number;
+  /** Mean of the 7 days before `day`; null with fewer than 7 days of history before it. */
+  readonly trailing_mean: number | null;
+  /** Days before today (1 = yesterday). */
+  readonly days_ago: number;
+}
+
+export interface DailySeries {
+  /** "total", "team:<name>" or "provider:<aws|gcp|azure>". */
+  readonly scope: string;
+  readonly points: readonly DailyPoint[];
+}
+
 /** The document every policy evaluates: `input` in Rego. */
 export interface PolicyInput {
   readonly subject: 'plan' | 'admission' | 'report';

@@ -15,7 +15,6 @@ export {
   type PreparePlan,
   type PrepareReport,
   type PrepareRequest,
-  type ReportPoint,
   type ReportPolicyInput,
   type ReportSources,
   type ReportSubject,

@@ -17,7 +17,7 @@ import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summar
 import { normaliseKubernetesObject } from '../inputs/kubernetes/index.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
 import type { Inventory } from '../model/inventory.js';
-import type { ChangeAction, PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
+import type { ChangeAction, DailySeries, PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
 import { estimatePlanCost } from '../pricing/index.js';
 import { modelFacts } from './model-facts.js';
 import type { PreparedSettings } from './settings.js';
@@ -53,14 +53,6 @@ export interface AdmissionSubject {
   };
 }
 
-/** One point of a report series (src/report/report-facts.ts produces them). */
-export interface ReportPoint {
-  readonly day: string;
-  readonly cost: number;
-  readonly trailing_mean: number | null;
-  readonly days_ago: number;
-}
-
 /** What the nightly report judges: its spend per budget and daily series, read from the cost history. */
 export interface ReportSubject {
   readonly kind: 'report';
@@ -68,7 +60,7 @@ export interface ReportSubject {
     readonly currency: string;
     /** YYYY-MM-DD. */
     readonly today: string;
-    readonly series: ReadonlyArray<{ readonly scope: string; readonly points: readonly ReportPoint[] }>;
+    readonly series: readonly DailySeries[];
     readonly spend: readonly SpendSummary[];
   };
   readonly source: string;

@@ -10,27 +10,14 @@
  */
 import type { Budget } from '../config/config.js';
 import { TollgateError } from '../model/errors.js';
-import type { SpendSummary } from '../model/resource.js';
+import type { DailyPoint, DailySeries, SpendSummary } from '../model/resource.js';
 import { addDays, costRecord } from '../billing/cost-record.js';
 import type { CostHistory } from '../billing/history.js';
 import type { CostRecord } from '../model/cost-record.js';
 import { parseMicros } from '../model/money.js';
 import { summariseSpend } from '../billing/spend-summary.js';
 
-export interface DailyPoint {
-  readonly day: string;
-  readonly cost: number;
-  /** Mean of the 7 days before `day`; null with fewer than 7 days of history before it. */
-  readonly trailing_mean: number | null;
-  /** Days before today (1 = yesterday). */
-  readonly days_ago: number;
-}
-
-export interface DailySeries {
-  /** "total", "team:<name>" or "provider:<aws|gcp|azure>". */
-  readonly scope: string;
-  readonly points: readonly DailyPoint[];
-}
+export type { DailyPoint, DailySeries } from '../model/resource.js';
 
 export interface SpendSlice {
   readonly key: string;

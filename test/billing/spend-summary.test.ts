@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertUniqueBudgetNames, matchesScope } from '../../src/billing/budgets.js';
+import { costRecord } from '../../src/billing/cost-record.js';
 import { readSpendFiles } from '../../src/billing/spend-file.js';
 import type { CostRecord } from '../../src/model/cost-record.js';
 import { billingMonth, summariseSpend } from '../../src/billing/spend-summary.js';
@@ -14,25 +15,17 @@ const NOW = '2026-11-23T00:00:00.000Z';
 function record(day: number, cost: string, extra: Partial<CostRecord> = {}): CostRecord {
   const micros = BigInt(Math.round(Number(cost) * 1e6));
   return {
-    ChargePeriodStart: new Date(Date.UTC(2026, 10, day)).toISOString(),
-    ChargePeriodEnd: new Date(Date.UTC(2026, 10, day + 1)).toISOString(),
-    BilledCost: micros,
-    EffectiveCost: micros,
-    ListCost: null,
-    BillingCurrency: 'USD',
-    ServiceName: null,
-    ServiceCategory: null,
-    RegionId: null,
-    ResourceId: null,
-    ResourceType: null,
-    SkuId: null,
-    PricingCategory: null,
-    SubAccountId: null,
-    Tags: { team: 'ml-platform', environment: 'prod' },
-    x_Provider: 'other',
-    x_CostType: 'Actual',
-    x_Extras: {},
-    x_Origin: { file: 'spend.csv', line: day + 1 },
+    ...costRecord({
+      ChargePeriodStart: new Date(Date.UTC(2026, 10, day)).toISOString(),
+      ChargePeriodEnd: new Date(Date.UTC(2026, 10, day + 1)).toISOString(),
+      BilledCost: micros,
+      EffectiveCost: micros,
+      BillingCurrency: 'USD',
+      Tags: { team: 'ml-platform', environment: 'prod' },
+      x_Provider: 'other',
+      x_Extras: {},
+      x_Origin: { file: 'spend.csv', line: day + 1 },
+    }),
     ...extra,
   };
 }
