@@ -6,12 +6,13 @@
 package tollgate.lib.classification
 
 import data.tollgate.lib.config
+import data.tollgate.lib.resources
 import data.tollgate.lib.tags
 
 _tag_keys := config.section("classification_tag_keys", ["data-classification", "data_classification", "classification"])
 
 # The classification of every resource, computed once per evaluation (see environment.names).
-names[r.address] := _name(r) if some r in input.resources
+names[r.address] := _name(resources.owner(r)) if some r in input.resources
 
 # METADATA
 # scope: document

@@ -6,6 +6,7 @@
 package tollgate.lib.environment
 
 import data.tollgate.lib.config
+import data.tollgate.lib.resources
 import data.tollgate.lib.tags
 import data.tollgate.lib.unknown as unknown_values
 
@@ -14,7 +15,7 @@ _tag_keys := config.section("environment_tag_keys", ["environment", "env"])
 # name(r): the first non-empty candidate, in order of precedence (a list, not an else chain).
 # The environment of every resource, computed once per evaluation: rules ask for it per resource, and
 # wasm has no rule indexing or function memoization, so a per-call lookup over tags is costly on large plans.
-names[r.address] := _name(r) if some r in input.resources
+names[r.address] := _name(resources.owner(r)) if some r in input.resources
 
 # METADATA
 # scope: document

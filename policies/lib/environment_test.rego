@@ -46,3 +46,14 @@ test_setting_reads_nested_path if {
 	environment.setting(_resource({"env": "dev"}), ["gpu", "max_per_instance"]) == 1 with input as _context(null)
 		with data.tollgate.config as cfg
 }
+
+test_companion_has_its_parents_environment if {
+	bucket := {"address": "aws_s3_bucket.b", "tags": {"environment": "prod"}}
+	policy := {"address": "aws_s3_bucket_policy.b", "tags": {}, "companionOf": "aws_s3_bucket.b"}
+	environment.name(policy) == "prod" with input as {"context": {"defaultEnvironment": "dev"}, "resources": [bucket, policy]}
+}
+
+test_unlinked_companion_has_the_default_environment if {
+	policy := {"address": "aws_s3_bucket_policy.b", "tags": {}, "companionOf": null}
+	environment.name(policy) == "dev" with input as {"context": {"defaultEnvironment": "dev"}, "resources": [policy]}
+}

@@ -11,8 +11,34 @@ _judged_actions := {"create", "update", "replace", "no-op"}
 # METADATA
 # description: >-
 #   judged is the array of input resources whose action is create, update, replace or no-op (deletions never
-#   reach the input; data sources, "read", are left out).
-judged := [r | some r in input.resources; r.action in _judged_actions]
+#   reach the input; data sources, "read", are left out), companions left out: a resource that configures
+#   another (companionOf, an S3 bucket policy) is judged through the resource it configures, not on its own.
+judged := [r |
+	some r in input.resources
+	r.action in _judged_actions
+	not companion(r)
+]
+
+# METADATA
+# description: >-
+#   companion(r) holds when r configures another resource (r.companionOf is present, the parent's address or
+#   null when the plan does not tell which); undefined otherwise.
+companion(r) if object.get(r, "companionOf", false) != false
+
+# The resources some companion configures, by address: only these are looked up, so plans without companions
+# pay for one pass.
+_parent_addresses := {c.companionOf | some c in input.resources; is_string(object.get(c, "companionOf", null))}
+
+_parents := {p.address: p | some p in input.resources; p.address in _parent_addresses}
+
+# METADATA
+# scope: document
+# description: >-
+#   owner(r) is the resource whose environment and classification r has: the resource a companion configures
+#   when it is in the input, else r itself.
+owner(r) := _parents[r.companionOf] if is_string(object.get(r, "companionOf", null))
+
+owner(r) := r if not _parents[object.get(r, "companionOf", null)]
 
 # METADATA
 # description: data_stores is the array of judged resources that hold data at rest (kind storage or database).

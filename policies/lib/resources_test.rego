@@ -36,3 +36,21 @@ test_not_regional_when_global_kind if {
 	not resources.regional(_resource("create", "other"))
 	not resources.regional({"provider": "kubernetes", "kind": "compute", "region": null})
 }
+
+_bucket := {"address": "aws_s3_bucket.b", "type": "aws_s3_bucket", "action": "create"}
+
+_sse(parent) := {"address": "aws_s3_bucket_server_side_encryption_configuration.b", "action": "create", "companionOf": parent}
+
+test_judged_excludes_companions_linked_or_not if {
+	found := resources.judged with input as {"resources": [_bucket, _sse("aws_s3_bucket.b"), _sse(null)]}
+	found == [_bucket]
+}
+
+test_owner_of_linked_companion_is_its_parent if {
+	resources.owner(_sse("aws_s3_bucket.b")) == _bucket with input as {"resources": [_bucket, _sse("aws_s3_bucket.b")]}
+}
+
+test_owner_of_unlinked_companion_and_plain_resource_is_itself if {
+	resources.owner(_sse(null)) == _sse(null) with input as {"resources": [_bucket, _sse(null)]}
+	resources.owner(_bucket) == _bucket with input as {"resources": [_bucket]}
+}

@@ -158,6 +158,13 @@ export interface Resource {
    */
   readonly model?: ModelReference | null;
   /**
+   * Present only on a companion resource, one that configures another (an S3 bucket's encryption configuration
+   * or bucket policy, an Azure storage account's customer-managed key): the address of the resource it
+   * configures, or null when the link cannot be resolved from the plan. A companion is not judged on its own;
+   * its settings are carried to that resource, and it belongs to that resource's environment.
+   */
+  readonly companionOf?: string | null;
+  /**
    * The resource as it is before the change, for update and replace (what pricing needs for "before");
    * absent for create, no-op and read. Unknown and sensitive handling as for the planned values.
    */

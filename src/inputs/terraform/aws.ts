@@ -10,6 +10,7 @@ import {
   type ExtractorTable,
   type VariantFacts,
 } from './extractor.js';
+import { deniesInsecureTransport } from './s3-secure-transport.js';
 import type { PlannedValues } from './planned-values.js';
 import type { Encryption, Transport } from '../../model/resource.js';
 
@@ -95,6 +96,21 @@ function s3BucketEncryption(values: PlannedValues): Encryption {
     return s3RuleEncryption(values, 'server_side_encryption_configuration.0.rule');
   }
   return { atRest: true, customerManagedKey: false, keyId: null };
+}
+
+/**
+ * Whether a bucket refuses plain HTTP, from a bucket policy (the bucket's own `policy`, or an aws_s3_bucket_policy
+ * linked back in companions.ts): true when it denies `aws:SecureTransport = false`, null when the policy is unknown
+ * until apply, false without such a policy. S3 answers HTTP and HTTPS alike unless a policy says otherwise.
+ */
+export function s3PolicyTransport(values: PlannedValues): Transport {
+  const policy = values.nonEmptyString('policy');
+  return {
+    protocol: null,
+    minTlsVersion: null,
+    httpsOnly: policy !== null ? deniesInsecureTransport(policy) : values.isUnknown('policy') ? null : false,
+    port: null,
+  };
 }
 
 function listenerTransport(values: PlannedValues): Transport {
@@ -251,7 +267,9 @@ export const awsExtractors: ExtractorTable = {
   aws_sagemaker_model: { kind: 'other', taggable: true },
   aws_sagemaker_endpoint: { kind: 'other', taggable: true },
   aws_sagemaker_domain: { kind: 'other', taggable: true, encryption: alwaysEncrypted('kms_key_id') },
-  aws_s3_bucket: { kind: 'storage', taggable: true, encryption: s3BucketEncryption },
+  aws_s3_bucket: { kind: 'storage', taggable: true, encryption: s3BucketEncryption, transport: s3PolicyTransport },
+  // Companions of aws_s3_bucket (companions.ts): their settings are carried to the bucket they name.
+  aws_s3_bucket_policy: { kind: 'other', taggable: false, transport: s3PolicyTransport },
   aws_s3_bucket_server_side_encryption_configuration: {
     kind: 'other',
     taggable: false,

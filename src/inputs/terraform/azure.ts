@@ -132,6 +132,17 @@ export const azureExtractors: ExtractorTable = {
     encryption: alwaysEncrypted('customer_managed_key.0.key_vault_key_id'),
     transport: storageAccountTransport,
   },
+  // A companion of azurerm_storage_account (companions.ts): it exists to set a customer-managed key, given as
+  // key_vault_key_id, key_vault_id + key_name, or managed_hsm_key_id.
+  azurerm_storage_account_customer_managed_key: {
+    kind: 'other',
+    taggable: false,
+    encryption: (v) => ({
+      atRest: true,
+      customerManagedKey: true,
+      keyId: v.nonEmptyString('key_vault_key_id') ?? v.nonEmptyString('managed_hsm_key_id') ?? v.nonEmptyString('key_name'),
+    }),
+  },
   azurerm_managed_disk: { kind: 'storage', taggable: true, encryption: alwaysEncrypted('disk_encryption_set_id') },
   azurerm_mssql_server: {
     kind: 'database',

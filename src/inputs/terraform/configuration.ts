@@ -12,6 +12,8 @@ import type { JsonPath } from './plan-json.js';
 export interface ConfigResource {
   readonly providerConfigKey: string | null;
   readonly expressions: JsonObject;
+  /** The `for_each` expression (its `references` name what it iterates over); null without for_each. */
+  readonly forEach: JsonObject | null;
 }
 
 export interface ProviderConfig {
@@ -58,6 +60,7 @@ export class ConfigurationIndex {
       this.resources.set(`${callPath}|${raw['address']}`, {
         providerConfigKey: typeof raw['provider_config_key'] === 'string' ? raw['provider_config_key'] : null,
         expressions: isObject(raw['expressions']) ? raw['expressions'] : {},
+        forEach: isObject(raw['for_each_expression']) ? raw['for_each_expression'] : null,
       });
     }
     const calls = shape.optionalObject(module['module_calls'], [...path, 'module_calls']) ?? {};

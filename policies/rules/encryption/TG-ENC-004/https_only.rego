@@ -26,9 +26,18 @@ _attributes := {
 	"azurerm_windows_web_app": "https_only",
 	"azurerm_app_service": "https_only",
 	"azurerm_function_app": "https_only",
+	"aws_s3_bucket": "policy",
 }
 
 _attribute(r) := object.get(_attributes, r.type, "transport.httpsOnly")
+
+# What a false httpsOnly means where the provider attribute does not say it by itself: an S3 bucket answers
+# plain HTTP unless a bucket policy (its own or an aws_s3_bucket_policy) denies aws:SecureTransport = false.
+_details := {"aws_s3_bucket": "no bucket policy denies requests with aws:SecureTransport = false"}
+
+_detail(r) := _details[r.type]
+
+_detail(r) := messages.detail(r, _attribute(r), false) if not _details[r.type]
 
 # Listener types whose default_action can be an HTTP-to-HTTPS redirect.
 _redirecting_listeners := {"aws_lb_listener", "aws_alb_listener"}
@@ -61,12 +70,25 @@ _https_redirect(action) if {
 # scope: document
 # description: >-
 #   Findings of this rule, one per endpoint that accepts plain-text connections (httpsOnly false, or an HTTP or
-#   TCP port 80 listener that does not redirect every default action to HTTPS); indeterminate when its redirect,
-#   or both its protocol and its HTTPS-only setting, are unknown until apply.
+#   TCP port 80 listener that does not redirect every default action to HTTPS, or an S3 bucket no bucket policy
+#   closes to plain HTTP); indeterminate when its redirect, its HTTPS-only setting (an unknown bucket policy), or
+#   both its protocol and its HTTPS-only setting, are unknown until apply.
 findings contains finding.new(r, message, {"transport.httpsOnly": false, "attribute": _attribute(r)}) if {
 	some r in resources.with_transport
 	r.transport.httpsOnly == false
-	message := sprintf("%s accepts unencrypted connections (%s)", [r.address, messages.detail(r, _attribute(r), false)])
+	message := sprintf("%s accepts unencrypted connections (%s)", [r.address, _detail(r)])
+}
+
+# A store or endpoint whose HTTPS-only setting is unknown until apply (a bucket policy computed at apply, or one
+# whose bucket the plan does not tell); plain listeners are judged below.
+findings contains finding.indeterminate(r, message, {"transport.httpsOnly": null, "attribute": _attribute(r)}) if {
+	some r in resources.with_transport
+	r.transport.httpsOnly == null
+	not _plain(r)
+	unknown.attribute(r, _attribute(r))
+	message := sprintf("whether %s refuses plain-text connections is unknown until apply (%s)", [
+		r.address, unknown.why(r, _attribute(r)),
+	])
 }
 
 # Plain listeners the normaliser could not settle (httpsOnly null); a known false is reported above, once.

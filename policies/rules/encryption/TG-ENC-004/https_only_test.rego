@@ -88,3 +88,55 @@ test_listener_is_indeterminate_when_protocol_unknown if {
 	f.indeterminate == true
 	f.message == "whether aws_lb_listener.web accepts plain-text HTTP is unknown until apply (protocol is unknown until apply)"
 }
+
+_bucket(https_only, unknown) := {
+	"address": "aws_s3_bucket.data",
+	"type": "aws_s3_bucket",
+	"kind": "storage",
+	"action": "create",
+	"transport": {"protocol": null, "minTlsVersion": null, "httpsOnly": https_only, "port": null},
+	"unknown": unknown,
+	"values": {"bucket": "acme-data"},
+}
+
+test_bucket_without_secure_transport_policy_is_finding if {
+	_findings(_bucket(false, [])) == {{
+		"resource": "aws_s3_bucket.data",
+		"message": "aws_s3_bucket.data accepts unencrypted connections (no bucket policy denies requests with aws:SecureTransport = false)",
+		"indeterminate": false,
+		"evidence": {"transport.httpsOnly": false, "attribute": "policy"},
+	}}
+}
+
+test_bucket_with_secure_transport_policy_passes if {
+	count(_findings(_bucket(true, []))) == 0
+}
+
+test_bucket_is_indeterminate_when_its_policy_is_unknown if {
+	_findings(_bucket(null, ["policy"])) == {{
+		"resource": "aws_s3_bucket.data",
+		"message": "whether aws_s3_bucket.data refuses plain-text connections is unknown until apply (policy is unknown until apply)",
+		"indeterminate": true,
+		"evidence": {"transport.httpsOnly": null, "attribute": "policy"},
+	}}
+}
+
+test_storage_account_is_indeterminate_when_https_flag_unknown if {
+	r := object.union(_storage(null), {"unknown": ["https_traffic_only_enabled"]})
+	some f in _findings(r)
+	f.indeterminate == true
+}
+
+test_bucket_policy_companion_is_not_judged_alone if {
+	policy := {
+		"address": "aws_s3_bucket_policy.data",
+		"type": "aws_s3_bucket_policy",
+		"kind": "other",
+		"action": "create",
+		"transport": {"protocol": null, "minTlsVersion": null, "httpsOnly": false, "port": null},
+		"unknown": [],
+		"values": {},
+		"companionOf": null,
+	}
+	count(_findings(policy)) == 0
+}
