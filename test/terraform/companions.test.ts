@@ -4,6 +4,8 @@
  * it configures however the link is written; the companion is not judged on its own; an unresolvable link makes
  * the parent's fact unknown, never a violation. Driven through the real reader, prepare and the compiled bundle.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
@@ -327,5 +329,58 @@ describe('Azure companions', () => {
   it('a customer-managed key resource whose account cannot be told leaves the account indeterminate', async () => {
     const { decision } = await judge([account('data'), cmk('orphan', 'https://kv.vault.azure.net/keys/k/1')], []);
     expect(findingsOf(decision, 'TG-ENC-002').map((f) => [f.resource, f.indeterminate])).toEqual([['azurerm_storage_account.data', true]]);
+  });
+});
+
+const realWorldPlan = fileURLToPath(
+  new URL(
+    '../../../shared/realworld/tfplan/bridgecrewio_checkov__tests_terraform_runner_resources_plan_nested_child_modules_with_connections_tfplan.json',
+    import.meta.url,
+  ),
+);
+const describeRealWorld = existsSync(realWorldPlan) ? describe : describe.skip;
+
+describeRealWorld('a real plan of the terraform-aws-modules S3 module (checkov test corpus)', () => {
+  // The plan's own configuration links the module's companions as `bucket = aws_s3_bucket.this[0].id`; its
+  // resource_changes hold the buckets only, so the module's encryption configuration and policy are added here
+  // as the module would plan them (bucket unknown until apply).
+  const document = JSON.parse(readFileSync(realWorldPlan, 'utf8')) as { resource_changes: unknown[] };
+  const companion = (type: string, after: Record<string, unknown>) => ({
+    ...(change({
+      address: `module.s3_bucket.${type}.this[0]`,
+      type,
+      name: 'this',
+      index: 0,
+      after,
+      afterUnknown: { bucket: true },
+    }) as object),
+    module_address: 'module.s3_bucket',
+  });
+  const withCompanions = {
+    ...document,
+    resource_changes: [
+      ...document.resource_changes,
+      companion('aws_s3_bucket_server_side_encryption_configuration', {
+        rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms', kms_master_key_id: kms }] }],
+      }),
+      companion('aws_s3_bucket_policy', { policy: securePolicy }),
+    ],
+  };
+
+  it('links both companions to module.s3_bucket.aws_s3_bucket.this[0] and leaves the other buckets as they are', () => {
+    const resources = parsePlan(JSON.stringify(withCompanions), 'plan.json').resources;
+    const byAddress = new Map(resources.map((r) => [r.address, r]));
+    expect(byAddress.get('module.s3_bucket.aws_s3_bucket_policy.this[0]')?.companionOf).toBe('module.s3_bucket.aws_s3_bucket.this[0]');
+    expect(byAddress.get('module.s3_bucket.aws_s3_bucket_server_side_encryption_configuration.this[0]')?.companionOf).toBe(
+      'module.s3_bucket.aws_s3_bucket.this[0]',
+    );
+    const linked = byAddress.get('module.s3_bucket.aws_s3_bucket.this[0]');
+    expect(linked?.encryption).toEqual({ atRest: true, customerManagedKey: true, keyId: kms });
+    expect(linked?.transport?.httpsOnly).toBe(true);
+    // The other buckets set no policy; the provider's computed `policy` is unset, not unknown.
+    const root = byAddress.get('aws_s3_bucket.root_bucket');
+    expect(root?.transport?.httpsOnly).toBe(false);
+    expect(root?.unknown).not.toContain('policy');
+    expect(root?.encryption?.customerManagedKey).toBe(false);
   });
 });
