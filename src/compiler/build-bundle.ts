@@ -12,8 +12,8 @@ import { DECISION_ENTRYPOINT, type RuleDoc } from '../model/decision.js';
 import { TollgateError } from '../model/errors.js';
 import { wasmCapabilitiesPath } from '../package-paths.js';
 import { findOpa, pinnedOpaVersion, runOpa } from './opa-cli.js';
-import { extractRuleDocs, ruleMetaData } from './rule-docs.js';
-import { listPolicySources, sourceRevision } from './source-revision.js';
+import { extractRuleDocs, ruleMetaData, type RuleMetaData } from './rule-docs.js';
+import { listPolicySources, manifestRevision, sourceRevision } from './source-revision.js';
 
 export interface BuildOptions {
   /** Policy directories, the built-in library first when custom rules build on it. */
@@ -28,8 +28,14 @@ export interface BuildResult {
   readonly rules: readonly RuleDoc[];
 }
 
+/** The revision of the sources alone (policy and data files, capabilities, OPA version): the compile cache's key. */
 export function bundleRevision(policyDirs: readonly string[]): string {
   return sourceRevision(policyDirs, [readFileSync(wasmCapabilitiesPath, 'utf8'), pinnedOpaVersion()]);
+}
+
+/** The data document a build adds to the bundle's data.json: the rule docs under tollgate.meta. */
+export function generatedData(rules: readonly RuleDoc[]): { tollgate: { meta: RuleMetaData } } {
+  return { tollgate: { meta: ruleMetaData(rules) } };
 }
 
 async function collectRuleDocs(opa: string, policyDirs: readonly string[]): Promise<RuleDoc[]> {
@@ -74,7 +80,10 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   const opa = options.opa ?? findOpa();
   const policyDirs = options.policyDirs.map((dir) => resolve(dir));
   const rules = await collectRuleDocs(opa, policyDirs);
-  const revision = bundleRevision(policyDirs);
+  const generated = generatedData(rules);
+  // The manifest's revision covers the policy and every byte of data the bundle carries: data files are among
+  // the sources, and the generated rule docs are hashed by content.
+  const revision = manifestRevision(bundleRevision(policyDirs), generated);
   const stage = mkdtempSync(join(tmpdir(), 'tollgate-build-'));
   try {
     // The sources are staged under short relative names so the paths recorded inside the bundle do not
@@ -82,7 +91,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     // tests and build artefacts in the policy folders never reach the compiler.
     const roots = stagePolicySources(stage, policyDirs);
     mkdirSync(join(stage, 'meta', 'tollgate', 'meta'), { recursive: true });
-    writeFileSync(join(stage, 'meta', 'tollgate', 'meta', 'data.json'), JSON.stringify(ruleMetaData(rules)));
+    writeFileSync(join(stage, 'meta', 'tollgate', 'meta', 'data.json'), JSON.stringify(generated.tollgate.meta));
     const partial = join(stage, 'bundle.tar.gz');
     const args = [
       'build',

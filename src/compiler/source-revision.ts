@@ -1,7 +1,9 @@
 /**
- * A bundle's revision is a hash of what it was compiled from: the policy files, the wasm
- * capabilities and the pinned OPA version. The same sources always give the same revision, so the
- * committed built-in bundle can be checked against its Rego, and compiled custom bundles can be cached.
+ * A bundle's revision is a hash of what it was compiled from and of the data it carries: the policy files
+ * (data files among them), the wasm capabilities, the pinned OPA version, and the data document the build adds
+ * (the rule docs, data.tollgate.meta). The same sources always give the same revision, so the committed
+ * built-in bundle can be checked against its Rego, and compiled custom bundles can be cached; a change to the
+ * data alone changes it too, so a revision always names one policy and one data document.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -39,5 +41,29 @@ export function sourceRevision(policyDirs: readonly string[], extras: readonly s
     }
   });
   for (const extra of extras) hash.update(`${extra}\0`);
+  return `sha256-${hash.digest('hex').slice(0, 16)}`;
+}
+
+/** JSON with object keys sorted at every level, so equal documents hash alike whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The revision written to a bundle's .manifest: the sources' revision together with the data document the build
+ * adds to data.json. `data` is compared by content (canonical JSON), so the bundle's own data.json, read back,
+ * gives the same revision.
+ */
+export function manifestRevision(sources: string, data: unknown): string {
+  const hash = createHash('sha256');
+  hash.update(`${sources}\0`);
+  hash.update(canonicalJson(data));
   return `sha256-${hash.digest('hex').slice(0, 16)}`;
 }

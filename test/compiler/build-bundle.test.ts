@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBundle } from '../../src/compiler/build-bundle.js';
+import { buildBundle, bundleRevision } from '../../src/compiler/build-bundle.js';
+import { manifestRevision } from '../../src/compiler/source-revision.js';
 import { findOpa } from '../../src/compiler/opa-cli.js';
 import { ruleDocsFromInspect } from '../../src/compiler/rule-docs.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
@@ -204,5 +205,40 @@ describe('rule docs from `opa inspect -a`', () => {
       '/p/rules/a/x.rego:1: rule TG-X-001: METADATA enforcement "block" is not one of deny, warn',
     );
     expect(failure({ enforcement: 'off' })).toMatch(/METADATA enforcement "off" is not one of deny, warn/);
+  });
+});
+
+describe('the bundle revision covers policy and data', () => {
+  it('is the same for the same policy and data, whatever the key order of the data', () => {
+    const sources = bundleRevision([builtinPolicyDir]);
+    expect(manifestRevision(sources, { a: 1, b: { c: [1, 2], d: 'x' } })).toBe(
+      manifestRevision(sources, { b: { d: 'x', c: [1, 2] }, a: 1 }),
+    );
+  });
+
+  it('changes when only the generated data changes (a rule doc, same Rego)', () => {
+    const sources = bundleRevision([builtinPolicyDir]);
+    expect(manifestRevision(sources, { tollgate: { meta: { rules: { X: { severity: 'low' } } } } })).not.toBe(
+      manifestRevision(sources, { tollgate: { meta: { rules: { X: { severity: 'high' } } } } }),
+    );
+  });
+
+  it('changes when only a data file beside the Rego changes', () => {
+    const dir = policyDir({ 'acme/rule.rego': 'package acme\n\nallow := true\n', 'acme/data.json': '{"limits": {"gpus": 4}}' });
+    const before = bundleRevision([dir]);
+    writeFileSync(join(dir, 'acme/data.json'), '{"limits": {"gpus": 8}}');
+    expect(bundleRevision([dir])).not.toBe(before);
+  });
+
+  it.runIf(opa !== null)('is written to the manifest of a compiled bundle and changes when only its data does', async () => {
+    const dir = policyDir({ 'acme/gpu_owner.rego': customRule, 'acme/limits/data.json': '{"gpus": 4}' });
+    const first = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'out', 'a.tar.gz'), opa: requireOpa() });
+    writeFileSync(join(dir, 'acme/limits/data.json'), '{"gpus": 8}');
+    const second = await buildBundle({ policyDirs: [builtinPolicyDir, dir], output: join(dir, 'out', 'b.tar.gz'), opa: requireOpa() });
+    expect(readBundleFile(first.output).manifest.revision).toBe(first.revision);
+    expect(readBundleFile(second.output).manifest.revision).toBe(second.revision);
+    expect(second.revision).not.toBe(first.revision);
+    const data = readBundleFile(second.output).data as { tollgate: { meta: unknown } };
+    expect(second.revision).toBe(manifestRevision(bundleRevision([builtinPolicyDir, dir]), { tollgate: { meta: data.tollgate.meta } }));
   });
 });
