@@ -4,7 +4,8 @@
 #   For each budget, once per evaluation:
 #     spend     input.spend entry whose budget is the budget's name (month-to-date, forecast, days left);
 #     scope     the plan's resources whose tags match every scope key: team and project tags (keys and values
-#               case-insensitive), environment through lib/environment; account never matches a plan
+#               case-insensitive), environment through lib/environment (a resource whose environment is
+#               unknown until apply is unknown scope, not the default environment); account never matches a plan
 #               resource (it only selects spend); an empty scope matches everything;
 #     delta     the sum of cost.monthlyDelta over the scope, prorated to the rest of the month:
 #               delta × daysLeft / daysInMonth;
@@ -164,7 +165,13 @@ _scope_facts := [{"resource": r, "values": _scope_values(r), "unknown": _unknown
 
 _unknown_tags := [f | some f in _scope_facts; count(f.unknown) > 0]
 
-_scope_values(r) := object.union(_tag_values(r), {"environment": environment.name(r)})
+# A resource whose environment is unknown until apply has no environment to match: it is not judged as the
+# default environment, and a budget scoped on an environment counts it as unknown scope, never as a member.
+_scope_values(r) := object.union(_tag_values(r), _environment_value(r))
+
+_environment_value(r) := {"environment": environment.name(r)} if not environment.unknown(r)
+
+_environment_value(r) := {} if environment.unknown(r)
 
 _tag_values(r) := {key: lower(value) |
 	some key in ["team", "project"]
@@ -172,7 +179,11 @@ _tag_values(r) := {key: lower(value) |
 	is_string(value)
 }
 
-_unknown_keys(r) := {key | some key in ["team", "project"]; tags.any_unknown(r, [key])}
+_unknown_keys(r) := {key | some key in ["team", "project"]; tags.any_unknown(r, [key])} | _unknown_environment(r)
+
+_unknown_environment(r) := {"environment"} if environment.unknown(r)
+
+_unknown_environment(r) := set() if not environment.unknown(r)
 
 # _wanted(scope): the scope's values lower-cased; account stays as given and no resource has it, so a scope
 # with an account matches no plan resource.

@@ -20,7 +20,9 @@ test_scope_facts_are_computed_per_priced_resource if {
 	r := object.union(_resource(null), {"unknown": ["tags"]})
 	facts := cost_budget._scope_facts with input as {"resources": [r, object.remove(_resource({}), ["cost"])]}
 		with data.tollgate.config as {}
-	facts == [{"resource": r, "values": {"environment": "default"}, "unknown": {"team", "project"}}]
+
+	# Unknown tags: no environment to match (not the default one), and every scope key unknown.
+	facts == [{"resource": r, "values": {}, "unknown": {"team", "project", "environment"}}]
 }
 
 test_summary_is_a_lower_bound_when_forecast_unknown if {

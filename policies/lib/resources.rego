@@ -27,9 +27,15 @@ companion(r) if object.get(r, "companionOf", false) != false
 
 # The resources some companion configures, by address: only these are looked up, so plans without companions
 # pay for one pass.
-_parent_addresses := {c.companionOf | some c in input.resources; is_string(object.get(c, "companionOf", null))}
+_parent_addresses contains c.companionOf if {
+	some c in input.resources
+	is_string(object.get(c, "companionOf", null))
+}
 
-_parents := {p.address: p | some p in input.resources; p.address in _parent_addresses}
+_parents[p.address] := p if {
+	some p in input.resources
+	p.address in _parent_addresses
+}
 
 # METADATA
 # scope: document

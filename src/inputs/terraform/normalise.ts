@@ -154,7 +154,8 @@ class ResourceBuilder {
     const region = regionOf(values);
     // A type without a table entry is taggable when its values carry the provider's usual tag attribute.
     const taggable = extractor?.taggable ?? defaultTagAttributes[provider] in values.values;
-    const tags = taggable ? this.tags(provider, values, extractor?.tagsPath, providerConfig) : {};
+    const read = taggable ? this.tags(provider, values, extractor?.tagsPath, providerConfig) : null;
+    const tags = read === null ? {} : read.tags;
     // Only resources that name a model carry the key, so inputs without models are unchanged.
     const model = modelReferenceOf(tags);
 
@@ -174,7 +175,7 @@ class ResourceBuilder {
       compute: extractor?.compute?.(values) ?? null,
       encryption: extractor?.encryption?.(values) ?? null,
       transport: extractor?.transport?.(values) ?? null,
-      unknown: values.unknown,
+      unknown: read === null ? values.unknown : withTagPaths(values.unknown, read.path),
       location: null,
       values: values.values,
       // The same table entry reads the prior state, so before and after are judged and priced alike.
@@ -187,14 +188,24 @@ class ResourceBuilder {
     return resource;
   }
 
-  private tags(provider: Provider, values: PlannedValues, tagsPath: string | undefined, providerConfig: string | null) {
-    if (tagsPath !== undefined) return readTags(values, tagsPath);
-    if (provider === 'aws') return readAwsTags(values, providerConfig === null ? {} : this.settings.awsDefaultTags(providerConfig));
+  /** The tags, and the attribute they were read from (whose unknown keys are the tags' unknown keys). */
+  private tags(
+    provider: Provider,
+    values: PlannedValues,
+    tagsPath: string | undefined,
+    providerConfig: string | null,
+  ): { tags: Readonly<Record<string, string>> | null; path: string } {
+    if (tagsPath !== undefined) return { tags: readTags(values, tagsPath), path: tagsPath };
+    if (provider === 'aws') {
+      const tags = readAwsTags(values, providerConfig === null ? {} : this.settings.awsDefaultTags(providerConfig));
+      const fromAll = values.record('tags_all') !== null && !values.hasUnknownWithin('tags_all');
+      return { tags, path: fromAll ? 'tags_all' : 'tags' };
+    }
     // google provider 5+: terraform_labels adds the provider's default_labels to the resource's own labels.
     if (provider === 'gcp' && values.record('terraform_labels') !== null && !values.hasUnknownWithin('terraform_labels')) {
-      return readTags(values, 'terraform_labels');
+      return { tags: readTags(values, 'terraform_labels'), path: 'terraform_labels' };
     }
-    return readTags(values, defaultTagPaths[provider]);
+    return { tags: readTags(values, defaultTagPaths[provider]), path: defaultTagPaths[provider] };
   }
 
   private callPath(module: string | null): string {
@@ -217,6 +228,18 @@ class ResourceBuilder {
     }
     return canonical;
   }
+}
+
+/**
+ * The unknown paths with each unknown tag also under the model's own name, "tags.<key>": GCP `labels.team`,
+ * `resource_labels.team` or Kubernetes `metadata.0.labels.team` is the tag the policies ask about as "tags.team",
+ * so an environment or team label unknown until apply is unknown, never missing, on every provider.
+ */
+function withTagPaths(unknown: readonly string[], tagsPath: string): readonly string[] {
+  if (tagsPath === 'tags') return unknown;
+  const prefix = `${tagsPath}.`;
+  const added = unknown.filter((path) => path.startsWith(prefix)).map((path) => `tags.${path.slice(prefix.length)}`);
+  return added.length === 0 ? unknown : [...unknown, ...added.filter((path) => !unknown.includes(path))];
 }
 
 function instanceIndex(value: unknown): string | number | null {

@@ -244,3 +244,24 @@ test_one_finding_per_budget if {
 test_budget_under_warn_passes if {
 	count(_findings([_team("aws_eks_node_group.train", 7375)], [_spend(1000, 1000)], [_budget])) == 0
 }
+
+# The environment tag is unknown until apply: the resource is not the default environment's, so a budget scoped
+# on that environment does not count it as a member; it is named as unknown scope.
+test_resource_with_unknown_environment_is_unknown_scope_not_default_environment if {
+	r := object.union(_resource("aws_instance.x", {"team": "ml-platform"}, 5000), {"unknown": ["tags.environment"]})
+	budget := {"name": "ml-platform", "scope": {"team": "ml-platform", "environment": "dev"}, "amount": 50000}
+	found := rule.findings with input as _input([r], [_spend(50000, 0)])
+		with data.tollgate.config as {"budgets": [budget], "default_environment": "dev"}
+	some f in found
+	f.evidence.plan_monthly_delta == 0
+	f.evidence.unknown_scope_examples == ["aws_instance.x"]
+}
+
+test_resource_with_unknown_environment_counts_in_a_budget_without_environment if {
+	r := object.union(_resource("aws_instance.x", {"team": "ml-platform"}, 5000), {"unknown": ["tags.environment"]})
+	found := rule.findings with input as _input([r], [_spend(50000, 0)])
+		with data.tollgate.config as {"budgets": [_budget], "default_environment": "dev"}
+	some f in found
+	f.evidence.plan_monthly_delta == 5000
+	f.evidence.unknown_scope_resources == 0
+}

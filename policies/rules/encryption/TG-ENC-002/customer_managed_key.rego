@@ -69,10 +69,29 @@ _by_classification(r) := object.get(classification.settings(r), "require_custome
 _evidence(r) := {
 	"encryption.customerManagedKey": resources.field(r, ["encryption", "customerManagedKey"]),
 	"encryption.keyId": resources.field(r, ["encryption", "keyId"]),
-	"environment": environment.name(r),
+	"environment": _environment(r),
 	"classification": classification.name(r),
 	"required_by": sort(_required_by(r)),
 }
+
+# An environment unknown until apply is shown as null: the default environment is not r's.
+_environment(r) := null if environment.unknown(r)
+
+_environment(r) := environment.name(r) if not environment.unknown(r)
+
+# _undecided_by(r): why it is unknown whether r must use a customer-managed key: its environment or data
+# classification is unknown until apply while some environment or classification requires one.
+_undecided_by(r) := array.concat(_environment_undecided(r), _classification_undecided(r))
+
+_environment_undecided(r) := [environment.unknown_why(r)] if {
+	environment.unknown(r)
+	environment.configured("require_customer_managed_key")
+} else := []
+
+_classification_undecided(r) := ["its data classification tag is unknown until apply"] if {
+	classification.unknown(r)
+	count(classification.configured("require_customer_managed_key")) > 0
+} else := []
 
 # Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if environment.configured("require_customer_managed_key")
@@ -86,7 +105,8 @@ _active if config.param("TG-ENC-002", "always") == true
 # description: >-
 #   Findings of this rule, one per data store that its environment, its data classification or the always
 #   parameter requires to use a customer-managed key and that does not; indeterminate when whether it does is
-#   unknown until apply. Empty when nothing requires customer-managed keys.
+#   unknown until apply, or when its environment or classification, which may require one, is unknown until
+#   apply (never judged as the default environment). Empty when nothing requires customer-managed keys.
 findings contains finding.new(r, message, _evidence(r)) if {
 	_active
 	some r in resources.data_stores
@@ -96,6 +116,18 @@ findings contains finding.new(r, message, _evidence(r)) if {
 		r.address,
 		_key_detail(r),
 		concat(" and ", sort(_required_by(r))),
+	])
+}
+
+# Nothing known requires a key, but r's environment or classification, which may, is unknown until apply.
+findings contains finding.indeterminate(r, message, _evidence(r)) if {
+	_active
+	some r in resources.data_stores
+	count(_required_by(r)) == 0
+	resources.field(r, ["encryption", "customerManagedKey"]) != true
+	count(_undecided_by(r)) > 0
+	message := sprintf("whether %s must use a customer-managed key is unknown until apply (%s), and it does not use one", [
+		r.address, concat("; ", _undecided_by(r)),
 	])
 }
 

@@ -80,3 +80,34 @@ test_unknown_key_is_indeterminate_when_required if {
 test_unknown_key_passes_when_not_required if {
 	count(_findings(_bucket(null, {}), {})) == 0
 }
+
+test_unknown_environment_is_indeterminate_not_default_environment if {
+	r := object.union(_bucket(false, {}), {"unknown": ["tags.environment"]})
+	found := rule.findings with input as {"resources": [r], "context": {"defaultEnvironment": "dev"}}
+		with data.tollgate.config as _prod
+	found == {{
+		"resource": "aws_s3_bucket.datasets",
+		"message": "whether aws_s3_bucket.datasets must use a customer-managed key is unknown until apply (tags.environment is unknown until apply), and it does not use one",
+		"indeterminate": true,
+		"evidence": {
+			"encryption.customerManagedKey": false,
+			"encryption.keyId": null,
+			"environment": null,
+			"classification": null,
+			"required_by": [],
+		},
+	}}
+}
+
+test_unknown_classification_is_indeterminate_when_a_classification_requires_cmk if {
+	r := object.union(_bucket(false, {"environment": "dev"}), {"unknown": ["tags.data-classification"]})
+	config := {"classifications": {"pii": {"require_customer_managed_key": true}}}
+	some f in _findings(r, config)
+	f.indeterminate == true
+	contains(f.message, "its data classification tag is unknown until apply")
+}
+
+test_unknown_environment_passes_with_customer_key if {
+	r := object.union(_bucket(true, {}), {"unknown": ["tags.environment"]})
+	count(_findings(r, _prod)) == 0
+}

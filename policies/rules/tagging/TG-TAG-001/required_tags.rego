@@ -14,7 +14,9 @@
 #   parameters:
 #     required:
 #       description: >-
-#         Map of required tag key to allowed values; an empty list accepts any non-empty value.
+#         Map of required tag key to allowed values; an empty list accepts any non-empty value. Values are
+#         compared case-insensitively ("Prod" is "prod"); keys exactly, except on Azure, whose tag names are
+#         case-insensitive.
 #       default: {"team": [], "cost-center": [], "environment": []}
 package tollgate.rules.tagging["TG-TAG-001"] # regal ignore:prefer-snake-case
 
@@ -31,11 +33,44 @@ _required := config.param("TG-TAG-001", "required") if is_object(config.param("T
 # An array, not a set: see resources.judged.
 _taggable := [r | some r in resources.judged; r.taggable == true]
 
-# _value(r, key) is the tag's non-empty value; undefined when missing or empty.
+# _value(r, key) is the tag's non-empty value; undefined when missing or empty. Keys are matched exactly, as
+# AWS, GCP and Kubernetes store them (GCP label keys are lower case by rule); Azure treats tag names
+# case-insensitively, so on Azure "Team" is the "team" tag (learn.microsoft.com, "Use tags to organize your
+# Azure resources": tag names are case-insensitive for operations).
 _value(r, key) := v if {
 	v := r.tags[key]
 	is_string(v)
 	v != ""
+}
+
+_value(r, key) := _folded(r, key)[0] if {
+	r.provider == "azure"
+	not _exact(r, key)
+	count(_folded(r, key)) > 0
+}
+
+_exact(r, key) if {
+	v := r.tags[key]
+	is_string(v)
+	v != ""
+}
+
+# The values of the tags whose name equals key but for case, in the order of the names (deterministic).
+_folded(r, key) := [v |
+	some name in sort([name | some name, _ in r.tags])
+	lower(name) == lower(key)
+	v := r.tags[name]
+	is_string(v)
+	v != ""
+]
+
+# _allowed_value(v, allowed): v is in the allowed list, compared case-insensitively: people and providers write
+# "Prod", "prod" and "PROD" for one environment, and the environment and classification a resource belongs to
+# are read case-insensitively too.
+_allowed_value(v, allowed) if {
+	some a in allowed
+	is_string(a)
+	lower(a) == lower(v)
 }
 
 _unknown_keys(r) := {key |
@@ -91,7 +126,7 @@ findings contains finding.new(r, message, evidence) if {
 	some key, allowed in _required
 	count(allowed) > 0
 	v := _value(r, key)
-	not v in allowed
+	not _allowed_value(v, allowed)
 	message := sprintf("%s has tag %s = %s, which is not an allowed value (allowed: %s)", [
 		r.address, key, messages.quote(v), messages.list(allowed),
 	])

@@ -88,3 +88,32 @@ test_nothing_required_when_parameter_empty if {
 test_nothing_required_when_parameter_not_an_object if {
 	count(_findings_with(_bucket({}), null)) == 0
 }
+
+_account(tags) := object.union(_bucket(tags), {"address": "azurerm_storage_account.logs", "type": "azurerm_storage_account", "provider": "azure"})
+
+test_allowed_value_matches_case_insensitively if {
+	every value in ["Prod", "PROD", "prod"] {
+		count(_findings_with(_bucket({"environment": value}), {"environment": ["dev", "prod"]})) == 0
+	}
+	count(_findings_with(_bucket({"environment": "prod"}), {"environment": ["Dev", "Prod"]})) == 0
+}
+
+test_value_differing_beyond_case_is_still_finding if {
+	some f in _findings_with(_bucket({"environment": "prod "}), {"environment": ["prod"]})
+	f.evidence.value == "prod "
+}
+
+test_aws_key_differing_in_case_is_missing if {
+	some f in _findings_with(_bucket({"Team": "search"}), {"team": []})
+	f.evidence.missing == ["team"]
+}
+
+test_azure_key_differing_in_case_is_the_tag if {
+	count(_findings_with(_account({"Team": "search"}), {"team": ["search"]})) == 0
+	some f in _findings_with(_account({"TEAM": "ads"}), {"team": ["search"]})
+	f.evidence.value == "ads"
+}
+
+test_azure_keys_differing_only_in_case_take_the_exact_one_first if {
+	count(_findings_with(_account({"team": "search", "Team": "ads"}), {"team": ["search"]})) == 0
+}
