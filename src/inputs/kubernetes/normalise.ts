@@ -5,7 +5,7 @@
  * kind "other" with its labels as tags. Never throws: a malformed object yields nulls.
  */
 import type { KubernetesSettings } from '../../config/config.js';
-import type { Accelerator, ChangeAction, Compute, Resource } from '../../model/resource.js';
+import type { Accelerator, ChangeAction, Compute, ModelReference, Resource } from '../../model/resource.js';
 import { acceleratorOf, acceleratorRequestOf } from './accelerators.js';
 import { nodeSelectionOf } from './node-selection.js';
 import { groupOf, isObject, objectAt, qualifiedKind, stringAt, stringMap, type JsonObject } from './object-shape.js';
@@ -94,6 +94,16 @@ function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: st
   };
 }
 
+/** The first model reference among the workload's pod templates (annotations, then labels, in component order). */
+function podTemplateModel(workload: WorkloadKind, object: JsonObject): ModelReference | null {
+  for (const component of workload.components(object)) {
+    const metadata = component.podMetadata ?? {};
+    const reference = modelReferenceOf(stringMap(objectAt(metadata, 'annotations')), stringMap(objectAt(metadata, 'labels')));
+    if (reference !== null) return reference;
+  }
+  return null;
+}
+
 function nameOf(object: JsonObject, context: ObjectContext): string {
   const generateName = stringAt(object, 'metadata', 'generateName');
   const named = [context.name, stringAt(object, 'metadata', 'name')].find((name) => name !== undefined && name !== null && name !== '');
@@ -112,8 +122,11 @@ export function normaliseKubernetesObject(raw: unknown, context: ObjectContext =
   const defaultRegion = context.settings?.region ?? null;
   const placed = workload ? computeOf(workload, object, defaultRegion) : null;
   const tags = tagsOf(object, context.settings, namespace);
-  // The same reference convention as cloud tags; label values cannot hold "@", so annotations come first.
-  const model = modelReferenceOf(stringMap(objectAt(object, 'metadata', 'annotations')), tags);
+  // The same reference convention as cloud tags; label values cannot hold "@", so annotations come first. A
+  // workload whose pod template names the model is judged at the workload, as its pods will be.
+  const model =
+    modelReferenceOf(stringMap(objectAt(object, 'metadata', 'annotations')), tags) ??
+    (workload ? podTemplateModel(workload, object) : null);
   return {
     address: namespace === null ? `${kind}/${name}` : `${kind}/${namespace}/${name}`,
     type: kind,

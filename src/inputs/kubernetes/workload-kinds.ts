@@ -12,6 +12,11 @@ export interface PodComponent {
   readonly name: string;
   readonly podSpec: JsonObject;
   readonly replicas: number | null;
+  /**
+   * The labels and annotations its pods get (the pod template's metadata; a KServe component's own `labels` and
+   * `annotations`), where a model reference may be written for the pods rather than for the object.
+   */
+  readonly podMetadata?: JsonObject;
 }
 
 export interface WorkloadKind {
@@ -23,13 +28,15 @@ export interface WorkloadKind {
 function replicatedTemplate(object: JsonObject): readonly PodComponent[] {
   const spec = objectAt(object, 'spec');
   const replicas = spec['replicas'] === undefined ? 1 : countOf(spec['replicas']);
-  return [{ name: 'template', podSpec: objectAt(spec, 'template', 'spec'), replicas }];
+  return [{ name: 'template', podSpec: objectAt(spec, 'template', 'spec'), replicas, podMetadata: objectAt(spec, 'template', 'metadata') }];
 }
 
 /** A Job spec: pods run `parallelism` at a time (the API defaults it to 1). */
 function jobComponents(jobSpec: JsonObject): readonly PodComponent[] {
   const replicas = jobSpec['parallelism'] === undefined ? 1 : countOf(jobSpec['parallelism']);
-  return [{ name: 'template', podSpec: objectAt(jobSpec, 'template', 'spec'), replicas }];
+  return [
+    { name: 'template', podSpec: objectAt(jobSpec, 'template', 'spec'), replicas, podMetadata: objectAt(jobSpec, 'template', 'metadata') },
+  ];
 }
 
 /** The KServe predictor frameworks whose shorthand block is a container (`predictor.<framework>`). */
@@ -56,7 +63,9 @@ function kserveComponent(name: string, component: JsonObject): PodComponent {
   const explainers = name === 'explainer' ? ['art', 'alibi'].map((key) => component[key]).filter(isObject) : [];
   const podSpec: JsonObject = { ...component, containers: [...arrayAt(component, 'containers'), ...shorthand, ...explainers] };
   const replicas = component['minReplicas'] === undefined ? 1 : countOf(component['minReplicas']);
-  return { name, podSpec, replicas };
+  // KServe's ComponentExtensionSpec: `labels` and `annotations` are added to the component's pods.
+  const podMetadata: JsonObject = { labels: objectAt(component, 'labels'), annotations: objectAt(component, 'annotations') };
+  return { name, podSpec, replicas, podMetadata };
 }
 
 function inferenceServiceComponents(object: JsonObject): readonly PodComponent[] {
@@ -73,6 +82,7 @@ function pyTorchJobComponents(object: JsonObject): readonly PodComponent[] {
     .map(([name, replicaSpec]) => ({
       name,
       podSpec: objectAt(replicaSpec, 'template', 'spec'),
+      podMetadata: objectAt(replicaSpec, 'template', 'metadata'),
       replicas: (replicaSpec as JsonObject)['replicas'] === undefined ? 1 : countOf((replicaSpec as JsonObject)['replicas']),
     }));
 }
@@ -86,7 +96,14 @@ export const workloadKinds: Readonly<Record<string, WorkloadKind>> = {
   // One pod per matching node; how many nodes match is not in the object.
   'DaemonSet.apps': {
     role: 'instance',
-    components: (object) => [{ name: 'template', podSpec: objectAt(object, 'spec', 'template', 'spec'), replicas: null }],
+    components: (object) => [
+      {
+        name: 'template',
+        podSpec: objectAt(object, 'spec', 'template', 'spec'),
+        replicas: null,
+        podMetadata: objectAt(object, 'spec', 'template', 'metadata'),
+      },
+    ],
   },
   'Job.batch': { role: 'training', components: (object) => jobComponents(objectAt(object, 'spec')) },
   'CronJob.batch': { role: 'training', components: (object) => jobComponents(objectAt(object, 'spec', 'jobTemplate', 'spec')) },
