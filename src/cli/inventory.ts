@@ -9,7 +9,14 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { writeFileAtomic } from '../atomic-file.js';
 import { TollgateError } from '../model/errors.js';
-import { importMlflow, parseInventory, readInventoryFile, readMlmodel, type Inventory } from '../inputs/inventory/index.js';
+import {
+  importMlflow,
+  inventoryWarnings,
+  parseInventory,
+  readInventoryFile,
+  readMlmodel,
+  type Inventory,
+} from '../inputs/inventory/index.js';
 import { resolveNow } from './now.js';
 
 function countOf(inventory: Inventory): { versions: number; deployments: number } {
@@ -26,6 +33,8 @@ export function runValidate(file: string, options: { now?: string }): number {
   const inventory = readInventoryFile(file, resolveNow(options.now));
   const { versions, deployments } = countOf(inventory);
   process.stdout.write(`${file}: valid (${inventory.models.length} models, ${versions} versions, ${deployments} deployments)\n`);
+  // Valid, but with consequences the owner should know before a deployment is refused.
+  for (const warning of inventoryWarnings(inventory)) process.stderr.write(`tollgate: warning: ${file}: ${warning}\n`);
   return 0;
 }
 
@@ -79,7 +88,12 @@ export function registerInventory(program: Command, run: (work: () => Promise<nu
     .description('Check an inventory file against schemas/inventory.schema.json and its consistency rules.')
     .argument('<file>', 'inventory YAML or JSON')
     .option('--now <time>', 'today for the "no approval from the future" check, RFC 3339 or YYYY-MM-DD (default: now)')
-    .addHelpText('after', '\nExit codes: 0 valid, 2 invalid (one line: file:line:column: what is wrong).')
+    .addHelpText(
+      'after',
+      '\nWarnings (exit 0, on stderr): a model trained on a pii or phi dataset that states no residency, which TG-REV-006\n' +
+        'refuses to deploy anywhere until the residency is written.\n' +
+        '\nExit codes: 0 valid, 2 invalid (one line: file:line:column: what is wrong).',
+    )
     .action(async (file: string, options: { now?: string }) => {
       await run(() => Promise.resolve(runValidate(file, options)));
     });

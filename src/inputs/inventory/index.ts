@@ -7,3 +7,4 @@ export { PRECISIONS, RISK_TIERS } from '../../model/inventory.js';
 export { INVENTORY_LIMITS, parseInventory, readInventoryFile } from './read-inventory.js';
 export { importMlflow, type MlflowImportOptions } from './mlflow.js';
 export { parseMlmodel, readMlmodel, type MlmodelMetadata } from './mlmodel.js';
+export { inventoryWarnings, RESIDENCY_CLASSIFICATIONS } from './warnings.js';

@@ -4,13 +4,16 @@
 #   A model can memorise and leak the records it was trained on, so it inherits its training data's
 #   residency: a version whose model lists a pii or phi dataset may only be deployed in that dataset's
 #   residency regions, and only where the deployment's storage is encrypted with a customer-managed key.
+#   A pii or phi dataset that states no residency leaves no region to serve in: every deployment of the
+#   model is a finding until the inventory lists its regions (`tollgate inventory validate` warns about it).
 #   Applies in every environment.
 # custom:
 #   id: TG-REV-006
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Deploy the model in a region listed in the dataset's `residency`, with a customer-managed key (SageMaker
+#     Write the dataset's `residency` in the inventory if it has none, then deploy the model in a region it
+#     lists, with a customer-managed key (SageMaker
 #     `kms_key_arn`, Vertex `encryption_spec.kms_key_name`, Azure ML customer-managed key), or state
 #     `customer_managed_key: true` on the inventory's deployment record when the key is set outside Terraform.
 #   parameters:
