@@ -12,7 +12,9 @@ import { groupOf, isObject, objectAt, qualifiedKind, stringAt, stringMap, type J
 import { instancePlacementOf, regionOf, spotOf } from './placement.js';
 import { redactedValues } from './redact.js';
 import { tagsOf } from './tags.js';
+import { statedCheckpointing } from '../checkpointing.js';
 import { modelReferenceOf } from '../model-reference.js';
+import { hasCheckpointVolume } from './checkpoint-volumes.js';
 import { workloadKinds, type PodComponent, type WorkloadKind } from './workload-kinds.js';
 
 export interface ObjectContext {
@@ -62,7 +64,8 @@ function componentFacts(component: PodComponent, hints: Readonly<Record<string, 
 function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: string | null): { compute: Compute; region: string | null } {
   // Object annotations may name the accelerator (KServe's serving.kserve.io/gke-accelerator).
   const hints = stringMap(objectAt(object, 'metadata', 'annotations'));
-  const facts = workload.components(object).map((component) => componentFacts(component, hints, defaultRegion));
+  const components = workload.components(object);
+  const facts = components.map((component) => componentFacts(component, hints, defaultRegion));
   const primary = facts.reduce<ComponentFacts | undefined>(
     (best, current) => (best === undefined || (current.accelerator?.count ?? 0) > (best.accelerator?.count ?? 0) ? current : best),
     undefined,
@@ -80,6 +83,7 @@ function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: st
       scaling: null,
       accelerator: primary?.accelerator ?? null,
       spot: primary?.spot ?? null,
+      checkpointing: checkpointingOf(object, components),
       // Every pod template (a PyTorchJob's master and workers, a RayCluster's head and worker groups) is a
       // machine shape of its own; the rules judge each, not only the largest.
       variants: facts.map((fact) => ({
@@ -92,6 +96,24 @@ function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: st
     },
     region: primary?.region ?? defaultRegion,
   };
+}
+
+/**
+ * Whether the workload resumes from checkpoints: what its annotations or labels state (the object's, then each
+ * pod template's), else whether a pod template mounts durable checkpoint storage; a workload that shows
+ * neither does not checkpoint (TG-SAV-CKPT warns when it runs on spot capacity).
+ */
+function checkpointingOf(object: JsonObject, components: readonly PodComponent[]): boolean {
+  const metadata = objectAt(object, 'metadata');
+  const stated = statedCheckpointing(
+    stringMap(objectAt(metadata, 'annotations')),
+    stringMap(objectAt(metadata, 'labels')),
+    ...components.flatMap((component) => [
+      stringMap(objectAt(component.podMetadata ?? {}, 'annotations')),
+      stringMap(objectAt(component.podMetadata ?? {}, 'labels')),
+    ]),
+  );
+  return stated ?? components.some((component) => hasCheckpointVolume(component.podSpec));
 }
 
 /** The first model reference among the workload's pod templates (annotations, then labels, in component order). */

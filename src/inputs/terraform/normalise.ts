@@ -18,7 +18,8 @@ import { ProviderSettings, regionFromValues, unknownRegionAttribute } from './re
 import { readAwsTags, readTags } from './tags.js';
 import type { JsonPath } from './plan-json.js';
 import type { ExtractorTable } from './extractor.js';
-import type { ChangeAction, Provider, Resource } from '../../model/resource.js';
+import type { ChangeAction, Compute, Provider, Resource } from '../../model/resource.js';
+import { statedCheckpointing } from '../checkpointing.js';
 import { modelReferenceOf } from '../model-reference.js';
 
 export interface NormalisedPlan {
@@ -172,7 +173,7 @@ class ResourceBuilder {
       region,
       tags,
       taggable,
-      compute: extractor?.compute?.(values) ?? null,
+      compute: withStatedCheckpointing(extractor?.compute?.(values) ?? null, tags),
       encryption: extractor?.encryption?.(values) ?? null,
       transport: extractor?.transport?.(values) ?? null,
       unknown: read === null ? values.unknown : withTagPaths(values.unknown, read.path),
@@ -240,6 +241,12 @@ function withTagPaths(unknown: readonly string[], tagsPath: string): readonly st
   const prefix = `${tagsPath}.`;
   const added = unknown.filter((path) => path.startsWith(prefix)).map((path) => `tags.${path.slice(prefix.length)}`);
   return added.length === 0 ? unknown : [...unknown, ...added.filter((path) => !unknown.includes(path))];
+}
+
+/** A compute whose tags state whether its work checkpoints (tollgate.io/checkpointing, src/inputs/checkpointing.ts). */
+function withStatedCheckpointing(compute: Compute | null, tags: Readonly<Record<string, string>> | null): Compute | null {
+  const stated = statedCheckpointing(tags);
+  return compute === null || stated === null ? compute : { ...compute, checkpointing: stated };
 }
 
 function instanceIndex(value: unknown): string | number | null {

@@ -4,8 +4,12 @@
 #   Spot / preemptible capacity can be reclaimed at any time; interrupted work that does not checkpoint
 #   restarts from scratch, which can cost more than on-demand would have. Warns for interruptible work
 #   (training or batch, as in TG-SAV-SPOT) on spot capacity whose checkpointing is off
-#   (compute.checkpointing = false: SageMaker without `checkpoint_config`, a job without a checkpoint
-#   annotation); when the source does not say (null), the finding is indeterminate.
+#   (compute.checkpointing = false). In Kubernetes a workload checkpoints when its annotations or labels say
+#   `tollgate.io/checkpointing: "true"` or a pod template mounts a checkpoint volume on durable storage
+#   (a PersistentVolumeClaim, NFS or CSI volume named for checkpoints or mounted at a checkpoint path); a Job,
+#   PyTorchJob or other workload that shows neither does not. In Terraform the resource's tags say it
+#   (`tollgate.io/checkpointing`, or `tollgate-checkpointing` on GCP and Azure); when they do not (null),
+#   the finding is indeterminate.
 # custom:
 #   id: TG-SAV-CKPT
 #   severity: medium
@@ -13,7 +17,8 @@
 #   remediation: >-
 #     Save checkpoints to durable storage and resume from the latest one: SageMaker `checkpoint_config
 #     { s3_uri = ... }` with managed spot training, PyTorch/TF checkpoint callbacks writing to S3/GCS/Blob
-#     storage, or the tollgate.dev/checkpointing annotation on jobs that already do.
+#     storage, then say so: a checkpoint volume on a PersistentVolumeClaim, NFS or CSI storage, or the
+#     `tollgate.io/checkpointing: "true"` annotation or tag (`tollgate-checkpointing` on GCP and Azure).
 package tollgate.rules.savings["TG-SAV-CKPT"] # regal ignore:prefer-snake-case
 
 import data.tollgate.lib.cost_workload
