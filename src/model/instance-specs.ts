@@ -548,6 +548,8 @@ const gpuByAcceleratorType: Readonly<Record<string, { readonly model: string; re
   'nvidia-h100-80gb': { model: 'H100', memoryGiB: 80 },
   'nvidia-h100-mega-80gb': { model: 'H100', memoryGiB: 80 },
   'nvidia-h200-141gb': { model: 'H200', memoryGiB: 141 },
+  // A4 machines' GPU (Compute Engine `nvidia-b200`, Vertex AI `NVIDIA_B200`), 180 GB per GPU.
+  'nvidia-b200': { model: 'B200', memoryGiB: 180 },
 };
 
 /**
@@ -580,4 +582,25 @@ export function lookupTpuAcceleratorType(acceleratorType: string): AcceleratorSp
   const size = Number(acceleratorType.slice(dash + 1));
   if (generation === undefined || !Number.isInteger(size) || size <= 0) return null;
   return { model: generation.model, count: Math.max(1, size / generation.coresPerChip), memoryGiB: generation.memoryGiB };
+}
+
+// Vertex AI's AcceleratorType enum names TPUs by generation, counted in chips by accelerator_count
+// (cloud.google.com/vertex-ai/docs/reference/rest/v1/MachineSpec#acceleratortype).
+const vertexAccelerated = 'https://cloud.google.com/vertex-ai/docs/reference/rest/v1/MachineSpec#acceleratortype';
+const vertexTpus: Readonly<Record<string, { readonly model: string; readonly memoryGiB: number }>> = {
+  tpu_v2: { model: 'TPU v2', memoryGiB: 16 },
+  tpu_v3: { model: 'TPU v3', memoryGiB: 32 },
+  tpu_v4_pod: { model: 'TPU v4', memoryGiB: 32 },
+  tpu_v5_litepod: { model: 'TPU v5e', memoryGiB: 16 },
+};
+
+/**
+ * An accelerator named by Vertex AI's `machine_spec.accelerator_type` (`NVIDIA_L4`, `NVIDIA_H100_80GB`,
+ * `TPU_V5_LITEPOD`, ...), with the source it comes from; null for a name the tables do not know (unknown, not none).
+ */
+export function lookupVertexAcceleratorType(acceleratorType: string): { model: string; memoryGiB: number; source: string } | null {
+  const tpu = vertexTpus[acceleratorType.toLowerCase()];
+  if (tpu !== undefined) return { ...tpu, source: vertexAccelerated };
+  const gpu = lookupGpuAcceleratorType(acceleratorType);
+  return gpu === null ? null : { ...gpu, source: vertexAccelerated };
 }

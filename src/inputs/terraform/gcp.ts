@@ -2,7 +2,7 @@
  * Google Cloud resource types (hashicorp/google and google-beta providers) → normalised facts.
  * Google encrypts all data at rest by default, so storage is `atRest: true`; a Cloud KMS key makes it CMK.
  */
-import { lookupGpuAcceleratorType, lookupTpuAcceleratorType } from '../../model/instance-specs.js';
+import { lookupGpuAcceleratorType, lookupTpuAcceleratorType, lookupVertexAcceleratorType } from '../../model/instance-specs.js';
 import {
   alwaysEncrypted,
   computeOf,
@@ -107,6 +107,35 @@ function tpu(role: ComputeRole): Extractor {
   };
 }
 
+/**
+ * Vertex AI dedicated serving resources (`dedicated_resources { machine_spec { machine_type, accelerator_type,
+ * accelerator_count } min_replica_count max_replica_count }`): the machine type, and the accelerators the spec
+ * attaches, which win over the machine type's own; an accelerator type the tables do not know is unknown.
+ */
+function vertexDedicatedResources(path: string): (values: PlannedValues) => ReturnType<typeof computeOf> {
+  return (v) => {
+    const spec = `${path}.machine_spec.0`;
+    const acceleratorType = v.nonEmptyString(`${spec}.accelerator_type`);
+    const known =
+      acceleratorType === null || acceleratorType === 'ACCELERATOR_TYPE_UNSPECIFIED' ? null : lookupVertexAcceleratorType(acceleratorType);
+    const attached =
+      acceleratorType === null || acceleratorType === 'ACCELERATOR_TYPE_UNSPECIFIED'
+        ? null
+        : [{ model: known?.model ?? null, count: v.number(`${spec}.accelerator_count`), memoryGiB: known?.memoryGiB ?? null }];
+    const min = v.number(`${path}.min_replica_count`);
+    const max = v.number(`${path}.max_replica_count`);
+    return computeOf('gcp', {
+      role: 'endpoint',
+      instanceType: v.nonEmptyString(`${spec}.machine_type`),
+      instanceTypeUnknown: v.isUnknown(`${spec}.machine_type`) || v.isUnknown(`${spec}.accelerator_type`),
+      instanceCount: min,
+      scaling: scalingOf(min, max, min),
+      spot: v.boolean(`${path}.spot`) ?? false,
+      attachedAccelerators: attached,
+    });
+  };
+}
+
 export const gcpExtractors: ExtractorTable = {
   google_compute_instance: {
     kind: 'compute',
@@ -196,6 +225,12 @@ export const gcpExtractors: ExtractorTable = {
     kind: 'database',
     taggable: true,
     encryption: alwaysEncrypted('default_encryption_configuration.0.kms_key_name'),
+  },
+  google_vertex_ai_deployment_resource_pool: {
+    kind: 'compute',
+    taggable: false,
+    regionPaths: ['region'],
+    compute: vertexDedicatedResources('dedicated_resources.0'),
   },
   google_vertex_ai_endpoint: { kind: 'other', taggable: true, encryption: alwaysEncrypted('encryption_spec.0.kms_key_name') },
   google_vertex_ai_dataset: { kind: 'storage', taggable: true, encryption: alwaysEncrypted('encryption_spec.0.kms_key_name') },
