@@ -7,7 +7,7 @@
 import type { Finding, Recommendation } from '../model/decision.js';
 import type { Resource } from '../model/resource.js';
 import type { CheckResult } from './check-result.js';
-import { formatUsd, resourcesByAddress, sortedDecision, toForwardSlashes } from './check-result.js';
+import { formatUsd, placeOf, resourcesByAddress, sortedDecision } from './check-result.js';
 import { costAssumptions, monthlyCostLine } from './costs.js';
 import { stripControlCharacters } from './sanitize.js';
 
@@ -30,13 +30,10 @@ interface Annotation {
   readonly message: string;
 }
 
-function workflowCommand(annotation: Annotation, resource: Resource | undefined, sourceFile: string): string {
-  const properties: Array<[string, string]> = [];
-  if (resource?.location) {
-    properties.push(['file', toForwardSlashes(resource.location.file)], ['line', String(resource.location.line)]);
-  } else {
-    properties.push(['file', toForwardSlashes(sourceFile)]);
-  }
+function workflowCommand(annotation: Annotation, resource: Resource | undefined, report: CheckResult): string {
+  const place = placeOf(report, resource);
+  const properties: Array<[string, string]> = [['file', place.file]];
+  if (place.line !== null) properties.push(['line', String(place.line)]);
   properties.push(['title', annotation.title]);
   const list = properties.map(([name, value]) => `${name}=${escapeProperty(value)}`).join(',');
   return `::${annotation.command} ${list}::${escapeData(annotation.message)}`;
@@ -71,13 +68,11 @@ export function renderGithub(report: CheckResult): string {
     ...decision.warnings.map((f) => findingAnnotation('warning', f)),
     ...decision.recommendations.map(recommendationAnnotation),
   ];
-  const lines = annotations.map((a) => workflowCommand(a, resources.get(a.resource), report.source.file));
+  const lines = annotations.map((a) => workflowCommand(a, resources.get(a.resource), report));
   const cost = monthlyCostLine(report);
   if (cost !== null) {
     const message = `${cost}\nAssumes ${costAssumptions(report) ?? ''}.`;
-    lines.push(
-      workflowCommand({ command: 'notice', resource: '', title: 'Tollgate cost estimate', message }, undefined, report.source.file),
-    );
+    lines.push(workflowCommand({ command: 'notice', resource: '', title: 'Tollgate cost estimate', message }, undefined, report));
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
