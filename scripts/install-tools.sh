@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the pinned OPA CLI (and the Regal linter) into .tools/bin from the Go module proxy,
-# unless a matching version is already on PATH or already installed there.
-# Usage: scripts/install-tools.sh [opa|regal|all]   (default: all)
+# Installs the pinned OPA CLI, the Regal linter and actionlint (which lints the GitHub Action in npm test) into
+# .tools/bin from the Go module proxy, unless a matching version is already on PATH or already installed there.
+# Usage: scripts/install-tools.sh [opa|regal|actionlint|all]   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tool-versions.env
@@ -51,9 +51,24 @@ install_regal() {
   echo "$REGAL_VERSION" >"$bin/.regal-version"
 }
 
+actionlint_is() { # path: whether it is the pinned actionlint (it prints its version with -version)
+  [ -x "$1" ] && [ "$("$1" -version 2>/dev/null | head -n 1)" = "$ACTIONLINT_VERSION" ]
+}
+
+install_actionlint() {
+  if actionlint_is "$bin/actionlint"; then return; fi
+  if command -v actionlint >/dev/null 2>&1 && actionlint_is "$(command -v actionlint)"; then
+    ln -sf "$(command -v actionlint)" "$bin/actionlint"; return
+  fi
+  need_go actionlint "$ACTIONLINT_VERSION"
+  echo "install-tools: building actionlint $ACTIONLINT_VERSION with go install (first time only, about a minute)" >&2
+  GOBIN="$bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+}
+
 case "$want" in
   opa) install_opa ;;
   regal) install_regal ;;
-  all) install_opa; install_regal ;;
-  *) echo "usage: $0 [opa|regal|all]" >&2; exit 2 ;;
+  actionlint) install_actionlint ;;
+  all) install_opa; install_regal; install_actionlint ;;
+  *) echo "usage: $0 [opa|regal|actionlint|all]" >&2; exit 2 ;;
 esac
