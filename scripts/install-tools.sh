@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the pinned OPA CLI, the Regal linter and actionlint (which lints the GitHub Action in npm test) into
-# .tools/bin from the Go module proxy, unless a matching version is already on PATH or already installed there.
-# Usage: scripts/install-tools.sh [opa|regal|actionlint|all]   (default: all)
+# Installs the pinned OPA CLI, the Regal linter, actionlint (lints the GitHub Action in npm test) and helm (renders
+# charts/tollgate into deploy/ in npm test and the end-to-end run) into .tools/bin from the Go module proxy, unless
+# a matching version is already on PATH or already installed there.
+# Usage: scripts/install-tools.sh [opa|regal|actionlint|helm|all]   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tool-versions.env
@@ -65,10 +66,20 @@ install_actionlint() {
   GOBIN="$bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
 }
 
+install_helm() {
+  # helm built with go install does not carry its release version, so a stamp file records what was built.
+  if [ -x "$bin/helm" ] && [ "$(cat "$bin/.helm-version" 2>/dev/null)" = "$HELM_VERSION" ]; then return; fi
+  need_go helm "$HELM_VERSION"
+  echo "install-tools: building helm $HELM_VERSION with go install (first time only, several minutes)" >&2
+  GOBIN="$bin" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  echo "$HELM_VERSION" >"$bin/.helm-version"
+}
+
 case "$want" in
   opa) install_opa ;;
   regal) install_regal ;;
   actionlint) install_actionlint ;;
-  all) install_opa; install_regal; install_actionlint ;;
-  *) echo "usage: $0 [opa|regal|actionlint|all]" >&2; exit 2 ;;
+  helm) install_helm ;;
+  all) install_opa; install_regal; install_actionlint; install_helm ;;
+  *) echo "usage: $0 [opa|regal|actionlint|helm|all]" >&2; exit 2 ;;
 esac
