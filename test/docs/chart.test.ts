@@ -14,6 +14,11 @@ import { parseAllDocuments } from 'yaml';
 const root = resolve(import.meta.dirname, '../..');
 const chart = join(root, 'charts/tollgate');
 const deployValues = join(chart, 'ci/deploy-values.yaml');
+/**
+ * helm built with go install assumes Kubernetes v1.20 for .Capabilities, older than the chart's kubeVersion;
+ * render for the version the end-to-end API server runs.
+ */
+const KUBE_VERSION = ['--kube-version', '1.35.4'];
 
 function findHelm(): string | null {
   const local = join(root, '.tools/bin/helm');
@@ -32,7 +37,7 @@ function run(args: readonly string[]): { code: number | null; stdout: string; st
 }
 
 function template(...extra: string[]): string {
-  const result = run(['template', 'tollgate', chart, '--namespace', 'tollgate-system', '-f', deployValues, ...extra]);
+  const result = run(['template', 'tollgate', chart, ...KUBE_VERSION, '--namespace', 'tollgate-system', '-f', deployValues, ...extra]);
   if (result.code !== 0) throw new Error(`helm template failed: ${result.stderr}`);
   return result.stdout;
 }
@@ -85,7 +90,7 @@ function deployFiles(rendered: string): Map<string, string> {
 
 describe.skipIf(helm === null)('charts/tollgate (helm)', () => {
   it('passes helm lint --strict', () => {
-    const result = run(['lint', chart, '--strict', '--namespace', 'tollgate-system', '-f', deployValues]);
+    const result = run(['lint', chart, ...KUBE_VERSION, '--strict', '--namespace', 'tollgate-system', '-f', deployValues]);
     expect(result.stdout + result.stderr).toContain('0 chart(s) failed');
     expect(result.code).toBe(0);
   });
@@ -118,7 +123,7 @@ describe.skipIf(helm === null)('charts/tollgate (helm)', () => {
       webhooks: Array<{ clientConfig: { caBundle?: string } }>;
     };
     expect(webhook.webhooks[0]?.clientConfig.caBundle).toBe('Q0E=');
-    const refused = run(['template', 'tollgate', chart, '--set', 'certificates.mode=provided']);
+    const refused = run(['template', 'tollgate', chart, ...KUBE_VERSION, '--set', 'certificates.mode=provided']);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('certificates.mode=provided needs certificates.caBundle');
   });
@@ -128,7 +133,7 @@ describe.skipIf(helm === null)('charts/tollgate (helm)', () => {
       webhooks: Array<{ failurePolicy: string }>;
     };
     expect(webhook.webhooks[0]?.failurePolicy).toBe('Ignore');
-    const refused = run(['template', 'tollgate', chart, '--set', 'webhook.failurePolicy=Open']);
+    const refused = run(['template', 'tollgate', chart, ...KUBE_VERSION, '--set', 'webhook.failurePolicy=Open']);
     expect(refused.stderr).toContain('webhook.failurePolicy must be Fail or Ignore (got "Open")');
   });
 
