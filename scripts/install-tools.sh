@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the pinned OPA CLI (and the Regal linter) into .tools/bin from the Go module proxy,
-# unless a matching version is already on PATH or already installed there.
-# Usage: scripts/install-tools.sh [opa|regal|all]   (default: all)
+# Installs the pinned OPA CLI, the Regal linter, actionlint (lints the GitHub Action in npm test) and helm (renders
+# charts/tollgate into deploy/ in npm test and the end-to-end run) into .tools/bin from the Go module proxy, unless
+# a matching version is already on PATH or already installed there.
+# Usage: scripts/install-tools.sh [opa|regal|actionlint|helm|all]   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tool-versions.env
@@ -51,9 +52,34 @@ install_regal() {
   echo "$REGAL_VERSION" >"$bin/.regal-version"
 }
 
+actionlint_is() { # path: whether it is the pinned actionlint (it prints its version with -version)
+  [ -x "$1" ] && [ "$("$1" -version 2>/dev/null | head -n 1)" = "$ACTIONLINT_VERSION" ]
+}
+
+install_actionlint() {
+  if actionlint_is "$bin/actionlint"; then return; fi
+  if command -v actionlint >/dev/null 2>&1 && actionlint_is "$(command -v actionlint)"; then
+    ln -sf "$(command -v actionlint)" "$bin/actionlint"; return
+  fi
+  need_go actionlint "$ACTIONLINT_VERSION"
+  echo "install-tools: building actionlint $ACTIONLINT_VERSION with go install (first time only, about a minute)" >&2
+  GOBIN="$bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+}
+
+install_helm() {
+  # helm built with go install does not carry its release version, so a stamp file records what was built.
+  if [ -x "$bin/helm" ] && [ "$(cat "$bin/.helm-version" 2>/dev/null)" = "$HELM_VERSION" ]; then return; fi
+  need_go helm "$HELM_VERSION"
+  echo "install-tools: building helm $HELM_VERSION with go install (first time only, several minutes)" >&2
+  GOBIN="$bin" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  echo "$HELM_VERSION" >"$bin/.helm-version"
+}
+
 case "$want" in
   opa) install_opa ;;
   regal) install_regal ;;
-  all) install_opa; install_regal ;;
-  *) echo "usage: $0 [opa|regal|all]" >&2; exit 2 ;;
+  actionlint) install_actionlint ;;
+  helm) install_helm ;;
+  all) install_opa; install_regal; install_actionlint; install_helm ;;
+  *) echo "usage: $0 [opa|regal|actionlint|helm|all]" >&2; exit 2 ;;
 esac

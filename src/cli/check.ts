@@ -16,6 +16,7 @@ import { resolveNow } from './now.js';
 import { useColor } from './terminal.js';
 import { TOLLGATE_URI, TOLLGATE_VERSION } from './version.js';
 import { collect } from './options.js';
+import { parseCategory, resolveRepoRoot } from './repo-root.js';
 
 export interface CheckOptions {
   /** Without a plan, --inventory alone audits what the inventory says is deployed now. */
@@ -37,6 +38,10 @@ export interface CheckOptions {
   readonly hoursPerMonth?: string;
   /** false with --no-pricing: the plan is not priced (no costs in the input or the outputs). */
   readonly pricing?: boolean;
+  /** Report paths are relative to this directory (default: the git top level). */
+  readonly repoRoot?: string;
+  /** SARIF `automationDetails.id` category, so several uploads do not replace each other. */
+  readonly category?: string;
 }
 
 function parseFailOn(value: string | undefined, fromConfig: FailOn | undefined): FailOn {
@@ -59,6 +64,8 @@ function parseMaxPlanBytes(value: string | undefined): number {
 export async function runCheck(options: CheckOptions): Promise<number> {
   // Everything that can reject the user's input is checked before any output is written.
   const targets = parseOutputTargets(options.format);
+  const paths = resolveRepoRoot(options.repoRoot);
+  const category = parseCategory(options.category);
   const now = resolveNow(options.now);
   const loaded = loadConfig(options.config);
   const { config } = loaded;
@@ -92,6 +99,8 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     color: useColor(process.stdout, options.color),
     ...(costs ? { costs } : {}),
     ...(spend ? { spend } : {}),
+    paths,
+    ...(category !== undefined ? { category } : {}),
   };
   writeOutputs(targets, report);
   return failingFindings(report).length > 0 ? 1 : 0;
@@ -111,7 +120,7 @@ export function registerCheck(program: Command, run: (work: () => Promise<number
     .option('--bundle <file>', 'evaluate a prebuilt wasm bundle (from `tollgate build`) instead of the built-in rules')
     .option(
       '-f, --format <format[=file]>',
-      'output format: text, json, sarif, junit, github, markdown; add =FILE to write a file (repeatable, e.g. -f text -f sarif=tollgate.sarif)',
+      'output format: text, json, sarif, junit, github, markdown, codequality (GitLab); add =FILE to write a file (repeatable, e.g. -f text -f sarif=tollgate.sarif)',
       collect,
     )
     .option('--fail-on <level>', 'exit 1 on: deny (any violation, default), a severity (critical|high|medium|low|info) or never')
@@ -128,6 +137,11 @@ export function registerCheck(program: Command, run: (work: () => Promise<number
       '--hours-per-month <hours>',
       'hours a resource runs per month for the cost estimate (default: pricing.hours_per_month, else 730)',
     )
+    .option('--repo-root <dir>', 'paths in SARIF, JUnit, Code Quality and annotations are relative to DIR (default: the git top level)')
+    .option(
+      '--category <name>',
+      'SARIF category (automationDetails.id), one per job when several upload to code scanning (default: tollgate)',
+    )
     .option('--no-pricing', 'do not estimate the plan cost (no costs in the input or the reports)')
     .option('--no-color', 'no ANSI colours in text output (also NO_COLOR=1)')
     .addHelpText(
@@ -139,6 +153,7 @@ Examples:
   terraform show -json plan.out > plan.json
   tollgate check --plan plan.json
   tollgate check --plan plan.json --tf-dir . -f text -f sarif=tollgate.sarif -f markdown=summary.md
+  tollgate check --plan plan.json -f junit=tollgate.xml -f codequality=gl-code-quality.json   # GitLab
   tollgate check --plan plan.json --policy ./policies --config tollgate.yaml --fail-on high
   tollgate check --plan plan.json --config tollgate.yaml --spend focus-2026-11.csv -f markdown=summary.md`,
     )

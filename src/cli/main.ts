@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isTollgateError } from '../model/errors.js';
 import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
+import { registerComment } from './comment.js';
 import { registerExplain } from './explain.js';
 import { registerInit } from './init.js';
 import { registerPricing } from './pricing.js';
@@ -66,6 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerInventory(program, run);
   registerServe(program, run);
   registerReport(program, run);
+  registerComment(program, run);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

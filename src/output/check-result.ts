@@ -6,6 +6,7 @@
 import type { Decision, ExemptedFinding, Finding, Recommendation, RuleDoc, Severity } from '../model/decision.js';
 import { SEVERITIES, type FailOn } from '../model/decision.js';
 import type { PlanCost, Resource, SpendSummary } from '../model/resource.js';
+import { isAbsolute, relative, resolve } from 'node:path';
 
 export type SourceKind = 'terraform-plan' | 'admission' | 'report';
 
@@ -24,6 +25,14 @@ export interface CheckResult {
   readonly costs?: PlanCost;
   /** Spend per configured budget, when budgets are configured (the figures per budget are decision.facts.budgets). */
   readonly spend?: readonly SpendSummary[];
+  /**
+   * Where the report's paths are relative to: file paths in the input are relative to `cwd`; SARIF, annotations,
+   * JUnit and Code Quality give them relative to `root` (the repository), which is what code hosts place by.
+   * Absent: paths are written as given.
+   */
+  readonly paths?: { readonly root: string; readonly cwd: string };
+  /** Keeps SARIF uploads of several jobs apart (`automationDetails.id`); default "tollgate". */
+  readonly category?: string;
 }
 
 /** Whether a finding was denied or only warned about. */
@@ -149,6 +158,30 @@ export function rulesById(rules: readonly RuleDoc[]): ReadonlyMap<string, RuleDo
 /** A path as a relative URI/annotation path wants it: forward slashes, no leading "./". */
 export function toForwardSlashes(path: string): string {
   return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+/**
+ * A file of the input as the repository sees it: relative to `paths.root`, forward slashes. A file outside the
+ * repository keeps its absolute path (a code host cannot place it, but a person can still find it).
+ */
+export function repositoryPath(report: Pick<CheckResult, 'paths'>, file: string): string {
+  if (report.paths === undefined) return toForwardSlashes(file);
+  const absolute = resolve(report.paths.cwd, file);
+  const inRepository = relative(report.paths.root, absolute);
+  if (inRepository === '' || inRepository.startsWith('..') || isAbsolute(inRepository)) return toForwardSlashes(absolute);
+  return toForwardSlashes(inRepository);
+}
+
+/**
+ * Where a finding about a resource is shown: the file and line that declare it, else the input file with no
+ * line. The path is relative to the repository root.
+ */
+export function placeOf(
+  report: Pick<CheckResult, 'paths' | 'source'>,
+  resource: Resource | undefined,
+): { file: string; line: number | null } {
+  if (resource?.location) return { file: repositoryPath(report, resource.location.file), line: Math.max(1, resource.location.line) };
+  return { file: repositoryPath(report, report.source.file), line: null };
 }
 
 /** "$1,234.56", independent of the locale and ICU data; negative amounts as "-$12.00". */

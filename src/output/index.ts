@@ -3,6 +3,7 @@
  * the CLI decides where it goes.
  */
 import { TollgateError } from '../model/errors.js';
+import { renderCodeQuality } from './codequality.js';
 import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -13,7 +14,7 @@ import { renderText } from './text.js';
 
 export type Renderer = (report: CheckResult) => string;
 
-export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'markdown', 'codequality'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 const RENDERERS: Readonly<Record<OutputFormat, Renderer>> = {
@@ -23,6 +24,7 @@ const RENDERERS: Readonly<Record<OutputFormat, Renderer>> = {
   junit: renderJunit,
   github: renderGithub,
   markdown: renderMarkdown,
+  codequality: renderCodeQuality,
 };
 
 export function isOutputFormat(name: string): name is OutputFormat {

@@ -2,13 +2,18 @@
  * JUnit XML, the test-report format GitLab, Jenkins and Azure DevOps display.
  *
  * Layout: one <testsuite> per rule; one <testcase> per resource the rule had something to say about
- * (classname = rule id, name = resource address): <failure> when denied, <skipped> when exempted, passing with
- * <system-out> when only warned about or recommended. A rule with no findings gets one passing "no findings"
- * case, so the counts show how many rules ran and passed.
+ * (classname = rule id, name = resource address, file and line = where the resource is declared, relative to
+ * the repository root): <failure> when denied; <skipped type="warning"> when only warned about and
+ * <skipped type="exempted"> when exempted, so that GitLab's and Jenkins' summaries count and list them without
+ * failing the build (text in <system-out> alone shows in neither summary); passing with <system-out> when only
+ * recommended. A rule with no findings gets one passing "no findings" case, so the counts show how many rules ran
+ * and passed. Only elements and attributes of the Jenkins JUnit schema are written (its <testsuites> has no
+ * `skipped`).
  */
 import type { ExemptedFinding, Finding, Recommendation, RuleDoc } from '../model/decision.js';
 import type { CheckResult } from './check-result.js';
-import { compareStrings, formatUsd, rulesById, sortedDecision } from './check-result.js';
+import type { Resource } from '../model/resource.js';
+import { compareStrings, formatUsd, placeOf, resourcesByAddress, rulesById, sortedDecision } from './check-result.js';
 
 // Characters XML 1.0 forbids outright (most C0 controls, lone surrogates, U+FFFE/U+FFFF); no escape makes them legal.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -95,26 +100,49 @@ function systemOut(entry: CaseFindings): string {
   return notes.length > 0 ? `      <system-out>${escapeXmlText(notes.join('\n\n'))}</system-out>\n` : '';
 }
 
-function testcase(id: string, entry: CaseFindings): { xml: string; failed: boolean; skipped: boolean } {
-  const open = `    <testcase${attributes({ classname: id, name: entry.resource, time: 0 })}>\n`;
+type Place = (resource: Resource | undefined) => { file: string; line: number | null };
+
+function testcase(
+  id: string,
+  entry: CaseFindings,
+  resource: Resource | undefined,
+  place: Place,
+): { xml: string; failed: boolean; skipped: boolean } {
+  const where = place(resource);
+  const open = `    <testcase${attributes({
+    classname: id,
+    name: entry.resource,
+    file: where.file,
+    ...(where.line !== null ? { line: where.line } : {}),
+    time: 0,
+  })}>\n`;
   let outcome = '';
   const [first] = entry.violations;
   const [exemption] = entry.exempted;
+  const [warning] = entry.warnings;
   if (first) {
     const body = entry.violations.map(findingText).join('\n\n');
     const failure = attributes({ message: first.message, type: first.severity });
     outcome = `      <failure${failure}>${escapeXmlText(body)}</failure>\n`;
   } else if (exemption) {
     const message = `exempted until ${exemption.expires} (owner ${exemption.owner}): ${exemption.reason}`;
-    outcome = `      <skipped${attributes({ message })}/>\n`;
+    outcome = `      <skipped${attributes({ message, type: 'exempted' })}/>\n`;
+  } else if (warning) {
+    const message = `warning [${warning.severity}]: ${warning.message}`;
+    outcome = `      <skipped${attributes({ message, type: 'warning' })}/>\n`;
   }
   const xml = `${open}${outcome}${systemOut(entry)}    </testcase>\n`;
-  return { xml, failed: first !== undefined, skipped: first === undefined && exemption !== undefined };
+  const skipped = first === undefined && (exemption !== undefined || warning !== undefined);
+  return { xml, failed: first !== undefined, skipped };
 }
 
-function testsuite(suite: Suite): { xml: string; tests: number; failures: number; skipped: number } {
+function testsuite(
+  suite: Suite,
+  resources: ReadonlyMap<string, Resource>,
+  place: Place,
+): { xml: string; tests: number; failures: number; skipped: number } {
   const entries = [...suite.cases.values()].sort((a, b) => compareStrings(a.resource, b.resource));
-  const cases = entries.map((entry) => testcase(suite.id, entry));
+  const cases = entries.map((entry) => testcase(suite.id, entry, resources.get(entry.resource), place));
   const body =
     cases.length > 0
       ? cases.map((c) => c.xml).join('')
@@ -128,15 +156,10 @@ function testsuite(suite: Suite): { xml: string; tests: number; failures: number
 }
 
 export function renderJunit(report: CheckResult): string {
-  const suites = suitesByRule(report).map(testsuite);
-  const total = (key: 'tests' | 'failures' | 'skipped') => suites.reduce((sum, s) => sum + s[key], 0);
-  const root = attributes({
-    name: report.tool.name,
-    tests: total('tests'),
-    failures: total('failures'),
-    errors: 0,
-    skipped: total('skipped'),
-    time: 0,
-  });
+  const resources = resourcesByAddress(report.resources);
+  const place: Place = (resource) => placeOf(report, resource);
+  const suites = suitesByRule(report).map((suite) => testsuite(suite, resources, place));
+  const total = (key: 'tests' | 'failures') => suites.reduce((sum, s) => sum + s[key], 0);
+  const root = attributes({ name: report.tool.name, tests: total('tests'), failures: total('failures'), errors: 0, time: 0 });
   return ['<?xml version="1.0" encoding="UTF-8"?>\n', `<testsuites${root}>\n`, ...suites.map((s) => s.xml), '</testsuites>\n'].join('');
 }

@@ -5,6 +5,11 @@
  * until apply), exempted findings are results with an accepted external suppression so dashboards show them as
  * dismissed rather than forgetting them. Recommendations are savings, not defects, and are left out: code scanning
  * would turn each into an alert.
+ *
+ * What code scanning needs to place and track an alert: a path relative to the repository root, a start line on
+ * every result (1 when only the plan file is known), fingerprints that do not move when unrelated lines do, and
+ * `automationDetails.id` so that several uploads (a matrix of plans) do not replace each other. Only security rules
+ * carry `security-severity` and the `security` tag: GitHub files everything that has them as a security alert.
  */
 import { createHash } from 'node:crypto';
 import type { ExemptedFinding, Finding, RuleDoc, Severity } from '../model/decision.js';
@@ -13,6 +18,7 @@ import type { CheckResult } from './check-result.js';
 import {
   canonicalJson,
   compareStrings,
+  placeOf,
   resourcesByAddress,
   rulesById,
   sortedDecision,
@@ -23,6 +29,15 @@ import { stripControlCharacters } from './sanitize.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'tollgate/v1';
+/** The key GitHub reads first; supplying it keeps the upload from hashing the (moving) source line instead. */
+export const LINE_HASH_KEY = 'primaryLocationLineHash';
+export const DEFAULT_CATEGORY = 'tollgate';
+
+/**
+ * Areas whose rules protect data (encryption, data residency): their alerts are security alerts. Cost, tagging,
+ * instance, budget, review and savings rules are quality findings and must not inflate the security overview.
+ */
+export const SECURITY_AREAS: ReadonlySet<string> = new Set(['encryption', 'region']);
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -48,7 +63,7 @@ interface SarifArtifactLocation {
 interface SarifLocation {
   readonly physicalLocation: {
     readonly artifactLocation: SarifArtifactLocation;
-    readonly region?: { readonly startLine: number };
+    readonly region: { readonly startLine: number };
   };
   readonly logicalLocations: ReadonlyArray<{ readonly fullyQualifiedName: string; readonly kind: 'resource' }>;
 }
@@ -59,10 +74,16 @@ interface SarifReportingDescriptor {
   readonly shortDescription: SarifMessage;
   readonly fullDescription: SarifMessage;
   readonly help: Required<SarifMessage>;
+  readonly helpUri?: string;
   readonly defaultConfiguration: { readonly level: SarifLevel };
   readonly properties: {
     readonly tags: readonly string[];
-    readonly 'security-severity': string;
+    /** Only on security rules. */
+    readonly 'security-severity'?: string;
+    /** GitHub's severity for alerts that are not security alerts. */
+    readonly 'problem.severity'?: 'error' | 'warning';
+    /** A plan says exactly what will be deployed: a finding is not a heuristic guess. */
+    readonly precision: 'very-high';
     readonly severity: Severity;
   };
 }
@@ -96,6 +117,7 @@ export interface SarifLog {
           readonly rules: readonly SarifReportingDescriptor[];
         };
       };
+      readonly automationDetails: { readonly id: string };
       readonly invocations: ReadonlyArray<{ readonly executionSuccessful: boolean }>;
       readonly results: readonly SarifResult[];
       readonly properties: Readonly<Record<string, unknown>>;
@@ -103,9 +125,29 @@ export interface SarifLog {
   ];
 }
 
-/** Stable identity of a finding across runs: rule and resource only, so edits to messages or lines keep alerts. */
-export function fingerprint(rule: string, resource: string): string {
-  return createHash('sha256').update(`${rule}\u0000${resource}`, 'utf8').digest('hex');
+/**
+ * Stable identity of a finding across runs: rule and resource only, so edits to messages or lines keep alerts.
+ * `occurrence` tells apart several findings of one rule on one resource (0 for the first, which most are).
+ */
+export function fingerprint(rule: string, resource: string, occurrence = 0): string {
+  const key = occurrence === 0 ? `${rule}\u0000${resource}` : `${rule}\u0000${resource}\u0000${occurrence}`;
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** The same identity in the shape GitHub gives `primaryLocationLineHash` ("<hex>:<n>"). */
+export function lineHash(rule: string, resource: string, occurrence = 0): string {
+  return `${fingerprint(rule, resource, occurrence).slice(0, 16)}:1`;
+}
+
+export function isSecurityRule(rule: Pick<RuleDoc, 'area'>): boolean {
+  return SECURITY_AREAS.has(rule.area);
+}
+
+/** A built-in rule's page: its policy source at the release that judged it. Custom rules have none we know of. */
+function helpUri(rule: RuleDoc, tool: CheckResult['tool']): string | undefined {
+  if (!rule.id.startsWith('TG-') || rule.file === '') return undefined;
+  const path = toForwardSlashes(rule.file).split('/').map(encodeURIComponent).join('/');
+  return `${tool.informationUri}/blob/v${tool.version}/policies/${path}`;
 }
 
 function levelOf(enforcement: RuleDoc['enforcement']): SarifLevel {
@@ -134,8 +176,10 @@ export function ruleName(title: string): string {
   return words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
 }
 
-function describeRule(rule: RuleDoc): SarifReportingDescriptor {
+function describeRule(rule: RuleDoc, tool: CheckResult['tool']): SarifReportingDescriptor {
   const parameters = parameterLines(rule);
+  const security = isSecurityRule(rule);
+  const uri = helpUri(rule, tool);
   return {
     id: rule.id,
     name: ruleName(rule.title) || rule.id,
@@ -152,8 +196,21 @@ function describeRule(rule: RuleDoc): SarifReportingDescriptor {
         ...parameters.markdown,
       ].join('\n'),
     },
+    ...(uri !== undefined ? { helpUri: uri } : {}),
     defaultConfiguration: { level: levelOf(rule.enforcement) },
-    properties: { tags: [rule.area], 'security-severity': SECURITY_SEVERITY[rule.severity], severity: rule.severity },
+    properties: security
+      ? {
+          tags: [rule.area, 'security'],
+          'security-severity': SECURITY_SEVERITY[rule.severity],
+          precision: 'very-high',
+          severity: rule.severity,
+        }
+      : {
+          tags: [rule.area],
+          'problem.severity': levelOf(rule.enforcement) === 'error' ? 'error' : 'warning',
+          precision: 'very-high',
+          severity: rule.severity,
+        },
   };
 }
 
@@ -199,18 +256,12 @@ export function artifactLocation(path: string): SarifArtifactLocation {
   return { uri: encoded, uriBaseId: '%SRCROOT%' };
 }
 
-function locationOf(address: string, resource: Resource | undefined, sourceFile: string): SarifLocation {
-  const logicalLocations = [{ fullyQualifiedName: address, kind: 'resource' as const }];
-  if (resource?.location) {
-    return {
-      physicalLocation: {
-        artifactLocation: artifactLocation(resource.location.file),
-        region: { startLine: Math.max(1, resource.location.line) },
-      },
-      logicalLocations,
-    };
-  }
-  return { physicalLocation: { artifactLocation: artifactLocation(sourceFile) }, logicalLocations };
+function locationOf(report: CheckResult, address: string, resource: Resource | undefined): SarifLocation {
+  const place = placeOf(report, resource);
+  return {
+    physicalLocation: { artifactLocation: artifactLocation(place.file), region: { startLine: place.line ?? 1 } },
+    logicalLocations: [{ fullyQualifiedName: address, kind: 'resource' as const }],
+  };
 }
 
 function displayText(text: string): string {
@@ -225,16 +276,26 @@ export function toSarif(report: CheckResult): SarifLog {
   const decision = sortedDecision(report.decision, 'rule');
 
   const identity = (rule: string) => ({ ruleId: rule, ruleIndex: ruleIndex.get(rule) ?? -1 });
-  const place = (rule: string, resource: string) => ({
-    locations: [locationOf(resource, resources.get(resource), report.source.file)],
-    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(rule, resource) },
-  });
+  // Findings of one rule on one resource are numbered in their sorted order, so each keeps its own fingerprint.
+  const seen = new Map<string, number>();
+  const place = (kind: string, rule: string, resource: string) => {
+    const key = `${kind}\u0000${rule}\u0000${resource}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return {
+      locations: [locationOf(report, resource, resources.get(resource))],
+      partialFingerprints: {
+        [LINE_HASH_KEY]: lineHash(rule, resource, occurrence),
+        [FINGERPRINT_KEY]: fingerprint(rule, resource, occurrence),
+      },
+    };
+  };
 
   const findingResult = (finding: Finding, level: SarifLevel): SarifResult => ({
     ...identity(finding.rule),
     level,
     message: { text: displayText(finding.message) },
-    ...place(finding.rule, finding.resource),
+    ...place('finding', finding.rule, finding.resource),
     properties: withSortedKeys({
       severity: finding.severity,
       indeterminate: finding.indeterminate,
@@ -254,7 +315,7 @@ export function toSarif(report: CheckResult): SarifLog {
             `${exemption.expires}, owner ${exemption.owner}: ${exemption.reason}`,
         ),
       },
-      ...place(exemption.rule, exemption.resource),
+      ...place('exempted', exemption.rule, exemption.resource),
       suppressions: [{ kind: 'external', status: 'accepted', justification: displayText(exemption.reason) }],
       properties: { owner: exemption.owner, expires: exemption.expires },
     };
@@ -277,9 +338,10 @@ export function toSarif(report: CheckResult): SarifLog {
             version: report.tool.version,
             semanticVersion: report.tool.version,
             informationUri: report.tool.informationUri,
-            rules: rules.map(describeRule),
+            rules: rules.map((rule) => describeRule(rule, report.tool)),
           },
         },
+        automationDetails: { id: `${report.category ?? DEFAULT_CATEGORY}/` },
         invocations: [{ executionSuccessful: true }],
         results,
         properties: {

@@ -27,6 +27,8 @@ const RANKS: Readonly<Record<string, number>> = {
   webhook: 5,
   audit: 5,
   report: 5,
+  // Pull/merge request comments over the code hosts' REST APIs.
+  comment: 5,
   cli: 6,
 };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeData, escapeProperty, renderGithub } from '../../src/output/github.js';
+import { ANNOTATIONS_PER_KIND, escapeData, escapeProperty, renderGithub } from '../../src/output/github.js';
+import type { CheckResult } from '../../src/output/check-result.js';
 import { expectGolden } from './golden.js';
 import { cleanReport, costedReport, sampleReport } from './sample-report.js';
 import { present } from '../present.js';
@@ -97,5 +98,39 @@ describe('github renderer: costs', () => {
       '::notice file=plans/ml-platform.json,title=Tollgate cost estimate::Monthly cost: $8,321.12 → $86,407.18 (+$78,086.06)%0AAssumes 730 h/month, on-demand prices unless a resource runs on spot, price catalog as of 2026-11-01.',
     ]);
     expect(renderGithub(sampleReport)).not.toContain('Tollgate cost estimate');
+  });
+});
+
+describe('github renderer: the annotation cap', () => {
+  function manyViolations(count: number): CheckResult {
+    const [first] = sampleReport.decision.violations;
+    const template = present(first, 'a sample violation');
+    const violations = Array.from({ length: count }, (_, i) => ({
+      ...template,
+      severity: i === count - 1 ? ('critical' as const) : ('low' as const),
+      resource: `aws_s3_bucket.b${String(i).padStart(2, '0')}`,
+    }));
+    return { ...sampleReport, decision: { ...sampleReport.decision, violations } };
+  }
+
+  it('keeps 10 errors when there are 10', () => {
+    const errors = renderGithub(manyViolations(10))
+      .split('\n')
+      .filter((l) => l.startsWith('::error '));
+    expect(errors).toHaveLength(10);
+    expect(errors.join('\n')).not.toContain('more violations');
+  });
+
+  it('shows 9 findings, most severe first, and says how many more there are on the tenth', () => {
+    const output = renderGithub(manyViolations(25));
+    const errors = output.split('\n').filter((l) => l.startsWith('::error '));
+    expect(errors).toHaveLength(ANNOTATIONS_PER_KIND);
+    expect(errors[0]).toContain('aws_s3_bucket.b24');
+    expect(errors[0]).toContain('(critical)');
+    expect(errors[9]).toBe(
+      '::error file=plans/ml-platform.json,title=Tollgate%3A 16 more violations::16 more violations not annotated here: ' +
+        'GitHub shows 10 per step. The full list is in the job summary, in code scanning (SARIF) and in the output of this step.',
+    );
+    expect(output.split('\n').filter((l) => l.startsWith('::warning ')).length).toBeLessThanOrEqual(ANNOTATIONS_PER_KIND);
   });
 });

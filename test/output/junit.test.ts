@@ -29,7 +29,7 @@ describe('junit renderer', () => {
     const xml = renderJunit(sampleReport);
     const suites = elements(xml, 'testsuite');
     expect(suites.map((s) => s.attributes.name?.split(':')[0])).toEqual([...sampleReport.rules.map((r) => r.id)].sort());
-    expect(elements(xml, 'testsuites')[0]?.attributes).toMatchObject({ tests: '13', failures: '4', skipped: '1', errors: '0' });
+    expect(elements(xml, 'testsuites')[0]?.attributes).toEqual({ name: 'tollgate', tests: '13', failures: '4', errors: '0', time: '0' });
     const sum = (key: string) => suites.reduce((total, s) => total + Number(s.attributes[key]), 0);
     expect(sum('tests')).toBe(elements(xml, 'testcase').length);
     expect(sum('failures')).toBe(elements(xml, 'failure').length);
@@ -39,19 +39,36 @@ describe('junit renderer', () => {
   it('fails the case of a denied resource, with the severity as type', () => {
     const xml = renderJunit(sampleReport);
     expect(xml).toContain(
-      '<testcase classname="TG-REG-001" name="aws_sagemaker_endpoint.llm" time="0">\n' +
+      '<testcase classname="TG-REG-001" name="aws_sagemaker_endpoint.llm" file="infra/serving.tf" line="3" time="0">\n' +
         '      <failure message="Region us-west-1 is not approved for restricted data (allowed: eu-west-1)" type="critical">',
     );
   });
 
-  it('skips exempted cases, notes warnings and recommendations, passes rules with no findings', () => {
+  it('skips exempted and warned-about cases, notes recommendations, passes rules with no findings', () => {
     const xml = renderJunit(sampleReport);
-    expect(elements(xml, 'skipped')[0]?.attributes.message).toBe(
+    const skipped = elements(xml, 'skipped');
+    expect(skipped.find((e) => e.attributes.type === 'exempted')?.attributes.message).toBe(
       'exempted until 2027-01-31 (owner data-platform@example.com): Data residency waiver DPO-2026-17 (mirror of public datasets only)',
+    );
+    // Warnings show in GitLab's and Jenkins' summaries as skipped cases with their message, without failing the build.
+    expect(skipped.filter((e) => e.attributes.type === 'warning').map((e) => e.attributes.message)).toContain(
+      'warning [low]: Missing cost-allocation tags: cost-center, env',
     );
     expect(textOf(xml, 'system-out').some((out) => out.startsWith('WARN [low] aws_s3_bucket.datasets: Missing'))).toBe(true);
     expect(textOf(xml, 'system-out').some((out) => out.includes('(saves $1,234.56/month)'))).toBe(true);
     expect(xml).toContain('<testcase classname="TG-REV-001" name="no findings" time="0"/>');
+  });
+
+  it('names the declaring file (relative to the repository root) on every case about a resource', () => {
+    const xml = renderJunit({ ...sampleReport, paths: { root: '/repo', cwd: '/repo/live' } });
+    const cases = elements(xml, 'testcase').filter((c) => c.attributes.name !== 'no findings');
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) expect(c.attributes.file, c.attributes.name).toMatch(/^live\//);
+    const bucket = cases.find((c) => c.attributes.classname === 'TG-ENC-001' && c.attributes.name === 'aws_s3_bucket.datasets');
+    expect(bucket?.attributes).toMatchObject({ file: 'live/infra/storage.tf', line: '12' });
+    const undeclared = cases.find((c) => c.attributes.name === 'aws_ebs_volume.scratch');
+    expect(undeclared?.attributes.file).toBe('live/plans/ml-platform.json');
+    expect(undeclared?.attributes).not.toHaveProperty('line');
   });
 
   it('puts warnings beside a failure in the same case', () => {

@@ -5,8 +5,18 @@ import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/model/decision.js';
 import type { Resource } from '../../src/model/resource.js';
 import type { CheckResult } from '../../src/output/check-result.js';
-import { FINGERPRINT_KEY, artifactLocation, fingerprint, renderSarif, ruleName, toSarif } from '../../src/output/sarif.js';
+import {
+  FINGERPRINT_KEY,
+  LINE_HASH_KEY,
+  SECURITY_AREAS,
+  artifactLocation,
+  fingerprint,
+  renderSarif,
+  ruleName,
+  toSarif,
+} from '../../src/output/sarif.js';
 import { expectGolden } from './golden.js';
+import { present } from '../present.js';
 import { cleanReport, sampleReport } from './sample-report.js';
 
 const SHARED_DIR = fileURLToPath(new URL('../../../shared/', import.meta.url));
@@ -83,8 +93,9 @@ describe('sarif renderer', () => {
     expect(encryption).toMatchObject({
       name: 'StorageIsEncryptedAtRest',
       shortDescription: { text: 'Storage is encrypted at rest' },
+      helpUri: 'https://github.com/tollgate-dev/tollgate/blob/v0.1.0/policies/rules/encryption/TG-ENC-001/policy.rego',
       defaultConfiguration: { level: 'error' },
-      properties: { tags: ['encryption'], 'security-severity': '8.0' },
+      properties: { tags: ['encryption', 'security'], 'security-severity': '8.0', precision: 'very-high' },
     });
     expect(encryption?.help.text).toContain('Remediation: Enable server-side encryption');
     expect(encryption?.help.markdown).toContain('| `require_customer_key` | `false` | Require a customer-managed key. |');
@@ -119,7 +130,59 @@ describe('sarif renderer', () => {
     const undeclared = results.find((r) => r.ruleId === 'TG-TAG-001' && r.level === 'warning' && r.message.text.endsWith('team'));
     expect(undeclared?.locations[0]?.physicalLocation).toEqual({
       artifactLocation: { uri: 'plans/ml-platform.json', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 1 },
     });
+  });
+
+  it('gives every result a start line, 1 when only the plan file is known', () => {
+    for (const result of run(sampleReport).results) {
+      expect(result.locations[0]?.physicalLocation.region.startLine).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('writes paths relative to the repository root when run from a subdirectory', () => {
+    const report: CheckResult = { ...sampleReport, paths: { root: '/repo', cwd: '/repo/terraform/prod' } };
+    const { results } = run(report);
+    const declared = results.find((r) => r.ruleId === 'TG-REG-001' && r.level === 'error');
+    expect(declared?.locations[0]?.physicalLocation.artifactLocation).toEqual({
+      uri: 'terraform/prod/infra/serving.tf',
+      uriBaseId: '%SRCROOT%',
+    });
+    const undeclared = results.find((r) => r.ruleId === 'TG-TAG-001' && r.message.text.endsWith('team'));
+    expect(undeclared?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('terraform/prod/plans/ml-platform.json');
+    // A plan outside the repository keeps an absolute location instead of a "../" path code scanning cannot place.
+    const outside: CheckResult = { ...report, source: { ...report.source, file: '/tmp/plan.json' } };
+    const tmp = run(outside).results.find((r) => r.ruleId === 'TG-TAG-001' && r.message.text.endsWith('team'));
+    expect(tmp?.locations[0]?.physicalLocation.artifactLocation).toEqual({ uri: 'file:///tmp/plan.json' });
+  });
+
+  it('puts security-severity and the security tag on security rules only', () => {
+    const rules = run(sampleReport).tool.driver.rules;
+    for (const rule of rules) {
+      const area = sampleReport.rules.find((r) => r.id === rule.id)?.area ?? '';
+      if (SECURITY_AREAS.has(area)) {
+        expect(rule.properties.tags, rule.id).toContain('security');
+        expect(rule.properties['security-severity'], rule.id).toMatch(/^\d+\.\d$/);
+      } else {
+        expect(rule.properties.tags, rule.id).not.toContain('security');
+        expect(rule.properties, rule.id).not.toHaveProperty('security-severity');
+        expect(rule.properties['problem.severity'], rule.id).toMatch(/^(error|warning)$/);
+      }
+      expect(rule.properties.precision).toBe('very-high');
+    }
+    expect(rules.find((r) => r.id === 'TG-TAG-001')?.properties).not.toHaveProperty('security-severity');
+    expect(rules.find((r) => r.id === 'TG-GPU-001')?.properties).not.toHaveProperty('security-severity');
+  });
+
+  it('names the upload category in automationDetails.id, "tollgate/" by default', () => {
+    expect(run(sampleReport).automationDetails).toEqual({ id: 'tollgate/' });
+    expect(run({ ...sampleReport, category: 'tollgate-prod' }).automationDetails).toEqual({ id: 'tollgate-prod/' });
+  });
+
+  it('has no helpUri for a custom rule', () => {
+    const custom = { ...present(sampleReport.rules[0], 'a rule'), id: 'ACME-001' };
+    const rules = run({ ...sampleReport, rules: [...sampleReport.rules, custom] }).tool.driver.rules;
+    expect(rules.find((r) => r.id === 'ACME-001')).not.toHaveProperty('helpUri');
   });
 
   it.each([
@@ -156,10 +219,31 @@ describe('sarif renderer', () => {
       ),
     };
     expect(run(moved).results.map((r) => r.partialFingerprints[FINGERPRINT_KEY])).toEqual(before);
+    const lineHashes = run(sampleReport).results.map((r) => r.partialFingerprints[LINE_HASH_KEY]);
+    expect(run(moved).results.map((r) => r.partialFingerprints[LINE_HASH_KEY])).toEqual(lineHashes);
+    for (const hash of lineHashes) expect(hash).toMatch(/^[0-9a-f]{16}:1$/);
+    // A finding added on another resource leaves the others' fingerprints as they were.
+    const [first] = sampleReport.decision.violations;
+    const added = withDecision((d) => ({
+      violations: [...d.violations, { ...present(first, 'a violation'), resource: 'aws_s3_bucket.new' }],
+    }));
+    const after = new Set(run(added).results.map((r) => r.partialFingerprints[FINGERPRINT_KEY]));
+    for (const print of before) expect(after.has(print)).toBe(true);
     expect(fingerprint('TG-ENC-001', 'aws_s3_bucket.datasets')).toMatch(/^[0-9a-f]{64}$/);
     expect(fingerprint('TG-ENC-001', 'aws_s3_bucket.datasets')).not.toBe(fingerprint('TG-ENC-001', 'aws_s3_bucket.logs'));
     // The separator keeps "ab"+"c" and "a"+"bc" apart.
     expect(fingerprint('ab', 'c')).not.toBe(fingerprint('a', 'bc'));
+  });
+
+  it('keeps two findings of one rule on one resource apart', () => {
+    const [first] = sampleReport.decision.violations;
+    const twice = withDecision((d) => ({
+      violations: [...d.violations, { ...present(first, 'a violation'), message: 'a second problem' }],
+    }));
+    const prints = run(twice)
+      .results.filter((r) => !r.suppressions)
+      .map((r) => r.partialFingerprints[FINGERPRINT_KEY]);
+    expect(new Set(prints).size).toBe(prints.length);
   });
 
   it('describes a rule that has no docs so that its results still have a rule', () => {

@@ -85,7 +85,7 @@ describe('deploy/', () => {
 
   it('the webhook configuration covers the workload kinds, skips system namespaces and honours the opt-out label', () => {
     const configuration = find('ValidatingWebhookConfiguration');
-    expect(configuration.metadata.annotations['cert-manager.io/inject-ca-from']).toBe('tollgate-system/tollgate-webhook');
+    expect(configuration.metadata.annotations['cert-manager.io/inject-ca-from']).toBe('tollgate-system/tollgate-ca');
     const [webhook] = configuration.webhooks;
     if (!webhook) throw new Error('no webhook in the ValidatingWebhookConfiguration');
     expect(webhook.admissionReviewVersions).toEqual(['v1']);
@@ -100,7 +100,8 @@ describe('deploy/', () => {
     // An object label is chosen by whoever creates the object: it must never be a way around the rules.
     expect(webhook.objectSelector).toBeUndefined();
     expect(webhook.namespaceSelector.matchExpressions).toContainEqual({ key: 'tollgate.io/skip', operator: 'NotIn', values: ['true'] });
-    expect(find('Certificate').spec.secretName).toBe('tollgate-webhook-tls');
+    const serving = documents.find((document) => document.kind === 'Certificate' && document.metadata?.name === 'tollgate-webhook');
+    expect((serving as Manifests['Certificate'] | undefined)?.spec.secretName).toBe('tollgate-webhook-tls');
     expect(find('Issuer').spec.selfSigned).toEqual({});
   });
 
