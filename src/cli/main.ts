@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isTollgateError } from '../model/errors.js';
+import { registerAudit } from './audit.js';
 import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import { registerExplain } from './explain.js';
@@ -66,6 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerInventory(program, run);
   registerServe(program, run);
   registerReport(program, run);
+  registerAudit(program, run);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
