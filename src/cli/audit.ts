@@ -5,21 +5,25 @@
  * Exit 0 clean, 1 when findings reach --fail-on, 2 for usage, input or cluster faults.
  */
 import type { Command } from 'commander';
+import { parseInterval, runAuditLoop } from '../audit/audit-loop.js';
+import { AuditMetrics } from '../audit/audit-metrics.js';
 import { runClusterAudit, type AuditResult } from '../audit/audit-run.js';
 import { Cluster, DEFAULT_REQUEST_TIMEOUT_MS } from '../audit/cluster.js';
 import type { AuditPolicy } from '../audit/judge-object.js';
 import { DEFAULT_PAGE_SIZE } from '../audit/list-pages.js';
+import { startMetricsServer } from '../audit/metrics-server.js';
 import { buildPolicyReports, writePolicyReports, type WriteSummary } from '../audit/policy-reports.js';
 import { loadConfig } from '../config/config.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
 import { FAIL_ON_LEVELS, type FailOn } from '../model/decision.js';
 import { TollgateError } from '../model/errors.js';
+import { jsonLogger } from '../webhook/logger.js';
 import { failingFindings, type CheckResult } from '../output/index.js';
 import { prepareSettings } from '../prepare/index.js';
 import { resolveNow } from './now.js';
 import { collect } from './options.js';
-import { parseOutputTargets, writeOutputs } from './outputs.js';
+import { parseOutputTargets, writeOutputs, type OutputTarget } from './outputs.js';
 import { loadPolicyBundle } from './policy-source.js';
 import { parseDurationMs } from './serve.js';
 import { progress, useColor } from './terminal.js';
@@ -40,6 +44,10 @@ export interface AuditCommandOptions {
   readonly failOn?: string;
   readonly now?: string;
   readonly policyReports?: boolean;
+  /** `--interval`: audit every interval until stopped, serving /metrics. */
+  readonly interval?: string;
+  readonly metricsPort?: string;
+  readonly metricsHost?: string;
   readonly color: boolean;
   /** Where progress lines go; stderr on a terminal by default. */
   readonly progress?: (message: string) => void;
@@ -65,16 +73,25 @@ export function parsePageSize(value: string | undefined): number {
   return size;
 }
 
+export const DEFAULT_METRICS_PORT = 9090;
+export const DEFAULT_METRICS_HOST = '0.0.0.0';
+
 export interface AuditRun {
   readonly result: AuditResult;
   readonly report: CheckResult;
   readonly written: WriteSummary | null;
 }
 
-/** The whole command, returned for tests and the benchmark; `runAudit` adds the exit code. */
-export async function auditCluster(options: AuditCommandOptions): Promise<AuditRun> {
-  // Everything that can reject the user's input is checked before the cluster is read or anything written.
-  const targets = parseOutputTargets(options.format);
+interface AuditSetup {
+  readonly targets: readonly OutputTarget[];
+  readonly pageSize: number;
+  readonly failOn: FailOn;
+  readonly policy: AuditPolicy;
+  readonly cluster: Cluster;
+}
+
+/** Everything that can reject the user's input, checked and loaded before the cluster is read or anything written. */
+async function setUp(options: AuditCommandOptions, targets: readonly OutputTarget[]): Promise<AuditSetup> {
   const now = resolveNow(options.now);
   const pageSize = parsePageSize(options.pageSize);
   const requestTimeoutMs = options.requestTimeout
@@ -92,6 +109,14 @@ export async function auditCluster(options: AuditCommandOptions): Promise<AuditR
     ...(options.context !== undefined ? { context: options.context } : {}),
     requestTimeoutMs,
   });
+  return { targets, pageSize, failOn, policy, cluster };
+}
+
+/** One audit: judge, write the PolicyReports (all or nothing), then the outputs. */
+async function auditOnce(setup: AuditSetup, options: AuditCommandOptions): Promise<AuditRun> {
+  const { cluster, policy, pageSize } = setup;
+  // --now pins the clock; otherwise each run of --interval sees its own time (exemptions expire).
+  const now = resolveNow(options.now);
   const say = options.progress ?? progress;
   const result = await runClusterAudit({
     cluster,
@@ -105,25 +130,87 @@ export async function auditCluster(options: AuditCommandOptions): Promise<AuditR
   result.notes.forEach((message) => note(message));
   let written: WriteSummary | null = null;
   if (options.policyReports === true) {
-    const reports = buildPolicyReports(result, engine.rules, now);
+    const reports = buildPolicyReports(result, policy.engine.rules, now);
     const only = options.namespace ?? [];
     written = await writePolicyReports(cluster, reports, { scope: only.length > 0 ? only : null, pageSize });
     say(`PolicyReports: ${written.created} created, ${written.updated} updated, ${written.deleted} stale deleted`);
   }
   const report: CheckResult = {
     decision: result.decision,
-    rules: engine.rules,
+    rules: policy.engine.rules,
     resources: result.resources,
     source: { file: result.cluster, kind: 'admission' },
     tool: { name: 'tollgate', version: TOLLGATE_VERSION, informationUri: TOLLGATE_URI },
-    failOn,
+    failOn: setup.failOn,
     color: useColor(process.stdout, options.color),
   };
-  writeOutputs(targets, report);
+  writeOutputs(setup.targets, report);
   return { result, report, written };
 }
 
+/** The whole command once, returned for tests and the benchmark; `runAudit` adds the exit code. */
+export async function auditCluster(options: AuditCommandOptions): Promise<AuditRun> {
+  const setup = await setUp(options, parseOutputTargets(options.format));
+  return auditOnce(setup, options);
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_METRICS_PORT;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TollgateError(`--metrics-port must be 0-65535 (got "${value}")`);
+  return port;
+}
+
+/**
+ * --interval: audit every interval until SIGTERM/SIGINT (or `signal`), serving /metrics. Outputs go to files
+ * only (rewritten after each run); the log is one JSON line per run on stdout.
+ */
+export async function auditEvery(options: AuditCommandOptions, signal: AbortSignal, onListening?: (port: number) => void): Promise<number> {
+  const intervalMs = parseInterval(options.interval ?? '');
+  if (intervalMs === null) {
+    throw new TollgateError(`--interval must be a duration of at least 1s, with ms, s, m or h (got "${options.interval ?? ''}")`);
+  }
+  const targets = options.format.length === 0 ? [] : parseOutputTargets(options.format);
+  const toStdout = targets.find((target) => target.file === null);
+  if (toStdout !== undefined) {
+    throw new TollgateError(`--interval writes outputs to files only: give --format ${toStdout.format}=FILE (the log goes to stdout)`);
+  }
+  const port = parsePort(options.metricsPort);
+  const setup = await setUp(options, targets);
+  const metrics = new AuditMetrics();
+  const server = await startMetricsServer(options.metricsHost ?? DEFAULT_METRICS_HOST, port, () => metrics.render());
+  onListening?.(server.port);
+  const logger = jsonLogger('info');
+  logger.log('info', 'audit loop started', { cluster: setup.cluster.name, intervalMs, metricsPort: server.port });
+  try {
+    await runAuditLoop({
+      intervalMs,
+      run: async () => (await auditOnce(setup, { ...options, progress: () => undefined })).result,
+      metrics,
+      log: (level, message, fields) => logger.log(level, message, fields),
+      signal,
+    });
+  } finally {
+    await server.close();
+  }
+  logger.log('info', 'audit loop stopped', {});
+  return 0;
+}
+
+function untilSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (): void => {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    controller.abort();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return controller.signal;
+}
+
 export async function runAudit(options: AuditCommandOptions): Promise<number> {
+  if (options.interval !== undefined) return auditEvery(options, untilSignal());
   const { report } = await auditCluster(options);
   return failingFindings(report).length > 0 ? 1 : 0;
 }
@@ -163,6 +250,12 @@ export function registerAudit(program: Command, run: (work: () => Promise<number
       '--policy-reports',
       'write one wgpolicyk8s.io/v1alpha2 PolicyReport per audited namespace (and delete stale ones Tollgate wrote)',
     )
+    .option(
+      '--interval <duration>',
+      'keep running: audit every DURATION (e.g. 10m, 1h) until SIGTERM, serving /metrics; outputs to files only',
+    )
+    .option('--metrics-port <port>', `with --interval, port of GET /metrics and /healthz (default ${DEFAULT_METRICS_PORT})`)
+    .option('--metrics-host <address>', `with --interval, address to serve metrics on (default ${DEFAULT_METRICS_HOST})`)
     .option('--no-color', 'no ANSI colours in text output (also NO_COLOR=1)')
     .addHelpText(
       'after',
@@ -175,6 +268,11 @@ Each object is judged as the webhook would judge its creation now: same prepare 
 Addresses are Kind/namespace/name. PolicyReports are named tollgate-audit and labelled
 app.kubernetes.io/managed-by=tollgate; every write is first sent as a server-side dry run, so a fault
 (RBAC, schema) changes nothing.
+
+Long-running (--interval, e.g. as a Deployment): one JSON log line per run on stdout; a cluster fault fails
+that run only. GET /metrics: tollgate_audit_violations{namespace,rule}, tollgate_audit_warnings{namespace,rule},
+tollgate_audit_objects_seen{kind}, tollgate_audit_objects_judged{kind}, tollgate_audit_last_run_timestamp_seconds,
+tollgate_audit_last_run_duration_seconds, tollgate_audit_runs_total{result}. SIGTERM/SIGINT: finish the run, exit 0.
 
 Exit codes: 0 passed, 1 findings at or above --fail-on, 2 usage, input or cluster error (unreachable API
 server, rejected credentials, a forbidden list, a timeout: one line naming the cluster and what was read).
