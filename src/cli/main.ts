@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isTollgateError } from '../model/errors.js';
+import { registerAudit } from './audit.js';
 import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import { registerComment } from './comment.js';
@@ -68,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerServe(program, run);
   registerReport(program, run);
   registerComment(program, run);
+  registerAudit(program, run);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

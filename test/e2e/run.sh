@@ -193,5 +193,6 @@ log "admitted as expected (201)"
 
 grep -q '"decision":"denied"' tollgate.log || fail "tollgate's decision log has no denied decision"
 grep -q 'forbidden-a100' tollgate.log || fail "tollgate's decision log does not name the denied Pod"
+source "$ROOT/test/e2e/audit.sh" # tollgate audit against the same API server
 source "$ROOT/test/e2e/chart.sh"  # the rendered Helm chart, dry-run against this API server with strict fields
 log "PASSED: kube-apiserver $K8S_VERSION called tollgate serve; A100 Pod denied (403) with or without a skip label, L4 Pod admitted (201)"
