@@ -44,7 +44,7 @@ const templates: Template[] = [
     provider_name: 'registry.terraform.io/hashicorp/aws',
     after: {
       ami: 'ami-123',
-      instance_type: i % 5 === 0 ? 'p4d.24xlarge' : 'g5.xlarge',
+      instance_type: breaks(i, i % 5 === 0) ? 'p4d.24xlarge' : 'g5.xlarge',
       tags: tags(i),
       availability_zone: 'us-east-1a',
       root_block_device: [{ encrypted: !breaks(i, i % 4 === 0), volume_size: 200, kms_key_id: null }],
@@ -54,12 +54,12 @@ const templates: Template[] = [
     type: 'aws_ebs_volume',
     provider_name: 'registry.terraform.io/hashicorp/aws',
     after: { availability_zone: 'us-east-1b', size: 500, encrypted: !breaks(i, i % 6 === 0), tags: tags(i) },
-    unknown: i % 9 === 0 ? { kms_key_id: true } : {},
+    unknown: breaks(i, i % 9 === 0) ? { kms_key_id: true } : {},
   }),
   (i) => ({
     type: 'aws_s3_bucket',
     provider_name: 'registry.terraform.io/hashicorp/aws',
-    after: { bucket: `datasets-${i}`, tags: { ...tags(i), 'data-classification': i % 10 === 0 ? 'pii' : 'internal' } },
+    after: { bucket: `datasets-${i}`, tags: { ...tags(i), 'data-classification': breaks(i, i % 10 === 0) ? 'pii' : 'internal' } },
   }),
   (i) => ({
     type: 'aws_lb_listener',
@@ -79,7 +79,12 @@ const templates: Template[] = [
       location: 'us-central1',
       node_count: 2,
       node_config: [
-        { machine_type: 'a2-highgpu-1g', spot: i % 2 === 0, labels: tags(i), guest_accelerator: [{ type: 'nvidia-tesla-a100', count: 1 }] },
+        {
+          machine_type: 'a2-highgpu-1g',
+          spot: i % 2 === 0,
+          resource_labels: tags(i),
+          guest_accelerator: [{ type: 'nvidia-tesla-a100', count: 1 }],
+        },
       ],
     },
   }),
