@@ -7,7 +7,18 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'coverage/', '.tools/', '.tollgate-cache/', '.tollgate/', '.scratch/', 'bench/out/', 'policies/', 'fixtures/'],
+    ignores: [
+      'dist/',
+      'coverage/',
+      '.tools/',
+      '.tollgate-cache/',
+      '.tollgate/',
+      '.scratch/',
+      'bench/out/',
+      'policies/',
+      'fixtures/',
+      'src/config/generated/',
+    ],
   },
   eslint.configs.recommended,
   tseslint.configs.strictTypeChecked,

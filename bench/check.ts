@@ -1,43 +1,72 @@
 /**
- * `npm run bench` (bench/check.ts [sizes...]): figures for `tollgate check` on generated plans of
- * 1k, 10k and 50k resources — CLI wall time and peak RSS, engine evaluation time, and its ratio to a
- * bare JSON.parse of the same file (the floor); `opa eval` and conftest on the same input where they
- * are installed. Prints a table; asserts nothing (targets are read by people, not by tests).
+ * `npm run bench [-- --quick] [sizes...]`: `tollgate check` end to end beside its peers, in one run.
+ *
+ * For the 24-resource demo plan and generated plans of 1k, 10k, 50k and 100k resources, each with few
+ * findings and with a finding on most resources: the CLI's wall time and peak RSS; the floor processes
+ * (`node -e 0`, and node `JSON.parse`-ing the same plan file); conftest v0.69 with equivalent rules on the
+ * raw plan (bench/conftest; installed into .tools/bin from the Go module proxy when missing and Go is
+ * there); `opa eval` (topdown) of the same Rego on the same prepared input; and the ratios. Runs are
+ * interleaved, so load on a shared machine hits every column alike. Prints a Markdown table and the
+ * machine; asserts nothing (targets are read by people, not by tests). --quick: 24, 1k and 10k, one run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findOpa } from '../src/compiler/opa-cli.js';
-import { readBundleFile } from '../src/engine/bundle.js';
-import { PolicyEngine } from '../src/engine/policy-engine.js';
-import { parsePlan } from '../src/inputs/terraform/index.js';
+import { loadConfig } from '../src/config/config.js';
+import { readPlanFile } from '../src/inputs/terraform/index.js';
+import { builtinPolicyDir, localToolsDir, packageRoot, toolVersionsPath } from '../src/package-paths.js';
 import { prepare, prepareSettings } from '../src/prepare/index.js';
-import { builtinBundlePath, builtinPolicyDir, localToolsDir, packageRoot } from '../src/package-paths.js';
-import { generatePlan } from './generate-plan.js';
+import { generatePlan, type FindingRate } from './generate-plan.js';
 
 const outDir = fileURLToPath(new URL('./out/', import.meta.url));
-const sizes = process.argv
-  .slice(2)
-  .map(Number)
-  .filter((n) => n > 0);
-const RUNS = 3;
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const RUNS = quick ? 1 : 3;
+const DEMO = join(packageRoot, 'fixtures', 'plans', 'aws-ml-platform.json');
+const sizes = args.map(Number).filter((n) => n > 0);
+const planSizes = sizes.length > 0 ? sizes : quick ? [1_000, 10_000] : [1_000, 10_000, 50_000, 100_000];
+/** At or below this many resources a plan is "small": its floor is a bare `node -e 0`. */
+const SMALL = 100;
+
+interface Case {
+  readonly label: string;
+  readonly file: string;
+  readonly resources: number;
+}
+
+interface Sample {
+  readonly wallMs: number;
+  readonly rssMiB: number;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted[Math.floor(sorted.length / 2)];
-  if (middle === undefined) throw new Error('no values to take the median of');
-  return middle;
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-function timeMs(action: () => void, runs = RUNS): number {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    action();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+/** Wall time and peak RSS of one process (peak RSS from GNU time's report when it is there). */
+function run(command: string, commandArgs: string[], okStatuses: readonly number[] = [0]): Sample | null {
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const start = process.hrtime.bigint();
+  const result = timeBin
+    ? spawnSync(timeBin, ['-f', 'bench-max-rss-kib=%M', command, ...commandArgs], {
+        cwd: packageRoot,
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      })
+    : spawnSync(command, commandArgs, { cwd: packageRoot, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status === null || !okStatuses.includes(result.status)) {
+    process.stderr.write(
+      `bench: ${command} ${commandArgs.slice(0, 3).join(' ')} failed (${result.status}): ${result.stderr.slice(-500)}\n`,
+    );
+    return null;
   }
-  return median(samples);
+  const rss = /bench-max-rss-kib=(\d+)/.exec(result.stderr)?.[1];
+  return { wallMs, rssMiB: rss === undefined ? NaN : Number(rss) / 1024 };
 }
 
 function tool(name: string): string | null {
@@ -47,56 +76,82 @@ function tool(name: string): string | null {
   return found || null;
 }
 
-function cliRun(plan: string): { wallMs: number; rssMiB: number; exit: number | null } {
-  const samples: Array<{ wallMs: number; rssMiB: number; exit: number | null }> = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        './bench/rss-hook.mjs',
-        'bin/tollgate.js',
-        'check',
-        '--plan',
-        plan,
-        '--format',
-        `json=${join(outDir, 'result.json')}`,
-        '--fail-on',
-        'never',
-      ],
-      { cwd: packageRoot, encoding: 'utf8', maxBuffer: 64 << 20 },
-    );
-    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const rss = /bench-max-rss-kib=(\d+)/.exec(result.stderr)?.[1];
-    if (result.status !== 0) process.stderr.write(result.stderr);
-    samples.push({ wallMs, rssMiB: rss ? Number(rss) / 1024 : NaN, exit: result.status });
-  }
-  const middle = samples.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(RUNS / 2)];
-  if (middle === undefined) throw new Error('no runs to take the median of');
-  return middle;
+function pinnedVersion(name: string): string | null {
+  const line = readFileSync(toolVersionsPath, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}=`));
+  return line === undefined ? null : line.slice(name.length + 1).trim();
 }
 
-function externalMs(command: string, args: string[]): number | null {
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, { cwd: packageRoot, encoding: 'utf8', maxBuffer: 512 << 20 });
-    if (result.status !== 0 && result.status !== 1) {
-      process.stderr.write(`bench: ${command} failed: ${result.stderr.slice(0, 500)}\n`);
-      return null;
+/** conftest from .tools/bin or PATH; else built once from the Go module proxy at the pinned version. */
+function conftest(): string | null {
+  const found = tool('conftest');
+  if (found !== null) return found;
+  const version = pinnedVersion('CONFTEST_VERSION');
+  if (version === null || tool('go') === null) return null;
+  process.stderr.write(`bench: building conftest ${version} with go install into .tools/bin (first time only, a few minutes)\n`);
+  // A throwaway main module asks the proxy for exactly this version (as scripts/install-tools.sh does for Regal).
+  const work = mkdtempSync(join(tmpdir(), 'tollgate-conftest-'));
+  try {
+    const steps: Array<[string, string[]]> = [
+      ['go', ['mod', 'init', 'tollgate.local/conftest-install']],
+      ['go', ['get', `github.com/open-policy-agent/conftest@${version}`]],
+      ['go', ['install', 'github.com/open-policy-agent/conftest']],
+    ];
+    for (const [command, stepArgs] of steps) {
+      const result = spawnSync(command, stepArgs, { cwd: work, encoding: 'utf8', env: { ...process.env, GOBIN: localToolsDir } });
+      if (result.status !== 0) {
+        process.stderr.write(`bench: could not build conftest: ${result.stderr.slice(-500)}\n`);
+        return null;
+      }
     }
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  return median(samples);
+  return tool('conftest');
 }
+
+function machine(): string {
+  const cores = cpus();
+  const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(1);
+  return (
+    `${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${gib(totalmem())} GiB RAM (${gib(freemem())} free), ` +
+    `${type()} ${release()}, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the start`
+  );
+}
+
+async function preparedInput(file: string): Promise<string> {
+  const settings = prepareSettings(loadConfig(undefined));
+  const input = await prepare({
+    subject: { kind: 'plan', plan: await readPlanFile(file, { maxBytes: 2 ** 31 }), source: file, environment: null },
+    sources: { spendFiles: [] },
+    settings,
+    now: '2026-11-23T00:00:00Z',
+  });
+  return JSON.stringify(input);
+}
+
+function cases(): Case[] {
+  const list: Case[] = [{ label: 'demo (24)', file: DEMO, resources: 24 }];
+  for (const size of planSizes) {
+    for (const rate of ['few', 'most'] as const satisfies readonly FindingRate[]) {
+      const file = join(outDir, `plan-${size}-${rate}.json`);
+      if (!existsSync(file)) writeFileSync(file, generatePlan(size, rate));
+      list.push({ label: `${size.toLocaleString('en-US')}, ${rate === 'few' ? 'few findings' : 'most resources'}`, file, resources: size });
+    }
+  }
+  return list;
+}
+
+const ms = (value: number): string =>
+  Number.isNaN(value) ? 'n/a' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`;
+const ratio = (a: number, b: number): string => (Number.isNaN(a) || Number.isNaN(b) ? 'n/a' : `${(a / b).toFixed(2)}×`);
 
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
-  // The built-in config and catalog, loaded once as `tollgate check` loads them per run.
-  const settings = prepareSettings({ file: null, config: {} });
-  settings.catalog();
+  const description = machine();
   const opa = (() => {
     try {
       return findOpa();
@@ -104,102 +159,104 @@ async function main(): Promise<void> {
       return null;
     }
   })();
-  const conftest = tool('conftest');
+  const conftestBin = conftest();
   let metaDir: string | null = null;
   if (opa) {
     metaDir = join(outDir, 'meta');
     spawnSync(process.execPath, ['--import', 'tsx', 'scripts/write-rule-meta.ts', metaDir], { cwd: packageRoot });
   }
   const rows: string[][] = [];
-  for (const size of sizes.length > 0 ? sizes : [1_000, 10_000, 50_000]) {
-    const planFile = join(outDir, `plan-${size}.json`);
-    if (!existsSync(planFile)) writeFileSync(planFile, generatePlan(size));
-    const text = readFileSync(planFile, 'utf8');
-    const parseMs = timeMs(() => {
-      JSON.parse(text);
-    });
-    let plan = parsePlan(text, planFile);
-    const normaliseMs = timeMs(() => {
-      plan = parsePlan(text, planFile);
-    });
-    // Prepared as `tollgate check` prepares them, so the engine sees the same input as in the CLI.
-    const request = { subject: { kind: 'plan' as const, plan, source: planFile }, settings, now: '2026-11-23T00:00:00Z' };
-    let input = await prepare(request);
-    const samples: number[] = [];
+  for (const c of cases()) {
+    const resultFile = join(outDir, 'result.json');
+    const inputFile = join(outDir, 'input.json');
+    if (opa) writeFileSync(inputFile, await preparedInput(c.file));
+    const samples: Record<'cli' | 'nodeE0' | 'parse' | 'conftest' | 'opa', Sample[]> = {
+      cli: [],
+      nodeE0: [],
+      parse: [],
+      conftest: [],
+      opa: [],
+    };
+    const add = (key: keyof typeof samples, sample: Sample | null): void => {
+      if (sample !== null) samples[key].push(sample);
+    };
     for (let i = 0; i < RUNS; i++) {
-      const start = process.hrtime.bigint();
-      input = await prepare(request);
-      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+      add(
+        'cli',
+        run(process.execPath, ['bin/tollgate.js', 'check', '--plan', c.file, '--format', `json=${resultFile}`, '--fail-on', 'never']),
+      );
+      add('nodeE0', run(process.execPath, ['-e', '0']));
+      add('parse', run(process.execPath, ['-e', 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))', c.file]));
+      if (conftestBin) {
+        add(
+          'conftest',
+          run(conftestBin, ['test', '--no-color', '--output', 'json', '--policy', join(packageRoot, 'bench', 'conftest'), c.file], [0, 1]),
+        );
+      }
+      if (opa && metaDir) {
+        const ignore = ['--ignore', 'wasm-capabilities.json', '--ignore', '*_test.rego', '--ignore', 'tollgate.tar.gz'];
+        add(
+          'opa',
+          run(opa, [
+            'eval',
+            '--format',
+            'json',
+            '--data',
+            builtinPolicyDir,
+            '--data',
+            metaDir,
+            ...ignore,
+            '--input',
+            inputFile,
+            'data.tollgate.decision',
+          ]),
+        );
+      }
     }
-    const pricingMs = median(samples);
-    let findings = 0;
-    const evaluateMs = timeMs(() => {
-      const decision = engine.evaluate(input);
-      findings = decision.violations.length + decision.warnings.length;
-    });
-    const cli = cliRun(planFile);
-    let opaMs: number | null = null;
-    if (opa && metaDir) {
-      const inputFile = join(outDir, `input-${size}.json`);
-      writeFileSync(inputFile, JSON.stringify(input));
-      opaMs = externalMs(opa, [
-        'eval',
-        '--format',
-        'json',
-        '--data',
-        builtinPolicyDir,
-        '--data',
-        metaDir,
-        '--ignore',
-        'wasm-capabilities.json',
-        '--ignore',
-        '*_test.rego',
-        '--ignore',
-        'tollgate.tar.gz',
-        '--input',
-        inputFile,
-        'data.tollgate.decision',
-      ]);
-    }
-    const conftestMs = conftest
-      ? externalMs(conftest, ['test', '--no-color', '--output', 'json', '--policy', join(packageRoot, 'bench', 'conftest'), planFile])
-      : null;
+    const wall = (key: keyof typeof samples): number => median(samples[key].map((s) => s.wallMs));
+    const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { summary?: { violations?: number; warnings?: number } };
+    const findings = (result.summary?.violations ?? 0) + (result.summary?.warnings ?? 0);
+    const cli = wall('cli');
+    const floor = c.resources <= SMALL ? wall('nodeE0') : wall('parse');
     rows.push([
-      size.toLocaleString('en-US'),
-      `${(text.length / 2 ** 20).toFixed(1)} MiB`,
-      `${cli.wallMs.toFixed(0)} ms`,
-      `${cli.rssMiB.toFixed(0)} MiB`,
-      `${parseMs.toFixed(0)} ms`,
-      `${normaliseMs.toFixed(0)} ms`,
-      `${pricingMs.toFixed(0)} ms`,
-      `${evaluateMs.toFixed(0)} ms`,
-      `${(evaluateMs / parseMs).toFixed(2)}×`,
-      String(findings),
-      opaMs === null ? 'n/a' : `${opaMs.toFixed(0)} ms`,
-      conftestMs === null ? 'n/a' : `${conftestMs.toFixed(0)} ms`,
+      c.label,
+      `${(readFileSync(c.file).byteLength / 2 ** 20).toFixed(1)} MiB`,
+      findings.toLocaleString('en-US'),
+      ms(cli),
+      `${median(samples.cli.map((s) => s.rssMiB)).toFixed(0)} MiB`,
+      ms(wall('nodeE0')),
+      ms(wall('parse')),
+      ratio(cli, floor),
+      ms(wall('conftest')),
+      ratio(cli, wall('conftest')),
+      ms(wall('opa')),
     ]);
+    process.stderr.write(`bench: ${c.label} done\n`);
   }
   const header = [
-    'resources',
-    'plan size',
+    'plan (resources)',
+    'size',
+    'findings',
     'CLI wall',
     'CLI peak RSS',
-    'JSON.parse',
-    'normalise',
-    'prepare',
-    'engine eval',
-    'eval/parse',
-    'findings',
-    'opa eval',
+    '`node -e 0`',
+    'node `JSON.parse`',
+    'CLI / floor',
     'conftest',
+    'CLI / conftest',
+    '`opa eval`',
   ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: string[]): string => cells.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  ');
-  console.log(`tollgate check benchmark (median of ${RUNS}; node ${process.version})`);
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  console.log(`tollgate check benchmark: median of ${RUNS} run(s), interleaved; ${description}`);
+  console.log('');
   console.log(line(header));
+  console.log(line(header.map((_, i) => (i === 0 ? '---' : '---:'))));
   for (const row of rows) console.log(line(row));
+  console.log('');
   console.log(
-    'opa eval: topdown on the same normalised input and Rego (includes compile); conftest: bench/conftest rules on the raw plan.',
+    `Floor: \`node -e 0\` for plans of up to ${SMALL} resources, else node \`JSON.parse\`-ing the same plan file. ` +
+      'conftest: bench/conftest (6 rules equivalent to the built-in encryption, TLS and tag rules) on the raw plan. ' +
+      '`opa eval`: topdown, the same Rego on the same prepared input (compile included).',
   );
 }
 

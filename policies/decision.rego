@@ -46,39 +46,53 @@ _savings := {
 	]) / 100,
 }
 
-# _reported holds every finding of every rule that is not off, with the rule's id and metadata applied.
-_reported := [item |
-	some rules in data.tollgate.rules
-	some id, rule in rules
+# _reported holds every finding of every rule that is not off, with the rule's id and metadata applied. The
+# findings are read as data.tollgate.rules[area][id].findings, not through the package value, so a rule's other
+# rules are only evaluated when its findings need them, and a rule replaced below (plan_decision) not at all.
+_reported := [_item(id, f) |
+	some area, id
+	findings := data.tollgate.rules[area][id].findings
 	config.enforcement(id) != "off"
-	some f in rule.findings
-	item := {
-		"rule": id,
-		"severity": object.get(f, "severity", config.severity(id)),
-		"resource": f.resource,
-		"message": f.message,
-		"remediation": object.get(f, "remediation", config.remediation(id)),
-		"indeterminate": object.get(f, "indeterminate", false),
-		"evidence": object.get(f, "evidence", {}),
-		"exemptible": object.get(f, "exemptible", true),
-	}
+	some f in findings
 ]
 
-# An exempted finding keeps the exemption's reason, owner and expiry, so reviewers see who accepted what.
-_exempted := [{
-	"rule": item.rule,
-	"resource": item.resource,
-	"reason": object.get(e, "reason", ""),
-	"owner": object.get(e, "owner", ""),
-	"expires": e.expires,
-} |
-	some item in _reported
-	item.exemptible == true
-	e := exemptions.for_finding(item.rule, item.resource)
-]
+_item(id, f) := {
+	"rule": id,
+	"severity": object.get(f, "severity", config.severity(id)),
+	"resource": f.resource,
+	"message": f.message,
+	"remediation": object.get(f, "remediation", config.remediation(id)),
+	"indeterminate": object.get(f, "indeterminate", false),
+	"evidence": object.get(f, "evidence", {}),
+	"exemptible": object.get(f, "exemptible", true),
+}
 
-_enforced := [object.remove(item, ["exemptible"]) |
-	some item in _reported
+_violations := _judged(_reported).violations
+
+_warnings := _judged(_reported).warnings
+
+_exempted := _judged(_reported).exempted
+
+# _judged splits reported findings: an exempted finding keeps the exemption's reason, owner and expiry, so
+# reviewers see who accepted what; the others are warnings or violations.
+_judged(reported) := {
+	"exempted": [{
+		"rule": item.rule,
+		"resource": item.resource,
+		"reason": object.get(e, "reason", ""),
+		"owner": object.get(e, "owner", ""),
+		"expires": e.expires,
+	} |
+		some item in reported
+		item.exemptible == true
+		e := exemptions.for_finding(item.rule, item.resource)
+	],
+	"warnings": [item | some item in _enforced(reported); _warning(item)],
+	"violations": [item | some item in _enforced(reported); not _warning(item)],
+}
+
+_enforced(reported) := [object.remove(item, ["exemptible"]) |
+	some item in reported
 	not _exempt(item)
 ]
 
@@ -87,24 +101,59 @@ _exempt(item) if {
 	exemptions.for_finding(item.rule, item.resource)
 }
 
-_warnings := [item |
-	some item in _enforced
-	_warning(item)
-]
-
-_violations := [item |
-	some item in _enforced
-	not _warning(item)
-]
-
 # Undecidable findings are always warnings: unknown is never a pass and never a false violation.
 _warning(item) if item.indeterminate == true
 
 _warning(item) if config.enforcement(item.rule) == "warn"
 
 _recommendations := [object.union(rec, {"rule": id}) |
-	some rules in data.tollgate.rules
-	some id, rule in rules
+	some area, id
+	recommendations := data.tollgate.rules[area][id].recommendations
 	config.enforcement(id) != "off"
-	some rec in rule.recommendations
+	some rec in recommendations
 ]
+
+# METADATA
+# description: |
+#   The rules whose findings each judge one resource by itself (its own fields, the config and the context,
+#   never another resource), by area. On a large plan Tollgate's engine evaluates their findings over slices
+#   of the resources (resource_findings) and everything else once over the whole plan (plan_decision), and
+#   joins the two: the decision is the same as one evaluation, and no heap fills with every finding at once.
+#   A rule not listed here is whole-plan, so a new rule is always judged with the whole plan in view; a
+#   listed rule's findings must also be replaced in plan_decision below.
+per_resource_rules := {
+	"encryption": {"TG-ENC-001", "TG-ENC-002", "TG-ENC-003", "TG-ENC-004"},
+	"instance": {"TG-GPU-001", "TG-GPU-002", "TG-INS-001"},
+	"region": {"TG-REG-001", "TG-REG-002"},
+	"tagging": {"TG-TAG-001"},
+}
+
+# METADATA
+# description: |
+#   The violations, warnings and exemptions of the per-resource rules only, for an input whose resources are
+#   one slice of the plan's (every other field as in the whole input).
+# entrypoint: true
+resource_findings := _judged([_item(id, f) |
+	some area, ids in per_resource_rules
+	some id in ids
+	config.enforcement(id) != "off"
+	some f in data.tollgate.rules[area][id].findings
+])
+
+# METADATA
+# description: |
+#   The decision with the findings of the per-resource rules left out (they come from resource_findings over
+#   the slices); recommendations and facts are all here.
+# entrypoint: true
+plan_decision := d if {
+	d := decision with data.tollgate.rules.encryption["TG-ENC-001"].findings as set()
+		with data.tollgate.rules.encryption["TG-ENC-002"].findings as set()
+		with data.tollgate.rules.encryption["TG-ENC-003"].findings as set()
+		with data.tollgate.rules.encryption["TG-ENC-004"].findings as set()
+		with data.tollgate.rules.instance["TG-GPU-001"].findings as set()
+		with data.tollgate.rules.instance["TG-GPU-002"].findings as set()
+		with data.tollgate.rules.instance["TG-INS-001"].findings as set()
+		with data.tollgate.rules.region["TG-REG-001"].findings as set()
+		with data.tollgate.rules.region["TG-REG-002"].findings as set()
+		with data.tollgate.rules.tagging["TG-TAG-001"].findings as set()
+}

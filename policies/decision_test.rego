@@ -203,3 +203,68 @@ test_expired_exemption_is_warned_and_not_applied_end_to_end if {
 	[v.rule | some v in d.violations] == ["TG-ENC-001"]
 	[[w.rule, w.severity] | some w in d.warnings] == [["TG-CFG-001", "low"]]
 }
+
+# Slices: one per-resource rule (TG-ENC-001) beside a whole-plan stub rule (TG-TST-001), each with one finding,
+# one of them exempted.
+_split_rules := {
+	"encryption": {"TG-ENC-001": {"findings": {object.union(_finding, {"resource": "aws_ebs_volume.data"})}}},
+	"test": {"TG-TST-001": {"findings": {_finding}, "recommendations": {{"resource": "r", "monthly_savings_usd": 2.5}}}},
+}
+
+_split_meta := {"rules": object.union(_meta.rules, {"TG-ENC-001": _meta.rules["TG-TST-001"]})}
+
+_split_config := {"exemptions": [_exemption("TG-ENC-001", "aws_ebs_volume.data", "2025-12-31")]}
+
+test_resource_findings_holds_only_per_resource_rules if {
+	d := tollgate.resource_findings with tollgate.rules as _split_rules
+		with tollgate.meta as _split_meta
+		with tollgate.config as _split_config
+		with input as _input
+	d == {
+		"violations": [],
+		"warnings": [],
+		"exempted": [{"rule": "TG-ENC-001", "resource": "aws_ebs_volume.data", "reason": "legacy", "owner": "ana", "expires": "2025-12-31"}],
+	}
+}
+
+test_plan_decision_leaves_out_per_resource_rules if {
+	d := tollgate.plan_decision with tollgate.rules as _split_rules
+		with tollgate.meta as _split_meta
+		with tollgate.config as _split_config
+		with input as _input
+	d.violations == [_violation]
+	d.exempted == []
+	d.recommendations == [{"resource": "r", "monthly_savings_usd": 2.5, "rule": "TG-TST-001"}]
+	d.facts.savings == {"recommendations": 1, "monthly_savings_usd": 2.5}
+}
+
+test_plan_decision_and_resource_findings_make_the_decision if {
+	whole := tollgate.decision with tollgate.rules as _split_rules
+		with tollgate.meta as _split_meta
+		with tollgate.config as _split_config
+		with input as _input
+	plan := tollgate.plan_decision with tollgate.rules as _split_rules
+		with tollgate.meta as _split_meta
+		with tollgate.config as _split_config
+		with input as _input
+	slice := tollgate.resource_findings with tollgate.rules as _split_rules
+		with tollgate.meta as _split_meta
+		with tollgate.config as _split_config
+		with input as _input
+	every key in ["violations", "warnings", "exempted"] {
+		count(whole[key]) == count(plan[key]) + count(slice[key])
+		every item in array.concat(plan[key], slice[key]) {
+			item in whole[key]
+		}
+	}
+	whole.recommendations == plan.recommendations
+	whole.facts == plan.facts
+}
+
+test_per_resource_rules_are_built_in_rules if {
+	every area, ids in tollgate.per_resource_rules {
+		every id in ids {
+			is_set(tollgate.rules[area][id].findings)
+		}
+	}
+}

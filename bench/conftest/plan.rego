@@ -16,7 +16,7 @@ judged(rc) if {
 
 tags_of(rc) := rc.change.after.tags if rc.type != "google_container_node_pool"
 
-tags_of(rc) := rc.change.after.node_config[0].labels if rc.type == "google_container_node_pool"
+tags_of(rc) := rc.change.after.node_config[0].resource_labels if rc.type == "google_container_node_pool"
 
 deny contains msg if {
 	some rc in input.resource_changes

@@ -5,17 +5,34 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isTollgateError } from '../model/errors.js';
-import { registerAudit } from './audit.js';
-import { registerBuild } from './build.js';
-import { registerCheck } from './check.js';
-import { registerComment } from './comment.js';
-import { registerExplain } from './explain.js';
-import { registerInit } from './init.js';
-import { registerPricing } from './pricing.js';
-import { registerInventory } from './inventory.js';
-import { registerServe } from './serve.js';
-import { registerReport } from './report.js';
 import { TOLLGATE_VERSION } from './version.js';
+
+type Run = (work: () => Promise<number>) => Promise<void>;
+type Register = (program: Command, run: Run) => void;
+
+/**
+ * Each command's module, imported only when that command runs (or all of them, for help and usage errors):
+ * `check` must not load the webhook, the report's cloud clients or the compiler, whose loading was most of
+ * a small plan's start-up. One line per command; the order is the order of `--help`.
+ */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
+  ['check', async () => (await import('./check.js')).registerCheck],
+  ['explain', async () => (await import('./explain.js')).registerExplain],
+  ['init', async () => (await import('./init.js')).registerInit],
+  ['build', async () => (await import('./build.js')).registerBuild],
+  ['pricing', async () => (await import('./pricing.js')).registerPricing],
+  ['inventory', async () => (await import('./inventory.js')).registerInventory],
+  ['serve', async () => (await import('./serve.js')).registerServe],
+  ['report', async () => (await import('./report.js')).registerReport],
+  ['comment', async () => (await import('./comment.js')).registerComment],
+  ['audit', async () => (await import('./audit.js')).registerAudit],
+];
+
+/** The commands to register for these arguments: the one named first, else every command. */
+async function commandsFor(argv: readonly string[]): Promise<Register[]> {
+  const named = COMMANDS.find(([name]) => name === argv[2]);
+  return Promise.all((named ? [named] : COMMANDS).map(([, load]) => load()));
+}
 
 export function reportError(error: unknown): number {
   if (isTollgateError(error)) {
@@ -43,7 +60,7 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 export async function main(argv: readonly string[]): Promise<number> {
   exitQuietlyOnClosedPipe(process.stdout);
   let exitCode = 0;
-  const run = async (work: () => Promise<number>): Promise<void> => {
+  const run: Run = async (work) => {
     try {
       exitCode = await work();
     } catch (error) {
@@ -60,16 +77,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     // A usage mistake is one line, like every other input error: the pointer to --help goes on the same line.
     .configureOutput({ writeErr: (text) => process.stderr.write(oneLineUsageError(text)) });
-  registerCheck(program, run);
-  registerExplain(program, run);
-  registerInit(program, run);
-  registerBuild(program, run);
-  registerPricing(program, run);
-  registerInventory(program, run);
-  registerServe(program, run);
-  registerReport(program, run);
-  registerComment(program, run);
-  registerAudit(program, run);
+  for (const register of await commandsFor(argv)) register(program, run);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

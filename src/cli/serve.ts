@@ -9,6 +9,16 @@ import { jsonLogger, LOG_LEVELS, type LogLevel } from '../webhook/logger.js';
 import { WebhookMetrics } from '../webhook/metrics.js';
 import { PolicyState } from '../webhook/policy-state.js';
 import {
+  isServeWorker,
+  leaveCluster,
+  MAX_WORKERS,
+  parseWorkers,
+  reportWorkerReady,
+  superviseWorkers,
+  untilPrimaryStops,
+  workerLogger,
+} from '../webhook/workers.js';
+import {
   DEFAULT_EVAL_TIMEOUT_MS,
   DEFAULT_HOST,
   DEFAULT_MAX_BODY_BYTES,
@@ -35,6 +45,8 @@ export interface ServeOptions {
   readonly requestTimeout?: string;
   readonly shutdownGrace?: string;
   readonly watchInterval?: string;
+  /** A count, or "auto" for every core; default 1 (this process serves). */
+  readonly workers?: string;
 }
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, kib: 1024, kb: 1000, mib: 1024 ** 2, mb: 1000 ** 2 };
@@ -87,7 +99,22 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const policyDirs = options.policy ?? [];
   if (options.bundle && policyDirs.length > 0)
     throw new TollgateError('use either --bundle or --policy, not both (a bundle is already compiled)');
-  const logger = jsonLogger(parseLogLevel(options.logLevel));
+  const workers = parseWorkers(options.workers);
+  if (isServeWorker()) {
+    // The channel to the primary would keep a worker alive after it stopped, or failed to start: close it then.
+    try {
+      return await serve(options, true);
+    } finally {
+      leaveCluster();
+    }
+  }
+  if (workers > 1) return superviseWorkers(workers, jsonLogger(parseLogLevel(options.logLevel)));
+  return serve(options, false);
+}
+
+async function serve(options: ServeOptions, worker: boolean): Promise<number> {
+  const policyDirs = options.policy ?? [];
+  const logger = worker ? workerLogger(jsonLogger(parseLogLevel(options.logLevel))) : jsonLogger(parseLogLevel(options.logLevel));
   const metrics = new WebhookMetrics();
   const policy = new PolicyState(
     {
@@ -128,7 +155,17 @@ export async function runServe(options: ServeOptions): Promise<number> {
     throw error;
   }
   policy.watch(watchIntervalMs);
-  logger.log('info', 'received signal', { signal: await signal });
+  if (worker) {
+    reportWorkerReady();
+    const stop = await Promise.race([signal, untilPrimaryStops().then(() => 'primary' as const)]);
+    logger.log(
+      'info',
+      stop === 'primary' ? 'stopping: asked by the primary' : 'received signal',
+      stop === 'primary' ? {} : { signal: stop },
+    );
+  } else {
+    logger.log('info', 'received signal', { signal: await signal });
+  }
   await webhook.shutdown();
   return 0;
 }
@@ -170,6 +207,10 @@ export function registerServe(program: Command, run: (work: () => Promise<number
     )
     .option('--shutdown-grace <ms>', `on SIGTERM, wait this long for in-flight requests (default ${DEFAULT_TIMEOUTS.shutdownGraceMs} ms)`)
     .option('--watch-interval <ms>', 'how often the certificate, bundle and config files are checked for changes (default 1000 ms)')
+    .option(
+      '--workers <n|auto>',
+      `processes serving the port, each judging on its own core: a number up to ${MAX_WORKERS}, or auto for every core (default 1)`,
+    )
     .addHelpText(
       'after',
       `
@@ -179,6 +220,8 @@ policy is loaded), GET /metrics (Prometheus text).
 Failure policy: a request Tollgate cannot judge (evaluation error, over --eval-timeout) is denied with the
 reason. A body that is not an AdmissionReview v1 with a request uid gets HTTP 400; over --max-body, 413.
 Dry-run requests are judged but not enforced: allowed, with what would be denied in the warnings.
+Workers: with --workers N the first process starts N workers that share the port; each logs with its
+"worker" number and has its own /metrics. A worker that dies is replaced.
 Decision logs: one JSON line per request on stdout. SIGTERM/SIGINT: stop accepting, finish in-flight, exit 0.
 
 Examples:

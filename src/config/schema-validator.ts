@@ -1,30 +1,26 @@
 /**
- * One way to compile the project's JSON Schemas: strict ajv, every error collected, and the date formats
- * checked against the calendar (src/dates.ts), so `2026-02-30` is an error at its line and column rather
- * than a day in March.
+ * The validators of the project's JSON Schemas: strict ajv, every error collected for the files people write,
+ * and the date formats checked against the calendar (src/config/schema-formats.ts). They are compiled at build
+ * time (scripts/generate-validators.ts → src/config/generated/), so no command pays for compiling a schema or
+ * loads ajv's compiler: that was over 100 ms of every `tollgate check`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { isCalendarDate, isDateOrTime } from '../dates.js';
-import { schemaDir } from '../package-paths.js';
+import type { ValidateFunction } from 'ajv';
+import validateCatalog from './generated/catalog-schema.js';
+import validateConfig from './generated/config-schema.js';
+import validateInventory from './generated/inventory-schema.js';
 
-/** Format names the schemas use; described there, so other validators read them as annotations. */
-export const DATE_FORMATS = {
-  'calendar-date': isCalendarDate,
-  'date-or-time': isDateOrTime,
-} as const;
+export { DATE_FORMATS } from './schema-formats.js';
 
-/** Compiles schemas/<name>, once per process. */
-export function schemaValidator(name: string, options: { strictRequired?: boolean } = {}): () => ValidateFunction {
-  let compiled: ValidateFunction | undefined;
-  return () => {
-    if (compiled === undefined) {
-      const schema = JSON.parse(readFileSync(join(schemaDir, name), 'utf8')) as object;
-      const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, ...options });
-      for (const [format, validate] of Object.entries(DATE_FORMATS)) ajv.addFormat(format, { type: 'string', validate });
-      compiled = ajv.compile(schema);
-    }
-    return compiled;
-  };
+const PRECOMPILED: Readonly<Record<string, unknown>> = {
+  'catalog.schema.json': validateCatalog,
+  'config.schema.json': validateConfig,
+  'inventory.schema.json': validateInventory,
+};
+
+/** The validator of schemas/<name>; its options are set where it is generated. */
+export function schemaValidator(name: string): () => ValidateFunction {
+  const validate = PRECOMPILED[name];
+  if (typeof validate !== 'function')
+    throw new Error(`no precompiled validator for schemas/${name} (add it to scripts/generate-validators.ts)`);
+  return () => validate as ValidateFunction;
 }

@@ -33,9 +33,10 @@ function checksumMatches(header: Uint8Array): boolean {
   const field = readString(header, 148, 8).trim();
   if (!/^[0-7]+$/.test(field)) return false;
   const stored = parseInt(field, 8);
-  let sum = 0;
-  // The header is one block; its checksum field counts as spaces.
-  for (const [i, byte] of header.entries()) sum += i >= 148 && i < 156 ? 32 : byte;
+  // The header is one block; its checksum field counts as spaces. (An indexed loop: this runs on every
+  // start-up, before the iterator form is optimised.)
+  let sum = 8 * 32;
+  for (let i = 0; i < BLOCK; i++) if (i < 148 || i >= 156) sum += header[i] ?? 0;
   return sum === stored;
 }
 

@@ -5,10 +5,9 @@
  * Look-ups never guess: a SKU or region the catalog does not list gives `null` (unpriced), never $0.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import { schemaValidator } from '../config/schema-validator.js';
 import { TollgateError } from '../model/errors.js';
-import { schemaDir } from '../package-paths.js';
 import builtinSnapshot from './catalog.json' with { type: 'json' };
 import { microsToNumber as microsToUsd, unitsToMicros as usdToMicros, multiplyMicros, type Micros } from '../model/money.js';
 import type { CatalogDocument, CatalogProvider, HourlyEntry, HourlyFigure, StorageFigure } from './catalog-document.js';
@@ -129,15 +128,8 @@ function storagePrice(document: CatalogDocument, figure: StorageFigure): Storage
 
 // ── Loading ──────────────────────────────────────────────────────────────────────────────────────
 
-let validator: ValidateFunction | undefined;
-
-function catalogValidator(): ValidateFunction {
-  if (validator === undefined) {
-    const schema = JSON.parse(readFileSync(join(schemaDir, 'catalog.schema.json'), 'utf8')) as object;
-    validator = new Ajv2020({ strict: true, strictRequired: false }).compile(schema);
-  }
-  return validator;
-}
+// Precompiled at build time (scripts/generate-validators.ts), with strict ajv and `strictRequired` off.
+const catalogValidator = schemaValidator('catalog.schema.json');
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath === '' ? 'the catalog' : error.instancePath;

@@ -1,0 +1,79 @@
+/**
+ * The sliced evaluation (per-resource rules over slices, every other rule over the whole plan) must reach the
+ * same decision as one evaluation: every fixture plan judged one resource per slice and a few per slice, and
+ * generated plans judged with the default slices, each with and without exemptions and a model inventory.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generatePlan } from '../../bench/generate-plan.js';
+import { loadConfig } from '../../src/config/config.js';
+import { readBundleFile } from '../../src/engine/bundle.js';
+import { PolicyEngine, SLICE_RESOURCES } from '../../src/engine/policy-engine.js';
+import { parsePlan, readPlanFile } from '../../src/inputs/terraform/index.js';
+import type { PolicyInput } from '../../src/model/resource.js';
+import { builtinBundlePath, packageRoot } from '../../src/package-paths.js';
+import { prepare, prepareSettings } from '../../src/prepare/index.js';
+
+const planDir = join(packageRoot, 'fixtures', 'plans');
+const plans = readdirSync(planDir).filter((name) => name.endsWith('.json'));
+const configs = { defaults: undefined, 'fixtures/tollgate.yaml': join(packageRoot, 'fixtures', 'tollgate.yaml') } as const;
+const inventoryFile = join(packageRoot, 'fixtures', 'inventory', 'ml-platform.yaml');
+const now = '2026-11-23T00:00:00Z';
+
+type Plan = Parameters<typeof prepare>[0]['subject'] extends infer S ? (S extends { plan: infer P } ? P : never) : never;
+
+async function inputFor(plan: Plan, source: string, configFile: string | undefined, withInventory: boolean): Promise<PolicyInput> {
+  const settings = prepareSettings(loadConfig(configFile));
+  return prepare({
+    subject: { kind: 'plan', plan, source, environment: null },
+    sources: { ...(withInventory ? { inventoryFile } : {}), spendFiles: [] },
+    settings,
+    now,
+  });
+}
+
+const engines = new Map<string, PolicyEngine>();
+async function engineFor(configFile: string | undefined): Promise<PolicyEngine> {
+  const key = configFile ?? '';
+  let engine = engines.get(key);
+  if (engine === undefined) {
+    engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), { ...loadConfig(configFile).config });
+    engines.set(key, engine);
+  }
+  return engine;
+}
+
+describe('sliced evaluation', () => {
+  beforeAll(async () => {
+    await Promise.all(Object.values(configs).map((file) => engineFor(file)));
+  });
+
+  const fixtureCases = plans.flatMap((plan) =>
+    Object.entries(configs).flatMap(([configName, configFile]) =>
+      [false, true].map((inventory) => ({ plan, configName, configFile, inventory })),
+    ),
+  );
+  it.each(fixtureCases)('$plan with config $configName (inventory: $inventory): the same decision as one evaluation', async (c) => {
+    const file = join(planDir, c.plan);
+    const input = await inputFor(await readPlanFile(file), file, c.configFile, c.inventory);
+    const engine = await engineFor(c.configFile);
+    const single = engine.evaluate(input, { slices: false });
+    expect(input.resources.length).toBeGreaterThan(1);
+    for (const sliceResources of [1, 3]) expect(engine.evaluate(input, { sliceResources })).toEqual(single);
+  });
+
+  it.each([
+    { size: 2 * SLICE_RESOURCES + 17, configName: 'defaults' as const },
+    { size: SLICE_RESOURCES + 17, configName: 'fixtures/tollgate.yaml' as const },
+  ])('a generated plan of $size resources with config $configName: the same decision, findings included', async (c) => {
+    const text = generatePlan(c.size);
+    const input = await inputFor(parsePlan(text, 'generated.json'), 'generated.json', configs[c.configName], true);
+    const engine = await engineFor(configs[c.configName]);
+    const single = engine.evaluate(input, { slices: false });
+    // Findings from the per-resource rules and from the whole-plan ones, so both halves are compared.
+    expect(single.violations.length + single.warnings.length).toBeGreaterThan(c.size / 4);
+    expect(new Set([...single.violations, ...single.warnings].map((f) => f.rule)).size).toBeGreaterThan(3);
+    expect(engine.evaluate(input)).toEqual(single);
+  });
+});
