@@ -35,6 +35,7 @@ export interface ReportOptions {
   readonly refresh?: boolean;
   readonly policy?: string[];
   readonly bundle?: string;
+  readonly inventory?: string;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, flag: string): number {
@@ -93,7 +94,12 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       teamTagKey: tagKeys[0] ?? 'team',
       modelTagKey: 'model',
     });
-    const input = await prepare({ subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' }, settings, now });
+    const input = await prepare({
+      subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' },
+      sources: { history, ...(options.inventory === undefined ? {} : { inventoryFile: options.inventory }) },
+      settings,
+      now,
+    });
     const decision = engine.evaluate(input);
     const report = assembleReport(facts, decision, engine.rules);
     writeFilesAtomic(

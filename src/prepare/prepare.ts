@@ -13,6 +13,7 @@
  */
 import { addDays } from '../billing/cost-record.js';
 import { readSpendFiles } from '../billing/spend-file.js';
+import type { CostHistory } from '../billing/history.js';
 import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summary.js';
 import { normaliseKubernetesObject } from '../inputs/kubernetes/index.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
@@ -20,6 +21,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { ChangeAction, DailySeries, PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
 import { estimatePlanCost } from '../pricing/index.js';
 import { modelFacts } from './model-facts.js';
+import { readReportUsage, type ReportUsage } from './report-usage.js';
 import type { PreparedSettings } from './settings.js';
 
 /** A Terraform/OpenTofu plan, already read and normalised (null: an inventory audit without a plan). */
@@ -78,7 +80,12 @@ export interface AdmissionSources {
   readonly inventory?: Inventory;
 }
 
-export type ReportSources = Record<string, never>;
+export interface ReportSources {
+  /** The spend history: the savings rules' per-resource usage is read from it (report-usage.ts). */
+  readonly history?: CostHistory;
+  /** Model inventory file (`--inventory`): its deployments are joined to their spend by the savings rules. */
+  readonly inventoryFile?: string;
+}
 
 interface Common {
   readonly settings: PreparedSettings;
@@ -110,6 +117,8 @@ export interface ReportPolicyInput extends PolicyInput {
     readonly series: ReportSubject['facts']['series'];
     /** Today and the next 59 days, YYYY-MM-DD: the calendar TG-CFG-002 counts days with. */
     readonly upcoming_days: readonly string[];
+    /** Spend per resource and commitment over the last days, for the savings rules; with a history only. */
+    readonly usage?: ReportUsage;
   };
 }
 
@@ -193,17 +202,21 @@ function prepareAdmission({ subject, sources = {}, settings, now }: PrepareAdmis
   };
 }
 
-function prepareReport({ subject, now }: PrepareReport): ReportPolicyInput {
+async function prepareReport({ subject, sources = {}, settings, now }: PrepareReport): Promise<ReportPolicyInput> {
   const { facts } = subject;
+  const usage = sources.history === undefined ? undefined : await readReportUsage(sources.history, facts.today);
+  const inventory = sources.inventoryFile === undefined ? undefined : readInventoryFile(sources.inventoryFile, now);
   return {
     subject: 'report',
     context: { now, source: subject.source, defaultEnvironment: null },
     resources: [],
     spend: facts.spend,
+    ...modelFacts(inventory, [], settings),
     report: {
       currency: facts.currency,
       series: facts.series,
       upcoming_days: Array.from({ length: 60 }, (_, i) => addDays(facts.today, i)),
+      ...(usage ? { usage } : {}),
     },
   };
 }
@@ -219,6 +232,6 @@ export function prepare(request: PrepareRequest): PolicyInput | Promise<PolicyIn
     case 'admission':
       return prepareAdmission(request as PrepareAdmission);
     case 'report':
-      return Promise.resolve(prepareReport(request as PrepareReport));
+      return prepareReport(request as PrepareReport);
   }
 }
