@@ -283,9 +283,17 @@ describe('tollgate report: savings from billing', () => {
 
   it('shows the ranked savings in Markdown and HTML', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(md).toContain('## Savings recommendations');
-    expect(md).toContain('$10,690.07');
+    // 10,690.07 + 9,232.25 + 1,368.75 + 1,095.00 + 1,022.00 + 608.33
+    expect(md).toContain(
+      '## Savings recommendations\n\n6 recommendation(s), **24,016.40 USD/month** in all, largest first.\n\n1. **10,690.07 USD/month** TG-SAV-QUANT',
+    );
+    expect(md).toMatch(
+      /^5\. \*\*1,022\.00 USD\/month\*\* TG-SAV-COMMIT `i-steady`: .* _Assumes a 1-year, no-upfront commitment sized to the lowest on-demand day \(not the peak\), 28% off on-demand prices \(the rule's discount parameter\)\._$/m,
+    );
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html).toContain('TG-SAV-SPOT');
+    expect(html).toContain('<b>24,016.40 USD/month</b> in all');
+    expect(html).toMatch(
+      /<li><b>1,095\.00 USD\/month<\/b> TG-SAV-SPOT <code>arn:aws:sagemaker:us-east-1:111122223333:training-job\/llm-finetune<\/code>/,
+    );
   });
 });
