@@ -21,6 +21,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { ChangeAction, DailySeries, PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
 import { estimatePlanCost } from '../pricing/index.js';
 import { modelFacts } from './model-facts.js';
+import { readAnomalyInput, type AnomalyInput } from './report-anomalies.js';
 import { readReportUsage, type ReportUsage } from './report-usage.js';
 import type { PreparedSettings } from './settings.js';
 
@@ -85,6 +86,15 @@ export interface ReportSources {
   readonly history?: CostHistory;
   /** Model inventory file (`--inventory`): its deployments are joined to their spend by the savings rules. */
   readonly inventoryFile?: string;
+  /** How the anomaly rule's days and teams are read from the history (report-anomalies.ts); defaults below. */
+  readonly anomalies?: {
+    /** `--since`: the first day judged, instead of the day of the last report. */
+    readonly since?: string;
+    /** Candidate days when neither is known (the report's --days; default 60). */
+    readonly days?: number;
+    /** The tag naming the team (default "team"). */
+    readonly teamTagKey?: string;
+  };
 }
 
 interface Common {
@@ -119,6 +129,8 @@ export interface ReportPolicyInput extends PolicyInput {
     readonly upcoming_days: readonly string[];
     /** Spend per resource and commitment over the last days, for the savings rules; with a history only. */
     readonly usage?: ReportUsage;
+    /** Daily spend down the tree team → cloud → service → resource, for TG-ANO-001; with a history only. */
+    readonly anomaly?: AnomalyInput;
   };
 }
 
@@ -205,6 +217,7 @@ function prepareAdmission({ subject, sources = {}, settings, now }: PrepareAdmis
 async function prepareReport({ subject, sources = {}, settings, now }: PrepareReport): Promise<ReportPolicyInput> {
   const { facts } = subject;
   const usage = sources.history === undefined ? undefined : await readReportUsage(sources.history, facts.today);
+  const anomaly = sources.history === undefined ? undefined : await anomalyInput(sources.history, facts.today, sources.anomalies);
   const inventory = sources.inventoryFile === undefined ? undefined : readInventoryFile(sources.inventoryFile, now);
   return {
     subject: 'report',
@@ -217,8 +230,19 @@ async function prepareReport({ subject, sources = {}, settings, now }: PrepareRe
       series: facts.series,
       upcoming_days: Array.from({ length: 60 }, (_, i) => addDays(facts.today, i)),
       ...(usage ? { usage } : {}),
+      ...(anomaly ? { anomaly } : {}),
     },
   };
+}
+
+async function anomalyInput(history: CostHistory, today: string, options: ReportSources['anomalies'] = {}): Promise<AnomalyInput> {
+  return readAnomalyInput(history, {
+    today,
+    ...(options.since === undefined ? {} : { since: options.since }),
+    lastRun: await history.lastReportRunBefore(today),
+    days: options.days ?? 60,
+    teamTagKey: options.teamTagKey ?? 'team',
+  });
 }
 
 export function prepare(request: PrepareAdmission): PolicyInput;
