@@ -36,7 +36,7 @@ export function savingsMarkdown(report: FinOpsReport): string[] {
     '',
     ...report.recommendations.map((r, i) => {
       const why = assumption(r);
-      return `${i + 1}. **${money(r.monthly_savings_usd, savingCurrency(r, report.facts.currency))}/month** ${r.rule} \`${mdCell(r.resource)}\`: ${mdCell(r.message)}${why === null ? '' : ` _Assumes ${mdCell(why)}._`}`;
+      return `${i + 1}. **${money(r.monthly_savings_usd, savingCurrency(r, report.facts.currency))}/month** ${r.rule} \`${mdCell(r.resource)}\`: ${mdCell(r.message)}${why === null ? '' : `. _Assumes ${mdCell(why)}._`}`;
     }),
   ];
 }
@@ -46,7 +46,7 @@ export function savingsHtml(report: FinOpsReport): string {
   const items = report.recommendations.map((r) => {
     const why = assumption(r);
     const amount = money(r.monthly_savings_usd, savingCurrency(r, report.facts.currency));
-    return `<li><b>${escapeXml(amount)}/month</b> ${escapeXml(r.rule)} <code>${escapeXml(r.resource)}</code>: ${escapeXml(r.message)}${why === null ? '' : ` <i>Assumes ${escapeXml(why)}.</i>`}</li>`;
+    return `<li><b>${escapeXml(amount)}/month</b> ${escapeXml(r.rule)} <code>${escapeXml(r.resource)}</code>: ${escapeXml(r.message)}${why === null ? '' : `. <i>Assumes ${escapeXml(why)}.</i>`}</li>`;
   });
   return `<p>${report.recommendations.length} recommendation(s), <b>${escapeXml(savingsTotal(report))}/month</b> in all, largest first.</p><ol>${items.join('')}</ol>`;
 }

@@ -146,7 +146,7 @@ recommendations contains {
 # _change(d, current): what the catalog says the deployment can drop, as a share of its cost.
 _change(d, _) := {
 	"share": (d.replicas - needed) / d.replicas,
-	"what": sprintf("%d of %d replicas would run at about %s%%", [needed, d.replicas, messages.show(round((d.replicas * d.gpu_utilization) / needed))]),
+	"what": sprintf("%d replica(s) instead of %d would run at about %s%%", [needed, d.replicas, messages.show(round((d.replicas * d.gpu_utilization) / needed))]),
 	"evidence": {"recommended_replicas": needed},
 } if {
 	needed := _needed(d)

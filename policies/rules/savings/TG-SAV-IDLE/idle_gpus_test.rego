@@ -67,7 +67,7 @@ test_billed_idle_replicas_save_a_share_of_their_spend if {
 	r.evidence.recommended_replicas == 1
 	r.message == concat("", [
 		"kserve/growth/churn (fraud@7) runs at 9% average GPU utilization and was billed $3,041.67/month (matched by resource id);",
-		" 1 of 4 replicas would run at about 36%: about $2,281.25/month less",
+		" 1 replica(s) instead of 4 would run at about 36%: about $2,281.25/month less",
 	])
 }
 
