@@ -8,14 +8,19 @@
  * night that did not run is judged by the next), else the rule's `lookback_days` over the candidate days.
  * A day the history has no spend for at all is unknown, never zero: its cost is null in a baseline.
  *
- * Size: teams and clouds have every candidate day; services and resources only the days they cost more than
- * on the cheapest of their eight same weekdays, since a node that did not rise cannot explain a rise.
+ * Size: teams and clouds have every candidate day; services only the days they cost more than on the cheapest
+ * of their eight same weekdays (a node that did not rise cannot explain a rise); resources only the
+ * TOP_RESOURCES per service and day that rose most over the mean of their eight same weekdays, which keeps
+ * the input small with tens of thousands of resources. The rule attributes among those.
  */
 import type { CostHistory } from '../billing/history.js';
 import { addDays } from '../billing/cost-record.js';
 
 /** Weeks of same-weekday history given for each day (the rule's baseline_weeks uses the first of them). */
 export const BASELINE_WEEKS = 8;
+
+/** Resources given per service and day: those that rose most over the mean of their eight same weekdays. */
+export const TOP_RESOURCES = 5;
 
 export interface AnomalyBaseline {
   /** Spend on the same weekday 1, 2, … BASELINE_WEEKS weeks before; null for a day the history has no spend for. */
@@ -85,28 +90,75 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
       )
     ).map((row) => row.day),
   );
-  const rows = await history.query<{ day: string; team: string; cloud: string; service: string; resource: string; cost: number }>(
-    `WITH base AS (
-       SELECT x_Day AS day, coalesce(${tag(options.teamTagKey)}, '${UNTAGGED}') AS team, x_Provider AS cloud,
-         coalesce(ServiceName, '(unknown service)') AS service, coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
-         sum(coalesce(EffectiveCost, BilledCost)) AS cost
-       FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL
-     ), recent AS (SELECT DISTINCT team, cloud, service, resource FROM base WHERE day >= CAST(? AS DATE))
-     SELECT strftime(day, '%Y-%m-%d') AS day, team, cloud, service, resource, cost::DOUBLE AS cost
-     FROM base SEMI JOIN recent USING (team, cloud, service, resource) ORDER BY team, cloud, service, resource, day`,
+  const base = `SELECT x_Day AS day, coalesce(${tag(options.teamTagKey)}, '${UNTAGGED}') AS team, x_Provider AS cloud,
+       coalesce(ServiceName, '(unknown service)') AS service, coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
+       sum(coalesce(EffectiveCost, BilledCost)) AS cost
+     FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL`;
+  // Exact (DECIMAL) sums per team, cloud and service, so a day's figure never depends on the order of additions.
+  const services = await history.query<{ day: string; team: string; cloud: string | null; service: string | null; cost: number }>(
+    `SELECT strftime(day, '%Y-%m-%d') AS day, team, cloud, service, sum(cost)::DOUBLE AS cost FROM (${base})
+     GROUP BY GROUPING SETS ((day, team), (day, team, cloud), (day, team, cloud, service)) ORDER BY ALL`,
+    [earliest, today],
+  );
+  const resources = await history.query<{
+    day: string;
+    team: string;
+    cloud: string;
+    service: string;
+    resource: string;
+    cost: number;
+    kept: boolean;
+  }>(
+    `WITH base AS (${base}),
+     data_days AS (SELECT DISTINCT day FROM base),
+     weeks AS (
+       SELECT d.day, count(p.day)::INTEGER AS n FROM data_days d
+       LEFT JOIN data_days p ON p.day < d.day AND p.day >= d.day - 7 * ${BASELINE_WEEKS} AND (d.day - p.day) % 7 = 0 GROUP BY d.day
+     ), rises AS (
+       SELECT b.team, b.cloud, b.service, b.resource, b.day,
+         b.cost - coalesce(sum(b.cost) OVER (PARTITION BY b.team, b.cloud, b.service, b.resource, dayofweek(b.day) ORDER BY b.day
+           RANGE BETWEEN INTERVAL ${7 * BASELINE_WEEKS} DAYS PRECEDING AND INTERVAL 1 DAY PRECEDING), 0) / greatest(w.n, 1) AS rise
+       FROM base b JOIN weeks w ON w.day = b.day
+     ), kept AS (
+       SELECT team, cloud, service, resource, day FROM rises WHERE day >= CAST(? AS DATE) AND rise > 0
+       QUALIFY row_number() OVER (PARTITION BY team, cloud, service, day ORDER BY rise DESC, resource) <= ${TOP_RESOURCES}
+     ), need AS (
+       SELECT team, cloud, service, resource, CAST(day - 7 * CAST(w AS INTEGER) AS DATE) AS day FROM kept, range(0, ${BASELINE_WEEKS + 1}) t(w)
+       UNION
+       SELECT team, cloud, service, resource, CAST(CAST(day - INTERVAL 1 MONTH AS DATE) - 7 * CAST(w AS INTEGER) AS DATE)
+       FROM kept, range(0, ${BASELINE_WEEKS + 1}) t(w)
+     )
+     SELECT strftime(n.day, '%Y-%m-%d') AS day, n.team, n.cloud, n.service, n.resource, coalesce(b.cost, 0)::DOUBLE AS cost,
+       k.resource IS NOT NULL AS kept
+     FROM need n
+     LEFT JOIN base b ON b.team = n.team AND b.cloud = n.cloud AND b.service = n.service AND b.resource = n.resource AND b.day = n.day
+     LEFT JOIN kept k ON k.team = n.team AND k.cloud = n.cloud AND k.service = n.service AND k.resource = n.resource AND k.day = n.day
+     ORDER BY ALL`,
     [earliest, today, candidateFrom],
   );
   // Daily cost per node of the tree, keyed by the path joined with a separator no name has.
   const costs = new Map<string, Map<string, number>>();
+  const keptDays = new Map<string, Set<string>>();
   const add = (path: readonly string[], day: string, cost: number): void => {
     const key = path.join('\u0000');
     const byDay = costs.get(key) ?? new Map<string, number>();
     byDay.set(day, (byDay.get(day) ?? 0) + cost);
     costs.set(key, byDay);
   };
-  for (const row of rows) {
+  for (const row of services) {
+    add(
+      [row.team, row.cloud, row.service].filter((name): name is string => name !== null),
+      row.day,
+      row.cost,
+    );
+  }
+  for (const row of resources) {
     const path = [row.team, row.cloud, row.service, row.resource];
-    for (let depth = 1; depth <= 4; depth++) add(path.slice(0, depth), row.day, row.cost);
+    add(path, row.day, row.cost);
+    if (row.kept) {
+      const key = path.join('\u0000');
+      keptDays.set(key, (keptDays.get(key) ?? new Set<string>()).add(row.day));
+    }
   }
   const candidates: string[] = [];
   for (let day = candidateFrom; day < today; day = addDays(day, 1)) candidates.push(day);
@@ -120,10 +172,11 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
     for (const day of candidates) {
       const cost = costOn(day);
       if (cost === null) continue;
+      if (path.length === 4 && keptDays.get(key)?.has(day) !== true) continue;
       const weeks = weeksBefore(day);
       const known = weeks.filter((week): week is number => week !== null);
-      // Services and resources only where they rose above their cheapest same weekday.
-      if (path.length > 2 && (cost <= 0 || (known.length > 0 && cost <= Math.min(...known)))) continue;
+      // Services only where they rose above their cheapest same weekday.
+      if (path.length === 3 && (cost <= 0 || (known.length > 0 && cost <= Math.min(...known)))) continue;
       const monthDay = sameDayLastMonth(day);
       const monthCost = costOn(monthDay);
       points.push({
