@@ -5,6 +5,7 @@
 import type { Budget } from '../config/config.js';
 import type { BudgetFact, Finding } from '../model/decision.js';
 import { money, type FinOpsReport } from './finops-report.js';
+import { anomalyDaysOf } from './anomaly-days.js';
 import { savingsHtml, savingsMarkdown } from './savings-section.js';
 import { barChart, burnDownChart, dailySpendChart, escapeXml } from './svg-charts.js';
 
@@ -133,7 +134,7 @@ export function renderReportHtml(report: FinOpsReport, budgets: readonly Budget[
   const c = facts.currency;
   const total = facts.series.find((s) => s.scope === 'total')?.points ?? [];
   // An anomaly's day is a YYYY-MM-DD string, as the series' points have it; nothing else can mark a point.
-  const anomalyDays = new Set(report.anomalies.map((f) => (typeof f.evidence['day'] === 'string' ? f.evidence['day'] : '')));
+  const anomalyDays = new Set(report.anomalies.flatMap(anomalyDaysOf));
   const unscoped = budgets.filter((b) => !b.scope || Object.keys(b.scope).length === 0).reduce((sum, b) => sum + b.amount, 0);
   const allBudgets = budgets.reduce((sum, b) => sum + b.amount, 0);
   const dailyBudget = (unscoped || allBudgets) > 0 ? (unscoped || allBudgets) / 30 : null;

@@ -56,7 +56,8 @@ describe('tollgate report: anomalies worth waking up for', () => {
     const run = cli(['report', '--source', `focus:${join(dir, 'focus.csv')}`, '--out', out, '--history', history, '--now', now, ...extra]);
     const anomalies =
       run.status === 0 ? (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { anomalies: Anomaly[] }).anomalies : [];
-    return { run, anomalies, markdown: run.status === 0 ? readFileSync(join(out, 'report.md'), 'utf8') : '' };
+    const read = (name: string): string => (run.status === 0 ? readFileSync(join(out, name), 'utf8') : '');
+    return { run, anomalies, markdown: read('report.md'), html: read('report.html') };
   };
   let first: ReturnType<typeof night>;
   let second: ReturnType<typeof night>;
@@ -90,6 +91,10 @@ describe('tollgate report: anomalies worth waking up for', () => {
         ' (the same weekday over the last 4 weeks); most of the increase is aws → Amazon Elastic Compute Cloud → i-runaway (+$4,500.00)',
     );
     expect(second.markdown).toContain(`## Anomalies\n\n- **TG-ANO-001** ${anomaly?.message ?? ''}\n`);
+    // Both days of the event are marked on the daily chart.
+    expect(
+      second.html.match(/<rect class="bar anomaly"[^>]*><title>[^<]*<\/title>/g)?.map((bar) => bar.replace(/.*<title>([^:]*):.*/, '$1')),
+    ).toEqual(['2026-03-11', '2026-03-12']);
   });
 
   it('judges from --since, where the 1st of March carries the monthly support fee and is not an anomaly', () => {
