@@ -217,7 +217,8 @@ _billed_message(o) := concat("", [
 	billing_usage.amount(o.saving), "/month", _coverage_note(o.u.provider),
 ])
 
-_coverage[u.provider] := billing_usage.coverage_percent(u.provider) if some u in billing_usage.resources
+# Coverage per provider, computed once per provider (not once per resource: reports have tens of thousands).
+_coverage[p] := billing_usage.coverage_percent(p) if some p in {u.provider | some u in billing_usage.resources}
 
 _coverage_note(provider) := concat("", [
 	"; commitments cover ", _format_number(_coverage[provider]), "% of ", provider, " on-demand-eligible spend today",
