@@ -83,7 +83,7 @@ async function measure(file: string): Promise<void> {
   });
   const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets });
   const settings = prepareSettings({ file: null, config: { budgets } });
-  const input = await prepare({ subject: { kind: 'report', facts, source: 'bench' }, settings, now: NOW });
+  const input = await prepare({ subject: { kind: 'report', facts, source: 'bench' }, sources: { history }, settings, now: NOW });
   const report = assembleReport(facts, engine.evaluate(input), engine.rules);
   const bytes = renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length;
   const done = performance.now();

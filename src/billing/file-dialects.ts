@@ -98,6 +98,14 @@ const PROVIDER_CASE = (expr: string): string => {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
+/**
+ * FOCUS columns kept in x_Extras: the x_ columns, and the CommitmentDiscount* columns (which commitment a row
+ * used or left unused) that the savings rules read for commitment coverage and utilisation.
+ */
+export function isExtraFocusColumn(name: string): boolean {
+  return (name.startsWith('x_') && name !== 'x_CostType') || name.startsWith('CommitmentDiscount');
+}
+
 const focus: FileDialect = {
   name: 'focus',
   description: 'FOCUS (FinOps Open Cost and Usage Specification) export',
@@ -130,7 +138,7 @@ const focus: FileDialect = {
     x_CostType: shape.headers.has('x_CostType') ? `coalesce(nullif(trim(${ident('x_CostType')}), ''), 'Actual')` : `'Actual'`,
     x_Extras: jsonObject(
       [...shape.headers]
-        .filter((name) => name.startsWith('x_') && name !== 'x_CostType')
+        .filter(isExtraFocusColumn)
         .sort()
         .map((name) => [name, name] as const),
     ),

@@ -10,6 +10,7 @@ import { TollgateError } from '../model/errors.js';
 import { REQUIRED_COLUMNS, type CostRecord, type CostType, type FocusColumn, type RecordOrigin } from '../model/cost-record.js';
 import { isRecordableMicros, parseMicros, type Micros } from '../model/money.js';
 import { providerFromName } from './cost-record.js';
+import { isExtraFocusColumn } from './file-dialects.js';
 
 /** A row as read: column name → value (CSV gives strings; JSON may give numbers, objects or null). */
 export type FocusRow = Readonly<Record<string, unknown>>;
@@ -136,7 +137,7 @@ export function toCostRecord(row: FocusRow, origin: RecordOrigin, options: RowOp
   const billed = cost('BilledCost') ?? fail('BilledCost is empty');
   const extras: Record<string, string> = {};
   for (const [name, value] of Object.entries(row)) {
-    if (name.startsWith('x_') && name !== 'x_CostType' && textOf(value) !== '') extras[name] = textOf(value);
+    if (isExtraFocusColumn(name) && textOf(value) !== '') extras[name] = textOf(value);
   }
   const providerName = PROVIDER_COLUMNS.map((name) => optionalText(row[name])).find((name) => name !== null);
   return {

@@ -95,6 +95,8 @@ export class CostHistory {
       `CREATE TABLE IF NOT EXISTS forecasts (x_Source VARCHAR NOT NULL, month VARCHAR NOT NULL,
         remaining DECIMAL(38, 6) NOT NULL, currency VARCHAR NOT NULL)`,
     );
+    // The nights a report was written, so the next one judges every day since (anomalies).
+    await connection.run(`CREATE TABLE IF NOT EXISTS report_runs (day DATE PRIMARY KEY)`);
     await history.upgrade();
     return history;
   }
@@ -258,6 +260,20 @@ export class CostHistory {
       await this.run('ROLLBACK');
       throw error;
     }
+  }
+
+  /** Records that the report of `day` (YYYY-MM-DD) was written; a night run again is recorded once. */
+  async recordReportRun(day: string): Promise<void> {
+    await this.run(`INSERT OR IGNORE INTO report_runs VALUES (CAST(? AS DATE))`, [day]);
+  }
+
+  /** The day of the latest report written before `day`, or null when none was: what the next night judges from. */
+  async lastReportRunBefore(day: string): Promise<string | null> {
+    const [row] = await this.query<{ day: string | null }>(
+      `SELECT strftime(max(day), '%Y-%m-%d') AS day FROM report_runs WHERE day < CAST(? AS DATE)`,
+      [day],
+    );
+    return row?.day ?? null;
   }
 
   close(): void {

@@ -35,6 +35,8 @@ export interface ReportOptions {
   readonly refresh?: boolean;
   readonly policy?: string[];
   readonly bundle?: string;
+  readonly inventory?: string;
+  readonly since?: string;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, flag: string): number {
@@ -42,6 +44,16 @@ function positiveInteger(value: string | undefined, fallback: number, flag: stri
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) throw new TollgateError(`${flag} must be a positive whole number (got "${value}")`);
   return number;
+}
+
+/** `--since YYYY-MM-DD`: a real day before today, or a usage error. */
+function sinceDay(value: string | undefined, today: string): string | undefined {
+  if (value === undefined) return undefined;
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
+  if (day === null || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value || value >= today) {
+    throw new TollgateError(`--since must be a day before today as YYYY-MM-DD (got "${value}")`);
+  }
+  return value;
 }
 
 export const DEFAULT_CLIENTS: SourceClients = {
@@ -57,6 +69,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   // Checked before anything is imported: a mistyped --out must not cost a night's import.
   assertWritableDirectory(options.out, '--out');
   const days = positiveInteger(options.days, 60, '--days');
+  const since = sinceDay(options.since, today);
   const retentionDays = positiveInteger(options.retentionDays, DEFAULT_RETENTION_DAYS, '--retention-days');
   const loaded = loadConfig(options.config);
   const settings = prepareSettings(loaded);
@@ -93,7 +106,16 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       teamTagKey: tagKeys[0] ?? 'team',
       modelTagKey: 'model',
     });
-    const input = await prepare({ subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' }, settings, now });
+    const input = await prepare({
+      subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' },
+      sources: {
+        history,
+        ...(options.inventory === undefined ? {} : { inventoryFile: options.inventory }),
+        anomalies: { ...(since === undefined ? {} : { since }), days, teamTagKey: tagKeys[0] ?? 'team' },
+      },
+      settings,
+      now,
+    });
     const decision = engine.evaluate(input);
     const report = assembleReport(facts, decision, engine.rules);
     writeFilesAtomic(
@@ -104,6 +126,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       ],
       { createDirectory: true },
     );
+    await history.recordReportRun(today);
     const summary = `${report.violations.length} violation(s), ${report.anomalies.length} anomal${report.anomalies.length === 1 ? 'y' : 'ies'}, ${report.recommendations.length} recommendation(s); month to date ${facts.monthToDate.toFixed(2)} ${facts.currency}`;
     process.stdout.write(`tollgate report ${today}: ${summary} → ${join(options.out, 'report.html')}\n`);
     completed = true;

@@ -22,6 +22,8 @@ export function registerReport(program: Command, run: (work: () => Promise<numbe
     .option('--now <time>', 'the time policies see, RFC 3339 or YYYY-MM-DD (default: now)')
     .option('--policy <dir>', 'also compile and apply the Rego in DIR (repeatable; needs the opa CLI)', collect)
     .option('--bundle <file>', 'evaluate a prebuilt bundle instead of the built-in rules')
+    .option('--since <day>', 'judge spend anomalies of every day from YYYY-MM-DD (default: since the last report in the history)')
+    .option('--inventory <file>', 'model inventory: under-used GPUs and quantization savings are joined to the spend of its deployments')
     .addHelpText(
       'after',
       `

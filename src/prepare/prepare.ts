@@ -13,6 +13,7 @@
  */
 import { addDays } from '../billing/cost-record.js';
 import { readSpendFiles } from '../billing/spend-file.js';
+import type { CostHistory } from '../billing/history.js';
 import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summary.js';
 import { normaliseKubernetesObject } from '../inputs/kubernetes/index.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
@@ -20,6 +21,8 @@ import type { Inventory } from '../model/inventory.js';
 import type { ChangeAction, DailySeries, PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
 import { estimatePlanCost } from '../pricing/index.js';
 import { modelFacts } from './model-facts.js';
+import { readAnomalyInput, type AnomalyInput } from './report-anomalies.js';
+import { readReportUsage, type ReportUsage } from './report-usage.js';
 import type { PreparedSettings } from './settings.js';
 
 /** A Terraform/OpenTofu plan, already read and normalised (null: an inventory audit without a plan). */
@@ -78,7 +81,21 @@ export interface AdmissionSources {
   readonly inventory?: Inventory;
 }
 
-export type ReportSources = Record<string, never>;
+export interface ReportSources {
+  /** The spend history: the savings rules' per-resource usage is read from it (report-usage.ts). */
+  readonly history?: CostHistory;
+  /** Model inventory file (`--inventory`): its deployments are joined to their spend by the savings rules. */
+  readonly inventoryFile?: string;
+  /** How the anomaly rule's days and teams are read from the history (report-anomalies.ts); defaults below. */
+  readonly anomalies?: {
+    /** `--since`: the first day judged, instead of the day of the last report. */
+    readonly since?: string;
+    /** Candidate days when neither is known (the report's --days; default 60). */
+    readonly days?: number;
+    /** The tag naming the team (default "team"). */
+    readonly teamTagKey?: string;
+  };
+}
 
 interface Common {
   readonly settings: PreparedSettings;
@@ -110,6 +127,10 @@ export interface ReportPolicyInput extends PolicyInput {
     readonly series: ReportSubject['facts']['series'];
     /** Today and the next 59 days, YYYY-MM-DD: the calendar TG-CFG-002 counts days with. */
     readonly upcoming_days: readonly string[];
+    /** Spend per resource and commitment over the last days, for the savings rules; with a history only. */
+    readonly usage?: ReportUsage;
+    /** Daily spend down the tree team → cloud → service → resource, for TG-ANO-001; with a history only. */
+    readonly anomaly?: AnomalyInput;
   };
 }
 
@@ -193,19 +214,35 @@ function prepareAdmission({ subject, sources = {}, settings, now }: PrepareAdmis
   };
 }
 
-function prepareReport({ subject, now }: PrepareReport): ReportPolicyInput {
+async function prepareReport({ subject, sources = {}, settings, now }: PrepareReport): Promise<ReportPolicyInput> {
   const { facts } = subject;
+  const usage = sources.history === undefined ? undefined : await readReportUsage(sources.history, facts.today);
+  const anomaly = sources.history === undefined ? undefined : await anomalyInput(sources.history, facts.today, sources.anomalies);
+  const inventory = sources.inventoryFile === undefined ? undefined : readInventoryFile(sources.inventoryFile, now);
   return {
     subject: 'report',
     context: { now, source: subject.source, defaultEnvironment: null },
     resources: [],
     spend: facts.spend,
+    ...modelFacts(inventory, [], settings),
     report: {
       currency: facts.currency,
       series: facts.series,
       upcoming_days: Array.from({ length: 60 }, (_, i) => addDays(facts.today, i)),
+      ...(usage ? { usage } : {}),
+      ...(anomaly ? { anomaly } : {}),
     },
   };
+}
+
+async function anomalyInput(history: CostHistory, today: string, options: ReportSources['anomalies'] = {}): Promise<AnomalyInput> {
+  return readAnomalyInput(history, {
+    today,
+    ...(options.since === undefined ? {} : { since: options.since }),
+    lastRun: await history.lastReportRunBefore(today),
+    days: options.days ?? 60,
+    teamTagKey: options.teamTagKey ?? 'team',
+  });
 }
 
 export function prepare(request: PrepareAdmission): PolicyInput;
@@ -219,6 +256,6 @@ export function prepare(request: PrepareRequest): PolicyInput | Promise<PolicyIn
     case 'admission':
       return prepareAdmission(request as PrepareAdmission);
     case 'report':
-      return Promise.resolve(prepareReport(request as PrepareReport));
+      return prepareReport(request as PrepareReport);
   }
 }

@@ -5,6 +5,8 @@
 import type { Budget } from '../config/config.js';
 import type { BudgetFact, Finding } from '../model/decision.js';
 import { money, type FinOpsReport } from './finops-report.js';
+import { anomalyDaysOf } from './anomaly-days.js';
+import { savingsHtml, savingsMarkdown } from './savings-section.js';
 import { barChart, burnDownChart, dailySpendChart, escapeXml } from './svg-charts.js';
 
 export function renderReportJson(report: FinOpsReport): string {
@@ -95,11 +97,7 @@ export function renderReportMarkdown(report: FinOpsReport): string {
     '',
     '## Savings recommendations',
     '',
-    ...(report.recommendations.length === 0
-      ? ['None.']
-      : report.recommendations.map(
-          (r) => `- **${money(r.monthly_savings_usd, 'USD')}/month** ${r.rule} \`${mdCell(r.resource)}\`: ${mdCell(r.message)}`,
-        )),
+    ...savingsMarkdown(report),
     '',
     '## Exemptions expiring soon',
     '',
@@ -136,7 +134,7 @@ export function renderReportHtml(report: FinOpsReport, budgets: readonly Budget[
   const c = facts.currency;
   const total = facts.series.find((s) => s.scope === 'total')?.points ?? [];
   // An anomaly's day is a YYYY-MM-DD string, as the series' points have it; nothing else can mark a point.
-  const anomalyDays = new Set(report.anomalies.map((f) => (typeof f.evidence['day'] === 'string' ? f.evidence['day'] : '')));
+  const anomalyDays = new Set(report.anomalies.flatMap(anomalyDaysOf));
   const unscoped = budgets.filter((b) => !b.scope || Object.keys(b.scope).length === 0).reduce((sum, b) => sum + b.amount, 0);
   const allBudgets = budgets.reduce((sum, b) => sum + b.amount, 0);
   const dailyBudget = (unscoped || allBudgets) > 0 ? (unscoped || allBudgets) / 30 : null;
@@ -170,7 +168,7 @@ ${burnDowns}
   )}
 <h2>Top cost drivers</h2><table><tr><th>Cloud</th><th>Service</th><th>Resource</th><th>Team</th><th class="n">Spend</th><th class="n">Share</th></tr>
 ${facts.topDrivers.map((d) => `<tr><td>${escapeXml(d.provider)}</td><td>${escapeXml(d.service)}</td><td><code>${escapeXml(d.resource)}</code></td><td>${escapeXml(d.team ?? '—')}</td><td class="n">${escapeXml(money(d.cost, c))}</td><td class="n">${(d.share * 100).toFixed(1)}%</td></tr>`).join('')}</table>
-<h2>Savings recommendations</h2>${savings.length > 0 ? barChart(savings, 'savings per recommendation, USD per month') : ''}${report.recommendations.length === 0 ? '<p>None.</p>' : `<ul>${report.recommendations.map((r) => `<li><b>${escapeXml(money(r.monthly_savings_usd, 'USD'))}/month</b> ${escapeXml(r.rule)} <code>${escapeXml(r.resource)}</code>: ${escapeXml(r.message)}</li>`).join('')}</ul>`}
+<h2>Savings recommendations</h2>${savings.length > 0 ? barChart(savings, 'savings per recommendation, USD per month') : ''}${savingsHtml(report)}
 <h2>Exemptions expiring soon</h2>${findingList(report.expiringExemptions)}
 <p class="axis">bundle ${escapeXml(report.decision.bundleRevision)} · input ${escapeXml(report.decision.inputDigest)}</p>
 </body></html>

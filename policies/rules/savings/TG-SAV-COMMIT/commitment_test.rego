@@ -1,5 +1,6 @@
 package tollgate.rules.savings["TG-SAV-COMMIT_test"] # regal ignore:prefer-snake-case
 
+import data.tollgate.lib.billing_usage_test as fixtures
 import data.tollgate.rules.savings["TG-SAV-COMMIT"] as rule
 
 _serving(address, type, provider, monthly, hours) := {
@@ -24,6 +25,7 @@ _meta := {"rules": {"TG-SAV-COMMIT": {"parameters": {
 	"discount": {"default": {"aws": 0.28, "gcp": 0.37, "azure": 0.36}},
 	"min_hours_per_month": {"default": 700},
 	"min_monthly_savings": {"default": 50},
+	"min_utilization_percent": {"default": 90},
 }}}}
 
 _recommendations(resources, parameters) := found if {
@@ -120,4 +122,74 @@ test_defaults_apply_without_meta if {
 		with data.tollgate.config as {"rules": {"TG-SAV-COMMIT": {"parameters": {"discount": 0.1}}}}
 	some r in found
 	r.evidence.min_monthly_savings == 0
+}
+
+_report(resources, commitments) := object.union(
+	fixtures.report_input(fixtures.usage(30, resources, commitments)),
+	{"report": {"currency": "USD"}},
+)
+
+_billed(report, parameters) := found if {
+	found := rule.recommendations with input as report with data.tollgate.meta as _meta
+		with data.tollgate.config as {"rules": {"TG-SAV-COMMIT": {"parameters": parameters}}}
+}
+
+_steady := fixtures.billed("i-steady", {"workload": "serving"}, {"standard": 3700}, 30, 120)
+
+# The lowest day, 120, × 730 / 24 = 3,650.00 a month committed; 28% of it is 1,022.00.
+test_billed_steady_on_demand_gets_a_commitment if {
+	[r] := [r | some r in _billed(_report([_steady], []), {})]
+	r.resource == "i-steady"
+	r.monthly_savings_usd == 1022
+	r.evidence.hours_covered_per_month == 730
+	r.evidence.monthly_commitment == 3650
+	r.evidence.term == "1 year"
+	r.evidence.coverage_percent == 0
+	r.message == concat("", [
+		"i-steady (g5.12xlarge) was billed at on-demand prices on 30 of the last 30 days (730 h/month), never under $120.00/day;",
+		" a 1-year Savings Plan for that baseline ($3,650.00/month, 28% off assumed) would save about $1,022.00/month;",
+		" commitments cover 0% of aws on-demand-eligible spend today",
+	])
+}
+
+test_billed_part_time_on_demand_is_not_steady if {
+	part := fixtures.billed("i-part", {}, {"standard": 2400}, 20, 120)
+	count(_billed(_report([part], []), {})) == 0
+}
+
+test_billed_training_is_left_to_spot if {
+	training := fixtures.billed("i-train", {"workload": "training"}, {"standard": 3700}, 30, 120)
+	count(_billed(_report([training], []), {})) == 0
+}
+
+test_billed_saving_under_minimum_is_dropped if {
+	count(_billed(_report([_steady], []), {"min_monthly_savings": 1100})) == 0
+}
+
+test_billed_coverage_counts_committed_spend if {
+	covered := fixtures.billed("i-covered", {}, {"committed": 1800}, 0, null)
+	some r in _billed(_report([_steady, covered], []), {})
+	r.evidence.coverage_percent == 32.7
+}
+
+_plan(used, unused) := {"id": "sp-1", "name": null, "provider": "aws", "type": "Savings Plan", "category": "Spend", "used": used, "unused": unused}
+
+# 600 unused over 30 days = 608.33 a month.
+test_underused_commitment_reports_its_unused_cost if {
+	[r] := [r | some r in _billed(_report([], [_plan(1800, 600)]), {})]
+	r.resource == "sp-1"
+	r.monthly_savings_usd == 608.33
+	r.evidence.utilization_percent == 75
+	r.message == concat("", [
+		"Savings Plan sp-1 was 75% used over the last 30 days: $608.33/month of it is paid for and unused;",
+		" move matching on-demand work onto it or exchange it",
+	])
+}
+
+test_well_used_commitment_passes if {
+	count(_billed(_report([], [_plan(1900, 100)]), {})) == 0
+}
+
+test_utilization_threshold_comes_from_config if {
+	count(_billed(_report([], [_plan(1800, 600)]), {"min_utilization_percent": 70})) == 0
 }

@@ -1,5 +1,6 @@
 package tollgate.rules.savings["TG-SAV-IDLE_test"] # regal ignore:prefer-snake-case
 
+import data.tollgate.lib.billing_usage_test as billing
 import data.tollgate.lib.models_fixtures_test as fx
 import data.tollgate.rules.savings["TG-SAV-IDLE"] as rule
 
@@ -49,4 +50,30 @@ test_busy_deployment_passes if {
 
 test_threshold_is_exclusive if {
 	count(_recommendations(_record("g2-standard-8", 4, 30, 60))) == 0
+}
+
+_billed_input(record) := object.union_n([
+	fx.inventory_input([fx.model("minimal", [object.union(fx.version([], [], [record]), {"parameters": 350000000})])]),
+	{"catalog": _catalog},
+	billing.report_input(billing.usage(30, [object.union(billing.billed("kserve/growth/churn", {}, {"standard": 3000}, 30, 100), {"provider": "gcp"})], [])),
+])
+
+# Billed 3,000 in 30 days = 3,041.67 a month; 1 of 4 replicas would do, so 3/4 of it is saved: 2,281.25.
+test_billed_idle_replicas_save_a_share_of_their_spend if {
+	[r] := [r | some r in rule.recommendations] with input as _billed_input(_record("g2-standard-8", 4, 9, 12))
+	r.monthly_savings_usd == 2281.25
+	r.evidence.matched_by == "resource id"
+	r.evidence.monthly_spend == 3041.67
+	r.evidence.recommended_replicas == 1
+	r.message == concat("", [
+		"kserve/growth/churn (fraud@7) runs at 9% average GPU utilization and was billed $3,041.67/month (matched by resource id);",
+		" 1 replica(s) instead of 4 would run at about 36%: about $2,281.25/month less",
+	])
+}
+
+# One replica moves from g2-standard-24 ($2.203/h) to g2-standard-4 ($0.7828/h): 3,041.67 × 1.4202 / 2.203 = 1,960.86.
+test_billed_single_idle_replica_saves_the_price_share if {
+	[r] := [r | some r in rule.recommendations] with input as _billed_input(_record("g2-standard-24", 1, 10, 20))
+	r.evidence.recommended.instance_type == "g2-standard-4"
+	r.monthly_savings_usd == 1960.86
 }

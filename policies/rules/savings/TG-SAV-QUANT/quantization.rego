@@ -8,6 +8,8 @@
 #   model at int8 and at int4 and recommends it with the monthly saving (replicas × hours × hourly price
 #   difference). A precision the risk tier's floor forbids is never recommended; a quantized variant with no
 #   passed quality evaluation recorded is recommended as "requires evaluation".
+#   In the nightly report, a deployment whose billed spend is known (as TG-SAV-IDLE joins it) gets the saving
+#   from that spend: its monthly spend × the share of the hourly price the cheaper instance type saves.
 # custom:
 #   id: TG-SAV-QUANT
 #   severity: info
@@ -30,6 +32,7 @@
 #       default: 50
 package tollgate.rules.savings["TG-SAV-QUANT"] # regal ignore:prefer-snake-case
 
+import data.tollgate.lib.billing_usage
 import data.tollgate.lib.config
 import data.tollgate.lib.messages
 import data.tollgate.lib.models
@@ -100,6 +103,7 @@ _options := [option |
 ]
 
 # METADATA
+# scope: document
 # description: >-
 #   Recommendations of this rule, one per served model that fits a cheaper accelerator at a lower precision,
 #   with the monthly saving in USD.
@@ -110,6 +114,7 @@ recommendations contains {
 	"evidence": _evidence(o),
 } if {
 	some o in _options
+	not billing_usage.spend_of(o.deployment)
 	money.at_least(o.saving, _min_saving)
 	message := concat("", [
 		o.deployment.resource, " serves ", models.label(o.deployment), " (", _size(o.version), ", ",
@@ -118,6 +123,34 @@ recommendations contains {
 		_machine(o.cheaper), ": ", money.usd(o.saving), "/month less (", format_int(o.deployment.replicas, 10), " replicas × ",
 		messages.show(o.deployment.hours_per_month), " h × ", money.per_hour(o.current.hourly_usd - o.cheaper.hourly_usd), ")",
 		_evaluation_note(o.version, o.target),
+	])
+}
+
+# In the nightly report, one recommendation per served model that fits a cheaper accelerator at a lower
+# precision and whose billed spend is known, with the saving as that spend × the share of the hourly price saved.
+recommendations contains {
+	"resource": o.deployment.resource,
+	"message": message,
+	"monthly_savings_usd": money.rounded(saving),
+	"evidence": object.union(_evidence(o), {
+		"source": "billing",
+		"monthly_spend": money.rounded(spend.monthly),
+		"billed_resources": spend.resources,
+		"matched_by": spend.matched_by,
+		"share_saved": money.rounded(share),
+		"assumption": "the saving is the billed spend × the share of the hourly price the cheaper instance type saves, at catalog prices",
+	}),
+} if {
+	some o in _options
+	spend := billing_usage.spend_of(o.deployment)
+	share := (o.current.hourly_usd - o.cheaper.hourly_usd) / o.current.hourly_usd
+	saving := spend.monthly * share
+	money.at_least(saving, _min_saving)
+	message := concat("", [
+		o.deployment.resource, " serves ", models.label(o.deployment), " (", _size(o.version), ", ", o.version.precision,
+		") on ", _machine(o.current), " and was billed ", billing_usage.amount(spend.monthly), "/month (matched by ",
+		spend.matched_by, "); at ", o.target, " it needs ", _gib(o.need), " GiB and fits ", _machine(o.cheaper), ": about ",
+		billing_usage.amount(saving), "/month less", _evaluation_note(o.version, o.target),
 	])
 }
 

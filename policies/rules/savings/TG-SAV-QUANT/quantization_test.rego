@@ -1,5 +1,6 @@
 package tollgate.rules.savings["TG-SAV-QUANT_test"] # regal ignore:prefer-snake-case
 
+import data.tollgate.lib.billing_usage_test as billing
 import data.tollgate.lib.models_fixtures_test as fx
 import data.tollgate.rules.savings["TG-SAV-QUANT"] as rule
 
@@ -77,4 +78,18 @@ test_model_that_fits_cheaper_at_own_precision_is_not_quantization if {
 test_unpriced_deployment_gets_no_recommendation if {
 	model := object.union(fx.model("limited", [_version([])]), {"id": "assistant"})
 	count(rule.recommendations) == 0 with input as fx.inventory_input([model])
+}
+
+# Billed 3,000 in 30 days = 3,041.67 a month for the endpoint; int4 on g2-standard-24 saves
+# (10.1376 − 2.00081) / 10.1376 of it = 2,441.35, int8 on g2-standard-48 saves (10.1376 − 4.00163) / 10.1376 = 1,841.03.
+test_billed_quantization_saves_a_share_of_the_spend if {
+	model := object.union(fx.model("limited", [_version([])]), {"id": "assistant"})
+	billed := object.union(billing.billed("google_vertex_ai_endpoint.assistant", {}, {"standard": 3000}, 30, 100), {"provider": "gcp"})
+	given := object.union_n([fx.inventory_input([model]), {"catalog": _catalog}, billing.report_input(billing.usage(30, [billed], []))])
+	recs := _by_target(rule.recommendations) with input as given
+	recs.int4.monthly_savings_usd == 2441.35
+	recs.int8.monthly_savings_usd == 1841.03
+	recs.int4.evidence.matched_by == "resource id"
+	recs.int4.evidence.source == "billing"
+	contains(recs.int4.message, "was billed $3,041.67/month (matched by resource id); at int4 it needs")
 }

@@ -1,5 +1,6 @@
 package tollgate.rules.savings["TG-SAV-SPOT_test"] # regal ignore:prefer-snake-case
 
+import data.tollgate.lib.billing_usage_test as fixtures
 import data.tollgate.rules.savings["TG-SAV-SPOT"] as rule
 
 _node_group(address, tags, role, spot, on_demand, spot_price) := {
@@ -20,7 +21,10 @@ _node_group(address, tags, role, spot, on_demand, spot_price) := {
 
 _train := _node_group("aws_eks_node_group.train", {}, "node_group", false, 5.672, 2.1)
 
-_meta := {"rules": {"TG-SAV-SPOT": {"parameters": {"min_monthly_savings": {"default": 50}}}}}
+_meta := {"rules": {"TG-SAV-SPOT": {"parameters": {
+	"min_monthly_savings": {"default": 50},
+	"spot_discount": {"default": {"aws": 0.18, "gcp": 0.6, "azure": 0.6}},
+}}}}
 
 _recommendations(resources) := found if {
 	found := rule.recommendations with input as {"resources": resources} with data.tollgate.meta as _meta
@@ -139,4 +143,47 @@ test_no_minimum_when_parameter_missing if {
 
 test_spot_dearer_than_on_demand_is_not_recommended if {
 	count(_recommendations([_node_group("aws_eks_node_group.train", {}, "node_group", false, 1, 2)])) == 0
+}
+
+_billed(resources, parameters) := found if {
+	found := rule.recommendations with input as fixtures.report_input(fixtures.usage(30, resources, []))
+		with data.tollgate.meta as _meta
+		with data.tollgate.config as {"rules": {"TG-SAV-SPOT": {"parameters": parameters}}}
+}
+
+_job := object.union(
+	fixtures.billed("arn:aws:sagemaker:us-east-1:1:training-job/ft", {}, {"standard": 6000}, 12, 500),
+	{"resource_type": "Training Job", "instance_type": null, "sku": "ml.p4d.24xlarge"},
+)
+
+# 6,000 on demand in 30 days = 6,083.33 a month; 18% of it is 1,095.00.
+test_billed_training_job_on_demand_is_recommended_spot if {
+	[r] := [r | some r in _billed([_job], {})]
+	r.monthly_savings_usd == 1095
+	r.evidence.monthly_on_demand == 6083.33
+	r.evidence.because == "resource type \"Training Job\""
+	r.message == concat("", [
+		"arn:aws:sagemaker:us-east-1:1:training-job/ft runs training work (resource type \"Training Job\") on on-demand",
+		" ml.p4d.24xlarge: $6,083.33/month at PricingCategory Standard over the last 30 days; spot capacity (18% off assumed)",
+		" would save about $1,095.00/month",
+	])
+}
+
+test_billed_spot_work_is_not_recommended if {
+	spot := fixtures.billed("i-batch", {"workload": "batch"}, {"dynamic": 1200}, 0, null)
+	count(_billed([spot], {})) == 0
+}
+
+test_billed_serving_is_not_recommended if {
+	serving := fixtures.billed("i-api", {"workload": "serving"}, {"standard": 6000}, 30, 200)
+	count(_billed([serving], {})) == 0
+}
+
+test_billed_spot_discount_comes_from_config if {
+	some r in _billed([_job], {"spot_discount": 0.5})
+	r.monthly_savings_usd == 3041.67
+}
+
+test_billed_provider_without_discount_is_not_recommended if {
+	count(_billed([_job], {"spot_discount": {"gcp": 0.6}})) == 0
 }
