@@ -79,7 +79,6 @@ async function measure(file: string): Promise<void> {
     budgets,
     environmentTagKeys: ['environment'],
     teamTagKey: 'team',
-    modelTagKey: 'model',
   });
   const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets });
   const settings = prepareSettings({ file: null, config: { budgets } });

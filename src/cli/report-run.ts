@@ -16,6 +16,7 @@ import { importSources, parseSourceSpec, type SourceClients } from '../billing/s
 import { loadConfig } from '../config/config.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../model/errors.js';
+import { readInventoryFile } from '../inputs/inventory/index.js';
 import { prepare, prepareSettings } from '../prepare/index.js';
 import { assembleReport } from '../report/finops-report.js';
 import { readReportFacts } from '../report/report-facts.js';
@@ -35,6 +36,7 @@ export interface ReportOptions {
   readonly refresh?: boolean;
   readonly policy?: string[];
   readonly bundle?: string;
+  readonly inventory?: string;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, flag: string): number {
@@ -64,6 +66,8 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   const tagKeys = options.tagKey.length > 0 ? options.tagKey : ['team'];
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
   const engine = await PolicyEngine.load(bundle, { ...config });
+  // Read before the import: a bad inventory is exit 2 with the history untouched.
+  const inventory = options.inventory === undefined ? undefined : readInventoryFile(options.inventory, now);
   const historyFile = options.history ?? DEFAULT_HISTORY_FILE;
   // A first night that fails leaves no history behind: the next run starts as if this one never happened.
   const newHistory = !existsSync(historyFile);
@@ -91,7 +95,8 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       budgets: config.budgets ?? [],
       environmentTagKeys: settings.environmentTagKeys,
       teamTagKey: tagKeys[0] ?? 'team',
-      modelTagKey: 'model',
+      ...(config.currency ? { currency: config.currency } : {}),
+      ...(inventory === undefined ? {} : { inventory }),
     });
     const input = await prepare({ subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' }, settings, now });
     const decision = engine.evaluate(input);

@@ -22,6 +22,7 @@ export function registerReport(program: Command, run: (work: () => Promise<numbe
     .option('--now <time>', 'the time policies see, RFC 3339 or YYYY-MM-DD (default: now)')
     .option('--policy <dir>', 'also compile and apply the Rego in DIR (repeatable; needs the opa CLI)', collect)
     .option('--bundle <file>', 'evaluate a prebuilt bundle instead of the built-in rules')
+    .option('--inventory <file>', 'model inventory: spend by model gets each model’s owner team and risk tier')
     .addHelpText(
       'after',
       `

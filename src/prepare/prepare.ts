@@ -17,6 +17,7 @@ import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summar
 import { normaliseKubernetesObject } from '../inputs/kubernetes/index.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
 import type { Inventory } from '../model/inventory.js';
+import type { AccountFreshness, Showback } from '../model/showback.js';
 import type { ChangeAction, DailySeries, PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
 import { estimatePlanCost } from '../pricing/index.js';
 import { modelFacts } from './model-facts.js';
@@ -62,6 +63,9 @@ export interface ReportSubject {
     readonly today: string;
     readonly series: readonly DailySeries[];
     readonly spend: readonly SpendSummary[];
+    /** Showback sums and each billing account's freshness (the report's facts; Rego adds shares and statuses). */
+    readonly showback?: Showback;
+    readonly freshness?: readonly AccountFreshness[];
   };
   readonly source: string;
 }
@@ -110,6 +114,8 @@ export interface ReportPolicyInput extends PolicyInput {
     readonly series: ReportSubject['facts']['series'];
     /** Today and the next 59 days, YYYY-MM-DD: the calendar TG-CFG-002 counts days with. */
     readonly upcoming_days: readonly string[];
+    readonly showback?: Showback;
+    readonly freshness?: readonly AccountFreshness[];
   };
 }
 
@@ -204,6 +210,8 @@ function prepareReport({ subject, now }: PrepareReport): ReportPolicyInput {
       currency: facts.currency,
       series: facts.series,
       upcoming_days: Array.from({ length: 60 }, (_, i) => addDays(facts.today, i)),
+      ...(facts.showback ? { showback: facts.showback } : {}),
+      ...(facts.freshness ? { freshness: facts.freshness } : {}),
     },
   };
 }

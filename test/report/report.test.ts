@@ -45,7 +45,7 @@ describe('tollgate report on the offline demo', () => {
     expect(report.anomalies.map((a) => a.resource)).toContain('spend:team:ml-research');
     expect(report.expiring_exemptions.map((e) => e.rule)).toEqual(['TG-CFG-002']);
     expect(report.gpu_spend.by_team[0]?.key).toBe('ml-research');
-    expect(report.gpu_spend.by_model.map((m) => m.key)).toContain('whisper-large-v3');
+    expect(report.gpu_spend.by_model.map((m) => m.key)).toContain('whisper-large-v3@1');
   });
 
   it('writes a self-contained HTML page with the charts, and Markdown', () => {
