@@ -22,6 +22,8 @@ import { assembleReport } from '../report/finops-report.js';
 import { readReportFacts } from '../report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../report/report-renderers.js';
 import { resolveNow } from './now.js';
+import { parseMiB } from './options.js';
+import { DEFAULT_MAX_SPEND_FILE_BYTES } from '../billing/spend-file.js';
 import { cacheDir, loadPolicyBundle } from './policy-source.js';
 
 export interface ReportOptions {
@@ -37,6 +39,7 @@ export interface ReportOptions {
   readonly policy?: string[];
   readonly bundle?: string;
   readonly inventory?: string;
+  readonly maxSpendFileSize?: string;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, flag: string): number {
@@ -59,6 +62,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   // Checked before anything is imported: a mistyped --out must not cost a night's import.
   assertWritableDirectory(options.out, '--out');
   const days = positiveInteger(options.days, 60, '--days');
+  const maxFileBytes = parseMiB(options.maxSpendFileSize, '--max-spend-file-size', DEFAULT_MAX_SPEND_FILE_BYTES);
   const retentionDays = positiveInteger(options.retentionDays, DEFAULT_RETENTION_DAYS, '--retention-days');
   const loaded = loadConfig(options.config);
   const settings = prepareSettings(loaded);
@@ -84,6 +88,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       clients,
       progress: terminalProgress(),
       withForecasts: true,
+      maxFileBytes,
       retry: { attempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000 },
     });
     for (const skip of imported.skipped) process.stderr.write(`tollgate: skipped ${skip.file}: ${skip.reason}\n`);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history-defaults.js';
 import type { ReportOptions } from './report-run.js';
 import { collect } from './options.js';
+import { DEFAULT_MAX_SPEND_FILE_BYTES } from '../billing/spend-file.js';
 
 export function registerReport(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program
@@ -22,6 +23,7 @@ export function registerReport(program: Command, run: (work: () => Promise<numbe
     .option('--now <time>', 'the time policies see, RFC 3339 or YYYY-MM-DD (default: now)')
     .option('--policy <dir>', 'also compile and apply the Rego in DIR (repeatable; needs the opa CLI)', collect)
     .option('--bundle <file>', 'evaluate a prebuilt bundle instead of the built-in rules')
+    .option('--max-spend-file-size <MiB>', `refuse cost files larger than this (default ${DEFAULT_MAX_SPEND_FILE_BYTES / 2 ** 20} MiB)`)
     .option('--inventory <file>', 'model inventory: spend by model gets each model’s owner team and risk tier')
     .addHelpText(
       'after',

@@ -12,7 +12,7 @@
  * report may read files, so they return a promise.
  */
 import { addDays } from '../billing/cost-record.js';
-import { readSpendFiles } from '../billing/spend-file.js';
+import { readSpendFiles, spendFileLimit } from '../billing/spend-file.js';
 import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summary.js';
 import { normaliseKubernetesObject } from '../inputs/kubernetes/index.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
@@ -75,6 +75,8 @@ export interface PlanSources {
   readonly inventoryFile?: string;
   /** Spend files (FOCUS columns) for the configured budgets. */
   readonly spendFiles?: readonly string[];
+  /** Most bytes a spend file may have (--max-spend-file-size). */
+  readonly maxSpendFileBytes?: number;
 }
 
 export interface AdmissionSources {
@@ -142,11 +144,16 @@ function price(resources: readonly Resource[], settings: PreparedSettings): Pric
  * Spend per configured budget (indeterminate, monthToDate null, for a budget no spend file covers). With no
  * budgets there is nothing to compare spend with, so spend files are not read and the input has no spend.
  */
-async function budgetSpend(settings: PreparedSettings, files: readonly string[], now: string): Promise<SpendSummary[] | undefined> {
+async function budgetSpend(
+  settings: PreparedSettings,
+  files: readonly string[],
+  now: string,
+  maxBytes?: number,
+): Promise<SpendSummary[] | undefined> {
   const budgets = settings.config.budgets ?? [];
   if (budgets.length === 0) return undefined;
   const month = billingMonth(now);
-  const records = await readSpendFiles(files, (record) => isInMonth(record, month));
+  const records = await readSpendFiles(files, (record) => isInMonth(record, month), spendFileLimit(maxBytes));
   return summariseSpend(records, budgets, now, settings.environmentTagKeys);
 }
 
@@ -156,7 +163,7 @@ function preparePlan({ subject, sources = {}, settings, now }: PreparePlan): Pro
   const { resources, costs } = plan === null ? { resources: [], costs: undefined } : price(plan.resources, settings);
   const inventory = sources.inventoryFile === undefined ? undefined : readInventoryFile(sources.inventoryFile, now);
   const models = modelFacts(inventory, resources, settings);
-  return budgetSpend(settings, sources.spendFiles ?? [], now).then((spend) => ({
+  return budgetSpend(settings, sources.spendFiles ?? [], now, sources.maxSpendFileBytes).then((spend) => ({
     subject: 'plan',
     context: {
       now,
