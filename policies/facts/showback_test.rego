@@ -44,3 +44,18 @@ test_freshness_status_stale_after_the_allowed_lag if {
 test_freshness_absent_outside_the_report if {
 	not facts.freshness with input as {"subject": "plan", "report": {"freshness": [_fresh(2)]}}
 }
+
+test_estimates_judged_per_resource_and_team if {
+	e := facts.estimates with input as {"subject": "report", "report": {"estimates": {
+		"days": 10,
+		"resources": [{"address": "a", "estimated_monthly": 100, "actual_monthly": 150}],
+		"teams": [{"team": "t", "estimated_monthly": 100, "actual_monthly": 150}],
+	}}}
+	e.over_percent == 20
+	e.resources[0].status == "over"
+	e.teams[0].error_percent == 50
+}
+
+test_estimates_absent_without_estimates if {
+	not facts.estimates with input as {"subject": "report", "report": {}}
+}

@@ -18,6 +18,7 @@ import { PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../model/errors.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
 import { prepare, prepareSettings } from '../prepare/index.js';
+import { readEstimates } from '../report/estimate-files.js';
 import { assembleReport } from '../report/finops-report.js';
 import { readReportFacts } from '../report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../report/report-renderers.js';
@@ -40,6 +41,7 @@ export interface ReportOptions {
   readonly bundle?: string;
   readonly inventory?: string;
   readonly maxSpendFileSize?: string;
+  readonly estimates?: string;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, flag: string): number {
@@ -72,6 +74,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   const engine = await PolicyEngine.load(bundle, { ...config });
   // Read before the import: a bad inventory is exit 2 with the history untouched.
   const inventory = options.inventory === undefined ? undefined : readInventoryFile(options.inventory, now);
+  const estimates = options.estimates === undefined ? undefined : readEstimates(options.estimates);
   const historyFile = options.history ?? DEFAULT_HISTORY_FILE;
   // A first night that fails leaves no history behind: the next run starts as if this one never happened.
   const newHistory = !existsSync(historyFile);
@@ -102,6 +105,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       teamTagKey: tagKeys[0] ?? 'team',
       ...(config.currency ? { currency: config.currency } : {}),
       ...(inventory === undefined ? {} : { inventory }),
+      ...(estimates === undefined ? {} : { estimates }),
     });
     const input = await prepare({ subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' }, settings, now });
     const decision = engine.evaluate(input);

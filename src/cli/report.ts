@@ -24,6 +24,10 @@ export function registerReport(program: Command, run: (work: () => Promise<numbe
     .option('--policy <dir>', 'also compile and apply the Rego in DIR (repeatable; needs the opa CLI)', collect)
     .option('--bundle <file>', 'evaluate a prebuilt bundle instead of the built-in rules')
     .option('--max-spend-file-size <MiB>', `refuse cost files larger than this (default ${DEFAULT_MAX_SPEND_FILE_BYTES / 2 ** 20} MiB)`)
+    .option(
+      '--estimates <path>',
+      'results of `tollgate check --format json` (a file or a directory): estimated vs actual per resource and team',
+    )
     .option('--inventory <file>', 'model inventory: spend by model gets each model’s owner team and risk tier')
     .addHelpText(
       'after',

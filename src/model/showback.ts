@@ -54,3 +54,37 @@ export interface AccountFreshness {
   /** Whole days between that day and yesterday (0: data through yesterday). */
   readonly days_behind: number;
 }
+
+/** One priced resource of a check result against its actual spend (`input.report.estimates.resources`). */
+export interface EstimateLine {
+  readonly address: string;
+  /** The check result the estimate came from. */
+  readonly file: string;
+  readonly team: string;
+  readonly estimated_monthly: number | null;
+  /** Month-to-date spend of what it matched, as a monthly run rate on the estimate's hours; null: nothing matched. */
+  readonly actual_monthly: number | null;
+  readonly actual_month_to_date: number | null;
+  /** How the spend was found: by the resource's cloud id, by its model reference, or not at all. */
+  readonly matched_by: 'resource id' | 'model' | null;
+  /** The billing ResourceId or model reference matched. */
+  readonly matched: string | null;
+}
+
+/** A team's matched resources added up: estimate against actual run rate. */
+export interface EstimateTeamLine {
+  readonly team: string;
+  /** Null when none of the team's resources matched spend. */
+  readonly estimated_monthly: number | null;
+  readonly actual_monthly: number | null;
+  readonly resources: number;
+  /** Resources of the team with no spend matched (left out of both sums). */
+  readonly unmatched: number;
+}
+
+export interface EstimatesVsActual {
+  /** Days of this month the run rate is computed over (through the last complete day). */
+  readonly days: number;
+  readonly resources: readonly EstimateLine[];
+  readonly teams: readonly EstimateTeamLine[];
+}

@@ -17,7 +17,7 @@ import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summar
 import { normaliseKubernetesObject } from '../inputs/kubernetes/index.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
 import type { Inventory } from '../model/inventory.js';
-import type { AccountFreshness, Showback } from '../model/showback.js';
+import type { AccountFreshness, EstimatesVsActual, Showback } from '../model/showback.js';
 import type { ChangeAction, DailySeries, PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
 import { estimatePlanCost } from '../pricing/index.js';
 import { modelFacts } from './model-facts.js';
@@ -66,6 +66,8 @@ export interface ReportSubject {
     /** Showback sums and each billing account's freshness (the report's facts; Rego adds shares and statuses). */
     readonly showback?: Showback;
     readonly freshness?: readonly AccountFreshness[];
+    /** Estimates joined to actual spend (`report --estimates`); Rego computes the error and flags. */
+    readonly estimates?: EstimatesVsActual | null;
   };
   readonly source: string;
 }
@@ -118,6 +120,7 @@ export interface ReportPolicyInput extends PolicyInput {
     readonly upcoming_days: readonly string[];
     readonly showback?: Showback;
     readonly freshness?: readonly AccountFreshness[];
+    readonly estimates?: EstimatesVsActual;
   };
 }
 
@@ -219,6 +222,7 @@ function prepareReport({ subject, now }: PrepareReport): ReportPolicyInput {
       upcoming_days: Array.from({ length: 60 }, (_, i) => addDays(facts.today, i)),
       ...(facts.showback ? { showback: facts.showback } : {}),
       ...(facts.freshness ? { freshness: facts.freshness } : {}),
+      ...(facts.estimates ? { estimates: facts.estimates } : {}),
     },
   };
 }

@@ -3,7 +3,7 @@
  * subject "report", is built by src/prepare/), arranged for the renderers. Pure: no I/O here.
  */
 import type { BudgetFact, Decision, Finding, Recommendation, ReportSection, RuleDoc } from '../model/decision.js';
-import type { AccountFreshness, ModelShowbackLine, Showback, ShowbackLine } from '../model/showback.js';
+import type { AccountFreshness, EstimateLine, EstimateTeamLine, ModelShowbackLine, Showback, ShowbackLine } from '../model/showback.js';
 import type { ReportFacts } from './report-facts.js';
 
 /** What Rego adds to each showback line (policies/lib/showback.rego). */
@@ -22,6 +22,25 @@ export interface JudgedShowback extends Omit<Showback, 'totals' | 'by_team' | 'b
   readonly by_cloud: readonly JudgedLine[];
   readonly by_service: readonly JudgedLine[];
   readonly by_model: ReadonlyArray<ModelShowbackLine & ShowbackJudgement>;
+}
+
+/** What Rego adds to an estimate line (policies/lib/estimates.rego). */
+export interface EstimateJudgement {
+  readonly error_percent: number | null;
+  readonly status: 'over' | 'under' | 'within' | 'unmatched' | 'unpriced';
+}
+
+/** facts.estimates: estimated against actual, judged. */
+export interface JudgedEstimates {
+  readonly days: number;
+  readonly over_percent: number;
+  readonly resources: ReadonlyArray<EstimateLine & EstimateJudgement>;
+  readonly teams: ReadonlyArray<EstimateTeamLine & EstimateJudgement>;
+}
+
+function judgedEstimates(value: unknown): JudgedEstimates | null {
+  if (!isObject(value) || !Array.isArray(value.resources) || !Array.isArray(value.teams)) return null;
+  return value as unknown as JudgedEstimates;
 }
 
 export type JudgedFreshness = AccountFreshness & { readonly status: 'stale' | 'current' };
@@ -55,6 +74,8 @@ export interface FinOpsReport {
   readonly showback: JudgedShowback | null;
   /** Each billing account's last day and status (stale or current), as Rego judged it. */
   readonly freshness: readonly JudgedFreshness[];
+  /** Estimated against actual as Rego judged it; null without --estimates. */
+  readonly estimates: JudgedEstimates | null;
 }
 
 /** The findings of the rules whose METADATA puts them in `section` of the report (custom.report_section). */
@@ -83,6 +104,7 @@ export function assembleReport(facts: ReportFacts, decision: Decision, rules: re
     decision,
     showback: judgedShowback(decision.facts.showback),
     freshness: judgedFreshness(decision.facts.freshness),
+    estimates: judgedEstimates(decision.facts.estimates),
   };
 }
 

@@ -19,7 +19,9 @@
 import type { Budget, CurrencySettings } from '../config/config.js';
 import type { Inventory } from '../model/inventory.js';
 import type { DailyPoint, DailySeries, SpendSummary } from '../model/resource.js';
-import type { AccountFreshness, ModelShowbackLine, Showback, ShowbackLine } from '../model/showback.js';
+import type { AccountFreshness, EstimatesVsActual, ModelShowbackLine, Showback, ShowbackLine } from '../model/showback.js';
+import type { ResourceEstimate } from './estimate-files.js';
+import { estimatesVsActual } from './estimates-actual.js';
 import { addDays, costRecord } from '../billing/cost-record.js';
 import type { CostHistory } from '../billing/history.js';
 import { classifiedRecords, createInstanceClassTable } from '../billing/instance-classes.js';
@@ -85,6 +87,8 @@ export interface ReportFacts {
   readonly freshness: readonly AccountFreshness[];
   readonly showback: Showback;
   readonly accelerators: AcceleratorSpend;
+  /** Estimates joined to actual spend; null without --estimates. */
+  readonly estimates: EstimatesVsActual | null;
   readonly gpuByTeam: readonly SpendSlice[];
   readonly gpuByModel: readonly SpendSlice[];
   readonly topDrivers: readonly CostDriver[];
@@ -102,6 +106,8 @@ export interface FactOptions {
   readonly currency?: CurrencySettings;
   /** The model inventory (`--inventory`), for each model's owner team and risk tier. */
   readonly inventory?: Inventory;
+  /** Monthly estimates from `tollgate check --format json` results (`--estimates`). */
+  readonly estimates?: readonly ResourceEstimate[];
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
@@ -450,6 +456,16 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
     freshness,
     showback,
     accelerators,
+    estimates:
+      options.estimates === undefined
+        ? null
+        : await estimatesVsActual(history, options.estimates, {
+            relation: SPEND,
+            modelTag: modelTag(),
+            monthStart,
+            end,
+            teamTagKey: options.teamTagKey,
+          }),
     gpuByTeam,
     gpuByModel,
     topDrivers: drivers.map((row) => ({

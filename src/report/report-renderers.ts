@@ -5,7 +5,7 @@
 import type { Budget } from '../config/config.js';
 import type { BudgetFact, Finding } from '../model/decision.js';
 import { money, type FinOpsReport } from './finops-report.js';
-import { showbackHtml, showbackMarkdown } from './showback-sections.js';
+import { estimatesHtml, estimatesMarkdown, showbackHtml, showbackMarkdown } from './showback-sections.js';
 import { barChart, burnDownChart, dailySpendChart, escapeXml } from './svg-charts.js';
 
 export function renderReportJson(report: FinOpsReport): string {
@@ -21,6 +21,7 @@ export function renderReportJson(report: FinOpsReport): string {
       currencies: facts.currencies,
       freshness: report.freshness,
       showback: report.showback,
+      estimates: report.estimates,
       budgets: report.budgets,
       anomalies: report.anomalies,
       gpu_spend: { ...facts.accelerators, by_team: facts.gpuByTeam, by_model: facts.gpuByModel },
@@ -63,6 +64,7 @@ export function renderReportMarkdown(report: FinOpsReport): string {
     report.violations.length > 0 ? `**${report.violations.length} deny finding(s)** — the scheduler should alert.` : 'No deny findings.',
     '',
     ...showbackMarkdown(report),
+    ...estimatesMarkdown(report),
     '## Budgets',
     '',
     '| Budget | Month to date | Forecast | Budget | % of budget | Days left |',
@@ -162,6 +164,7 @@ export function renderReportHtml(report: FinOpsReport, budgets: readonly Budget[
 <p class="${report.violations.length > 0 ? 'deny' : 'ok'}">${report.violations.length > 0 ? `${report.violations.length} deny finding(s)` : 'No deny findings'} · ${report.warnings.length} warning(s)</p>
 <h2>Daily spend</h2>${dailySpendChart(total, anomalyDays, dailyBudget, 'daily spend with budget line')}
 ${showbackHtml(report)}
+${estimatesHtml(report)}
 <h2>Budgets</h2><table><tr><th>Budget</th><th class="n">Month to date</th><th class="n">Forecast</th><th class="n">Budget</th><th class="n">%</th><th class="n">Days left</th></tr>
 ${report.budgets.map((b) => `<tr><td>${escapeXml(b.name)}</td><td class="n">${escapeXml(money(b.month_to_date, b.currency))}</td><td class="n">${escapeXml(money(b.projected, b.currency))}</td><td class="n">${escapeXml(money(b.amount, b.currency))}</td><td class="n ${b.status === 'deny' ? 'deny' : ''}">${escapeXml(percent(b))}</td><td class="n">${b.days_left ?? '—'}</td></tr>`).join('')}</table>
 ${burnDowns}

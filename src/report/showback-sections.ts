@@ -85,6 +85,77 @@ function basisLines(report: FinOpsReport): string[] {
   return lines;
 }
 
+const STATUS: Readonly<Record<string, string>> = {
+  over: 'over',
+  under: 'under',
+  within: 'within',
+  unmatched: 'no spend found',
+  unpriced: 'not priced',
+};
+
+function errorText(value: number | null): string {
+  return value === null ? '—' : `${value > 0 ? '+' : ''}${value}%`;
+}
+
+/** The estimate tables' rows: [resource or team, cells...], in Markdown and HTML alike. */
+function estimateRows(report: FinOpsReport): { resources: string[][]; teams: string[][] } | null {
+  const estimates = report.estimates;
+  if (estimates === null) return null;
+  const c = report.facts.currency;
+  return {
+    resources: estimates.resources.map((l) => [
+      l.address,
+      l.team,
+      money(l.estimated_monthly, c),
+      money(l.actual_monthly, c),
+      errorText(l.error_percent),
+      STATUS[l.status] ?? l.status,
+      l.matched_by === null ? '—' : `${l.matched_by} ${l.matched ?? ''}`,
+    ]),
+    teams: estimates.teams.map((t) => [
+      t.team,
+      money(t.estimated_monthly, c),
+      money(t.actual_monthly, c),
+      errorText(t.error_percent),
+      STATUS[t.status] ?? t.status,
+      `${t.resources} matched, ${t.unmatched} without spend`,
+    ]),
+  };
+}
+
+const RESOURCE_HEADINGS = ['Resource', 'Team', 'Estimated / month', 'Actual run rate / month', 'Error', 'Status', 'Matched by'];
+const TEAM_HEADINGS = ['Team', 'Estimated / month', 'Actual run rate / month', 'Error', 'Status', 'Resources'];
+
+export function estimatesMarkdown(report: FinOpsReport): string[] {
+  const rows = estimateRows(report);
+  if (rows === null || report.estimates === null) return [];
+  const table = (headings: readonly string[], body: readonly string[][]): string[] => [
+    `| ${headings.join(' | ')} |`,
+    `|${headings.map((_, i) => (i === 0 || headings[i] === 'Team' || headings[i] === 'Status' || headings[i] === 'Matched by' ? '---' : '---:')).join('|')}|`,
+    ...body.map((cells) => `| ${cells.map(mdCell).join(' | ')} |`),
+  ];
+  return [
+    '## Estimated vs actual',
+    '',
+    `Run rates from ${report.estimates.days} days of this month; over means more than ${report.estimates.over_percent}% above the estimate (TG-RPT-002).`,
+    '',
+    ...table(RESOURCE_HEADINGS, rows.resources),
+    '',
+    ...table(TEAM_HEADINGS, rows.teams),
+    '',
+  ];
+}
+
+export function estimatesHtml(report: FinOpsReport): string {
+  const rows = estimateRows(report);
+  if (rows === null || report.estimates === null) return '';
+  const table = (headings: readonly string[], body: readonly string[][]): string =>
+    `<table><tr>${headings.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>${body
+      .map((cells) => `<tr>${cells.map((cell) => `<td${cell === 'over' ? ' class="deny"' : ''}>${escapeXml(cell)}</td>`).join('')}</tr>`)
+      .join('')}</table>`;
+  return `<h2>Estimated vs actual</h2><p>Run rates from ${report.estimates.days} days of this month; over means more than ${report.estimates.over_percent}% above the estimate.</p>${table(RESOURCE_HEADINGS, rows.resources)}${table(TEAM_HEADINGS, rows.teams)}`;
+}
+
 export function showbackMarkdown(report: FinOpsReport): string[] {
   const c = report.facts.currency;
   const lines = ['## Showback', '', ...basisLines(report).map((line) => `- ${mdCell(line)}`), ''];

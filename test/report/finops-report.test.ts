@@ -30,6 +30,7 @@ const facts: ReportFacts = {
     by_model: [],
   },
   accelerators: { total: 0, unknown: 0, unknown_types: [] },
+  estimates: null,
   gpuByTeam: [],
   gpuByModel: [],
   topDrivers: [],
