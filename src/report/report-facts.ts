@@ -25,8 +25,9 @@ import { estimatesVsActual } from './estimates-actual.js';
 import { addDays, costRecord } from '../billing/cost-record.js';
 import type { CostHistory } from '../billing/history.js';
 import { classifiedRecords, createInstanceClassTable } from '../billing/instance-classes.js';
-import type { CostRecord } from '../model/cost-record.js';
-import { parseMicros } from '../model/money.js';
+import { countedCost, type CostRecord } from '../model/cost-record.js';
+import { microsToNumber, parseMicros } from '../model/money.js';
+import { firstTag, matchesScope } from '../billing/budgets.js';
 import { summariseSpend } from '../billing/spend-summary.js';
 import { MODEL_REFERENCE_KEYS, parseModelReference } from '../inputs/model-reference.js';
 
@@ -93,6 +94,11 @@ export interface ReportFacts {
   readonly gpuByModel: readonly SpendSlice[];
   readonly topDrivers: readonly CostDriver[];
   readonly forecasts: ReadonlyArray<{ readonly source: string; readonly remaining: number }>;
+  /** Each budget's actual spend per day this month (its scope, whatever keys it uses), for the burn-downs. */
+  readonly budgetDays: ReadonlyArray<{
+    readonly budget: string;
+    readonly days: ReadonlyArray<{ readonly day: string; readonly cost: number }>;
+  }>;
 }
 
 export interface FactOptions {
@@ -347,6 +353,28 @@ async function slices(history: CostHistory, keyExpr: string, where: string, para
   return rows.map((row) => ({ key: row.key, cost: round2(row.cost) }));
 }
 
+/** Each budget's actual spend per day, from the same records and scope test as its month to date. */
+function budgetDays(
+  records: readonly CostRecord[],
+  budgets: readonly Budget[],
+  environmentTagKeys: readonly string[],
+): ReportFacts['budgetDays'] {
+  return budgets.map((budget) => {
+    const days = new Map<string, number>();
+    for (const record of records) {
+      if (record.x_CostType !== 'Actual') continue;
+      const subject = { tags: record.Tags, environment: firstTag(record.Tags, environmentTagKeys), account: record.SubAccountId };
+      if (!matchesScope(budget.scope, subject)) continue;
+      const day = record.ChargePeriodStart.slice(0, 10);
+      days.set(day, (days.get(day) ?? 0) + microsToNumber(countedCost(record)));
+    }
+    return {
+      budget: budget.name,
+      days: [...days.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, cost]) => ({ day, cost: round2(cost) })),
+    };
+  });
+}
+
 /** The last day every billing account has data for, at most yesterday; yesterday when there is no data. */
 function lastCompleteDay(freshness: readonly AccountFreshness[], today: string): string {
   const yesterday = addDays(today, -1);
@@ -474,5 +502,6 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
       share: monthToDate > 0 ? Math.round((row.cost / monthToDate) * 1000) / 1000 : 0,
     })),
     forecasts: forecasts.map((row) => ({ source: row.source, remaining: round2(row.remaining) })),
+    budgetDays: budgetDays(records, options.budgets, options.environmentTagKeys),
   };
 }

@@ -31,6 +31,7 @@ const facts: ReportFacts = {
   },
   accelerators: { total: 0, unknown: 0, unknown_types: [] },
   estimates: null,
+  budgetDays: [],
   gpuByTeam: [],
   gpuByModel: [],
   topDrivers: [],
