@@ -36,7 +36,7 @@ async function generate(): Promise<{ csv: string; parquet: string }> {
       'us-east-1' AS RegionId, 'res-' || (i % 50000) AS ResourceId, 'Virtual Machine' AS ResourceType,
       ['p4d.24xlarge', 'Standard_NC24ads_A100_v4', 'a2-highgpu-1g', 'm5.large'][1 + i % 4] AS SkuId, 'Standard' AS PricingCategory,
       'acct-' || (i % 20) AS SubAccountId,
-      '{"team":"team-' || (i % 40) || '","model":"model-' || (i % 25) || '","environment":"prod"}' AS Tags
+      '{"team":"team-' || (i % 40) || '","tollgate.io/model":"model-' || (i % 25) || '@1","environment":"prod"}' AS Tags
     FROM range(${ROWS}) t(i)`;
   const csv = join(dir, 'focus.csv');
   const parquet = join(dir, 'focus.parquet');
