@@ -129,10 +129,18 @@ const modelTag = (): string => `coalesce(${MODEL_REFERENCE_KEYS.map((key) => tag
 const SPEND = 'report_spend';
 
 /**
- * The report currency and the rates into it, as a temporary table the spend view joins. The report currency
- * is the configured one, else the only billing currency, else the one with the most rows.
+ * The report currency and the rates into it, and the spend every figure is read from: the Actual rows since
+ * `since` that have a rate, with their cost in the report currency and their team and model tags read once
+ * (x_Team, x_Model), in one temporary table, so the report's many queries neither join nor parse JSON per row
+ * again. The report currency is the configured one, else the billing currency of the most rows.
  */
-async function prepareCurrency(history: CostHistory, settings: CurrencySettings | undefined, from: string, today: string): Promise<string> {
+async function prepareSpend(
+  history: CostHistory,
+  settings: CurrencySettings | undefined,
+  window: { readonly from: string; readonly since: string; readonly today: string },
+  teamTagKey: string,
+): Promise<string> {
+  const { from, today } = window;
   const held = await history.query<{ c: string; n: number }>(
     `SELECT BillingCurrency AS c, count(*)::INTEGER AS n FROM cost_records
      WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY 1 ORDER BY 2 DESC, 1`,
@@ -146,10 +154,13 @@ async function prepareCurrency(history: CostHistory, settings: CurrencySettings 
     .map(([code, rate]) => `(${quote(code)}, CAST(${rate} AS DECIMAL(18, 6)))`);
   await history.run(`CREATE OR REPLACE TEMP TABLE report_rates AS SELECT * FROM (VALUES ${values.join(', ')}) AS t(currency, rate)`);
   await history.run(
-    `CREATE OR REPLACE TEMP VIEW ${SPEND} AS SELECT r.*,
+    `CREATE OR REPLACE TEMP TABLE ${SPEND} AS SELECT r.*,
        CAST(coalesce(r.EffectiveCost, r.BilledCost) * x.rate AS DECIMAL(38, 6)) AS x_Cost,
-       CAST(r.BilledCost * x.rate AS DECIMAL(38, 6)) AS x_Billed
-     FROM cost_records r JOIN report_rates x ON x.currency = r.BillingCurrency WHERE r.x_CostType = 'Actual'`,
+       CAST(r.BilledCost * x.rate AS DECIMAL(38, 6)) AS x_Billed,
+       ${tag(teamTagKey)} AS x_Team, ${modelTag()} AS x_Model
+     FROM cost_records r JOIN report_rates x ON x.currency = r.BillingCurrency
+     WHERE r.x_CostType = 'Actual' AND r.x_Day >= CAST(? AS DATE) AND r.x_Day < CAST(? AS DATE)`,
+    [window.since, today],
   );
   return currency;
 }
@@ -201,11 +212,11 @@ function withTrailingMeans(days: readonly string[], costs: ReadonlyMap<string, n
   });
 }
 
-async function dailySeries(history: CostHistory, from: string, today: string, teamTag: string): Promise<DailySeries[]> {
+async function dailySeries(history: CostHistory, from: string, today: string): Promise<DailySeries[]> {
   const rows = await history.query<{ day: string; scope: string; cost: number }>(
     `SELECT strftime(x_Day, '%Y-%m-%d') AS day, scope, sum(cost)::DOUBLE AS cost FROM (
        SELECT x_Day, 'total' AS scope, x_Cost AS cost FROM ${SPEND}
-       UNION ALL SELECT x_Day, 'team:' || ${tag(teamTag)}, x_Cost FROM ${SPEND} WHERE ${tag(teamTag)} IS NOT NULL
+       UNION ALL SELECT x_Day, 'team:' || x_Team, x_Cost FROM ${SPEND} WHERE x_Team IS NOT NULL
        UNION ALL SELECT x_Day, 'provider:' || x_Provider, x_Cost FROM ${SPEND}
      ) WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL ORDER BY scope, day`,
     [from, today],
@@ -385,7 +396,9 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
   const { today } = options;
   const from = addDays(today, -options.days);
   const monthStart = `${today.slice(0, 7)}-01`;
-  const currency = await prepareCurrency(history, options.currency, from, today);
+  const previousMonthStart = `${addDays(monthStart, -1).slice(0, 7)}-01`;
+  const since = previousMonthStart < from ? previousMonthStart : from;
+  const currency = await prepareSpend(history, options.currency, { from, since, today }, options.teamTagKey);
   await createInstanceClassTable(history);
   const freshness = await accountFreshness(history, from, today);
   // Never before the month began: then the month has no complete day yet, and its budgets are indeterminate.
@@ -411,7 +424,7 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
   const monthToDate = round2(totals?.effective ?? 0);
   // Over classifiedRecords, whose rows are aliased r.
   const inMonthRows = inMonth.replaceAll('x_Day', 'r.x_Day');
-  const gpuByTeam = await slices(history, tag(options.teamTagKey), inMonthRows, [monthStart, end]);
+  const gpuByTeam = await slices(history, 'x_Team', inMonthRows, [monthStart, end]);
   const classes = await history.query<{ cls: string; cost: number; types: string | null }>(
     `SELECT x_Class AS cls, sum(x_Cost)::DOUBLE AS cost,
        string_agg(DISTINCT coalesce(json_extract_string(x_Extras, '$.x_InstanceType'), json_extract_string(x_Extras, '$.x_MeterName'), ResourceType, SkuId), '\n') AS types
@@ -427,10 +440,10 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
       .sort()
       .slice(0, 10),
   };
-  const teamSql = tag(options.teamTagKey);
-  const modelRaw = await showbackLines(history, modelTag(), periods);
+  const teamSql = 'x_Team';
+  const modelRaw = await showbackLines(history, 'x_Model', periods);
   const byModel = modelLines(modelRaw, options.inventory);
-  const gpuByModelRaw = await slices(history, modelTag(), inMonthRows, [monthStart, end]);
+  const gpuByModelRaw = await slices(history, 'x_Model', inMonthRows, [monthStart, end]);
   const gpuByModel = modelLines(
     gpuByModelRaw.map((s) => ({ key: s.key, month_to_date: s.cost, previous_month_to_date: 0, previous_month: 0 })),
     options.inventory,
@@ -471,7 +484,7 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
     firstDay: range?.first ?? null,
     lastDay: range?.last ?? null,
     sources,
-    series: await dailySeries(history, from, today, options.teamTagKey),
+    series: await dailySeries(history, from, today),
     spend: summariseSpend(records, options.budgets, budgetNow, options.environmentTagKeys),
     monthToDate,
     costBasis: {
@@ -489,7 +502,7 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
         ? null
         : await estimatesVsActual(history, options.estimates, {
             relation: SPEND,
-            modelTag: modelTag(),
+            modelTag: 'x_Model',
             monthStart,
             end,
             teamTagKey: options.teamTagKey,
