@@ -75,7 +75,7 @@ function candidates(alias: string): string[] {
 }
 
 /**
- * A FROM clause: the rows of `relation` (cost_records or a view over it) matching `where` (SQL over its
+ * A FROM clause: the rows of `relation` (cost_records, or the report's table of spend) matching `where` (SQL over its
  * columns, alias r), each with its x_Class. Needs createInstanceClassTable first.
  */
 export function classifiedRecords(relation: string, where: string): string {

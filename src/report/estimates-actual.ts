@@ -17,7 +17,7 @@ const modelKey = (reference: { id: string; version: string | null }): string =>
   reference.version === null ? reference.id : `${reference.id}@${reference.version}`;
 
 export interface EstimateJoinOptions {
-  /** The spend view with x_Cost in the report currency (report-facts.ts). */
+  /** The spend table with x_Cost in the report currency (report-facts.ts). */
   readonly relation: string;
   /** SQL for the model reference tag of a row. */
   readonly modelTag: string;

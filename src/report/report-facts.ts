@@ -125,7 +125,7 @@ const tag = (key: string): string => `json_extract_string(Tags, '$."${key.replac
 /** The project's model reference tag (tollgate.io/model, else its label-safe form), as written. */
 const modelTag = (): string => `coalesce(${MODEL_REFERENCE_KEYS.map((key) => tag(key)).join(', ')})`;
 
-/** The view every spend figure is read from: Actual rows with a rate, their cost in the report currency. */
+/** The temporary table every spend figure is read from: Actual rows with a rate, their cost in the report currency. */
 const SPEND = 'report_spend';
 
 /**
