@@ -47,7 +47,8 @@ function formatSize(bytes: number): string {
   return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${bytes} bytes`;
 }
 
-function overLimit(file: string, limit: ReadLimit, size: number | null): TollgateError {
+/** The error for a file over its limit: its size when known (null: counted while reading), the flag that raises it. */
+export function overLimit(file: string, limit: ReadLimit, size: number | null): TollgateError {
   const how = limit.raiseWith === undefined ? '' : ` (raise it with ${limit.raiseWith})`;
   const is = size === null ? 'is larger than' : `is ${formatSize(size)}, over`;
   return new TollgateError(`${limit.what} ${is} the ${formatSize(limit.maxBytes)} limit${how}`, { file });

@@ -13,7 +13,8 @@ import { createGunzip } from 'node:zlib';
 import { TollgateError } from '../model/errors.js';
 import { readBillingJson } from './billing-json.js';
 import { knownCurrencies } from './focus-row.js';
-import { costFileRecords } from './spend-file.js';
+import { overLimit } from '../bounded-file.js';
+import { costFileRecords, spendFileLimit } from './spend-file.js';
 import { dialectFor, FILE_DIALECTS, ident, literal, type FileDialect, type FileShape, type StagedColumn } from './file-dialects.js';
 import { COST_TABLE_COLUMN_NAMES, type CostHistory } from './history.js';
 import { NotCostDataError } from './not-cost-data.js';
@@ -25,6 +26,8 @@ export interface FileImportOptions {
   readonly defaultCurrency?: string;
   /** Today (from --now), for JSON results that state a relative time frame ("TheLastMonth"). */
   readonly today?: string;
+  /** Most bytes a file may have (--max-spend-file-size); default DEFAULT_MAX_SPEND_FILE_BYTES. */
+  readonly maxBytes?: number;
 }
 
 export interface StagedFile {
@@ -269,9 +272,12 @@ export async function stageCostFile(
   source: string,
   options: FileImportOptions = {},
 ): Promise<StagedFile> {
+  const limit = spendFileLimit(options.maxBytes);
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new TollgateError('not a file', { file });
+    // A regular file (checked above): DuckDB and the JSON reader read it whole, so its size is the bytes read.
+    if (info.size > limit.maxBytes) throw overLimit(file, limit, info.size);
   } catch (error) {
     if (error instanceof TollgateError) throw error;
     throw new TollgateError('cost file not found', { file });
@@ -279,7 +285,7 @@ export async function stageCostFile(
   const name = basename(file).toLowerCase();
   if (name.endsWith('.json') && (await isJsonArray(file))) {
     // A FOCUS spend file as a JSON array: the one reader validates it, as for check --spend.
-    const table = await history.stageRecords(source, costFileRecords(file, { defaultCurrency: options.defaultCurrency ?? 'USD' }));
+    const table = await history.stageRecords(source, costFileRecords(file, { defaultCurrency: options.defaultCurrency ?? 'USD' }, limit));
     return { table, format: 'focus-json', notes: [] };
   }
   if (name.endsWith('.json')) {
@@ -294,7 +300,7 @@ export async function stageCostFile(
     const { headers } = await readHead(file);
     const currency = options.defaultCurrency ?? 'USD';
     const notes = headers.includes('BillingCurrency') ? [] : [`no BillingCurrency column: amounts taken as ${currency}`];
-    const table = await history.stageRecords(source, costFileRecords(file, { defaultCurrency: currency }));
+    const table = await history.stageRecords(source, costFileRecords(file, { defaultCurrency: currency }, limit));
     return { table, format: 'focus', notes };
   } else if (name.endsWith('.csv') || name.endsWith('.csv.gz')) staged = await stageCsv(history, file, source);
   else if (/\.(rst|md|txt|html?)$/.test(name)) {

@@ -6,8 +6,10 @@
  * Every import is staged first (a temporary table), validated, then swapped in by (source, day) in one
  * transaction: re-running a night replaces that night's rows, and a failed import leaves history as it was.
  *
- * Amounts are stored exactly, as DECIMAL(38, 6): the micro-units of the records, never floats. Forecast rows
- * of cost files are stored with x_CostType = 'Forecast' and count as spend nowhere.
+ * Amounts are stored exactly, as DECIMAL(38, 6): the micro-units of the records, never floats, in each row's
+ * own BillingCurrency (a history may hold several; the report converts with the rates in tollgate.yaml, or
+ * reports a currency it has no rate for on its own line). Forecast rows of cost files are stored with
+ * x_CostType = 'Forecast' and count as spend nowhere. Both BilledCost and EffectiveCost are kept.
  */
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -182,17 +184,32 @@ export class CostHistory {
   }
 
   /**
-   * A history is in one currency: Tollgate has no exchange rates, and a mix committed tonight would break every
-   * later night until it aged out. Checked inside the import's transaction, so a mix is rolled back.
+   * Two sources that hold the same account's spend for the same day would count it twice: typically an
+   * actual-cost and an amortised-cost export of one account and period, or a re-delivered export under a new
+   * name. Checked inside the import's transaction over the days being imported, so such a night is rolled
+   * back with a message naming both sources, the account and the days.
    */
-  private async assertOneCurrency(): Promise<void> {
-    const rows = await this.query<{ c: string; sources: string }>(
-      `SELECT BillingCurrency AS c, string_agg(DISTINCT x_Source, ', ' ORDER BY x_Source) AS sources FROM cost_records GROUP BY 1 ORDER BY 1`,
+  private async assertNoOverlap(staged: ReadonlyArray<{ readonly table: string }>): Promise<void> {
+    if (staged.length === 0) return;
+    const days = staged.map(({ table }) => `SELECT DISTINCT x_Day FROM ${table}`).join(' UNION ');
+    const [overlap] = await this.query<{ provider: string; account: string | null; sources: string; first: string; last: string }>(
+      `WITH held AS (
+         SELECT DISTINCT x_Provider, SubAccountId, x_Day, x_Source FROM cost_records
+         WHERE x_CostType = 'Actual' AND x_Day IN (${days})
+       ), doubled AS (
+         SELECT x_Provider, SubAccountId, x_Day, string_agg(x_Source, ' and ' ORDER BY x_Source) AS sources FROM held
+         GROUP BY ALL HAVING count(*) > 1
+       )
+       SELECT x_Provider AS provider, SubAccountId AS account, sources,
+         strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last
+       FROM doubled GROUP BY ALL ORDER BY first, provider, account LIMIT 1`,
     );
-    if (rows.length <= 1) return;
-    const mix = rows.map((row) => `${row.c} from ${row.sources}`).join('; ');
+    if (!overlap) return;
+    const account = overlap.account === null ? 'with no account id' : `of account ${overlap.account}`;
+    const period = overlap.first === overlap.last ? overlap.first : `${overlap.first} to ${overlap.last}`;
     throw new TollgateError(
-      `this import would mix currencies in the history (${mix}); Tollgate has no exchange rates: keep one history per currency (--history)`,
+      `${overlap.sources} both hold ${overlap.provider} spend ${account} for ${period}; the report would count it twice ` +
+        '(an actual-cost and an amortised-cost export of the same period?): import one of them; nothing was imported',
     );
   }
 
@@ -230,7 +247,7 @@ export class CostHistory {
         await this.run(`INSERT INTO cost_records BY NAME SELECT * FROM ${table}`);
       }
       await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
-      await this.assertOneCurrency();
+      await this.assertNoOverlap(staged);
       await this.run('COMMIT');
     } catch (error) {
       await this.run('ROLLBACK');

@@ -64,6 +64,8 @@ export interface ImportOptions {
   readonly retry?: RetryPolicy;
   readonly progress?: Progress;
   readonly withForecasts?: boolean;
+  /** Most bytes a cost file may have (--max-spend-file-size). */
+  readonly maxFileBytes?: number;
 }
 
 export interface ImportResult {
@@ -111,7 +113,10 @@ export async function importSources(history: CostHistory, specs: readonly Source
           progress.update(`importing ${file}`);
           const source = `focus:${file}`;
           try {
-            const result = await stageCostFile(history, file, source, { today: options.today });
+            const result = await stageCostFile(history, file, source, {
+              today: options.today,
+              ...(options.maxFileBytes === undefined ? {} : { maxBytes: options.maxFileBytes }),
+            });
             staged.push({ source, table: result.table });
             notes.push(...result.notes.map((note) => `${file}: ${note}`));
           } catch (error) {

@@ -8,6 +8,8 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { pipeline, Transform } from 'node:stream';
+import { overLimit, type ReadLimit } from '../bounded-file.js';
 import { TollgateError } from '../model/errors.js';
 import type { CostRecord } from '../model/cost-record.js';
 import { csvRecords } from './csv-records.js';
@@ -21,16 +23,41 @@ export function spendFileFormat(file: string): SpendFileFormat {
   return /\.json$/i.test(file) ? 'json' : 'csv';
 }
 
-function openLines(file: string): AsyncIterable<string> {
-  let isFile: boolean;
+/** Spend files above this are refused unless --max-spend-file-size raises it: a month of hourly rows fits well below. */
+export const DEFAULT_MAX_SPEND_FILE_BYTES = 4 * 1024 ** 3;
+
+/** The limit of a spend file, for messages and the flag that raises it. */
+export function spendFileLimit(maxBytes: number = DEFAULT_MAX_SPEND_FILE_BYTES): ReadLimit {
+  return { maxBytes, what: 'spend file', raiseWith: '--max-spend-file-size' };
+}
+
+/**
+ * The file's lines, its bytes counted as they are read: a size from stat is not trusted (a file still
+ * growing), and reading stops with an error naming the limit as soon as it is passed.
+ */
+function openLines(file: string, limit: ReadLimit): AsyncIterable<string> {
+  let size: number;
   try {
-    isFile = statSync(file).isFile();
-  } catch {
+    const info = statSync(file);
+    if (!info.isFile()) throw new TollgateError('spend file is not a regular file', { file });
+    size = info.size;
+  } catch (error) {
+    if (error instanceof TollgateError) throw error;
     throw new TollgateError('spend file not found', { file });
   }
-  if (!isFile) throw new TollgateError('spend file is not a regular file', { file });
+  if (size > limit.maxBytes) throw overLimit(file, limit, size);
+  let total = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      total += chunk.length;
+      if (total > limit.maxBytes) done(overLimit(file, limit, null));
+      else done(null, chunk);
+    },
+  });
+  // The pipeline passes a read error or the limit's error on to the lines being iterated.
+  const input = pipeline(createReadStream(file), counted, () => undefined);
   // crlfDelay: a "\r\n" split across two reads is still one line break.
-  return createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  return createInterface({ input, crlfDelay: Infinity });
 }
 
 async function* csvRows(lines: AsyncIterable<string>, file: string, options: RowOptions): AsyncGenerator<CostRecord> {
@@ -65,8 +92,12 @@ async function* jsonRows(lines: AsyncIterable<string>, file: string, options: Ro
 }
 
 /** The validated records of one cost file, one at a time. */
-export async function* costFileRecords(file: string, options: RowOptions = {}): AsyncGenerator<CostRecord> {
-  const lines = openLines(file);
+export async function* costFileRecords(
+  file: string,
+  options: RowOptions = {},
+  limit: ReadLimit = spendFileLimit(),
+): AsyncGenerator<CostRecord> {
+  const lines = openLines(file, limit);
   try {
     yield* spendFileFormat(file) === 'json' ? jsonRows(lines, file, options) : csvRows(lines, file, options);
   } catch (error) {
@@ -83,10 +114,14 @@ export async function* costFileRecords(file: string, options: RowOptions = {}): 
  * The records of the given spend files that `keep` accepts, in file order. Only those are held in memory (the
  * CLI keeps the current month's), never the text they came from.
  */
-export async function readSpendFiles(files: readonly string[], keep: (record: CostRecord) => boolean = () => true): Promise<CostRecord[]> {
+export async function readSpendFiles(
+  files: readonly string[],
+  keep: (record: CostRecord) => boolean = () => true,
+  limit: ReadLimit = spendFileLimit(),
+): Promise<CostRecord[]> {
   const records: CostRecord[] = [];
   for (const file of files) {
-    for await (const record of costFileRecords(file)) {
+    for await (const record of costFileRecords(file, {}, limit)) {
       if (keep(record)) records.push(record);
     }
   }

@@ -15,8 +15,9 @@ import { parseOutputTargets, writeOutputs } from './outputs.js';
 import { resolveNow } from './now.js';
 import { useColor } from './terminal.js';
 import { TOLLGATE_URI, TOLLGATE_VERSION } from './version.js';
-import { collect } from './options.js';
+import { collect, parseMiB } from './options.js';
 import { parseCategory, resolveRepoRoot } from './repo-root.js';
+import { DEFAULT_MAX_SPEND_FILE_BYTES } from '../billing/spend-file.js';
 
 export interface CheckOptions {
   /** Without a plan, --inventory alone audits what the inventory says is deployed now. */
@@ -32,6 +33,7 @@ export interface CheckOptions {
   readonly now?: string;
   readonly environment?: string;
   readonly maxPlanSize?: string;
+  readonly maxSpendFileSize?: string;
   readonly color: boolean;
   /** Spend files (FOCUS columns, docs/spend-format.md) for the configured budgets. */
   readonly spend?: string[];
@@ -76,12 +78,17 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   if (source === undefined) {
     throw new TollgateError('nothing to check: give --plan FILE, --inventory FILE, or both');
   }
+  const maxSpendFileBytes = parseMiB(options.maxSpendFileSize, '--max-spend-file-size', DEFAULT_MAX_SPEND_FILE_BYTES);
   const read = options.plan === undefined ? null : await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
   const plan =
     read === null ? null : { ...read, resources: options.tfDir ? await locateResources(read.resources, options.tfDir) : read.resources };
   const input = await prepare({
     subject: { kind: 'plan', plan, source, environment: options.environment ?? null },
-    sources: { ...(options.inventory !== undefined ? { inventoryFile: options.inventory } : {}), spendFiles: options.spend ?? [] },
+    sources: {
+      ...(options.inventory !== undefined ? { inventoryFile: options.inventory } : {}),
+      spendFiles: options.spend ?? [],
+      maxSpendFileBytes,
+    },
     settings,
     now,
   });
@@ -128,6 +135,7 @@ export function registerCheck(program: Command, run: (work: () => Promise<number
     .option('--environment <name>', 'environment of resources that carry no environment tag (overrides default_environment)')
     .option('--now <time>', 'the time policies see, RFC 3339 or YYYY-MM-DD (default: now); pins exemption expiry in tests')
     .option('--max-plan-size <MiB>', `refuse plan files larger than this (default ${DEFAULT_MAX_PLAN_BYTES / 2 ** 20} MiB)`)
+    .option('--max-spend-file-size <MiB>', `refuse --spend files larger than this (default ${DEFAULT_MAX_SPEND_FILE_BYTES / 2 ** 20} MiB)`)
     .option(
       '--spend <file>',
       'month-to-date spend for the budgets: CSV or JSON with FOCUS columns, see docs/spend-format.md (repeatable)',

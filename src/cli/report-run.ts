@@ -16,11 +16,15 @@ import { importSources, parseSourceSpec, type SourceClients } from '../billing/s
 import { loadConfig } from '../config/config.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../model/errors.js';
+import { readInventoryFile } from '../inputs/inventory/index.js';
 import { prepare, prepareSettings } from '../prepare/index.js';
+import { readEstimates } from '../report/estimate-files.js';
 import { assembleReport } from '../report/finops-report.js';
 import { readReportFacts } from '../report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../report/report-renderers.js';
 import { resolveNow } from './now.js';
+import { parseMiB } from './options.js';
+import { DEFAULT_MAX_SPEND_FILE_BYTES } from '../billing/spend-file.js';
 import { cacheDir, loadPolicyBundle } from './policy-source.js';
 
 export interface ReportOptions {
@@ -37,6 +41,8 @@ export interface ReportOptions {
   readonly bundle?: string;
   readonly inventory?: string;
   readonly since?: string;
+  readonly maxSpendFileSize?: string;
+  readonly estimates?: string;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, flag: string): number {
@@ -70,6 +76,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   assertWritableDirectory(options.out, '--out');
   const days = positiveInteger(options.days, 60, '--days');
   const since = sinceDay(options.since, today);
+  const maxFileBytes = parseMiB(options.maxSpendFileSize, '--max-spend-file-size', DEFAULT_MAX_SPEND_FILE_BYTES);
   const retentionDays = positiveInteger(options.retentionDays, DEFAULT_RETENTION_DAYS, '--retention-days');
   const loaded = loadConfig(options.config);
   const settings = prepareSettings(loaded);
@@ -77,6 +84,9 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   const tagKeys = options.tagKey.length > 0 ? options.tagKey : ['team'];
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
   const engine = await PolicyEngine.load(bundle, { ...config });
+  // Read before the import: a bad inventory is exit 2 with the history untouched.
+  const inventory = options.inventory === undefined ? undefined : readInventoryFile(options.inventory, now);
+  const estimates = options.estimates === undefined ? undefined : readEstimates(options.estimates);
   const historyFile = options.history ?? DEFAULT_HISTORY_FILE;
   // A first night that fails leaves no history behind: the next run starts as if this one never happened.
   const newHistory = !existsSync(historyFile);
@@ -93,6 +103,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       clients,
       progress: terminalProgress(),
       withForecasts: true,
+      maxFileBytes,
       retry: { attempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000 },
     });
     for (const skip of imported.skipped) process.stderr.write(`tollgate: skipped ${skip.file}: ${skip.reason}\n`);
@@ -104,7 +115,9 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       budgets: config.budgets ?? [],
       environmentTagKeys: settings.environmentTagKeys,
       teamTagKey: tagKeys[0] ?? 'team',
-      modelTagKey: 'model',
+      ...(config.currency ? { currency: config.currency } : {}),
+      ...(inventory === undefined ? {} : { inventory }),
+      ...(estimates === undefined ? {} : { estimates }),
     });
     const input = await prepare({
       subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' },

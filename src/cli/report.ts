@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history-defaults.js';
 import type { ReportOptions } from './report-run.js';
 import { collect } from './options.js';
+import { DEFAULT_MAX_SPEND_FILE_BYTES } from '../billing/spend-file.js';
 
 export function registerReport(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program
@@ -23,7 +24,15 @@ export function registerReport(program: Command, run: (work: () => Promise<numbe
     .option('--policy <dir>', 'also compile and apply the Rego in DIR (repeatable; needs the opa CLI)', collect)
     .option('--bundle <file>', 'evaluate a prebuilt bundle instead of the built-in rules')
     .option('--since <day>', 'judge spend anomalies of every day from YYYY-MM-DD (default: since the last report in the history)')
-    .option('--inventory <file>', 'model inventory: under-used GPUs and quantization savings are joined to the spend of its deployments')
+    .option('--max-spend-file-size <MiB>', `refuse cost files larger than this (default ${DEFAULT_MAX_SPEND_FILE_BYTES / 2 ** 20} MiB)`)
+    .option(
+      '--estimates <path>',
+      'results of `tollgate check --format json` (a file or a directory): estimated vs actual per resource and team',
+    )
+    .option(
+      '--inventory <file>',
+      'model inventory: spend by model gets each model’s owner team and risk tier; under-used GPUs and quantization savings are joined to the spend of its deployments',
+    )
     .addHelpText(
       'after',
       `

@@ -57,6 +57,14 @@ export interface Budget {
   readonly deny_at?: number;
 }
 
+/** How the report adds spend billed in several currencies (tollgate.yaml `currency`). */
+export interface CurrencySettings {
+  /** The currency the report shows. */
+  readonly report?: string;
+  /** Units of the report currency per unit of each billing currency. */
+  readonly rates?: Readonly<Record<string, number>>;
+}
+
 export interface KubernetesSettings {
   readonly namespaces?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly region?: string;
@@ -87,6 +95,7 @@ export interface TollgateConfig {
   readonly exemptions?: readonly Exemption[];
   readonly pricing?: PricingSettings;
   readonly budgets?: readonly Budget[];
+  readonly currency?: CurrencySettings;
   readonly kubernetes?: KubernetesSettings;
   readonly review?: ReviewSettings;
 }

@@ -552,6 +552,11 @@ const gpuByAcceleratorType: Readonly<Record<string, { readonly model: string; re
   'nvidia-b200': { model: 'B200', memoryGiB: 180 },
 };
 
+/** GCP's accelerator type names for GPUs ("nvidia-tesla-a100"), for readers that recognise GPUs in billing text. */
+export function gpuAcceleratorTypeNames(): readonly string[] {
+  return Object.keys(gpuByAcceleratorType);
+}
+
 /**
  * A GPU named by a GCP accelerator type: `nvidia-tesla-t4`, a URL ending in it, the `-vws` virtual
  * workstation variants, or the Vertex/Workbench spelling `NVIDIA_TESLA_T4`.

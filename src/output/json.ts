@@ -6,9 +6,30 @@ import type { PlanCost, ResourceCost, SpendSummary } from '../model/resource.js'
 import type { CheckResult } from './check-result.js';
 import { compareStrings, isPassing, sortedDecision, withSortedKeys } from './check-result.js';
 
+/**
+ * What identifies a priced resource in billing data, so `tollgate report --estimates` can join the estimate to
+ * actual spend: its cloud ids when the plan knows them (id, arn), its tags and its model reference.
+ */
+export interface JsonCostIdentity {
+  readonly address: string;
+  readonly type: string;
+  readonly provider: string;
+  readonly cloud_ids: readonly string[];
+  readonly tags: Readonly<Record<string, string>> | null;
+  readonly model: { readonly id: string; readonly version: string | null } | null;
+}
+
 /** The plan's cost: totals, and the estimate of every priced resource (by address). */
 export interface JsonCosts extends PlanCost {
-  readonly resources: ReadonlyArray<ResourceCost & { readonly address: string; readonly type: string }>;
+  readonly resources: ReadonlyArray<ResourceCost & JsonCostIdentity>;
+}
+
+/** The resource's ids as the cloud bills them (id, arn), when known before apply. */
+function cloudIds(values: Readonly<Record<string, unknown>>): string[] {
+  return ['id', 'arn'].flatMap((key) => {
+    const value = values[key];
+    return typeof value === 'string' && value !== '' ? [value] : [];
+  });
 }
 
 /** The document `renderJson` writes; `tollgate` is the version of the tool that wrote it. */
@@ -40,7 +61,21 @@ export interface JsonReport {
 function jsonCosts(report: CheckResult): JsonCosts | undefined {
   if (!report.costs) return undefined;
   const resources = report.resources
-    .flatMap((resource) => (resource.cost ? [{ address: resource.address, type: resource.type, ...resource.cost }] : []))
+    .flatMap((resource) =>
+      resource.cost
+        ? [
+            {
+              address: resource.address,
+              type: resource.type,
+              provider: resource.provider,
+              cloud_ids: cloudIds(resource.values),
+              tags: resource.tags,
+              model: resource.model ?? null,
+              ...resource.cost,
+            },
+          ]
+        : [],
+    )
     .sort((a, b) => compareStrings(a.address, b.address));
   return { ...report.costs, resources };
 }

@@ -12,12 +12,13 @@
  * report may read files, so they return a promise.
  */
 import { addDays } from '../billing/cost-record.js';
-import { readSpendFiles } from '../billing/spend-file.js';
+import { readSpendFiles, spendFileLimit } from '../billing/spend-file.js';
 import type { CostHistory } from '../billing/history.js';
 import { billingMonth, isInMonth, summariseSpend } from '../billing/spend-summary.js';
 import { normaliseKubernetesObject } from '../inputs/kubernetes/index.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
 import type { Inventory } from '../model/inventory.js';
+import type { AccountFreshness, EstimatesVsActual, Showback } from '../model/showback.js';
 import type { ChangeAction, DailySeries, PlanCost, PolicyInput, Resource, SpendSummary } from '../model/resource.js';
 import { estimatePlanCost } from '../pricing/index.js';
 import { modelFacts } from './model-facts.js';
@@ -65,6 +66,11 @@ export interface ReportSubject {
     readonly today: string;
     readonly series: readonly DailySeries[];
     readonly spend: readonly SpendSummary[];
+    /** Showback sums and each billing account's freshness (the report's facts; Rego adds shares and statuses). */
+    readonly showback?: Showback;
+    readonly freshness?: readonly AccountFreshness[];
+    /** Estimates joined to actual spend (`report --estimates`); Rego computes the error and flags. */
+    readonly estimates?: EstimatesVsActual | null;
   };
   readonly source: string;
 }
@@ -74,6 +80,8 @@ export interface PlanSources {
   readonly inventoryFile?: string;
   /** Spend files (FOCUS columns) for the configured budgets. */
   readonly spendFiles?: readonly string[];
+  /** Most bytes a spend file may have (--max-spend-file-size). */
+  readonly maxSpendFileBytes?: number;
 }
 
 export interface AdmissionSources {
@@ -131,6 +139,9 @@ export interface ReportPolicyInput extends PolicyInput {
     readonly usage?: ReportUsage;
     /** Daily spend down the tree team → cloud → service → resource, for TG-ANO-001; with a history only. */
     readonly anomaly?: AnomalyInput;
+    readonly showback?: Showback;
+    readonly freshness?: readonly AccountFreshness[];
+    readonly estimates?: EstimatesVsActual;
   };
 }
 
@@ -157,11 +168,16 @@ function price(resources: readonly Resource[], settings: PreparedSettings): Pric
  * Spend per configured budget (indeterminate, monthToDate null, for a budget no spend file covers). With no
  * budgets there is nothing to compare spend with, so spend files are not read and the input has no spend.
  */
-async function budgetSpend(settings: PreparedSettings, files: readonly string[], now: string): Promise<SpendSummary[] | undefined> {
+async function budgetSpend(
+  settings: PreparedSettings,
+  files: readonly string[],
+  now: string,
+  maxBytes?: number,
+): Promise<SpendSummary[] | undefined> {
   const budgets = settings.config.budgets ?? [];
   if (budgets.length === 0) return undefined;
   const month = billingMonth(now);
-  const records = await readSpendFiles(files, (record) => isInMonth(record, month));
+  const records = await readSpendFiles(files, (record) => isInMonth(record, month), spendFileLimit(maxBytes));
   return summariseSpend(records, budgets, now, settings.environmentTagKeys);
 }
 
@@ -171,7 +187,7 @@ function preparePlan({ subject, sources = {}, settings, now }: PreparePlan): Pro
   const { resources, costs } = plan === null ? { resources: [], costs: undefined } : price(plan.resources, settings);
   const inventory = sources.inventoryFile === undefined ? undefined : readInventoryFile(sources.inventoryFile, now);
   const models = modelFacts(inventory, resources, settings);
-  return budgetSpend(settings, sources.spendFiles ?? [], now).then((spend) => ({
+  return budgetSpend(settings, sources.spendFiles ?? [], now, sources.maxSpendFileBytes).then((spend) => ({
     subject: 'plan',
     context: {
       now,
@@ -231,6 +247,9 @@ async function prepareReport({ subject, sources = {}, settings, now }: PrepareRe
       upcoming_days: Array.from({ length: 60 }, (_, i) => addDays(facts.today, i)),
       ...(usage ? { usage } : {}),
       ...(anomaly ? { anomaly } : {}),
+      ...(facts.showback ? { showback: facts.showback } : {}),
+      ...(facts.freshness ? { freshness: facts.freshness } : {}),
+      ...(facts.estimates ? { estimates: facts.estimates } : {}),
     },
   };
 }

@@ -1,21 +1,35 @@
 /**
  * The facts the nightly report is built from, read from the history with SQL (DuckDB aggregates millions
  * of rows in a second or two): daily series, month-to-date spend per budget (through the budget
- * summariser the `check --spend` path uses), GPU spend by team and model, top cost drivers, forecasts.
- * No judgement here: thresholds and verdicts are Rego's.
+ * summariser the `check --spend` path uses), showback by team, cloud, service and model, GPU spend, top cost
+ * drivers, forecasts, and how current each billing account's data is. No judgement here: shares, changes,
+ * thresholds and verdicts are Rego's.
  *
- * Spend is Actual rows only (`ACTUAL`): forecast rows from cost files feed the budgets' forecasts, never the
- * daily series, month to date, GPU slices or drivers. Amounts are exact DECIMAL sums, read back as
- * micro-units for the budget summary.
+ * - Spend is Actual rows only: forecast rows from cost files feed the budgets' forecasts, never the series,
+ *   month to date, showback or drivers.
+ * - Amounts shown are effective (amortised) cost where the source gives it, else billed cost; the billed
+ *   total is kept beside it (`costBasis`).
+ * - The history keeps each row in its billing currency. The report converts with `currency.rates` from
+ *   tollgate.yaml into one report currency; a currency with no rate is left out of the sums and listed on its
+ *   own line (`currencies`), never added as if it were the report currency.
+ * - Month to date runs through the last complete day: the last day every billing account has data for. A
+ *   two-day billing lag then shortens the month to date instead of being counted as two days of zero spend,
+ *   and the budgets' run-rate projections divide by the days actually covered.
  */
-import type { Budget } from '../config/config.js';
-import { TollgateError } from '../model/errors.js';
+import type { Budget, CurrencySettings } from '../config/config.js';
+import type { Inventory } from '../model/inventory.js';
 import type { DailyPoint, DailySeries, SpendSummary } from '../model/resource.js';
+import type { AccountFreshness, EstimatesVsActual, ModelShowbackLine, Showback, ShowbackLine } from '../model/showback.js';
+import type { ResourceEstimate } from './estimate-files.js';
+import { estimatesVsActual } from './estimates-actual.js';
 import { addDays, costRecord } from '../billing/cost-record.js';
 import type { CostHistory } from '../billing/history.js';
-import type { CostRecord } from '../model/cost-record.js';
-import { parseMicros } from '../model/money.js';
+import { classifiedRecords, createInstanceClassTable } from '../billing/instance-classes.js';
+import { countedCost, type CostRecord } from '../model/cost-record.js';
+import { microsToNumber, parseMicros } from '../model/money.js';
+import { firstTag, matchesScope } from '../billing/budgets.js';
 import { summariseSpend } from '../billing/spend-summary.js';
+import { MODEL_REFERENCE_KEYS, parseModelReference } from '../inputs/model-reference.js';
 
 export type { DailyPoint, DailySeries } from '../model/resource.js';
 
@@ -34,6 +48,32 @@ export interface CostDriver {
   readonly share: number;
 }
 
+/** Spend in one billing currency this month, and how it entered the report's sums. */
+export interface CurrencyLine {
+  readonly currency: string;
+  /** Month to date in that currency. */
+  readonly month_to_date: number;
+  /** Units of the report currency per unit; null when tollgate.yaml gives none (then not in the sums). */
+  readonly rate: number | null;
+}
+
+/** Which cost the figures are, and the month to date both ways. */
+export interface CostBasis {
+  readonly shown: 'effective';
+  readonly label: string;
+  readonly effective_month_to_date: number;
+  readonly billed_month_to_date: number;
+}
+
+/** GPU and other accelerator spend, classified by the instance-type tables (billing/instance-classes.ts). */
+export interface AcceleratorSpend {
+  readonly total: number;
+  /** Spend on instance types the tables do not know: maybe accelerated, maybe not. */
+  readonly unknown: number;
+  /** Up to ten of those instance names, for the user to look up. */
+  readonly unknown_types: readonly string[];
+}
+
 export interface ReportFacts {
   readonly currency: string;
   readonly today: string;
@@ -43,10 +83,22 @@ export interface ReportFacts {
   readonly series: readonly DailySeries[];
   readonly spend: readonly SpendSummary[];
   readonly monthToDate: number;
+  readonly costBasis: CostBasis;
+  readonly currencies: readonly CurrencyLine[];
+  readonly freshness: readonly AccountFreshness[];
+  readonly showback: Showback;
+  readonly accelerators: AcceleratorSpend;
+  /** Estimates joined to actual spend; null without --estimates. */
+  readonly estimates: EstimatesVsActual | null;
   readonly gpuByTeam: readonly SpendSlice[];
   readonly gpuByModel: readonly SpendSlice[];
   readonly topDrivers: readonly CostDriver[];
   readonly forecasts: ReadonlyArray<{ readonly source: string; readonly remaining: number }>;
+  /** Each budget's actual spend per day this month (its scope, whatever keys it uses), for the burn-downs. */
+  readonly budgetDays: ReadonlyArray<{
+    readonly budget: string;
+    readonly days: ReadonlyArray<{ readonly day: string; readonly cost: number }>;
+  }>;
 }
 
 export interface FactOptions {
@@ -56,36 +108,95 @@ export interface FactOptions {
   readonly budgets: readonly Budget[];
   readonly environmentTagKeys: readonly string[];
   readonly teamTagKey: string;
-  readonly modelTagKey: string;
-  /** Model names from the inventory, keyed by the tag value (when an inventory is given). */
-  readonly modelNames?: ReadonlyMap<string, string>;
+  /** tollgate.yaml `currency`: the report currency and the rates into it. */
+  readonly currency?: CurrencySettings;
+  /** The model inventory (`--inventory`), for each model's owner team and risk tier. */
+  readonly inventory?: Inventory;
+  /** Monthly estimates from `tollgate check --format json` results (`--estimates`). */
+  readonly estimates?: readonly ResourceEstimate[];
 }
-
-/**
- * GPU instance types by provider family: AWS p*, g*, trn/inf, SageMaker ml.p/ml.g; GCP a2/a3/g2 and TPUs;
- * Azure NC/ND/NV series. A regex over SKU and instance type, kept in one place.
- */
-export const GPU_PATTERN = '(^|[^a-z])(ml\\.)?(p[2-5][a-z]*|g[4-6][a-z]*|trn[12]|inf[12])\\.|(^|[^a-z])(a2|a3|g2)-|tpu|standard_n[cdv]';
-
-/** Only billed spend: forecast rows are kept apart. */
-const ACTUAL = `x_CostType = 'Actual'`;
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
+const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
 const tag = (key: string): string => `json_extract_string(Tags, '$."${key.replaceAll("'", "''").replaceAll('"', '')}"')`;
 
-/** History rows are judged in one currency: adding EUR to USD needs a rate nobody gave. */
-async function reportCurrency(history: CostHistory, from: string, to: string): Promise<string> {
-  const rows = await history.query<{ c: string; sources: string }>(
-    `SELECT BillingCurrency AS c, string_agg(DISTINCT x_Source, ', ' ORDER BY x_Source) AS sources FROM cost_records
-     WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY 1 ORDER BY 1`,
-    [from, to],
+/** The project's model reference tag (tollgate.io/model, else its label-safe form), as written. */
+const modelTag = (): string => `coalesce(${MODEL_REFERENCE_KEYS.map((key) => tag(key)).join(', ')})`;
+
+/** The temporary table every spend figure is read from: Actual rows with a rate, their cost in the report currency. */
+const SPEND = 'report_spend';
+
+/**
+ * The report currency and the rates into it, and the spend every figure is read from: the Actual rows since
+ * `since` that have a rate, with their cost in the report currency and their team and model tags read once
+ * (x_Team, x_Model), in one temporary table, so the report's many queries neither join nor parse JSON per row
+ * again. The report currency is the configured one, else the billing currency of the most rows.
+ */
+async function prepareSpend(
+  history: CostHistory,
+  settings: CurrencySettings | undefined,
+  window: { readonly from: string; readonly since: string; readonly today: string },
+  teamTagKey: string,
+): Promise<string> {
+  const { from, today } = window;
+  const held = await history.query<{ c: string; n: number }>(
+    `SELECT BillingCurrency AS c, count(*)::INTEGER AS n FROM cost_records
+     WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY 1 ORDER BY 2 DESC, 1`,
+    [from, today],
   );
-  if (rows.length > 1) {
-    const mix = rows.map((row) => `${row.c} from ${row.sources}`).join('; ');
-    throw new TollgateError(`history mixes currencies (${mix}); Tollgate has no exchange rates: report on sources in one currency`);
-  }
-  return rows[0]?.c ?? 'USD';
+  const currency = settings?.report ?? held[0]?.c ?? 'USD';
+  const rates = new Map<string, number>(Object.entries(settings?.rates ?? {}));
+  rates.set(currency, 1);
+  const values = [...rates.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([code, rate]) => `(${quote(code)}, CAST(${rate} AS DECIMAL(18, 6)))`);
+  await history.run(`CREATE OR REPLACE TEMP TABLE report_rates AS SELECT * FROM (VALUES ${values.join(', ')}) AS t(currency, rate)`);
+  await history.run(
+    `CREATE OR REPLACE TEMP TABLE ${SPEND} AS SELECT r.*,
+       CAST(coalesce(r.EffectiveCost, r.BilledCost) * x.rate AS DECIMAL(38, 6)) AS x_Cost,
+       CAST(r.BilledCost * x.rate AS DECIMAL(38, 6)) AS x_Billed,
+       ${tag(teamTagKey)} AS x_Team, ${modelTag()} AS x_Model
+     FROM cost_records r JOIN report_rates x ON x.currency = r.BillingCurrency
+     WHERE r.x_CostType = 'Actual' AND r.x_Day >= CAST(? AS DATE) AND r.x_Day < CAST(? AS DATE)`,
+    [window.since, today],
+  );
+  return currency;
+}
+
+async function currencyLines(history: CostHistory, monthStart: string, end: string): Promise<CurrencyLine[]> {
+  const rows = await history.query<{ currency: string; cost: number; rate: number | null }>(
+    `SELECT r.BillingCurrency AS currency, sum(coalesce(r.EffectiveCost, r.BilledCost))::DOUBLE AS cost, any_value(x.rate)::DOUBLE AS rate
+     FROM cost_records r LEFT JOIN report_rates x ON x.currency = r.BillingCurrency
+     WHERE r.x_CostType = 'Actual' AND r.x_Day >= CAST(? AS DATE) AND r.x_Day < CAST(? AS DATE) GROUP BY 1 ORDER BY 1`,
+    [monthStart, end],
+  );
+  return rows.map((row) => ({ currency: row.currency, month_to_date: round2(row.cost), rate: row.rate }));
+}
+
+/** Each billing account's last day of actual spend in the window, and how far behind yesterday it is. */
+async function accountFreshness(history: CostHistory, from: string, today: string): Promise<AccountFreshness[]> {
+  const rows = await history.query<{ provider: string; account: string | null; last: string; sources: string }>(
+    `WITH last AS (
+       SELECT x_Provider, SubAccountId, max(x_Day) AS last_day FROM cost_records
+       WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL
+     )
+     SELECT l.x_Provider AS provider, l.SubAccountId AS account, strftime(l.last_day, '%Y-%m-%d') AS last,
+       string_agg(DISTINCT r.x_Source, '\n' ORDER BY r.x_Source) AS sources
+     FROM last l JOIN cost_records r ON r.x_Provider = l.x_Provider AND r.SubAccountId IS NOT DISTINCT FROM l.SubAccountId
+       AND r.x_Day = l.last_day AND r.x_CostType = 'Actual'
+     GROUP BY ALL ORDER BY provider, account NULLS FIRST`,
+    [from, today],
+  );
+  const yesterday = Date.parse(`${addDays(today, -1)}T00:00:00Z`);
+  return rows.map((row) => ({
+    provider: row.provider,
+    account: row.account,
+    sources: row.sources.split('\n'),
+    last_day: row.last,
+    days_behind: Math.max(0, Math.round((yesterday - Date.parse(`${row.last}T00:00:00Z`)) / 86_400_000)),
+  }));
 }
 
 function withTrailingMeans(days: readonly string[], costs: ReadonlyMap<string, number>, today: string): DailyPoint[] {
@@ -101,12 +212,12 @@ function withTrailingMeans(days: readonly string[], costs: ReadonlyMap<string, n
   });
 }
 
-async function dailySeries(history: CostHistory, from: string, today: string, teamTag: string): Promise<DailySeries[]> {
+async function dailySeries(history: CostHistory, from: string, today: string): Promise<DailySeries[]> {
   const rows = await history.query<{ day: string; scope: string; cost: number }>(
     `SELECT strftime(x_Day, '%Y-%m-%d') AS day, scope, sum(cost)::DOUBLE AS cost FROM (
-       SELECT x_Day, 'total' AS scope, coalesce(EffectiveCost, BilledCost) AS cost FROM cost_records WHERE ${ACTUAL}
-       UNION ALL SELECT x_Day, 'team:' || ${tag(teamTag)}, coalesce(EffectiveCost, BilledCost) FROM cost_records WHERE ${ACTUAL} AND ${tag(teamTag)} IS NOT NULL
-       UNION ALL SELECT x_Day, 'provider:' || x_Provider, coalesce(EffectiveCost, BilledCost) FROM cost_records WHERE ${ACTUAL}
+       SELECT x_Day, 'total' AS scope, x_Cost AS cost FROM ${SPEND}
+       UNION ALL SELECT x_Day, 'team:' || x_Team, x_Cost FROM ${SPEND} WHERE x_Team IS NOT NULL
+       UNION ALL SELECT x_Day, 'provider:' || x_Provider, x_Cost FROM ${SPEND}
      ) WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL ORDER BY scope, day`,
     [from, today],
   );
@@ -122,10 +233,12 @@ async function dailySeries(history: CostHistory, from: string, today: string, te
 }
 
 /**
- * This month's records, aggregated per day, cost type and tag set, as the records the budget summariser
- * reads: Actual rows before today give the month to date, Forecast rows from today the rest of the month.
+ * This month's records through `end` (exclusive), aggregated per day, cost type and tag set, as the records
+ * the budget summariser reads: Actual rows before `end` give the month to date, Forecast rows from `end` the
+ * rest of the month. Amounts in the report currency; a currency with no rate stays as it is (the summariser
+ * refuses to add it to a budget in another currency).
  */
-async function monthRecords(history: CostHistory, monthStart: string, today: string): Promise<CostRecord[]> {
+async function monthRecords(history: CostHistory, monthStart: string, end: string): Promise<CostRecord[]> {
   const monthEnd = `${addDays(`${monthStart.slice(0, 7)}-28`, 4).slice(0, 7)}-01`;
   const rows = await history.query<{
     day: string;
@@ -138,12 +251,17 @@ async function monthRecords(history: CostHistory, monthStart: string, today: str
     source: string;
     type: string;
   }>(
-    `SELECT strftime(x_Day, '%Y-%m-%d') AS day, SubAccountId AS account, Tags AS tags, BillingCurrency AS currency, x_CostType AS type,
-       CAST(sum(BilledCost) AS VARCHAR) AS billed, CAST(sum(coalesce(EffectiveCost, BilledCost)) AS VARCHAR) AS effective, min(x_Source) AS source
-     FROM cost_records WHERE x_Day >= CAST(? AS DATE)
-       AND ((${ACTUAL} AND x_Day < CAST(? AS DATE)) OR (x_CostType = 'Forecast' AND x_Day < CAST(? AS DATE)))
+    `SELECT strftime(r.x_Day, '%Y-%m-%d') AS day, r.SubAccountId AS account, r.Tags AS tags,
+       CASE WHEN x.rate IS NULL THEN r.BillingCurrency ELSE (SELECT currency FROM report_rates WHERE rate = 1 ORDER BY currency LIMIT 1) END AS currency,
+       r.x_CostType AS type,
+       CAST(CAST(sum(r.BilledCost * coalesce(x.rate, 1)) AS DECIMAL(38, 6)) AS VARCHAR) AS billed,
+       CAST(CAST(sum(coalesce(r.EffectiveCost, r.BilledCost) * coalesce(x.rate, 1)) AS DECIMAL(38, 6)) AS VARCHAR) AS effective,
+       min(r.x_Source) AS source
+     FROM cost_records r LEFT JOIN report_rates x ON x.currency = r.BillingCurrency
+     WHERE r.x_Day >= CAST(? AS DATE)
+       AND ((r.x_CostType = 'Actual' AND r.x_Day < CAST(? AS DATE)) OR (r.x_CostType = 'Forecast' AND r.x_Day >= CAST(? AS DATE) AND r.x_Day < CAST(? AS DATE)))
      GROUP BY ALL ORDER BY ALL`,
-    [monthStart, today, monthEnd],
+    [monthStart, end, end, monthEnd],
   );
   const micros = (text: string): bigint => {
     const value = parseMicros(text);
@@ -174,27 +292,128 @@ async function monthRecords(history: CostHistory, monthStart: string, today: str
   });
 }
 
+/** The three periods a showback line sums, as SQL date bounds (end exclusive). */
+interface Periods {
+  readonly monthStart: string;
+  readonly end: string;
+  readonly previousStart: string;
+  readonly previousSameDayEnd: string;
+}
+
+function periodsOf(monthStart: string, completeThrough: string): Periods {
+  const previousStart = `${addDays(monthStart, -1).slice(0, 7)}-01`;
+  const elapsed = Math.round((Date.parse(completeThrough) - Date.parse(monthStart)) / 86_400_000) + 1;
+  const sameDay = addDays(previousStart, Math.max(0, elapsed));
+  return { monthStart, end: addDays(completeThrough, 1), previousStart, previousSameDayEnd: sameDay < monthStart ? sameDay : monthStart };
+}
+
+/** Sums per key over this month to date, the previous month to the same day, and the whole previous month. */
+async function showbackLines(history: CostHistory, keyExpr: string, periods: Periods): Promise<ShowbackLine[]> {
+  const rows = await history.query<{ key: string; mtd: number; prev_mtd: number; prev: number }>(
+    `SELECT coalesce(${keyExpr}, '(untagged)') AS key,
+       coalesce(sum(x_Cost) FILTER (WHERE x_Day >= CAST($1 AS DATE) AND x_Day < CAST($2 AS DATE)), 0)::DOUBLE AS mtd,
+       coalesce(sum(x_Cost) FILTER (WHERE x_Day >= CAST($3 AS DATE) AND x_Day < CAST($4 AS DATE)), 0)::DOUBLE AS prev_mtd,
+       coalesce(sum(x_Cost) FILTER (WHERE x_Day >= CAST($3 AS DATE) AND x_Day < CAST($1 AS DATE)), 0)::DOUBLE AS prev
+     FROM ${SPEND} WHERE x_Day >= CAST($3 AS DATE) AND x_Day < CAST($2 AS DATE)
+     GROUP BY 1 ORDER BY 2 DESC, 4 DESC, 1`,
+    [periods.monthStart, periods.end, periods.previousStart, periods.previousSameDayEnd],
+  );
+  return rows.map((row) => ({
+    key: row.key,
+    month_to_date: round2(row.mtd),
+    previous_month_to_date: round2(row.prev_mtd),
+    previous_month: round2(row.prev),
+  }));
+}
+
+/**
+ * Spend per model version, by the model reference tag read with the same parser as the Terraform and
+ * Kubernetes readers (inputs/model-reference.ts), so "fraud@7" and its label-safe "fraud--7" are one line.
+ */
+function modelLines(raw: readonly ShowbackLine[], inventory: Inventory | undefined): ModelShowbackLine[] {
+  const merged = new Map<string, ModelShowbackLine>();
+  for (const line of raw) {
+    const reference = line.key === '(untagged)' ? null : parseModelReference(line.key);
+    const key = reference === null ? '(untagged)' : reference.version === null ? reference.id : `${reference.id}@${reference.version}`;
+    const model = reference === null ? undefined : inventory?.models.find((m) => m.id === reference.id);
+    const before = merged.get(key);
+    merged.set(key, {
+      key,
+      month_to_date: round2((before?.month_to_date ?? 0) + line.month_to_date),
+      previous_month_to_date: round2((before?.previous_month_to_date ?? 0) + line.previous_month_to_date),
+      previous_month: round2((before?.previous_month ?? 0) + line.previous_month),
+      model_id: reference?.id ?? null,
+      version: reference?.version ?? null,
+      owner_team: model?.owner_team ?? null,
+      risk_tier: model?.risk_tier ?? null,
+      in_inventory: model !== undefined,
+    });
+  }
+  return [...merged.values()].sort(
+    (a, b) => b.month_to_date - a.month_to_date || b.previous_month - a.previous_month || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+}
+
+/** Accelerated spend per key, over the rows `where` selects (SQL over the alias r). */
 async function slices(history: CostHistory, keyExpr: string, where: string, params: string[]): Promise<SpendSlice[]> {
   const rows = await history.query<{ key: string; cost: number }>(
-    `SELECT coalesce(${keyExpr}, '(untagged)') AS key, sum(coalesce(EffectiveCost, BilledCost))::DOUBLE AS cost
-     FROM cost_records WHERE ${ACTUAL} AND ${where} GROUP BY 1 ORDER BY 2 DESC, 1`,
+    `SELECT coalesce(${keyExpr}, '(untagged)') AS key, sum(x_Cost)::DOUBLE AS cost
+     FROM ${classifiedRecords(SPEND, where)} WHERE x_Class = 'accelerated' GROUP BY 1 ORDER BY 2 DESC, 1`,
     params,
   );
   return rows.map((row) => ({ key: row.key, cost: round2(row.cost) }));
+}
+
+/** Each budget's actual spend per day, from the same records and scope test as its month to date. */
+function budgetDays(
+  records: readonly CostRecord[],
+  budgets: readonly Budget[],
+  environmentTagKeys: readonly string[],
+): ReportFacts['budgetDays'] {
+  return budgets.map((budget) => {
+    const days = new Map<string, number>();
+    for (const record of records) {
+      if (record.x_CostType !== 'Actual') continue;
+      const subject = { tags: record.Tags, environment: firstTag(record.Tags, environmentTagKeys), account: record.SubAccountId };
+      if (!matchesScope(budget.scope, subject)) continue;
+      const day = record.ChargePeriodStart.slice(0, 10);
+      days.set(day, (days.get(day) ?? 0) + microsToNumber(countedCost(record)));
+    }
+    return {
+      budget: budget.name,
+      days: [...days.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, cost]) => ({ day, cost: round2(cost) })),
+    };
+  });
+}
+
+/** The last day every billing account has data for, at most yesterday; yesterday when there is no data. */
+function lastCompleteDay(freshness: readonly AccountFreshness[], today: string): string {
+  const yesterday = addDays(today, -1);
+  return freshness.reduce((day, account) => (account.last_day < day ? account.last_day : day), yesterday);
 }
 
 export async function readReportFacts(history: CostHistory, options: FactOptions): Promise<ReportFacts> {
   const { today } = options;
   const from = addDays(today, -options.days);
   const monthStart = `${today.slice(0, 7)}-01`;
-  const currency = await reportCurrency(history, from, today);
+  const previousMonthStart = `${addDays(monthStart, -1).slice(0, 7)}-01`;
+  const since = previousMonthStart < from ? previousMonthStart : from;
+  const currency = await prepareSpend(history, options.currency, { from, since, today }, options.teamTagKey);
+  await createInstanceClassTable(history);
+  const freshness = await accountFreshness(history, from, today);
+  // Never before the month began: then the month has no complete day yet, and its budgets are indeterminate.
+  const completeThrough = ((day) => (day < monthStart ? addDays(monthStart, -1) : day))(lastCompleteDay(freshness, today));
+  const periods = periodsOf(monthStart, completeThrough);
+  const end = periods.end;
   const inMonth = `x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`;
-  const isGpu = `regexp_matches(lower(coalesce(SkuId, '') || ' ' || coalesce(json_extract_string(x_Extras, '$.x_InstanceType'), '') || ' ' || coalesce(ResourceType, '')), '${GPU_PATTERN}')`;
-  const [range] = await history.query<{ first: string | null; last: string | null; total: number | null }>(
-    `SELECT strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last,
-       (SELECT sum(coalesce(EffectiveCost, BilledCost)) FROM cost_records WHERE ${ACTUAL} AND ${inMonth})::DOUBLE AS total
-     FROM cost_records WHERE ${ACTUAL} AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`,
-    [monthStart, today, from, today],
+  const [range] = await history.query<{ first: string | null; last: string | null }>(
+    `SELECT strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last
+     FROM ${SPEND} WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`,
+    [from, today],
+  );
+  const [totals] = await history.query<{ effective: number | null; billed: number | null }>(
+    `SELECT sum(x_Cost)::DOUBLE AS effective, sum(x_Billed)::DOUBLE AS billed FROM ${SPEND} WHERE ${inMonth}`,
+    [monthStart, end],
   );
   const sources = (
     await history.query<{ s: string }>(
@@ -202,31 +421,92 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
       [from, today],
     )
   ).map((row) => row.s);
-  const monthToDate = round2(range?.total ?? 0);
-  const gpuByTeam = await slices(history, tag(options.teamTagKey), `${inMonth} AND ${isGpu}`, [monthStart, today]);
-  const gpuByModelRaw = await slices(history, tag(options.modelTagKey), `${inMonth} AND ${isGpu}`, [monthStart, today]);
-  const gpuByModel = gpuByModelRaw.map((slice) => ({ key: options.modelNames?.get(slice.key) ?? slice.key, cost: slice.cost }));
+  const monthToDate = round2(totals?.effective ?? 0);
+  // Over classifiedRecords, whose rows are aliased r.
+  const inMonthRows = inMonth.replaceAll('x_Day', 'r.x_Day');
+  const gpuByTeam = await slices(history, 'x_Team', inMonthRows, [monthStart, end]);
+  const classes = await history.query<{ cls: string; cost: number; types: string | null }>(
+    `SELECT x_Class AS cls, sum(x_Cost)::DOUBLE AS cost,
+       string_agg(DISTINCT coalesce(json_extract_string(x_Extras, '$.x_InstanceType'), json_extract_string(x_Extras, '$.x_MeterName'), ResourceType, SkuId), '\n') AS types
+     FROM ${classifiedRecords(SPEND, inMonthRows)} GROUP BY 1`,
+    [monthStart, end],
+  );
+  const accelerators: AcceleratorSpend = {
+    total: round2(classes.find((row) => row.cls === 'accelerated')?.cost ?? 0),
+    unknown: round2(classes.find((row) => row.cls === 'unknown')?.cost ?? 0),
+    unknown_types: (classes.find((row) => row.cls === 'unknown')?.types ?? '')
+      .split('\n')
+      .filter((t) => t !== '')
+      .sort()
+      .slice(0, 10),
+  };
+  const teamSql = 'x_Team';
+  const modelRaw = await showbackLines(history, 'x_Model', periods);
+  const byModel = modelLines(modelRaw, options.inventory);
+  const gpuByModelRaw = await slices(history, 'x_Model', inMonthRows, [monthStart, end]);
+  const gpuByModel = modelLines(
+    gpuByModelRaw.map((s) => ({ key: s.key, month_to_date: s.cost, previous_month_to_date: 0, previous_month: 0 })),
+    options.inventory,
+  ).map((line) => ({ key: line.key, cost: line.month_to_date }));
   const drivers = await history.query<{ provider: string; service: string; resource: string; team: string | null; cost: number }>(
     `SELECT x_Provider AS provider, coalesce(ServiceName, '(unknown service)') AS service,
-       coalesce(ResourceId, SkuId, '(no resource id)') AS resource, any_value(${tag(options.teamTagKey)}) AS team,
-       sum(coalesce(EffectiveCost, BilledCost))::DOUBLE AS cost
-     FROM cost_records WHERE ${ACTUAL} AND ${inMonth} GROUP BY 1, 2, 3 ORDER BY cost DESC, 1, 2, 3 LIMIT 10`,
-    [monthStart, today],
+       coalesce(ResourceId, SkuId, '(no resource id)') AS resource, any_value(${teamSql}) AS team,
+       sum(x_Cost)::DOUBLE AS cost
+     FROM ${SPEND} WHERE ${inMonth} GROUP BY 1, 2, 3 ORDER BY cost DESC, 1, 2, 3 LIMIT 10`,
+    [monthStart, end],
   );
   const forecasts = await history.query<{ source: string; remaining: number }>(
     `SELECT x_Source AS source, remaining::DOUBLE AS remaining FROM forecasts WHERE month = ? ORDER BY 1`,
     [today.slice(0, 7)],
   );
-  const records = await monthRecords(history, monthStart, today);
+  const records = await monthRecords(history, monthStart, end);
+  // The budgets see "now" as the start of the day after the last complete day: month to date over the days
+  // covered, and a run-rate projection over the days not yet billed.
+  const budgetNow = end < today ? `${end}T00:00:00.000Z` : options.now;
+  const showback: Showback = {
+    month: monthStart.slice(0, 7),
+    previous_month: periods.previousStart.slice(0, 7),
+    complete_through: completeThrough,
+    team_tag: options.teamTagKey,
+    totals: (await showbackLines(history, `'total'`, periods)).map(({ key: _key, ...sums }) => sums)[0] ?? {
+      month_to_date: 0,
+      previous_month_to_date: 0,
+      previous_month: 0,
+    },
+    by_team: await showbackLines(history, teamSql, periods),
+    by_cloud: await showbackLines(history, 'x_Provider', periods),
+    by_service: await showbackLines(history, `coalesce(ServiceName, '(unknown service)')`, periods),
+    by_model: byModel,
+  };
   return {
     currency,
     today,
     firstDay: range?.first ?? null,
     lastDay: range?.last ?? null,
     sources,
-    series: await dailySeries(history, from, today, options.teamTagKey),
-    spend: summariseSpend(records, options.budgets, options.now, options.environmentTagKeys),
+    series: await dailySeries(history, from, today),
+    spend: summariseSpend(records, options.budgets, budgetNow, options.environmentTagKeys),
     monthToDate,
+    costBasis: {
+      shown: 'effective',
+      label: 'effective (amortised) cost where the source gives it, else billed cost',
+      effective_month_to_date: monthToDate,
+      billed_month_to_date: round2(totals?.billed ?? 0),
+    },
+    currencies: await currencyLines(history, monthStart, end),
+    freshness,
+    showback,
+    accelerators,
+    estimates:
+      options.estimates === undefined
+        ? null
+        : await estimatesVsActual(history, options.estimates, {
+            relation: SPEND,
+            modelTag: 'x_Model',
+            monthStart,
+            end,
+            teamTagKey: options.teamTagKey,
+          }),
     gpuByTeam,
     gpuByModel,
     topDrivers: drivers.map((row) => ({
@@ -235,5 +515,6 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
       share: monthToDate > 0 ? Math.round((row.cost / monthToDate) * 1000) / 1000 : 0,
     })),
     forecasts: forecasts.map((row) => ({ source: row.source, remaining: round2(row.remaining) })),
+    budgetDays: budgetDays(records, options.budgets, options.environmentTagKeys),
   };
 }

@@ -1,5 +1,5 @@
 /** `report --out` is checked before any import: a wrong directory costs nothing and changes no history. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,20 +37,24 @@ describe('report --out', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
-  it('an import that would mix currencies is refused and the history stays as it was', () => {
-    const header = 'ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,BillingCurrency,ServiceName\n';
-    const usd = join(dir, 'usd.csv');
-    const eur = join(dir, 'eur.csv');
-    writeFileSync(usd, `${header}2025-06-10T00:00:00Z,2025-06-11T00:00:00Z,10,10,USD,compute\n`);
-    writeFileSync(eur, `${header}2025-06-11T00:00:00Z,2025-06-12T00:00:00Z,10,10,EUR,compute\n`);
-    const history = join(dir, 'currencies.duckdb');
-    const args = ['--history', history, '--out', join(dir, 'currencies'), '--now', '2025-06-20'];
-    expect(tollgate(['report', '--source', `focus:${usd}`, ...args]).code).toBe(0);
+  it('two exports of the same account and days are refused, naming both, and the history stays as it was', () => {
+    const header = 'ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,BillingCurrency,ServiceProviderName,SubAccountId\n';
+    const row = (day: string, cost: string) => `2025-06-${day}T00:00:00Z,2025-06-${day}T23:00:00Z,${cost},${cost},USD,Microsoft,sub-1\n`;
+    const first = join(dir, 'first');
+    mkdirSync(first);
+    writeFileSync(join(first, 'actual.csv'), `${header}${row('10', '10')}${row('11', '10')}`);
+    const history = join(dir, 'overlap.duckdb');
+    const args = ['--history', history, '--out', join(dir, 'overlap'), '--now', '2025-06-20'];
+    expect(tollgate(['report', '--source', `focus:${first}`, ...args]).code).toBe(0);
     const before = readFileSync(history);
-    const result = tollgate(['report', '--source', `focus:${eur}`, ...args]);
+    const amortised = join(dir, 'amortised.csv');
+    writeFileSync(amortised, `${header}${row('11', '9')}${row('12', '9')}`);
+    const result = tollgate(['report', '--source', `focus:${amortised}`, ...args]);
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toEqual([
-      expect.stringMatching(/would mix currencies in the history \(EUR from .*; USD from .*\)/),
+      expect.stringMatching(
+        /^tollgate: focus:.*amortised\.csv and focus:.*actual\.csv both hold azure spend of account sub-1 for 2025-06-11; .*import one of them; nothing was imported$/,
+      ),
     ]);
     expect(readFileSync(history).equals(before)).toBe(true);
   });

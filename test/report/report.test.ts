@@ -45,13 +45,23 @@ describe('tollgate report on the offline demo', () => {
     expect(report.anomalies.map((a) => a.resource)).toContain('spend:team:ml-research');
     expect(report.expiring_exemptions.map((e) => e.rule)).toEqual(['TG-CFG-002']);
     expect(report.gpu_spend.by_team[0]?.key).toBe('ml-research');
-    expect(report.gpu_spend.by_model.map((m) => m.key)).toContain('whisper-large-v3');
+    expect(report.gpu_spend.by_model.map((m) => m.key)).toContain('whisper-large-v3@1');
   });
 
   it('writes a self-contained HTML page with the charts, and Markdown', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html).toMatch(/<svg[^>]*aria-label="daily spend with budget line"/);
-    expect(html).toMatch(/aria-label="burn-down of budget ml-research"/);
+    expect(html).toMatch(/<svg[^>]*aria-label="daily spend by team"/);
+    // Stacked by team, with a legend naming each team, the currency on the axis and dates on it.
+    expect(html).toContain('spend per day (USD)');
+    expect(html).toMatch(/<g class="legend"><rect[^>]*\/><text[^>]*>ml-research<\/text><\/g>/);
+    expect(html).toContain('>2025-04-21</text>');
+    // Every budget here is one team's: no line of summed budgets on the daily chart.
+    expect(html).not.toMatch(/aria-label="daily spend by team"((?!<\/svg>).)*class="budget"/s);
+    // A burn-down per budget with a legend for actual, forecast and budget.
+    for (const name of ['ml-research', 'inference', 'ml-platform'])
+      expect(html).toMatch(new RegExp(`aria-label="burn-down of budget ${name}"`));
+    expect(html).toMatch(/>actual<\/text>.*?>forecast<\/text>.*?>budget 60,000 USD<\/text>/s);
+    expect(html).toMatch(/aria-label="month over month by team"/);
     expect(html).toContain('class="bar anomaly"');
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## Anomalies\n\n- \*\*TG-ANO-001\*\*/);

@@ -6,7 +6,7 @@ import { SCHEMA_FORMATS as schemaFormats } from '../schema-formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tollgate.dev/schemas/config.schema.json","title":"tollgate.yaml","description":"Tollgate configuration: environments, data classifications, rule enforcement and parameters, exemptions. Every key is optional; an absent section means no restriction beyond the built-in rule defaults.","type":"object","additionalProperties":false,"properties":{"version":{"const":1,"description":"Config format version."},"default_environment":{"type":"string","minLength":1,"description":"Environment of resources that carry no environment tag."},"environment_tag_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Tag or label keys naming a resource's environment; the first present wins. Default: environment, env."},"classification_tag_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Tag keys naming a resource's data classification. Default: data-classification, data_classification, classification."},"fail_on":{"enum":["deny","critical","high","medium","low","info","never"],"description":"What fails `tollgate check` (exit 1): any deny-level violation (deny, the default), violations at or above a severity, or never."},"environments":{"type":"object","description":"Per-environment restrictions, keyed by environment name (the value of the environment tag).","additionalProperties":{"$ref":"#/$defs/environment"}},"classifications":{"type":"object","description":"Per-data-classification restrictions, keyed by classification (public, internal, confidential, pii, phi, ...).","additionalProperties":{"$ref":"#/$defs/classification"}},"rules":{"type":"object","description":"Per-rule enforcement and parameters, keyed by rule id. A bare string sets the enforcement only.","propertyNames":{"pattern":"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$","description":"a rule id such as TG-ENC-001"},"additionalProperties":{"oneOf":[{"$ref":"#/$defs/enforcement"},{"type":"object","additionalProperties":false,"properties":{"enforcement":{"$ref":"#/$defs/enforcement"},"parameters":{"type":"object"}}}]}},"exemptions":{"type":"array","description":"Accepted exceptions. An exemption past its expiry date stops applying and is reported (TG-CFG-001).","items":{"$ref":"#/$defs/exemption"}},"pricing":{"type":"object","additionalProperties":false,"description":"How plan costs are estimated.","properties":{"hours_per_month":{"type":"number","exclusiveMinimum":0,"maximum":744,"description":"Hours a resource runs per month (default 730)."},"catalog":{"type":"string","minLength":1,"description":"A price catalog written by `tollgate pricing refresh`, instead of the built-in snapshot."},"usage":{"type":"object","description":"Hours per month by resource address glob, for resources that do not run all month.","additionalProperties":{"type":"number","minimum":0,"maximum":744}}}},"review":{"type":"object","additionalProperties":false,"description":"Review gates for model versions in production (TG-REV-*): which environments are production and what each risk tier requires.","properties":{"production_environments":{"type":"array","items":{"type":"string","minLength":1},"description":"Environments (globs) whose deployments must pass the gates. Default: prod, production."},"tiers":{"type":"object","additionalProperties":false,"properties":{"minimal":{"$ref":"#/$defs/reviewTier"},"limited":{"$ref":"#/$defs/reviewTier"},"high":{"$ref":"#/$defs/reviewTier"}}}}},"budgets":{"type":"array","description":"Monthly budgets checked by TG-BUD-001 (warn) and TG-BUD-002 (deny).","items":{"$ref":"#/$defs/budget"}},"kubernetes":{"type":"object","additionalProperties":false,"description":"How Kubernetes objects map onto teams and environments (admission webhook).","properties":{"namespaces":{"type":"object","description":"Per namespace, labels applied to its workloads as tags (team, environment, cost-center, data-classification, ...). A key \"*\" applies to every namespace not listed.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"region":{"type":"string","minLength":1,"description":"The cluster's region, for workloads that do not pin one with topology.kubernetes.io/region."}}}},"$defs":{"reviewTier":{"type":"object","additionalProperties":false,"properties":{"approvals":{"type":"integer","minimum":0,"description":"Approvals from distinct reviewers outside the owning team."},"roles":{"type":"array","items":{"type":"string","minLength":1},"description":"At least one approval must come from one of these roles."},"evaluations":{"type":"array","items":{"enum":["accuracy","bias","safety","security-scan","red-team"]},"description":"Evaluation kinds whose latest result must be a pass."}}},"enforcement":{"enum":["deny","warn","off"]},"regions":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"names":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"environment":{"type":"object","additionalProperties":false,"properties":{"allowed_regions":{"$ref":"#/$defs/regions","description":"Regions this environment may use (TG-REG-001)."},"instance_families":{"type":"object","additionalProperties":false,"description":"Instance families allowed or denied (TG-INS-001); deny wins; an empty allow list allows all.","properties":{"allow":{"$ref":"#/$defs/names"},"deny":{"$ref":"#/$defs/names"}}},"gpu":{"type":"object","additionalProperties":false,"properties":{"max_per_instance":{"type":"integer","minimum":0,"description":"Most accelerators per instance or node (TG-GPU-001)."},"allowed_models":{"$ref":"#/$defs/names","description":"Accelerator models allowed: A100, H100, L4, T4, ... (TG-GPU-002)."}}},"require_customer_managed_key":{"type":"boolean","description":"Storage must use customer-managed keys (TG-ENC-002)."}}},"classification":{"type":"object","additionalProperties":false,"properties":{"allowed_regions":{"$ref":"#/$defs/regions","description":"Regions data of this class may live in (TG-REG-002)."},"require_customer_managed_key":{"type":"boolean","description":"Storage holding this class must use customer-managed keys (TG-ENC-002)."}}},"exemption":{"type":"object","additionalProperties":false,"required":["rule","resource","reason","owner","expires"],"properties":{"rule":{"type":"string","pattern":"^(\\*|[A-Z][A-Z0-9]*(-[A-Z0-9]+)+)$","description":"a rule id such as TG-ENC-001, or * for every rule"},"resource":{"type":"string","minLength":1,"description":"Glob on the resource address: * within one address segment, ** across segments."},"reason":{"type":"string","minLength":1},"owner":{"type":"string","minLength":1},"expires":{"type":"string","pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$","format":"calendar-date","description":"a date YYYY-MM-DD that exists in the calendar: the last day the exemption applies"}}},"budget":{"type":"object","additionalProperties":false,"required":["name","amount"],"properties":{"name":{"type":"string","minLength":1},"scope":{"type":"object","additionalProperties":false,"description":"Which spend and resources count: every key given must match (tags team, project, environment; account = billing sub-account id). Empty or absent: everything.","properties":{"team":{"type":"string"},"project":{"type":"string"},"environment":{"type":"string"},"account":{"type":"string"}}},"amount":{"type":"number","exclusiveMinimum":0,"maximum":1000000000000,"description":"Monthly amount, above 0 and at most 1,000,000,000,000 (amounts are summed exactly in millionths)."},"currency":{"type":"string","pattern":"^[A-Z]{3}$","description":"an ISO 4217 code such as USD (default USD)"},"warn_at":{"type":"number","exclusiveMinimum":0,"description":"Fraction of the amount that warns (default 0.8)."},"deny_at":{"type":"number","exclusiveMinimum":0,"description":"Fraction of the amount that denies (default 1.0)."}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tollgate.dev/schemas/config.schema.json","title":"tollgate.yaml","description":"Tollgate configuration: environments, data classifications, rule enforcement and parameters, exemptions. Every key is optional; an absent section means no restriction beyond the built-in rule defaults.","type":"object","additionalProperties":false,"properties":{"version":{"const":1,"description":"Config format version."},"default_environment":{"type":"string","minLength":1,"description":"Environment of resources that carry no environment tag."},"environment_tag_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Tag or label keys naming a resource's environment; the first present wins. Default: environment, env."},"classification_tag_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Tag keys naming a resource's data classification. Default: data-classification, data_classification, classification."},"fail_on":{"enum":["deny","critical","high","medium","low","info","never"],"description":"What fails `tollgate check` (exit 1): any deny-level violation (deny, the default), violations at or above a severity, or never."},"environments":{"type":"object","description":"Per-environment restrictions, keyed by environment name (the value of the environment tag).","additionalProperties":{"$ref":"#/$defs/environment"}},"classifications":{"type":"object","description":"Per-data-classification restrictions, keyed by classification (public, internal, confidential, pii, phi, ...).","additionalProperties":{"$ref":"#/$defs/classification"}},"rules":{"type":"object","description":"Per-rule enforcement and parameters, keyed by rule id. A bare string sets the enforcement only.","propertyNames":{"pattern":"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$","description":"a rule id such as TG-ENC-001"},"additionalProperties":{"oneOf":[{"$ref":"#/$defs/enforcement"},{"type":"object","additionalProperties":false,"properties":{"enforcement":{"$ref":"#/$defs/enforcement"},"parameters":{"type":"object"}}}]}},"exemptions":{"type":"array","description":"Accepted exceptions. An exemption past its expiry date stops applying and is reported (TG-CFG-001).","items":{"$ref":"#/$defs/exemption"}},"pricing":{"type":"object","additionalProperties":false,"description":"How plan costs are estimated.","properties":{"hours_per_month":{"type":"number","exclusiveMinimum":0,"maximum":744,"description":"Hours a resource runs per month (default 730)."},"catalog":{"type":"string","minLength":1,"description":"A price catalog written by `tollgate pricing refresh`, instead of the built-in snapshot."},"usage":{"type":"object","description":"Hours per month by resource address glob, for resources that do not run all month.","additionalProperties":{"type":"number","minimum":0,"maximum":744}}}},"review":{"type":"object","additionalProperties":false,"description":"Review gates for model versions in production (TG-REV-*): which environments are production and what each risk tier requires.","properties":{"production_environments":{"type":"array","items":{"type":"string","minLength":1},"description":"Environments (globs) whose deployments must pass the gates. Default: prod, production."},"tiers":{"type":"object","additionalProperties":false,"properties":{"minimal":{"$ref":"#/$defs/reviewTier"},"limited":{"$ref":"#/$defs/reviewTier"},"high":{"$ref":"#/$defs/reviewTier"}}}}},"budgets":{"type":"array","description":"Monthly budgets checked by TG-BUD-001 (warn) and TG-BUD-002 (deny).","items":{"$ref":"#/$defs/budget"}},"currency":{"type":"object","additionalProperties":false,"description":"How the nightly report adds spend billed in several currencies. The history keeps every row in its own billing currency; the report converts with these rates. A currency with no rate is reported on its own line, not added.","properties":{"report":{"type":"string","pattern":"^[A-Z]{3}$","description":"The currency the report shows (default: the billing currency of the most rows)."},"rates":{"type":"object","description":"Units of the report currency per unit of each billing currency, e.g. {EUR: 1.08} with report USD.","propertyNames":{"pattern":"^[A-Z]{3}$"},"additionalProperties":{"type":"number","exclusiveMinimum":0,"maximum":1000000}}}},"kubernetes":{"type":"object","additionalProperties":false,"description":"How Kubernetes objects map onto teams and environments (admission webhook).","properties":{"namespaces":{"type":"object","description":"Per namespace, labels applied to its workloads as tags (team, environment, cost-center, data-classification, ...). A key \"*\" applies to every namespace not listed.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"region":{"type":"string","minLength":1,"description":"The cluster's region, for workloads that do not pin one with topology.kubernetes.io/region."}}}},"$defs":{"reviewTier":{"type":"object","additionalProperties":false,"properties":{"approvals":{"type":"integer","minimum":0,"description":"Approvals from distinct reviewers outside the owning team."},"roles":{"type":"array","items":{"type":"string","minLength":1},"description":"At least one approval must come from one of these roles."},"evaluations":{"type":"array","items":{"enum":["accuracy","bias","safety","security-scan","red-team"]},"description":"Evaluation kinds whose latest result must be a pass."}}},"enforcement":{"enum":["deny","warn","off"]},"regions":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"names":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"environment":{"type":"object","additionalProperties":false,"properties":{"allowed_regions":{"$ref":"#/$defs/regions","description":"Regions this environment may use (TG-REG-001)."},"instance_families":{"type":"object","additionalProperties":false,"description":"Instance families allowed or denied (TG-INS-001); deny wins; an empty allow list allows all.","properties":{"allow":{"$ref":"#/$defs/names"},"deny":{"$ref":"#/$defs/names"}}},"gpu":{"type":"object","additionalProperties":false,"properties":{"max_per_instance":{"type":"integer","minimum":0,"description":"Most accelerators per instance or node (TG-GPU-001)."},"allowed_models":{"$ref":"#/$defs/names","description":"Accelerator models allowed: A100, H100, L4, T4, ... (TG-GPU-002)."}}},"require_customer_managed_key":{"type":"boolean","description":"Storage must use customer-managed keys (TG-ENC-002)."}}},"classification":{"type":"object","additionalProperties":false,"properties":{"allowed_regions":{"$ref":"#/$defs/regions","description":"Regions data of this class may live in (TG-REG-002)."},"require_customer_managed_key":{"type":"boolean","description":"Storage holding this class must use customer-managed keys (TG-ENC-002)."}}},"exemption":{"type":"object","additionalProperties":false,"required":["rule","resource","reason","owner","expires"],"properties":{"rule":{"type":"string","pattern":"^(\\*|[A-Z][A-Z0-9]*(-[A-Z0-9]+)+)$","description":"a rule id such as TG-ENC-001, or * for every rule"},"resource":{"type":"string","minLength":1,"description":"Glob on the resource address: * within one address segment, ** across segments."},"reason":{"type":"string","minLength":1},"owner":{"type":"string","minLength":1},"expires":{"type":"string","pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$","format":"calendar-date","description":"a date YYYY-MM-DD that exists in the calendar: the last day the exemption applies"}}},"budget":{"type":"object","additionalProperties":false,"required":["name","amount"],"properties":{"name":{"type":"string","minLength":1},"scope":{"type":"object","additionalProperties":false,"description":"Which spend and resources count: every key given must match (tags team, project, environment; account = billing sub-account id). Empty or absent: everything.","properties":{"team":{"type":"string"},"project":{"type":"string"},"environment":{"type":"string"},"account":{"type":"string"}}},"amount":{"type":"number","exclusiveMinimum":0,"maximum":1000000000000,"description":"Monthly amount, above 0 and at most 1,000,000,000,000 (amounts are summed exactly in millionths)."},"currency":{"type":"string","pattern":"^[A-Z]{3}$","description":"an ISO 4217 code such as USD (default USD)"},"warn_at":{"type":"number","exclusiveMinimum":0,"description":"Fraction of the amount that warns (default 0.8)."},"deny_at":{"type":"number","exclusiveMinimum":0,"description":"Fraction of the amount that denies (default 1.0)."}}}}};
 const schema39 = {"enum":["deny","warn","off"]};
 const schema41 = {"type":"object","additionalProperties":false,"required":["rule","resource","reason","owner","expires"],"properties":{"rule":{"type":"string","pattern":"^(\\*|[A-Z][A-Z0-9]*(-[A-Z0-9]+)+)$","description":"a rule id such as TG-ENC-001, or * for every rule"},"resource":{"type":"string","minLength":1,"description":"Glob on the resource address: * within one address segment, ** across segments."},"reason":{"type":"string","minLength":1},"owner":{"type":"string","minLength":1},"expires":{"type":"string","pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$","format":"calendar-date","description":"a date YYYY-MM-DD that exists in the calendar: the last day the exemption applies"}}};
 const schema42 = {"type":"object","additionalProperties":false,"properties":{"approvals":{"type":"integer","minimum":0,"description":"Approvals from distinct reviewers outside the owning team."},"roles":{"type":"array","items":{"type":"string","minLength":1},"description":"At least one approval must come from one of these roles."},"evaluations":{"type":"array","items":{"enum":["accuracy","bias","safety","security-scan","red-team"]},"description":"Evaluation kinds whose latest result must be a pass."}}};
@@ -2001,12 +2001,12 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data.kubernetes !== undefined){
-let data61 = data.kubernetes;
+if(data.currency !== undefined){
+let data61 = data.currency;
 if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
 for(const key16 in data61){
-if(!((key16 === "namespaces") || (key16 === "region"))){
-const err110 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.kubernetes,data:data61};
+if(!((key16 === "report") || (key16 === "rates"))){
+const err110 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.currency,data:data61};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2016,16 +2016,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data61.namespaces !== undefined){
-let data62 = data61.namespaces;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-for(const key17 in data62){
-let data63 = data62[key17];
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key18 in data63){
-let data64 = data63[key18];
-if(typeof data64 !== "string"){
-const err111 = {instancePath:instancePath+"/kubernetes/namespaces/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubernetes/properties/namespaces/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.kubernetes.properties.namespaces.additionalProperties.additionalProperties.type,parentSchema:schema31.properties.kubernetes.properties.namespaces.additionalProperties.additionalProperties,data:data64};
+if(data61.report !== undefined){
+let data62 = data61.report;
+if(typeof data62 === "string"){
+if(!pattern7.test(data62)){
+const err111 = {instancePath:instancePath+"/currency/report",schemaPath:"#/properties/currency/properties/report/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\"",schema:"^[A-Z]{3}$",parentSchema:schema31.properties.currency.properties.report,data:data62};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2035,9 +2030,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-}
 else {
-const err112 = {instancePath:instancePath+"/kubernetes/namespaces/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubernetes/properties/namespaces/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.kubernetes.properties.namespaces.additionalProperties.type,parentSchema:schema31.properties.kubernetes.properties.namespaces.additionalProperties,data:data63};
+const err112 = {instancePath:instancePath+"/currency/report",schemaPath:"#/properties/currency/properties/report/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.currency.properties.report.type,parentSchema:schema31.properties.currency.properties.report,data:data62};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2047,9 +2041,14 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/kubernetes/namespaces",schemaPath:"#/properties/kubernetes/properties/namespaces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.kubernetes.properties.namespaces.type,parentSchema:schema31.properties.kubernetes.properties.namespaces,data:data62};
+if(data61.rates !== undefined){
+let data63 = data61.rates;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key17 in data63){
+const _errs148 = errors;
+if(typeof key17 === "string"){
+if(!pattern7.test(key17)){
+const err113 = {instancePath:instancePath+"/currency/rates",schemaPath:"#/properties/currency/properties/rates/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\"",schema:"^[A-Z]{3}$",parentSchema:schema31.properties.currency.properties.rates.propertyNames,data:key17,propertyName:key17};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2059,11 +2058,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data61.region !== undefined){
-let data65 = data61.region;
-if(typeof data65 === "string"){
-if(func2(data65) < 1){
-const err114 = {instancePath:instancePath+"/kubernetes/region",schemaPath:"#/properties/kubernetes/properties/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.kubernetes.properties.region,data:data65};
+var valid47 = _errs148 === errors;
+if(!valid47){
+const err114 = {instancePath:instancePath+"/currency/rates",schemaPath:"#/properties/currency/properties/rates/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema31.properties.currency.properties.rates.propertyNames,parentSchema:schema31.properties.currency.properties.rates,data:data63};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2073,8 +2070,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-else {
-const err115 = {instancePath:instancePath+"/kubernetes/region",schemaPath:"#/properties/kubernetes/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.kubernetes.properties.region.type,parentSchema:schema31.properties.kubernetes.properties.region,data:data65};
+for(const key18 in data63){
+let data64 = data63[key18];
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 > 1000000 || isNaN(data64)){
+const err115 = {instancePath:instancePath+"/currency/rates/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/currency/properties/rates/additionalProperties/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema31.properties.currency.properties.rates.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2083,10 +2083,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-}
-else {
-const err116 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.kubernetes.type,parentSchema:schema31.properties.kubernetes,data:data61};
+if(data64 <= 0 || isNaN(data64)){
+const err116 = {instancePath:instancePath+"/currency/rates/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/currency/properties/rates/additionalProperties/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.properties.currency.properties.rates.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2096,14 +2094,144 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
 else {
-const err117 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err117 = {instancePath:instancePath+"/currency/rates/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/currency/properties/rates/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.currency.properties.rates.additionalProperties.type,parentSchema:schema31.properties.currency.properties.rates.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err117];
 }
 else {
 vErrors.push(err117);
+}
+errors++;
+}
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/currency/rates",schemaPath:"#/properties/currency/properties/rates/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.currency.properties.rates.type,parentSchema:schema31.properties.currency.properties.rates,data:data63};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.currency.type,parentSchema:schema31.properties.currency,data:data61};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+if(data.kubernetes !== undefined){
+let data65 = data.kubernetes;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+for(const key19 in data65){
+if(!((key19 === "namespaces") || (key19 === "region"))){
+const err120 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.kubernetes,data:data65};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data65.namespaces !== undefined){
+let data66 = data65.namespaces;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key20 in data66){
+let data67 = data66[key20];
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key21 in data67){
+let data68 = data67[key21];
+if(typeof data68 !== "string"){
+const err121 = {instancePath:instancePath+"/kubernetes/namespaces/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubernetes/properties/namespaces/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.kubernetes.properties.namespaces.additionalProperties.additionalProperties.type,parentSchema:schema31.properties.kubernetes.properties.namespaces.additionalProperties.additionalProperties,data:data68};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/kubernetes/namespaces/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubernetes/properties/namespaces/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.kubernetes.properties.namespaces.additionalProperties.type,parentSchema:schema31.properties.kubernetes.properties.namespaces.additionalProperties,data:data67};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/kubernetes/namespaces",schemaPath:"#/properties/kubernetes/properties/namespaces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.kubernetes.properties.namespaces.type,parentSchema:schema31.properties.kubernetes.properties.namespaces,data:data66};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data65.region !== undefined){
+let data69 = data65.region;
+if(typeof data69 === "string"){
+if(func2(data69) < 1){
+const err124 = {instancePath:instancePath+"/kubernetes/region",schemaPath:"#/properties/kubernetes/properties/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.kubernetes.properties.region,data:data69};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/kubernetes/region",schemaPath:"#/properties/kubernetes/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.kubernetes.properties.region.type,parentSchema:schema31.properties.kubernetes.properties.region,data:data69};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.kubernetes.type,parentSchema:schema31.properties.kubernetes,data:data65};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+}
+else {
+const err127 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
 }
 errors++;
 }
