@@ -123,7 +123,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       subject: { kind: 'report', facts, source: configFile ?? 'tollgate report' },
       sources: {
         history,
-        ...(options.inventory === undefined ? {} : { inventoryFile: options.inventory }),
+        ...(inventory === undefined ? {} : { inventory }),
         anomalies: { ...(since === undefined ? {} : { since }), days, teamTagKey: tagKeys[0] ?? 'team' },
       },
       settings,

@@ -92,8 +92,11 @@ export interface AdmissionSources {
 export interface ReportSources {
   /** The spend history: the savings rules' per-resource usage is read from it (report-usage.ts). */
   readonly history?: CostHistory;
-  /** Model inventory file (`--inventory`): its deployments are joined to their spend by the savings rules. */
-  readonly inventoryFile?: string;
+  /**
+   * The model inventory (`--inventory`), read once by the caller, which also joins it to showback: its
+   * deployments are joined to their spend by the savings rules.
+   */
+  readonly inventory?: Inventory;
   /** How the anomaly rule's days and teams are read from the history (report-anomalies.ts); defaults below. */
   readonly anomalies?: {
     /** `--since`: the first day judged, instead of the day of the last report. */
@@ -234,13 +237,12 @@ async function prepareReport({ subject, sources = {}, settings, now }: PrepareRe
   const { facts } = subject;
   const usage = sources.history === undefined ? undefined : await readReportUsage(sources.history, facts.today);
   const anomaly = sources.history === undefined ? undefined : await anomalyInput(sources.history, facts.today, sources.anomalies);
-  const inventory = sources.inventoryFile === undefined ? undefined : readInventoryFile(sources.inventoryFile, now);
   return {
     subject: 'report',
     context: { now, source: subject.source, defaultEnvironment: null },
     resources: [],
     spend: facts.spend,
-    ...modelFacts(inventory, [], settings),
+    ...modelFacts(sources.inventory, [], settings),
     report: {
       currency: facts.currency,
       series: facts.series,
