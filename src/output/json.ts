@@ -2,7 +2,7 @@
  * Machine-readable decision: deterministic (keys sorted recursively, lists in a stable order, no timestamps),
  * so that the same input gives byte-identical output and two runs can be diffed.
  */
-import type { PlanCost, ResourceCost, SpendSummary } from '../model/resource.js';
+import type { ModelReference, PlanCost, ResourceCost, SpendSummary } from '../model/resource.js';
 import type { CheckResult } from './check-result.js';
 import { compareStrings, isPassing, sortedDecision, withSortedKeys } from './check-result.js';
 
@@ -16,7 +16,7 @@ export interface JsonCostIdentity {
   readonly provider: string;
   readonly cloud_ids: readonly string[];
   readonly tags: Readonly<Record<string, string>> | null;
-  readonly model: { readonly id: string; readonly version: string | null } | null;
+  readonly model: ModelReference | null;
 }
 
 /** The plan's cost: totals, and the estimate of every priced resource (by address). */

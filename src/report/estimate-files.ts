@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBoundedFile } from '../bounded-file.js';
 import { TollgateError } from '../model/errors.js';
+import type { ModelReference } from '../model/resource.js';
 
 export interface ResourceEstimate {
   /** The check result it came from. */
@@ -17,7 +18,7 @@ export interface ResourceEstimate {
   readonly provider: string;
   readonly cloud_ids: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
-  readonly model: { readonly id: string; readonly version: string | null } | null;
+  readonly model: ModelReference | null;
   /** The estimate after the plan, per month; null when the resource could not be priced. */
   readonly monthly: number | null;
   /** The hours the month was estimated with (730 by default). */
