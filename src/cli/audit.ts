@@ -11,7 +11,7 @@ import { runClusterAudit, type AuditResult } from '../audit/audit-run.js';
 import { Cluster, DEFAULT_REQUEST_TIMEOUT_MS } from '../audit/cluster.js';
 import type { AuditPolicy } from '../audit/judge-object.js';
 import { DEFAULT_PAGE_SIZE } from '../audit/list-pages.js';
-import { startMetricsServer } from '../audit/metrics-server.js';
+import { startMetricsServer } from '../metrics-server.js';
 import { buildPolicyReports, writePolicyReports, type WriteSummary } from '../audit/policy-reports.js';
 import { loadConfig } from '../config/config.js';
 import { PolicyEngine } from '../engine/policy-engine.js';

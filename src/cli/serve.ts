@@ -6,7 +6,10 @@
 import type { Command } from 'commander';
 import { TollgateError } from '../model/errors.js';
 import { jsonLogger, LOG_LEVELS, type LogLevel } from '../webhook/logger.js';
+import { startMetricsServer, type MetricsServer } from '../metrics-server.js';
+import { answerMetricsRequests } from '../webhook/cluster-metrics.js';
 import { WebhookMetrics } from '../webhook/metrics.js';
+import { DEFAULT_SKIP_LABEL, SkipLabelGuard } from '../webhook/skip-label-guard.js';
 import { PolicyState } from '../webhook/policy-state.js';
 import {
   isServeWorker,
@@ -24,6 +27,7 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
   DEFAULT_TIMEOUTS,
+  SKIP_LABEL_PATH,
   startWebhookServer,
 } from '../webhook/server.js';
 import { loadPolicyBundle } from './policy-source.js';
@@ -47,6 +51,38 @@ export interface ServeOptions {
   readonly watchInterval?: string;
   /** A count, or "auto" for every core; default 1 (this process serves). */
   readonly workers?: string;
+  /** Plain-HTTP port of GET /metrics and /healthz; "0" turns it off. */
+  readonly metricsPort?: string;
+  readonly metricsHost?: string;
+  /** The namespace label that opts a namespace out (guarded on Namespace CREATE/UPDATE). */
+  readonly skipLabel?: string;
+  /** Namespaces that may carry the skip label (repeatable). */
+  readonly allowSkipNamespace?: string[];
+}
+
+export const DEFAULT_METRICS_PORT = 9090;
+
+/** Where /metrics is served, or null with --metrics-port 0. */
+function metricsAddress(options: ServeOptions): { host: string; port: number } | null {
+  const value = options.metricsPort ?? String(DEFAULT_METRICS_PORT);
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) throw new TollgateError(`--metrics-port must be 0-65535, 0 to turn it off (got "${value}")`);
+  return port === 0 ? null : { host: options.metricsHost ?? DEFAULT_HOST, port };
+}
+
+/** A Kubernetes label key: an optional DNS-subdomain prefix and a name of up to 63 characters. */
+const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const NAMESPACE_NAME = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function skipLabelGuard(options: ServeOptions): SkipLabelGuard {
+  const label = options.skipLabel ?? DEFAULT_SKIP_LABEL;
+  if (!LABEL_KEY.test(label))
+    throw new TollgateError(`--skip-label must be a Kubernetes label key such as ${DEFAULT_SKIP_LABEL} (got "${label}")`);
+  const allowed = options.allowSkipNamespace ?? [];
+  for (const name of allowed) {
+    if (!NAMESPACE_NAME.test(name)) throw new TollgateError(`--allow-skip-namespace must be a namespace name (got "${name}")`);
+  }
+  return new SkipLabelGuard({ label, allowedNamespaces: allowed });
 }
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, kib: 1024, kb: 1000, mib: 1024 ** 2, mb: 1000 ** 2 };
@@ -100,6 +136,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
   if (options.bundle && policyDirs.length > 0)
     throw new TollgateError('use either --bundle or --policy, not both (a bundle is already compiled)');
   const workers = parseWorkers(options.workers);
+  const metricsAt = metricsAddress(options);
+  skipLabelGuard(options);
   if (isServeWorker()) {
     // The channel to the primary would keep a worker alive after it stopped, or failed to start: close it then.
     try {
@@ -108,7 +146,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
       leaveCluster();
     }
   }
-  if (workers > 1) return superviseWorkers(workers, jsonLogger(parseLogLevel(options.logLevel)));
+  // With workers the primary serves the metrics port, summing every worker's.
+  if (workers > 1) return superviseWorkers(workers, jsonLogger(parseLogLevel(options.logLevel)), metricsAt);
   return serve(options, false);
 }
 
@@ -116,6 +155,8 @@ async function serve(options: ServeOptions, worker: boolean): Promise<number> {
   const policyDirs = options.policy ?? [];
   const logger = worker ? workerLogger(jsonLogger(parseLogLevel(options.logLevel))) : jsonLogger(parseLogLevel(options.logLevel));
   const metrics = new WebhookMetrics();
+  const stopAnswering = worker ? answerMetricsRequests(metrics.registry) : () => undefined;
+  const metricsAt = worker ? null : metricsAddress(options);
   const policy = new PolicyState(
     {
       ...(options.bundle ? { bundleFile: options.bundle } : {}),
@@ -145,13 +186,27 @@ async function serve(options: ServeOptions, worker: boolean): Promise<number> {
     policy,
     metrics,
     logger,
+    skipLabelGuard: skipLabelGuard(options),
   });
+  let metricsServer: MetricsServer | null;
+  try {
+    metricsServer = metricsAt === null ? null : await startMetricsServer(metricsAt.host, metricsAt.port, () => metrics.render());
+  } catch (error) {
+    await webhook.shutdown();
+    throw error;
+  }
+  if (metricsServer !== null && metricsAt !== null)
+    logger.log('info', 'serving metrics', { host: metricsAt.host, port: metricsServer.port });
+  const stopAll = async (): Promise<void> => {
+    stopAnswering();
+    await Promise.all([webhook.shutdown(), metricsServer?.close()]);
+  };
   const signal = untilSignal();
   try {
     // /readyz answers 503 until this load succeeds.
     await policy.load();
   } catch (error) {
-    await webhook.shutdown();
+    await stopAll();
     throw error;
   }
   policy.watch(watchIntervalMs);
@@ -166,7 +221,7 @@ async function serve(options: ServeOptions, worker: boolean): Promise<number> {
   } else {
     logger.log('info', 'received signal', { signal: await signal });
   }
-  await webhook.shutdown();
+  await stopAll();
   return 0;
 }
 
@@ -211,17 +266,33 @@ export function registerServe(program: Command, run: (work: () => Promise<number
       '--workers <n|auto>',
       `processes serving the port, each judging on its own core: a number up to ${MAX_WORKERS}, or auto for every core (default 1)`,
     )
+    .option(
+      '--metrics-port <port>',
+      `plain-HTTP port of GET /metrics (Prometheus text) and GET /healthz (default ${DEFAULT_METRICS_PORT}; 0 turns it off)`,
+    )
+    .option('--metrics-host <address>', `address the metrics port listens on (default ${DEFAULT_HOST})`)
+    .option(
+      '--skip-label <key>',
+      `namespace label that opts a namespace out; guarded at ${SKIP_LABEL_PATH} (default ${DEFAULT_SKIP_LABEL})`,
+    )
+    .option(
+      '--allow-skip-namespace <name>',
+      'a namespace allowed to carry the skip label (repeatable; kube-system always is); others are refused it',
+      collect,
+    )
     .addHelpText(
       'after',
       `
-Endpoints: POST /validate (AdmissionReview admission.k8s.io/v1), GET /healthz, GET /readyz (ready once the
-policy is loaded), GET /metrics (Prometheus text).
+Endpoints: POST /validate (AdmissionReview admission.k8s.io/v1), POST ${SKIP_LABEL_PATH} (Namespaces: refuses
+the skip label outside the allowed namespaces), GET /healthz, GET /readyz (ready once the policy is loaded).
+On --metrics-port, over plain HTTP: GET /metrics (Prometheus text) and GET /healthz.
 
 Failure policy: a request Tollgate cannot judge (evaluation error, over --eval-timeout) is denied with the
 reason. A body that is not an AdmissionReview v1 with a request uid gets HTTP 400; over --max-body, 413.
 Dry-run requests are judged but not enforced: allowed, with what would be denied in the warnings.
 Workers: with --workers N the first process starts N workers that share the port; each logs with its
-"worker" number and has its own /metrics. A worker that dies is replaced.
+"worker" number. The first process serves the metrics port: every worker's counts, summed. A worker that dies
+is replaced.
 Decision logs: one JSON line per request on stdout. SIGTERM/SIGINT: stop accepting, finish in-flight, exit 0.
 
 Examples:

@@ -19,9 +19,9 @@ import {
   type AdmissionRequest,
   type AdmissionResponse,
 } from './admission-review.js';
-import { failureResponse, firedRules, responseForDecision } from './admission-response.js';
+import { failureResponse, firedRules, responseForDecision, ruleOutcomes } from './admission-response.js';
 import type { Logger } from './logger.js';
-import type { DecisionLabel, WebhookMetrics } from './metrics.js';
+import type { DecisionLabel, RuleOutcome, WebhookMetrics } from './metrics.js';
 import type { ServedPolicy } from './policy-state.js';
 import type { JsonObject } from '../inputs/kubernetes/object-shape.js';
 
@@ -37,6 +37,8 @@ interface Verdict {
   readonly response: AdmissionResponse;
   readonly decision: DecisionLabel;
   readonly rules: readonly string[];
+  /** Each rule that fired with what was done about it, for the per-rule counter. */
+  readonly outcomes: readonly RuleOutcome[];
   readonly bundleRevision: string | null;
   readonly error?: string;
 }
@@ -63,10 +65,21 @@ export class AdmissionHandler {
     const request = parseAdmissionReview(body);
     const verdict = this.judge(request, receivedAt);
     const latencyMs = performance.now() - receivedAt;
-    this.options.metrics.countRequest(verdict.decision, verdict.rules);
+    const kind = kindName(request.kind);
+    this.options.metrics.countRequest(
+      {
+        kind,
+        namespace: request.namespace ?? '',
+        operation: request.operation,
+        allowed: verdict.response.allowed,
+        dryRun: request.dryRun,
+        decision: verdict.decision,
+      },
+      verdict.outcomes,
+    );
     this.options.logger.log(verdict.decision === 'error' ? 'warn' : 'info', 'admission decision', {
       uid: request.uid,
-      kind: kindName(request.kind),
+      kind,
       resource: `${request.namespace ?? ''}/${request.name ?? ''}`,
       operation: request.operation,
       rules: verdict.rules,
@@ -84,11 +97,11 @@ export class AdmissionHandler {
   private judge(request: AdmissionRequest, receivedAt: number): Verdict {
     // Deleting a workload never adds cost or exposure; it is not judged.
     if (request.operation === 'DELETE') {
-      return { response: { uid: request.uid, allowed: true }, decision: 'skipped', rules: [], bundleRevision: null };
+      return { response: { uid: request.uid, allowed: true }, decision: 'skipped', rules: [], outcomes: [], bundleRevision: null };
     }
     // Letting a deletion finish (finalizers removed, nothing else changed) is not judged either.
     if (onlyRemovesFinalizers(request)) {
-      return { response: { uid: request.uid, allowed: true }, decision: 'skipped', rules: [], bundleRevision: null };
+      return { response: { uid: request.uid, allowed: true }, decision: 'skipped', rules: [], outcomes: [], bundleRevision: null };
     }
     const policy = this.options.policy();
     if (policy === null) return this.failure(request, 503, 'the policy bundle is not loaded yet', null);
@@ -121,7 +134,13 @@ export class AdmissionHandler {
     }
     const response = responseForDecision(request.uid, decision, request.dryRun);
     const label: DecisionLabel = decision.violations.length === 0 ? 'allowed' : request.dryRun ? 'would_deny' : 'denied';
-    return { response, decision: label, rules: firedRules(decision), bundleRevision: decision.bundleRevision };
+    return {
+      response,
+      decision: label,
+      rules: firedRules(decision),
+      outcomes: ruleOutcomes(decision, request.dryRun),
+      bundleRevision: decision.bundleRevision,
+    };
   }
 
   private failure(request: AdmissionRequest, code: number, message: string, revision: string | null): Verdict {
@@ -130,6 +149,7 @@ export class AdmissionHandler {
       response: failureResponse(request.uid, code, message, revision ?? ''),
       decision: 'error',
       rules: [],
+      outcomes: [],
       bundleRevision: revision,
       error: message,
     };

@@ -34,6 +34,30 @@ function warningsOf(lines: readonly string[]): string[] | undefined {
   return shown;
 }
 
+/**
+ * What was done about a rule that fired: deny (the request was refused), would_deny (a dry run that a real request
+ * would have been refused for), warn. Spelled the same in the metrics, the decision log, the audit annotation and
+ * the warnings, so one search finds a rule's dry-run denials everywhere.
+ */
+export type EnforcementAction = 'deny' | 'would_deny' | 'warn';
+export const WOULD_DENY: EnforcementAction = 'would_deny';
+
+/** Each rule that fired once per action, sorted: violations deny (would_deny in a dry run), warnings warn. */
+export function ruleOutcomes(decision: Decision, dryRun: boolean): Array<{ rule: string; action: EnforcementAction }> {
+  const violationAction: EnforcementAction = dryRun ? WOULD_DENY : 'deny';
+  const seen = new Set<string>();
+  const outcomes: Array<{ rule: string; action: EnforcementAction }> = [];
+  const add = (rule: string, action: EnforcementAction): void => {
+    const key = `${action} ${rule}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    outcomes.push({ rule, action });
+  };
+  for (const finding of decision.violations) add(finding.rule, violationAction);
+  for (const finding of decision.warnings) add(finding.rule, 'warn');
+  return outcomes.sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
+}
+
 /** Rule ids that fired, sorted and unique, for logs, metrics and the audit annotation. */
 export function firedRules(decision: Decision): string[] {
   return [...new Set([...decision.violations, ...decision.warnings].map((finding) => finding.rule))].sort();
@@ -67,13 +91,13 @@ export function responseForDecision(uid: string, decision: Decision, dryRun: boo
       auditAnnotations: auditAnnotationsOf(decision, 'denied'),
     };
   }
-  const wouldDeny = denied ? decision.violations.map((finding) => `dry run, would deny: ${describeFinding(finding)}`) : [];
+  const wouldDeny = denied ? decision.violations.map((finding) => `${WOULD_DENY} (dry run): ${describeFinding(finding)}`) : [];
   const warnings = warningsOf([...wouldDeny, ...warningLines]);
   return {
     uid,
     allowed: true,
     ...(warnings ? { warnings } : {}),
-    auditAnnotations: auditAnnotationsOf(decision, denied ? 'would-deny' : 'allowed'),
+    auditAnnotations: auditAnnotationsOf(decision, denied ? WOULD_DENY : 'allowed'),
   };
 }
 

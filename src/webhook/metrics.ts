@@ -1,7 +1,13 @@
 /**
- * The webhook's Prometheus metrics, kept in memory and written in the text exposition format (0.0.4) by
- * hand: a handful of counters and one histogram do not justify a client library.
+ * The webhook's Prometheus metrics, kept by prom-client in a registry of their own (never the library's global
+ * one, so two servers in one process, as in the tests, do not share counts). With `serve --workers N` each worker
+ * keeps its own registry and the primary sums them for a scrape (see cluster-metrics.ts).
+ *
+ * Label cardinality is bounded: kind and operation by the webhook's rules, namespace by the cluster, rule by the
+ * bundle. Object names and uids are never labels.
  */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EnforcementAction } from './admission-response.js';
 
 /** Seconds; admission latency budgets are milliseconds, the API server gives up at timeoutSeconds (≤ 10 here). */
 export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -9,98 +15,141 @@ export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05
 /** What happened to a request: decision label of tollgate_admission_requests_total. */
 export type DecisionLabel = 'allowed' | 'denied' | 'would_deny' | 'skipped' | 'error';
 
-function escapeLabel(value: string): string {
-  return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+/** Why a request was answered without a decision: 400 not an AdmissionReview, 413 too large, aborted by the client. */
+export type RejectionCode = '400' | '413' | 'aborted';
+const REJECTION_CODES: readonly RejectionCode[] = ['400', '413', 'aborted'];
+
+/** One admission request as counted: the labels of tollgate_admission_requests_total. */
+export interface CountedRequest {
+  /** group/version/Kind, as in the decision log ("apps/v1/Deployment", "v1/Pod"). */
+  readonly kind: string;
+  /** "" for cluster-scoped objects (Namespaces). */
+  readonly namespace: string;
+  readonly operation: string;
+  readonly allowed: boolean;
+  readonly dryRun: boolean;
+  readonly decision: DecisionLabel;
+}
+
+/** A rule that fired on a request, and what was done about it. */
+export interface RuleOutcome {
+  readonly rule: string;
+  readonly action: EnforcementAction;
+}
+
+const REQUEST_LABELS = ['kind', 'namespace', 'operation', 'allowed', 'dry_run', 'decision'] as const;
+
+export interface WebhookMetricsOptions {
+  /** The process and Node.js metrics (CPU, memory, event-loop lag, GC); on by default. */
+  readonly defaultMetrics?: boolean;
 }
 
 export class WebhookMetrics {
-  private readonly requests = new Map<string, number>();
-  private readonly bucketCounts = new Array<number>(DURATION_BUCKETS.length).fill(0);
-  private durationCount = 0;
-  private durationSum = 0;
-  private evaluationErrors = 0;
-  private reloadFailures = 0;
-  private certificateReloadFailures = 0;
-  /** Requests answered without a decision, by reason ("413", "400", "aborted"). */
-  private readonly rejected = new Map<string, number>();
-  private bundleRevision: string | null = null;
+  readonly registry = new Registry();
+  private readonly requests: Counter<(typeof REQUEST_LABELS)[number]>;
+  private readonly rules: Counter<'rule' | 'action'>;
+  private readonly duration: Histogram;
+  private readonly evaluationErrors: Counter;
+  private readonly reloadFailures: Counter;
+  private readonly certificateReloadFailures: Counter;
+  private readonly rejected: Counter<'code'>;
+  private readonly bundleInfo: Gauge<'revision'>;
 
-  /** One increment per rule that fired (a request firing two rules counts under each); rule "none" when none did. */
-  countRequest(decision: DecisionLabel, rules: readonly string[]): void {
-    for (const rule of rules.length > 0 ? rules : ['none']) {
-      const key = `decision="${decision}",rule="${escapeLabel(rule)}"`;
-      this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    }
+  constructor(options: WebhookMetricsOptions = {}) {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'tollgate_admission_requests_total',
+      help: 'Admission requests answered with a decision, by kind, namespace, operation, allowed, dry_run and decision (allowed, denied, would_deny, skipped, error).',
+      labelNames: REQUEST_LABELS,
+      registers,
+    });
+    this.rules = new Counter({
+      name: 'tollgate_admission_rule_findings_total',
+      help: 'Rules that fired on admission requests, by rule and action (deny: the request was refused; would_deny: a dry run that would have been; warn: a warning).',
+      labelNames: ['rule', 'action'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'tollgate_admission_duration_seconds',
+      help: 'Time from receiving an admission request to answering it.',
+      buckets: [...DURATION_BUCKETS],
+      registers,
+    });
+    this.evaluationErrors = new Counter({
+      name: 'tollgate_evaluation_errors_total',
+      help: 'Evaluations that failed or overran --eval-timeout (the request was denied).',
+      registers,
+    });
+    this.reloadFailures = new Counter({
+      name: 'tollgate_bundle_reload_failures_total',
+      help: 'Bundle or config changes that could not be loaded (the previous one kept serving).',
+      registers,
+    });
+    this.certificateReloadFailures = new Counter({
+      name: 'tollgate_certificate_reload_failures_total',
+      help: 'Certificate or key changes that could not be loaded (the previous pair kept serving).',
+      registers,
+    });
+    this.rejected = new Counter({
+      name: 'tollgate_admission_rejected_total',
+      help: 'Requests answered without a decision, by code (400 not an AdmissionReview, 413 too large, aborted by the client).',
+      labelNames: ['code'],
+      registers,
+    });
+    // Every code is present from the start, so rate() and absent-series alerts work before the first rejection.
+    for (const code of REJECTION_CODES) this.rejected.inc({ code }, 0);
+    this.bundleInfo = new Gauge({
+      name: 'tollgate_bundle_info',
+      help: 'The policy bundle being served (value 1, revision as a label).',
+      labelNames: ['revision'],
+      // Summed over workers it would read 2, 3, ...: each worker serving a revision says 1.
+      aggregator: 'max',
+      registers,
+    });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** One request answered with a decision, and one count per rule that fired on it (by what was done). */
+  countRequest(request: CountedRequest, outcomes: readonly RuleOutcome[]): void {
+    this.requests.inc({
+      kind: request.kind,
+      namespace: request.namespace,
+      operation: request.operation,
+      allowed: request.allowed ? 'true' : 'false',
+      dry_run: request.dryRun ? 'true' : 'false',
+      decision: request.decision,
+    });
+    for (const outcome of outcomes) this.rules.inc({ rule: outcome.rule, action: outcome.action });
   }
 
   observeDuration(seconds: number): void {
-    this.durationCount += 1;
-    this.durationSum += seconds;
-    for (let i = 0; i < DURATION_BUCKETS.length; i += 1) {
-      if (seconds <= (DURATION_BUCKETS[i] as number)) this.bucketCounts[i] = (this.bucketCounts[i] ?? 0) + 1;
-    }
+    this.duration.observe(seconds);
   }
 
   countEvaluationError(): void {
-    this.evaluationErrors += 1;
+    this.evaluationErrors.inc();
   }
 
   countReloadFailure(): void {
-    this.reloadFailures += 1;
+    this.reloadFailures.inc();
   }
 
   countCertificateReloadFailure(): void {
-    this.certificateReloadFailures += 1;
+    this.certificateReloadFailures.inc();
   }
 
   /** A request answered without a decision: too large, not an AdmissionReview, or abandoned by the client. */
-  countRejected(code: '400' | '413' | 'aborted'): void {
-    this.rejected.set(code, (this.rejected.get(code) ?? 0) + 1);
+  countRejected(code: RejectionCode): void {
+    this.rejected.inc({ code });
   }
 
   setBundleRevision(revision: string): void {
-    this.bundleRevision = revision;
+    this.bundleInfo.reset();
+    this.bundleInfo.set({ revision }, 1);
   }
 
-  render(): string {
-    const lines: string[] = [
-      '# HELP tollgate_admission_requests_total Admission requests by decision and by rule that fired (rule="none" when none did).',
-      '# TYPE tollgate_admission_requests_total counter',
-    ];
-    for (const [labels, value] of [...this.requests].sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`tollgate_admission_requests_total{${labels}} ${value}`);
-    }
-    lines.push(
-      '# HELP tollgate_admission_duration_seconds Time from receiving an admission request to answering it.',
-      '# TYPE tollgate_admission_duration_seconds histogram',
-    );
-    DURATION_BUCKETS.forEach((bound, i) => {
-      lines.push(`tollgate_admission_duration_seconds_bucket{le="${bound}"} ${this.bucketCounts[i] ?? 0}`);
-    });
-    lines.push(
-      `tollgate_admission_duration_seconds_bucket{le="+Inf"} ${this.durationCount}`,
-      `tollgate_admission_duration_seconds_sum ${this.durationSum}`,
-      `tollgate_admission_duration_seconds_count ${this.durationCount}`,
-      '# HELP tollgate_evaluation_errors_total Evaluations that failed or overran --eval-timeout (the request was denied).',
-      '# TYPE tollgate_evaluation_errors_total counter',
-      `tollgate_evaluation_errors_total ${this.evaluationErrors}`,
-      '# HELP tollgate_bundle_info The policy bundle being served.',
-      '# TYPE tollgate_bundle_info gauge',
-    );
-    if (this.bundleRevision !== null) lines.push(`tollgate_bundle_info{revision="${escapeLabel(this.bundleRevision)}"} 1`);
-    lines.push(
-      '# HELP tollgate_bundle_reload_failures_total Bundle or config changes that could not be loaded (the previous one kept serving).',
-      '# TYPE tollgate_bundle_reload_failures_total counter',
-      `tollgate_bundle_reload_failures_total ${this.reloadFailures}`,
-      '# HELP tollgate_certificate_reload_failures_total Certificate or key changes that could not be loaded (the previous pair kept serving).',
-      '# TYPE tollgate_certificate_reload_failures_total counter',
-      `tollgate_certificate_reload_failures_total ${this.certificateReloadFailures}`,
-      '# HELP tollgate_admission_rejected_total Requests answered without a decision, by code (400 not an AdmissionReview, 413 too large, aborted by the client).',
-      '# TYPE tollgate_admission_rejected_total counter',
-    );
-    for (const [code, value] of [...this.rejected].sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`tollgate_admission_rejected_total{code="${code}"} ${value}`);
-    }
-    return `${lines.join('\n')}\n`;
+  /** The Prometheus text exposition (format 0.0.4) of this process's metrics. */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

@@ -9,12 +9,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { TollgateError } from '../model/errors.js';
 import { AdmissionHandler } from './admission-handler.js';
-import { MalformedReviewError } from './admission-review.js';
+import { admissionReview, kindName, MalformedReviewError, parseAdmissionReview } from './admission-review.js';
+import type { JsonObject } from '../inputs/kubernetes/object-shape.js';
 import { readKeyPair, watchKeyPair } from './certificates.js';
 import type { StopWatching } from './file-watch.js';
 import type { Logger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
 import type { PolicyState } from './policy-state.js';
+import type { SkipLabelGuard } from './skip-label-guard.js';
 
 export const DEFAULT_PORT = 8443;
 export const DEFAULT_HOST = '0.0.0.0';
@@ -46,7 +48,12 @@ export interface WebhookServerOptions {
   readonly policy: PolicyState;
   readonly metrics: WebhookMetrics;
   readonly logger: Logger;
+  /** Answers POST /validate-skip-label (the Namespace webhook entry); absent: that path is 404. */
+  readonly skipLabelGuard?: SkipLabelGuard;
 }
+
+/** The path of the webhook entry that guards the opt-out label on Namespaces. */
+export const SKIP_LABEL_PATH = '/validate-skip-label';
 
 export interface RunningWebhook {
   readonly server: Server;
@@ -132,7 +139,42 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     sendJson(response, code, { error }, close);
   }
 
-  async function validate(request: IncomingMessage, response: ServerResponse, receivedAt: number): Promise<void> {
+  /** The Namespace webhook entry: counted and logged like any admission request, without evaluating the policy. */
+  function guardSkipLabel(guard: SkipLabelGuard, body: unknown): JsonObject {
+    const request = parseAdmissionReview(body);
+    const verdict = guard.judge(request);
+    const kind = kindName(request.kind);
+    const allowed = verdict.response.allowed;
+    metrics.countRequest(
+      {
+        kind,
+        namespace: request.namespace ?? '',
+        operation: request.operation,
+        allowed,
+        dryRun: request.dryRun,
+        decision: allowed ? 'allowed' : 'denied',
+      },
+      [],
+    );
+    logger.log(allowed ? 'info' : 'warn', 'skip label decision', {
+      uid: request.uid,
+      kind,
+      resource: request.name ?? '',
+      operation: request.operation,
+      label: guard.label,
+      allowed,
+      reason: verdict.reason,
+      dryRun: request.dryRun,
+    });
+    return admissionReview(verdict.response);
+  }
+
+  async function validate(
+    request: IncomingMessage,
+    response: ServerResponse,
+    receivedAt: number,
+    answer: (body: unknown) => JsonObject,
+  ): Promise<void> {
     let body: Buffer;
     try {
       body = await readBody(request, options.maxBodyBytes);
@@ -159,7 +201,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return;
     }
     try {
-      sendJson(response, 200, handler.handle(parsed, receivedAt));
+      sendJson(response, 200, answer(parsed));
     } catch (error) {
       if (!(error instanceof MalformedReviewError)) throw error;
       reject(request, response, 400, error.message);
@@ -171,12 +213,17 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const receivedAt = performance.now();
     const path = (request.url ?? '/').split('?')[0];
-    if (path === '/validate') {
+    const guard = options.skipLabelGuard;
+    if (path === '/validate' || (path === SKIP_LABEL_PATH && guard !== undefined)) {
       if (request.method !== 'POST') {
         sendJson(response, 405, { error: 'use POST' });
         return;
       }
-      return validate(request, response, receivedAt);
+      const answer =
+        path === '/validate' || guard === undefined
+          ? (body: unknown) => handler.handle(body, receivedAt)
+          : (body: unknown) => guardSkipLabel(guard, body);
+      return validate(request, response, receivedAt, answer);
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       sendJson(response, 405, { error: 'use GET' });
@@ -189,10 +236,6 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (path === '/readyz') {
       const ready = policy.current !== null && !shuttingDown;
       send(response, ready ? 200 : 503, 'text/plain', ready ? 'ready\n' : shuttingDown ? 'shutting down\n' : 'policy not loaded\n');
-      return;
-    }
-    if (path === '/metrics') {
-      send(response, 200, 'text/plain; version=0.0.4', metrics.render());
       return;
     }
     sendJson(response, 404, { error: `no route ${path}` });

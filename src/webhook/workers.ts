@@ -8,7 +8,9 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { startMetricsServer, type MetricsServer } from '../metrics-server.js';
 import { TollgateError } from '../model/errors.js';
+import { collectWorkerMetrics } from './cluster-metrics.js';
 import type { Logger } from './logger.js';
 
 /** The message a worker sends once its policy is loaded, and the one the primary sends to stop it. */
@@ -91,13 +93,26 @@ function stopAll(workers: Iterable<Worker>): Promise<void> {
   return Promise.all(exits).then(() => undefined);
 }
 
+/** Where the primary serves the workers' summed metrics over plain HTTP; null: not served. */
+export interface PrimaryMetrics {
+  readonly host: string;
+  readonly port: number;
+}
+
 /**
  * Runs `count` workers until SIGTERM/SIGINT; returns the exit code: 0 after a clean shutdown, else the code of
- * the worker that could not start.
+ * the worker that could not start. With `metrics`, the primary serves /metrics (every ready worker's metrics,
+ * summed) and /healthz on that plain-HTTP port; the workers serve none of their own.
  */
-export async function superviseWorkers(count: number, logger: Logger): Promise<number> {
+export async function superviseWorkers(count: number, logger: Logger, metrics: PrimaryMetrics | null = null): Promise<number> {
   const workers = new Set<Worker>();
+  /** Workers that have loaded their policy, and so answer metrics requests. */
+  const ready = new Set<Worker>();
   let stopping = false;
+  // Before any worker starts: a metrics port in use is then one line and exit 2, like any start-up mistake.
+  const metricsServer: MetricsServer | null =
+    metrics === null ? null : await startMetricsServer(metrics.host, metrics.port, () => collectWorkerMetrics(ready));
+  if (metricsServer !== null && metrics !== null) logger.log('info', 'serving metrics', { host: metrics.host, port: metricsServer.port });
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       stopping = true;
@@ -116,8 +131,10 @@ export async function superviseWorkers(count: number, logger: Logger): Promise<n
       return failed;
     }
     logger.log('info', 'worker ready', { worker: worker.id, pid: worker.process.pid ?? null });
+    ready.add(worker);
     worker.once('exit', (code, signal) => {
       workers.delete(worker);
+      ready.delete(worker);
       if (stopping) return;
       logger.log('error', 'worker exited; starting another', { worker: worker.id, code, signal });
       void launch();
@@ -132,12 +149,14 @@ export async function superviseWorkers(count: number, logger: Logger): Promise<n
   if (failed !== undefined) {
     stopping = true;
     await stopAll(workers);
+    await metricsServer?.close();
     return failed;
   }
   logger.log('info', 'serving with workers', { workers: count });
   const signal = await stopped;
   logger.log('info', 'received signal; stopping workers', { signal });
   await stopAll(workers);
+  await metricsServer?.close();
   logger.log('info', 'stopped');
   return 0;
 }

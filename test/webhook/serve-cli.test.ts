@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tollgate } from '../cli/run-cli.js';
 import { get } from './https-client.js';
 import { gpuDeploymentReview } from './reviews.js';
-import { FIXTURE_CONFIG, FIXTURE_INVENTORY } from './test-server.js';
+import { FIXTURE_CONFIG, FIXTURE_INVENTORY, freePort, httpGet } from './test-server.js';
 import { makeTlsFiles, type TlsFiles } from './tls-files.js';
 
 const bin = join(repoRoot, 'bin', 'tollgate.js');
@@ -37,11 +37,16 @@ describe('tollgate serve (CLI)', () => {
       '--max-body',
       '--eval-timeout',
       '--log-level',
+      '--metrics-port',
+      '--metrics-host',
+      '--skip-label',
+      '--allow-skip-namespace',
     ]) {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).toContain('default 8443');
     expect(result.stdout).toContain('default 0.0.0.0');
+    expect(result.stdout).toMatch(/default 9090;\s+0\s+turns\s+it\s+off/);
   });
 
   it.each([
@@ -49,9 +54,13 @@ describe('tollgate serve (CLI)', () => {
     [['--cert', 'c', '--key', 'k', '--port', 'eighty'], /--port must be/],
     [['--cert', 'c', '--key', 'k', '--max-body', 'lots'], /--max-body must be/],
     [['--cert', 'c', '--key', 'k', '--log-level', 'loud'], /--log-level must be/],
+    [['--cert', 'c', '--key', 'k', '--metrics-port', 'ninety'], /--metrics-port must be 0-65535, 0 to turn it off/],
+    [['--cert', 'c', '--key', 'k', '--allow-skip-namespace', 'Not_A_Namespace'], /--allow-skip-namespace must be a namespace name/],
+    [['--cert', 'c', '--key', 'k', '--skip-label', 'a b'], /--skip-label must be a Kubernetes label key/],
   ])('start-up mistakes exit 2 with one line: %j', (args, message) => {
     const port = args.includes('--port') ? [] : ['--port', '0'];
-    const result = tollgate(['serve', '--host', '127.0.0.1', ...port, ...args]);
+    const metricsPort = args.includes('--metrics-port') ? [] : ['--metrics-port', '0'];
+    const result = tollgate(['serve', '--host', '127.0.0.1', ...port, ...metricsPort, ...args]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
   });
@@ -66,10 +75,41 @@ describe('tollgate serve (CLI)', () => {
         ['127.0.0.1', port, /cannot listen on 127\.0\.0\.1:\d+ \(--host, --port\): the port is already in use/],
         ['not a host!', '0', /cannot listen on not a host!:0 \(--host, --port\): the host name does not resolve/],
       ] as const) {
-        const result = tollgate(['serve', '--cert', tls.certFile, '--key', tls.keyFile, '--host', host, '--port', hostPort]);
+        const result = tollgate([
+          'serve',
+          '--cert',
+          tls.certFile,
+          '--key',
+          tls.keyFile,
+          '--host',
+          host,
+          '--port',
+          hostPort,
+          '--metrics-port',
+          '0',
+        ]);
         expect(result.code).toBe(2);
         expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
       }
+      const metricsInUse = tollgate([
+        'serve',
+        '--cert',
+        tls.certFile,
+        '--key',
+        tls.keyFile,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--metrics-host',
+        '127.0.0.1',
+        '--metrics-port',
+        port,
+      ]);
+      expect(metricsInUse.code).toBe(2);
+      expect(metricsInUse.stderr.trimEnd().split('\n')).toEqual([
+        expect.stringMatching(/cannot serve metrics on 127\.0\.0\.1:\d+ \(--metrics-port\): EADDRINUSE/),
+      ]);
     } finally {
       blocker.close();
     }
@@ -86,6 +126,8 @@ describe('tollgate serve (CLI)', () => {
       '127.0.0.1',
       '--port',
       '0',
+      '--metrics-port',
+      '0',
       '--bundle',
       FIXTURE_CONFIG,
     ]);
@@ -94,6 +136,7 @@ describe('tollgate serve (CLI)', () => {
   });
 
   it('on SIGTERM stops accepting, finishes the request in flight and exits 0', async () => {
+    const metricsPort = await freePort();
     const child: ChildProcess = spawn(
       process.execPath,
       [
@@ -111,6 +154,10 @@ describe('tollgate serve (CLI)', () => {
         FIXTURE_CONFIG,
         '--inventory',
         FIXTURE_INVENTORY,
+        '--metrics-host',
+        '127.0.0.1',
+        '--metrics-port',
+        String(metricsPort),
       ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -129,6 +176,8 @@ describe('tollgate serve (CLI)', () => {
     }
     const port = Number(/"msg":"listening".*"port":(\d+)/.exec(stdout)?.[1]);
     expect((await get(port, tls.ca, '/readyz')).status).toBe(200);
+    expect((await httpGet(metricsPort, '/healthz')).status).toBe(200);
+    expect((await httpGet(metricsPort, '/metrics')).text).toMatch(/^tollgate_bundle_info\{revision="[^"]+"\} 1$/m);
 
     // A request in flight: headers and half the body sent before SIGTERM, the rest after.
     const body = JSON.stringify(gpuDeploymentReview);

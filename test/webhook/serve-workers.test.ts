@@ -8,7 +8,7 @@ import { parseWorkers } from '../../src/webhook/workers.js';
 import { repoRoot, tollgate } from '../cli/run-cli.js';
 import { get, post } from './https-client.js';
 import { gpuDeploymentReview } from './reviews.js';
-import { FIXTURE_CONFIG } from './test-server.js';
+import { FIXTURE_CONFIG, freePort, httpGet } from './test-server.js';
 import { makeTlsFiles, type TlsFiles } from './tls-files.js';
 
 const bin = join(repoRoot, 'bin', 'tollgate.js');
@@ -18,6 +18,14 @@ interface LogLine {
   readonly worker?: number;
   readonly port?: number;
   readonly uid?: string;
+}
+
+/** The sum of every series of a metric in an exposition text. */
+function sumOf(text: string, metric: string): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${metric}{`) || line.startsWith(`${metric} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
 describe('tollgate serve --workers', () => {
@@ -49,6 +57,8 @@ describe('tollgate serve --workers', () => {
       '127.0.0.1',
       '--port',
       '0',
+      '--metrics-port',
+      '0',
     ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/missing\.pem: TLS certificate not found/)]);
@@ -57,8 +67,10 @@ describe('tollgate serve --workers', () => {
     expect(zero.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/--workers must be/)]);
   });
 
-  it('two workers share the port, both judge requests, and SIGTERM stops both cleanly', async () => {
+  it('two workers share the port, both judge requests, the metrics port counts both, and SIGTERM stops both cleanly', async () => {
+    const metricsPort = await freePort();
     const args = ['serve', '--workers', '2', '--cert', tls.certFile, '--key', tls.keyFile, '--host', '127.0.0.1', '--port', '0'];
+    args.push('--metrics-host', '127.0.0.1', '--metrics-port', String(metricsPort));
     const child: ChildProcess = spawn(process.execPath, [bin, ...args, '--config', FIXTURE_CONFIG], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,6 +121,18 @@ describe('tollgate serve --workers', () => {
       const decisions = lines().filter((line) => line.msg === 'admission decision');
       expect(decisions).toHaveLength(12);
       expect(new Set(decisions.map((line) => line.worker))).toEqual(new Set([1, 2]));
+
+      // The primary serves the metrics port: both workers' counts, summed (each worker alone saw fewer than 12).
+      const scrape = await httpGet(metricsPort, '/metrics');
+      expect(scrape.status).toBe(200);
+      const perWorker = [1, 2].map((worker) => decisions.filter((line) => line.worker === worker).length);
+      expect(Math.max(...perWorker)).toBeLessThan(12);
+      expect(sumOf(scrape.text, 'tollgate_admission_requests_total')).toBe(12);
+      expect(sumOf(scrape.text, 'tollgate_admission_duration_seconds_count')).toBe(12);
+      // One revision served by both: the info gauge reads 1, not 2.
+      expect(scrape.text).toMatch(/^tollgate_bundle_info\{revision="[^"]+"\} 1$/m);
+      expect(scrape.text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+      expect((await httpGet(metricsPort, '/healthz')).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
     }

@@ -12,7 +12,7 @@ import { builtinBundlePath } from '../../src/package-paths.js';
 import { tarOf } from '../engine/tar-writer.js';
 import { get, httpsRequest, peerCertificateSubject, post, type HttpsReply } from './https-client.js';
 import { gpuDeploymentReview, gpuPodReview, reviewFor } from './reviews.js';
-import { eventually, FIXTURE_CONFIG, startTestServer, type TestServer } from './test-server.js';
+import { eventually, FIXTURE_CONFIG, httpGet, startTestServer, type TestServer } from './test-server.js';
 import { issueServerCertificate } from './tls-files.js';
 
 interface ReviewResponse {
@@ -51,18 +51,27 @@ describe('tollgate webhook over HTTPS', () => {
     return () => server.stop();
   });
 
-  it('answers health, readiness and metrics', async () => {
+  it('answers health and readiness on the admission port, and metrics only on the plain-HTTP metrics port', async () => {
     expect((await get(server.port, server.tls.ca, '/healthz')).status).toBe(200);
     expect((await get(server.port, server.tls.ca, '/readyz')).status).toBe(200);
+    expect((await get(server.port, server.tls.ca, '/metrics')).status).toBe(404);
     await post(server.port, server.tls.ca, gpuDeploymentReview);
-    const metrics = await get(server.port, server.tls.ca, '/metrics');
-    expect(metrics.headers['content-type']).toContain('text/plain');
-    expect(metrics.text).toMatch(/^tollgate_admission_requests_total\{decision="allowed",rule="none"\} \d+$/m);
-    expect(metrics.text).toMatch(/^tollgate_admission_duration_seconds_bucket\{le="10"\} \d+$/m);
-    expect(metrics.text).toMatch(/^tollgate_admission_duration_seconds_bucket\{le="\+Inf"\} \d+$/m);
+    expect((await httpGet(server.metricsPort, '/healthz')).status).toBe(200);
+    const metrics = await httpGet(server.metricsPort, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(metrics.text).toMatch(
+      /^tollgate_admission_requests_total\{kind="apps\/v1\/Deployment",namespace="ml-prod",operation="CREATE",allowed="true",dry_run="false",decision="allowed"\} [1-9]\d*$/m,
+    );
+    expect(metrics.text).toMatch(/^tollgate_admission_duration_seconds_bucket\{le="10"\} [1-9]\d*$/m);
+    expect(metrics.text).toMatch(/^tollgate_admission_duration_seconds_bucket\{le="\+Inf"\} [1-9]\d*$/m);
     expect(metrics.text).toMatch(/^tollgate_evaluation_errors_total \d+$/m);
     expect(metrics.text).toMatch(/^tollgate_bundle_info\{revision="[^"]+"\} 1$/m);
     expect(metrics.text).toMatch(/^tollgate_bundle_reload_failures_total 0$/m);
+    expect(metrics.text).toMatch(/^tollgate_admission_rejected_total\{code="413"\} \d+$/m);
+    // The default process and Node.js metrics, event-loop lag among them.
+    expect(metrics.text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+    expect(metrics.text).toMatch(/^process_resident_memory_bytes \d/m);
   });
 
   it('allows the GPU Deployment in prod and echoes uid and audit annotations', async () => {
@@ -99,9 +108,35 @@ describe('tollgate webhook over HTTPS', () => {
     const review = gpuPodReview('ml-dev', 'nvidia-tesla-a100', 1, { dryRun: true });
     const response = expectWellFormed(await post(server.port, server.tls.ca, review), uidOf(review));
     expect(response.allowed).toBe(true);
-    expect(response.warnings?.[0]).toMatch(/^dry run, would deny: TG-GPU-002/);
-    expect(response.auditAnnotations?.['decision']).toBe('would-deny');
-    expect(server.logs.find((entry) => entry.fields['uid'] === uidOf(review))?.fields).toMatchObject({ dryRun: true, enforced: false });
+    expect(response.warnings?.[0]).toMatch(/^would_deny \(dry run\): TG-GPU-002/);
+    expect(response.auditAnnotations?.['decision']).toBe('would_deny');
+    expect(server.logs.find((entry) => entry.fields['uid'] === uidOf(review))?.fields).toMatchObject({
+      dryRun: true,
+      enforced: false,
+      decision: 'would_deny',
+    });
+  });
+
+  it('counts each request by kind, namespace, operation, allowed and dry_run, and each rule by deny, would_deny or warn', async () => {
+    const rule = async (action: string): Promise<number> =>
+      Number(
+        new RegExp(`^tollgate_admission_rule_findings_total\\{rule="TG-GPU-002",action="${action}"\\} (\\d+)$`, 'm').exec(
+          await server.scrape(),
+        )?.[1] ?? 0,
+      );
+    const dryRunPods = async (): Promise<number> =>
+      Number(
+        /^tollgate_admission_requests_total\{kind="v1\/Pod",namespace="ml-dev",operation="CREATE",allowed="true",dry_run="true",decision="would_deny"\} (\d+)$/m.exec(
+          await server.scrape(),
+        )?.[1] ?? 0,
+      );
+    const [deny, wouldDeny, pods] = [await rule('deny'), await rule('would_deny'), await dryRunPods()];
+    await post(server.port, server.tls.ca, gpuPodReview('ml-dev', 'nvidia-tesla-a100', 1));
+    await post(server.port, server.tls.ca, gpuPodReview('ml-dev', 'nvidia-tesla-a100', 1, { dryRun: true }));
+    await post(server.port, server.tls.ca, gpuPodReview('ml-dev', 'nvidia-tesla-a100', 1, { dryRun: true }));
+    expect(await rule('deny')).toBe(deny + 1);
+    expect(await rule('would_deny')).toBe(wouldDeny + 2);
+    expect(await dryRunPods()).toBe(pods + 2);
   });
 
   it('allows DELETE without evaluating', async () => {
@@ -164,22 +199,22 @@ describe('tollgate webhook over HTTPS', () => {
     });
 
     it('requests answered without a decision are counted by code and logged at warn', async () => {
-      const count = (code: string): number =>
-        Number(new RegExp(`^tollgate_admission_rejected_total\\{code="${code}"\\} (\\d+)$`, 'm').exec(server.metrics.render())?.[1] ?? 0);
-      const [before400, before413] = [count('400'), count('413')];
+      const count = async (code: string): Promise<number> =>
+        Number(new RegExp(`^tollgate_admission_rejected_total\\{code="${code}"\\} (\\d+)$`, 'm').exec(await server.scrape())?.[1] ?? 0);
+      const [before400, before413] = [await count('400'), await count('413')];
       await post(server.port, server.tls.ca, '{"apiVersion": ');
       await post(server.port, server.tls.ca, Buffer.alloc(2 * 1024 * 1024, 0x20));
-      expect(count('400')).toBe(before400 + 1);
-      expect(count('413')).toBe(before413 + 1);
+      expect(await count('400')).toBe(before400 + 1);
+      expect(await count('413')).toBe(before413 + 1);
       expect(
         server.logs.some((line) => line.level === 'warn' && line.message === 'admission request rejected' && line.fields['code'] === 413),
       ).toBe(true);
     });
 
     it('a client that aborts mid-body is counted, not an internal error', async () => {
-      const count = (): number =>
-        Number(/^tollgate_admission_rejected_total\{code="aborted"\} (\d+)$/m.exec(server.metrics.render())?.[1] ?? 0);
-      const before = count();
+      const count = async (): Promise<number> =>
+        Number(/^tollgate_admission_rejected_total\{code="aborted"\} (\d+)$/m.exec(await server.scrape())?.[1] ?? 0);
+      const before = await count();
       await new Promise<void>((resolve) => {
         const socket = connect({ host: '127.0.0.1', port: server.port, ca: server.tls.ca, servername: 'localhost' }, () => {
           socket.write(
@@ -192,7 +227,7 @@ describe('tollgate webhook over HTTPS', () => {
         socket.on('error', () => undefined);
         socket.on('close', () => resolve());
       });
-      await eventually(() => count() > before, 3_000, 'aborted request counted');
+      await eventually(async () => (await count()) > before, 3_000, 'aborted request counted');
       expect(server.logs.some((line) => line.message.startsWith('internal error'))).toBe(false);
     });
 
@@ -312,7 +347,7 @@ describe('hot reload', () => {
     const revision = server.policy.current?.revision;
     writeFileSync(bundleFile, 'this is not a bundle');
     await eventually(
-      async () => /^tollgate_bundle_reload_failures_total [1-9]/m.test((await get(server.port, server.tls.ca, '/metrics')).text),
+      async () => /^tollgate_bundle_reload_failures_total [1-9]/m.test(await server.scrape()),
       5_000,
       'reload failure counted',
     );
@@ -325,22 +360,22 @@ describe('hot reload', () => {
   });
 
   it('refuses a bundle without its data and counts the failure', async () => {
-    const failures = (): number => Number(/^tollgate_bundle_reload_failures_total (\d+)/m.exec(server.metrics.render())?.[1]);
-    const before = failures();
+    const failures = async (): Promise<number> => Number(/^tollgate_bundle_reload_failures_total (\d+)/m.exec(await server.scrape())?.[1]);
+    const before = await failures();
     const entries = readTarEntries(gunzipSync(readFileSync(builtinBundlePath)), { maxEntryBytes: 1 << 28, maxEntries: 100 });
     entries.delete('/data.json');
     writeFileSync(bundleFile, gzipSync(tarOf(Object.fromEntries(entries))));
-    await eventually(() => failures() > before, 5_000, 'incomplete bundle counted');
+    await eventually(async () => (await failures()) > before, 5_000, 'incomplete bundle counted');
     expect(server.logs.some((line) => line.level === 'error' && String(line.fields['error']).includes('/data.json is missing'))).toBe(true);
     expect(await a100InDev()).toBe(true);
     copyFileSync(builtinBundlePath, bundleFile);
   });
 
   it('keeps serving the old config when the new one is invalid', async () => {
-    const failures = (): number => Number(/^tollgate_bundle_reload_failures_total (\d+)/m.exec(server.metrics.render())?.[1]);
-    const before = failures();
+    const failures = async (): Promise<number> => Number(/^tollgate_bundle_reload_failures_total (\d+)/m.exec(await server.scrape())?.[1]);
+    const before = await failures();
     writeFileSync(configFile, 'environments: [this, is, not, a, map]\n');
-    await eventually(() => failures() > before, 5_000, 'invalid config counted');
+    await eventually(async () => (await failures()) > before, 5_000, 'invalid config counted');
     expect(await a100InDev()).toBe(true);
   });
 });
@@ -357,6 +392,6 @@ describe('evaluation timeout', () => {
     const response = expectWellFormed(await post(server.port, server.tls.ca, gpuDeploymentReview), uidOf(gpuDeploymentReview));
     expect(response.allowed).toBe(false);
     expect(response.status?.message).toMatch(/^Tollgate could not judge this request: .*evaluation timeout/);
-    expect(server.metrics.render()).toMatch(/^tollgate_evaluation_errors_total 1$/m);
+    expect(await server.scrape()).toMatch(/^tollgate_evaluation_errors_total 1$/m);
   });
 });

@@ -2,11 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
+import { startMetricsServer, type MetricsServer } from '../../src/metrics-server.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
 import type { Logger, LogFields, LogLevel } from '../../src/webhook/logger.js';
 import { WebhookMetrics } from '../../src/webhook/metrics.js';
 import { PolicyState } from '../../src/webhook/policy-state.js';
 import { DEFAULT_TIMEOUTS, startWebhookServer, type RunningWebhook, type ServerTimeouts } from '../../src/webhook/server.js';
+import { DEFAULT_SKIP_LABEL, SkipLabelGuard } from '../../src/webhook/skip-label-guard.js';
 import { makeTlsFiles, type TlsFiles } from './tls-files.js';
 
 export const FIXTURE_CONFIG = new URL('../../fixtures/k8s/tollgate.yaml', import.meta.url).pathname;
@@ -27,8 +30,42 @@ export interface TestServer {
   /** Every log line as the JSON logger would write it, for "no secret in the logs" checks. */
   readonly logText: () => string;
   readonly metrics: WebhookMetrics;
+  /** The plain-HTTP metrics port, as `serve --metrics-port` starts it. */
+  readonly metricsPort: number;
+  /** GET /metrics on the metrics port: the exposition text. */
+  scrape(): Promise<string>;
   readonly policy: PolicyState;
   stop(): Promise<void>;
+}
+
+/** A port free on 127.0.0.1 now (for a CLI flag where 0 means "off"). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** A plain-HTTP GET on 127.0.0.1. */
+export function httpGet(port: number, path: string): Promise<{ status: number; contentType: string; text: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: response.headers['content-type'] ?? '',
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      response.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
 export interface TestServerOptions {
@@ -39,6 +76,8 @@ export interface TestServerOptions {
   readonly maxBodyBytes?: number;
   readonly evalTimeoutMs?: number;
   readonly timeouts?: Partial<ServerTimeouts>;
+  /** Namespaces allowed to carry the skip label (kube-system always is). */
+  readonly allowSkipNamespaces?: readonly string[];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -70,7 +109,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     policy,
     metrics,
     logger,
+    skipLabelGuard: new SkipLabelGuard({
+      label: DEFAULT_SKIP_LABEL,
+      allowedNamespaces: options.allowSkipNamespaces ?? ['tollgate-system'],
+    }),
   });
+  const metricsServer: MetricsServer = await startMetricsServer('127.0.0.1', 0, () => metrics.render());
   return {
     webhook,
     port: webhook.port,
@@ -79,9 +123,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logs,
     logText: () => logs.map((line) => JSON.stringify({ level: line.level, msg: line.message, ...line.fields })).join('\n'),
     metrics,
+    metricsPort: metricsServer.port,
+    scrape: async () => (await httpGet(metricsServer.port, '/metrics')).text,
     policy,
     async stop() {
-      await webhook.shutdown();
+      await Promise.all([webhook.shutdown(), metricsServer.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
