@@ -26,6 +26,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Regist
   ['report', async () => (await import('./report.js')).registerReport],
   ['comment', async () => (await import('./comment.js')).registerComment],
   ['audit', async () => (await import('./audit.js')).registerAudit],
+  ['remove-webhook', async () => (await import('./remove-webhook.js')).registerRemoveWebhook],
 ];
 
 /** The commands to register for these arguments: the one named first, else every command. */

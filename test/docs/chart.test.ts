@@ -177,9 +177,135 @@ describe.skipIf(helm === null)('charts/tollgate (helm)', () => {
     expect(JSON.stringify(deployment)).toContain(`"image":"ghcr.io/tollgate-dev/tollgate@${digest}"`);
   });
 
-  it('adds a ServiceMonitor when asked', () => {
+  it('adds a ServiceMonitor when asked, scraping the plain-HTTP metrics port', () => {
     expect(objects(template()).some((o) => o.kind === 'ServiceMonitor')).toBe(false);
-    expect(only(objects(template('--set', 'serviceMonitor.enabled=true')), 'ServiceMonitor').metadata.name).toBe('tollgate-webhook');
+    const monitor = only(objects(template('--set', 'serviceMonitor.enabled=true')), 'ServiceMonitor') as K8sObject & {
+      spec: { endpoints: Array<{ port: string; scheme: string; path: string; tlsConfig?: unknown }> };
+    };
+    expect(monitor.metadata.name).toBe('tollgate-webhook');
+    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', scheme: 'http', path: '/metrics', interval: '30s' }]);
+    const refused = run([
+      'template',
+      'tollgate',
+      chart,
+      ...KUBE_VERSION,
+      '--set',
+      'serviceMonitor.enabled=true',
+      '--set',
+      'webhook.metricsPort=0',
+    ]);
+    expect(refused.stderr).toContain('serviceMonitor.enabled needs webhook.metricsPort');
+  });
+
+  it('serves metrics on their own port: container, Service and NetworkPolicy agree, and 0 turns it off', () => {
+    interface Port {
+      name?: string;
+      port?: number | string;
+      containerPort?: number;
+      targetPort?: string;
+    }
+    const ports = (list: K8sObject[]) => {
+      const deployment = only(list, 'Deployment') as K8sObject & {
+        spec: { template: { spec: { containers: Array<{ args: string[]; ports: Port[] }> } } };
+      };
+      const container = deployment.spec.template.spec.containers[0];
+      const service = only(list, 'Service') as K8sObject & { spec: { ports: Port[] } };
+      const policy = only(list, 'NetworkPolicy') as K8sObject & { spec: { ingress: Array<{ ports: Port[]; from?: unknown }> } };
+      return {
+        args: container?.args ?? [],
+        container: container?.ports ?? [],
+        service: service.spec.ports,
+        policy: policy.spec.ingress,
+      };
+    };
+    const on = ports(objects(template('--set', 'networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.team=monitoring')));
+    expect(on.args).toEqual(expect.arrayContaining(['--metrics-host=0.0.0.0', '--metrics-port=9090']));
+    expect(on.container).toContainEqual({ name: 'metrics', containerPort: 9090, protocol: 'TCP' });
+    expect(on.service).toContainEqual({ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' });
+    expect(on.policy).toContainEqual({
+      ports: [{ port: 'metrics', protocol: 'TCP' }],
+      from: [{ namespaceSelector: { matchLabels: { team: 'monitoring' } } }],
+    });
+    const off = ports(objects(template('--set', 'webhook.metricsPort=0')));
+    expect(off.args).toContain('--metrics-port=0');
+    expect(off.container.map((p) => p.name)).toEqual(['https']);
+    expect(off.service.map((p) => p.name)).toEqual(['https']);
+    expect(off.policy.flatMap((rule) => rule.ports.map((p) => p.port))).toEqual(['https']);
+  });
+
+  it('guards the skip label with a second webhook entry on Namespaces that carry it', () => {
+    const list = objects(template('--namespace', 'guard', '--set', 'webhook.allowSkipNamespaces={sandbox,scratch}'));
+    const webhook = only(list, 'ValidatingWebhookConfiguration') as K8sObject & {
+      webhooks: Array<{
+        name: string;
+        failurePolicy: string;
+        clientConfig: { service: { path: string } };
+        rules: Array<{ resources: string[]; operations: string[]; scope: string }>;
+        objectSelector?: unknown;
+        namespaceSelector: unknown;
+      }>;
+    };
+    const guard = webhook.webhooks.find((entry) => entry.name === 'skip-label.tollgate.io');
+    expect(guard).toMatchObject({
+      failurePolicy: 'Fail',
+      clientConfig: { service: { path: '/validate-skip-label' } },
+      rules: [{ resources: ['namespaces'], operations: ['CREATE', 'UPDATE'], scope: 'Cluster' }],
+      objectSelector: { matchExpressions: [{ key: 'tollgate.io/skip', operator: 'Exists' }] },
+      namespaceSelector: {
+        matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['guard', 'kube-system'] }],
+      },
+    });
+    const deployment = only(list, 'Deployment') as K8sObject & { spec: { template: { spec: { containers: Array<{ args: string[] }> } } } };
+    const args = deployment.spec.template.spec.containers[0]?.args ?? [];
+    expect(args.filter((arg) => arg.startsWith('--allow-skip-namespace='))).toEqual([
+      '--allow-skip-namespace=guard',
+      '--allow-skip-namespace=kube-system',
+      '--allow-skip-namespace=sandbox',
+      '--allow-skip-namespace=scratch',
+    ]);
+    expect(args).toContain('--skip-label=tollgate.io/skip');
+    const refused = run(['template', 'tollgate', chart, ...KUBE_VERSION, '--set', 'webhook.skipLabelFailurePolicy=Open']);
+    expect(refused.stderr).toContain('webhook.skipLabelFailurePolicy must be Fail or Ignore (got "Open")');
+  });
+
+  it('removes the webhook configuration on uninstall with a pre-delete hook allowed to delete only it', () => {
+    // Not in deploy/ (kubectl apply has no hooks); rendered by default for helm.
+    expect(objects(template()).some((o) => o.kind === 'Job')).toBe(false);
+    const list = objects(template('--set', 'uninstallHook.enabled=true'));
+    const hooks = list.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'pre-delete');
+    expect(hooks.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Job', 'ServiceAccount']);
+    for (const hook of hooks) expect(hook.metadata.annotations?.['helm.sh/hook-delete-policy']).toBe('before-hook-creation,hook-succeeded');
+    const weight = (kind: string): number => Number(only(hooks, kind).metadata.annotations?.['helm.sh/hook-weight']);
+    expect(weight('ServiceAccount')).toBeLessThan(weight('Job'));
+    expect(only(hooks, 'ClusterRole')).toMatchObject({
+      rules: [
+        {
+          apiGroups: ['admissionregistration.k8s.io'],
+          resources: ['validatingwebhookconfigurations'],
+          resourceNames: [only(list, 'ValidatingWebhookConfiguration').metadata.name],
+          verbs: ['delete'],
+        },
+      ],
+    });
+    const job = only(hooks, 'Job') as K8sObject & {
+      spec: {
+        template: {
+          spec: {
+            serviceAccountName: string;
+            containers: Array<{ image: string; args: string[]; securityContext: { readOnlyRootFilesystem: boolean } }>;
+          };
+        };
+      };
+    };
+    const pod = job.spec.template.spec;
+    expect(pod.serviceAccountName).toBe(only(hooks, 'ServiceAccount').metadata.name);
+    expect(pod.containers[0]).toMatchObject({
+      image: 'ghcr.io/tollgate-dev/tollgate:0.1.0',
+      args: ['remove-webhook', 'tollgate'],
+      securityContext: { readOnlyRootFilesystem: true },
+    });
+    const defaults = run(['template', 'tollgate', chart, ...KUBE_VERSION, '--namespace', 'tollgate-system']);
+    expect(objects(defaults.stdout).some((o) => o.kind === 'Job')).toBe(true);
   });
 });
 if (helm === null) {

@@ -32,3 +32,8 @@ app.kubernetes.io/component: webhook
 {{- define "tollgate.serviceName" -}}
 {{ include "tollgate.fullname" . }}-webhook
 {{- end -}}
+
+{{/* Namespaces allowed to carry the skip label: the release namespace, kube-system, and webhook.allowSkipNamespaces. */}}
+{{- define "tollgate.skipAllowed" -}}
+{{- toJson (uniq (concat (list .Release.Namespace "kube-system") .Values.webhook.allowSkipNamespaces)) -}}
+{{- end -}}
