@@ -20,7 +20,10 @@ RUN npm ci --no-audit --no-fund && test -f dist/cli/main.js && npm prune --omit=
 
 # ── runtime: node, the compiled CLI and the compiled bundle; no compiler, no dev dependencies ─────────
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production
+# The root filesystem is mounted read-only in the chart: the only writable place is /tmp (an emptyDir there).
+# HOME and TMPDIR point at it, so nothing that looks for a home or a temporary directory (compiling --policy
+# with opa, anything that caches) writes elsewhere. Nothing runs npm at run time.
+ENV NODE_ENV=production HOME=/tmp TMPDIR=/tmp
 WORKDIR /app
 # Owned by root and not writable by the user the process runs as; the root filesystem can be mounted read-only.
 COPY --from=build /src/package.json ./
@@ -34,6 +37,6 @@ COPY schemas schemas
 COPY scripts/tool-versions.env scripts/tool-versions.env
 # Not root: the numeric user the chart's securityContext also names (runAsNonRoot needs a number to check).
 USER 65532:65532
-EXPOSE 8443
+EXPOSE 8443 9090
 ENTRYPOINT ["node", "/app/bin/tollgate.js"]
 CMD ["--help"]

@@ -80,4 +80,39 @@ describe('Dockerfile', () => {
     expect(text).toContain('"readOnlyRootFilesystem":true');
     expect(text).toContain('"runAsNonRoot":true');
   });
+
+  it('the image and the chart agree on a read-only root: the same user, and HOME and TMPDIR on the one writable mount', () => {
+    const env = new Map(
+      runtime
+        .filter((i) => i.keyword === 'ENV')
+        .flatMap((i) => i.args.split(/\s+/))
+        .map((pair) => pair.split('=') as [string, string]),
+    );
+    expect(env.get('HOME')).toBe('/tmp');
+    expect(env.get('TMPDIR')).toBe('/tmp');
+    // Files copied into the image stay root's: the process cannot change its own code or bundle.
+    for (const copy of runtime.filter((i) => i.keyword === 'COPY')) expect(copy.args).not.toMatch(/--chown|--chmod/);
+    const [uid, gid] = (runtime.find((i) => i.keyword === 'USER')?.args ?? '').split(':').map(Number);
+
+    interface Pod {
+      securityContext: { runAsUser: number; runAsGroup: number; runAsNonRoot: boolean };
+      containers: Array<{
+        securityContext: { readOnlyRootFilesystem: boolean };
+        volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+      }>;
+      volumes: Array<{ name: string; emptyDir?: unknown }>;
+    }
+    const docs = parseAllDocuments(readFileSync(join(root, 'deploy/deployment.yaml'), 'utf8')).map(
+      (d) => d.toJS() as { kind: string; spec: { template: { spec: Pod } } },
+    );
+    const pod = docs.find((d) => d.kind === 'Deployment')?.spec.template.spec;
+    if (pod === undefined) throw new Error('no Deployment in deploy/deployment.yaml');
+    expect(pod.securityContext).toMatchObject({ runAsUser: uid, runAsGroup: gid, runAsNonRoot: true });
+    const [container] = pod.containers;
+    expect(container?.securityContext.readOnlyRootFilesystem).toBe(true);
+    const writable = (container?.volumeMounts ?? []).filter((mount) => mount.readOnly !== true);
+    expect(writable.map((mount) => mount.mountPath)).toEqual(['/tmp']);
+    const volume = pod.volumes.find((v) => v.name === writable[0]?.name);
+    expect(volume?.emptyDir).toBeDefined();
+  });
 });
