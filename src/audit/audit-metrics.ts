@@ -1,97 +1,116 @@
 /**
- * What `tollgate audit --interval` exposes at /metrics (Prometheus text format 0.0.4): the findings of the last
+ * What `tollgate audit --interval` exposes at /metrics (Prometheus text format 0.0.4, written by prom-client
+ * from a registry of its own, as the webhook's): the findings of the last
  * successful run by rule and namespace, how many objects it saw and judged per kind, when it ended and how long
  * it took, and how many runs succeeded or failed. A failed run (a cluster fault) leaves the last successful
  * figures in place and is counted, so a dashboard shows stale-but-true numbers and an alert on failures.
  */
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { AuditResult } from './audit-run.js';
 
-function escapeLabel(value: string): string {
-  return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Counts of findings per (namespace, rule): the number of findings of that rule on objects of that namespace. */
-function countByNamespaceAndRule(result: AuditResult, findings: ReadonlyArray<{ resource: string; rule: string }>): Map<string, number> {
+function countByNamespaceAndRule(
+  result: AuditResult,
+  findings: ReadonlyArray<{ resource: string; rule: string }>,
+): Map<string, { namespace: string; rule: string; count: number }> {
   const namespaceOf = new Map(result.objects.map((object) => [object.address, object.namespace]));
-  const counts = new Map<string, number>();
+  const counts = new Map<string, { namespace: string; rule: string; count: number }>();
   for (const finding of findings) {
-    const labels = `namespace="${escapeLabel(namespaceOf.get(finding.resource) ?? '')}",rule="${escapeLabel(finding.rule)}"`;
-    counts.set(labels, (counts.get(labels) ?? 0) + 1);
+    const namespace = namespaceOf.get(finding.resource) ?? '';
+    const key = JSON.stringify([namespace, finding.rule]);
+    const entry = counts.get(key) ?? { namespace, rule: finding.rule, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
   }
   return counts;
 }
 
-interface LastRun {
-  readonly violations: Map<string, number>;
-  readonly warnings: Map<string, number>;
-  readonly seen: ReadonlyArray<readonly [string, number]>;
-  readonly judged: ReadonlyArray<readonly [string, number]>;
-  readonly endedAtSeconds: number;
-  readonly durationSeconds: number;
-}
-
 export class AuditMetrics {
-  private last: LastRun | null = null;
-  private successes = 0;
-  private failures = 0;
+  readonly registry = new Registry();
+  private readonly violations: Gauge<'namespace' | 'rule'>;
+  private readonly warnings: Gauge<'namespace' | 'rule'>;
+  private readonly seen: Gauge<'kind'>;
+  private readonly judged: Gauge<'kind'>;
+  private readonly lastRunTimestamp: Gauge;
+  private readonly lastRunDuration: Gauge;
+  private readonly runs: Counter<'result'>;
+
+  constructor() {
+    const registers = [this.registry];
+    this.violations = new Gauge({
+      name: 'tollgate_audit_violations',
+      help: 'Violations found by the last successful audit, by namespace and rule.',
+      labelNames: ['namespace', 'rule'],
+      registers,
+    });
+    this.warnings = new Gauge({
+      name: 'tollgate_audit_warnings',
+      help: 'Warnings found by the last successful audit, by namespace and rule.',
+      labelNames: ['namespace', 'rule'],
+      registers,
+    });
+    this.seen = new Gauge({
+      name: 'tollgate_audit_objects_seen',
+      help: 'Objects the last successful audit listed in the audited namespaces, by kind (owned ones included).',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.judged = new Gauge({
+      name: 'tollgate_audit_objects_judged',
+      help: 'Objects the last successful audit judged, by kind (owned objects are judged at their owner).',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.lastRunTimestamp = new Gauge({
+      name: 'tollgate_audit_last_run_timestamp_seconds',
+      help: 'When the last successful audit ended (Unix time; absent before the first).',
+      // Registered at the first success: an unlabelled gauge reads 0 (1970) until set.
+      registers: [],
+    });
+    this.lastRunDuration = new Gauge({
+      name: 'tollgate_audit_last_run_duration_seconds',
+      help: 'How long the last successful audit took.',
+      registers: [],
+    });
+    this.runs = new Counter({
+      name: 'tollgate_audit_runs_total',
+      help: 'Audit runs by result (failure: a cluster fault; the figures above stay those of the last success).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.runs.inc({ result: 'success' }, 0);
+    this.runs.inc({ result: 'failure' }, 0);
+  }
 
   recordSuccess(result: AuditResult, endedAt: Date): void {
-    this.successes += 1;
-    this.last = {
-      violations: countByNamespaceAndRule(result, result.decision.violations),
-      warnings: countByNamespaceAndRule(result, result.decision.warnings),
-      seen: result.kinds.map((kind) => [kind.kind, kind.listed] as const),
-      judged: result.kinds.map((kind) => [kind.kind, kind.judged] as const),
-      endedAtSeconds: endedAt.getTime() / 1000,
-      durationSeconds: result.durationMs / 1000,
-    };
+    this.runs.inc({ result: 'success' });
+    // The last run's figures replace the previous ones whole: a rule that no longer fires disappears.
+    for (const [gauge, findings] of [
+      [this.violations, result.decision.violations],
+      [this.warnings, result.decision.warnings],
+    ] as const) {
+      gauge.reset();
+      for (const { namespace, rule, count } of countByNamespaceAndRule(result, findings).values()) gauge.set({ namespace, rule }, count);
+    }
+    this.seen.reset();
+    this.judged.reset();
+    for (const kind of result.kinds) {
+      this.seen.set({ kind: kind.kind }, kind.listed);
+      this.judged.set({ kind: kind.kind }, kind.judged);
+    }
+    if (this.registry.getSingleMetric('tollgate_audit_last_run_timestamp_seconds') === undefined) {
+      this.registry.registerMetric(this.lastRunTimestamp);
+      this.registry.registerMetric(this.lastRunDuration);
+    }
+    this.lastRunTimestamp.set(endedAt.getTime() / 1000);
+    this.lastRunDuration.set(result.durationMs / 1000);
   }
 
   recordFailure(): void {
-    this.failures += 1;
+    this.runs.inc({ result: 'failure' });
   }
 
-  render(): string {
-    const lines: string[] = [];
-    const gauge = (name: string, help: string, series: Iterable<readonly [string, number]>): void => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
-      for (const [labels, value] of [...series].sort(([a], [b]) => compare(a, b))) {
-        lines.push(labels === '' ? `${name} ${value}` : `${name}{${labels}} ${value}`);
-      }
-    };
-    const last = this.last;
-    gauge('tollgate_audit_violations', 'Violations found by the last successful audit, by namespace and rule.', last?.violations ?? []);
-    gauge('tollgate_audit_warnings', 'Warnings found by the last successful audit, by namespace and rule.', last?.warnings ?? []);
-    gauge(
-      'tollgate_audit_objects_seen',
-      'Objects the last successful audit listed in the audited namespaces, by kind (owned ones included).',
-      (last?.seen ?? []).map(([kind, value]) => [`kind="${escapeLabel(kind)}"`, value] as const),
-    );
-    gauge(
-      'tollgate_audit_objects_judged',
-      'Objects the last successful audit judged, by kind (owned objects are judged at their owner).',
-      (last?.judged ?? []).map(([kind, value]) => [`kind="${escapeLabel(kind)}"`, value] as const),
-    );
-    gauge(
-      'tollgate_audit_last_run_timestamp_seconds',
-      'When the last successful audit ended (Unix time; absent before the first).',
-      last === null ? [] : [['', last.endedAtSeconds]],
-    );
-    gauge(
-      'tollgate_audit_last_run_duration_seconds',
-      'How long the last successful audit took.',
-      last === null ? [] : [['', last.durationSeconds]],
-    );
-    lines.push(
-      '# HELP tollgate_audit_runs_total Audit runs by result (failure: a cluster fault; the figures above stay those of the last success).',
-      '# TYPE tollgate_audit_runs_total counter',
-      `tollgate_audit_runs_total{result="failure"} ${this.failures}`,
-      `tollgate_audit_runs_total{result="success"} ${this.successes}`,
-    );
-    return `${lines.join('\n')}\n`;
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

@@ -2,7 +2,8 @@
 # Sends every manifest of deploy/ (the rendered chart) to the real API server as a server-side dry run with
 # strict field validation: the API server's own OpenAPI schema and admission decide whether each object is
 # valid, as `kubectl apply --dry-run=server --validate=strict` would. With helm in .tools/bin, the chart is also
-# rendered with the audit CronJob and its RBAC, and with a provided certificate, and those are sent too.
+# rendered with the audit CronJob and its RBAC, the uninstall hook (pre-delete Job and its RBAC), and with a
+# provided certificate, and those are sent too.
 # cert-manager and Prometheus Operator kinds are reported and skipped: this API server has no CRDs for them.
 
 chart_e2e() {
@@ -12,7 +13,7 @@ chart_e2e() {
   if [[ -x "$TOOLS/helm" ]]; then helm="$TOOLS/helm"; elif command -v helm >/dev/null; then helm="$(command -v helm)"; fi
   if [[ -n "$helm" ]]; then
     "$helm" template tollgate "$ROOT/charts/tollgate" --namespace tollgate-system --kube-version "${K8S_VERSION#v}" \
-      -f "$ROOT/charts/tollgate/ci/deploy-values.yaml" --set audit.enabled=true --set certificates.mode=provided \
+      -f "$ROOT/charts/tollgate/ci/deploy-values.yaml" --set audit.enabled=true --set uninstallHook.enabled=true --set certificates.mode=provided \
       --set certificates.caBundle="$(base64 -w0 < "$WORK/ca.crt")" > "$dir/variant.yaml" || fail "helm template of the chart variant failed"
     files+=("$dir/variant.yaml")
   else
@@ -25,7 +26,7 @@ chart_e2e() {
     const plural = { Namespace: "namespaces", ServiceAccount: "serviceaccounts", ConfigMap: "configmaps", Service: "services",
       Deployment: "deployments", PodDisruptionBudget: "poddisruptionbudgets", NetworkPolicy: "networkpolicies",
       ValidatingWebhookConfiguration: "validatingwebhookconfigurations", ClusterRole: "clusterroles",
-      ClusterRoleBinding: "clusterrolebindings", CronJob: "cronjobs" };
+      ClusterRoleBinding: "clusterrolebindings", CronJob: "cronjobs", Job: "jobs" };
     const [out, ...files] = process.argv.slice(1);
     let n = 0;
     for (const file of files) for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {

@@ -93,7 +93,7 @@ openssl genrsa -out sa.key 2048 2>/dev/null
 TOKEN="$(openssl rand -hex 24)"
 printf '%s,admin,admin-uid,system:masters\n' "$TOKEN" > tokens.csv
 
-ETCD_PORT="$(free_port)"; ETCD_PEER_PORT="$(free_port)"; API_PORT="$(free_port)"; HOOK_PORT="$(free_port)"
+ETCD_PORT="$(free_port)"; ETCD_PEER_PORT="$(free_port)"; API_PORT="$(free_port)"; HOOK_PORT="$(free_port)"; METRICS_PORT="$(free_port)"
 API="https://127.0.0.1:$API_PORT"
 api() { # api <method> <path> [json-file] → body in $WORK/out.json, HTTP status on stdout
   curl -sS --cacert ca.crt -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -126,6 +126,7 @@ wait_for 90 kube-apiserver curl -sf --cacert ca.crt -H "Authorization: Bearer $T
 
 log "starting tollgate serve on 127.0.0.1:$HOOK_PORT"
 node "$ROOT/bin/tollgate.js" serve --cert webhook.crt --key webhook.key --host 127.0.0.1 --port "$HOOK_PORT" \
+  --metrics-host 127.0.0.1 --metrics-port "$METRICS_PORT" --allow-skip-namespace ml-sandbox \
   --config "$ROOT/fixtures/k8s/tollgate.yaml" > tollgate.log 2>&1 &
 PIDS+=($!)
 wait_for 30 "tollgate serve" curl -sf --cacert ca.crt "https://127.0.0.1:$HOOK_PORT/readyz"
@@ -195,4 +196,5 @@ grep -q '"decision":"denied"' tollgate.log || fail "tollgate's decision log has 
 grep -q 'forbidden-a100' tollgate.log || fail "tollgate's decision log does not name the denied Pod"
 source "$ROOT/test/e2e/audit.sh" # tollgate audit against the same API server
 source "$ROOT/test/e2e/chart.sh"  # the rendered Helm chart, dry-run against this API server with strict fields
+source "$ROOT/test/e2e/operations.sh" # the skip-label guard, the metrics port, the uninstall hook's account
 log "PASSED: kube-apiserver $K8S_VERSION called tollgate serve; A100 Pod denied (403) with or without a skip label, L4 Pod admitted (201)"
