@@ -43,7 +43,7 @@ export function registerRemoveWebhook(program: Command, run: (work: () => Promis
     .addHelpText(
       'after',
       `
-Needs only the right to delete that one configuration (the chart's hook Role names it). A configuration that
+Needs only the right to delete that one configuration (the chart's hook ClusterRole names it). A configuration that
 is already gone is success (exit 0). Exit 2 when the cluster cannot be reached or the deletion is refused.
 
 Example:
