@@ -26,6 +26,8 @@ export interface ClusterOptions {
   readonly context?: string;
   /** Longest a single request may take. */
   readonly requestTimeoutMs?: number;
+  /** Where a 403 points the user for the rights the command needs (default: the audit's RBAC). */
+  readonly forbiddenHint?: string;
 }
 
 export interface ClusterResponse {
@@ -97,6 +99,7 @@ export class Cluster {
   private readonly server: ServerConfiguration<Record<string, string>>;
   private readonly http = new IsomorphicFetchHttpLibrary();
   readonly timeoutMs: number;
+  private readonly forbiddenHint: string;
   /** "context kind-ml (https://127.0.0.1:6443)" or "in-cluster (https://10.0.0.1:443)": how errors name the cluster. */
   readonly name: string;
 
@@ -106,6 +109,7 @@ export class Cluster {
     const serverUrl = cluster?.server ?? '';
     this.server = new ServerConfiguration(serverUrl.replace(/\/+$/, ''), {});
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.forbiddenHint = options.forbiddenHint ?? 'see deploy/audit-cronjob.yaml for the RBAC audit needs';
     const context = this.config.getCurrentContext();
     this.name = `${context === 'inClusterContext' || context === '' ? 'in-cluster' : `context ${context}`} (${serverUrl})`;
   }
@@ -152,7 +156,7 @@ export class Cluster {
     if (status === 403) {
       const reason = statusMessage(body);
       throw new TollgateError(
-        `cluster ${this.name}: cannot ${what}: forbidden (403${reason !== null ? `: ${reason}` : ''}); see deploy/audit-cronjob.yaml for the RBAC audit needs`,
+        `cluster ${this.name}: cannot ${what}: forbidden (403${reason !== null ? `: ${reason}` : ''}); ${this.forbiddenHint}`,
       );
     }
     return { status, body };

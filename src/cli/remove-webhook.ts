@@ -20,6 +20,7 @@ export async function runRemoveWebhook(name: string, options: RemoveWebhookOptio
   const cluster = new Cluster({
     ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
+    forbiddenHint: `the account needs the right to delete this configuration (the chart's ${name}-uninstall ClusterRole)`,
   });
   const what = `delete ValidatingWebhookConfiguration ${name}`;
   const path = `/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${name}`;
