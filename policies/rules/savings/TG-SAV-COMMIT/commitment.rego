@@ -180,7 +180,7 @@ _machines(r) := r.compute.instanceType if {
 
 # In the nightly report: billed on-demand resources steady enough for a commitment, with what one would save.
 _billed_offers := [{"u": u, "discount": d, "hours": hours, "covered": covered, "saving": covered * d} |
-	some u in billing_usage.resources
+	some u in billing_usage.offered
 	u.standard_days > 0
 	hours := billing_usage.on_demand_hours(u)
 	hours >= _min_hours_per_month

@@ -145,7 +145,7 @@ _spot_discount(provider) := d if {
 
 # In the nightly report: billed training and batch work at on-demand prices, with what spot would save.
 _billed_offers := [{"u": u, "work": w, "discount": d, "on_demand": on_demand, "saving": on_demand * d} |
-	some u in billing_usage.resources
+	some u in billing_usage.offered
 	u.cost.standard > 0
 	w := billing_usage.work(u)
 	d := _spot_discount(u.provider)
