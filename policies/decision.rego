@@ -38,10 +38,12 @@ _published := object.remove(published, [name | some name, _ in published; starts
 
 # _savings: how many recommendations the decision has and their monthly savings in USD, summed in whole cents
 # so the total matches the sum of the amounts shown.
-_savings := {
-	"recommendations": count(_recommendations),
+_savings := _savings_of(_recommendations)
+
+_savings_of(recommendations) := {
+	"recommendations": count(recommendations),
 	"monthly_savings_usd": sum([money.cents(r.monthly_savings_usd) |
-		some r in _recommendations
+		some r in recommendations
 		is_number(r.monthly_savings_usd)
 	]) / 100,
 }
@@ -156,4 +158,40 @@ plan_decision := d if {
 		with data.tollgate.rules.region["TG-REG-001"].findings as set()
 		with data.tollgate.rules.region["TG-REG-002"].findings as set()
 		with data.tollgate.rules.tagging["TG-TAG-001"].findings as set()
+}
+
+# METADATA
+# description: |
+#   The rules whose report recommendations each judge one billed resource of input.report.usage.resources by
+#   itself (with the prepared per-provider sums, the config and the context, never another billed resource),
+#   through billing_usage.offered. On a report with many billed resources Tollgate's engine evaluates them over
+#   slices of those resources (usage_recommendations) and everything else once (report_decision), and joins
+#   the two: the decision is the same as one evaluation, and no single evaluation's heap grows with every
+#   recommendation (opa-wasm's allocator slows down as its heap fills, so one evaluation grows quadratically).
+per_usage_rules := {"savings": {"TG-SAV-COMMIT", "TG-SAV-SPOT"}}
+
+# METADATA
+# description: |
+#   The per-billed-resource recommendations of per_usage_rules only, for a report input whose usage resources
+#   are one slice of the report's (every other field as in the whole input; commitments are judged in
+#   report_decision), with what they add to the savings fact.
+# entrypoint: true
+usage_recommendations := {"recommendations": recommendations, "savings": _savings_of(recommendations)} if {
+	recommendations := _usage_recommendations with data.tollgate.lib.billing_usage.commitments as []
+}
+
+_usage_recommendations := [object.union(rec, {"rule": id}) |
+	some area, ids in per_usage_rules
+	some id in ids
+	config.enforcement(id) != "off"
+	some rec in data.tollgate.rules[area][id].recommendations
+]
+
+# METADATA
+# description: |
+#   The report's decision with the per-billed-resource recommendations of per_usage_rules left out (they come
+#   from usage_recommendations over the slices); everything else is here.
+# entrypoint: true
+report_decision := d if {
+	d := decision with data.tollgate.lib.billing_usage.offered as []
 }

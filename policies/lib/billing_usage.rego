@@ -47,13 +47,32 @@ on_demand_hours(u) := round((u.standard_days * 730) / days) if days > 0
 total(u) := ((u.cost.standard + u.cost.dynamic) + u.cost.committed) + u.cost.other
 
 # METADATA
+# scope: document
+# description: >-
+#   offered is the billed resources this evaluation makes per-resource offers for (commitment, spot): every
+#   resource, except in the report's whole-input evaluation when the engine judges them in slices
+#   (tollgate/report_decision), where it is empty.
+default offered := []
+
+offered := object.get(_usage, "resources", []) if input.subject == "report"
+
+# Each provider's window sums: as prepare states them (input.report.usage.providers, what an evaluation over a
+# slice of the resources needs), else summed here.
+_provider_sums := object.get(_usage, "providers", _summed)
+
+_summed[p] := {"committed": sum(committed), "standard": sum(standard)} if {
+	some p in {u.provider | some u in resources}
+	committed := [u.cost.committed | some u in resources; u.provider == p]
+	standard := [u.cost.standard | some u in resources; u.provider == p]
+}
+
+# METADATA
 # description: >-
 #   coverage_percent(provider) is the share of the provider's on-demand-eligible spend (on-demand plus
 #   committed) that commitments covered in the window, percent with one decimal; undefined with none.
-coverage_percent(provider) := round((committed * 1000) / (committed + standard)) / 10 if {
-	committed := sum([u.cost.committed | some u in resources; u.provider == provider])
-	standard := sum([u.cost.standard | some u in resources; u.provider == provider])
-	committed + standard > 0
+coverage_percent(provider) := round((s.committed * 1000) / (s.committed + s.standard)) / 10 if {
+	s := _provider_sums[provider]
+	s.committed + s.standard > 0
 }
 
 # METADATA
@@ -105,18 +124,21 @@ machine(u) := object.get(u, "service", "capacity") if {
 	not is_string(u.sku)
 }
 
-_by_resource(d) := [u | some u in resources; u.resource == d.resource]
+# The billed resources by resource id and by model reference, built once: a deployment's spend is a look-up,
+# not a walk over every billed resource (reports have tens of thousands).
+_with_id[u.resource] contains u if some u in resources
+
+_with_model[[u.model.id, u.model.version, u.provider]] contains u if {
+	some u in resources
+	is_object(u.model)
+}
+
+_by_resource(d) := _with_id[d.resource]
 
 # The model version's deployments in d's cloud: its spend is d's only when d is the one.
 _siblings(d) := [x | some x in models.deployments; x.model == d.model; x.version == d.version; x.cloud == d.cloud]
 
-_by_model(d) := [u |
-	some u in resources
-	is_object(u.model)
-	u.model.id == d.model
-	u.model.version == d.version
-	u.provider == d.cloud
-]
+_by_model(d) := _with_model[[d.model, d.version, d.cloud]]
 
 # METADATA
 # description: >-

@@ -91,3 +91,23 @@ test_spend_of_model_tag_is_not_split_between_deployments if {
 	given := object.union(report_input(usage(30, [tagged], [])), {"inventory": _inventory(two)})
 	not billing_usage.spend_of(_deployment("x")) with input as given
 }
+
+test_coverage_reads_the_prepared_provider_sums if {
+	# A slice holds one resource; the prepared sums are the whole report's: 25 / (25 + 75).
+	u := object.union(usage(30, [billed("i-2", {}, {"standard": 75}, 3, 25)], []), {"providers": {"aws": {"committed": 25, "standard": 75}}})
+	billing_usage.coverage_percent("aws") == 25 with input as report_input(u)
+	not billing_usage.coverage_percent("gcp") with input as report_input(u)
+}
+
+test_offered_is_every_billed_resource_of_the_report if {
+	resources := [billed("i-1", {}, {"standard": 75}, 3, 25), billed("i-2", {}, {"standard": 5}, 1, 5)]
+	billing_usage.offered == resources with input as report_input(usage(30, resources, []))
+	billing_usage.offered == [] with input as {"subject": "plan", "report": {"usage": usage(30, resources, [])}}
+}
+
+test_spend_of_by_resource_id_gathers_every_provider_row if {
+	resources := [billed("arn:endpoint/chat", {}, {"committed": 600}, 0, null), billed("i-other", {}, {"standard": 900}, 30, 30)]
+	spend := billing_usage.spend_of(_deployment("arn:endpoint/chat")) with input as report_input(usage(30, resources, []))
+	spend.resources == ["arn:endpoint/chat"]
+	spend.monthly == (600 * (730 / 24)) / 30
+}

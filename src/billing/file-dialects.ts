@@ -5,6 +5,8 @@
  * still have (AWS CUR 1.0, Azure cost details from EA and MCA accounts).
  */
 
+import { curCommitmentSql, type CurCommitmentSql } from './cur-commitments.js';
+
 /**
  * Amounts are read as exact decimals (NaN, Infinity and out-of-range figures fail the cast, so the row is an
  * error at file:line); times as TIMESTAMPTZ, so an offset is converted to UTC (the session's zone) rather than
@@ -147,6 +149,16 @@ const focus: FileDialect = {
 
 const CUR_TAG_PREFIX = 'resourceTags/user:';
 
+/** The CUR's commitment amounts (src/billing/cur-commitments.ts reads them). */
+const CUR_COMMITMENT_AMOUNTS = [
+  'savingsPlan/SavingsPlanEffectiveCost',
+  'savingsPlan/TotalCommitmentToDate',
+  'savingsPlan/UsedCommitment',
+  'reservation/EffectiveCost',
+  'reservation/UnusedAmortizedUpfrontFeeForBillingPeriod',
+  'reservation/UnusedRecurringFee',
+];
+
 const awsCur: FileDialect = {
   name: 'aws-cur',
   description: 'AWS Cost and Usage Report (CUR 1.0)',
@@ -159,14 +171,24 @@ const awsCur: FileDialect = {
     if (headers.has('lineItem/UsageEndDate')) types['lineItem/UsageEndDate'] = 'TIMESTAMPTZ';
     if (headers.has('pricing/publicOnDemandCost')) types['pricing/publicOnDemandCost'] = 'DECIMAL(38, 6)';
     if (headers.has('lineItem/NetUnblendedCost')) types['lineItem/NetUnblendedCost'] = 'DECIMAL(38, 6)';
+    // The commitment amounts too, so that a malformed one is an error at file:line, never a zero.
+    for (const name of CUR_COMMITMENT_AMOUNTS) if (headers.has(name)) types[name] = 'DECIMAL(38, 6)';
     return types;
   },
-  select: (shape) => ({
+  select: (shape) =>
+    curSelect(
+      shape,
+      curCommitmentSql((...names) => first(shape, ...names)),
+    ),
+};
+
+function curSelect(shape: FileShape, commitments: CurCommitmentSql): Readonly<Record<StagedColumn, string>> {
+  return {
     x_Provider: `'aws'`,
     ChargePeriodStart: ident('lineItem/UsageStartDate'),
     ChargePeriodEnd: first(shape, 'lineItem/UsageEndDate'),
     BilledCost: ident('lineItem/UnblendedCost'),
-    EffectiveCost: first(shape, 'lineItem/NetUnblendedCost'),
+    EffectiveCost: commitments.effectiveCost,
     ListCost: first(shape, 'pricing/publicOnDemandCost'),
     BillingCurrency: `upper(trim(${first(shape, 'lineItem/CurrencyCode', 'pricing/currency')}))`,
     ServiceName: first(shape, 'product/ProductName', 'lineItem/ProductCode'),
@@ -175,9 +197,7 @@ const awsCur: FileDialect = {
     ResourceId: `nullif(${first(shape, 'lineItem/ResourceId')}, '')`,
     ResourceType: first(shape, 'product/instanceType'),
     SkuId: first(shape, 'product/sku'),
-    PricingCategory: `CASE WHEN coalesce(${first(shape, 'lineItem/UsageType')}, '') ILIKE '%Spot%' THEN 'Dynamic'
-      WHEN ${first(shape, 'pricing/term')} = 'Reserved' THEN 'Committed'
-      WHEN ${first(shape, 'pricing/term')} = 'OnDemand' THEN 'Standard' ELSE NULL END`,
+    PricingCategory: commitments.pricingCategory,
     SubAccountId: first(shape, 'lineItem/UsageAccountId'),
     x_CostType: `'Actual'`,
     Tags: jsonObject(
@@ -186,13 +206,16 @@ const awsCur: FileDialect = {
         .sort()
         .map((name) => [name.slice(CUR_TAG_PREFIX.length), name] as const),
     ),
-    x_Extras: jsonObject(
-      (['lineItem/UsageType', 'lineItem/LineItemType', 'lineItem/Operation'] as const)
+    x_Extras: `CAST(json_object(${[
+      ...(['lineItem/UsageType', 'lineItem/LineItemType', 'lineItem/Operation'] as const)
         .filter((name) => shape.headers.has(name))
-        .map((name) => [`x_${name.split('/')[1] ?? name}`, name] as const),
-    ),
-  }),
-};
+        .map((name) => [`x_${name.split('/')[1] ?? name}`, ident(name)] as const),
+      ...commitments.extras,
+    ]
+      .map(([key, sql]) => `${literal(key)}, ${sql}`)
+      .join(', ')}) AS VARCHAR)`,
+  };
+}
 
 const AZURE_COST_COLUMNS = ['CostInBillingCurrency', 'Cost', 'PreTaxCost'];
 

@@ -62,6 +62,17 @@ export interface ReportUsage {
   readonly days_with_data: number;
   readonly resources: readonly ResourceUsage[];
   readonly commitments: readonly CommitmentUsage[];
+  /**
+   * Per provider, the window sums of its resources' on-demand (Standard) and committed cost: what commitment
+   * coverage is computed from, stated once so that an evaluation over a slice of the resources sees the whole.
+   */
+  readonly providers: Readonly<Record<string, ProviderUsage>>;
+}
+
+/** One provider's window sums over every billed resource, in the resources' rounded amounts. */
+export interface ProviderUsage {
+  readonly standard: number;
+  readonly committed: number;
 }
 
 const round2 = (value: number | null): number => Math.round((value ?? 0) * 100) / 100;
@@ -134,28 +145,30 @@ export async function readReportUsage(history: CostHistory, today: string, windo
      FROM cost_records WHERE ${window} AND ${extra('CommitmentDiscountId')} IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
     [from, today],
   );
+  const usages = resources.map((row): ResourceUsage => {
+    const tags = parseTags(row.tags);
+    return {
+      resource: row.resource,
+      provider: row.provider,
+      service: row.service,
+      service_category: row.service_category,
+      region: row.region,
+      resource_type: row.resource_type,
+      sku: row.sku,
+      instance_type: row.instance_type,
+      tags,
+      model: modelReferenceOf(tags),
+      cost: { standard: round2(row.standard), dynamic: round2(row.dynamic), committed: round2(row.committed), other: round2(row.other) },
+      standard_days: row.standard_days ?? 0,
+      min_daily_standard: row.min_daily_standard === null ? null : round2(row.min_daily_standard),
+    };
+  });
   return {
     from,
     to: addDays(today, -1),
     days_with_data: days?.n ?? 0,
-    resources: resources.map((row) => {
-      const tags = parseTags(row.tags);
-      return {
-        resource: row.resource,
-        provider: row.provider,
-        service: row.service,
-        service_category: row.service_category,
-        region: row.region,
-        resource_type: row.resource_type,
-        sku: row.sku,
-        instance_type: row.instance_type,
-        tags,
-        model: modelReferenceOf(tags),
-        cost: { standard: round2(row.standard), dynamic: round2(row.dynamic), committed: round2(row.committed), other: round2(row.other) },
-        standard_days: row.standard_days ?? 0,
-        min_daily_standard: row.min_daily_standard === null ? null : round2(row.min_daily_standard),
-      };
-    }),
+    resources: usages,
+    providers: providerSums(usages),
     commitments: commitments.map((row) => ({
       id: row.id,
       name: row.name,
@@ -166,6 +179,20 @@ export async function readReportUsage(history: CostHistory, today: string, windo
       unused: round2(row.unused),
     })),
   };
+}
+
+/** Sums in whole cents, as Rego's decimal arithmetic would add the rounded amounts. */
+function providerSums(usages: readonly ResourceUsage[]): Record<string, ProviderUsage> {
+  const cents = new Map<string, { standard: number; committed: number }>();
+  for (const u of usages) {
+    const sums = cents.get(u.provider) ?? { standard: 0, committed: 0 };
+    sums.standard += Math.round(u.cost.standard * 100);
+    sums.committed += Math.round(u.cost.committed * 100);
+    cents.set(u.provider, sums);
+  }
+  return Object.fromEntries(
+    [...cents].map(([provider, sums]) => [provider, { standard: sums.standard / 100, committed: sums.committed / 100 }]),
+  );
 }
 
 function parseTags(text: string | null): Record<string, string> {

@@ -179,8 +179,11 @@ _machines(r) := r.compute.instanceType if {
 }
 
 # In the nightly report: billed on-demand resources steady enough for a commitment, with what one would save.
-_billed_offers := [{"u": u, "discount": d, "hours": hours, "covered": covered, "saving": covered * d} |
-	some u in billing_usage.resources
+_billed_offers := [{
+	"u": u, "discount": d, "hours": hours, "covered": covered, "saving": covered * d,
+	"percent_off": _percent_off[u.provider], "assumption": _assumption[u.provider], "note": _notes[u.provider],
+} |
+	some u in billing_usage.offered
 	u.standard_days > 0
 	hours := billing_usage.on_demand_hours(u)
 	hours >= _min_hours_per_month
@@ -203,18 +206,29 @@ _billed_evidence(o) := {
 	"term": "1 year",
 	"discount": o.discount,
 	"coverage_percent": object.get(_coverage, o.u.provider, null),
-	"assumption": concat("", [
-		"a 1-year, no-upfront commitment sized to the lowest on-demand day (not the peak), ",
-		money.percent(o.discount), " off on-demand prices (the rule's discount parameter)",
-	]),
+	"assumption": o.assumption,
 }
+
+# What depends only on the provider is worded once per provider, not once per billed resource.
+_providers contains u.provider if some u in billing_usage.offered
+
+_percent_off[p] := money.percent(_discount(p)) if some p in _providers
+
+_assumption[p] := concat("", [
+	"a 1-year, no-upfront commitment sized to the lowest on-demand day (not the peak), ",
+	pct, " off on-demand prices (the rule's discount parameter)",
+]) if {
+	some p, pct in _percent_off
+}
+
+_notes[p] := _coverage_note(p) if some p in _providers
 
 _billed_message(o) := concat("", [
 	o.u.resource, " (", billing_usage.machine(o.u), ") was billed at on-demand prices on ", format_int(o.u.standard_days, 10),
 	" of the last ", format_int(billing_usage.days, 10), " days (", format_int(o.hours, 10), " h/month), never under ",
 	billing_usage.amount(o.u.min_daily_standard), "/day; ", _billed_commitment(o.u.provider), " for that baseline (",
-	billing_usage.amount(o.covered), "/month, ", money.percent(o.discount), " off assumed) would save about ",
-	billing_usage.amount(o.saving), "/month", _coverage_note(o.u.provider),
+	billing_usage.amount(o.covered), "/month, ", o.percent_off, " off assumed) would save about ",
+	billing_usage.amount(o.saving), "/month", o.note,
 ])
 
 # Coverage per provider, computed once per provider (not once per resource: reports have tens of thousands).

@@ -144,8 +144,11 @@ _spot_discount(provider) := d if {
 }
 
 # In the nightly report: billed training and batch work at on-demand prices, with what spot would save.
-_billed_offers := [{"u": u, "work": w, "discount": d, "on_demand": on_demand, "saving": on_demand * d} |
-	some u in billing_usage.resources
+_billed_offers := [{
+	"u": u, "work": w, "discount": d, "on_demand": on_demand, "saving": on_demand * d,
+	"percent_off": _percent_off[u.provider], "assumption": _assumption[u.provider],
+} |
+	some u in billing_usage.offered
 	u.cost.standard > 0
 	w := billing_usage.work(u)
 	d := _spot_discount(u.provider)
@@ -163,14 +166,23 @@ _billed_evidence(o) := {
 	"days_with_data": billing_usage.days,
 	"monthly_on_demand": money.rounded(o.on_demand),
 	"spot_discount": o.discount,
-	"assumption": concat("", [
-		"spot capacity ", money.percent(o.discount), " cheaper than on-demand (the rule's spot_discount parameter) ",
-		"and jobs that checkpoint and resume",
-	]),
+	"assumption": o.assumption,
+}
+
+# What depends only on the provider is worded once per provider, not once per billed resource.
+_providers contains u.provider if some u in billing_usage.offered
+
+_percent_off[p] := money.percent(_spot_discount(p)) if some p in _providers
+
+_assumption[p] := concat("", [
+	"spot capacity ", pct, " cheaper than on-demand (the rule's spot_discount parameter) ",
+	"and jobs that checkpoint and resume",
+]) if {
+	some p, pct in _percent_off
 }
 
 _billed_message(o) := concat("", [
 	o.u.resource, " runs ", o.work.workload, " work (", o.work.because, ") on on-demand ", billing_usage.machine(o.u), ": ",
 	billing_usage.amount(o.on_demand), "/month at PricingCategory Standard over the last ", format_int(billing_usage.days, 10),
-	" days; spot capacity (", money.percent(o.discount), " off assumed) would save about ", billing_usage.amount(o.saving), "/month",
+	" days; spot capacity (", o.percent_off, " off assumed) would save about ", billing_usage.amount(o.saving), "/month",
 ])
