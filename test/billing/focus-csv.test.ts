@@ -78,7 +78,7 @@ const TRICKY_ROWS = [
   // Tags with numbers, booleans, null and a key-only tag; the word null as an empty cell; a nbsp-padded name.
   '2025-06-03T00:00:00Z,2025-06-04T00:00:00Z,2.345678901,null,NULL,USD,Lawson Cloud,\u00a0Storage\u00a0,null,NULL,"{""n"":1.50,""b"":true,""z"":null,""k"":""""}",,x,',
   // Quoted empty fields, a quoted number, an amount with many digits rounded half away from zero.
-  '2025-06-04T00:00:00Z,2025-06-05T00:00:00Z,"0.0000005","",,"USD","",Storage,"",,"{}",Actual,"",""',
+  '2025-06-04T00:00:00Z,2025-06-05T00:00:00Z,"0.0000005","",1234567890123.4567895,"USD","",Storage,"",,"{}",Actual,"",""',
   // Seconds omitted, a lower-case z is not a zone the reader knows: written with Z.
   '2025-06-05T01:02Z,2025-06-05T03:04Z,7,7,7,JPY,AWS,EC2,ap-northeast-1,222,"{""tollgate.io/model"":""m@1"",""team"":""t""}",Forecast,g5.xlarge,arn:aws:sp/1',
 ];
@@ -132,11 +132,21 @@ describe('FOCUS CSV read by DuckDB', () => {
   it('reads offsets as UTC, rounds amounts half away from zero and keeps forecasts apart, as hand-computed', async () => {
     const file = write('tricky.csv', `${[HEADER, ...TRICKY_ROWS].join('\n')}\n`);
     const table = await stageFocusCsvWithDuckDb(history, file, 's', headerOf(file), 'USD');
-    const rows = await history.query<{ start: string; end: string; billed: string; type: string; currency: string; provider: string }>(
+    const rows = await history.query<{
+      start: string;
+      end: string;
+      billed: string;
+      type: string;
+      currency: string;
+      provider: string;
+      list: string | null;
+    }>(
       `SELECT strftime(ChargePeriodStart, '%Y-%m-%dT%H:%M:%S.%g') AS start, strftime(ChargePeriodEnd, '%Y-%m-%dT%H:%M:%S.%g') AS end,
-         CAST(BilledCost AS VARCHAR) AS billed, x_CostType AS type, BillingCurrency AS currency, x_Provider AS provider
+         CAST(BilledCost AS VARCHAR) AS billed, x_CostType AS type, BillingCurrency AS currency, x_Provider AS provider,
+         CAST(ListCost AS VARCHAR) AS list
        FROM ${table ?? ''} ORDER BY ChargePeriodStart`,
     );
+    expect(rows.map((row) => row.list)).toEqual(['2.000000', '0.500000', '5.000000', null, '1234567890123.456790', '7.000000']);
     expect(rows.map((row) => [row.start, row.end, row.billed, row.type, row.currency, row.provider])).toEqual([
       ['2025-05-31T18:30:00.000', '2025-06-01T18:30:00.000', '1.500000', 'Forecast', 'USD', 'aws'],
       ['2025-06-01T17:00:00.123', '2025-06-02T01:30:00.500', '0.000013', 'Actual', 'USD', 'azure'],
