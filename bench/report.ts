@@ -1,11 +1,12 @@
 /**
- * Benchmark of the nightly report: generates ROWS FOCUS rows (default 1,000,000; the issue's target is
+ * Benchmark of the nightly report: generates ROWS FOCUS rows (default 300,000, quick; the target is set at
  * 5,000,000) as CSV and as Parquet, imports each into a fresh history, builds the report, and prints import
- * time, report time and peak RSS.
+ * time, report time and peak RSS beside the earlier figures and the targets, with the machine's load average
+ * (figures taken on a shared machine are upper bounds).
  *   node --import tsx bench/report.ts            ROWS=5000000 node --import tsx bench/report.ts
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { CostHistory } from '../src/billing/history.js';
@@ -18,10 +19,22 @@ import { assembleReport } from '../src/report/finops-report.js';
 import { readReportFacts } from '../src/report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../src/report/report-renderers.js';
 
-const ROWS = Number(process.env.ROWS ?? 1_000_000);
-/** The figures before showback, currencies and billing lag were added (5 million rows, README), and the targets. */
-const PREVIOUS = 'before: CSV import 13.5 s, Parquet import 6.7 s, report 1.6 s, peak RSS 1.2 GiB';
-const TARGETS = 'targets at 5 million rows: import + report under 40 s from CSV and under 20 s from Parquet, peak RSS under 1.5 GiB';
+const ROWS = Number(process.env.ROWS ?? 300_000);
+/** Earlier figures (README), to read this run's beside. */
+const PREVIOUS = [
+  'earlier, 5,000,000 rows, idle machine, before showback and currencies: CSV import 13.5 s, Parquet import 6.7 s, report 1.6 s, peak RSS 1.2 GiB',
+  'earlier, 300,000 rows, load average 10-12, FOCUS CSV read row by row in JavaScript: CSV import 47.7 s, report 4.8 s; Parquet import 5.1 s, report 3.9 s; peak RSS 616 MiB',
+  'earlier, 1,000,000 rows, load average 15, FOCUS CSV read by DuckDB: CSV import 68.9 s (18.5 CPU s), Parquet import 37.9 s (12.5 CPU s), report 66 s (23 CPU s); peak RSS 1.4 GiB',
+  'earlier, 5,000,000 rows, load average 12-18: CSV import 327 s, report 307 s; Parquet import 282 s, report 365 s; peak RSS 1.7 GiB',
+];
+const TARGETS =
+  'targets at 5,000,000 rows on 2 cores: import + report under 40 s from CSV and under 20 s from Parquet, peak RSS under 1.5 GiB';
+
+function load(): string {
+  return `load average ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' / ')} (1/5/15 min) on ${availableParallelism()} cores`;
+}
 const NOW = '2025-06-20T00:00:00.000Z';
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-report-'));
 
@@ -50,10 +63,16 @@ async function generate(): Promise<{ csv: string; parquet: string }> {
   return { csv, parquet };
 }
 
+/** CPU seconds (user + system, all threads, DuckDB's included) between two readings. */
+function cpuSeconds(from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): string {
+  return ((to.user - from.user + to.system - from.system) / 1e6).toFixed(1);
+}
+
 async function measure(file: string): Promise<void> {
   const historyFile = join(dir, `${Date.now()}.duckdb`);
   const history = await CostHistory.open(historyFile);
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   await importSources(history, [parseSourceSpec(`focus:${file}`)], {
     today: NOW.slice(0, 10),
     days: 60,
@@ -74,6 +93,7 @@ async function measure(file: string): Promise<void> {
     },
   });
   const imported = performance.now();
+  const cpuImported = process.cpuUsage();
   const budgets = Array.from({ length: 40 }, (_, i) => ({ name: `team-${i}`, scope: { team: `team-${i}` }, amount: 30_000 }));
   const facts = await readReportFacts(history, {
     today: NOW.slice(0, 10),
@@ -89,21 +109,25 @@ async function measure(file: string): Promise<void> {
   const report = assembleReport(facts, engine.evaluate(input), engine.rules);
   const bytes = renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length;
   const done = performance.now();
+  const cpuDone = process.cpuUsage();
   history.close();
   const name = file.endsWith('.csv') ? 'CSV    ' : 'Parquet';
   console.log(
     `${name} ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB: import ${((imported - started) / 1000).toFixed(1)} s, report ${((done - imported) / 1000).toFixed(1)} s, ` +
-      `together ${((done - started) / 1000).toFixed(1)} s ` +
+      `together ${((done - started) / 1000).toFixed(1)} s; CPU time (every thread, less bent by a loaded machine) ` +
+      `import ${cpuSeconds(cpuStarted, cpuImported)} s, report ${cpuSeconds(cpuImported, cpuDone)} s ` +
       `(${report.anomalies.length} anomalies, ${report.violations.length} violations, ${(bytes / 1024).toFixed(0)} KiB of output)`,
   );
 }
 
+console.log(`${ROWS.toLocaleString('en-US')} rows; ${load()}`);
 const generationStart = performance.now();
 const { csv, parquet } = await generate();
 console.log(`generated ${ROWS.toLocaleString('en-US')} FOCUS rows in ${((performance.now() - generationStart) / 1000).toFixed(1)} s`);
 await measure(csv);
 await measure(parquet);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (whole process: generation, both imports, both reports)`);
-console.log(PREVIOUS);
+console.log(`after the run: ${load()}`);
+for (const line of PREVIOUS) console.log(line);
 console.log(TARGETS);
 rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { readBillingJson } from './billing-json.js';
 import { knownCurrencies } from './focus-row.js';
 import { overLimit } from '../bounded-file.js';
 import { costFileRecords, spendFileLimit } from './spend-file.js';
+import { stageFocusCsvWithDuckDb } from './focus-csv.js';
 import { dialectFor, FILE_DIALECTS, ident, literal, type FileDialect, type FileShape, type StagedColumn } from './file-dialects.js';
 import { COST_TABLE_COLUMN_NAMES, type CostHistory } from './history.js';
 import { NotCostDataError } from './not-cost-data.js';
@@ -296,11 +297,16 @@ export async function stageCostFile(
   let staged: { table: string; dialect: FileDialect; shape: FileShape };
   if (name.endsWith('.parquet')) staged = await stageParquet(history, file, source);
   else if (name.endsWith('.csv') && (await isFocusCsv(file))) {
-    // FOCUS CSV goes through the one reader (the same rows and validations as check --spend), then DuckDB.
+    // FOCUS CSV is read by DuckDB with the one reader's meaning (focus-csv.ts); a file that path cannot vouch
+    // for goes through the one reader itself (the same rows and validations as check --spend), which names
+    // the failing file:line.
     const { headers } = await readHead(file);
+    const columns = headers.map((name) => name.trim());
     const currency = options.defaultCurrency ?? 'USD';
-    const notes = headers.includes('BillingCurrency') ? [] : [`no BillingCurrency column: amounts taken as ${currency}`];
-    const table = await history.stageRecords(source, costFileRecords(file, { defaultCurrency: currency }, limit));
+    const notes = columns.includes('BillingCurrency') ? [] : [`no BillingCurrency column: amounts taken as ${currency}`];
+    const table =
+      (await stageFocusCsvWithDuckDb(history, file, source, columns, currency)) ??
+      (await history.stageRecords(source, costFileRecords(file, { defaultCurrency: currency }, limit)));
     return { table, format: 'focus', notes };
   } else if (name.endsWith('.csv') || name.endsWith('.csv.gz')) staged = await stageCsv(history, file, source);
   else if (/\.(rst|md|txt|html?)$/.test(name)) {

@@ -51,7 +51,7 @@ export function missingColumnMessage(columns: readonly string[], options: RowOpt
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** An ISO 8601 date or date-time as epoch milliseconds; null when it is not one or names no real time. */
-function parseIsoTime(text: string): number | null {
+export function parseIsoTime(text: string): number | null {
   const match = ISO_TIME.exec(text.trim());
   if (!match) return null;
   const [, year = '', month = '', day = '', hour, minute = '00', second = '00', fraction = '', offset] = match;
@@ -67,7 +67,8 @@ function parseIsoTime(text: string): number | null {
   return Number.isNaN(parsed) ? null : parsed;
 }
 
-function textOf(value: unknown): string {
+/** A cell as the row rules read it: trimmed, and the word null (FOCUS samples' empty cell) read as empty. */
+export function textOf(value: unknown): string {
   if (value === null || value === undefined) return '';
   // FOCUS sample data writes an empty cell as the word null.
   if (typeof value === 'string') return value.trim() === 'null' || value.trim() === 'NULL' ? '' : value.trim();
@@ -81,7 +82,7 @@ function optionalText(value: unknown): string | null {
 }
 
 /** FOCUS Tags: a JSON object (or, in a CSV cell, its JSON text). Values become strings; a key-only tag is "". */
-function parseTags(value: unknown, fail: (message: string) => never): Record<string, string> {
+export function parseTags(value: unknown, fail: (message: string) => never): Record<string, string> {
   if (value === null || value === undefined || value === '') return {};
   let parsed: unknown = value;
   if (typeof value === 'string') {
@@ -100,14 +101,15 @@ function parseTags(value: unknown, fail: (message: string) => never): Record<str
   return tags;
 }
 
-function parseCostType(value: unknown, fail: (message: string) => never): CostType {
+export function parseCostType(value: unknown, fail: (message: string) => never): CostType {
   const text = textOf(value);
   if (text === '' || text === 'Actual') return 'Actual';
   if (text === 'Forecast') return 'Forecast';
   return fail(`x_CostType must be Actual or Forecast (got ${JSON.stringify(text)})`);
 }
 
-const PROVIDER_COLUMNS = ['ServiceProviderName', 'ProviderName', 'PublisherName', 'InvoiceIssuerName', 'HostProviderName'];
+/** The columns that name the cloud, in the order they are consulted. */
+export const PROVIDER_COLUMNS = ['ServiceProviderName', 'ProviderName', 'PublisherName', 'InvoiceIssuerName', 'HostProviderName'];
 
 export function toCostRecord(row: FocusRow, origin: RecordOrigin, options: RowOptions = {}): CostRecord {
   const fail = (message: string): never => {

@@ -67,6 +67,8 @@ describe('AWS Cost Explorer', () => {
     const calls = ce.commandCalls(GetCostAndUsageCommand);
     expect(calls).toHaveLength(3);
     expect(calls[2]?.args[0].input).toMatchObject({ Granularity: 'DAILY', NextPageToken: 'page-2', GroupBy: definitions });
+    // Daily sums grouped on Cost Explorer's side: no other request (GetCostAndUsageWithResources would be line items).
+    expect(ce.calls().map((call) => (call.args[0] as object).constructor.name)).toEqual(Array(3).fill('GetCostAndUsageCommand'));
   });
 
   it('never asks again for closed days it has cached', async () => {
@@ -195,6 +197,8 @@ describe('Azure Cost Management', () => {
     if (typeof body !== 'string') throw new Error('expected the first query to send a JSON text body');
     expect((JSON.parse(body) as { dataset: unknown }).dataset).toMatchObject({
       granularity: 'Daily',
+      // Summed by Cost Management, per day and group: never the cost details' line items.
+      aggregation: { Cost: { name: 'Cost', function: 'Sum' } },
       grouping: [
         { type: 'Dimension', name: 'ServiceName' },
         { type: 'TagKey', name: 'team' },
@@ -356,6 +360,8 @@ describe('GCP BigQuery billing export', () => {
       ['2025-06-02', 'BigQuery', 'speech-prod', null, {}, 35_000_000n],
     ]);
     const query = requests.at(-1)?.body as { query: string; queryParameters: Array<{ name: string; parameterValue: { value: string } }> };
+    // Summed by BigQuery per day and group: the export's line items never leave it.
+    expect(query.query).toMatch(/SUM\(cost\)/);
     expect(query.query).toMatch(/GROUP BY day, service/);
     expect(query.query).toMatch(/usage_start_time >= TIMESTAMP\(@start\)/);
     expect(query.queryParameters.map((p) => [p.name, p.parameterValue.value])).toEqual([
