@@ -1,0 +1,47 @@
+/**
+ * Bundles the compiled CLI (dist/cli/main.js, from tsc) into dist/tollgate.js and a few shared chunks
+ * beside it, which bin/tollgate.js runs when they are at least as new as the tsc output. Node resolves,
+ * reads and compiles one module per file: `tollgate check` loaded about 200 of them (the yaml package
+ * alone is 70), which was most of a small plan's start-up. Each command stays in its own chunk, loaded
+ * only when it runs, and the cloud SDKs, DuckDB, the Kubernetes client and playwright stay in node_modules:
+ * they are large, load their own files at run time, and only the commands that need them import them.
+ *
+ * The chunks sit in dist/ itself, one level below the package root like every other compiled module,
+ * so `src/package-paths.ts` finds the policies and schemas from them as it does from dist/cli/.
+ * Usage: node --import tsx scripts/bundle-cli.ts (run by `npm run build` and `prepare`, after tsc)
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
+
+/** What a bundle build writes into dist/: the entry and its chunks (removed first, so no stale chunk stays). */
+const BUNDLE_FILE = /^tollgate(-chunk-[A-Z0-9]+)?\.js$/;
+
+/** Packages left to Node's resolver: native code, or files they read relative to themselves. */
+const EXTERNAL = ['@aws-sdk/*', '@azure/*', '@google-cloud/*', '@duckdb/*', '@kubernetes/*', 'playwright-core'];
+
+for (const name of readdirSync(distDir)) {
+  if (BUNDLE_FILE.test(name)) rmSync(join(distDir, name));
+}
+
+await build({
+  entryPoints: { tollgate: join(distDir, 'cli', 'main.js') },
+  outdir: distDir,
+  chunkNames: 'tollgate-chunk-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // commander, opa-wasm and sprintf-js are CommonJS and `require` Node's built-in modules; an ES module has
+  // no `require` of its own, so each output file gets one.
+  banner: {
+    js: "import { createRequire as __tollgateCreateRequire } from 'node:module';\nconst require = __tollgateCreateRequire(import.meta.url);",
+  },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
