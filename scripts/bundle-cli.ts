@@ -13,7 +13,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -22,6 +22,34 @@ const BUNDLE_FILE = /^tollgate(-chunk-[A-Z0-9]+)?\.js$/;
 
 /** Packages left to Node's resolver: native code, or files they read relative to themselves. */
 const EXTERNAL = ['@aws-sdk/*', '@azure/*', '@google-cloud/*', '@duckdb/*', '@kubernetes/*', 'playwright-core'];
+
+/**
+ * Modules that packages require at load time but use only in paths `check` never takes: commander's
+ * child_process (for executable subcommands; it brings net, dgram and streams with it) and opa-wasm's yaml 1.x
+ * (for the yaml.* builtins). Each becomes an object that requires the module on its first property read.
+ */
+const LAZY_REQUIRES: ReadonlyArray<{ readonly module: RegExp; readonly from: RegExp }> = [
+  { module: /^(node:)?child_process$/, from: /[\\/]commander[\\/]/ },
+  { module: /^yaml$/, from: /[\\/]@open-policy-agent[\\/]opa-wasm[\\/]/ },
+];
+
+const lazyRequires: Plugin = {
+  name: 'lazy-requires',
+  setup(plugin) {
+    for (const { module, from } of LAZY_REQUIRES) {
+      plugin.onResolve({ filter: module }, (args) =>
+        args.kind === 'require-call' && args.namespace === 'file' && from.test(args.importer)
+          ? { path: args.path, namespace: 'lazy-require', pluginData: args.resolveDir }
+          : undefined,
+      );
+    }
+    plugin.onLoad({ filter: /.*/, namespace: 'lazy-require' }, (args) => ({
+      contents: `let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(args.path)}))[key] });\n`,
+      resolveDir: args.pluginData as string,
+      loader: 'js',
+    }));
+  },
+};
 
 for (const name of readdirSync(distDir)) {
   if (BUNDLE_FILE.test(name)) rmSync(join(distDir, name));
@@ -42,6 +70,10 @@ await build({
   banner: {
     js: "import { createRequire as __tollgateCreateRequire } from 'node:module';\nconst require = __tollgateCreateRequire(import.meta.url);",
   },
+  plugins: [lazyRequires],
+  // Less text for Node to read and V8 to parse at each start; names are kept, so a stack trace still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
 });
