@@ -10,7 +10,7 @@
  * so `src/package-paths.ts` finds the policies and schemas from them as it does from dist/cli/.
  * Usage: node --import tsx scripts/bundle-cli.ts (run by `npm run build` and `prepare`, after tsc)
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -51,6 +51,20 @@ const lazyRequires: Plugin = {
   },
 };
 
+/**
+ * A JSON module (the built-in price catalog) as `JSON.parse` of its text: V8 reads JSON text several times faster
+ * than the same data written as an object literal, which is what esbuild would otherwise emit.
+ */
+const jsonAsText: Plugin = {
+  name: 'json-as-text',
+  setup(plugin) {
+    plugin.onLoad({ filter: /\.json$/ }, (args) => ({
+      contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 for (const name of readdirSync(distDir)) {
   if (BUNDLE_FILE.test(name)) rmSync(join(distDir, name));
 }
@@ -70,7 +84,7 @@ await build({
   banner: {
     js: "import { createRequire as __tollgateCreateRequire } from 'node:module';\nconst require = __tollgateCreateRequire(import.meta.url);",
   },
-  plugins: [lazyRequires],
+  plugins: [lazyRequires, jsonAsText],
   // Less text for Node to read and V8 to parse at each start; names are kept, so a stack trace still reads.
   minifyWhitespace: true,
   minifySyntax: true,
