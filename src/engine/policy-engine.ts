@@ -186,8 +186,12 @@ export class PolicyEngine {
     const whole = resultOf(policy.evaluate(arrayBufferOf(bytes), entrypoints.plan));
     if (whole === null) return [];
     const { resourceTexts, rest } = serialised;
-    const tail = rest === '' ? '}' : `,${rest}}`;
     const encoder = new TextEncoder();
+    const head = encoder.encode('{"resources":[');
+    const tail = encoder.encode(rest === '' ? ']}' : `],${rest}}`);
+    // Each resource's bytes are already in the whole input's: a slice's resources are one run of them (with the
+    // commas between), copied rather than serialised and encoded again.
+    const offsets = resourceOffsets(serialised.resourcesStart, resourceTexts);
     const joined: Record<string, unknown[]> = {};
     for (const list of SLICED_LISTS) {
       const items = whole[list];
@@ -196,8 +200,13 @@ export class PolicyEngine {
       joined[list] = [...(items as unknown[])];
     }
     for (let start = 0; start < resourceTexts.length; start += sliceSize) {
-      const slice = resourceTexts.slice(start, start + sliceSize).join(',');
-      const sliceResult = resultOf(policy.evaluate(arrayBufferOf(encoder.encode(`{"resources":[${slice}]${tail}`)), entrypoints.slice));
+      const end = Math.min(start + sliceSize, resourceTexts.length);
+      const resourcesBytes = bytes.subarray(offsets[start], (offsets[end - 1] ?? 0) + Buffer.byteLength(resourceTexts[end - 1] ?? ''));
+      const sliceBytes = new Uint8Array(head.length + resourcesBytes.length + tail.length);
+      sliceBytes.set(head, 0);
+      sliceBytes.set(resourcesBytes, head.length);
+      sliceBytes.set(tail, head.length + resourcesBytes.length);
+      const sliceResult = resultOf(policy.evaluate(arrayBufferOf(sliceBytes), entrypoints.slice));
       for (const list of SLICED_LISTS) {
         const items = sliceResult?.[list];
         // A slice whose findings are not a list is passed on as is, for readDecision to refuse.
@@ -215,6 +224,8 @@ interface SerialisedInput {
   readonly whole: string;
   /** Each resource's JSON text, in order. */
   readonly resourceTexts: readonly string[];
+  /** Where the first resource's text starts in `whole`, in UTF-8 bytes. */
+  readonly resourcesStart: number;
   /** The members other than `resources`, as `"key":value` pairs joined by commas (no braces), or ''. */
   readonly rest: string;
 }
@@ -228,8 +239,11 @@ function serialiseByResource(input: Record<string, unknown>, resources: readonly
   const resourceTexts = resources.map((resource) => (JSON.stringify(resource) as string | undefined) ?? 'null');
   const members: string[] = [];
   const others: string[] = [];
+  let resourcesStart = 0;
   for (const [key, value] of Object.entries(input)) {
     if (key === 'resources') {
+      const before = `{${members.map((member) => `${member},`).join('')}"resources":[`;
+      resourcesStart = Buffer.byteLength(before);
       members.push(`"resources":[${resourceTexts.join(',')}]`);
       continue;
     }
@@ -239,7 +253,18 @@ function serialiseByResource(input: Record<string, unknown>, resources: readonly
     members.push(member);
     others.push(member);
   }
-  return { whole: `{${members.join(',')}}`, resourceTexts, rest: others.join(',') };
+  return { whole: `{${members.join(',')}}`, resourceTexts, resourcesStart, rest: others.join(',') };
+}
+
+/** The byte offset of each resource's text in the whole input: they follow one another, a comma apart. */
+function resourceOffsets(resourcesStart: number, resourceTexts: readonly string[]): number[] {
+  const offsets = new Array<number>(resourceTexts.length);
+  let offset = resourcesStart;
+  for (let i = 0; i < resourceTexts.length; i++) {
+    offsets[i] = offset;
+    offset += Buffer.byteLength(resourceTexts[i] ?? '') + 1;
+  }
+  return offsets;
 }
 
 /** The resources of an input worth slicing, or null. */
