@@ -15,8 +15,9 @@ WORKDIR /src
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin bin
 COPY src src
-# npm ci runs the package's prepare script, which compiles src/ into dist/.
-RUN npm ci --no-audit --no-fund && test -f dist/cli/main.js && npm prune --omit=dev --no-audit --no-fund
+COPY scripts/bundle-cli.ts scripts/bundle-cli.ts
+# npm ci runs the package's prepare script, which compiles src/ into dist/ and bundles the CLI (dist/tollgate.js).
+RUN npm ci --no-audit --no-fund && test -f dist/cli/main.js && test -f dist/tollgate.js && npm prune --omit=dev --no-audit --no-fund
 
 # ── runtime: node, the compiled CLI and the compiled bundle; no compiler, no dev dependencies ─────────
 FROM ${NODE_IMAGE} AS runtime

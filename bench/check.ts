@@ -39,6 +39,8 @@ interface Case {
 
 interface Sample {
   readonly wallMs: number;
+  /** User + system CPU time (from GNU time), steadier than wall time on a loaded machine. */
+  readonly cpuMs: number;
   readonly rssMiB: number;
 }
 
@@ -52,7 +54,7 @@ function run(command: string, commandArgs: string[], okStatuses: readonly number
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const start = process.hrtime.bigint();
   const result = timeBin
-    ? spawnSync(timeBin, ['-f', 'bench-max-rss-kib=%M', command, ...commandArgs], {
+    ? spawnSync(timeBin, ['-f', 'bench-max-rss-kib=%M bench-cpu-s=%U+%S', command, ...commandArgs], {
         cwd: packageRoot,
         encoding: 'utf8',
         maxBuffer: 1 << 30,
@@ -66,7 +68,9 @@ function run(command: string, commandArgs: string[], okStatuses: readonly number
     return null;
   }
   const rss = /bench-max-rss-kib=(\d+)/.exec(result.stderr)?.[1];
-  return { wallMs, rssMiB: rss === undefined ? NaN : Number(rss) / 1024 };
+  const cpu = /bench-cpu-s=([\d.]+)\+([\d.]+)/.exec(result.stderr);
+  const cpuMs = cpu === null ? NaN : (Number(cpu[1]) + Number(cpu[2])) * 1000;
+  return { wallMs, cpuMs, rssMiB: rss === undefined ? NaN : Number(rss) / 1024 };
 }
 
 function tool(name: string): string | null {
@@ -214,10 +218,12 @@ async function main(): Promise<void> {
       }
     }
     const wall = (key: keyof typeof samples): number => median(samples[key].map((s) => s.wallMs));
+    const cpu = (key: keyof typeof samples): number => median(samples[key].map((s) => s.cpuMs));
     const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { summary?: { violations?: number; warnings?: number } };
     const findings = (result.summary?.violations ?? 0) + (result.summary?.warnings ?? 0);
     const cli = wall('cli');
-    const floor = c.resources <= SMALL ? wall('nodeE0') : wall('parse');
+    const floorKey = c.resources <= SMALL ? 'nodeE0' : 'parse';
+    const floor = wall(floorKey);
     rows.push([
       c.label,
       `${(readFileSync(c.file).byteLength / 2 ** 20).toFixed(1)} MiB`,
@@ -230,6 +236,8 @@ async function main(): Promise<void> {
       ms(wall('conftest')),
       ratio(cli, wall('conftest')),
       ms(wall('opa')),
+      `${ms(cpu('cli'))} / ${ms(cpu(floorKey))} / ${ms(cpu('conftest'))}`,
+      `${ratio(cpu('cli'), cpu(floorKey))} / ${ratio(cpu('cli'), cpu('conftest'))}`,
     ]);
     process.stderr.write(`bench: ${c.label} done\n`);
   }
@@ -245,6 +253,8 @@ async function main(): Promise<void> {
     'conftest',
     'CLI / conftest',
     '`opa eval`',
+    'CPU: CLI / floor / conftest',
+    'CPU: CLI / floor, CLI / conftest',
   ];
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   console.log(`tollgate check benchmark: median of ${RUNS} run(s), interleaved; ${description}`);
@@ -256,7 +266,8 @@ async function main(): Promise<void> {
   console.log(
     `Floor: \`node -e 0\` for plans of up to ${SMALL} resources, else node \`JSON.parse\`-ing the same plan file. ` +
       'conftest: bench/conftest (6 rules equivalent to the built-in encryption, TLS and tag rules) on the raw plan. ' +
-      '`opa eval`: topdown, the same Rego on the same prepared input (compile included).',
+      '`opa eval`: topdown, the same Rego on the same prepared input (compile included). ' +
+      'CPU: user + system time of the same runs, steadier than wall time on a loaded machine.',
   );
 }
 

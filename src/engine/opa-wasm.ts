@@ -24,7 +24,5 @@ interface SyncLoader {
   loadPolicySync(module: WasmModule, memoryPages: number): Policy;
 }
 
-export const loadPolicy = (module: WasmModule, memoryPages: number): Promise<Policy> => opaWasm.loadPolicy(module, memoryPages);
-
 export const loadPolicySync = (module: WasmModule, memoryPages: number): Policy =>
   (opaWasm as unknown as { default: SyncLoader }).default.loadPolicySync(module, memoryPages);

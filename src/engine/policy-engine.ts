@@ -10,7 +10,7 @@
  * resources, OPA's allocator spent a quarter of the time walking free lists grown long with findings.
  */
 import { createHash } from 'node:crypto';
-import { loadPolicy, loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
+import { loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
 import { TollgateError } from '../model/errors.js';
 import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
@@ -90,6 +90,8 @@ const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 export class PolicyEngine {
   private policy: Policy;
+  /** Whether `policy` has the data set: the first instance gets it only if it is big enough for an input. */
+  private policyHasData = false;
 
   private constructor(
     private readonly module: WasmModule,
@@ -104,15 +106,18 @@ export class PolicyEngine {
   }
 
   /**
-   * Compiles the bundle's module and instantiates it with its data: the bundle's own data.json with
-   * `config` placed at data.tollgate.config.
+   * Compiles the bundle's module and instantiates it to read its entrypoints. Its data, the bundle's own
+   * data.json with `config` placed at data.tollgate.config, is set in the instance that evaluates the first
+   * input: most inputs need a bigger heap than the first instance has, and setting the data twice was wasted.
    */
   static async load(bundle: Bundle, config: Readonly<Record<string, unknown>>): Promise<PolicyEngine> {
     let module: WasmModule;
     let policy: Policy;
     try {
       module = await wasmApi.compile(bundle.wasm);
-      policy = await loadPolicy(module, BASE_PAGES);
+      // The synchronous loader: opa-wasm's asynchronous one tests its argument against the global
+      // `Response`, whose first use makes Node load its whole fetch implementation (a tenth of a second).
+      policy = loadPolicySync(module, BASE_PAGES);
     } catch (error) {
       const message = describe(error);
       const reason = /ABI/i.test(message)
@@ -130,7 +135,6 @@ export class PolicyEngine {
     }
     const tollgate = { ...((bundle.data.tollgate as Record<string, unknown> | undefined) ?? {}), config };
     const data = { ...bundle.data, tollgate };
-    policy.setData(data);
     const plan = policy.entrypoints[PLAN_ENTRYPOINT];
     const slice = policy.entrypoints[SLICE_ENTRYPOINT];
     const sliced = plan === undefined || slice === undefined ? null : { plan, slice };
@@ -150,12 +154,16 @@ export class PolicyEngine {
 
   /** An instance with at least `pages` of memory: the current one, or a fresh one with the same data. */
   private instanceWith(pages: number): Policy {
-    if (this.policy.mem.buffer.byteLength >= pages * WASM_PAGE) return this.policy;
-    // Instantiating an already compiled module is cheap and may be synchronous in Node.
-    const policy = loadPolicySync(this.module, pages);
-    policy.setData(this.data);
-    this.policy = policy;
-    return policy;
+    if (this.policy.mem.buffer.byteLength < pages * WASM_PAGE) {
+      // Instantiating an already compiled module is cheap and may be synchronous in Node.
+      this.policy = loadPolicySync(this.module, pages);
+      this.policyHasData = false;
+    }
+    if (!this.policyHasData) {
+      this.policy.setData(this.data);
+      this.policyHasData = true;
+    }
+    return this.policy;
   }
 
   /**
@@ -164,22 +172,23 @@ export class PolicyEngine {
    * digest either way.
    */
   evaluate(input: unknown, options: EvaluateOptions = {}): Decision {
-    const text = JSON.stringify(input);
-    const bytes = new TextEncoder().encode(text);
-    const inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     const sliceSize = options.sliceResources ?? SLICE_RESOURCES;
     const resources = this.entrypoints.sliced !== null && options.slices !== false ? resourcesToSlice(input, sliceSize) : null;
     const usageSliceSize = options.usageSliceResources ?? USAGE_SLICE_RESOURCES;
     const usage = this.entrypoints.usage !== null && options.slices !== false ? usageToSlice(input, usageSliceSize) : null;
+    // Sliced, each resource is serialised once, for the whole input and for its slice.
+    const serialised = resources === null ? null : serialiseByResource(input as Record<string, unknown>, resources);
+    const bytes = new TextEncoder().encode(serialised === null ? JSON.stringify(input) : serialised.whole);
+    const inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     let resultSet: unknown;
     try {
       const policy = this.instanceWith(pagesFor(bytes.byteLength));
       if (usage !== null && this.entrypoints.usage !== null) {
         resultSet = this.evaluateUsageSliced(policy, usage, bytes, usageSliceSize, this.entrypoints.usage);
-      } else if (resources === null || this.entrypoints.sliced === null) {
+      } else if (serialised === null || this.entrypoints.sliced === null) {
         resultSet = policy.evaluate(arrayBufferOf(bytes), this.entrypoints.decision);
       } else {
-        resultSet = this.evaluateSliced(policy, input as Record<string, unknown>, bytes, resources, sliceSize, this.entrypoints.sliced);
+        resultSet = this.evaluateSliced(policy, bytes, serialised, sliceSize, this.entrypoints.sliced);
       }
     } catch (error) {
       // Builtin errors (e.g. a builtin the runtime lacks) surface here as thrown strings or Errors;
@@ -194,23 +203,25 @@ export class PolicyEngine {
 
   /**
    * The whole-plan decision over the whole input, then the per-resource findings of each slice, joined into
-   * one result set. A slice's input is the whole input with only its resources: everything but the resources
-   * is serialised once and shared by every slice.
+   * one result set. A slice's input is the whole input with only its resources: the resources' own text and
+   * everything but the resources, serialised once and shared by every slice.
    */
   private evaluateSliced(
     policy: Policy,
-    input: Record<string, unknown>,
     bytes: Uint8Array,
-    resources: readonly unknown[],
+    serialised: SerialisedInput,
     sliceSize: number,
     entrypoints: { readonly plan: number; readonly slice: number },
   ): unknown {
     const whole = resultOf(policy.evaluate(arrayBufferOf(bytes), entrypoints.plan));
     if (whole === null) return [];
-    const { resources: _resources, ...rest } = input;
-    const restText = JSON.stringify(rest);
-    const tail = restText === '{}' ? '}' : `,${restText.slice(1)}`;
+    const { resourceTexts, rest } = serialised;
     const encoder = new TextEncoder();
+    const head = encoder.encode('{"resources":[');
+    const tail = encoder.encode(rest === '' ? ']}' : `],${rest}}`);
+    // Each resource's bytes are already in the whole input's: a slice's resources are one run of them (with the
+    // commas between), copied rather than serialised and encoded again.
+    const offsets = resourceOffsets(serialised.resourcesStart, resourceTexts);
     const joined: Record<string, unknown[]> = {};
     for (const list of SLICED_LISTS) {
       const items = whole[list];
@@ -218,9 +229,14 @@ export class PolicyEngine {
       if (!Array.isArray(items)) return [{ result: whole }];
       joined[list] = [...(items as unknown[])];
     }
-    for (let start = 0; start < resources.length; start += sliceSize) {
-      const slice = JSON.stringify(resources.slice(start, start + sliceSize));
-      const sliceResult = resultOf(policy.evaluate(arrayBufferOf(encoder.encode(`{"resources":${slice}${tail}`)), entrypoints.slice));
+    for (let start = 0; start < resourceTexts.length; start += sliceSize) {
+      const end = Math.min(start + sliceSize, resourceTexts.length);
+      const resourcesBytes = bytes.subarray(offsets[start], (offsets[end - 1] ?? 0) + Buffer.byteLength(resourceTexts[end - 1] ?? ''));
+      const sliceBytes = new Uint8Array(head.length + resourcesBytes.length + tail.length);
+      sliceBytes.set(head, 0);
+      sliceBytes.set(resourcesBytes, head.length);
+      sliceBytes.set(tail, head.length + resourcesBytes.length);
+      const sliceResult = resultOf(policy.evaluate(arrayBufferOf(sliceBytes), entrypoints.slice));
       for (const list of SLICED_LISTS) {
         const items = sliceResult?.[list];
         // A slice whose findings are not a list is passed on as is, for readDecision to refuse.
@@ -301,6 +317,55 @@ function usageToSlice(input: unknown, sliceSize: number): UsageToSlice | null {
   if (whole?.subject !== 'report' || report === null || usage === null) return null;
   const resources = usage.resources;
   return Array.isArray(resources) && resources.length > sliceSize ? { input: whole, report, usage, resources } : null;
+}
+
+/** An input serialised for sliced evaluation. */
+interface SerialisedInput {
+  /** Exactly `JSON.stringify(input)`: what the whole-plan rules see and the input digest is taken of. */
+  readonly whole: string;
+  /** Each resource's JSON text, in order. */
+  readonly resourceTexts: readonly string[];
+  /** Where the first resource's text starts in `whole`, in UTF-8 bytes. */
+  readonly resourcesStart: number;
+  /** The members other than `resources`, as `"key":value` pairs joined by commas (no braces), or ''. */
+  readonly rest: string;
+}
+
+/**
+ * The input's JSON text with each resource's text kept apart, so the slices reuse it: built member by
+ * member as JSON.stringify writes a plain object (own keys in order, members whose value has no JSON form left
+ * out, array elements without one written as null), with the resources' text in place of `resources`.
+ */
+function serialiseByResource(input: Record<string, unknown>, resources: readonly unknown[]): SerialisedInput {
+  const resourceTexts = resources.map((resource) => (JSON.stringify(resource) as string | undefined) ?? 'null');
+  const members: string[] = [];
+  const others: string[] = [];
+  let resourcesStart = 0;
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'resources') {
+      const before = `{${members.map((member) => `${member},`).join('')}"resources":[`;
+      resourcesStart = Buffer.byteLength(before);
+      members.push(`"resources":[${resourceTexts.join(',')}]`);
+      continue;
+    }
+    const text = JSON.stringify(value) as string | undefined;
+    if (text === undefined) continue;
+    const member = `${JSON.stringify(key)}:${text}`;
+    members.push(member);
+    others.push(member);
+  }
+  return { whole: `{${members.join(',')}}`, resourceTexts, resourcesStart, rest: others.join(',') };
+}
+
+/** The byte offset of each resource's text in the whole input: they follow one another, a comma apart. */
+function resourceOffsets(resourcesStart: number, resourceTexts: readonly string[]): number[] {
+  const offsets = new Array<number>(resourceTexts.length);
+  let offset = resourcesStart;
+  for (let i = 0; i < resourceTexts.length; i++) {
+    offsets[i] = offset;
+    offset += Buffer.byteLength(resourceTexts[i] ?? '') + 1;
+  }
+  return offsets;
 }
 
 /** The resources of an input worth slicing, or null. */

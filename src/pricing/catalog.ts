@@ -10,7 +10,7 @@ import { schemaValidator } from '../config/schema-validator.js';
 import { TollgateError } from '../model/errors.js';
 import builtinSnapshot from './catalog.json' with { type: 'json' };
 import { microsToNumber as microsToUsd, unitsToMicros as usdToMicros, multiplyMicros, type Micros } from '../model/money.js';
-import type { CatalogDocument, CatalogProvider, HourlyEntry, HourlyFigure, StorageFigure } from './catalog-document.js';
+import type { CatalogDocument, CatalogProvider, HourlyFigure, StorageFigure } from './catalog-document.js';
 
 /** An hourly price with where it came from, as "source title (asOf)". */
 export interface HourlyPrice {
@@ -54,22 +54,19 @@ function keyOf(provider: CatalogProvider, type: string, region: string): PriceKe
 }
 
 export class Catalog {
-  private readonly instances = new Map<PriceKey, HourlyPrice>();
-  private readonly accelerators = new Map<PriceKey, HourlyPrice>();
-  private readonly storages = new Map<PriceKey, StoragePrice>();
+  // Built on the first look-up: a plan prices a handful of the catalog's SKUs and regions, so the figures are
+  // found by key first and turned into prices only when asked for.
+  private index: CatalogIndex | null = null;
 
   /** `origin` names the file (or "built-in") in messages. */
   constructor(
     readonly document: CatalogDocument,
     readonly origin: string,
-  ) {
-    indexHourly(document, document.instances, this.instances);
-    indexHourly(document, document.accelerators, this.accelerators);
-    for (const entry of document.storage) {
-      for (const [region, figure] of Object.entries(entry.prices)) {
-        this.storages.set(keyOf(entry.provider, entry.type, region), storagePrice(document, figure));
-      }
-    }
+  ) {}
+
+  private figures(): CatalogIndex {
+    this.index ??= indexCatalog(this.document);
+    return this.index;
   }
 
   get asOf(): string {
@@ -78,17 +75,17 @@ export class Catalog {
 
   /** A machine type (VM size, node size, SageMaker `ml.*` hosting type) per instance-hour. */
   instance(provider: string, type: string, region: string): HourlyPrice | null {
-    return isCatalogProvider(provider) ? (this.instances.get(keyOf(provider, type, region)) ?? null) : null;
+    return isCatalogProvider(provider) ? this.figures().instances.price(keyOf(provider, type, region)) : null;
   }
 
   /** An attached GPU (per GPU-hour, "nvidia-tesla-t4") or a TPU ("tpu-v5e", per chip-hour). */
   accelerator(provider: string, type: string, region: string): HourlyPrice | null {
-    return isCatalogProvider(provider) ? (this.accelerators.get(keyOf(provider, type, region)) ?? null) : null;
+    return isCatalogProvider(provider) ? this.figures().accelerators.price(keyOf(provider, type, region)) : null;
   }
 
   /** Block or object storage ("gp3", "pd-ssd", "Premium_LRS", "s3-standard"). */
   storage(provider: string, type: string, region: string): StoragePrice | null {
-    return isCatalogProvider(provider) ? (this.storages.get(keyOf(provider, type, region)) ?? null) : null;
+    return isCatalogProvider(provider) ? this.figures().storage.price(keyOf(provider, type, region)) : null;
   }
 }
 
@@ -109,12 +106,49 @@ function hourlyPrice(document: CatalogDocument, figure: HourlyFigure): HourlyPri
   return { onDemand, spot, sources };
 }
 
-function indexHourly(document: CatalogDocument, entries: readonly HourlyEntry[], into: Map<PriceKey, HourlyPrice>): void {
-  for (const entry of entries) {
-    for (const [region, figure] of Object.entries(entry.prices)) {
-      into.set(keyOf(entry.provider, entry.type, region), hourlyPrice(document, figure));
+/** A catalog list's figures by key, each turned into a price on its first look-up and kept. */
+class PriceTable<Figure, Price> {
+  private readonly prices = new Map<PriceKey, Price | null>();
+
+  constructor(
+    private readonly figures: ReadonlyMap<PriceKey, Figure>,
+    private readonly toPrice: (figure: Figure) => Price,
+  ) {}
+
+  price(key: PriceKey): Price | null {
+    let price = this.prices.get(key);
+    if (price === undefined) {
+      const figure = this.figures.get(key);
+      price = figure === undefined ? null : this.toPrice(figure);
+      this.prices.set(key, price);
     }
+    return price;
   }
+}
+
+interface CatalogIndex {
+  readonly instances: PriceTable<HourlyFigure, HourlyPrice>;
+  readonly accelerators: PriceTable<HourlyFigure, HourlyPrice>;
+  readonly storage: PriceTable<StorageFigure, StoragePrice>;
+}
+
+/** Figures by key; a key listed twice keeps its last figure. */
+function figuresByKey<Figure>(
+  entries: ReadonlyArray<{ readonly provider: CatalogProvider; readonly type: string; readonly prices: Readonly<Record<string, Figure>> }>,
+): Map<PriceKey, Figure> {
+  const figures = new Map<PriceKey, Figure>();
+  for (const entry of entries) {
+    for (const [region, figure] of Object.entries(entry.prices)) figures.set(keyOf(entry.provider, entry.type, region), figure);
+  }
+  return figures;
+}
+
+function indexCatalog(document: CatalogDocument): CatalogIndex {
+  return {
+    instances: new PriceTable(figuresByKey(document.instances), (figure) => hourlyPrice(document, figure)),
+    accelerators: new PriceTable(figuresByKey(document.accelerators), (figure) => hourlyPrice(document, figure)),
+    storage: new PriceTable(figuresByKey(document.storage), (figure) => storagePrice(document, figure)),
+  };
 }
 
 function storagePrice(document: CatalogDocument, figure: StorageFigure): StoragePrice {
@@ -182,7 +216,9 @@ let builtin: Catalog | undefined;
 /** The built-in snapshot, or a catalog file (from `tollgate pricing refresh`). Throws TollgateError on bad input. */
 export function loadCatalog(file?: string): Catalog {
   if (file === undefined) {
-    builtin ??= catalogFromDocument(builtinSnapshot, 'built-in price catalog');
+    // Not validated at each start: the snapshot ships with the package, and test/pricing/catalog.test.ts
+    // validates it (schema and sources) as catalogFromDocument does every catalog file.
+    builtin ??= new Catalog(builtinSnapshot as unknown as CatalogDocument, 'built-in price catalog');
     return builtin;
   }
   let text: string;

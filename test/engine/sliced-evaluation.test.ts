@@ -76,4 +76,14 @@ describe('sliced evaluation', () => {
     expect(new Set([...single.violations, ...single.warnings].map((f) => f.rule)).size).toBeGreaterThan(3);
     expect(engine.evaluate(input)).toEqual(single);
   });
+
+  it('a plan whose values are not all ASCII: each slice holds whole resources (slices are cut from the encoded input)', async () => {
+    // Two-, three- and four-byte UTF-8 characters in tag values, so a slice cut at a character count would split them.
+    const text = generatePlan(60).replaceAll('research', 'recherche-é-データ-🚀');
+    const input = await inputFor(parsePlan(text, 'generated.json'), 'generated.json', undefined, false);
+    const engine = await engineFor(undefined);
+    const single = engine.evaluate(input, { slices: false });
+    expect(JSON.stringify(single)).toContain('データ');
+    for (const sliceResources of [1, 7]) expect(engine.evaluate(input, { sliceResources })).toEqual(single);
+  });
 });

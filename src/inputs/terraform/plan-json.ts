@@ -173,7 +173,8 @@ export function findSyntaxError(text: string): { offset: number; problem: string
 
 /** Parses plan text; every failure is a TollgateError with file, line and column. */
 export function parseJsonText(text: string, file: string): unknown {
-  if (text.trim() === '') throw new TollgateError('the file is empty; expected the output of `terraform show -json`', { file });
+  // Not text.trim(), which copies the whole text: \s is the set of characters trim removes.
+  if (!/\S/.test(text)) throw new TollgateError('the file is empty; expected the output of `terraform show -json`', { file });
   const nul = text.indexOf('\u0000');
   if (nul !== -1) {
     throw new TollgateError(

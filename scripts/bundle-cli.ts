@@ -1,0 +1,93 @@
+/**
+ * Bundles the compiled CLI (dist/cli/main.js, from tsc) into dist/tollgate.js and a few shared chunks
+ * beside it, which bin/tollgate.js runs when they are at least as new as the tsc output. Node resolves,
+ * reads and compiles one module per file: `tollgate check` loaded about 200 of them (the yaml package
+ * alone is 70), which was most of a small plan's start-up. Each command stays in its own chunk, loaded
+ * only when it runs, and the cloud SDKs, DuckDB, the Kubernetes client and playwright stay in node_modules:
+ * they are large, load their own files at run time, and only the commands that need them import them.
+ *
+ * The chunks sit in dist/ itself, one level below the package root like every other compiled module,
+ * so `src/package-paths.ts` finds the policies and schemas from them as it does from dist/cli/.
+ * Usage: node --import tsx scripts/bundle-cli.ts (run by `npm run build` and `prepare`, after tsc)
+ */
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
+
+/** What a bundle build writes into dist/: the entry and its chunks (removed first, so no stale chunk stays). */
+const BUNDLE_FILE = /^tollgate(-chunk-[A-Z0-9]+)?\.js$/;
+
+/** Packages left to Node's resolver: native code, or files they read relative to themselves. */
+const EXTERNAL = ['@aws-sdk/*', '@azure/*', '@google-cloud/*', '@duckdb/*', '@kubernetes/*', 'playwright-core'];
+
+/**
+ * Modules that packages require at load time but use only in paths `check` never takes: commander's
+ * child_process (for executable subcommands; it brings net, dgram and streams with it) and opa-wasm's yaml 1.x
+ * (for the yaml.* builtins). Each becomes an object that requires the module on its first property read.
+ */
+const LAZY_REQUIRES: ReadonlyArray<{ readonly module: RegExp; readonly from: RegExp }> = [
+  { module: /^(node:)?child_process$/, from: /[\\/]commander[\\/]/ },
+  { module: /^yaml$/, from: /[\\/]@open-policy-agent[\\/]opa-wasm[\\/]/ },
+];
+
+const lazyRequires: Plugin = {
+  name: 'lazy-requires',
+  setup(plugin) {
+    for (const { module, from } of LAZY_REQUIRES) {
+      plugin.onResolve({ filter: module }, (args) =>
+        args.kind === 'require-call' && args.namespace === 'file' && from.test(args.importer)
+          ? { path: args.path, namespace: 'lazy-require', pluginData: args.resolveDir }
+          : undefined,
+      );
+    }
+    plugin.onLoad({ filter: /.*/, namespace: 'lazy-require' }, (args) => ({
+      contents: `let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(args.path)}))[key] });\n`,
+      resolveDir: args.pluginData as string,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * A JSON module (the built-in price catalog) as `JSON.parse` of its text: V8 reads JSON text several times faster
+ * than the same data written as an object literal, which is what esbuild would otherwise emit.
+ */
+const jsonAsText: Plugin = {
+  name: 'json-as-text',
+  setup(plugin) {
+    plugin.onLoad({ filter: /\.json$/ }, (args) => ({
+      contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+for (const name of readdirSync(distDir)) {
+  if (BUNDLE_FILE.test(name)) rmSync(join(distDir, name));
+}
+
+await build({
+  entryPoints: { tollgate: join(distDir, 'cli', 'main.js') },
+  outdir: distDir,
+  chunkNames: 'tollgate-chunk-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // commander, opa-wasm and sprintf-js are CommonJS and `require` Node's built-in modules; an ES module has
+  // no `require` of its own, so each output file gets one.
+  banner: {
+    js: "import { createRequire as __tollgateCreateRequire } from 'node:module';\nconst require = __tollgateCreateRequire(import.meta.url);",
+  },
+  plugins: [lazyRequires, jsonAsText],
+  // Less text for Node to read and V8 to parse at each start; names are kept, so a stack trace still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
