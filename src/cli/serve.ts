@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { TollgateError } from '../model/errors.js';
 import { jsonLogger, LOG_LEVELS, type LogLevel } from '../webhook/logger.js';
+import { BundleFetcher, BundlePoller } from '../webhook/bundle-fetch.js';
 import { WebhookMetrics } from '../webhook/metrics.js';
 import { PolicyState } from '../webhook/policy-state.js';
 import {
@@ -47,6 +48,30 @@ export interface ServeOptions {
   readonly watchInterval?: string;
   /** A count, or "auto" for every core; default 1 (this process serves). */
   readonly workers?: string;
+  readonly bundleUrl?: string;
+  readonly bundlePoll?: string;
+  readonly bundleTokenFile?: string;
+  readonly bundleCa?: string;
+}
+
+/** OPA's default polling: a random wait between 60 and 120 seconds. */
+const DEFAULT_BUNDLE_POLL = '60s';
+
+/** Flags that come with --bundle-url, and the policy sources it replaces. */
+function checkBundleUrlFlags(options: ServeOptions): void {
+  const remoteOnly = [
+    ['--bundle-poll', options.bundlePoll],
+    ['--bundle-token-file', options.bundleTokenFile],
+    ['--bundle-ca', options.bundleCa],
+  ] as const;
+  if (!options.bundleUrl) {
+    const stray = remoteOnly.find(([, value]) => value !== undefined);
+    if (stray) throw new TollgateError(`${stray[0]} needs --bundle-url`);
+    return;
+  }
+  if (options.bundle || (options.policy ?? []).length > 0) {
+    throw new TollgateError('use one of --bundle-url, --bundle or --policy (each names the whole policy)');
+  }
 }
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, kib: 1024, kb: 1000, mib: 1024 ** 2, mb: 1000 ** 2 };
@@ -99,6 +124,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const policyDirs = options.policy ?? [];
   if (options.bundle && policyDirs.length > 0)
     throw new TollgateError('use either --bundle or --policy, not both (a bundle is already compiled)');
+  checkBundleUrlFlags(options);
   const workers = parseWorkers(options.workers);
   if (isServeWorker()) {
     // The channel to the primary would keep a worker alive after it stopped, or failed to start: close it then.
@@ -116,8 +142,18 @@ async function serve(options: ServeOptions, worker: boolean): Promise<number> {
   const policyDirs = options.policy ?? [];
   const logger = worker ? workerLogger(jsonLogger(parseLogLevel(options.logLevel))) : jsonLogger(parseLogLevel(options.logLevel));
   const metrics = new WebhookMetrics();
+  // Read --bundle-ca and --bundle-token-file now: a mistake there is exit 2 before the port opens.
+  const fetcher = options.bundleUrl
+    ? new BundleFetcher({
+        url: options.bundleUrl,
+        ...(options.bundleTokenFile ? { tokenFile: options.bundleTokenFile } : {}),
+        ...(options.bundleCa ? { caFile: options.bundleCa } : {}),
+      })
+    : null;
+  const pollMs = parseDurationMs(options.bundlePoll ?? DEFAULT_BUNDLE_POLL, '--bundle-poll');
   const policy = new PolicyState(
     {
+      ...(fetcher ? { remoteBundle: true } : {}),
       ...(options.bundle ? { bundleFile: options.bundle } : {}),
       ...(policyDirs.length > 0 ? { loadBundle: () => loadPolicyBundle({ policy: policyDirs }) } : {}),
       ...(options.config ? { configFile: options.config } : {}),
@@ -147,10 +183,29 @@ async function serve(options: ServeOptions, worker: boolean): Promise<number> {
     logger,
   });
   const signal = untilSignal();
+  const poller = fetcher
+    ? new BundlePoller(fetcher, {
+        minDelayMs: pollMs,
+        maxDelayMs: 2 * pollMs,
+        activate: (bundle) => policy.serveBundle(bundle),
+        logger,
+        metrics,
+      })
+    : null;
+  void signal.then(() => poller?.stop());
   try {
-    // /readyz answers 503 until this load succeeds.
-    await policy.load();
+    // /readyz answers 503 until this load succeeds: the first bundle fetched, or the bundle file read.
+    if (poller) {
+      if (!(await poller.first())) {
+        await webhook.shutdown();
+        return 0;
+      }
+      poller.start();
+    } else {
+      await policy.load();
+    }
   } catch (error) {
+    poller?.stop();
     await webhook.shutdown();
     throw error;
   }
@@ -166,6 +221,7 @@ async function serve(options: ServeOptions, worker: boolean): Promise<number> {
   } else {
     logger.log('info', 'received signal', { signal: await signal });
   }
+  poller?.stop();
   await webhook.shutdown();
   return 0;
 }
@@ -188,6 +244,22 @@ export function registerServe(program: Command, run: (work: () => Promise<number
     )
     .option('--bundle <file>', 'a prebuilt wasm bundle (`tollgate build`) instead of the built-in rules; reloaded when it changes')
     .option('--policy <dir>', 'compile the Rego in DIR with the built-in library at start (repeatable; needs opa; not reloaded)', collect)
+    .option(
+      '--bundle-url <url>',
+      'fetch the wasm bundle over HTTP(S) (OPA bundle protocol: ETag / If-None-Match, 304); not ready until the first arrives',
+    )
+    .option(
+      '--bundle-poll <duration>',
+      `with --bundle-url: poll after a random wait between this and twice this, ms or with s (default ${DEFAULT_BUNDLE_POLL})`,
+    )
+    .option(
+      '--bundle-token-file <file>',
+      'with --bundle-url: send `Authorization: Bearer <token>` read from this file (re-read on every poll)',
+    )
+    .option(
+      '--bundle-ca <file>',
+      'with --bundle-url: PEM CA certificates that sign the bundle server (a private CA), besides the system CAs',
+    )
     .option(
       '--max-body <size>',
       `largest request body accepted, bytes or with KiB/MiB; larger gets 413 (default ${DEFAULT_MAX_BODY_BYTES / 2 ** 20} MiB)`,
@@ -223,6 +295,10 @@ Dry-run requests are judged but not enforced: allowed, with what would be denied
 Workers: with --workers N the first process starts N workers that share the port; each logs with its
 "worker" number and has its own /metrics. A worker that dies is replaced.
 Decision logs: one JSON line per request on stdout. SIGTERM/SIGINT: stop accepting, finish in-flight, exit 0.
+Bundles over HTTP(S): until the first bundle arrives, /readyz answers 503 and an unreachable server or an error
+status is retried after the poll delay; a first bundle that does not load is exit 2. Afterwards a new bundle
+(200 with another ETag) replaces the policy whole; a failed fetch or a bundle that does not load keeps the one
+being served, logs one line and counts a reload failure (tollgate_bundle_reload_failures_total).
 
 Examples:
   tollgate serve --cert /tls/tls.crt --key /tls/tls.key --config /etc/tollgate/tollgate.yaml
