@@ -95,7 +95,9 @@ try {
   const rows = [install('full (npm install tollgate)', tarball, []), install('check only (--omit=optional)', tarball, ['--omit=optional'])];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`install size of ${entry.filename} (${mib(entry.size)} packed, ${mib(entry.unpackedSize)} unpacked)`);
-  console.log(`machine: ${cpus().length} × ${cpu}, Node ${process.version}, npm ${execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim()}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpu}, Node ${process.version}, npm ${execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim()}`,
+  );
   console.log('| install | time | node_modules | packages | `tollgate check` runs |');
   console.log('| --- | ---: | ---: | ---: | --- |');
   for (const row of rows) {
