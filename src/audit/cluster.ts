@@ -13,11 +13,12 @@
 import { existsSync } from 'node:fs';
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, ServerConfiguration, type RequestContext } from '@kubernetes/client-node';
 import { TollgateError } from '../model/errors.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 /** The service account files a pod gets (the client reads the token and CA from here). */
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export { DEFAULT_REQUEST_TIMEOUT_MS };
 
 export interface ClusterOptions {
   /** `--kubeconfig`: a kubeconfig file; without it, the in-cluster service account, else $KUBECONFIG or ~/.kube/config. */

@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { parseInterval, runAuditLoop } from '../audit/audit-loop.js';
 import { AuditMetrics } from '../audit/audit-metrics.js';
 import { runClusterAudit, type AuditResult } from '../audit/audit-run.js';
-import { Cluster, DEFAULT_REQUEST_TIMEOUT_MS } from '../audit/cluster.js';
+import type { Cluster } from '../audit/cluster.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../audit/request-timeout.js';
 import type { AuditPolicy } from '../audit/judge-object.js';
 import { DEFAULT_PAGE_SIZE } from '../audit/list-pages.js';
 import { startMetricsServer } from '../metrics-server.js';
@@ -28,6 +29,7 @@ import { loadPolicyBundle } from './policy-source.js';
 import { parseDurationMs } from './serve.js';
 import { progress, useColor } from './terminal.js';
 import { TOLLGATE_URI, TOLLGATE_VERSION } from './version.js';
+import { AUDIT_PACKAGES, requirePackages } from './optional-packages.js';
 
 export interface AuditCommandOptions {
   readonly kubeconfig?: string;
@@ -92,6 +94,9 @@ interface AuditSetup {
 
 /** Everything that can reject the user's input, checked and loaded before the cluster is read or anything written. */
 async function setUp(options: AuditCommandOptions, targets: readonly OutputTarget[]): Promise<AuditSetup> {
+  // The Kubernetes client is an optional dependency, loaded only here.
+  requirePackages('audit', AUDIT_PACKAGES);
+  const { Cluster } = await import('../audit/cluster.js');
   const now = resolveNow(options.now);
   const pageSize = parsePageSize(options.pageSize);
   const requestTimeoutMs = options.requestTimeout

@@ -4,11 +4,13 @@
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { TollgateError } from '../model/errors.js';
 import { DEFAULT_CONFIG_FILE, parseConfig } from '../config/config.js';
 import { parseInventory } from '../inputs/inventory/index.js';
 import { STARTER_INVENTORY } from '../inputs/inventory/starter-inventory.js';
+import { STARTER_RULE, STARTER_RULE_FOLDER, STARTER_RULE_TEST } from './starter-rule.js';
 
 export const STARTER_CONFIG = `# tollgate.yaml — guardrails for ML infrastructure. Every key is optional.
 # Reference: \`tollgate explain\` lists the rules; \`tollgate explain TG-ENC-001\` documents one.
@@ -74,6 +76,16 @@ export interface InitOptions {
   readonly output: string;
   /** Also write the starter inventory: true for inventory.yaml, or a file name. */
   readonly inventory?: boolean | string;
+  /** Also write an example custom rule and its test: true for policies/, or a policy directory. */
+  readonly rule?: boolean | string;
+}
+
+const DEFAULT_POLICY_DIR = 'policies';
+
+/** `--flag` alone is the default name; no flag, false or an empty name is none. */
+function optionalFile(value: boolean | string | undefined, fallback: string): string | undefined {
+  if (value === true) return fallback;
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** Writes through a temporary file and a rename, so an interrupted init never leaves half a file. */
@@ -83,14 +95,12 @@ function writeAtomically(file: string, text: string): void {
 
 export function runInit(options: InitOptions): number {
   // `--inventory` alone writes the default file; no flag, false or an empty name writes none.
-  const inventoryFile =
-    options.inventory === true
-      ? DEFAULT_INVENTORY_FILE
-      : typeof options.inventory === 'string' && options.inventory !== ''
-        ? options.inventory
-        : undefined;
+  const inventoryFile = optionalFile(options.inventory, DEFAULT_INVENTORY_FILE);
+  const policyDir = optionalFile(options.rule, DEFAULT_POLICY_DIR);
+  const ruleFolder = policyDir === undefined ? undefined : join(policyDir, STARTER_RULE_FOLDER);
+  const ruleFiles = ruleFolder === undefined ? [] : [join(ruleFolder, 'gpu_owner.rego'), join(ruleFolder, 'gpu_owner_test.rego')];
   // Refuse before writing anything, so an existing inventory does not leave a fresh config behind.
-  for (const file of [options.output, inventoryFile]) {
+  for (const file of [options.output, inventoryFile, ...ruleFiles]) {
     if (file !== undefined && existsSync(file) && !options.force) {
       throw new TollgateError('already exists; pass --force to overwrite it', { file });
     }
@@ -101,6 +111,14 @@ export function runInit(options: InitOptions): number {
     parseInventory(STARTER_INVENTORY, inventoryFile, new Date().toISOString());
     writeAtomically(inventoryFile, STARTER_INVENTORY);
     process.stderr.write(`tollgate: wrote ${inventoryFile}; list your models, then run \`tollgate inventory validate ${inventoryFile}\`\n`);
+  }
+  const [ruleFile, testFile] = ruleFiles;
+  if (policyDir !== undefined && ruleFile !== undefined && testFile !== undefined) {
+    writeFileAtomic(ruleFile, STARTER_RULE, { createDirectory: true });
+    writeFileAtomic(testFile, STARTER_RULE_TEST, { createDirectory: true });
+    process.stderr.write(
+      `tollgate: wrote ${ruleFile} and its test; run \`tollgate test ${policyDir}\`, then \`tollgate check --policy ${policyDir}\`\n`,
+    );
   }
   process.stderr.write(`tollgate: wrote ${options.output}; edit it, then run \`tollgate check --plan plan.json\`\n`);
   return 0;
@@ -113,6 +131,7 @@ export function registerInit(program: Command, run: (work: () => Promise<number>
     .option('-o, --output <file>', 'where to write it', DEFAULT_CONFIG_FILE)
     .option('--force', 'overwrite an existing file', false)
     .option('--inventory [file]', 'also write a starter model inventory (default inventory.yaml)')
+    .option('--rule [dir]', `also write an example custom rule with its test under this policy directory (default ${DEFAULT_POLICY_DIR})`)
     .action(async (options: InitOptions) => {
       await run(() => Promise.resolve(runInit(options)));
     });

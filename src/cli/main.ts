@@ -20,6 +20,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Regist
   ['explain', async () => (await import('./explain.js')).registerExplain],
   ['init', async () => (await import('./init.js')).registerInit],
   ['build', async () => (await import('./build.js')).registerBuild],
+  ['test', async () => (await import('./test.js')).registerTest],
   ['pricing', async () => (await import('./pricing.js')).registerPricing],
   ['inventory', async () => (await import('./inventory.js')).registerInventory],
   ['serve', async () => (await import('./serve.js')).registerServe],

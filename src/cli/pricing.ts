@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { TollgateError } from '../model/errors.js';
 import { loadCatalog, priceInstance } from '../pricing/catalog.js';
 import type { CatalogProvider } from '../pricing/catalog-document.js';
+import { pricingRefreshPackages, requirePackages } from './optional-packages.js';
 
 const PROVIDERS: readonly CatalogProvider[] = ['aws', 'gcp', 'azure'];
 export const DEFAULT_CATALOG_FILE = 'tollgate-prices.json';
@@ -38,7 +39,8 @@ export async function runRefresh(options: RefreshCliOptions): Promise<number> {
   const regions = parseList(options.regions);
   const types = parseList(options.types);
   const out = options.out ?? DEFAULT_CATALOG_FILE;
-  // Loaded on demand: the cloud SDKs are large and only this command needs them.
+  // Loaded on demand: the cloud SDKs are large, optional, and only this command needs them.
+  requirePackages(`pricing refresh --provider ${provider}`, pricingRefreshPackages(provider));
   const { refreshCatalog } = await import('../pricing/refresh/index.js');
   const progress = process.stderr.isTTY ? (message: string) => process.stderr.write(`\r\x1b[K${message}`) : undefined;
   const summary = await refreshCatalog({

@@ -7,6 +7,7 @@ import { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from '../billing/history
 import type { ReportOptions } from './report-run.js';
 import { collect } from './options.js';
 import { DEFAULT_MAX_SPEND_FILE_BYTES } from '../billing/spend-file.js';
+import { REPORT_PACKAGES, requirePackages } from './optional-packages.js';
 
 export function registerReport(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program
@@ -43,8 +44,12 @@ Examples:
   tollgate report --source aws --source azure:subscriptions/<id> --source gcp:proj.billing.gcp_billing_export_v1_X --out /srv/finops`,
     )
     .action(async (options: Omit<ReportOptions, 'source' | 'tagKey'> & { source?: string[]; tagKey?: string[] }) => {
-      // The sources pull in the cloud SDKs and DuckDB: load them only when a report actually runs.
-      const { runReport } = await import('./report-run.js');
-      await run(() => runReport({ ...options, source: options.source ?? [], tagKey: options.tagKey ?? [] }));
+      await run(async () => {
+        // The sources pull in the cloud SDKs and DuckDB (optional dependencies): load them only when a report
+        // actually runs, and say what to install when they are missing.
+        requirePackages('report', REPORT_PACKAGES);
+        const { runReport } = await import('./report-run.js');
+        return runReport({ ...options, source: options.source ?? [], tagKey: options.tagKey ?? [] });
+      });
     });
 }

@@ -8,6 +8,7 @@ import { TollgateError } from '../model/errors.js';
 import { jsonLogger, LOG_LEVELS, type LogLevel } from '../webhook/logger.js';
 import { startMetricsServer, type MetricsServer } from '../metrics-server.js';
 import { answerMetricsRequests } from '../webhook/cluster-metrics.js';
+import { BundleFetcher, BundlePoller } from '../webhook/bundle-fetch.js';
 import { WebhookMetrics } from '../webhook/metrics.js';
 import { DEFAULT_SKIP_LABEL, SkipLabelGuard } from '../webhook/skip-label-guard.js';
 import { PolicyState } from '../webhook/policy-state.js';
@@ -58,6 +59,10 @@ export interface ServeOptions {
   readonly skipLabel?: string;
   /** Namespaces that may carry the skip label (repeatable). */
   readonly allowSkipNamespace?: string[];
+  readonly bundleUrl?: string;
+  readonly bundlePoll?: string;
+  readonly bundleTokenFile?: string;
+  readonly bundleCa?: string;
 }
 
 export const DEFAULT_METRICS_PORT = 9090;
@@ -83,6 +88,26 @@ function skipLabelGuard(options: ServeOptions): SkipLabelGuard {
     if (!NAMESPACE_NAME.test(name)) throw new TollgateError(`--allow-skip-namespace must be a namespace name (got "${name}")`);
   }
   return new SkipLabelGuard({ label, allowedNamespaces: allowed });
+}
+
+/** OPA's default polling: a random wait between 60 and 120 seconds. */
+const DEFAULT_BUNDLE_POLL = '60s';
+
+/** Flags that come with --bundle-url, and the policy sources it replaces. */
+function checkBundleUrlFlags(options: ServeOptions): void {
+  const remoteOnly = [
+    ['--bundle-poll', options.bundlePoll],
+    ['--bundle-token-file', options.bundleTokenFile],
+    ['--bundle-ca', options.bundleCa],
+  ] as const;
+  if (!options.bundleUrl) {
+    const stray = remoteOnly.find(([, value]) => value !== undefined);
+    if (stray) throw new TollgateError(`${stray[0]} needs --bundle-url`);
+    return;
+  }
+  if (options.bundle || (options.policy ?? []).length > 0) {
+    throw new TollgateError('use one of --bundle-url, --bundle or --policy (each names the whole policy)');
+  }
 }
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, kib: 1024, kb: 1000, mib: 1024 ** 2, mb: 1000 ** 2 };
@@ -135,6 +160,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const policyDirs = options.policy ?? [];
   if (options.bundle && policyDirs.length > 0)
     throw new TollgateError('use either --bundle or --policy, not both (a bundle is already compiled)');
+  checkBundleUrlFlags(options);
   const workers = parseWorkers(options.workers);
   const metricsAt = metricsAddress(options);
   skipLabelGuard(options);
@@ -157,8 +183,18 @@ async function serve(options: ServeOptions, worker: boolean): Promise<number> {
   const metrics = new WebhookMetrics();
   const stopAnswering = worker ? answerMetricsRequests(metrics.registry) : () => undefined;
   const metricsAt = worker ? null : metricsAddress(options);
+  // Read --bundle-ca and --bundle-token-file now: a mistake there is exit 2 before the port opens.
+  const fetcher = options.bundleUrl
+    ? new BundleFetcher({
+        url: options.bundleUrl,
+        ...(options.bundleTokenFile ? { tokenFile: options.bundleTokenFile } : {}),
+        ...(options.bundleCa ? { caFile: options.bundleCa } : {}),
+      })
+    : null;
+  const pollMs = parseDurationMs(options.bundlePoll ?? DEFAULT_BUNDLE_POLL, '--bundle-poll');
   const policy = new PolicyState(
     {
+      ...(fetcher ? { remoteBundle: true } : {}),
       ...(options.bundle ? { bundleFile: options.bundle } : {}),
       ...(policyDirs.length > 0 ? { loadBundle: () => loadPolicyBundle({ policy: policyDirs }) } : {}),
       ...(options.config ? { configFile: options.config } : {}),
@@ -202,10 +238,29 @@ async function serve(options: ServeOptions, worker: boolean): Promise<number> {
     await Promise.all([webhook.shutdown(), metricsServer?.close()]);
   };
   const signal = untilSignal();
+  const poller = fetcher
+    ? new BundlePoller(fetcher, {
+        minDelayMs: pollMs,
+        maxDelayMs: 2 * pollMs,
+        activate: (bundle) => policy.serveBundle(bundle),
+        logger,
+        metrics,
+      })
+    : null;
+  void signal.then(() => poller?.stop());
   try {
-    // /readyz answers 503 until this load succeeds.
-    await policy.load();
+    // /readyz answers 503 until this load succeeds: the first bundle fetched, or the bundle file read.
+    if (poller) {
+      if (!(await poller.first())) {
+        await stopAll();
+        return 0;
+      }
+      poller.start();
+    } else {
+      await policy.load();
+    }
   } catch (error) {
+    poller?.stop();
     await stopAll();
     throw error;
   }
@@ -221,6 +276,7 @@ async function serve(options: ServeOptions, worker: boolean): Promise<number> {
   } else {
     logger.log('info', 'received signal', { signal: await signal });
   }
+  poller?.stop();
   await stopAll();
   return 0;
 }
@@ -243,6 +299,22 @@ export function registerServe(program: Command, run: (work: () => Promise<number
     )
     .option('--bundle <file>', 'a prebuilt wasm bundle (`tollgate build`) instead of the built-in rules; reloaded when it changes')
     .option('--policy <dir>', 'compile the Rego in DIR with the built-in library at start (repeatable; needs opa; not reloaded)', collect)
+    .option(
+      '--bundle-url <url>',
+      'fetch the wasm bundle over HTTP(S) (OPA bundle protocol: ETag / If-None-Match, 304); not ready until the first arrives',
+    )
+    .option(
+      '--bundle-poll <duration>',
+      `with --bundle-url: poll after a random wait between this and twice this, ms or with s (default ${DEFAULT_BUNDLE_POLL})`,
+    )
+    .option(
+      '--bundle-token-file <file>',
+      'with --bundle-url: send `Authorization: Bearer <token>` read from this file (re-read on every poll)',
+    )
+    .option(
+      '--bundle-ca <file>',
+      'with --bundle-url: PEM CA certificates that sign the bundle server (a private CA), besides the system CAs',
+    )
     .option(
       '--max-body <size>',
       `largest request body accepted, bytes or with KiB/MiB; larger gets 413 (default ${DEFAULT_MAX_BODY_BYTES / 2 ** 20} MiB)`,
@@ -294,6 +366,10 @@ Workers: with --workers N the first process starts N workers that share the port
 "worker" number. The first process serves the metrics port: every worker's counts, summed. A worker that dies
 is replaced.
 Decision logs: one JSON line per request on stdout. SIGTERM/SIGINT: stop accepting, finish in-flight, exit 0.
+Bundles over HTTP(S): until the first bundle arrives, /readyz answers 503 and an unreachable server or an error
+status is retried after the poll delay; a first bundle that does not load is exit 2. Afterwards a new bundle
+(200 with another ETag) replaces the policy whole; a failed fetch or a bundle that does not load keeps the one
+being served, logs one line and counts a reload failure (tollgate_bundle_reload_failures_total).
 
 Examples:
   tollgate serve --cert /tls/tls.crt --key /tls/tls.key --config /etc/tollgate/tollgate.yaml

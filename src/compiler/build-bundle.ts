@@ -38,7 +38,7 @@ export function generatedData(rules: readonly RuleDoc[]): { tollgate: { meta: Ru
   return { tollgate: { meta: ruleMetaData(rules) } };
 }
 
-async function collectRuleDocs(opa: string, policyDirs: readonly string[]): Promise<RuleDoc[]> {
+export async function collectRuleDocs(opa: string, policyDirs: readonly string[]): Promise<RuleDoc[]> {
   const seen = new Map<string, RuleDoc>();
   for (const dir of policyDirs) {
     for (const doc of await extractRuleDocs(opa, dir)) {
@@ -65,7 +65,7 @@ function stagePolicySources(stage: string, policyDirs: readonly string[]): strin
 }
 
 /** OPA names the staged copy of a file; point the error at the user's own file instead. */
-function pointAtSources(error: unknown, roots: readonly string[], policyDirs: readonly string[]): unknown {
+export function pointAtSources(error: unknown, roots: readonly string[], policyDirs: readonly string[]): unknown {
   if (!(error instanceof TollgateError) || error.file === undefined) return error;
   const staged = error.file;
   const index = roots.findIndex((root) => staged.startsWith(`${root}/`));

@@ -23,8 +23,15 @@ function onPath(command: string, searchPath: string): string | null {
   return null;
 }
 
-/** The project's pinned copy (.tools/bin/opa), else `opa` on PATH, else a TollgateError saying how to get it. */
-export function findOpa(env: NodeJS.ProcessEnv = process.env, toolsDir: string = localToolsDir): string {
+/**
+ * The OPA CLI: `TOLLGATE_OPA` when set, else the project's pinned copy (.tools/bin/opa), else `opa` on PATH,
+ * else a TollgateError (exit 2) saying how to install it. `purpose` names the work in that message.
+ */
+export function findOpa(
+  env: NodeJS.ProcessEnv = process.env,
+  toolsDir: string = localToolsDir,
+  purpose: 'compile' | 'test' = 'compile',
+): string {
   const override = env.TOLLGATE_OPA;
   if (override) {
     if (!existsSync(override)) throw new TollgateError(`TOLLGATE_OPA points at ${override}, which does not exist`);
@@ -35,10 +42,13 @@ export function findOpa(env: NodeJS.ProcessEnv = process.env, toolsDir: string =
   const found = onPath('opa', env.PATH ?? '');
   if (found) return found;
   const version = pinnedOpaVersion();
+  const install =
+    `install it with \`go install github.com/open-policy-agent/opa@${version}\` (or \`npm run tools\` in a Tollgate checkout), ` +
+    `or set TOLLGATE_OPA to its path`;
   throw new TollgateError(
-    `compiling Rego needs the OPA CLI, which is not on PATH: install it with ` +
-      `\`go install github.com/open-policy-agent/opa@${version}\` (or \`npm run tools\` in a Tollgate checkout), ` +
-      `or pass a prebuilt bundle with --bundle`,
+    purpose === 'test'
+      ? `running Rego tests needs the OPA CLI, which is not on PATH: ${install}`
+      : `compiling Rego needs the OPA CLI, which is not on PATH: ${install}, or pass a prebuilt bundle with --bundle`,
   );
 }
 
@@ -47,27 +57,51 @@ export interface OpaResult {
   readonly stderr: string;
 }
 
+/**
+ * OPA's output on failure as one TollgateError: its compile and parse errors read `file:line: rego_<kind>_error:
+ * message`, so the first is reported at its place; anything else is quoted.
+ */
+export function opaFailure(stdout: string, stderr: string, what: string, fallback: string): TollgateError {
+  const lines = `${stderr}\n${stdout}`
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const located = lines
+    .map((line) => /(\S+):(\d+): (rego_\w+_error: .*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null);
+  const first = located[0];
+  if (first) {
+    const more = located.length > 1 ? ` (and ${located.length - 1} more)` : '';
+    return new TollgateError(`${first[3]}${more}`, { file: first[1], line: Number(first[2]) });
+  }
+  const detail = lines.join('; ');
+  return new TollgateError(`${what} failed: ${detail || fallback}`);
+}
+
+export interface OpaStatus extends OpaResult {
+  /** The exit status: `opa test` exits non-zero when a test fails, which is a result, not an error. */
+  readonly code: number;
+}
+
+/** Runs opa and resolves with its exit status; only a failure to start it at all rejects. */
+export function runOpaStatus(opa: string, args: readonly string[], cwd?: string): Promise<OpaStatus> {
+  return new Promise((resolve, reject) => {
+    execFile(opa, [...args], { maxBuffer: 256 << 20, encoding: 'utf8', cwd }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') {
+        reject(new TollgateError(`could not run ${opa}: ${error.message}`));
+        return;
+      }
+      resolve({ stdout, stderr, code: typeof error?.code === 'number' ? error.code : 0 });
+    });
+  });
+}
+
 /** Runs opa; a non-zero exit becomes a TollgateError carrying OPA's own message (it names files and lines). */
 export function runOpa(opa: string, args: readonly string[], what: string, cwd?: string): Promise<OpaResult> {
   return new Promise((resolve, reject) => {
     execFile(opa, [...args], { maxBuffer: 256 << 20, encoding: 'utf8', cwd }, (error, stdout, stderr) => {
       if (error) {
-        const lines = `${stderr}\n${stdout}`
-          .split('\n')
-          .map((line) => line.trim())
-          .filter((line) => line !== '');
-        // OPA's compile errors read `file:line: rego_<kind>_error: message`: report the first at its place.
-        const located = lines
-          .map((line) => /(\S+):(\d+): (rego_\w+_error: .*)$/.exec(line))
-          .filter((match): match is RegExpExecArray => match !== null);
-        const first = located[0];
-        if (first) {
-          const more = located.length > 1 ? ` (and ${located.length - 1} more)` : '';
-          reject(new TollgateError(`${first[3]}${more}`, { file: first[1], line: Number(first[2]) }));
-          return;
-        }
-        const detail = lines.join('; ');
-        reject(new TollgateError(`${what} failed: ${detail || error.message}`));
+        reject(opaFailure(stdout, stderr, what, error.message));
         return;
       }
       resolve({ stdout, stderr });

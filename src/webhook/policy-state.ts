@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG_FILE, loadConfig, type TollgateConfig } from '../config/config.js';
 import { readBundleFile, type Bundle } from '../engine/bundle.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
-import { isTollgateError } from '../model/errors.js';
+import { isTollgateError, TollgateError } from '../model/errors.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
 import type { Inventory } from '../model/inventory.js';
 import { builtinBundlePath } from '../package-paths.js';
@@ -37,6 +37,8 @@ export interface PolicySources {
   readonly configFile?: string;
   /** Model inventory joined to workloads by their `tollgate.io/model` reference (review gates). */
   readonly inventoryFile?: string;
+  /** Bundles arrive through serveBundle (fetched over HTTP(S)); none is read from a file. */
+  readonly remoteBundle?: boolean;
 }
 
 function describe(error: unknown): string {
@@ -49,6 +51,8 @@ export class PolicyState {
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
   private stopWatching: StopWatching | null = null;
+  /** The fetched bundle being served, which config and inventory reloads keep. */
+  private fetched: Bundle | null = null;
 
   constructor(
     private readonly sources: PolicySources,
@@ -63,7 +67,7 @@ export class PolicyState {
   /** Files whose change triggers a reload. */
   watchedFiles(): string[] {
     const files: string[] = [];
-    if (!this.sources.loadBundle) files.push(this.sources.bundleFile ?? builtinBundlePath);
+    if (!this.sources.loadBundle && this.sources.remoteBundle !== true) files.push(this.sources.bundleFile ?? builtinBundlePath);
     // The same file loadConfig picks: --config, else ./tollgate.yaml when present.
     const configFile = this.sources.configFile ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : null);
     if (configFile !== null) files.push(configFile);
@@ -73,12 +77,20 @@ export class PolicyState {
     return files;
   }
 
-  private async loadFresh(): Promise<ServedPolicy> {
+  private readBundle(): Promise<Bundle> | Bundle {
+    if (this.sources.remoteBundle === true) {
+      if (this.fetched === null) throw new TollgateError('no bundle has been fetched yet');
+      return this.fetched;
+    }
+    return this.sources.loadBundle ? this.sources.loadBundle() : readBundleFile(this.sources.bundleFile ?? builtinBundlePath);
+  }
+
+  private async loadFresh(offered?: Bundle): Promise<ServedPolicy> {
     const loaded = loadConfig(this.sources.configFile);
     const settings = prepareSettings(loaded);
     // A catalog that cannot be loaded fails this (re)load, not every request after it.
     settings.acceleratorOffers();
-    const bundle = this.sources.loadBundle ? await this.sources.loadBundle() : readBundleFile(this.sources.bundleFile ?? builtinBundlePath);
+    const bundle = offered ?? (await this.readBundle());
     const engine = await PolicyEngine.load(bundle, { ...loaded.config });
     const inventory =
       this.sources.inventoryFile === undefined ? undefined : readInventoryFile(this.sources.inventoryFile, new Date().toISOString());
@@ -121,6 +133,31 @@ export class PolicyState {
       this.reloading = null;
     })();
     return this.reloading;
+  }
+
+  /**
+   * Serves a fetched bundle with the current config and inventory, replacing the policy whole; throws (and
+   * the previous policy keeps serving) when it cannot be loaded. Runs between reloads, never alongside one,
+   * so a reload that started with the old bundle cannot install it afterwards.
+   */
+  async serveBundle(bundle: Bundle): Promise<void> {
+    while (this.reloading) await this.reloading;
+    const attempt = (async (): Promise<{ error: unknown } | null> => {
+      try {
+        const served = await this.loadFresh(bundle);
+        this.fetched = bundle;
+        this.install(served, this.served ? 'reloaded' : 'loaded');
+        return null;
+      } catch (error) {
+        return { error };
+      }
+    })();
+    this.reloading = attempt.then(() => undefined);
+    const failure = await attempt;
+    this.reloading = null;
+    // A file changed while the bundle loaded: reload once more, with the bundle now served.
+    if (this.reloadAgain) void this.reload();
+    if (failure !== null) throw failure.error;
   }
 
   watch(intervalMs: number): void {
