@@ -5,8 +5,8 @@
  * the hook can run again.
  */
 import type { Command } from 'commander';
-import { Cluster } from '../audit/cluster.js';
 import { TollgateError } from '../model/errors.js';
+import { AUDIT_PACKAGES, requirePackages } from './optional-packages.js';
 
 export interface RemoveWebhookOptions {
   readonly kubeconfig?: string;
@@ -17,6 +17,9 @@ const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export async function runRemoveWebhook(name: string, options: RemoveWebhookOptions, write: (line: string) => void): Promise<number> {
   if (!DNS_SUBDOMAIN.test(name)) throw new TollgateError(`remove-webhook needs the configuration's name, a DNS subdomain (got "${name}")`);
+  // The Kubernetes client is an optional dependency, loaded only when the command runs (never for --help).
+  requirePackages('remove-webhook', AUDIT_PACKAGES);
+  const { Cluster } = await import('../audit/cluster.js');
   const cluster = new Cluster({
     ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),

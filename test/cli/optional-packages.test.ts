@@ -42,6 +42,14 @@ describe('optional dependencies', () => {
     expect(result.code).toBe(2);
   });
 
+  it('remove-webhook without the Kubernetes client is exit 2 with the install line', () => {
+    const result = without(AUDIT_PACKAGES, ['remove-webhook', 'tollgate']);
+    expect(result.stderr).toMatch(
+      /^tollgate: remove-webhook needs @kubernetes\/client-node \(an optional dependency not installed\): npm install @kubernetes\/client-node@\S+\n$/,
+    );
+    expect(result.code).toBe(2);
+  });
+
   it('report without DuckDB and an SDK is exit 2 with the install line, before anything is written', () => {
     const result = without(['@duckdb/node-api', '@aws-sdk/client-cost-explorer'], ['report', '--source', 'aws', '--out', 'never-written']);
     expect(result.stderr).toMatch(

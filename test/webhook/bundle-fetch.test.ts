@@ -126,15 +126,15 @@ describe('polling keeps the last good bundle', () => {
     server.reply({ status: 404 }, { status: 200, body: REV1, etag: '"e1"' });
     expect(await poller.first()).toBe(true);
     expect(policy.current?.revision).toBe('rev-1');
-    expect(metrics.render()).toMatch(/tollgate_bundle_reload_failures_total 1\n/);
+    expect(await metrics.render()).toMatch(/tollgate_bundle_reload_failures_total 1\n/);
 
     server.reply({ status: 500 });
     await poller.pollOnce();
     server.reply({ status: 200, body: Buffer.from('corrupt'), etag: '"bad"' });
     await poller.pollOnce();
     expect(policy.current?.revision).toBe('rev-1');
-    expect(metrics.render()).toMatch(/tollgate_bundle_reload_failures_total 3\n/);
-    expect(metrics.render()).toContain('tollgate_bundle_info{revision="rev-1"} 1');
+    expect(await metrics.render()).toMatch(/tollgate_bundle_reload_failures_total 3\n/);
+    expect(await metrics.render()).toContain('tollgate_bundle_info{revision="rev-1"} 1');
     const failures = logs.filter((line) => line.includes('bundle fetch failed'));
     expect(failures).toHaveLength(3);
     expect(failures[2]).toContain('corrupt bundle: it is not a gzip file');
@@ -142,7 +142,7 @@ describe('polling keeps the last good bundle', () => {
     server.reply({ status: 200, body: REV2, etag: '"e2"' });
     await poller.pollOnce();
     expect(policy.current?.revision).toBe('rev-2');
-    expect(metrics.render()).toContain('tollgate_bundle_info{revision="rev-2"} 1');
+    expect(await metrics.render()).toContain('tollgate_bundle_info{revision="rev-2"} 1');
     // The rejected bundle's ETag was never taken: the poll after it still named the last good one.
     expect(server.requests.slice(-3).map((request) => request.headers['if-none-match'])).toEqual(['"e1"', '"e1"', '"e1"']);
     await poller.pollOnce();
