@@ -105,7 +105,10 @@ export class AdmissionHandler {
           policy.revision,
         );
       }
-      decision = policy.engine.evaluate(input);
+      // One input in the batch form: the offers and inventory it shares with every request are not sent again.
+      const [judged] = policy.engine.evaluateBatch([input]);
+      if (judged === undefined) throw new Error('the policy gave no decision for the request');
+      decision = judged;
     } catch (error) {
       return this.failure(request, 500, `policy evaluation failed (${describe(error)})`, policy.revision);
     }

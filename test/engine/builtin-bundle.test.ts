@@ -24,7 +24,12 @@ describe('the committed built-in bundle', () => {
     const meta = (bundle.data as { tollgate: { meta: unknown } }).tollgate.meta;
     expect(bundle.manifest.revision).toBe(manifestRevision(bundleRevision([builtinPolicyDir]), { tollgate: { meta } }));
     // The decision, and the two halves of a sliced evaluation (src/engine/policy-engine.ts).
-    expect([...bundle.manifest.entrypoints].sort()).toEqual(['tollgate/decision', 'tollgate/plan_decision', 'tollgate/resource_findings']);
+    expect([...bundle.manifest.entrypoints].sort()).toEqual([
+      'tollgate/batch_decisions',
+      'tollgate/decision',
+      'tollgate/plan_decision',
+      'tollgate/resource_findings',
+    ]);
   });
 
   const opa = opaOrNull();
