@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JUDGED_KINDS } from '../../src/audit/judged-kinds.js';
-import { asAdmitted, policyInputForObject } from '../../src/audit/judge-object.js';
+import { asAdmitted, AUDIT_BATCH_SIZE, judgeObject, judgeObjects, policyInputForObject } from '../../src/audit/judge-object.js';
 import type { Decision } from '../../src/model/decision.js';
 import type { PolicyInput } from '../../src/model/resource.js';
 import { policyInputFor } from '../../src/webhook/admission-handler.js';
@@ -83,6 +83,24 @@ describe('parity workloads', () => {
 
   it('batched decisions equal one-by-one decisions', () => {
     expectBatchedAsAlone(policy, inputs);
+  });
+
+  it("the audit's judgeObjects, over several batches, gives each object judgeObject's decision", () => {
+    const deployments = WORKLOADS.filter((workload) => workload.kubernetes['kind'] === 'Deployment');
+    expect(deployments.length).toBeGreaterThan(1);
+    const kind = JUDGED_KINDS.find((judged) => judged.kind === 'Deployment');
+    if (kind === undefined) throw new Error('Deployments are not judged');
+    // More objects than two batches hold, each a workload of the table under a name of its own.
+    const objects = Array.from({ length: 2 * AUDIT_BATCH_SIZE + 3 }, (_, index) => {
+      const workload = structuredClone(deployments[index % deployments.length]?.kubernetes ?? {}) as { metadata: Record<string, unknown> };
+      return asAdmitted({ ...workload, metadata: { ...workload.metadata, name: `deployment-${index}` } }, kind);
+    });
+    const audited = { engine: policy.engine, settings: policy.settings, inventory: policy.inventory };
+    const batched = judgeObjects(objects, kind, audited, NOW);
+    const alone = objects.map((object) => judgeObject(object, kind, audited, NOW));
+    expect(batched.map(({ input }) => input)).toEqual(alone.map(({ input }) => input));
+    expect(batched.map(({ decision }) => verdict(decision))).toEqual(alone.map(({ decision }) => verdict(decision)));
+    expect(findingCount(alone.map(({ decision }) => decision))).toBeGreaterThan(0);
   });
 
   it('an input with nothing preloaded has the digest evaluate gives it', () => {
