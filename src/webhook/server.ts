@@ -1,20 +1,22 @@
 /**
  * The HTTPS server: routes, body limit, slow-client timeouts, certificate reload and graceful shutdown.
- * Evaluation is synchronous and fast (one PolicyEngine reused for every request), so the server does no
- * queuing of its own; the event loop serialises evaluations.
+ * Evaluation is synchronous and fast (one PolicyEngine reused for every request); requests read in the same
+ * turn of the event loop are judged by one evaluation (review-batcher.ts), and the event loop serialises
+ * evaluations.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { TollgateError } from '../model/errors.js';
-import { AdmissionHandler } from './admission-handler.js';
+import { AdmissionHandler, type PendingReview } from './admission-handler.js';
 import { MalformedReviewError } from './admission-review.js';
 import { readKeyPair, watchKeyPair } from './certificates.js';
 import type { StopWatching } from './file-watch.js';
 import type { Logger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
 import type { PolicyState } from './policy-state.js';
+import { ReviewBatcher } from './review-batcher.js';
 
 export const DEFAULT_PORT = 8443;
 export const DEFAULT_HOST = '0.0.0.0';
@@ -121,6 +123,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     logger,
     evalTimeoutMs: options.evalTimeoutMs,
   });
+  const reviews = new ReviewBatcher(handler);
   let shuttingDown = false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -158,13 +161,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       reject(request, response, 400, 'request body is not JSON; expected an AdmissionReview');
       return;
     }
+    let pending: PendingReview;
     try {
-      sendJson(response, 200, handler.handle(parsed, receivedAt));
+      pending = handler.admit(parsed, receivedAt);
     } catch (error) {
       if (!(error instanceof MalformedReviewError)) throw error;
       reject(request, response, 400, error.message);
       return;
     }
+    sendJson(response, 200, await reviews.decide(pending));
     metrics.observeDuration((performance.now() - receivedAt) / 1000);
   }
 
