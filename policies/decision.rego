@@ -195,3 +195,24 @@ _usage_recommendations := [object.union(rec, {"rule": id}) |
 report_decision := d if {
 	d := decision with data.tollgate.lib.billing_usage.offered as []
 }
+
+# Batched evaluation -------------------------------------------------------------------------------------------
+
+# METADATA
+# description: |
+#   The decision of every element of input.batch, in order, so that one evaluation judges many prepared
+#   inputs (the audit's objects, the webhook's request). An element is {"input": a policy input,
+#   "preloaded": names}: each named top-level field of its input is data.tollgate.preloaded[name], a fact
+#   constant while a policy is loaded (the price catalog's accelerator offers, the model inventory) that is
+#   passed once with the data instead of with every input. Each element is judged by the one decision, with
+#   its input in place of the batch, so a batched decision is the decision of that input alone.
+# entrypoint: true
+batch_decisions := [d |
+	some item in input.batch
+
+	# A with modifier applies to an expression of the body, never to the head, hence the assignment.
+	# regal ignore:comprehension-term-assignment
+	d := decision with input as _complete(item)
+]
+
+_complete(item) := object.union(item.input, {name: data.tollgate.preloaded[name] | some name in item.preloaded})

@@ -268,3 +268,48 @@ test_per_resource_rules_are_built_in_rules if {
 		}
 	}
 }
+
+# Batched evaluation: each element gets the decision of its input alone, with the real rules.
+
+_volume(name, at_rest) := {
+	"address": sprintf("aws_ebs_volume.%s", [name]),
+	"type": "aws_ebs_volume",
+	"kind": "storage",
+	"action": "create",
+	"encryption": {"atRest": at_rest},
+	"unknown": [],
+	"values": {"encrypted": at_rest},
+}
+
+_batch_input(resources) := {"context": {"now": "2025-06-01T12:00:00Z"}, "resources": resources}
+
+test_batch_decisions_are_each_inputs_own_decision if {
+	open := _batch_input([_volume("open", false)])
+	closed := _batch_input([_volume("closed", true)])
+	first := tollgate.decision with input as open
+	second := tollgate.decision with input as closed
+	alone := [first, second]
+	batched := tollgate.batch_decisions with input as {"batch": [
+		{"input": open, "preloaded": []},
+		{"input": closed, "preloaded": []},
+	]}
+	batched == alone
+
+	# The two inputs decide differently, so a batch that judged one input twice would not pass.
+	count(alone[0].violations) == 1
+	count(alone[1].violations) == 0
+}
+
+test_batch_preloaded_fields_are_read_from_data if {
+	resources := [_volume("open", false), _volume("closed", true)]
+	alone := tollgate.decision with input as _batch_input(resources)
+	batched := tollgate.batch_decisions with input as {"batch": [{"input": {"context": {"now": "2025-06-01T12:00:00Z"}}, "preloaded": ["resources"]}]}
+		with tollgate.preloaded as {"resources": resources}
+	batched == [alone]
+	count(alone.violations) == 1
+}
+
+test_batch_of_nothing_is_empty if {
+	d := tollgate.batch_decisions with input as {"batch": []}
+	d == []
+}

@@ -16,7 +16,7 @@ import type { Decision, ExemptedFinding, Finding, Recommendation } from '../mode
 import type { Resource } from '../model/resource.js';
 import { TollgateError } from '../model/errors.js';
 import type { Cluster } from './cluster.js';
-import { judgeObject, asAdmitted, type AuditPolicy } from './judge-object.js';
+import { AUDIT_BATCH_SIZE, asAdmitted, judgeObjects, type AuditPolicy } from './judge-object.js';
 import { apiVersionOf, groupVersionPath, isJudgedKind, JUDGED_KINDS, listPath, type JudgedKind } from './judged-kinds.js';
 import { listPages } from './list-pages.js';
 import { selectNamespaces, type NamespaceOptions, type NamespaceSelection } from './namespaces.js';
@@ -154,6 +154,8 @@ export async function runClusterAudit(options: AuditOptions): Promise<AuditResul
     for (const scope of scopes) {
       const what = `list ${kind.kind} objects${scope === null ? '' : ` in namespace ${scope}`}`;
       for await (const page of listPages(cluster, listPath(kind, scope), what, pageSize)) {
+        // The page's objects to judge, in the order listed; judged together, a batch per policy evaluation.
+        const admitted: Array<{ readonly object: JsonObject; readonly namespace: string }> = [];
         for (const item of page) {
           if (!isObject(item)) continue;
           const namespace = stringAt(item, 'metadata', 'namespace');
@@ -163,21 +165,33 @@ export async function runClusterAudit(options: AuditOptions): Promise<AuditResul
             owned += 1;
             continue;
           }
-          const object = asAdmitted(item, kind);
-          const { input, decision } = judgeObject(object, kind, policy, now);
-          gathered.add(decision);
-          const resource = input.resources[0];
-          if (resource === undefined) throw new Error(`prepare gave no resource for ${kind.kind} ${namespace}`);
-          resources.push(slim(resource));
-          objects.push({
-            address: resource.address,
-            apiVersion: stringAt(object, 'apiVersion') ?? apiVersion,
-            kind: kind.kind,
-            namespace,
-            name: stringAt(item, 'metadata', 'name') ?? resource.name,
-            uid: stringAt(item, 'metadata', 'uid'),
+          admitted.push({ object: asAdmitted(item, kind), namespace });
+        }
+        // One batch at a time: only a batch's inputs (with their raw values) are held at once, whatever the page size.
+        for (let start = 0; start < admitted.length; start += AUDIT_BATCH_SIZE) {
+          const batch = admitted.slice(start, start + AUDIT_BATCH_SIZE);
+          const judgedObjects = judgeObjects(
+            batch.map(({ object }) => object),
+            kind,
+            policy,
+            now,
+          );
+          batch.forEach(({ object, namespace }, index) => {
+            const decision = judgedObjects[index]?.decision;
+            const resource = judgedObjects[index]?.input.resources[0];
+            if (decision === undefined || resource === undefined) throw new Error(`prepare gave no resource for ${kind.kind} ${namespace}`);
+            gathered.add(decision);
+            resources.push(slim(resource));
+            objects.push({
+              address: resource.address,
+              apiVersion: stringAt(object, 'apiVersion') ?? apiVersion,
+              kind: kind.kind,
+              namespace,
+              name: stringAt(object, 'metadata', 'name') ?? resource.name,
+              uid: stringAt(object, 'metadata', 'uid'),
+            });
+            judged += 1;
           });
-          judged += 1;
         }
       }
     }

@@ -61,3 +61,29 @@ export function judgeObject(object: JsonObject, kind: JudgedKind, policy: AuditP
   const input = policyInputForObject(object, kind, policy, now);
   return { input, decision: policy.engine.evaluate(input) };
 }
+
+/**
+ * Objects judged per policy evaluation. Each call has a fixed cost (the wasm call, its heap reset, reading
+ * the result) that a batch shares; past a few dozen objects the policy's heap fills and each object costs more
+ * again. bench/audit.ts prints the CPU per object by batch size: about 300 µs one by one, 170 µs at 16 or 32,
+ * 300 µs at 64 and 600 µs at 512 (10,000 Pods, 2-core machine under load).
+ */
+export const AUDIT_BATCH_SIZE = 16;
+
+/**
+ * Many objects of one kind, each prepared alone as judgeObject prepares it, judged AUDIT_BATCH_SIZE per
+ * evaluation: each decision is the one judgeObject gives (test/audit/batched-decisions.test.ts).
+ */
+export function judgeObjects(objects: readonly JsonObject[], kind: JudgedKind, policy: AuditPolicy, now: string): JudgedObject[] {
+  const judged: JudgedObject[] = [];
+  for (let start = 0; start < objects.length; start += AUDIT_BATCH_SIZE) {
+    const inputs = objects.slice(start, start + AUDIT_BATCH_SIZE).map((object) => policyInputForObject(object, kind, policy, now));
+    const decisions = policy.engine.evaluateBatch(inputs);
+    inputs.forEach((input, index) => {
+      const decision = decisions[index];
+      if (decision === undefined) throw new Error(`no decision for ${kind.kind} ${index} of a batch`);
+      judged.push({ input, decision });
+    });
+  }
+  return judged;
+}

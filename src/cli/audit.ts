@@ -106,8 +106,14 @@ async function setUp(options: AuditCommandOptions, targets: readonly OutputTarge
   const settings = prepareSettings(loaded);
   const failOn = parseFailOn(options.failOn, loaded.config.fail_on);
   const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
-  const engine = await PolicyEngine.load(bundle, { ...loaded.config });
   const inventory = options.inventory === undefined ? undefined : readInventoryFile(options.inventory, now);
+  // The catalog's offers and the inventory are the same for every object: passed to the policy once, not with
+  // each object's input (the prepare stage hands out these very objects).
+  const engine = await PolicyEngine.load(
+    bundle,
+    { ...loaded.config },
+    { catalog: settings.acceleratorOffers(), ...(inventory ? { inventory } : {}) },
+  );
   const policy: AuditPolicy = { engine, settings, ...(inventory ? { inventory } : {}) };
   const cluster = new Cluster({
     ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),

@@ -57,71 +57,149 @@ export function policyInputFor(request: AdmissionRequest, policy: ServedPolicy, 
   });
 }
 
+/**
+ * A parsed request waiting for its verdict: decided already (skipped, no policy) or prepared for evaluation
+ * with the policy served when it arrived.
+ */
+export interface PendingReview {
+  readonly request: AdmissionRequest;
+  readonly receivedAt: number;
+  readonly outcome:
+    | { readonly verdict: Verdict }
+    | { readonly policy: ServedPolicy; readonly input: PolicyInput }
+    | { readonly error: string; readonly policy: ServedPolicy };
+}
+
 export class AdmissionHandler {
   constructor(private readonly options: AdmissionHandlerOptions) {}
 
-  /** Throws MalformedReviewError for a body that is not a v1 AdmissionReview (the server answers 400). */
+  /** One request, judged alone. Throws MalformedReviewError for a body that is not a v1 AdmissionReview (the server answers 400). */
   handle(body: unknown, receivedAt: number): JsonObject {
-    const request = parseAdmissionReview(body);
-    const verdict = this.judge(request, receivedAt);
-    const latencyMs = performance.now() - receivedAt;
-    const kind = kindName(request.kind);
-    this.options.metrics.countRequest(
-      {
-        kind,
-        namespace: request.namespace ?? '',
-        operation: request.operation,
-        allowed: verdict.response.allowed,
-        dryRun: request.dryRun,
-        decision: verdict.decision,
-      },
-      verdict.outcomes,
-    );
-    this.options.logger.log(verdict.decision === 'error' ? 'warn' : 'info', 'admission decision', {
-      uid: request.uid,
-      kind,
-      resource: `${request.namespace ?? ''}/${request.name ?? ''}`,
-      operation: request.operation,
-      rules: verdict.rules,
-      allowed: verdict.response.allowed,
-      decision: verdict.decision,
-      dryRun: request.dryRun,
-      enforced: !request.dryRun,
-      latencyMs: Math.round(latencyMs * 1000) / 1000,
-      bundleRevision: verdict.bundleRevision,
-      ...(verdict.error !== undefined ? { error: verdict.error } : {}),
-    });
-    return admissionReview(verdict.response);
+    const [review] = this.decide([this.admit(body, receivedAt)]);
+    if (review === undefined) throw new Error('no review for the request');
+    return review;
   }
 
-  private judge(request: AdmissionRequest, receivedAt: number): Verdict {
+  /**
+   * Parses and prepares one request; decide() gives its verdict. Throws MalformedReviewError for a body that is
+   * not a v1 AdmissionReview (the server answers 400).
+   */
+  admit(body: unknown, receivedAt: number): PendingReview {
+    const request = parseAdmissionReview(body);
     // Deleting a workload never adds cost or exposure; it is not judged.
-    if (request.operation === 'DELETE') {
-      return { response: { uid: request.uid, allowed: true }, decision: 'skipped', rules: [], outcomes: [], bundleRevision: null };
-    }
     // Letting a deletion finish (finalizers removed, nothing else changed) is not judged either.
-    if (onlyRemovesFinalizers(request)) {
-      return { response: { uid: request.uid, allowed: true }, decision: 'skipped', rules: [], outcomes: [], bundleRevision: null };
+    if (request.operation === 'DELETE' || onlyRemovesFinalizers(request)) {
+      const verdict: Verdict = {
+        response: { uid: request.uid, allowed: true },
+        decision: 'skipped',
+        rules: [],
+        outcomes: [],
+        bundleRevision: null,
+      };
+      return { request, receivedAt, outcome: { verdict } };
     }
     const policy = this.options.policy();
-    if (policy === null) return this.failure(request, 503, 'the policy bundle is not loaded yet', null);
-    const deadline = receivedAt + this.options.evalTimeoutMs;
-    let decision: Decision;
+    if (policy === null)
+      return { request, receivedAt, outcome: { verdict: this.failure(request, 503, 'the policy bundle is not loaded yet', null) } };
     try {
-      const input = policyInputFor(request, policy, new Date());
-      // Waiting behind other requests counts: the API server's clock started when it sent this one.
-      if (performance.now() > deadline) {
-        return this.failure(
+      return { request, receivedAt, outcome: { policy, input: policyInputFor(request, policy, new Date()) } };
+    } catch (error) {
+      return { request, receivedAt, outcome: { error: describe(error), policy } };
+    }
+  }
+
+  /**
+   * The responses of admitted requests, in order: those prepared with the same policy are evaluated together
+   * (one policy evaluation judges them all, each with its own input); each is logged and counted.
+   */
+  decide(pending: readonly PendingReview[]): JsonObject[] {
+    const verdicts = this.judge(pending);
+    return pending.map(({ request, receivedAt }, index) => {
+      const verdict = verdicts[index] ?? this.failure(request, 500, 'no verdict for the request', null);
+      const latencyMs = performance.now() - receivedAt;
+      const kind = kindName(request.kind);
+      this.options.metrics.countRequest(
+        {
+          kind,
+          namespace: request.namespace ?? '',
+          operation: request.operation,
+          allowed: verdict.response.allowed,
+          dryRun: request.dryRun,
+          decision: verdict.decision,
+        },
+        verdict.outcomes,
+      );
+      this.options.logger.log(verdict.decision === 'error' ? 'warn' : 'info', 'admission decision', {
+        uid: request.uid,
+        kind,
+        resource: `${request.namespace ?? ''}/${request.name ?? ''}`,
+        operation: request.operation,
+        rules: verdict.rules,
+        allowed: verdict.response.allowed,
+        decision: verdict.decision,
+        dryRun: request.dryRun,
+        enforced: !request.dryRun,
+        latencyMs: Math.round(latencyMs * 1000) / 1000,
+        bundleRevision: verdict.bundleRevision,
+        ...(verdict.error !== undefined ? { error: verdict.error } : {}),
+      });
+      return admissionReview(verdict.response);
+    });
+  }
+
+  private judge(pending: readonly PendingReview[]): Verdict[] {
+    const verdicts: Array<Verdict | undefined> = [];
+    // Requests to evaluate, by the policy they were prepared with (a reload may fall between two of them).
+    const batches = new Map<ServedPolicy, number[]>();
+    pending.forEach(({ request, receivedAt, outcome }, index) => {
+      if ('verdict' in outcome) {
+        verdicts[index] = outcome.verdict;
+      } else if ('error' in outcome) {
+        verdicts[index] = this.failure(request, 500, `policy evaluation failed (${outcome.error})`, outcome.policy.revision);
+      } else if (performance.now() > receivedAt + this.options.evalTimeoutMs) {
+        // Waiting behind other requests counts: the API server's clock started when it sent this one.
+        verdicts[index] = this.failure(
           request,
           500,
           `it waited more than the ${this.options.evalTimeoutMs} ms evaluation timeout before evaluation`,
-          policy.revision,
+          outcome.policy.revision,
         );
+      } else {
+        const batch = batches.get(outcome.policy) ?? [];
+        batch.push(index);
+        batches.set(outcome.policy, batch);
       }
-      decision = policy.engine.evaluate(input);
-    } catch (error) {
-      return this.failure(request, 500, `policy evaluation failed (${describe(error)})`, policy.revision);
+    });
+    for (const [policy, indexes] of batches) {
+      const inputs = indexes.map((index) => {
+        const outcome = pending[index]?.outcome;
+        return outcome !== undefined && 'input' in outcome ? outcome.input : {};
+      });
+      let decisions: Array<Decision | Error>;
+      try {
+        // The offers and inventory the inputs share are preloaded with the policy, not sent again.
+        decisions = policy.engine.evaluateBatch(inputs);
+      } catch {
+        // One input the policy cannot judge must not fail the others: each is evaluated alone to find it.
+        decisions = inputs.map((input) => {
+          try {
+            return policy.engine.evaluateBatch([input])[0] ?? new Error('no decision');
+          } catch (error) {
+            return error instanceof Error ? error : new Error(String(error));
+          }
+        });
+      }
+      indexes.forEach((index, position) => {
+        const item = pending[index];
+        if (item === undefined) return;
+        verdicts[index] = this.verdictFor(item, policy, decisions[position] ?? new Error('no decision'));
+      });
     }
+    return pending.map(({ request }, index) => verdicts[index] ?? this.failure(request, 500, 'no verdict for the request', null));
+  }
+
+  private verdictFor({ request, receivedAt }: PendingReview, policy: ServedPolicy, decision: Decision | Error): Verdict {
+    if (decision instanceof Error) return this.failure(request, 500, `policy evaluation failed (${describe(decision)})`, policy.revision);
     // Wasm evaluation is synchronous and cannot be interrupted, so an overrun is detected afterwards.
     const elapsed = performance.now() - receivedAt;
     if (elapsed > this.options.evalTimeoutMs) {

@@ -89,11 +89,13 @@ export class PolicyState {
     const loaded = loadConfig(this.sources.configFile);
     const settings = prepareSettings(loaded);
     // A catalog that cannot be loaded fails this (re)load, not every request after it.
-    settings.acceleratorOffers();
+    const offers = settings.acceleratorOffers();
     const bundle = offered ?? (await this.readBundle());
-    const engine = await PolicyEngine.load(bundle, { ...loaded.config });
     const inventory =
       this.sources.inventoryFile === undefined ? undefined : readInventoryFile(this.sources.inventoryFile, new Date().toISOString());
+    // The offers and the inventory are the same for every request until the next reload: they are passed to
+    // the policy once, not serialised and parsed again with each request's input.
+    const engine = await PolicyEngine.load(bundle, { ...loaded.config }, { catalog: offers, ...(inventory ? { inventory } : {}) });
     return { engine, config: loaded.config, revision: engine.revision, settings, ...(inventory ? { inventory } : {}) };
   }
 

@@ -1,7 +1,8 @@
 /**
  * The HTTPS server: routes, body limit, slow-client timeouts, certificate reload and graceful shutdown.
- * Evaluation is synchronous and fast (one PolicyEngine reused for every request), so the server does no
- * queuing of its own; the event loop serialises evaluations.
+ * Evaluation is synchronous and fast (one PolicyEngine reused for every request); requests read in the same
+ * turn of the event loop are judged by one evaluation (review-batcher.ts), and the event loop serialises
+ * evaluations.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import type { StopWatching } from './file-watch.js';
 import type { Logger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
 import type { PolicyState } from './policy-state.js';
+import { ReviewBatcher } from './review-batcher.js';
 import type { SkipLabelGuard } from './skip-label-guard.js';
 
 export const DEFAULT_PORT = 8443;
@@ -128,6 +130,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     logger,
     evalTimeoutMs: options.evalTimeoutMs,
   });
+  const reviews = new ReviewBatcher(handler);
   let shuttingDown = false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -173,7 +176,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     request: IncomingMessage,
     response: ServerResponse,
     receivedAt: number,
-    answer: (body: unknown) => JsonObject,
+    answer: (body: unknown) => JsonObject | Promise<JsonObject>,
   ): Promise<void> {
     let body: Buffer;
     try {
@@ -200,13 +203,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       reject(request, response, 400, 'request body is not JSON; expected an AdmissionReview');
       return;
     }
+    let answered: JsonObject | Promise<JsonObject>;
     try {
-      sendJson(response, 200, answer(parsed));
+      answered = answer(parsed);
     } catch (error) {
       if (!(error instanceof MalformedReviewError)) throw error;
       reject(request, response, 400, error.message);
       return;
     }
+    sendJson(response, 200, await answered);
     metrics.observeDuration((performance.now() - receivedAt) / 1000);
   }
 
@@ -221,7 +226,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       }
       const answer =
         path === '/validate' || guard === undefined
-          ? (body: unknown) => handler.handle(body, receivedAt)
+          ? (body: unknown) => reviews.decide(handler.admit(body, receivedAt))
           : (body: unknown) => guardSkipLabel(guard, body);
       return validate(request, response, receivedAt, answer);
     }

@@ -3,53 +3,21 @@
  * webhook judges, put in a cluster and audited: each gets from the audit exactly the findings the webhook's
  * own path (policyInputFor + the same engine) gives it. Skips with a message when the folder is absent.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JUDGED_KINDS } from '../../src/audit/judged-kinds.js';
 import { auditCluster, type AuditRun } from '../../src/cli/audit.js';
-import { parseManifests } from '../../src/inputs/kubernetes/index.js';
 import type { Finding } from '../../src/model/decision.js';
 import { policyInputFor } from '../../src/webhook/admission-handler.js';
 import { parseAdmissionReview } from '../../src/webhook/admission-review.js';
 import { reviewFor } from '../webhook/reviews.js';
 import { startTestServer, type TestServer } from '../webhook/test-server.js';
-import { CORE_RESOURCES, KSERVE, PYTORCHJOBS, startFakeApiServer, type FakeApiServer, type StoredObject } from './fake-apiserver.js';
+import { CORE_RESOURCES, KSERVE, PYTORCHJOBS, startFakeApiServer, type FakeApiServer } from './fake-apiserver.js';
+import { folder, sampleObjects } from './realworld-samples.js';
 import { FIXTURE_CONFIG, NOW } from './workloads.js';
 
-const folder = new URL('../../../shared/realworld/k8s/', import.meta.url);
 const RESOURCES = [...CORE_RESOURCES, KSERVE, PYTORCHJOBS];
-
-/** The objects of the judged kinds in the samples, each with a namespace and a name of its own. */
-function sampleObjects(): StoredObject[] {
-  const objects: unknown[] = [];
-  for (const file of readdirSync(folder).sort()) {
-    const text = readFileSync(new URL(file, folder), 'utf8');
-    if (file.endsWith('.json')) {
-      const value = JSON.parse(text) as { request?: Record<string, unknown> } & Record<string, unknown>;
-      const request = value.request ?? value;
-      const operation = request['operation'];
-      if (operation === 'CREATE' || operation === 'UPDATE') {
-        const object = request['object'] as StoredObject;
-        objects.push({ ...object, metadata: { ...object.metadata, namespace: request['namespace'] ?? object.metadata['namespace'] } });
-      }
-    } else {
-      objects.push(...parseManifests(text, file));
-    }
-  }
-  return objects
-    .filter((object): object is StoredObject => typeof object === 'object' && object !== null && 'metadata' in object)
-    .filter((object) => JUDGED_KINDS.some((kind) => kind.kind === object['kind']))
-    .map((object, index) => ({
-      ...object,
-      metadata: {
-        ...object.metadata,
-        name: `sample-${index}`,
-        namespace: (object.metadata['namespace'] as string | undefined) ?? 'default',
-      },
-    }));
-}
 
 describe('real-world samples: audit decides what the webhook decides', () => {
   if (!existsSync(folder)) {
