@@ -13,9 +13,10 @@
  * the TOP_RESOURCES per service and day that rose most over the mean of their eight same weekdays, which keeps
  * the input small with tens of thousands of resources. The rule judges every level and attributes among those.
  *
- * Speed: the team tag is read from each row's JSON once, into a temporary table keyed by a resource id; a
- * resource's rise is a hash join on that id and the weekday (only candidate days compared); each kept resource
- * day comes back as one row carrying its 18 costs, because turning DuckDB rows into objects dominated the time.
+ * Speed: the team tag is read from each row's JSON once (the costliest step), into a temporary table with
+ * integer ids for resources and services; a resource's rise is a hash join on its id and weekday for candidate
+ * days only, its top-N a window over integers; each kept resource day comes back as one row carrying its 18
+ * costs, because turning DuckDB rows into objects cost more than the query that made them.
  */
 import type { CostHistory } from '../billing/history.js';
 import { addDays } from '../billing/cost-record.js';
@@ -99,11 +100,19 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
   const base = history.newStagingTable();
   await history.run(
     `CREATE TEMP TABLE ${base} AS
-     SELECT *, dense_rank() OVER (ORDER BY team, cloud, service, resource) AS rid FROM (
-     SELECT x_Day AS day, isodow(x_Day) AS dow, coalesce(${tag(options.teamTagKey)}, '${UNTAGGED}') AS team, x_Provider AS cloud,
-       coalesce(ServiceName, '(unknown service)') AS service, coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
-       sum(coalesce(EffectiveCost, BilledCost)) AS cost
-     FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL)`,
+     WITH spend AS (
+       SELECT x_Day AS day, isodow(x_Day) AS dow, coalesce(${tag(options.teamTagKey)}, '${UNTAGGED}') AS team, x_Provider AS cloud,
+         coalesce(ServiceName, '(unknown service)') AS service, coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
+         sum(coalesce(EffectiveCost, BilledCost)) AS cost
+       FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL
+     ),
+     -- Numbered over the distinct resources, not over every resource day (sorting those took seconds).
+     ids AS (
+       SELECT team, cloud, service, resource, row_number() OVER (ORDER BY team, cloud, service, resource) AS rid,
+         dense_rank() OVER (ORDER BY team, cloud, service) AS sid
+       FROM (SELECT DISTINCT team, cloud, service, resource FROM spend)
+     )
+     SELECT spend.*, ids.rid, ids.sid FROM spend JOIN ids USING (team, cloud, service, resource)`,
     [earliest, today],
   );
   try {
@@ -137,15 +146,15 @@ async function readTree(history: CostHistory, base: string, options: TreeOptions
        SELECT d.day, count(p.day)::INTEGER AS n FROM data_days d
        LEFT JOIN data_days p ON p.day < d.day AND p.day >= d.day - 7 * ${BASELINE_WEEKS} AND (d.day - p.day) % 7 = 0 GROUP BY d.day
      ), rises AS (
-       SELECT c.rid, c.team, c.cloud, c.service, c.day, c.cost - coalesce(sum(b.cost), 0) / greatest(any_value(w.n), 1) AS rise
+       SELECT c.rid, c.sid, c.day, c.cost - coalesce(sum(b.cost), 0) / greatest(any_value(w.n), 1) AS rise
        FROM ${base} c JOIN weeks w ON w.day = c.day
        LEFT JOIN ${base} b ON b.rid = c.rid AND b.dow = c.dow AND b.day < c.day AND b.day >= c.day - 7 * ${BASELINE_WEEKS}
        WHERE c.day >= CAST(? AS DATE)
-       GROUP BY c.rid, c.team, c.cloud, c.service, c.day, c.cost
+       GROUP BY c.rid, c.sid, c.day, c.cost
      ), kept AS (
-       -- rid follows the resource's name within a service, so ties go to the first name.
+       -- sid numbers the services; rid follows the resource's name within one, so ties go to the first name.
        SELECT rid, day FROM rises WHERE rise > 0
-       QUALIFY row_number() OVER (PARTITION BY team, cloud, service, day ORDER BY rise DESC, rid) <= ${TOP_RESOURCES}
+       QUALIFY row_number() OVER (PARTITION BY sid, day ORDER BY rise DESC, rid) <= ${TOP_RESOURCES}
      ), need AS (
        SELECT k.rid, k.day AS kept_day, w AS slot,
          CASE WHEN w <= ${BASELINE_WEEKS} THEN CAST(k.day - 7 * CAST(w AS INTEGER) AS DATE)
