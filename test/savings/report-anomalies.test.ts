@@ -88,7 +88,7 @@ describe('tollgate report: anomalies worth waking up for', () => {
     });
     expect(anomaly?.message).toBe(
       'team ml-research spend from 2026-03-11 to 2026-03-12 (2 days) peaked on 2026-03-12 and was $5,300.00, 563% above the $800.00 expected' +
-        ' (the same weekday over the last 4 weeks); most of the increase is aws → Amazon Elastic Compute Cloud → i-runaway (+$4,500.00)',
+        ' (the same weekday over the last 4 weeks); 100% of the increase is at the resource level: aws → Amazon Elastic Compute Cloud → i-runaway (+$4,500.00)',
     );
     expect(second.markdown).toContain(`## Anomalies\n\n- **TG-ANO-001** ${anomaly?.message ?? ''}\n`);
     // Both days of the event are marked on the daily chart.

@@ -1,16 +1,19 @@
 # METADATA
 # title: Daily spend stays near what the weekly cycle and monthly charges lead to expect
 # description: >-
-#   Nightly report only (input.subject "report"). Each team's daily spend (untagged spend is the team
-#   "(untagged)") is compared with what was expected for that day: the mean of the same weekday over the
-#   `baseline_weeks` weeks before (so a busy Monday is compared with Mondays), plus a monthly charge when the
-#   same day of the previous month rose above its own weekdays by at least `min_increase` (a support fee or a
-#   commitment billed on the 1st is expected again, by the amount it rose then). A day whose spend exceeds the expectation by more than
-#   `threshold_percent` and by at least `min_increase` (in the billing currency) is anomalous. Consecutive
-#   anomalous days of a team are one anomaly, attributed down the tree to the cloud, service and resource
-#   with the largest increase on its peak day. Every day since the last report is judged (or since
-#   `report --since`); with neither, the last `lookback_days`. A day with fewer than `min_baseline_weeks`
-#   same weekdays of history is not judged.
+#   Nightly report only (input.subject "report"). Each node of the spend tree (team, with untagged spend as the
+#   team "(untagged)"; its clouds; their services; their resources) has its daily spend compared with what was
+#   expected for that day: the mean of the same weekday over the `baseline_weeks` weeks before (so a busy
+#   Monday is compared with Mondays), plus a monthly charge when the same day of the previous month rose above
+#   its own weekdays by at least `min_increase` (a support fee or a commitment billed on the 1st is expected
+#   again, by the amount it rose then). A day whose spend exceeds the expectation by more than
+#   `threshold_percent` and by at least `min_increase` (in the billing currency) is anomalous, at any level: a
+#   service spike hidden in a flat team total is found. One anomaly per event: the topmost anomalous node of a
+#   day tells it (a service spike that lifts its team is the team's anomaly), consecutive days are one
+#   anomaly, attributed on its peak day to the deepest level that explains most (more than half) of the
+#   increase, with that share. Every day since the last report is judged (or since `report --since`); with
+#   neither, the last `lookback_days`. A day with fewer than `min_baseline_weeks` same weekdays of history is
+#   not judged.
 # custom:
 #   id: TG-ANO-001
 #   severity: medium
@@ -48,8 +51,6 @@ _input := object.get(input, ["report", "anomaly"], {"judge_from": null, "judged_
 
 _nodes := _input.nodes if input.subject == "report"
 
-_teams := [n | some n in _nodes; count(n.path) == 1]
-
 _judged(p) if {
 	is_string(_input.judge_from)
 	p.day >= _input.judge_from
@@ -79,9 +80,10 @@ _month_rise(p) := p.month_ago.cost - _baseline(p.month_ago.weeks) if is_object(p
 # _expected(p): the day's expected spend; undefined without enough history.
 _expected(p) := _baseline(p.weeks) + _recurring(p)
 
-# Anomalous team days, by team and days ago.
-_hits[n.path[0]][p.days_ago] := {"point": p, "expected": e, "increase": p.cost - e} if {
-	some n in _teams
+# Anomalous node days, by path and days ago: every level (team, cloud, service, resource) is judged against
+# its own baseline, so a spike hidden in a flat team total (another service dropped that day) is found.
+_hits[n.path][p.days_ago] := {"point": p, "expected": e, "increase": p.cost - e} if {
+	some n in _nodes
 	some p in n.points
 	_judged(p)
 	e := _expected(p)
@@ -90,9 +92,24 @@ _hits[n.path[0]][p.days_ago] := {"point": p, "expected": e, "increase": p.cost -
 	((p.cost - e) * 100) / e > _param("threshold_percent")
 }
 
-# An event starts on an anomalous day whose day before was not anomalous; it runs while the days are.
-_events[[team, start]] := run if {
-	some team, hits in _hits
+# _covered(path, d): a node above path is anomalous the same day, so that anomaly already tells of this one.
+_covered(path, d) if {
+	some i in numbers.range(1, count(path) - 1)
+	i >= 1
+	i < count(path)
+	_hits[array.slice(path, 0, i)][d]
+}
+
+# The topmost anomalous node of each day: one anomaly per event, however many levels it lifted.
+_roots[path][d] := hit if {
+	some path, hits in _hits
+	some d, hit in hits
+	not _covered(path, d)
+}
+
+# An event starts on a root day whose day before was not one; it runs while the days are.
+_events[[path, start]] := run if {
+	some path, hits in _roots
 	some start, _ in hits
 	object.get(hits, start + 1, null) == null
 	ends := {x |
@@ -108,12 +125,15 @@ _increase(p) := p.cost - _expected(p)
 
 _increase(p) := p.cost if not _expected(p)
 
+_children[array.slice(n.path, 0, count(n.path) - 1)] contains n if {
+	some n in _nodes
+	count(n.path) > 1
+}
+
 # _child(path, day): the child of path with the largest increase on day, as {path, increase}; undefined when none rose.
 _child(path, day) := {"path": best, "increase": top} if {
 	rises := [[n.path, _increase(p)] |
-		some n in _nodes
-		count(n.path) == count(path) + 1
-		array.slice(n.path, 0, count(path)) == path
+		some n in _children[path]
 		some p in n.points
 		p.day == day
 	]
@@ -122,55 +142,89 @@ _child(path, day) := {"path": best, "increase": top} if {
 	best := sort([r[0] | some r in rises; r[1] == top])[0]
 }
 
-# _attribution(team, day): the chain of largest increases below the team, as far down as it goes.
-_attribution(team, day) := [c, s, r] if {
-	c := _child([team], day)
-	s := _child(c.path, day)
-	r := _child(s.path, day)
+# _explains(path, day, rise): the child of path that explains most (more than half) of rise.
+_explains(path, day, rise) := c if {
+	c := _child(path, day)
+	c.increase * 2 > rise
+}
+
+# _attribution(path, day, rise): the chain below path, down to the deepest level that explains most of rise.
+_attribution(path, day, rise) := [c, s, r] if {
+	c := _explains(path, day, rise)
+	s := _explains(c.path, day, rise)
+	r := _explains(s.path, day, rise)
 } else := [c, s] if {
-	c := _child([team], day)
-	s := _child(c.path, day)
+	c := _explains(path, day, rise)
+	s := _explains(c.path, day, rise)
 } else := [c] if {
-	c := _child([team], day)
+	c := _explains(path, day, rise)
 } else := []
 
-_names := ["cloud", "service", "resource"]
+# _level(path): the level of the tree a node is at.
+_level(path) := ["team", "cloud", "service", "resource"][count(path) - 1]
+
+# _deepest(root, chain): the node the anomaly is attributed to, as {path, increase}.
+_deepest(root, chain) := chain[count(chain) - 1] if count(chain) > 0
+
+_deepest(root, chain) := root if count(chain) == 0
 
 # METADATA
 # description: >-
-#   Findings of this rule, one per anomaly: consecutive anomalous days of a team's spend (resource
-#   "spend:team:<team>"), with the expected spend, the increase and where it came from; none outside the
+#   Findings of this rule, one per anomaly: consecutive days where a node is anomalous and no node above it
+#   is (resource "spend:team:<team>" for a team, "spend:<level>:<team>/<cloud>/…" below), with the expected
+#   spend, the increase and the deepest level that explains most of it, with its share; none outside the
 #   nightly report.
 findings contains {
-	"resource": concat(":", ["spend", "team", team]),
-	"message": _message(team, run, peak, chain),
+	"resource": _resource(path),
+	"message": _message(path, run, peak, chain, at),
 	"indeterminate": false,
-	"evidence": {
-		"day": run[0].point.day,
-		"days": [h.point.day | some h in run],
-		"peak_day": peak.point.day,
-		"cost": peak.point.cost,
-		"expected": money.rounded(peak.expected),
-		"weekly_baseline": money.rounded(_baseline(peak.point.weeks)),
-		"monthly_recurring": money.rounded(_recurring(peak.point)),
-		"increase": money.rounded(peak.increase),
-		"increase_percent": round((peak.increase * 100) / peak.expected),
-		"attribution": {_names[i]: {"name": c.path[i + 1], "increase": money.rounded(c.increase)} | some i, c in chain},
-		"judged_since": _input.judged_since,
-	},
+	"evidence": object.union(_evidence(path, run, peak, chain, at), {"judged_since": _input.judged_since}),
 } if {
 	some key, run in _events
-	team := key[0]
+	path := key[0]
 	top := max([h.increase | some h in run])
 	peak := [h | some h in run; h.increase == top][0]
-	chain := _attribution(team, peak.point.day)
+	root := {"path": path, "increase": peak.increase}
+	chain := _attribution(path, peak.point.day, peak.increase)
+	at := _deepest(root, chain)
 }
 
-_message(team, run, peak, chain) := concat("", [
-	"team ", team, " spend ", _when(run, peak), " was ", _amount(peak.point.cost), ", ",
+_evidence(path, run, peak, chain, at) := {
+	"level": _level(path),
+	"path": path,
+	"day": run[0].point.day,
+	"days": [h.point.day | some h in run],
+	"peak_day": peak.point.day,
+	"cost": peak.point.cost,
+	"expected": money.rounded(peak.expected),
+	"weekly_baseline": money.rounded(_baseline(peak.point.weeks)),
+	"monthly_recurring": money.rounded(_recurring(peak.point)),
+	"increase": money.rounded(peak.increase),
+	"increase_percent": round((peak.increase * 100) / peak.expected),
+	"attribution": {_level(c.path): {"name": c.path[count(c.path) - 1], "increase": money.rounded(c.increase)} | some c in chain},
+	"attributed_to": {
+		"level": _level(at.path),
+		"path": at.path,
+		"increase": money.rounded(at.increase),
+		"share_percent": round((at.increase * 100) / peak.increase),
+	},
+}
+
+_resource(path) := concat(":", ["spend", "team", path[0]]) if count(path) == 1
+
+_resource(path) := concat(":", ["spend", _level(path), concat("/", path)]) if count(path) > 1
+
+_message(path, run, peak, chain, at) := concat("", [
+	_subject(path), " spend ", _when(run, peak), " was ", _amount(peak.point.cost), ", ",
 	format_int(round((peak.increase * 100) / peak.expected), 10), "% above the ", _amount(peak.expected), " expected",
-	_expectation(peak), _where(chain),
+	_expectation(peak), _where(chain, at, peak),
 ])
+
+_subject(path) := concat("", ["team ", path[0]]) if count(path) == 1
+
+_subject(path) := concat("", ["team ", path[0], "'s ", _level(path), " ", concat(" → ", array.slice(path, 1, count(path)))]) if {
+	count(path) > 1
+}
 
 _when(run, _) := concat("", ["on ", run[0].point.day]) if count(run) == 1
 
@@ -192,9 +246,13 @@ _expectation(peak) := concat("", [
 	_recurring(peak.point) > 0
 }
 
-_where(chain) := "" if count(chain) == 0
+_where(chain, _, _) := "" if count(chain) == 0
 
-_where(chain) := concat("", ["; most of the increase is ", concat(" → ", [c.path[count(c.path) - 1] | some c in chain]), " (+", _amount(chain[count(chain) - 1].increase), ")"]) if {
+_where(chain, at, peak) := concat("", [
+	"; ", format_int(round((at.increase * 100) / peak.increase), 10), "% of the increase is at the ",
+	_level(at.path), " level: ", concat(" → ", array.slice(at.path, 1, count(at.path))),
+	" (+", _amount(at.increase), ")",
+]) if {
 	count(chain) > 0
 }
 

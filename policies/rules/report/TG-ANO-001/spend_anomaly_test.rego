@@ -90,7 +90,122 @@ test_increase_is_attributed_down_the_tree if {
 		"service": {"name": "Amazon EC2", "increase": 7900},
 		"resource": {"name": "i-0new", "increase": 7900},
 	}
-	endswith(f.message, "; most of the increase is aws → Amazon EC2 → i-0new (+$7,900.00)")
+	f.evidence.attributed_to == {"level": "resource", "path": ["ml-research", "aws", "Amazon EC2", "i-0new"], "increase": 7900, "share_percent": 99}
+	endswith(f.message, "; 99% of the increase is at the resource level: aws → Amazon EC2 → i-0new (+$7,900.00)")
+}
+
+_flat := [200, 200, 200, 200, null, null, null, null]
+
+_busy := [800, 800, 800, 800, null, null, null, null]
+
+# A service spike hidden in a flat team total: another service of the team dropped the same day.
+test_service_spike_hidden_in_a_flat_team_is_found if {
+	day := "2026-03-17"
+	nodes := [
+		_team([_point(day, 3, 1000, _usual)]),
+		_node(["ml-research", "aws"], [_point(day, 3, 1000, _usual)]),
+		_node(["ml-research", "aws", "Amazon EC2"], [_point(day, 3, 800, _flat)]),
+		_node(["ml-research", "aws", "Amazon S3"], [_point(day, 3, 200, _busy)]),
+		# The rise is spread over resources none of which explains most of it.
+		_node(["ml-research", "aws", "Amazon EC2", "i-a"], [_point(day, 3, 300, [100, 100, 100, 100, null, null, null, null])]),
+		_node(["ml-research", "aws", "Amazon EC2", "i-b"], [_point(day, 3, 300, [100, 100, 100, 100, null, null, null, null])]),
+	]
+	[f] := [f | some f in _findings(_input(null, nodes), {})]
+	f.resource == "spend:service:ml-research/aws/Amazon EC2"
+	f.evidence.level == "service"
+	f.evidence.expected == 200
+	f.evidence.increase == 600
+	f.evidence.attribution == {}
+	f.evidence.attributed_to == {"level": "service", "path": ["ml-research", "aws", "Amazon EC2"], "increase": 600, "share_percent": 100}
+	f.message == concat("", [
+		"team ml-research's service aws → Amazon EC2 spend on 2026-03-17 was $800.00, 300% above the $200.00 expected",
+		" (the same weekday over the last 4 weeks)",
+	])
+}
+
+# A team-wide rise lifts every service: one anomaly, told at the team and attributed to the cloud that explains it.
+test_team_wide_rise_is_one_anomaly if {
+	day := "2026-03-17"
+	services := [_node(["ml-research", "aws", s], [_point(day, 3, 500, [250, 250, 250, 250, null, null, null, null])]) |
+		some s in ["a", "b", "c", "d"]
+	]
+	nodes := array.concat(
+		[_team([_point(day, 3, 2000, _usual)]), _node(["ml-research", "aws"], [_point(day, 3, 2000, _usual)])],
+		services,
+	)
+	[f] := [f | some f in _findings(_input(null, nodes), {})]
+	f.resource == "spend:team:ml-research"
+	f.evidence.attribution == {"cloud": {"name": "aws", "increase": 1000}}
+	f.evidence.attributed_to.share_percent == 100
+	endswith(f.message, "; 100% of the increase is at the cloud level: aws (+$1,000.00)")
+}
+
+# A service's rise that explains half or less of its team's rise is not where the anomaly is attributed.
+test_attribution_stops_where_no_child_explains_most if {
+	day := "2026-03-17"
+	nodes := [
+		_team([_point(day, 3, 3000, _usual)]),
+		_node(["ml-research", "aws"], [_point(day, 3, 2000, [500, 500, 500, 500, null, null, null, null])]),
+		_node(["ml-research", "gcp"], [_point(day, 3, 1000, [500, 500, 500, 500, null, null, null, null])]),
+		_node(["ml-research", "aws", "Amazon EC2"], [_point(day, 3, 1000, [400, 400, 400, 400, null, null, null, null])]),
+		_node(["ml-research", "aws", "Amazon S3"], [_point(day, 3, 1000, [100, 100, 100, 100, null, null, null, null])]),
+	]
+	[f] := [f | some f in _findings(_input(null, nodes), {})]
+	f.evidence.attributed_to == {"level": "cloud", "path": ["ml-research", "aws"], "increase": 1500, "share_percent": 75}
+	endswith(f.message, "; 75% of the increase is at the cloud level: aws (+$1,500.00)")
+}
+
+# Spikes in two branches of a flat team are two anomalies, each told where it is.
+test_spikes_in_two_branches_are_two_anomalies if {
+	day := "2026-03-17"
+	nodes := [
+		_team([_point(day, 3, 1000, _usual)]),
+		_node(["ml-research", "aws", "Amazon EC2"], [_point(day, 3, 800, _flat)]),
+		_node(["ml-research", "gcp", "Vertex AI"], [_point(day, 3, 700, _flat)]),
+	]
+	{f.resource | some f in _findings(_input(null, nodes), {})} == {
+		"spend:service:ml-research/aws/Amazon EC2",
+		"spend:service:ml-research/gcp/Vertex AI",
+	}
+}
+
+# Noise under either threshold is no anomaly at any level: +90 is under min_increase, +150 on 1,000 is 15%.
+test_noise_under_the_thresholds_is_not_reported if {
+	day := "2026-03-17"
+	nodes := [
+		_team([_point(day, 3, 1000, _usual)]),
+		_node(["ml-research", "aws", "Amazon EC2"], [_point(day, 3, 110, [20, 20, 20, 20, null, null, null, null])]),
+		_node(["ml-research", "aws", "Amazon S3"], [_point(day, 3, 1150, _usual)]),
+		_node(["ml-research", "aws", "Amazon S3", "bucket"], [_point(day, 3, 95, [5, 5, 5, 5, null, null, null, null])]),
+	]
+	count(_findings(_input(null, nodes), {})) == 0
+}
+
+# The untagged line is a team like any other: a spike inside it is found at its own level.
+test_spike_inside_the_untagged_line_is_found if {
+	day := "2026-03-17"
+	nodes := [
+		_node(["(untagged)"], [_point(day, 3, 1000, _usual)]),
+		_node(["(untagged)", "aws"], [_point(day, 3, 1000, _usual)]),
+		_node(["(untagged)", "aws", "Amazon S3"], [_point(day, 3, 900, _flat)]),
+		_node(["(untagged)", "aws", "Amazon S3", "logs-bucket"], [_point(day, 3, 850, [150, 150, 150, 150, null, null, null, null])]),
+	]
+	[f] := [f | some f in _findings(_input(null, nodes), {})]
+	f.resource == "spend:service:(untagged)/aws/Amazon S3"
+	f.evidence.attributed_to.path == ["(untagged)", "aws", "Amazon S3", "logs-bucket"]
+	endswith(f.message, "; 100% of the increase is at the resource level: aws → Amazon S3 → logs-bucket (+$700.00)")
+}
+
+# A service anomalous on consecutive days under a flat team is one anomaly over those days.
+test_consecutive_days_of_a_service_are_one_anomaly if {
+	path := ["ml-research", "aws", "Amazon EC2"]
+	nodes := [
+		_team([_point("2026-03-16", 4, 1000, _usual), _point("2026-03-17", 3, 1000, _usual)]),
+		_node(path, [_point("2026-03-16", 4, 700, _flat), _point("2026-03-17", 3, 900, _flat)]),
+	]
+	[f] := [f | some f in _findings(_input(null, nodes), {})]
+	f.evidence.days == ["2026-03-16", "2026-03-17"]
+	f.evidence.peak_day == "2026-03-17"
 }
 
 test_every_day_since_the_last_report_is_judged if {
