@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the pinned OPA CLI, the Regal linter, actionlint (lints the GitHub Action in npm test) and helm (renders
-# charts/tollgate into deploy/ in npm test and the end-to-end run) into .tools/bin from the Go module proxy, unless
-# a matching version is already on PATH or already installed there.
-# Usage: scripts/install-tools.sh [opa|regal|actionlint|helm|all]   (default: all)
+# Installs the pinned OPA CLI, the Regal linter, actionlint (lints the GitHub Action in npm test), helm (renders
+# charts/tollgate into deploy/ in npm test and the end-to-end run) and promlint (lints the metrics expositions)
+# into .tools/bin from the Go module proxy, unless a matching version is already on PATH or already installed there.
+# Usage: scripts/install-tools.sh [opa|regal|actionlint|helm|promlint|all]   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tool-versions.env
@@ -75,11 +75,24 @@ install_helm() {
   echo "$HELM_VERSION" >"$bin/.helm-version"
 }
 
+install_promlint() {
+  # The Prometheus project's metrics linter (client_golang's promlint, what `promtool check metrics` runs),
+  # pinned by scripts/promlint/go.mod and go.sum; rebuilt when those change.
+  local src="$root/scripts/promlint" stamp
+  stamp=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-16)
+  if [ -x "$bin/promlint" ] && [ "$(cat "$bin/.promlint-version" 2>/dev/null)" = "$stamp" ]; then return; fi
+  need_go promlint "(scripts/promlint/go.mod)"
+  echo "install-tools: building promlint (first time only, seconds)" >&2
+  (cd "$src" && go build -o "$bin/promlint" .)
+  echo "$stamp" >"$bin/.promlint-version"
+}
+
 case "$want" in
   opa) install_opa ;;
   regal) install_regal ;;
   actionlint) install_actionlint ;;
   helm) install_helm ;;
-  all) install_opa; install_regal; install_actionlint; install_helm ;;
-  *) echo "usage: $0 [opa|regal|actionlint|helm|all]" >&2; exit 2 ;;
+  promlint) install_promlint ;;
+  all) install_opa; install_regal; install_actionlint; install_helm; install_promlint ;;
+  *) echo "usage: $0 [opa|regal|actionlint|helm|promlint|all]" >&2; exit 2 ;;
 esac

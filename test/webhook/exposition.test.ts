@@ -1,8 +1,14 @@
 /**
- * The metrics expositions, linted (exposition-lint.ts stands in for promtool check metrics): the webhook's
- * after real traffic over HTTPS, summed as the primary sums workers, and the audit's. The linter is shown to
- * catch what it checks on broken samples.
+ * The metrics expositions, linted: by the Prometheus project's own linter (client_golang's promlint, what
+ * `promtool check metrics` runs; scripts/promlint, built by scripts/install-tools.sh into .tools/bin) and by
+ * exposition-lint.ts, which also checks what promlint does not (duplicate series, cumulative buckets): the
+ * webhook's after real traffic over HTTPS, summed as the primary sums workers, and the audit's. Both linters are
+ * shown to catch what they check on broken samples. Without a built promlint its checks are skipped with a
+ * message; in CI it is always built.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { AggregatorRegistry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditMetrics } from '../../src/audit/audit-metrics.js';
@@ -19,6 +25,56 @@ import { startTestServer, type TestServer } from './test-server.js';
 const PROM_CLIENT_DEFAULT_NAMES = ['nodejs_active_resources_total', 'nodejs_active_handles_total', 'nodejs_active_requests_total'];
 const lint = (text: string): string[] =>
   lintExposition(text).filter((problem) => !PROM_CLIENT_DEFAULT_NAMES.some((name) => problem === `${name}: only counters end in _total`));
+
+const promlintPath = fileURLToPath(new URL('../../.tools/bin/promlint', import.meta.url));
+const promlintBuilt = existsSync(promlintPath);
+if (!promlintBuilt) console.warn(`skipping promlint checks: ${promlintPath} is missing (bash scripts/install-tools.sh promlint)`);
+
+/**
+ * promlint's problems ("metric: text"), less prom-client's standard default names, and whether it parsed the
+ * exposition (exit 2 and stderr when it could not).
+ */
+function promlint(text: string): { parsed: boolean; problems: string[] } {
+  const result = spawnSync(promlintPath, [], { input: text, encoding: 'utf8' });
+  const problems = result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .filter((line) => !PROM_CLIENT_DEFAULT_NAMES.some((name) => line === `${name}: non-counter metrics should not have "_total" suffix`));
+  return { parsed: (result.status === 0 || result.status === 1) && result.stderr === '', problems };
+}
+
+describe.skipIf(!promlintBuilt)('metrics exposition, by promlint', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it("the webhook's after traffic, summed over workers, and the audit's have no problems", async () => {
+    await post(server.port, server.tls.ca, gpuDeploymentReview);
+    await post(server.port, server.tls.ca, gpuPodReview('ml-dev', 'nvidia-tesla-a100', 1, { dryRun: true }));
+    await post(server.port, server.tls.ca, '{"not": "a review"}');
+    const text = await server.scrape();
+    expect(text).toContain('tollgate_admission_requests_total');
+    expect(promlint(text)).toEqual({ parsed: true, problems: [] });
+    const json = await server.metrics.registry.getMetricsAsJSON();
+    expect(promlint(await AggregatorRegistry.aggregate([json, json]).metrics())).toEqual({ parsed: true, problems: [] });
+    expect(promlint(await new AuditMetrics().render())).toEqual({ parsed: true, problems: [] });
+  });
+
+  it('finds what it checks', () => {
+    const result = promlint('# TYPE requests counter\nrequests 1\n# HELP busy_total Busy.\n# TYPE busy_total gauge\nbusy_total 1\n');
+    expect(result.parsed).toBe(true);
+    expect(promlint('requests{code="200" 1\n').parsed).toBe(false);
+    expect(result.problems).toEqual(
+      expect.arrayContaining([
+        'requests: no help text',
+        'requests: counter metrics should have "_total" suffix',
+        expect.stringMatching(/^busy_total: non-counter/),
+      ]),
+    );
+  });
+});
 
 describe('metrics exposition', () => {
   let server: TestServer;
