@@ -9,14 +9,9 @@
  * A day the history has no spend for at all is unknown, never zero: its cost is null in a baseline.
  *
  * Size: teams and clouds have every candidate day; services only the days they cost more than on the cheapest
- * of their eight same weekdays (a node that did not rise cannot explain a rise, nor be anomalous); resources only
- * the TOP_RESOURCES per service and day that rose most over the mean of their eight same weekdays, which keeps
- * the input small with tens of thousands of resources. The rule judges every level and attributes among those.
- *
- * Speed: the team tag is read from each row's JSON once (the costliest step), into a temporary table with
- * integer ids for resources and services; a resource's rise is a hash join on its id and weekday for candidate
- * days only, its top-N a window over integers; each kept resource day comes back as one row carrying its 18
- * costs, because turning DuckDB rows into objects cost more than the query that made them.
+ * of their eight same weekdays (a node that did not rise cannot explain a rise); resources only the
+ * TOP_RESOURCES per service and day that rose most over the mean of their eight same weekdays, which keeps
+ * the input small with tens of thousands of resources. The rule attributes among those.
  */
 import type { CostHistory } from '../billing/history.js';
 import { addDays } from '../billing/cost-record.js';
@@ -95,141 +90,104 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
       )
     ).map((row) => row.day),
   );
-  // The spend per resource and day is read once (the team tag is extracted from every row's JSON, the costliest
-  // step) into a temporary table that every level below is computed from.
-  const base = history.newStagingTable();
-  await history.run(
-    `CREATE TEMP TABLE ${base} AS
-     WITH spend AS (
-       SELECT x_Day AS day, isodow(x_Day) AS dow, coalesce(${tag(options.teamTagKey)}, '${UNTAGGED}') AS team, x_Provider AS cloud,
-         coalesce(ServiceName, '(unknown service)') AS service, coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
-         sum(coalesce(EffectiveCost, BilledCost)) AS cost
-       FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL
-     ),
-     -- Numbered over the distinct resources, not over every resource day (sorting those took seconds).
-     ids AS (
-       SELECT team, cloud, service, resource, row_number() OVER (ORDER BY team, cloud, service, resource) AS rid,
-         dense_rank() OVER (ORDER BY team, cloud, service) AS sid
-       FROM (SELECT DISTINCT team, cloud, service, resource FROM spend)
-     )
-     SELECT spend.*, ids.rid, ids.sid FROM spend JOIN ids USING (team, cloud, service, resource)`,
-    [earliest, today],
-  );
-  try {
-    return await readTree(history, base, { ...options, judgeFrom, judgedSince, candidateFrom, daysWithData });
-  } finally {
-    await history.run(`DROP TABLE IF EXISTS ${base}`);
-  }
-}
-
-interface TreeOptions extends AnomalyOptions {
-  readonly judgeFrom: string | null;
-  readonly judgedSince: AnomalyInput['judged_since'];
-  readonly candidateFrom: string;
-  readonly daysWithData: ReadonlySet<string>;
-}
-
-async function readTree(history: CostHistory, base: string, options: TreeOptions): Promise<AnomalyInput> {
-  const { today, judgeFrom, judgedSince, candidateFrom, daysWithData } = options;
+  const base = `SELECT x_Day AS day, coalesce(${tag(options.teamTagKey)}, '${UNTAGGED}') AS team, x_Provider AS cloud,
+       coalesce(ServiceName, '(unknown service)') AS service, coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
+       sum(coalesce(EffectiveCost, BilledCost)) AS cost
+     FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL`;
   // Exact (DECIMAL) sums per team, cloud and service, so a day's figure never depends on the order of additions.
   const services = await history.query<{ day: string; team: string; cloud: string | null; service: string | null; cost: number }>(
-    `SELECT strftime(day, '%Y-%m-%d') AS day, team, cloud, service, sum(cost)::DOUBLE AS cost FROM ${base}
+    `SELECT strftime(day, '%Y-%m-%d') AS day, team, cloud, service, sum(cost)::DOUBLE AS cost FROM (${base})
      GROUP BY GROUPING SETS ((day, team), (day, team, cloud), (day, team, cloud, service)) ORDER BY ALL`,
+    [earliest, today],
   );
-  // A resource's rise on a candidate day: its cost less the mean of its same weekdays (1 to 8 weeks before) the
-  // history has data for, by a hash join on the resource's id and weekday, so only candidate days are compared.
-  // Each kept resource day comes back as one row with its 18 costs (the day, its 8 same weekdays, the same day
-  // of the previous month and its 8), never as a row per day: turning rows into objects is most of the cost.
-  const resources = await history.query<{ team: string; cloud: string; service: string; resource: string; day: string; costs: string }>(
-    `WITH data_days AS (SELECT DISTINCT day FROM ${base}),
+  const resources = await history.query<{
+    day: string;
+    team: string;
+    cloud: string;
+    service: string;
+    resource: string;
+    cost: number;
+    kept: boolean;
+  }>(
+    `WITH base AS (${base}),
+     data_days AS (SELECT DISTINCT day FROM base),
      weeks AS (
        SELECT d.day, count(p.day)::INTEGER AS n FROM data_days d
        LEFT JOIN data_days p ON p.day < d.day AND p.day >= d.day - 7 * ${BASELINE_WEEKS} AND (d.day - p.day) % 7 = 0 GROUP BY d.day
      ), rises AS (
-       SELECT c.rid, c.sid, c.day, c.cost - coalesce(sum(b.cost), 0) / greatest(any_value(w.n), 1) AS rise
-       FROM ${base} c JOIN weeks w ON w.day = c.day
-       LEFT JOIN ${base} b ON b.rid = c.rid AND b.dow = c.dow AND b.day < c.day AND b.day >= c.day - 7 * ${BASELINE_WEEKS}
-       WHERE c.day >= CAST(? AS DATE)
-       GROUP BY c.rid, c.sid, c.day, c.cost
+       SELECT b.team, b.cloud, b.service, b.resource, b.day,
+         b.cost - coalesce(sum(b.cost) OVER (PARTITION BY b.team, b.cloud, b.service, b.resource, dayofweek(b.day) ORDER BY b.day
+           RANGE BETWEEN INTERVAL ${7 * BASELINE_WEEKS} DAYS PRECEDING AND INTERVAL 1 DAY PRECEDING), 0) / greatest(w.n, 1) AS rise
+       FROM base b JOIN weeks w ON w.day = b.day
      ), kept AS (
-       -- sid numbers the services; rid follows the resource's name within one, so ties go to the first name.
-       SELECT rid, day FROM rises WHERE rise > 0
-       QUALIFY row_number() OVER (PARTITION BY sid, day ORDER BY rise DESC, rid) <= ${TOP_RESOURCES}
+       SELECT team, cloud, service, resource, day FROM rises WHERE day >= CAST(? AS DATE) AND rise > 0
+       QUALIFY row_number() OVER (PARTITION BY team, cloud, service, day ORDER BY rise DESC, resource) <= ${TOP_RESOURCES}
      ), need AS (
-       SELECT k.rid, k.day AS kept_day, w AS slot,
-         CASE WHEN w <= ${BASELINE_WEEKS} THEN CAST(k.day - 7 * CAST(w AS INTEGER) AS DATE)
-           ELSE CAST(CAST(k.day - INTERVAL 1 MONTH AS DATE) - 7 * CAST(w - ${BASELINE_WEEKS + 1} AS INTEGER) AS DATE) END AS day
-       FROM kept k, range(0, ${2 * (BASELINE_WEEKS + 1)}) t(w)
-     ), series AS (
-       SELECT n.rid, n.kept_day, to_json(list(coalesce(b.cost, 0)::DOUBLE ORDER BY n.slot))::VARCHAR AS costs
-       FROM need n LEFT JOIN ${base} b ON b.rid = n.rid AND b.day = n.day GROUP BY n.rid, n.kept_day
-     ), names AS (SELECT DISTINCT rid, team, cloud, service, resource FROM ${base})
-     SELECT m.team, m.cloud, m.service, m.resource, strftime(s.kept_day, '%Y-%m-%d') AS day, s.costs
-     FROM series s JOIN names m ON m.rid = s.rid ORDER BY m.team, m.cloud, m.service, m.resource, s.kept_day`,
-    [candidateFrom],
+       SELECT team, cloud, service, resource, CAST(day - 7 * CAST(w AS INTEGER) AS DATE) AS day FROM kept, range(0, ${BASELINE_WEEKS + 1}) t(w)
+       UNION
+       SELECT team, cloud, service, resource, CAST(CAST(day - INTERVAL 1 MONTH AS DATE) - 7 * CAST(w AS INTEGER) AS DATE)
+       FROM kept, range(0, ${BASELINE_WEEKS + 1}) t(w)
+     )
+     SELECT strftime(n.day, '%Y-%m-%d') AS day, n.team, n.cloud, n.service, n.resource, coalesce(b.cost, 0)::DOUBLE AS cost,
+       k.resource IS NOT NULL AS kept
+     FROM need n
+     LEFT JOIN base b ON b.team = n.team AND b.cloud = n.cloud AND b.service = n.service AND b.resource = n.resource AND b.day = n.day
+     LEFT JOIN kept k ON k.team = n.team AND k.cloud = n.cloud AND k.service = n.service AND k.resource = n.resource AND k.day = n.day
+     ORDER BY ALL`,
+    [earliest, today, candidateFrom],
   );
-  // Daily cost per team, cloud and service, keyed by the path joined with a separator no name has.
+  // Daily cost per node of the tree, keyed by the path joined with a separator no name has.
   const costs = new Map<string, Map<string, number>>();
-  for (const row of services) {
-    const key = [row.team, row.cloud, row.service].filter((name): name is string => name !== null).join('\u0000');
+  const keptDays = new Map<string, Set<string>>();
+  const add = (path: readonly string[], day: string, cost: number): void => {
+    const key = path.join('\u0000');
     const byDay = costs.get(key) ?? new Map<string, number>();
-    byDay.set(row.day, (byDay.get(row.day) ?? 0) + row.cost);
+    byDay.set(day, (byDay.get(day) ?? 0) + cost);
     costs.set(key, byDay);
+  };
+  for (const row of services) {
+    add(
+      [row.team, row.cloud, row.service].filter((name): name is string => name !== null),
+      row.day,
+      row.cost,
+    );
   }
-  const daysAgo = (day: string): number => Math.round((Date.parse(today) - Date.parse(day)) / 86_400_000);
-  const weekDays = (day: string): string[] => Array.from({ length: BASELINE_WEEKS }, (_, i) => addDays(day, -7 * (i + 1)));
-  const known = (day: string, cost: number | undefined): number | null => (daysWithData.has(day) ? round2(cost ?? 0) : null);
-  const keyed: Array<[string, AnomalyNode]> = [];
-  const resourcePoints = new Map<string, AnomalyPoint[]>();
   for (const row of resources) {
     const path = [row.team, row.cloud, row.service, row.resource];
-    const key = path.join('\u0000');
-    let points = resourcePoints.get(key);
-    if (points === undefined) {
-      points = [];
-      resourcePoints.set(key, points);
-      keyed.push([key, { path, points }]);
+    add(path, row.day, row.cost);
+    if (row.kept) {
+      const key = path.join('\u0000');
+      keptDays.set(key, (keptDays.get(key) ?? new Set<string>()).add(row.day));
     }
-    const series = JSON.parse(row.costs) as number[];
-    const monthDay = sameDayLastMonth(row.day);
-    const monthCost = known(monthDay, series[BASELINE_WEEKS + 1]);
-    points.push({
-      day: row.day,
-      days_ago: daysAgo(row.day),
-      cost: round2(series[0] ?? 0),
-      weeks: weekDays(row.day).map((day, i) => known(day, series[i + 1])),
-      month_ago:
-        monthCost === null
-          ? null
-          : { day: monthDay, cost: monthCost, weeks: weekDays(monthDay).map((day, i) => known(day, series[BASELINE_WEEKS + 2 + i])) },
-    });
   }
   const candidates: string[] = [];
   for (let day = candidateFrom; day < today; day = addDays(day, 1)) candidates.push(day);
-  for (const [key, byDay] of costs) {
+  const nodes: AnomalyNode[] = [];
+  for (const [key, byDay] of [...costs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const path = key.split('\u0000');
-    const costOn = (day: string): number | null => known(day, byDay.get(day));
-    const weeksBefore = (day: string): Array<number | null> => weekDays(day).map(costOn);
+    const costOn = (day: string): number | null => (daysWithData.has(day) ? round2(byDay.get(day) ?? 0) : null);
+    const weeksBefore = (day: string): Array<number | null> =>
+      Array.from({ length: BASELINE_WEEKS }, (_, i) => costOn(addDays(day, -7 * (i + 1))));
     const points: AnomalyPoint[] = [];
     for (const day of candidates) {
       const cost = costOn(day);
       if (cost === null) continue;
+      if (path.length === 4 && keptDays.get(key)?.has(day) !== true) continue;
       const weeks = weeksBefore(day);
-      const had = weeks.filter((week): week is number => week !== null);
+      const known = weeks.filter((week): week is number => week !== null);
       // Services only where they rose above their cheapest same weekday.
-      if (path.length === 3 && (cost <= 0 || (had.length > 0 && cost <= Math.min(...had)))) continue;
+      if (path.length === 3 && (cost <= 0 || (known.length > 0 && cost <= Math.min(...known)))) continue;
       const monthDay = sameDayLastMonth(day);
       const monthCost = costOn(monthDay);
       points.push({
         day,
-        days_ago: daysAgo(day),
+        days_ago: Math.round((Date.parse(today) - Date.parse(day)) / 86_400_000),
         cost,
         weeks,
         month_ago: monthCost === null ? null : { day: monthDay, cost: monthCost, weeks: weeksBefore(monthDay) },
       });
     }
-    if (points.length > 0) keyed.push([key, { path, points }]);
+    if (points.length > 0) nodes.push({ path, points });
   }
-  const nodes = keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, node]) => node);
   return { judge_from: judgeFrom, judged_since: judgedSince, nodes };
 }
