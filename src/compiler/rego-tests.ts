@@ -4,14 +4,14 @@
  * and the rule docs from every METADATA block as data.tollgate.meta. Only the team's own tests run; the
  * built-in tests are loaded for their fixtures but are not run, and built-in files do not count towards coverage.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { TollgateError } from '../model/errors.js';
 import { builtinPolicyDir, wasmCapabilitiesPath } from '../package-paths.js';
 import { collectRuleDocs, generatedData, pointAtSources } from './build-bundle.js';
 import { findOpa, opaFailure, runOpaStatus } from './opa-cli.js';
-import { isPolicySource } from './source-revision.js';
+import { isPolicySource, listPolicyFiles } from './source-revision.js';
 
 export type RegoTestOutcome = 'pass' | 'fail' | 'error' | 'skip';
 
@@ -76,17 +76,7 @@ function isRegoTest(name: string): boolean {
 
 /** Policy sources and tests below `dir`, without hidden entries and build artefacts. */
 function listRegoFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (current: string): void => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue;
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && (isPolicySource(entry.name) || isRegoTest(entry.name))) out.push(path);
-    }
-  };
-  walk(dir);
-  return out.sort();
+  return listPolicyFiles(dir, (name) => isPolicySource(name) || isRegoTest(name));
 }
 
 /** The package a test file declares (`package a.b["c"]`), or null when the file has none it can read. */

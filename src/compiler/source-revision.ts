@@ -17,13 +17,18 @@ export function isPolicySource(name: string): boolean {
 }
 
 export function listPolicySources(dir: string): string[] {
+  return listPolicyFiles(dir, isPolicySource);
+}
+
+/** The files below `dir` whose names `keep` accepts, sorted, without hidden entries. */
+export function listPolicyFiles(dir: string, keep: (name: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (current: string): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       if (entry.name.startsWith('.')) continue;
       const path = join(current, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && isPolicySource(entry.name)) out.push(path);
+      else if (entry.isFile() && keep(entry.name)) out.push(path);
     }
   };
   walk(dir);
