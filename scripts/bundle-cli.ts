@@ -8,17 +8,24 @@
  *
  * The chunks sit in dist/ itself, one level below the package root like every other compiled module,
  * so `src/package-paths.ts` finds the policies and schemas from them as it does from dist/cli/.
+ *
+ * `tollgate check` has a bundle of its own besides, dist/tollgate-check.cjs: CommonJS, so bin/tollgate.js can
+ * run it with V8's code cache (src/cli/code-cache.ts), which Node 20 offers for scripts but not for ES modules.
+ * The cache, dist/tollgate-check.cache, is the bytecode of a check of the demo plan run here.
  * Usage: node --import tsx scripts/bundle-cli.ts (run by `npm run build` and `prepare`, after tsc)
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
 
 /** What a bundle build writes into dist/: the entry and its chunks (removed first, so no stale chunk stays). */
-const BUNDLE_FILE = /^tollgate(-chunk-[A-Z0-9]+)?\.js$/;
+const BUNDLE_FILE = /^tollgate(-chunk-[A-Z0-9]+)?\.js$|^tollgate-check\.(cjs|cache)$/;
 
 /** Packages left to Node's resolver: native code, or files they read relative to themselves. */
 const EXTERNAL = ['@aws-sdk/*', '@azure/*', '@google-cloud/*', '@duckdb/*', '@kubernetes/*', 'playwright-core'];
@@ -91,3 +98,62 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+/** The other commands' modules, as dist/cli/main.js imports them: `check` never loads them. */
+const OTHER_COMMAND = /^\.\/(explain|init|build|test|pricing|inventory|serve|report|comment|audit|remove-webhook)\.js$/;
+
+/** In the check bundle, each other command is a module that says it is not there, in place of its code. */
+const checkOnly: Plugin = {
+  name: 'check-only',
+  setup(plugin) {
+    plugin.onResolve({ filter: OTHER_COMMAND }, (args) =>
+      args.importer === join(distDir, 'cli', 'main.js') ? { path: args.path, namespace: 'other-command' } : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'other-command' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the check bundle; run it from dist/tollgate.js`)});\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+const checkBundle = join(distDir, 'tollgate-check.cjs');
+const built = await build({
+  entryPoints: [join(distDir, 'cli', 'main.js')],
+  write: false,
+  outfile: checkBundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // A CommonJS file has no import.meta: the modules that locate files relative to themselves get the bundle's URL.
+  define: { 'import.meta.url': '__tollgateModuleUrl' },
+  banner: { js: "var __tollgateModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [lazyRequires, jsonAsText, checkOnly],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const body = built.outputFiles[0]?.text ?? '';
+// The content hash on the first line ties the code cache to this build (src/cli/code-cache.ts).
+writeFileSync(checkBundle, `// tollgate-bundle ${createHash('sha256').update(body).digest('hex')}\n${body}`);
+
+// The bytecode of one check of the demo plan, run in a plain Node process as bin/tollgate.js runs it, from a
+// directory with no tollgate.yaml. Without the cache a check compiles from source, so a failure here only warns.
+const work = mkdtempSync(join(tmpdir(), 'tollgate-code-cache-'));
+try {
+  const demoPlan = fileURLToPath(new URL('../fixtures/plans/aws-ml-platform.json', import.meta.url));
+  const argv = ['node', 'tollgate', 'check', '--plan', demoPlan, '-f', `json=${join(work, 'result.json')}`];
+  const codeCache = pathToFileURL(join(distDir, 'cli', 'code-cache.js')).href;
+  const script = `import { writeCodeCache } from ${JSON.stringify(codeCache)};
+await writeCodeCache(${JSON.stringify(checkBundle)}, ${JSON.stringify(join(distDir, 'tollgate-check.cache'))}, ${JSON.stringify([...argv, '-f', `text=${join(work, 'result.txt')}`, '--fail-on', 'never'])});`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  if (result.status !== 0) process.stderr.write(`bundle-cli: no code cache for the check bundle (${result.stderr.trim().slice(-500)})\n`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
