@@ -8,6 +8,7 @@
  * there); `opa eval` (topdown) of the same Rego on the same prepared input; and the ratios. Runs are
  * interleaved, so load on a shared machine hits every column alike. Prints a Markdown table and the
  * machine; asserts nothing (targets are read by people, not by tests). --quick: 24, 1k and 10k, one run.
+ * --demo: the demo plan alone (the small-plan target), e.g. `npm run bench -- --quick --demo`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { generatePlan, type FindingRate } from './generate-plan.js';
 const outDir = fileURLToPath(new URL('./out/', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const demoOnly = args.includes('--demo');
 const RUNS = quick ? 1 : 3;
 const DEMO = join(packageRoot, 'fixtures', 'plans', 'aws-ml-platform.json');
 const sizes = args.map(Number).filter((n) => n > 0);
@@ -139,7 +141,7 @@ async function preparedInput(file: string): Promise<string> {
 
 function cases(): Case[] {
   const list: Case[] = [{ label: 'demo (24)', file: DEMO, resources: 24 }];
-  for (const size of planSizes) {
+  for (const size of demoOnly ? [] : planSizes) {
     for (const rate of ['few', 'most'] as const satisfies readonly FindingRate[]) {
       const file = join(outDir, `plan-${size}-${rate}.json`);
       if (!existsSync(file)) writeFileSync(file, generatePlan(size, rate));
