@@ -11,7 +11,8 @@
  *
  * `tollgate check` has a bundle of its own besides, dist/tollgate-check.cjs: CommonJS, so bin/tollgate.js can
  * run it with V8's code cache (src/cli/code-cache.ts), which Node 20 offers for scripts but not for ES modules.
- * The cache, dist/tollgate-check.cache, is the bytecode of a check of the demo plan run here.
+ * The cache, dist/tollgate-check.cache, is the bytecode of a check of the demo plan run here. The built-in
+ * policy bundle is unpacked into dist/builtin-bundle.tar, which every command reads while it is current.
  * Usage: node --import tsx scripts/bundle-cli.ts (run by `npm run build` and `prepare`, after tsc)
  */
 import { spawnSync } from 'node:child_process';
@@ -21,11 +22,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { builtinBundleCopy } from '../src/cli/policy-source.js';
+import { unpackedBundleCopy } from '../src/engine/bundle.js';
+import { builtinBundlePath } from '../src/package-paths.js';
 
 const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
 
 /** What a bundle build writes into dist/: the entry and its chunks (removed first, so no stale chunk stays). */
-const BUNDLE_FILE = /^tollgate(-chunk-[A-Z0-9]+)?\.js$|^tollgate-check\.(cjs|cache)$/;
+const BUNDLE_FILE = /^tollgate(-chunk-[A-Z0-9]+)?\.js$|^tollgate-check\.(cjs|cache)$|^builtin-bundle\.tar$/;
 
 /** Packages left to Node's resolver: native code, or files they read relative to themselves. */
 const EXTERNAL = ['@aws-sdk/*', '@azure/*', '@google-cloud/*', '@duckdb/*', '@kubernetes/*', 'playwright-core'];
@@ -138,6 +142,9 @@ const built = await build({
 const body = built.outputFiles[0]?.text ?? '';
 // The content hash on the first line ties the code cache to this build (src/cli/code-cache.ts).
 writeFileSync(checkBundle, `// tollgate-bundle ${createHash('sha256').update(body).digest('hex')}\n${body}`);
+
+// The built-in policy bundle unpacked, so a check does not gunzip it at each start (src/engine/bundle.ts).
+writeFileSync(builtinBundleCopy, unpackedBundleCopy(readFileSync(builtinBundlePath)));
 
 // The bytecode of one check of the demo plan, run in a plain Node process as bin/tollgate.js runs it, from a
 // directory with no tollgate.yaml. Without the cache a check compiles from source, so a failure here only warns.

@@ -6,16 +6,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundleRevision, buildBundle } from '../compiler/build-bundle.js';
 import { readBundleFile, type Bundle } from '../engine/bundle.js';
 import { TollgateError } from '../model/errors.js';
-import { builtinBundlePath, builtinPolicyDir } from '../package-paths.js';
+import { builtinBundlePath, builtinPolicyDir, packageRoot } from '../package-paths.js';
 import { progress } from './terminal.js';
 
 export interface PolicySourceOptions {
   readonly bundle?: string;
   readonly policy?: readonly string[];
 }
+
+/** The built-in bundle's unpacked copy, written by the build (scripts/bundle-cli.ts); used while it is current. */
+export const builtinBundleCopy = join(packageRoot, 'dist', 'builtin-bundle.tar');
 
 export function cacheDir(): string {
   if (process.env.TOLLGATE_CACHE_DIR) return process.env.TOLLGATE_CACHE_DIR;
@@ -36,8 +38,11 @@ export async function loadPolicyBundle(options: PolicySourceOptions): Promise<Bu
     throw new TollgateError('use either --bundle or --policy, not both (a bundle is already compiled)');
   }
   if (options.bundle) return readBundleFile(options.bundle);
-  if (custom.length === 0) return readBundleFile(builtinBundlePath);
+  if (custom.length === 0) return readBundleFile(builtinBundlePath, builtinBundleCopy);
   custom.forEach(checkPolicyDir);
+  // The compiler runs the OPA CLI: loaded only here, so a check with the built-in rules never loads
+  // child_process and the network modules it brings.
+  const { bundleRevision, buildBundle } = await import('../compiler/build-bundle.js');
   const dirs = [builtinPolicyDir, ...custom.map((dir) => resolve(dir))];
   const cached = join(cacheDir(), 'bundles', `${bundleRevision(dirs)}.tar.gz`);
   if (!existsSync(cached)) {

@@ -1,8 +1,14 @@
 /**
  * Reads an OPA wasm bundle (`opa build -t wasm` output): gzip + tar with /policy.wasm, /data.json
  * and /.manifest. Every failure is a TollgateError naming the bundle file.
+ *
+ * A bundle read at every start (the built-in one) can have an unpacked copy made at build time: its tar, after
+ * a first line naming the gzip file it came from. Unpacking was a tenth of a small plan's check, with loading
+ * zlib. The copy is used only while the gzip file's size and trailer (the CRC-32 and length of the tar it
+ * holds) are still those on its first line; otherwise the bundle is read and unpacked as before.
  */
-import { gunzipSync } from 'node:zlib';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readBoundedFile } from '../bounded-file.js';
 import { SEVERITIES, type RuleDoc, type Severity } from '../model/decision.js';
 import { TollgateError } from '../model/errors.js';
@@ -121,6 +127,11 @@ function rulesOf(data: Record<string, unknown>, file: string): RuleDoc[] {
   return docs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** zlib, loaded on first use: a bundle read from its unpacked copy needs none of it. */
+let zlib: typeof import('node:zlib') | undefined;
+const gunzipSync: (typeof import('node:zlib'))['gunzipSync'] = (...args) =>
+  (zlib ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib')).gunzipSync(...args);
+
 export function parseBundle(compressed: Uint8Array, file: string): Bundle {
   let archive: Uint8Array;
   try {
@@ -132,6 +143,11 @@ export function parseBundle(compressed: Uint8Array, file: string): Bundle {
         : 'it is not a gzip file';
     throw new TollgateError(`corrupt bundle: ${reason}`, { file });
   }
+  return bundleFromArchive(archive, file);
+}
+
+/** A bundle from its tar; `file` is the bundle file named in errors. */
+function bundleFromArchive(archive: Uint8Array, file: string): Bundle {
   let entries: Map<string, Uint8Array>;
   try {
     entries = readTarEntries(archive, { maxEntryBytes: BUNDLE_LIMITS.entryBytes, maxEntries: BUNDLE_LIMITS.entries });
@@ -150,6 +166,53 @@ export function parseBundle(compressed: Uint8Array, file: string): Bundle {
   return { file, wasm, data, manifest, rules: rulesOf(data, file) };
 }
 
-export function readBundleFile(file: string): Bundle {
+/**
+ * What identifies a gzip file's content without unpacking it: its size and its last 8 bytes, the CRC-32 and
+ * length of what it holds. Null when the file cannot be read or is too short to be a gzip file.
+ */
+function gzipIdentity(file: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size < 18) return null;
+    const trailer = Buffer.alloc(8);
+    return readSync(fd, trailer, 0, 8, size - 8) === 8 ? `${size}:${trailer.toString('hex')}` : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const UNPACKED_HEADER = 'tollgate-unpacked-bundle ';
+
+/** The unpacked copy of the gzip bundle `compressed` (whose bytes these are), as `readBundleFile` reads it. */
+export function unpackedBundleCopy(compressed: Uint8Array): Buffer {
+  const archive = gunzipSync(compressed, { maxOutputLength: BUNDLE_LIMITS.uncompressedBytes });
+  const trailer = Buffer.from(compressed.subarray(compressed.length - 8)).toString('hex');
+  return Buffer.concat([Buffer.from(`${UNPACKED_HEADER}${compressed.length}:${trailer}\n`, 'latin1'), archive]);
+}
+
+/** The tar in the unpacked copy when it was made from `file` as it is now, else null. */
+function unpackedArchive(file: string, copy: string): Uint8Array | null {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(copy);
+  } catch {
+    return null;
+  }
+  const lineEnd = bytes.indexOf(0x0a);
+  if (lineEnd === -1 || lineEnd > 200 || bytes.length - lineEnd - 1 > BUNDLE_LIMITS.uncompressedBytes) return null;
+  const identity = gzipIdentity(file);
+  return identity !== null && bytes.toString('latin1', 0, lineEnd) === UNPACKED_HEADER + identity ? bytes.subarray(lineEnd + 1) : null;
+}
+
+/** A bundle file; `unpackedCopy`, when given, is its unpacked copy (`unpackedBundleCopy`), used while it is current. */
+export function readBundleFile(file: string, unpackedCopy?: string): Bundle {
+  const archive = unpackedCopy === undefined ? null : unpackedArchive(file, unpackedCopy);
+  if (archive !== null) return bundleFromArchive(archive, file);
   return parseBundle(readBoundedFile(file, { maxBytes: BUNDLE_LIMITS.compressedBytes, what: 'bundle file' }), file);
 }
