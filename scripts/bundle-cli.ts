@@ -151,10 +151,12 @@ writeFileSync(builtinBundleCopy, unpackedBundleCopy(readFileSync(builtinBundlePa
 const work = mkdtempSync(join(tmpdir(), 'tollgate-code-cache-'));
 try {
   const demoPlan = fileURLToPath(new URL('../fixtures/plans/aws-ml-platform.json', import.meta.url));
-  const argv = ['node', 'tollgate', 'check', '--plan', demoPlan, '-f', `json=${join(work, 'result.json')}`];
+  const out = (format: string): string => `${format}=${join(work, `result.${format}`)}`;
+  const argv = ['node', 'tollgate', 'check', '--plan', demoPlan, '-f', out('json'), '-f', out('text'), '--fail-on', 'never'];
   const codeCache = pathToFileURL(join(distDir, 'cli', 'code-cache.js')).href;
+  const cacheFile = join(distDir, 'tollgate-check.cache');
   const script = `import { writeCodeCache } from ${JSON.stringify(codeCache)};
-await writeCodeCache(${JSON.stringify(checkBundle)}, ${JSON.stringify(join(distDir, 'tollgate-check.cache'))}, ${JSON.stringify([...argv, '-f', `text=${join(work, 'result.txt')}`, '--fail-on', 'never'])});`;
+await writeCodeCache(${JSON.stringify(checkBundle)}, ${JSON.stringify(cacheFile)}, ${JSON.stringify(argv)});`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: work,
     encoding: 'utf8',
