@@ -40,9 +40,19 @@ export interface AtomicWriteOptions {
   readonly rename?: (from: string, to: string) => void;
 }
 
+/**
+ * Text produced a chunk at a time: called once with `write`, which it calls with each chunk in order. A large
+ * report is written to the temporary file as it is rendered, never held as one string; a failure while
+ * rendering leaves the target as it was, like any other failed write.
+ */
+export type WriteChunks = (write: (chunk: string) => void) => void;
+
+/** What a file is written from: its text, its bytes, or its text in chunks. */
+export type FileData = string | Uint8Array | WriteChunks;
+
 export interface FileToWrite {
   readonly path: string;
-  readonly data: string | Uint8Array;
+  readonly data: FileData;
 }
 
 function statOrNull(path: string, follow: boolean): Stats | null {
@@ -94,17 +104,21 @@ function asInputError(error: unknown, path: string): unknown {
   return error;
 }
 
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
 /** Writes `data` to a new temporary file beside `target`, flushed to disk; returns its path. */
-function stage(target: string, data: string | Uint8Array): string {
+function stage(target: string, data: FileData): string {
   const temporary = temporaryBeside(target, 'tmp');
   try {
     const existing = statOrNull(target, true);
     // The new file keeps the old one's permissions; a new one gets 0666 less the umask, as writeFile would.
     const fd = openSync(temporary, 'wx', existing ? existing.mode & 0o7777 : 0o666);
     try {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      if (typeof data === 'function') data((chunk) => writeAll(fd, Buffer.from(chunk, 'utf8')));
+      else writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -136,7 +150,7 @@ function prepareTarget(path: string, options: AtomicWriteOptions): string {
 }
 
 /** Writes one file atomically (see the module comment). */
-export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomic(path: string, data: FileData, options: AtomicWriteOptions = {}): void {
   const rename = options.rename ?? renameSync;
   let temporary: string | null = null;
   try {

@@ -6,7 +6,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFilesAtomic } from '../atomic-file.js';
 import { TollgateError } from '../model/errors.js';
-import { getRenderer, isOutputFormat, OUTPUT_FORMATS, type CheckResult, type OutputFormat } from '../output/index.js';
+import { getRenderer, getStreamRenderer, isOutputFormat, OUTPUT_FORMATS, type CheckResult, type OutputFormat } from '../output/index.js';
 
 export interface OutputTarget {
   readonly format: OutputFormat;
@@ -58,24 +58,28 @@ function isSpecialFile(file: string): boolean {
 }
 
 /**
- * Renders every format, then writes: the regular files all or nothing (staged beside their targets, then
- * renamed in together), then devices and pipes (/dev/stdout, a FIFO), then standard output. A file that
+ * Renders every format and writes it: the regular files all or nothing (each rendered in chunks straight into
+ * a temporary file beside its target, then all renamed in together), then devices and pipes (/dev/stdout, a
+ * FIFO), then standard output, whose text is rendered whole before anything is written to it. A file that
  * cannot be written leaves none of the others written.
  */
 export function writeOutputs(targets: readonly OutputTarget[], report: CheckResult): void {
   // Each target is looked at once: a regular file (or none yet), a device or pipe, or standard output.
-  const rendered = targets.map((target) => ({
-    target,
-    special: target.file !== null && isSpecialFile(target.file),
-    text: getRenderer(target.format)({ ...report, color: target.file === null && report.color }),
-  }));
+  const classified = targets.map((target) => ({ target, special: target.file !== null && isSpecialFile(target.file) }));
+  const whole = classified
+    .filter(({ target, special }) => target.file === null || special)
+    .map(({ target }) => ({ target, text: getRenderer(target.format)({ ...report, color: target.file === null && report.color }) }));
   writeFilesAtomic(
-    rendered.flatMap(({ target, special, text }) => (target.file !== null && !special ? [{ path: target.file, data: text }] : [])),
+    classified.flatMap(({ target, special }) => {
+      if (target.file === null || special) return [];
+      const render = getStreamRenderer(target.format);
+      return [{ path: target.file, data: (write: (chunk: string) => void) => render({ ...report, color: false }, write) }];
+    }),
   );
-  for (const { target, special, text } of rendered) {
+  for (const { target, text } of whole) {
     if (target.file === null) {
       process.stdout.write(text);
-    } else if (special) {
+    } else {
       try {
         writeFileSync(target.file, text);
       } catch (error) {

@@ -4,7 +4,8 @@
  */
 import type { ModelReference, PlanCost, ResourceCost, SpendSummary } from '../model/resource.js';
 import type { CheckResult } from './check-result.js';
-import { compareStrings, isPassing, sortedDecision, withSortedKeys } from './check-result.js';
+import { compareStrings, isPassing, sortedDecision } from './check-result.js';
+import { collectChunks, writeJsonChunks, type ChunkSink } from './json-chunks.js';
 
 /**
  * What identifies a priced resource in billing data, so `tollgate report --estimates` can join the estimate to
@@ -105,6 +106,12 @@ export function toJsonReport(report: CheckResult): JsonReport {
   };
 }
 
+/** The JSON report, keys sorted, two-space indented, written to `sink` in chunks. */
+export function streamJson(report: CheckResult, sink: ChunkSink): void {
+  writeJsonChunks(toJsonReport(report), sink, { indent: 2, sortKeys: true });
+  sink('\n');
+}
+
 export function renderJson(report: CheckResult): string {
-  return `${JSON.stringify(withSortedKeys(toJsonReport(report)), null, 2)}\n`;
+  return collectChunks((sink) => streamJson(report, sink));
 }

@@ -14,6 +14,7 @@ import type { ExemptedFinding, Finding, Recommendation, RuleDoc } from '../model
 import type { CheckResult } from './check-result.js';
 import type { Resource } from '../model/resource.js';
 import { compareStrings, formatUsd, placeOf, resourcesByAddress, rulesById, sortedDecision } from './check-result.js';
+import { collectChunks, type ChunkSink } from './json-chunks.js';
 
 // Characters XML 1.0 forbids outright (most C0 controls, lone surrogates, U+FFFE/U+FFFF); no escape makes them legal.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -155,11 +156,18 @@ function testsuite(
   return { xml: `${open}${body}  </testsuite>\n`, tests, failures, skipped };
 }
 
-export function renderJunit(report: CheckResult): string {
+/** The JUnit XML, written to `sink` a test suite at a time. */
+export function streamJunit(report: CheckResult, sink: ChunkSink): void {
   const resources = resourcesByAddress(report.resources);
   const place: Place = (resource) => placeOf(report, resource);
   const suites = suitesByRule(report).map((suite) => testsuite(suite, resources, place));
   const total = (key: 'tests' | 'failures') => suites.reduce((sum, s) => sum + s[key], 0);
   const root = attributes({ name: report.tool.name, tests: total('tests'), failures: total('failures'), errors: 0, time: 0 });
-  return ['<?xml version="1.0" encoding="UTF-8"?>\n', `<testsuites${root}>\n`, ...suites.map((s) => s.xml), '</testsuites>\n'].join('');
+  sink(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${root}>\n`);
+  for (const suite of suites) sink(suite.xml);
+  sink('</testsuites>\n');
+}
+
+export function renderJunit(report: CheckResult): string {
+  return collectChunks((sink) => streamJunit(report, sink));
 }

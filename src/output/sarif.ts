@@ -25,6 +25,7 @@ import {
   toForwardSlashes,
   withSortedKeys,
 } from './check-result.js';
+import { collectChunks, writeJsonChunks, type ChunkSink } from './json-chunks.js';
 import { stripControlCharacters } from './sanitize.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -354,6 +355,12 @@ export function toSarif(report: CheckResult): SarifLog {
   };
 }
 
+/** The SARIF log, two-space indented, written to `sink` in chunks. */
+export function streamSarif(report: CheckResult, sink: ChunkSink): void {
+  writeJsonChunks(toSarif(report), sink, { indent: 2, sortKeys: false });
+  sink('\n');
+}
+
 export function renderSarif(report: CheckResult): string {
-  return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+  return collectChunks((sink) => streamSarif(report, sink));
 }

@@ -51,6 +51,34 @@ describe('writeFileAtomic', () => {
   });
 });
 
+describe('writing text in chunks', () => {
+  it('writes the chunks in order, multi-byte characters included', () => {
+    const dir = tempDir();
+    const out = join(dir, 'r.json');
+    writeFileAtomic(out, (write) => {
+      for (let i = 0; i < 1000; i++) write(`${i}é😀,`);
+    });
+    expect(readFileSync(out, 'utf8')).toBe(Array.from({ length: 1000 }, (_, i) => `${i}é😀,`).join(''));
+  });
+
+  it('a renderer failing halfway leaves every target as it was and no temporary file', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.json'), 'old a');
+    const failing = (write: (chunk: string) => void): void => {
+      write('half of b');
+      throw new Error('renderer bug');
+    };
+    expect(() =>
+      writeFilesAtomic([
+        { path: join(dir, 'a.json'), data: (write) => write('new a') },
+        { path: join(dir, 'b.json'), data: failing },
+      ]),
+    ).toThrow('renderer bug');
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe('old a');
+    expect(readdirSync(dir)).toEqual(['a.json']);
+  });
+});
+
 describe('writeFilesAtomic', () => {
   it('writes all files, or on a failed rename puts every file back as it was', () => {
     const dir = tempDir();

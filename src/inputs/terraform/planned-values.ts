@@ -141,23 +141,24 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
   else target[key] = value;
 }
 
-/** Whether a mask can mark anything below it: an object or an array (`true` is handled before). */
+/**
+ * Whether a mask can mark anything below it: a non-empty object or array (`true` is handled before). Terraform
+ * writes `{}` and `[]` for "nothing marked" on most attributes (after_sensitive is `{"tags": {}, ...}` on nearly
+ * every resource); merging under an empty mask gives the value itself, so it is not walked.
+ */
 function isMaskTree(mask: Mask): boolean {
-  return typeof mask === 'object' && mask !== null;
+  if (typeof mask !== 'object' || mask === null) return false;
+  if (Array.isArray(mask)) return mask.length > 0;
+  for (const key in mask) if (Object.hasOwn(mask, key)) return true;
+  return false;
 }
 
-/** What `merge` gives for a value with no mask below it: a copy, with undefined written as null. */
-function copyValues(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const out: unknown[] = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = copyValues((value[i] as unknown) ?? null);
-    return out;
-  }
-  if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) setOwn(out, key, copyValues(value[key]));
-    return out;
-  }
+/**
+ * What `merge` gives for a value with no mask below it: the value itself (undefined written as null). The values
+ * come from JSON.parse, so they hold no undefined and share no subtree, and the plan document is dropped once it
+ * is normalised: its subtrees become the resources' values without a copy of every value in the plan.
+ */
+function unmasked(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
@@ -167,9 +168,8 @@ function merge(value: unknown, unknownMask: Mask, sensitiveMask: Mask, path: str
     return null;
   }
   if (sensitiveMask === true) return value === null || value === undefined ? null : SENSITIVE_PLACEHOLDER;
-  // Most of a plan is neither unknown nor sensitive: copied as merging would copy it, without building a path for
-  // every value.
-  if (!isMaskTree(unknownMask) && !isMaskTree(sensitiveMask)) return copyValues(value);
+  // Most of a plan is neither unknown nor sensitive: kept as it is, without building a path for every value.
+  if (!isMaskTree(unknownMask) && !isMaskTree(sensitiveMask)) return unmasked(value);
 
   if (Array.isArray(value) || (!isRecord(value) && Array.isArray(unknownMask) && marksAnything(unknownMask))) {
     const source: readonly unknown[] = Array.isArray(value) ? value : [];

@@ -1,0 +1,146 @@
+/**
+ * JSON written in chunks: the text `JSON.stringify(withSortedKeys(value), null, indent)` gives (deterministic:
+ * object keys sorted, members whose value is undefined left out), or with keys in their own order the text of
+ * `JSON.stringify(value, null, indent)`, without a sorted copy of the whole value and without one string of the
+ * whole document. A 100,000-resource report is tens of megabytes; built as one
+ * string, then encoded as one buffer, it is held in memory three times over.
+ */
+import { compareStrings } from './check-result.js';
+
+/** Receives the text in order, a chunk at a time. */
+export type ChunkSink = (chunk: string) => void;
+
+/** Text is handed on once a chunk holds this many characters. */
+const CHUNK_CHARACTERS = 1 << 16;
+
+/**
+ * What JSON.stringify writes for a value that has a JSON form; undefined for one that has none (undefined, a
+ * function, a symbol), which an object leaves out and an array writes as null.
+ */
+function primitiveText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a value has a JSON form inside an object (else JSON.stringify leaves its member out). */
+function isWritten(value: unknown): boolean {
+  return value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
+}
+
+/** Whether a key is an array index, which a JavaScript object keeps first, in numeric order, whatever the insertion order. */
+function isIndexKey(key: string): boolean {
+  return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+/**
+ * Keys in the order an object built from them sorted (withSortedKeys) enumerates them: array-index keys first in
+ * numeric order, then the others sorted by code unit.
+ */
+function sortKeys(keys: string[]): void {
+  keys.sort(compareStrings);
+  // Most objects have no key starting with a digit: a character test spares them the pattern.
+  if (!keys.some((key) => key.charCodeAt(0) >= 0x30 && key.charCodeAt(0) <= 0x39) || !keys.some(isIndexKey)) return;
+  const indices = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
+  const others = keys.filter((key) => !isIndexKey(key));
+  keys.splice(0, keys.length, ...indices, ...others);
+}
+
+class JsonChunkWriter {
+  private text = '';
+
+  constructor(
+    private readonly sink: ChunkSink,
+    private readonly indent: string,
+    private readonly sortKeys: boolean,
+  ) {}
+
+  write(value: unknown, margin: string): void {
+    if (value === null) {
+      this.text += 'null';
+      return;
+    }
+    if (typeof value !== 'object') {
+      this.text += primitiveText(value) ?? 'null';
+      return;
+    }
+    const inner = margin + this.indent;
+    const open = this.indent === '' ? '' : `\n${inner}`;
+    if (Array.isArray(value)) {
+      const items = value as readonly unknown[];
+      if (items.length === 0) {
+        this.text += '[]';
+        return;
+      }
+      this.text += '[';
+      for (let i = 0; i < items.length; i++) {
+        this.text += i === 0 ? open : `,${open}`;
+        const item = items[i];
+        if (isWritten(item)) this.write(item, inner);
+        else this.text += 'null';
+        this.flushIfFull();
+      }
+      this.text += this.indent === '' ? ']' : `\n${margin}]`;
+      return;
+    }
+    const record = value as Readonly<Record<string, unknown>>;
+    const keys = Object.keys(record).filter((key) => isWritten(record[key]));
+    if (this.sortKeys) sortKeys(keys);
+    if (keys.length === 0) {
+      this.text += '{}';
+      return;
+    }
+    const colon = this.indent === '' ? ':' : ': ';
+    this.text += '{';
+    let separator = open;
+    for (const key of keys) {
+      this.text += `${separator}${JSON.stringify(key)}${colon}`;
+      separator = `,${open}`;
+      this.write(record[key], inner);
+      this.flushIfFull();
+    }
+    this.text += this.indent === '' ? '}' : `\n${margin}}`;
+  }
+
+  private flushIfFull(): void {
+    if (this.text.length >= CHUNK_CHARACTERS) this.flush();
+  }
+
+  flush(): void {
+    if (this.text === '') return;
+    this.sink(this.text);
+    this.text = '';
+  }
+}
+
+export interface JsonLayout {
+  /** Spaces per level, as JSON.stringify's third argument; 0 writes compact JSON. */
+  readonly indent: number;
+  /** Object keys sorted (as withSortedKeys sorts them), or in their own order. */
+  readonly sortKeys: boolean;
+}
+
+/**
+ * Writes `value` as `JSON.stringify(withSortedKeys(value), null, indent)` (or, unsorted, as
+ * `JSON.stringify(value, null, indent)`) would, to `sink` in chunks of about 64K characters. `value` must be
+ * plain data with a JSON form (a report is): objects, arrays, strings, numbers, booleans and null.
+ */
+export function writeJsonChunks(value: unknown, sink: ChunkSink, layout: JsonLayout): void {
+  const writer = new JsonChunkWriter(sink, ' '.repeat(layout.indent), layout.sortKeys);
+  writer.write(value, '');
+  writer.flush();
+}
+
+/** The chunks a streamed renderer gives, as one string (for standard output and for tests). */
+export function collectChunks(render: (sink: ChunkSink) => void): string {
+  const chunks: string[] = [];
+  render((chunk) => chunks.push(chunk));
+  return chunks.join('');
+}

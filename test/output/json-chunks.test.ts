@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { withSortedKeys } from '../../src/output/check-result.js';
+import { collectChunks, writeJsonChunks } from '../../src/output/json-chunks.js';
+import { getRenderer, getStreamRenderer, OUTPUT_FORMATS } from '../../src/output/index.js';
+import { costedReport, sampleReport } from './sample-report.js';
+
+/** Plain data with every case JSON.stringify treats specially. */
+const awkward = {
+  zeta: [1, -0, 1.5e300, Number.NaN, Number.POSITIVE_INFINITY, undefined, () => 1, null, true, false],
+  alpha: { nested: { b: 'x', a: 'line\nbreak "quoted" \u0001 \u2028 😀' }, empty: {}, none: [] },
+  gone: undefined,
+  fn: () => 2,
+  __proto__: { inherited: 'never written' },
+  Upper: 'sorted by code unit, before lower case',
+  '10': 'integer-like keys',
+  '9': 'come first in an object of their own order',
+  deep: [[[{ k: [] }]], [{}], { y: { x: [{}] } }],
+};
+
+describe('writeJsonChunks', () => {
+  for (const indent of [0, 2]) {
+    it(`gives JSON.stringify's text, sorted and in own key order (indent ${indent})`, () => {
+      const sorted = collectChunks((sink) => writeJsonChunks(awkward, sink, { indent, sortKeys: true }));
+      expect(sorted).toBe(JSON.stringify(withSortedKeys(awkward), null, indent));
+      const own = collectChunks((sink) => writeJsonChunks(awkward, sink, { indent, sortKeys: false }));
+      expect(own).toBe(JSON.stringify(awkward, null, indent));
+    });
+  }
+
+  it('writes scalars and empty containers at the top level as JSON.stringify does', () => {
+    for (const value of [null, 0, 'text', true, [], {}, [undefined], { a: undefined }]) {
+      expect(collectChunks((sink) => writeJsonChunks(value, sink, { indent: 2, sortKeys: true }))).toBe(
+        JSON.stringify(withSortedKeys(value), null, 2),
+      );
+    }
+  });
+
+  it('hands a large document on in bounded chunks that join to the whole text', () => {
+    const large = { items: Array.from({ length: 20_000 }, (_, i) => ({ id: `r${i}`, tags: { team: 'ml', n: i } })) };
+    const chunks: string[] = [];
+    writeJsonChunks(large, (chunk) => chunks.push(chunk), { indent: 2, sortKeys: true });
+    expect(chunks.length).toBeGreaterThan(10);
+    // A chunk is handed on once it reaches 64K characters; one element more is all it can exceed that by.
+    for (const chunk of chunks) expect(chunk.length).toBeLessThan((1 << 16) + 200);
+    expect(chunks.join('')).toBe(JSON.stringify(withSortedKeys(large), null, 2));
+  });
+});
+
+describe('streamed renderers', () => {
+  it('give each format exactly the text of its whole renderer', () => {
+    for (const format of OUTPUT_FORMATS) {
+      for (const report of [sampleReport, costedReport]) {
+        const streamed = collectChunks((sink) => getStreamRenderer(format)(report, sink));
+        expect(streamed, format).toBe(getRenderer(format)(report));
+      }
+    }
+  });
+});
