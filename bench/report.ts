@@ -15,6 +15,8 @@ import { readBundleFile } from '../src/engine/bundle.js';
 import { PolicyEngine } from '../src/engine/policy-engine.js';
 import { builtinBundlePath } from '../src/package-paths.js';
 import { prepare, prepareSettings } from '../src/prepare/index.js';
+import { readAnomalyInput } from '../src/prepare/report-anomalies.js';
+import { readReportUsage } from '../src/prepare/report-usage.js';
 import { assembleReport } from '../src/report/finops-report.js';
 import { readReportFacts } from '../src/report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../src/report/report-renderers.js';
@@ -70,6 +72,41 @@ async function generate(): Promise<{ csv: string; parquet: string }> {
   return { csv, parquet };
 }
 
+/**
+ * Time per phase of the report, and per query of the history: each query is named by the function that ran it
+ * and its first words, so a slow one can be found without a profiler. Printed here, never by the CLI.
+ */
+const phases = new Map<string, number>();
+function note(name: string, ms: number): void {
+  phases.set(name, (phases.get(name) ?? 0) + ms);
+}
+async function timed<T>(name: string, work: () => Promise<T> | T): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    note(name, performance.now() - started);
+  }
+}
+function caller(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(3);
+  const frame = frames.find((line) => !line.includes('bench/report.ts') && !line.includes('history.ts')) ?? '';
+  return /at (?:async )?([\w.]+)/.exec(frame)?.[1] ?? '?';
+}
+function timeQueries(history: CostHistory): void {
+  const query = history.query.bind(history);
+  const run = history.run.bind(history);
+  const label = (sql: string): string => `  query ${caller()}: ${sql.replace(/\s+/g, ' ').trim().slice(0, 60)}`;
+  history.query = async (sql, params) => {
+    const name = label(sql);
+    return timed(name, () => query(sql, params)) as never;
+  };
+  history.run = async (sql, params) => {
+    const name = label(sql);
+    return timed(name, () => run(sql, params));
+  };
+}
+
 /** CPU seconds (user + system, all threads, DuckDB's included) between two readings. */
 function cpuSeconds(from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): string {
   return ((to.user - from.user + to.system - from.system) / 1e6).toFixed(1);
@@ -102,20 +139,34 @@ async function measure(file: string): Promise<void> {
   const imported = performance.now();
   const cpuImported = process.cpuUsage();
   const budgets = Array.from({ length: 40 }, (_, i) => ({ name: `team-${i}`, scope: { team: `team-${i}` }, amount: 30_000 }));
-  const facts = await readReportFacts(history, {
-    today: NOW.slice(0, 10),
-    now: NOW,
-    days: 60,
-    budgets,
-    environmentTagKeys: ['environment'],
-    teamTagKey: 'team',
-  });
-  const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets });
+  phases.clear();
+  timeQueries(history);
+  const facts = await timed('report facts (readReportFacts)', () =>
+    readReportFacts(history, {
+      today: NOW.slice(0, 10),
+      now: NOW,
+      days: 60,
+      budgets,
+      environmentTagKeys: ['environment'],
+      teamTagKey: 'team',
+    }),
+  );
+  const engine = await timed('policy load', () => PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets }));
   const settings = prepareSettings({ file: null, config: { budgets } });
-  const input = await prepare({ subject: { kind: 'report', facts, source: 'bench' }, sources: { history }, settings, now: NOW });
-  const report = assembleReport(facts, engine.evaluate(input), engine.rules);
-  const bytes = renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length;
+  const input = await timed('prepare (savings and anomaly inputs)', () =>
+    prepare({ subject: { kind: 'report', facts, source: 'bench' }, sources: { history }, settings, now: NOW }),
+  );
+  const decision = await timed('evaluation', () => engine.evaluate(input));
+  const report = await timed('assemble', () => assembleReport(facts, decision, engine.rules));
+  const bytes = await timed(
+    'rendering',
+    () => renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length,
+  );
   const done = performance.now();
+  const breakdown = new Map(phases);
+  // The two inputs on their own, outside the timed report: their sizes as the engine receives them.
+  const usage = await readReportUsage(history, NOW.slice(0, 10));
+  const anomaly = await readAnomalyInput(history, { today: NOW.slice(0, 10), lastRun: null, days: 60, teamTagKey: 'team' });
   const cpuDone = process.cpuUsage();
   history.close();
   const name = file.endsWith('.csv') ? 'CSV    ' : 'Parquet';
@@ -125,14 +176,22 @@ async function measure(file: string): Promise<void> {
       `import ${cpuSeconds(cpuStarted, cpuImported)} s, report ${cpuSeconds(cpuImported, cpuDone)} s ` +
       `(${report.anomalies.length} anomalies, ${report.violations.length} violations, ${(bytes / 1024).toFixed(0)} KiB of output)`,
   );
+  console.log(
+    `  input: savings ${usage.resources.length} billed resources (${(JSON.stringify(usage).length / 2 ** 20).toFixed(1)} MiB of JSON), ` +
+      `anomaly ${anomaly.nodes.length} nodes (${(JSON.stringify(anomaly).length / 2 ** 20).toFixed(1)} MiB)`,
+  );
+  for (const [name, ms] of breakdown)
+    if (name.startsWith('  ') ? ms >= 50 : true) console.log(`  ${(ms / 1000).toFixed(2).padStart(6)} s  ${name}`);
 }
 
 console.log(`${ROWS.toLocaleString('en-US')} rows; ${load()}`);
 const generationStart = performance.now();
 const { csv, parquet } = await generate();
 console.log(`generated ${ROWS.toLocaleString('en-US')} FOCUS rows in ${((performance.now() - generationStart) / 1000).toFixed(1)} s`);
-await measure(csv);
-await measure(parquet);
+// FORMATS=parquet (or csv) measures one import only, for a quicker look at the report's phases.
+const formats = (process.env.FORMATS ?? 'csv,parquet').split(',');
+if (formats.includes('csv')) await measure(csv);
+if (formats.includes('parquet')) await measure(parquet);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (whole process: generation, both imports, both reports)`);
 console.log(`after the run: ${load()}`);
 for (const line of PREVIOUS) console.log(line);

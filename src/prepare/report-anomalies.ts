@@ -72,8 +72,6 @@ export function sameDayLastMonth(day: string): string {
   return new Date(Date.UTC(year, month - 2, Math.min(date, lastOfPrevious))).toISOString().slice(0, 10);
 }
 
-const tag = (key: string): string => `json_extract_string(Tags, '$."${key.replaceAll("'", "''").replaceAll('"', '')}"')`;
-
 export async function readAnomalyInput(history: CostHistory, options: AnomalyOptions): Promise<AnomalyInput> {
   const { today } = options;
   const judgeFrom = options.since ?? options.lastRun;
@@ -90,9 +88,12 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
       )
     ).map((row) => row.day),
   );
-  const base = `SELECT x_Day AS day, coalesce(${tag(options.teamTagKey)}, '${UNTAGGED}') AS team, x_Provider AS cloud,
+  const teamColumn = await history.tagColumn(options.teamTagKey);
+  // Each row's amount as DECIMAL(18, 6): the same micro-units (a line item under a trillion), summed in 64 bits
+  // rather than 128, which halves the time of the two scans below.
+  const base = `SELECT x_Day AS day, coalesce(${teamColumn}, '${UNTAGGED}') AS team, x_Provider AS cloud,
        coalesce(ServiceName, '(unknown service)') AS service, coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
-       sum(coalesce(EffectiveCost, BilledCost)) AS cost
+       sum(CAST(coalesce(EffectiveCost, BilledCost) AS DECIMAL(18, 6))) AS cost
      FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL`;
   // Exact (DECIMAL) sums per team, cloud and service, so a day's figure never depends on the order of additions.
   const services = await history.query<{ day: string; team: string; cloud: string | null; service: string | null; cost: number }>(
