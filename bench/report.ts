@@ -97,14 +97,8 @@ function timeQueries(history: CostHistory): void {
   const query = history.query.bind(history);
   const run = history.run.bind(history);
   const label = (sql: string): string => `  query ${caller()}: ${sql.replace(/\s+/g, ' ').trim().slice(0, 60)}`;
-  history.query = async (sql, params) => {
-    const name = label(sql);
-    return timed(name, () => query(sql, params)) as never;
-  };
-  history.run = async (sql, params) => {
-    const name = label(sql);
-    return timed(name, () => run(sql, params));
-  };
+  history.query = (sql, params) => timed(label(sql), () => query(sql, params)) as never;
+  history.run = (sql, params) => timed(label(sql), () => run(sql, params));
 }
 
 /** CPU seconds (user + system, all threads, DuckDB's included) between two readings. */
