@@ -15,6 +15,8 @@ import { readBundleFile } from '../src/engine/bundle.js';
 import { PolicyEngine } from '../src/engine/policy-engine.js';
 import { builtinBundlePath } from '../src/package-paths.js';
 import { prepare, prepareSettings } from '../src/prepare/index.js';
+import { readAnomalyInput } from '../src/prepare/report-anomalies.js';
+import { readReportUsage } from '../src/prepare/report-usage.js';
 import { assembleReport } from '../src/report/finops-report.js';
 import { readReportFacts } from '../src/report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../src/report/report-renderers.js';
@@ -27,6 +29,7 @@ const PREVIOUS = [
   'earlier, 1,000,000 rows, load average 15, FOCUS CSV read by DuckDB: CSV import 68.9 s (18.5 CPU s), Parquet import 37.9 s (12.5 CPU s), report 66 s (23 CPU s); peak RSS 1.4 GiB',
   'earlier, 5,000,000 rows, load average 12-18: CSV import 327 s, report 307 s; Parquet import 282 s, report 365 s; peak RSS 1.7 GiB',
   'earlier, 5,000,000 rows with every resource spending daily, idle machine: CSV import 39.3 s, report 59.9 s; Parquet import 20.3 s, report 56.4 s; peak RSS 2.3 GiB',
+  'earlier, 5,000,000 rows, tags as columns, spend as a view, anomaly input one row per resource, load average 8-13: CSV import 331.7 s (81.4 CPU s), report 313.1 s (104 CPU s: facts 28, savings input 12, anomaly input 48, evaluation 12); Parquet import 137.8 s (55.7 CPU s), report 154.7 s (91 CPU s: facts 28, savings input 12, anomaly input 40, evaluation 9); peak RSS 2.4 GiB',
 ];
 const TARGETS =
   'targets at 5,000,000 rows on 2 cores: import + report under 40 s from CSV and under 20 s from Parquet, peak RSS under 1.5 GiB';
@@ -70,6 +73,35 @@ async function generate(): Promise<{ csv: string; parquet: string }> {
   return { csv, parquet };
 }
 
+/**
+ * Time per phase of the report, and per query of the history: each query is named by the function that ran it
+ * and its first words, so a slow one can be found without a profiler. Printed here, never by the CLI.
+ */
+const phases = new Map<string, { ms: number; cpu: number }>();
+async function timed<T>(name: string, work: () => Promise<T> | T): Promise<T> {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  try {
+    return await work();
+  } finally {
+    const used = process.cpuUsage(cpu);
+    const before = phases.get(name) ?? { ms: 0, cpu: 0 };
+    phases.set(name, { ms: before.ms + performance.now() - started, cpu: before.cpu + (used.user + used.system) / 1000 });
+  }
+}
+function caller(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(3);
+  const frame = frames.find((line) => !line.includes('bench/report.ts') && !line.includes('history.ts')) ?? '';
+  return /at (?:async )?([\w.]+)/.exec(frame)?.[1] ?? '?';
+}
+function timeQueries(history: CostHistory): void {
+  const query = history.query.bind(history);
+  const run = history.run.bind(history);
+  const label = (sql: string): string => `  query ${caller()}: ${sql.replace(/\s+/g, ' ').trim().slice(0, 60)}`;
+  history.query = (sql, params) => timed(label(sql), () => query(sql, params)) as never;
+  history.run = (sql, params) => timed(label(sql), () => run(sql, params));
+}
+
 /** CPU seconds (user + system, all threads, DuckDB's included) between two readings. */
 function cpuSeconds(from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): string {
   return ((to.user - from.user + to.system - from.system) / 1e6).toFixed(1);
@@ -102,21 +134,35 @@ async function measure(file: string): Promise<void> {
   const imported = performance.now();
   const cpuImported = process.cpuUsage();
   const budgets = Array.from({ length: 40 }, (_, i) => ({ name: `team-${i}`, scope: { team: `team-${i}` }, amount: 30_000 }));
-  const facts = await readReportFacts(history, {
-    today: NOW.slice(0, 10),
-    now: NOW,
-    days: 60,
-    budgets,
-    environmentTagKeys: ['environment'],
-    teamTagKey: 'team',
-  });
-  const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets });
+  phases.clear();
+  timeQueries(history);
+  const facts = await timed('report facts (readReportFacts)', () =>
+    readReportFacts(history, {
+      today: NOW.slice(0, 10),
+      now: NOW,
+      days: 60,
+      budgets,
+      environmentTagKeys: ['environment'],
+      teamTagKey: 'team',
+    }),
+  );
+  const engine = await timed('policy load', () => PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets }));
   const settings = prepareSettings({ file: null, config: { budgets } });
-  const input = await prepare({ subject: { kind: 'report', facts, source: 'bench' }, sources: { history }, settings, now: NOW });
-  const report = assembleReport(facts, engine.evaluate(input), engine.rules);
-  const bytes = renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length;
+  const input = await timed('prepare (savings and anomaly inputs)', () =>
+    prepare({ subject: { kind: 'report', facts, source: 'bench' }, sources: { history }, settings, now: NOW }),
+  );
+  const decision = await timed('evaluation', () => engine.evaluate(input));
+  const report = await timed('assemble', () => assembleReport(facts, decision, engine.rules));
+  const bytes = await timed(
+    'rendering',
+    () => renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length,
+  );
   const done = performance.now();
   const cpuDone = process.cpuUsage();
+  const breakdown = new Map(phases);
+  // The two inputs on their own, outside the timed report: their sizes as the engine receives them.
+  const usage = await readReportUsage(history, NOW.slice(0, 10));
+  const anomaly = await readAnomalyInput(history, { today: NOW.slice(0, 10), lastRun: null, days: 60, teamTagKey: 'team' });
   history.close();
   const name = file.endsWith('.csv') ? 'CSV    ' : 'Parquet';
   console.log(
@@ -125,14 +171,25 @@ async function measure(file: string): Promise<void> {
       `import ${cpuSeconds(cpuStarted, cpuImported)} s, report ${cpuSeconds(cpuImported, cpuDone)} s ` +
       `(${report.anomalies.length} anomalies, ${report.violations.length} violations, ${(bytes / 1024).toFixed(0)} KiB of output)`,
   );
+  console.log(
+    `  input: savings ${usage.resources.length} billed resources (${(JSON.stringify(usage).length / 2 ** 20).toFixed(1)} MiB of JSON), ` +
+      `anomaly ${anomaly.nodes.length} nodes (${(JSON.stringify(anomaly).length / 2 ** 20).toFixed(1)} MiB)`,
+  );
+  console.log('  wall s    CPU s  phase (queries indented; those under 0.05 s left out)');
+  for (const [name, { ms, cpu }] of breakdown) {
+    if (!name.startsWith('  ') || ms >= 50)
+      console.log(`  ${(ms / 1000).toFixed(2).padStart(6)}  ${(cpu / 1000).toFixed(2).padStart(7)}  ${name}`);
+  }
 }
 
 console.log(`${ROWS.toLocaleString('en-US')} rows; ${load()}`);
 const generationStart = performance.now();
 const { csv, parquet } = await generate();
 console.log(`generated ${ROWS.toLocaleString('en-US')} FOCUS rows in ${((performance.now() - generationStart) / 1000).toFixed(1)} s`);
-await measure(csv);
-await measure(parquet);
+// FORMATS=parquet (or csv) measures one import only, for a quicker look at the report's phases.
+const formats = (process.env.FORMATS ?? 'csv,parquet').split(',');
+if (formats.includes('csv')) await measure(csv);
+if (formats.includes('parquet')) await measure(parquet);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (whole process: generation, both imports, both reports)`);
 console.log(`after the run: ${load()}`);
 for (const line of PREVIOUS) console.log(line);

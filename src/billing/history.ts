@@ -15,6 +15,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { MODEL_REFERENCE_KEYS } from '../inputs/model-reference.js';
 import { TollgateError } from '../model/errors.js';
 import type { CostRecord } from '../model/cost-record.js';
 import { MICROS_PER_UNIT, type Micros } from '../model/money.js';
@@ -43,6 +44,27 @@ const COST_TABLE_COLUMNS = `
   Tags VARCHAR,
   x_CostType VARCHAR NOT NULL,
   x_Extras VARCHAR`;
+
+/**
+ * Columns of cost_records that no importer writes: tags the report groups by, read out of the Tags JSON once
+ * when rows are committed (commitStaged), so the report's queries read a plain column instead of parsing the
+ * JSON of every row on every query. x_Model is the project's model reference (tollgate.io/model, else its
+ * label-safe form, as written); the tag columns (x_Tag_1, …) are the keys listed in tag_columns, the team
+ * tag key among them.
+ */
+const DERIVED_COLUMNS = `,
+  x_Model VARCHAR`;
+
+/** The tag key every history has a column for: the report's default team tag. */
+export const DEFAULT_TAG_COLUMN_KEYS: readonly string[] = ['team'];
+
+/** DuckDB's text of one tag of a row's Tags JSON (null when absent or not a string). */
+export function tagSql(key: string, tags = 'Tags'): string {
+  return `json_extract_string(${tags}, '$."${key.replaceAll("'", "''").replaceAll('"', '')}"')`;
+}
+
+/** The model reference tag as written (tollgate.io/model, else its label-safe form), the keys the Terraform and Kubernetes readers use. */
+export const MODEL_TAG_SQL = `coalesce(${MODEL_REFERENCE_KEYS.map((key) => tagSql(key)).join(', ')})`;
 
 /** The column list in table order, for INSERT ... SELECT statements the importers build. */
 export const COST_TABLE_COLUMN_NAMES: readonly string[] = COST_TABLE_COLUMNS.split('\n')
@@ -92,7 +114,9 @@ export class CostHistory {
     await connection.run(`SET TimeZone = 'UTC'`);
     // DuckDB would take 80% of RAM by default; the nightly job shares the machine. Beyond the limit it spills to disk.
     await connection.run(`SET memory_limit = '${process.env.TOLLGATE_DUCKDB_MEMORY ?? '1GB'}'`);
-    await connection.run(`CREATE TABLE IF NOT EXISTS cost_records (${COST_TABLE_COLUMNS})`);
+    await connection.run(`CREATE TABLE IF NOT EXISTS cost_records (${COST_TABLE_COLUMNS}${DERIVED_COLUMNS})`);
+    // Which tag key each x_Tag_<n> column holds.
+    await connection.run(`CREATE TABLE IF NOT EXISTS tag_columns (tag_key VARCHAR PRIMARY KEY, column_name VARCHAR NOT NULL)`);
     await connection.run(
       `CREATE TABLE IF NOT EXISTS forecasts (x_Source VARCHAR NOT NULL, month VARCHAR NOT NULL,
         remaining DECIMAL(38, 6) NOT NULL, currency VARCHAR NOT NULL)`,
@@ -100,6 +124,7 @@ export class CostHistory {
     // The nights a report was written, so the next one judges every day since (anomalies).
     await connection.run(`CREATE TABLE IF NOT EXISTS report_runs (day DATE PRIMARY KEY)`);
     await history.upgrade();
+    for (const key of DEFAULT_TAG_COLUMN_KEYS) await history.tagColumn(key);
     return history;
   }
 
@@ -120,10 +145,50 @@ export class CostHistory {
         await this.run(`ALTER TABLE cost_records ALTER ${name} TYPE DECIMAL(38, 6) USING round(${name}, 6)`);
       }
     }
+    // A history written before the tag columns: the model reference read out of every row once.
+    if (!columns.some((column) => column.name === 'x_Model')) {
+      await this.inTransaction(async () => {
+        await this.run(`ALTER TABLE cost_records ADD COLUMN x_Model VARCHAR`);
+        await this.run(`UPDATE cost_records SET x_Model = ${MODEL_TAG_SQL}`);
+      });
+    }
     const [forecast] = await this.query<{ type: string }>(
       `SELECT data_type AS type FROM information_schema.columns WHERE table_name = 'forecasts' AND column_name = 'remaining'`,
     );
     if (forecast?.type === 'DOUBLE') await this.run(`ALTER TABLE forecasts ALTER remaining TYPE DECIMAL(38, 6) USING round(remaining, 6)`);
+  }
+
+  /**
+   * The column holding tag `key` of every row (its text, null when a row has no such tag), added and filled
+   * from the Tags JSON the first time a key is asked for; every import after fills it as rows are committed.
+   */
+  async tagColumn(key: string): Promise<string> {
+    const known = await this.tagColumns();
+    const held = known.get(key);
+    if (held !== undefined) return held;
+    const name = `x_Tag_${known.size + 1}`;
+    await this.inTransaction(async () => {
+      await this.run(`ALTER TABLE cost_records ADD COLUMN ${name} VARCHAR`);
+      await this.run(`UPDATE cost_records SET ${name} = ${tagSql(key)}`);
+      await this.run(`INSERT INTO tag_columns VALUES (?, ?)`, [key, name]);
+    });
+    return name;
+  }
+
+  private async tagColumns(): Promise<Map<string, string>> {
+    const rows = await this.query<{ key: string; name: string }>(`SELECT tag_key AS key, column_name AS name FROM tag_columns ORDER BY 2`);
+    return new Map(rows.map((row) => [row.key, row.name]));
+  }
+
+  private async inTransaction(work: () => Promise<void>): Promise<void> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await work();
+      await this.run('COMMIT');
+    } catch (error) {
+      await this.run('ROLLBACK');
+      throw error;
+    }
   }
 
   async query<T extends Row = Row>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {
@@ -240,11 +305,16 @@ export class CostHistory {
         currencies,
       });
     }
+    // The tag columns are filled here, in the one statement every import path's rows pass through.
+    const derived = [
+      `${MODEL_TAG_SQL} AS x_Model`,
+      ...[...(await this.tagColumns())].map(([key, name]) => `${tagSql(key)} AS ${name}`),
+    ].join(', ');
     await this.run('BEGIN TRANSACTION');
     try {
       for (const { source, table } of staged) {
         await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`, [source]);
-        await this.run(`INSERT INTO cost_records BY NAME SELECT * FROM ${table}`);
+        await this.run(`INSERT INTO cost_records BY NAME SELECT *, ${derived} FROM ${table}`);
       }
       await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
       await this.assertNoOverlap(staged);

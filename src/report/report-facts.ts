@@ -29,7 +29,7 @@ import { countedCost, type CostRecord } from '../model/cost-record.js';
 import { microsToNumber, parseMicros } from '../model/money.js';
 import { firstTag, matchesScope } from '../billing/budgets.js';
 import { summariseSpend } from '../billing/spend-summary.js';
-import { MODEL_REFERENCE_KEYS, parseModelReference } from '../inputs/model-reference.js';
+import { parseModelReference } from '../inputs/model-reference.js';
 
 export type { DailyPoint, DailySeries } from '../model/resource.js';
 
@@ -120,19 +120,21 @@ const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
-const tag = (key: string): string => `json_extract_string(Tags, '$."${key.replaceAll("'", "''").replaceAll('"', '')}"')`;
-
-/** The project's model reference tag (tollgate.io/model, else its label-safe form), as written. */
-const modelTag = (): string => `coalesce(${MODEL_REFERENCE_KEYS.map((key) => tag(key)).join(', ')})`;
-
-/** The temporary table every spend figure is read from: Actual rows with a rate, their cost in the report currency. */
+/** The temporary view every spend figure is read from: Actual rows with a rate, their cost in the report currency. */
 const SPEND = 'report_spend';
 
 /**
+ * An amount in the report currency: unchanged at rate 1 (the usual case; DECIMAL(38, 6) times a decimal rate is
+ * ten times slower to compute than the sums it feeds), else multiplied and rounded back to the micro-unit.
+ */
+const converted = (amount: string): string => `CASE WHEN x.rate = 1 THEN ${amount} ELSE CAST(${amount} * x.rate AS DECIMAL(38, 6)) END`;
+
+/**
  * The report currency and the rates into it, and the spend every figure is read from: the Actual rows since
- * `since` that have a rate, with their cost in the report currency and their team and model tags read once
- * (x_Team, x_Model), in one temporary table, so the report's many queries neither join nor parse JSON per row
- * again. The report currency is the configured one, else the billing currency of the most rows.
+ * `since` that have a rate, with their cost in the report currency and their team and model tags (x_Team,
+ * x_Model, the history's tag columns, filled at import), as one temporary view, so the report's many queries
+ * neither join nor parse JSON per row, and no copy of the rows is made. The report currency is the configured
+ * one, else the billing currency of the most rows.
  */
 async function prepareSpend(
   history: CostHistory,
@@ -153,14 +155,19 @@ async function prepareSpend(
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([code, rate]) => `(${quote(code)}, CAST(${rate} AS DECIMAL(18, 6)))`);
   await history.run(`CREATE OR REPLACE TEMP TABLE report_rates AS SELECT * FROM (VALUES ${values.join(', ')}) AS t(currency, rate)`);
+  const teamColumn = await history.tagColumn(teamTagKey);
+  // A view takes no parameters: the two days are checked dates (YYYY-MM-DD) written into it.
+  const day = (text: string): string => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new Error(`not a day: ${text}`);
+    return `DATE '${text}'`;
+  };
   await history.run(
-    `CREATE OR REPLACE TEMP TABLE ${SPEND} AS SELECT r.*,
-       CAST(coalesce(r.EffectiveCost, r.BilledCost) * x.rate AS DECIMAL(38, 6)) AS x_Cost,
-       CAST(r.BilledCost * x.rate AS DECIMAL(38, 6)) AS x_Billed,
-       ${tag(teamTagKey)} AS x_Team, ${modelTag()} AS x_Model
+    `CREATE OR REPLACE TEMP VIEW ${SPEND} AS SELECT r.*,
+       ${converted('coalesce(r.EffectiveCost, r.BilledCost)')} AS x_Cost,
+       ${converted('r.BilledCost')} AS x_Billed,
+       r.${teamColumn} AS x_Team
      FROM cost_records r JOIN report_rates x ON x.currency = r.BillingCurrency
-     WHERE r.x_CostType = 'Actual' AND r.x_Day >= CAST(? AS DATE) AND r.x_Day < CAST(? AS DATE)`,
-    [window.since, today],
+     WHERE r.x_CostType = 'Actual' AND r.x_Day >= ${day(window.since)} AND r.x_Day < ${day(today)}`,
   );
   return currency;
 }
