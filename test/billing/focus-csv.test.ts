@@ -164,7 +164,8 @@ describe('FOCUS CSV read by DuckDB', () => {
       '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,1,1,1,USD,AWS,EC2,us-east-1,1,"{""team"":""a""}",Actual,,',
       ' 2025-06-01T00:00:00Z ,2025-06-02T00:00:00Z,2,2,2,usd,aws,EC2,us-east-1,1,"{""team"":""a""}",Actual,,',
       '2025-06-01T00:00:00Z,2025-06-02,3,3,3,USD,Google Cloud,GCE,,2,"{ ""team"": ""a"" }",Forecast,,',
-      '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,4,4,4,USD,Microsoft,VM,,3,"{""team"":""a""}",,,',
+      // Cells that end with a tab and a vertical tab, which trim removes.
+      '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,4,4,4,USD,Microsoft,VM\t,,3,"{""team"":""a""}",,x\u000b,',
       '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,5,,,USD,,VM,,3,,,,',
       '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,6,,,USD,other,VM,,3,{},null,,',
       '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,7,,,USD,azure,VM,,3,{},Actual,,',
