@@ -3,10 +3,13 @@
  * --source focus:FILE.csv`, about ten times quicker than reading the rows in JavaScript at millions of rows.
  *
  * The values whose rules are subtle (times with offsets, Tags JSON, currencies, x_CostType, the provider's
- * name) are few distinct texts in a billing file, however many rows it has: DuckDB lists the distinct ones, the
- * row reader's own functions judge each, and DuckDB joins the answers back to the rows. Amounts, which are
- * nearly all distinct, are checked in SQL against the reader's decimal grammar and cast exactly, rounded half
- * away from zero as parseMicros rounds. Plain text columns are trimmed of the same whitespace as
+ * name) are few distinct texts in a billing file, however many rows it has. The file is read once into the
+ * staging table, each such column as DuckDB reads it where that is known to be the reader's reading (a time in
+ * the exports' own layout, a provider name from a short table, the other texts as they are); then the row
+ * reader's own functions judge each distinct value, and only the rows whose value the reader reads otherwise
+ * are rewritten (none, for a file in the exports' own layout). Amounts, which are nearly all distinct, are
+ * checked in SQL against the reader's decimal grammar and cast exactly, rounded half away from zero as
+ * parseMicros rounds. Plain text columns are trimmed of the same whitespace as
  * String.prototype.trim, and the word null is empty, as textOf reads them.
  *
  * Whenever this path cannot vouch for a file (a header it does not handle, a value the reader refuses, a
@@ -18,6 +21,7 @@ import { knownCurrencies, parseCostType, parseIsoTime, parseTags, PROVIDER_COLUM
 import { providerFromName } from './cost-record.js';
 import { ident, isExtraFocusColumn, literal } from './file-dialects.js';
 import type { CostHistory } from './history.js';
+import { stagedSource, withoutInsertionOrder } from './staging.js';
 
 /** The characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
 const JS_WHITESPACE =
@@ -49,12 +53,22 @@ function raw(column: string): string {
 
 /**
  * A cell trimmed as String.prototype.trim trims it. Trimming a set of characters costs DuckDB ten times a plain
- * read, so it is done only for a cell that starts or ends with something other than printable ASCII (every
- * character trim removes is below "!" or above "~") or holds a carriage return; any other cell is kept as it is.
+ * read, so it is done only for a cell that could change: one that starts with something other than printable
+ * ASCII, holds any character beyond ASCII (its bytes outnumber its characters), ends with one of the ASCII
+ * characters trim removes, or holds a carriage return. Any other cell is ASCII that neither starts nor ends with
+ * a character trim removes, and is kept as it is. (Looking at a cell's last character costs as much as all of
+ * this together: DuckDB counts its way to it.)
  */
 function trimmed(column: string): string {
   const cell = ident(column);
-  const unusual = `ord(${cell}) NOT BETWEEN 33 AND 126 OR ord(${cell}[-1]) NOT BETWEEN 33 AND 126 OR contains(${cell}, ${CR})`;
+  // Space, tab, line feed, vertical tab, form feed: trim's ASCII characters but the carriage return, looked for anywhere.
+  const asciiEnds = [32, 9, 10, 11, 12].map((code) => `suffix(${cell}, chr(${code}))`);
+  const unusual = [
+    `ord(${cell}) NOT BETWEEN 33 AND 126`,
+    `strlen(${cell}) <> length(${cell})`,
+    ...asciiEnds,
+    `contains(${cell}, ${CR})`,
+  ].join(' OR ');
   return `CASE WHEN ${cell} IS NULL THEN '' WHEN ${unusual} THEN trim(${raw(column)}, ${literal(JS_WHITESPACE)}) ELSE ${cell} END`;
 }
 
@@ -108,38 +122,60 @@ function rowsSql(csv: string, headers: readonly string[], defaultCurrency: strin
         FROM ${csv}))`;
 }
 
-/** What the first pass finds: the distinct texts of the judged columns (null for a file of no rows), the most of any, and the rows. */
-interface Distinct {
-  readonly starts: readonly string[] | null;
-  readonly ends: readonly string[] | null;
-  readonly tags: readonly string[] | null;
-  readonly currencies: readonly string[] | null;
-  readonly types: readonly string[] | null;
-  readonly providers: readonly string[] | null;
-  readonly most: number;
-  readonly rows: number;
-}
+/** The one layout of times DuckDB reads itself (the FOCUS exports' own); any other text is judged by the row reader. */
+const CANONICAL_TIME = '%Y-%m-%dT%H:%M:%SZ';
+
+/**
+ * Provider names read straight to the reader's answer in SQL, so that the usual file needs no rewrite; each is
+ * checked against providerFromName before the staged rows are trusted. '' is a row without any provider name.
+ */
+const PROVIDER_NAMES: ReadonlyArray<readonly [name: string, provider: string]> = [
+  ['Amazon Web Services', 'aws'],
+  ['AWS', 'aws'],
+  ['Microsoft', 'azure'],
+  ['Google Cloud', 'gcp'],
+  ['', 'other'],
+];
+
+/** The staged table's helper columns: the text of a time DuckDB did not read itself (NULL when it did). */
+const RESIDUAL = { start: 'k_res_start', end: 'k_res_end' } as const;
 
 function refused(): never {
   throw new Error('refused');
 }
 
-/** Judges each distinct key with the row reader's rule; null when any is refused (the row reader will name its line). */
-function judge(keys: readonly string[], rule: (key: string) => string): Array<[string, string]> | null {
-  const judged: Array<[string, string]> = [];
-  for (const key of keys) {
+/** The reader's answer for every value that needs one, or null when the reader refuses one. */
+function judge<T>(values: readonly T[], rule: (value: T) => string | null): Array<[T, string]> | null {
+  const changed: Array<[T, string]> = [];
+  for (const value of values) {
+    let answer: string | null;
     try {
-      judged.push([key, rule(key)]);
+      answer = rule(value);
     } catch {
       return null;
     }
+    if (answer !== null) changed.push([value, answer]);
   }
-  return judged;
+  return changed;
+}
+
+/** A time column read as DuckDB reads the canonical layout: its value (NULL otherwise) and the text it leaves to the reader. */
+function timeColumns(key: string, residual: string): { value: string; residual: string } {
+  const parsed = `try_strptime(${key}, ${literal(CANONICAL_TIME)})`;
+  return {
+    value: `CASE WHEN strftime(${parsed}, ${literal(CANONICAL_TIME)}) = ${key} THEN ${parsed} END`,
+    residual,
+  };
 }
 
 /**
  * Stages a FOCUS CSV file whose header is `headers` (trimmed, as read by the caller) into a new staging
  * table, or returns null with nothing staged when this path cannot vouch for the file.
+ *
+ * The file is read once. Each judged column is staged as DuckDB's own reading of its text where that reading
+ * is known to be the reader's (a canonical time, a provider name of the table above, the raw Tags, currency and
+ * cost type texts); then the distinct values are judged by the row reader's functions and only the rows whose
+ * value the reader reads otherwise are rewritten. The number of distinct values, never rows, drives the JavaScript.
  */
 export async function stageFocusCsvWithDuckDb(
   history: CostHistory,
@@ -156,58 +192,34 @@ export async function stageFocusCsvWithDuckDb(
   const csv = `read_csv(${literal(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
     columns = {${columns}}, strict_mode = true, null_padding = false, max_line_size = ${MAX_LINE_BYTES})`;
   const rows = rowsSql(csv, headers, defaultCurrency);
-  const tables: string[] = [];
-  /** A table of each distinct text (k) and the reader's reading of it (v), or null when the reader refuses one. */
-  const dictionary = async (name: string, values: readonly string[], rule: (key: string) => string): Promise<string | null> => {
-    const judged = judge(values, rule);
-    if (judged === null) return null;
-    const table = `${history.newStagingTable()}_${name}`;
-    tables.push(table);
-    await history.run(`CREATE TEMP TABLE ${table} (k VARCHAR PRIMARY KEY, v VARCHAR NOT NULL)`);
-    const appender = await history.connection.createAppender(table, 'main', 'temp');
-    for (const [key, value] of judged) {
+  const table = history.newStagingTable();
+  const dictionaries: string[] = [];
+  /** A table of each value to rewrite (k) and the reader's reading of it (v). */
+  const dictionary = async (
+    name: string,
+    type: 'VARCHAR' | 'BIGINT',
+    entries: ReadonlyArray<readonly [string, string]>,
+  ): Promise<string> => {
+    const dict = `${table}_${name}`;
+    dictionaries.push(dict);
+    await history.run(`CREATE TEMP TABLE ${dict} (k VARCHAR PRIMARY KEY, v ${type} NOT NULL)`);
+    const appender = await history.connection.createAppender(dict, 'main', 'temp');
+    for (const [key, value] of entries) {
       appender.appendVarchar(key);
-      appender.appendVarchar(value);
+      if (type === 'BIGINT') appender.appendBigInt(BigInt(value));
+      else appender.appendVarchar(value);
       appender.endRow();
     }
     appender.closeSync();
-    return table;
+    return dict;
   };
 
-  const table = history.newStagingTable();
   try {
-    // Pass 1: the distinct texts of the judged columns, in one scan.
-    const reader = await history.connection.runAndReadAll(
-      `SELECT list(DISTINCT s) AS starts, list(DISTINCT e) AS ends, list(DISTINCT tags) AS tags, list(DISTINCT currency) AS currencies,
-         list(DISTINCT cost_type) AS types, list(DISTINCT provider) AS providers,
-         greatest(count(DISTINCT tags), count(DISTINCT s), count(DISTINCT e))::INTEGER AS most, count(*)::INTEGER AS rows
-       FROM (SELECT k_start AS s, k_end AS e, k_tags AS tags, k_cur AS currency, k_type AS cost_type, k_prov AS provider FROM (${rows}))`,
-    );
-    const [distinct] = reader.getRowObjectsJson() as unknown as Distinct[];
-    if (!distinct || distinct.most > MAX_DISTINCT) return null;
-    const currencies = new Set(knownCurrencies());
-    const maps = {
-      time: await dictionary('time', [...new Set([...(distinct.starts ?? []), ...(distinct.ends ?? [])])], (key) =>
-        String(parseIsoTime(textOf(key)) ?? refused()),
-      ),
-      tags: await dictionary('tags', distinct.tags ?? [], (key) => JSON.stringify(parseTags(key, refused))),
-      currency: await dictionary('cur', distinct.currencies ?? [], (key) => {
-        const code = textOf(key).toUpperCase();
-        return currencies.has(code) ? code : refused();
-      }),
-      costType: await dictionary('type', distinct.types ?? [], (key) => parseCostType(key, refused)),
-      provider: await dictionary('prov', distinct.providers ?? [], (key) => providerFromName(key === '' ? undefined : key)),
-    };
-    if (Object.values(maps).some((map) => map === null)) return null;
-    const name = (map: string | null): string => map ?? '';
-
-    // Pass 2: every row, its judged values joined back; a row the reader would refuse fails the statement.
+    // The one read of the file: every cell read once, amounts checked (a bad one fails the statement).
     const billed = amountChecks('BilledCost');
     const effective = has('EffectiveCost') ? amountChecks('EffectiveCost') : { value: 'NULL', ok: 'true' };
     const list = has('ListCost') ? amountChecks('ListCost') : { value: 'NULL', ok: 'true' };
-    const start = `epoch_ms(CAST(s.v AS BIGINT))`;
-    const end = `epoch_ms(CAST(e.v AS BIGINT))`;
-    const ok = `${end} > ${start} AND ${text('BilledCost')} IS NOT NULL AND ${billed.ok} AND ${effective.ok} AND ${list.ok}`;
+    const ok = `${text('BilledCost')} IS NOT NULL AND ${billed.ok} AND ${effective.ok} AND ${list.ok}`;
     const optional = (...names: string[]): string => {
       const present = names.filter(has);
       return present.length === 0 ? 'NULL' : present.length === 1 ? text(present[0] ?? '') : `coalesce(${present.map(text).join(', ')})`;
@@ -217,34 +229,124 @@ export async function stageFocusCsvWithDuckDb(
       extras.length === 0
         ? `'{}'`
         : `'{' || concat_ws(',', ${extras.map((column) => `CASE WHEN ${text(column)} IS NOT NULL THEN ${literal(JSON.stringify(column))} || ':' || CAST(to_json(${text(column)}) AS VARCHAR) END`).join(', ')}) || '}'`;
-    await history.run(
-      `CREATE TEMP TABLE ${table} AS
-       SELECT ${literal(source)} AS x_Source, CAST(${start} AS DATE) AS x_Day, p.v AS x_Provider,
-         ${start} AS ChargePeriodStart, ${end} AS ChargePeriodEnd,
-         CASE WHEN ${ok} THEN ${billed.value} ELSE error('row refused') END AS BilledCost,
-         ${effective.value} AS EffectiveCost, ${list.value} AS ListCost, c.v AS BillingCurrency,
-         ${optional('ServiceName')} AS ServiceName, ${optional('ServiceCategory')} AS ServiceCategory,
-         ${optional('RegionId', 'Region')} AS RegionId, ${optional('ResourceId')} AS ResourceId,
-         ${optional('ResourceType')} AS ResourceType, ${optional('SkuId')} AS SkuId,
-         ${optional('PricingCategory')} AS PricingCategory, ${optional('SubAccountId')} AS SubAccountId,
-         g.v AS Tags, y.v AS x_CostType, ${extrasJson} AS x_Extras
-       FROM (${rows}) AS r
-         JOIN ${name(maps.time)} AS s ON s.k = r.k_start
-         JOIN ${name(maps.time)} AS e ON e.k = r.k_end
-         JOIN ${name(maps.tags)} AS g ON g.k = r.k_tags
-         JOIN ${name(maps.currency)} AS c ON c.k = r.k_cur
-         JOIN ${name(maps.costType)} AS y ON y.k = r.k_type
-         JOIN ${name(maps.provider)} AS p ON p.k = r.k_prov`,
+    const start = timeColumns('k_start', RESIDUAL.start);
+    const end = timeColumns('k_end', RESIDUAL.end);
+    const provider = `CASE k_prov ${PROVIDER_NAMES.map(([name, code]) => `WHEN ${literal(name)} THEN ${literal(code)}`).join(' ')} ELSE k_prov END`;
+    await withoutInsertionOrder(history, () =>
+      history.run(
+        `CREATE TEMP TABLE ${table} AS
+         SELECT ${stagedSource(source)} AS x_Source, CAST(t_start AS DATE) AS x_Day, ${provider} AS x_Provider,
+           t_start AS ChargePeriodStart, t_end AS ChargePeriodEnd,
+           CASE WHEN ${ok} THEN ${billed.value} ELSE error('row refused') END AS BilledCost,
+           ${effective.value} AS EffectiveCost, ${list.value} AS ListCost, k_cur AS BillingCurrency,
+           ${optional('ServiceName')} AS ServiceName, ${optional('ServiceCategory')} AS ServiceCategory,
+           ${optional('RegionId', 'Region')} AS RegionId, ${optional('ResourceId')} AS ResourceId,
+           ${optional('ResourceType')} AS ResourceType, ${optional('SkuId')} AS SkuId,
+           ${optional('PricingCategory')} AS PricingCategory, ${optional('SubAccountId')} AS SubAccountId,
+           CASE WHEN k_tags = '' THEN '{}' ELSE k_tags END AS Tags,
+           CASE WHEN k_type = '' THEN 'Actual' ELSE k_type END AS x_CostType, ${extrasJson} AS x_Extras,
+           CASE WHEN t_start IS NULL THEN k_start END AS ${start.residual}, CASE WHEN t_end IS NULL THEN k_end END AS ${end.residual}
+         FROM (SELECT *, ${start.value} AS t_start, ${end.value} AS t_end FROM (${rows}))`,
+      ),
     );
-    // Every row found its judged values (the file did not change between the passes), or none is used.
-    const [staged] = await history.query<{ rows: number }>(`SELECT count(*)::INTEGER AS rows FROM ${table}`);
-    if (staged?.rows !== distinct.rows) throw new Error('the file changed while it was read');
+
+    // The distinct values of the judged columns (a few in a billing file, however many rows it has).
+    interface Distinct {
+      readonly tags: string[] | null;
+      readonly currencies: string[] | null;
+      readonly types: string[] | null;
+      readonly providers: string[] | null;
+      readonly most: number;
+    }
+    const reader = await history.connection.runAndReadAll(
+      `SELECT list(DISTINCT Tags) AS tags, list(DISTINCT BillingCurrency) AS currencies, list(DISTINCT x_CostType) AS types,
+         list(DISTINCT x_Provider) AS providers, count(DISTINCT Tags)::INTEGER AS most FROM ${table}`,
+    );
+    const [distinct] = reader.getRowObjectsJson() as unknown as Distinct[];
+    const times = await history.query<{ k: string; canonical: boolean; ms: number | null }>(
+      `SELECT DISTINCT coalesce(${RESIDUAL.start}, strftime(ChargePeriodStart, ${literal(CANONICAL_TIME)})) AS k,
+         ${RESIDUAL.start} IS NULL AS canonical, epoch_ms(ChargePeriodStart)::DOUBLE AS ms FROM ${table}
+       UNION SELECT DISTINCT coalesce(${RESIDUAL.end}, strftime(ChargePeriodEnd, ${literal(CANONICAL_TIME)})) AS k,
+         ${RESIDUAL.end} IS NULL AS canonical, epoch_ms(ChargePeriodEnd)::DOUBLE AS ms FROM ${table}
+       LIMIT ${MAX_DISTINCT + 1}`,
+    );
+    if (!distinct || distinct.most > MAX_DISTINCT || times.length > MAX_DISTINCT) return await abandon(history, table);
+
+    const currencies = new Set(knownCurrencies());
+    const changes = {
+      time: judge(times, ({ k, canonical, ms }) => {
+        const parsed = parseIsoTime(textOf(k)) ?? refused();
+        // DuckDB read a canonical time only where its text round-trips: the reader must agree, or the file is its.
+        if (canonical) return parsed === ms ? null : refused();
+        return String(parsed);
+      }),
+      tags: judge(distinct.tags ?? [], (key) => {
+        const json = JSON.stringify(parseTags(key, refused));
+        return json === key ? null : json;
+      }),
+      currency: judge(distinct.currencies ?? [], (key) => {
+        const code = textOf(key).toUpperCase();
+        if (!currencies.has(code)) refused();
+        return code === key ? null : code;
+      }),
+      costType: judge(distinct.types ?? [], (key) => {
+        const type = parseCostType(key, refused);
+        return type === key ? null : type;
+      }),
+      provider: judge(distinct.providers ?? [], (key) => {
+        // A value the CASE above gave stands for every name it came from: the reader must read each of them so.
+        const names = [key, ...PROVIDER_NAMES.filter(([, code]) => code === key).map(([name]) => name)];
+        const answers = new Set(names.map((name) => providerFromName(name === '' ? undefined : name)));
+        if (answers.size !== 1) refused();
+        const [answer = ''] = answers;
+        return answer === key ? null : answer;
+      }),
+    };
+    if (Object.values(changes).some((change) => change === null)) return await abandon(history, table);
+
+    // Rewrite only the rows whose value the reader reads otherwise (none, for a file in the exports' own layout).
+    const rewrite = async (
+      name: string,
+      type: 'VARCHAR' | 'BIGINT',
+      entries: ReadonlyArray<readonly [string, string]> | null,
+      set: string,
+      key: string,
+    ): Promise<void> => {
+      if (entries === null || entries.length === 0) return;
+      const dict = await dictionary(name, type, entries);
+      await history.run(`UPDATE ${table} SET ${set} FROM ${dict} AS d WHERE ${table}.${key} = d.k`);
+    };
+    const residualTimes = (changes.time ?? []).map(([row, ms]) => [row.k, ms] as const);
+    await rewrite(
+      'start',
+      'BIGINT',
+      residualTimes,
+      `ChargePeriodStart = epoch_ms(d.v), x_Day = CAST(epoch_ms(d.v) AS DATE)`,
+      RESIDUAL.start,
+    );
+    await rewrite('end', 'BIGINT', residualTimes, `ChargePeriodEnd = epoch_ms(d.v)`, RESIDUAL.end);
+    await rewrite('tags', 'VARCHAR', changes.tags, `Tags = d.v`, 'Tags');
+    await rewrite('cur', 'VARCHAR', changes.currency, `BillingCurrency = d.v`, 'BillingCurrency');
+    await rewrite('type', 'VARCHAR', changes.costType, `x_CostType = d.v`, 'x_CostType');
+    await rewrite('prov', 'VARCHAR', changes.provider, `x_Provider = d.v`, 'x_Provider');
+
+    // The reader's rule across columns, on the values as read: a charge period ends after it starts.
+    const [bad] = await history.query<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ChargePeriodStart IS NULL OR NOT (ChargePeriodEnd > ChargePeriodStart)`,
+    );
+    if (bad?.n !== 0) return await abandon(history, table);
+    await history.run(`ALTER TABLE ${table} DROP COLUMN ${RESIDUAL.start}`);
+    await history.run(`ALTER TABLE ${table} DROP COLUMN ${RESIDUAL.end}`);
     return table;
   } catch {
     // DuckDB refused a record, or a row failed its checks: the row reader names the line.
-    await history.dropStaged(table);
-    return null;
+    return await abandon(history, table);
   } finally {
-    for (const map of tables) await history.dropStaged(map);
+    for (const dict of dictionaries) await history.dropStaged(dict);
   }
+}
+
+async function abandon(history: CostHistory, table: string): Promise<null> {
+  await history.dropStaged(table);
+  return null;
 }

@@ -19,6 +19,7 @@ import { stageFocusCsvWithDuckDb } from './focus-csv.js';
 import { dialectFor, FILE_DIALECTS, ident, literal, type FileDialect, type FileShape, type StagedColumn } from './file-dialects.js';
 import { COST_TABLE_COLUMN_NAMES, type CostHistory } from './history.js';
 import { NotCostDataError } from './not-cost-data.js';
+import { stagedSource, withoutInsertionOrder } from './staging.js';
 
 export { NotCostDataError };
 
@@ -113,7 +114,7 @@ function unknownLayout(file: string, headers: readonly string[]): TollgateError 
 function selectList(dialect: FileDialect, shape: FileShape, source: string): string {
   const columns = dialect.select(shape);
   return COST_TABLE_COLUMN_NAMES.map((name) => {
-    if (name === 'x_Source') return `${literal(source)} AS x_Source`;
+    if (name === 'x_Source') return `${stagedSource(source)} AS x_Source`;
     if (name === 'x_Day') return `CAST(${columns.ChargePeriodStart} AS DATE) AS x_Day`;
     return `${columns[name as StagedColumn]} AS ${name}`;
   }).join(',\n  ');
@@ -138,12 +139,14 @@ async function stageCsv(
   const table = history.newStagingTable();
   const rejects = `${table}_rejects`;
   const dateFormat = dialect.dateFormat?.(shape);
-  await history.run(
-    `CREATE TEMP TABLE ${table} AS SELECT ${selectList(dialect, shape, source)}
+  await withoutInsertionOrder(history, () =>
+    history.run(
+      `CREATE TEMP TABLE ${table} AS SELECT ${selectList(dialect, shape, source)}
      FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
        columns = {${columns}}, nullstr = ['', 'null', 'NULL'], store_rejects = true,
        rejects_table = '${rejects}', rejects_scan = '${rejects}_scan'${dateFormat ? `, dateformat = ${literal(dateFormat)}` : ''})`,
-    [file],
+      [file],
+    ),
   );
   const errors = await history.query<{ line: string; column_name: string | null; error_type: string; error_message: string }>(
     `SELECT CAST(line AS VARCHAR) AS line, column_name, error_type, error_message FROM ${rejects} ORDER BY line LIMIT 1`,
@@ -204,9 +207,11 @@ async function stageParquet(
   }
   const casts = headers.map((name) => (types[name] ? `CAST(${ident(name)} AS ${types[name]}) AS ${ident(name)}` : ident(name)));
   const table = history.newStagingTable();
-  await history.run(
-    `CREATE TEMP TABLE ${table} AS SELECT ${selectList(dialect, shape, source)} FROM (SELECT ${casts.join(', ')} FROM read_parquet(?))`,
-    [file],
+  await withoutInsertionOrder(history, () =>
+    history.run(
+      `CREATE TEMP TABLE ${table} AS SELECT ${selectList(dialect, shape, source)} FROM (SELECT ${casts.join(', ')} FROM read_parquet(?))`,
+      [file],
+    ),
   );
   return { table, dialect, shape };
 }

@@ -157,6 +157,33 @@ describe('FOCUS CSV read by DuckDB', () => {
     ]);
   });
 
+  it("stages the exports' own layout (read by DuckDB) beside texts only the row reader reads, as the row reader does", async () => {
+    // Canonical times beside padded and date-only ones, provider names DuckDB maps itself beside codes and no name,
+    // tags written compactly beside spaced and empty ones: one file, so that rewritten and kept rows meet.
+    const rows = [
+      '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,1,1,1,USD,AWS,EC2,us-east-1,1,"{""team"":""a""}",Actual,,',
+      ' 2025-06-01T00:00:00Z ,2025-06-02T00:00:00Z,2,2,2,usd,aws,EC2,us-east-1,1,"{""team"":""a""}",Actual,,',
+      '2025-06-01T00:00:00Z,2025-06-02,3,3,3,USD,Google Cloud,GCE,,2,"{ ""team"": ""a"" }",Forecast,,',
+      // Cells that end with a tab and a vertical tab, which trim removes.
+      '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,4,4,4,USD,Microsoft,VM\t,,3,"{""team"":""a""}",,x\u000b,',
+      '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,5,,,USD,,VM,,3,,,,',
+      '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,6,,,USD,other,VM,,3,{},null,,',
+      '2025-06-01T00:00:00Z,2025-06-02T00:00:00Z,7,,,USD,azure,VM,,3,{},Actual,,',
+    ];
+    const file = write('layouts.csv', `${[HEADER, ...rows].join('\n')}\n`);
+    const { rowReader, duckdb } = await bothReaders(file);
+    expect(duckdb).toEqual(rowReader);
+    const staged = await history.query<{ provider: string; tags: string; type: string; end: string; currency: string }>(
+      `SELECT x_Provider AS provider, Tags AS tags, x_CostType AS type, strftime(ChargePeriodEnd, '%Y-%m-%d %H:%M') AS end,
+         BillingCurrency AS currency FROM ${(await stageFocusCsvWithDuckDb(history, file, 's', headerOf(file), 'USD')) ?? ''} ORDER BY BilledCost`,
+    );
+    expect(staged.map((row) => row.provider)).toEqual(['aws', 'aws', 'gcp', 'azure', 'other', 'other', 'azure']);
+    expect(staged.map((row) => row.tags)).toEqual(['{"team":"a"}', '{"team":"a"}', '{"team":"a"}', '{"team":"a"}', '{}', '{}', '{}']);
+    expect(staged.map((row) => row.type)).toEqual(['Actual', 'Actual', 'Forecast', 'Actual', 'Actual', 'Actual', 'Actual']);
+    expect(staged.map((row) => row.currency)).toEqual(['USD', 'USD', 'USD', 'USD', 'USD', 'USD', 'USD']);
+    expect(new Set(staged.map((row) => row.end))).toEqual(new Set(['2025-06-02 00:00']));
+  });
+
   it('takes the given currency for a file without a BillingCurrency column, as the row reader does', async () => {
     const file = write('no-currency.csv', 'ChargePeriodStart,ChargePeriodEnd,BilledCost\n2025-06-01,2025-06-02,3\n');
     const { rowReader, duckdb } = await bothReaders(file, 'GBP');
@@ -172,6 +199,11 @@ describe('FOCUS CSV read by DuckDB', () => {
     ['a cost out of range', GOOD.replace(',1.5,', ',9223372036855,'), /BilledCost 9223372036855 is out of range/],
     ['an impossible date', GOOD.replace('2025-06-01T00', '2025-02-30T00'), /ChargePeriodStart is not an ISO 8601 date or time/],
     ['an hour 24', GOOD.replace('2025-06-01T00', '2025-06-01T24'), /ChargePeriodStart is not an ISO 8601 date or time/],
+    [
+      'a time without its leading zeros, which DuckDB would read',
+      GOOD.replace('2025-06-01T00:00:00+05:30,', '2025-6-01T00:00:00Z,'),
+      /ChargePeriodStart is not an ISO 8601 date or time/,
+    ],
     ['an end before the start', GOOD.replace('2025-06-02T00:00:00+05:30', '2025-05-02T00:00:00+05:30'), /ChargePeriodEnd must be after/],
     ['an unknown currency', GOOD.replace(',USD,', ',XYZ,'), /BillingCurrency must be an ISO 4217 code/],
     ['tags that are not JSON', GOOD.replace('"{""team"":""a, b""}"', '"{team: a}"'), /Tags is not valid JSON/],
