@@ -1,0 +1,137 @@
+/**
+ * Worker threads that evaluate the slices of a large input beside the thread that judges the whole plan
+ * (policy-engine.ts). Every worker instantiates the module the engine already compiled (a WebAssembly.Module
+ * is shared with a thread, not compiled again) and takes slices from a counter shared by every thread,
+ * reading them from one shared copy of the input's bytes. The engine's evaluation is synchronous, so the
+ * engine thread waits with Atomics.wait and reads the replies with receiveMessageOnPort: neither needs the
+ * event loop, and the callers of `evaluate` are the same whether workers help or not.
+ *
+ * Workers are started before the input is serialised, so their start-up overlaps it, and are terminated
+ * when the evaluation ends, whichever way it ends.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { WasmModule } from './opa-wasm.js';
+import { CONTROL_COUNTERS, NEXT_SLICE, REPLIES, type SliceJob, type SliceReply, type WorkerJob } from './slice-job.js';
+import type { SliceWorkerData } from './slice-worker.js';
+
+/**
+ * The worker's module: beside this one in dist/engine/ (tsc output) or src/engine/ (tests, under tsx), or
+ * dist/tollgate-slice-worker.js when this code runs from the esbuild bundle (scripts/bundle-cli.ts), whose
+ * chunks sit in dist/ itself.
+ */
+export function sliceWorkerEntry(here: string = import.meta.url): URL {
+  const url = new URL(here);
+  if (!/\/engine\/[^/]+$/.test(url.pathname)) return new URL('./tollgate-slice-worker.js', url);
+  return new URL(url.pathname.endsWith('.ts') ? './slice-worker.ts' : './slice-worker.js', url);
+}
+
+/**
+ * Runs in each new thread, before the worker module: loads it (through tsx when it is TypeScript source),
+ * and reports a module that cannot be loaded as a reply, since the engine thread is not listening for events.
+ */
+const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.entry.endsWith('.ts')) (await import('tsx/esm/api')).register();
+  await import(workerData.entry);
+})().catch((error) => {
+  workerData.port.postMessage({ fatal: 'a slice worker could not start: ' + (error instanceof Error ? error.message : String(error)) });
+  Atomics.add(workerData.control, ${REPLIES}, 1);
+  Atomics.notify(workerData.control, ${REPLIES});
+});`;
+
+/** A slice's outcome: its result set, or what evaluating it threw. */
+export type SliceOutcome = { readonly result: unknown } | { readonly error: unknown };
+
+/** A worker failed in a way no input explains: a bug of ours (the CLI exits 3). */
+export class SliceWorkerError extends Error {
+  override readonly name = 'SliceWorkerError';
+}
+
+export class SliceWorkers {
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_COUNTERS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly threads: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+
+  /** Starts `count` workers; they wait for the job (`run`). */
+  constructor(module: WasmModule, data: Record<string, unknown>, count: number, entry: URL = sliceWorkerEntry()) {
+    try {
+      for (let i = 0; i < count; i++) {
+        const { port1, port2 } = new MessageChannel();
+        const workerData: SliceWorkerData = { entry: entry.href, module, data, port: port2, control: this.control };
+        const thread = new Worker(BOOTSTRAP, { eval: true, workerData, transferList: [port2] });
+        // The process never waits for a worker: a finished evaluation terminates them anyway.
+        thread.unref();
+        this.threads.push(thread);
+        this.ports.push(port1);
+      }
+    } catch (error) {
+      this.terminate();
+      throw error;
+    }
+  }
+
+  get size(): number {
+    return this.threads.length;
+  }
+
+  /** Hands the job to every worker: the input is copied once into memory they all share. */
+  start(job: SliceJob, pages: number): void {
+    const shared = new Uint8Array(new SharedArrayBuffer(job.input.byteLength));
+    shared.set(job.input);
+    const workerJob: WorkerJob = { ...job, input: shared, pages };
+    for (const port of this.ports) port.postMessage(workerJob);
+  }
+
+  /**
+   * Every slice's outcome, in slice order: the workers' and those this thread evaluates with `evaluate`
+   * (it takes slices from the same counter until none is left). Once a slice fails, no further slice is taken,
+   * and the outcomes end after the last slice taken: every slice before a failed one has its outcome, so the
+   * first failure in slice order is the one the one-thread evaluation would have met.
+   */
+  collect(job: SliceJob, evaluate: (index: number) => unknown): SliceOutcome[] {
+    const slices = job.starts.length;
+    const outcomes = Array.from({ length: slices }, (): SliceOutcome | undefined => undefined);
+    let failed = false;
+    const drain = (): void => {
+      for (const port of this.ports) {
+        for (let message = receiveMessageOnPort(port); message !== undefined; message = receiveMessageOnPort(port)) {
+          const reply = message.message as SliceReply;
+          if ('fatal' in reply) throw new SliceWorkerError(reply.fatal);
+          outcomes[reply.index] = 'error' in reply ? { error: new Error(reply.error) } : { result: reply.result };
+          if ('error' in reply) failed = true;
+        }
+      }
+    };
+    let taken = slices;
+    for (;;) {
+      drain();
+      const index = Atomics.add(this.control, NEXT_SLICE, failed ? slices : 1);
+      if (failed || index >= slices) {
+        // Slices handed out so far: the counter is pushed past the end, so no thread takes another.
+        if (failed) taken = Math.min(index, slices);
+        break;
+      }
+      try {
+        outcomes[index] = { result: evaluate(index) };
+      } catch (error) {
+        outcomes[index] = { error };
+        failed = true;
+      }
+    }
+    for (;;) {
+      const seen = Atomics.load(this.control, REPLIES);
+      drain();
+      if (!outcomes.slice(0, taken).includes(undefined)) break;
+      Atomics.wait(this.control, REPLIES, seen);
+    }
+    return outcomes.slice(0, taken) as SliceOutcome[];
+  }
+
+  /** Stops every worker, whatever it is doing; safe to call more than once. */
+  terminate(): void {
+    for (const port of this.ports) port.close();
+    for (const thread of this.threads) void thread.terminate().catch(() => undefined);
+    this.threads.length = 0;
+    this.ports.length = 0;
+  }
+}
