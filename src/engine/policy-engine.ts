@@ -276,8 +276,8 @@ export class PolicyEngine {
    * The whole-plan decision over the whole input, then the per-resource findings of each slice, joined into
    * one result set in slice order. A slice's input is the whole input with only its resources: the resources'
    * own text and everything but the resources, serialised once and shared by every slice. With workers, they
-   * evaluate slices while this thread judges the whole plan, then this thread takes slices too; the first
-   * failure in slice order is the error, as if the slices had been evaluated here one after another.
+   * evaluate the slices while this thread judges the whole plan; the first failure in slice order is the
+   * error, as if the slices had been evaluated here one after another.
    */
   private evaluateSliced(
     policy: Policy,
@@ -298,10 +298,9 @@ export class PolicyEngine {
       if (!Array.isArray(items)) return [{ result: whole }];
       joined[list] = [...(items as unknown[])];
     }
-    const evaluateSlice = (index: number): unknown => policy.evaluate(sliceInput(job, index), entrypoints.slice);
-    const outcomes = pool?.collect(job, evaluateSlice) ?? null;
+    const outcomes = pool?.collect(job.starts.length) ?? null;
     for (let index = 0; index < job.starts.length; index++) {
-      const outcome = outcomes === null ? { result: evaluateSlice(index) } : outcomes[index];
+      const outcome = outcomes === null ? { result: policy.evaluate(sliceInput(job, index), entrypoints.slice) } : outcomes[index];
       if (outcome === undefined) throw new SliceWorkerError(`slice ${index} of ${job.starts.length} was never evaluated`);
       if ('error' in outcome) throw outcome.error;
       const sliceResult = resultOf(outcome.result);

@@ -31,9 +31,15 @@ export interface WorkerJob extends SliceJob {
   readonly pages: number;
 }
 
-/** A worker's answer: a slice's result set, the error evaluating it threw, or why the worker could not start. */
+/**
+ * A worker's answer: a slice's result set, or the error evaluating it threw; that it takes no more slices; or
+ * why it could not start.
+ */
 export type SliceReply =
-  { readonly index: number; readonly result: unknown } | { readonly index: number; readonly error: string } | { readonly fatal: string };
+  | { readonly index: number; readonly result: unknown }
+  | { readonly index: number; readonly error: string }
+  | { readonly done: true }
+  | { readonly fatal: string };
 
 /** A slice's input text, in a buffer of its own (what opa-wasm takes as ready JSON). */
 export function sliceInput(job: SliceJob, index: number): ArrayBuffer {

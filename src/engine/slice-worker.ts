@@ -36,15 +36,16 @@ function run(job: WorkerJob): void {
   }
   for (;;) {
     const index = Atomics.add(control, NEXT_SLICE, 1);
-    if (index >= job.starts.length) return;
+    if (index >= job.starts.length) break;
     try {
       reply({ index, result: policy.evaluate(sliceInput(job, index), job.entrypoint) });
     } catch (error) {
       // The error the same slice gives evaluated on the engine's own thread; this worker stops there.
       reply({ index, error: describe(error) });
-      return;
+      break;
     }
   }
+  reply({ done: true });
 }
 
 port.once('message', (job: WorkerJob) => {

@@ -39,6 +39,14 @@ const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
   Atomics.notify(workerData.control, ${REPLIES});
 });`;
 
+/** Workers started and not yet exited, in this process. */
+let running = 0;
+
+/** How many slice workers are running (started and not yet exited): what tests check is back to 0. */
+export function runningSliceWorkers(): number {
+  return running;
+}
+
 /** A slice's outcome: its result set, or what evaluating it threw. */
 export type SliceOutcome = { readonly result: unknown } | { readonly error: unknown };
 
@@ -61,6 +69,8 @@ export class SliceWorkers {
         const thread = new Worker(BOOTSTRAP, { eval: true, workerData, transferList: [port2] });
         // The process never waits for a worker: a finished evaluation terminates them anyway.
         thread.unref();
+        running++;
+        thread.once('exit', () => running--);
         this.threads.push(thread);
         this.ports.push(port1);
       }
@@ -83,48 +93,37 @@ export class SliceWorkers {
   }
 
   /**
-   * Every slice's outcome, in slice order: the workers' and those this thread evaluates with `evaluate`
-   * (it takes slices from the same counter until none is left). Once a slice fails, no further slice is taken,
-   * and the outcomes end after the last slice taken: every slice before a failed one has its outcome, so the
-   * first failure in slice order is the one the one-thread evaluation would have met.
+   * Every slice's outcome, in slice order, once every worker has said it is done (so a worker that could not
+   * start is always reported). Once a slice fails, no further slice is handed out; every slice before it has
+   * its outcome, since it was taken earlier, so the first failure in slice order is the error the one-thread
+   * evaluation would have met. The slices after it may have none.
    */
-  collect(job: SliceJob, evaluate: (index: number) => unknown): SliceOutcome[] {
-    const slices = job.starts.length;
+  collect(slices: number): Array<SliceOutcome | undefined> {
     const outcomes = Array.from({ length: slices }, (): SliceOutcome | undefined => undefined);
     let failed = false;
-    const drain = (): void => {
+    let stopped = false;
+    let done = 0;
+    for (;;) {
+      const seen = Atomics.load(this.control, REPLIES);
       for (const port of this.ports) {
         for (let message = receiveMessageOnPort(port); message !== undefined; message = receiveMessageOnPort(port)) {
           const reply = message.message as SliceReply;
           if ('fatal' in reply) throw new SliceWorkerError(reply.fatal);
-          outcomes[reply.index] = 'error' in reply ? { error: new Error(reply.error) } : { result: reply.result };
-          if ('error' in reply) failed = true;
+          if ('done' in reply) done++;
+          else if ('error' in reply) {
+            outcomes[reply.index] = { error: new Error(reply.error) };
+            failed = true;
+          } else outcomes[reply.index] = { result: reply.result };
         }
       }
-    };
-    let taken = slices;
-    for (;;) {
-      drain();
-      const index = Atomics.add(this.control, NEXT_SLICE, failed ? slices : 1);
-      if (failed || index >= slices) {
-        // Slices handed out so far: the counter is pushed past the end, so no thread takes another.
-        if (failed) taken = Math.min(index, slices);
-        break;
+      if (failed && !stopped) {
+        // Pushed past the end: no worker takes another slice.
+        Atomics.add(this.control, NEXT_SLICE, slices);
+        stopped = true;
       }
-      try {
-        outcomes[index] = { result: evaluate(index) };
-      } catch (error) {
-        outcomes[index] = { error };
-        failed = true;
-      }
-    }
-    for (;;) {
-      const seen = Atomics.load(this.control, REPLIES);
-      drain();
-      if (!outcomes.slice(0, taken).includes(undefined)) break;
+      if (done === this.ports.length) return outcomes;
       Atomics.wait(this.control, REPLIES, seen);
     }
-    return outcomes.slice(0, taken) as SliceOutcome[];
   }
 
   /** Stops every worker, whatever it is doing; safe to call more than once. */
