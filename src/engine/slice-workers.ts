@@ -39,8 +39,14 @@ const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
   Atomics.notify(workerData.control, ${REPLIES});
 });`;
 
-/** Workers started and not yet exited, in this process. */
+/** Workers started and not yet exited, and started in all, in this process. */
 let running = 0;
+let started = 0;
+
+/** How many slice workers this process has started: what tests check does not move for a small plan. */
+export function sliceWorkersStarted(): number {
+  return started;
+}
 
 /** How many slice workers are running (started and not yet exited): what tests check is back to 0. */
 export function runningSliceWorkers(): number {
@@ -70,6 +76,7 @@ export class SliceWorkers {
         // The process never waits for a worker: a finished evaluation terminates them anyway.
         thread.unref();
         running++;
+        started++;
         thread.once('exit', () => running--);
         this.threads.push(thread);
         this.ports.push(port1);

@@ -9,9 +9,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildBundle } from '../../src/compiler/build-bundle.js';
 import { findOpa } from '../../src/compiler/opa-cli.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
-import { PolicyEngine } from '../../src/engine/policy-engine.js';
+import { PARALLEL_RESOURCES, PolicyEngine, SLICE_RESOURCES } from '../../src/engine/policy-engine.js';
 import type { SliceJob } from '../../src/engine/slice-job.js';
-import { runningSliceWorkers, sliceWorkerEntry, SliceWorkerError, SliceWorkers } from '../../src/engine/slice-workers.js';
+import {
+  runningSliceWorkers,
+  sliceWorkerEntry,
+  SliceWorkerError,
+  SliceWorkers,
+  sliceWorkersStarted,
+} from '../../src/engine/slice-workers.js';
 import { TollgateError } from '../../src/model/errors.js';
 import type { PolicyInput, Resource } from '../../src/model/resource.js';
 import { builtinBundlePath, builtinPolicyDir } from '../../src/package-paths.js';
@@ -133,6 +139,19 @@ describe('slice workers', () => {
     } finally {
       pool.terminate();
     }
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('a sliced plan below PARALLEL_RESOURCES starts no worker unless asked to', async () => {
+    const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
+    const input = planOf(Array.from({ length: SLICE_RESOURCES + 1 }, (_, i) => `aws_ebs_volume.v${i}`));
+    expect(input.resources.length).toBeLessThan(PARALLEL_RESOURCES);
+    const before = sliceWorkersStarted();
+    const decision = engine.evaluate(input);
+    expect(decision.violations.length).toBeGreaterThan(SLICE_RESOURCES);
+    expect(sliceWorkersStarted()).toBe(before);
+    expect(engine.evaluate(input, { workers: 2 })).toEqual(decision);
+    expect(sliceWorkersStarted()).toBe(before + 2);
     await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
   });
 
