@@ -79,9 +79,10 @@ export interface EvaluateOptions {
   /** Billed resources per slice of a report (default USAGE_SLICE_RESOURCES); a report with more is sliced. */
   readonly usageSliceResources?: number;
   /**
-   * Worker threads evaluating a sliced input's slices beside this one: 0 for none. Default: one per core
-   * (os.availableParallelism()) when there are at least two and the input has PARALLEL_RESOURCES resources,
-   * else none. Given, it applies to any sliced input, however small (tests force workers that way).
+   * Worker threads evaluating a sliced input's slices beside this one: 0 for none. Default: the environment's
+   * TOLLGATE_SLICE_WORKERS, else one per core (os.availableParallelism()) when there are at least two and the
+   * input has PARALLEL_RESOURCES resources, else none. Given, it applies to any sliced input, however small
+   * (tests force workers that way).
    */
   readonly workers?: number;
 }
@@ -455,9 +456,25 @@ function sliceJob(bytes: Uint8Array, serialised: SerialisedInput, sliceSize: num
 /** How many workers evaluate the slices of an input with this many resources (EvaluateOptions.workers). */
 function workerCount(resources: number, sliceSize: number, requested: number | undefined): number {
   const slices = Math.ceil(resources / sliceSize);
-  if (requested !== undefined) return Math.max(0, Math.min(Math.floor(requested), slices));
+  const chosen = requested ?? workersFromEnvironment();
+  if (chosen !== undefined) return Math.max(0, Math.min(Math.floor(chosen), slices));
   const cores = availableParallelism();
   return cores >= 2 && resources >= PARALLEL_RESOURCES ? Math.min(cores, slices) : 0;
+}
+
+/**
+ * TOLLGATE_SLICE_WORKERS: the slice workers of every sliced input (0: none), in place of the default. On a
+ * runner whose cores are busy with other jobs, workers only add their start-up to the CPU time.
+ */
+export const SLICE_WORKERS_VARIABLE = 'TOLLGATE_SLICE_WORKERS';
+
+function workersFromEnvironment(): number | undefined {
+  const value = process.env[SLICE_WORKERS_VARIABLE];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d{1,3}$/.test(value)) {
+    throw new TollgateError(`${SLICE_WORKERS_VARIABLE} must be a number of worker threads, 0 for none (got "${value}")`);
+  }
+  return Number(value);
 }
 
 /** The byte offset of each resource's text in the whole input: they follow one another, a comma apart. */

@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildBundle } from '../../src/compiler/build-bundle.js';
 import { findOpa } from '../../src/compiler/opa-cli.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
-import { PARALLEL_RESOURCES, PolicyEngine, SLICE_RESOURCES } from '../../src/engine/policy-engine.js';
+import { PARALLEL_RESOURCES, PolicyEngine, SLICE_RESOURCES, SLICE_WORKERS_VARIABLE } from '../../src/engine/policy-engine.js';
 import type { SliceJob } from '../../src/engine/slice-job.js';
 import {
   runningSliceWorkers,
@@ -152,6 +152,27 @@ describe('slice workers', () => {
     expect(sliceWorkersStarted()).toBe(before);
     expect(engine.evaluate(input, { workers: 2 })).toEqual(decision);
     expect(sliceWorkersStarted()).toBe(before + 2);
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it("TOLLGATE_SLICE_WORKERS sets the workers of every sliced plan; a value that is not a count is the user's mistake", async () => {
+    const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
+    const input = planOf(Array.from({ length: 2 * SLICE_RESOURCES + 1 }, (_, i) => `aws_ebs_volume.v${i}`));
+    const before = sliceWorkersStarted();
+    try {
+      vi.stubEnv(SLICE_WORKERS_VARIABLE, '1');
+      const decision = engine.evaluate(input);
+      expect(sliceWorkersStarted()).toBe(before + 1);
+      vi.stubEnv(SLICE_WORKERS_VARIABLE, '0');
+      expect(engine.evaluate(input)).toEqual(decision);
+      expect(sliceWorkersStarted()).toBe(before + 1);
+      vi.stubEnv(SLICE_WORKERS_VARIABLE, 'all');
+      const error = thrown(() => engine.evaluate(input));
+      expect(error).toBeInstanceOf(TollgateError);
+      expect((error as Error).message).toBe('TOLLGATE_SLICE_WORKERS must be a number of worker threads, 0 for none (got "all")');
+    } finally {
+      vi.unstubAllEnvs();
+    }
     await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
   });
 
