@@ -28,15 +28,19 @@ export function sliceWorkerEntry(here: string = import.meta.url): URL {
 /**
  * Runs in each new thread, before the worker module: loads it (through tsx when it is TypeScript source),
  * and reports a module that cannot be loaded as a reply, since the engine thread is not listening for events.
+ * Only dynamic import(), which a script and a module both have: a worker started with `execArgv` inherited
+ * from `node --input-type=module -e` would evaluate this as a module, where `require` is undefined, die before
+ * it could report, and leave the engine waiting (the workers are started with no execArgv for that reason too).
  */
-const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.entry.endsWith('.ts')) (await import('tsx/esm/api')).register();
-  await import(workerData.entry);
-})().catch((error) => {
-  workerData.port.postMessage({ fatal: 'a slice worker could not start: ' + (error instanceof Error ? error.message : String(error)) });
-  Atomics.add(workerData.control, ${REPLIES}, 1);
-  Atomics.notify(workerData.control, ${REPLIES});
+const BOOTSTRAP = `import('node:worker_threads').then(async ({ workerData }) => {
+  try {
+    if (workerData.entry.endsWith('.ts')) (await import('tsx/esm/api')).register();
+    await import(workerData.entry);
+  } catch (error) {
+    workerData.port.postMessage({ fatal: 'a slice worker could not start: ' + (error instanceof Error ? error.message : String(error)) });
+    Atomics.add(workerData.control, ${REPLIES}, 1);
+    Atomics.notify(workerData.control, ${REPLIES});
+  }
 });`;
 
 /** Workers started and not yet exited, and started in all, in this process. */
@@ -72,7 +76,7 @@ export class SliceWorkers {
       for (let i = 0; i < count; i++) {
         const { port1, port2 } = new MessageChannel();
         const workerData: SliceWorkerData = { entry: entry.href, module, data, port: port2, control: this.control };
-        const thread = new Worker(BOOTSTRAP, { eval: true, workerData, transferList: [port2] });
+        const thread = new Worker(BOOTSTRAP, { eval: true, execArgv: [], workerData, transferList: [port2] });
         // The process never waits for a worker: a finished evaluation terminates them anyway.
         thread.unref();
         running++;
