@@ -48,10 +48,19 @@ function run(job: WorkerJob): void {
   reply({ done: true });
 }
 
+let finished = false;
+
+// A worker that stops before it has said it is done (process.exit in a custom builtin's code, an uncaught
+// error) says so, rather than leave the engine waiting for it.
+process.once('exit', () => {
+  if (!finished) reply({ fatal: 'a slice worker stopped before it finished' });
+});
+
 port.once('message', (job: WorkerJob) => {
   try {
     run(job);
   } finally {
+    finished = true;
     port.close();
   }
 });
