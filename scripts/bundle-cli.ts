@@ -28,8 +28,8 @@ import { builtinBundlePath } from '../src/package-paths.js';
 
 const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
 
-/** What a bundle build writes into dist/: the entry and its chunks (removed first, so no stale chunk stays). */
-const BUNDLE_FILE = /^tollgate(-chunk-[A-Z0-9]+)?\.js$|^tollgate-check\.(cjs|cache)$|^builtin-bundle\.tar$/;
+/** What a bundle build writes into dist/: the entries and their chunks (removed first, so no stale chunk stays). */
+const BUNDLE_FILE = /^tollgate(-chunk-[A-Z0-9]+|-slice-worker)?\.js$|^tollgate-check\.(cjs|cache)$|^builtin-bundle\.tar$/;
 
 /** Packages left to Node's resolver: native code, or files they read relative to themselves. */
 const EXTERNAL = ['@aws-sdk/*', '@azure/*', '@google-cloud/*', '@duckdb/*', '@kubernetes/*', 'playwright-core'];
@@ -81,7 +81,9 @@ for (const name of readdirSync(distDir)) {
 }
 
 await build({
-  entryPoints: { tollgate: join(distDir, 'cli', 'main.js') },
+  // The slice worker is an entry of its own: worker threads start from a file (src/engine/slice-workers.ts finds
+  // it beside the chunks), and it shares the opa-wasm chunk with the CLI.
+  entryPoints: { tollgate: join(distDir, 'cli', 'main.js'), 'tollgate-slice-worker': join(distDir, 'engine', 'slice-worker.js') },
   outdir: distDir,
   chunkNames: 'tollgate-chunk-[hash]',
   bundle: true,

@@ -10,12 +10,15 @@
  * resources, OPA's allocator spent a quarter of the time walking free lists grown long with findings.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
 import { TollgateError } from '../model/errors.js';
 import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
 import { batchDocument, BatchSerialiser, type PreloadedFacts } from './batch-input.js';
+import { largestSlice, sliceInput, type SliceJob } from './slice-job.js';
+import { SliceWorkerError, SliceWorkers } from './slice-workers.js';
 
 const WASM_PAGE = 64 * 1024;
 // 3 GiB. Not the wasm32 ceiling of 4 GiB: OPA's allocator keeps the heap's end in a 32-bit integer,
@@ -43,6 +46,14 @@ export const SLICE_ENTRYPOINT = 'tollgate/resource_findings';
  */
 export const SLICE_RESOURCES = 1000;
 
+/**
+ * The smallest input whose slices are evaluated on worker threads by default (one per core, while this thread
+ * judges the whole plan). A worker costs about 0.3 s of CPU before its slices are as fast as this thread's
+ * (start-up, instantiation, and a first evaluation several times slower than the next, in every thread);
+ * the slices of 1,000 resources take 40 to 120 ms each, so fewer than ten slices do not earn that back.
+ */
+export const PARALLEL_RESOURCES = 10_000;
+
 /** The entrypoints of a report evaluated over slices of its billed resources (input.report.usage.resources). */
 export const REPORT_ENTRYPOINT = 'tollgate/report_decision';
 export const USAGE_SLICE_ENTRYPOINT = 'tollgate/usage_recommendations';
@@ -67,6 +78,13 @@ export interface EvaluateOptions {
   readonly sliceResources?: number;
   /** Billed resources per slice of a report (default USAGE_SLICE_RESOURCES); a report with more is sliced. */
   readonly usageSliceResources?: number;
+  /**
+   * Worker threads evaluating a sliced input's slices beside this one: 0 for none. Default: the environment's
+   * TOLLGATE_SLICE_WORKERS, else one per core (os.availableParallelism()) when there are at least two and the
+   * input has PARALLEL_RESOURCES resources, else none. Given, it applies to any sliced input, however small
+   * (tests force workers that way).
+   */
+  readonly workers?: number;
 }
 
 interface Entrypoints {
@@ -191,26 +209,34 @@ export class PolicyEngine {
     const resources = this.entrypoints.sliced !== null && options.slices !== false ? resourcesToSlice(input, sliceSize) : null;
     const usageSliceSize = options.usageSliceResources ?? USAGE_SLICE_RESOURCES;
     const usage = this.entrypoints.usage !== null && options.slices !== false ? usageToSlice(input, usageSliceSize) : null;
-    // Sliced, each resource is serialised once, for the whole input and for its slice.
-    const serialised = resources === null ? null : serialiseByResource(input as Record<string, unknown>, resources);
-    const bytes = new TextEncoder().encode(serialised === null ? JSON.stringify(input) : serialised.whole);
-    const inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const workers = resources === null ? 0 : workerCount(resources.length, sliceSize, options.workers);
+    // Started first, so that their start-up overlaps the serialisation.
+    const pool = workers > 0 ? new SliceWorkers(this.module, this.data, workers) : null;
+    let inputDigest: string;
     let resultSet: unknown;
     try {
+      // Sliced, each resource is serialised once, for the whole input and for its slice.
+      const serialised = resources === null ? null : serialiseByResource(input as Record<string, unknown>, resources);
+      const bytes = new TextEncoder().encode(serialised === null ? JSON.stringify(input) : serialised.whole);
+      inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
       const policy = this.instanceWith(pagesFor(bytes.byteLength));
       if (usage !== null && this.entrypoints.usage !== null) {
         resultSet = this.evaluateUsageSliced(policy, usage, bytes, usageSliceSize, this.entrypoints.usage);
       } else if (serialised === null || this.entrypoints.sliced === null) {
         resultSet = policy.evaluate(arrayBufferOf(bytes), this.entrypoints.decision);
       } else {
-        resultSet = this.evaluateSliced(policy, bytes, serialised, sliceSize, this.entrypoints.sliced);
+        resultSet = this.evaluateSliced(policy, bytes, serialised, sliceSize, this.entrypoints.sliced, pool);
       }
     } catch (error) {
+      // A worker that failed where no input explains it is our bug, reported as such.
+      if (error instanceof SliceWorkerError) throw error;
       // Builtin errors (e.g. a builtin the runtime lacks) surface here as thrown strings or Errors;
       // so does running out of wasm memory, which says what to do about it.
       const message = describe(error);
       const hint = /opa_malloc|memory/i.test(message) ? ' (the input is too large for one evaluation; split the plan)' : '';
       throw new TollgateError(`policy evaluation failed: ${message}${hint}`, { file: this.source });
+    } finally {
+      pool?.terminate();
     }
     const decision: PolicyDecision = readDecision(resultSet, this.source);
     return { ...decision, bundleRevision: this.revision, inputDigest };
@@ -250,8 +276,10 @@ export class PolicyEngine {
 
   /**
    * The whole-plan decision over the whole input, then the per-resource findings of each slice, joined into
-   * one result set. A slice's input is the whole input with only its resources: the resources' own text and
-   * everything but the resources, serialised once and shared by every slice.
+   * one result set in slice order. A slice's input is the whole input with only its resources: the resources'
+   * own text and everything but the resources, serialised once and shared by every slice. With workers, they
+   * evaluate the slices while this thread judges the whole plan; the first failure in slice order is the
+   * error, as if the slices had been evaluated here one after another.
    */
   private evaluateSliced(
     policy: Policy,
@@ -259,16 +287,12 @@ export class PolicyEngine {
     serialised: SerialisedInput,
     sliceSize: number,
     entrypoints: { readonly plan: number; readonly slice: number },
+    pool: SliceWorkers | null,
   ): unknown {
+    const job = sliceJob(bytes, serialised, sliceSize, entrypoints.slice);
+    pool?.start(job, pagesFor(largestSlice(job)));
     const whole = resultOf(policy.evaluate(arrayBufferOf(bytes), entrypoints.plan));
     if (whole === null) return [];
-    const { resourceTexts, rest } = serialised;
-    const encoder = new TextEncoder();
-    const head = encoder.encode('{"resources":[');
-    const tail = encoder.encode(rest === '' ? ']}' : `],${rest}}`);
-    // Each resource's bytes are already in the whole input's: a slice's resources are one run of them (with the
-    // commas between), copied rather than serialised and encoded again.
-    const offsets = resourceOffsets(serialised.resourcesStart, resourceTexts);
     const joined: Record<string, unknown[]> = {};
     for (const list of SLICED_LISTS) {
       const items = whole[list];
@@ -276,14 +300,12 @@ export class PolicyEngine {
       if (!Array.isArray(items)) return [{ result: whole }];
       joined[list] = [...(items as unknown[])];
     }
-    for (let start = 0; start < resourceTexts.length; start += sliceSize) {
-      const end = Math.min(start + sliceSize, resourceTexts.length);
-      const resourcesBytes = bytes.subarray(offsets[start], (offsets[end - 1] ?? 0) + Buffer.byteLength(resourceTexts[end - 1] ?? ''));
-      const sliceBytes = new Uint8Array(head.length + resourcesBytes.length + tail.length);
-      sliceBytes.set(head, 0);
-      sliceBytes.set(resourcesBytes, head.length);
-      sliceBytes.set(tail, head.length + resourcesBytes.length);
-      const sliceResult = resultOf(policy.evaluate(arrayBufferOf(sliceBytes), entrypoints.slice));
+    const outcomes = pool?.collect(job.starts.length) ?? null;
+    for (let index = 0; index < job.starts.length; index++) {
+      const outcome = outcomes === null ? { result: policy.evaluate(sliceInput(job, index), entrypoints.slice) } : outcomes[index];
+      if (outcome === undefined) throw new SliceWorkerError(`slice ${index} of ${job.starts.length} was never evaluated`);
+      if ('error' in outcome) throw outcome.error;
+      const sliceResult = resultOf(outcome.result);
       for (const list of SLICED_LISTS) {
         const items = sliceResult?.[list];
         // A slice whose findings are not a list is passed on as is, for readDecision to refuse.
@@ -402,6 +424,57 @@ function serialiseByResource(input: Record<string, unknown>, resources: readonly
     others.push(member);
   }
   return { whole: `{${members.join(',')}}`, resourceTexts, resourcesStart, rest: others.join(',') };
+}
+
+/**
+ * The slices of a serialised input: each slice's resources are one run of the whole input's bytes (the resources'
+ * text with the commas between), copied rather than serialised and encoded again.
+ */
+function sliceJob(bytes: Uint8Array, serialised: SerialisedInput, sliceSize: number, entrypoint: number): SliceJob {
+  const { resourceTexts, rest } = serialised;
+  const encoder = new TextEncoder();
+  const offsets = resourceOffsets(serialised.resourcesStart, resourceTexts);
+  const count = Math.ceil(resourceTexts.length / sliceSize);
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  for (let slice = 0; slice < count; slice++) {
+    const first = slice * sliceSize;
+    const last = Math.min(first + sliceSize, resourceTexts.length) - 1;
+    starts[slice] = offsets[first] ?? 0;
+    ends[slice] = (offsets[last] ?? 0) + Buffer.byteLength(resourceTexts[last] ?? '');
+  }
+  return {
+    input: bytes,
+    starts,
+    ends,
+    head: encoder.encode('{"resources":['),
+    tail: encoder.encode(rest === '' ? ']}' : `],${rest}}`),
+    entrypoint,
+  };
+}
+
+/** How many workers evaluate the slices of an input with this many resources (EvaluateOptions.workers). */
+function workerCount(resources: number, sliceSize: number, requested: number | undefined): number {
+  const slices = Math.ceil(resources / sliceSize);
+  const chosen = requested ?? workersFromEnvironment();
+  if (chosen !== undefined) return Math.max(0, Math.min(Math.floor(chosen), slices));
+  const cores = availableParallelism();
+  return cores >= 2 && resources >= PARALLEL_RESOURCES ? Math.min(cores, slices) : 0;
+}
+
+/**
+ * TOLLGATE_SLICE_WORKERS: the slice workers of every sliced input (0: none), in place of the default. On a
+ * runner whose cores are busy with other jobs, workers only add their start-up to the CPU time.
+ */
+export const SLICE_WORKERS_VARIABLE = 'TOLLGATE_SLICE_WORKERS';
+
+function workersFromEnvironment(): number | undefined {
+  const value = process.env[SLICE_WORKERS_VARIABLE];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d{1,3}$/.test(value)) {
+    throw new TollgateError(`${SLICE_WORKERS_VARIABLE} must be a number of worker threads, 0 for none (got "${value}")`);
+  }
+  return Number(value);
 }
 
 /** The byte offset of each resource's text in the whole input: they follow one another, a comma apart. */

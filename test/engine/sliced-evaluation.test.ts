@@ -1,7 +1,8 @@
 /**
  * The sliced evaluation (per-resource rules over slices, every other rule over the whole plan) must reach the
  * same decision as one evaluation: every fixture plan judged one resource per slice and a few per slice, and
- * generated plans judged with the default slices, each with and without exemptions and a model inventory.
+ * generated plans judged with the default slices, each with and without exemptions and a model inventory; and
+ * the same with the slices evaluated on worker threads (forced on these small inputs through `workers`).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +62,8 @@ describe('sliced evaluation', () => {
     const single = engine.evaluate(input, { slices: false });
     expect(input.resources.length).toBeGreaterThan(1);
     for (const sliceResources of [1, 3]) expect(engine.evaluate(input, { sliceResources })).toEqual(single);
+    // The slices on worker threads, joined in slice order.
+    expect(engine.evaluate(input, { sliceResources: 1, workers: 2 })).toEqual(single);
   });
 
   it.each([
@@ -74,7 +77,10 @@ describe('sliced evaluation', () => {
     // Findings from the per-resource rules and from the whole-plan ones, so both halves are compared.
     expect(single.violations.length + single.warnings.length).toBeGreaterThan(c.size / 4);
     expect(new Set([...single.violations, ...single.warnings].map((f) => f.rule)).size).toBeGreaterThan(3);
-    expect(engine.evaluate(input)).toEqual(single);
+    expect(engine.evaluate(input, { workers: 0 })).toEqual(single);
+    // On worker threads: small slices, so that every worker has several and they finish out of order.
+    for (const workers of [1, 3])
+      expect(JSON.stringify(engine.evaluate(input, { sliceResources: 97, workers }))).toBe(JSON.stringify(single));
   });
 
   it('a plan whose values are not all ASCII: each slice holds whole resources (slices are cut from the encoded input)', async () => {
@@ -85,5 +91,6 @@ describe('sliced evaluation', () => {
     const single = engine.evaluate(input, { slices: false });
     expect(JSON.stringify(single)).toContain('データ');
     for (const sliceResources of [1, 7]) expect(engine.evaluate(input, { sliceResources })).toEqual(single);
+    expect(engine.evaluate(input, { sliceResources: 7, workers: 2 })).toEqual(single);
   });
 });

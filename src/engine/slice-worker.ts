@@ -1,0 +1,66 @@
+/**
+ * A slice worker (started by slice-workers.ts): its own opa-wasm instance of the module the engine compiled,
+ * with the engine's data, evaluating slices of the input the engine shares until none is left. Each slice is
+ * taken from the shared counter, so a worker that is slower (or started later) simply takes fewer; each reply
+ * is posted on the worker's port and counted, so the engine, blocked in a synchronous evaluation, wakes up.
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
+import { describe, NEXT_SLICE, REPLIES, sliceInput, type SliceReply, type WorkerJob } from './slice-job.js';
+
+/** What the engine starts a worker with (slice-workers.ts). */
+export interface SliceWorkerData {
+  readonly entry: string;
+  readonly module: WasmModule;
+  readonly data: Record<string, unknown>;
+  readonly port: MessagePort;
+  readonly control: Int32Array;
+}
+
+const { module, data, port, control } = workerData as SliceWorkerData;
+
+function reply(message: SliceReply): void {
+  port.postMessage(message);
+  Atomics.add(control, REPLIES, 1);
+  Atomics.notify(control, REPLIES);
+}
+
+function run(job: WorkerJob): void {
+  let policy: Policy;
+  try {
+    policy = loadPolicySync(module, job.pages);
+    policy.setData(data);
+  } catch (error) {
+    reply({ fatal: `a slice worker could not load the policy: ${describe(error)}` });
+    return;
+  }
+  for (;;) {
+    const index = Atomics.add(control, NEXT_SLICE, 1);
+    if (index >= job.starts.length) break;
+    try {
+      reply({ index, result: policy.evaluate(sliceInput(job, index), job.entrypoint) });
+    } catch (error) {
+      // The error the same slice gives evaluated on the engine's own thread; this worker stops there.
+      reply({ index, error: describe(error) });
+      break;
+    }
+  }
+  reply({ done: true });
+}
+
+let finished = false;
+
+// A worker that stops before it has said it is done (process.exit in a custom builtin's code, an uncaught
+// error) says so, rather than leave the engine waiting for it.
+process.once('exit', () => {
+  if (!finished) reply({ fatal: 'a slice worker stopped before it finished' });
+});
+
+port.once('message', (job: WorkerJob) => {
+  try {
+    run(job);
+  } finally {
+    finished = true;
+    port.close();
+  }
+});

@@ -1,0 +1,147 @@
+/**
+ * Worker threads that evaluate the slices of a large input beside the thread that judges the whole plan
+ * (policy-engine.ts). Every worker instantiates the module the engine already compiled (a WebAssembly.Module
+ * is shared with a thread, not compiled again) and takes slices from a counter shared by every thread,
+ * reading them from one shared copy of the input's bytes. The engine's evaluation is synchronous, so the
+ * engine thread waits with Atomics.wait and reads the replies with receiveMessageOnPort: neither needs the
+ * event loop, and the callers of `evaluate` are the same whether workers help or not.
+ *
+ * Workers are started before the input is serialised, so their start-up overlaps it, and are terminated
+ * when the evaluation ends, whichever way it ends.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { WasmModule } from './opa-wasm.js';
+import { CONTROL_COUNTERS, NEXT_SLICE, REPLIES, type SliceJob, type SliceReply, type WorkerJob } from './slice-job.js';
+import type { SliceWorkerData } from './slice-worker.js';
+
+/**
+ * The worker's module: beside this one in dist/engine/ (tsc output) or src/engine/ (tests, under tsx), or
+ * dist/tollgate-slice-worker.js when this code runs from the esbuild bundle (scripts/bundle-cli.ts), whose
+ * chunks sit in dist/ itself.
+ */
+export function sliceWorkerEntry(here: string = import.meta.url): URL {
+  const url = new URL(here);
+  if (!/\/engine\/[^/]+$/.test(url.pathname)) return new URL('./tollgate-slice-worker.js', url);
+  return new URL(url.pathname.endsWith('.ts') ? './slice-worker.ts' : './slice-worker.js', url);
+}
+
+/**
+ * Runs in each new thread, before the worker module: loads it (through tsx when it is TypeScript source),
+ * and reports a module that cannot be loaded as a reply, since the engine thread is not listening for events.
+ * Only dynamic import(), which a script and a module both have: a worker started with `execArgv` inherited
+ * from `node --input-type=module -e` would evaluate this as a module, where `require` is undefined, die before
+ * it could report, and leave the engine waiting (the workers are started with no execArgv for that reason too).
+ */
+const BOOTSTRAP = `import('node:worker_threads').then(async ({ workerData }) => {
+  try {
+    if (workerData.entry.endsWith('.ts')) (await import('tsx/esm/api')).register();
+    await import(workerData.entry);
+  } catch (error) {
+    workerData.port.postMessage({ fatal: 'a slice worker could not start: ' + (error instanceof Error ? error.message : String(error)) });
+    Atomics.add(workerData.control, ${REPLIES}, 1);
+    Atomics.notify(workerData.control, ${REPLIES});
+  }
+});`;
+
+/** Workers started and not yet exited, and started in all, in this process. */
+let running = 0;
+let started = 0;
+
+/** How many slice workers this process has started: what tests check does not move for a small plan. */
+export function sliceWorkersStarted(): number {
+  return started;
+}
+
+/** How many slice workers are running (started and not yet exited): what tests check is back to 0. */
+export function runningSliceWorkers(): number {
+  return running;
+}
+
+/** A slice's outcome: its result set, or what evaluating it threw. */
+export type SliceOutcome = { readonly result: unknown } | { readonly error: unknown };
+
+/** A worker failed in a way no input explains: a bug of ours (the CLI exits 3). */
+export class SliceWorkerError extends Error {
+  override readonly name = 'SliceWorkerError';
+}
+
+export class SliceWorkers {
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_COUNTERS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly threads: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+
+  /** Starts `count` workers; they wait for the job (`run`). */
+  constructor(module: WasmModule, data: Record<string, unknown>, count: number, entry: URL = sliceWorkerEntry()) {
+    try {
+      for (let i = 0; i < count; i++) {
+        const { port1, port2 } = new MessageChannel();
+        const workerData: SliceWorkerData = { entry: entry.href, module, data, port: port2, control: this.control };
+        const thread = new Worker(BOOTSTRAP, { eval: true, execArgv: [], workerData, transferList: [port2] });
+        // The process never waits for a worker: a finished evaluation terminates them anyway.
+        thread.unref();
+        running++;
+        started++;
+        thread.once('exit', () => running--);
+        this.threads.push(thread);
+        this.ports.push(port1);
+      }
+    } catch (error) {
+      this.terminate();
+      throw error;
+    }
+  }
+
+  get size(): number {
+    return this.threads.length;
+  }
+
+  /** Hands the job to every worker: the input is copied once into memory they all share. */
+  start(job: SliceJob, pages: number): void {
+    const shared = new Uint8Array(new SharedArrayBuffer(job.input.byteLength));
+    shared.set(job.input);
+    const workerJob: WorkerJob = { ...job, input: shared, pages };
+    for (const port of this.ports) port.postMessage(workerJob);
+  }
+
+  /**
+   * Every slice's outcome, in slice order, once every worker has said it is done (so a worker that could not
+   * start is always reported). Once a slice fails, no further slice is handed out; every slice before it has
+   * its outcome, since it was taken earlier, so the first failure in slice order is the error the one-thread
+   * evaluation would have met. The slices after it may have none.
+   */
+  collect(slices: number): Array<SliceOutcome | undefined> {
+    const outcomes = Array.from({ length: slices }, (): SliceOutcome | undefined => undefined);
+    let failed = false;
+    let stopped = false;
+    let done = 0;
+    for (;;) {
+      const seen = Atomics.load(this.control, REPLIES);
+      for (const port of this.ports) {
+        for (let message = receiveMessageOnPort(port); message !== undefined; message = receiveMessageOnPort(port)) {
+          const reply = message.message as SliceReply;
+          if ('fatal' in reply) throw new SliceWorkerError(reply.fatal);
+          if ('done' in reply) done++;
+          else if ('error' in reply) {
+            outcomes[reply.index] = { error: new Error(reply.error) };
+            failed = true;
+          } else outcomes[reply.index] = { result: reply.result };
+        }
+      }
+      if (failed && !stopped) {
+        // Pushed past the end: no worker takes another slice.
+        Atomics.add(this.control, NEXT_SLICE, slices);
+        stopped = true;
+      }
+      if (done === this.ports.length) return outcomes;
+      Atomics.wait(this.control, REPLIES, seen);
+    }
+  }
+
+  /** Stops every worker, whatever it is doing; safe to call more than once. */
+  terminate(): void {
+    for (const port of this.ports) port.close();
+    for (const thread of this.threads) void thread.terminate().catch(() => undefined);
+    this.threads.length = 0;
+    this.ports.length = 0;
+  }
+}

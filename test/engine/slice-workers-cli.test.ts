@@ -1,0 +1,58 @@
+/**
+ * The slice workers from the built CLI: from the esbuild bundle (bin/tollgate.js runs it when it is current) and
+ * from the tsc output in dist/, each finding its own worker module. The report is byte-identical to the one
+ * without workers, and the process exits as soon as it is written.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generatePlan } from '../../bench/generate-plan.js';
+import { SLICE_RESOURCES, SLICE_WORKERS_VARIABLE } from '../../src/engine/policy-engine.js';
+import { packageRoot } from '../../src/package-paths.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-slice-workers-cli-'));
+const plan = join(dir, 'plan.json');
+
+/** `check` through bin/tollgate.js (the bundle) or dist/cli/main.js (the tsc output), with this many workers. */
+function check(entry: 'bundle' | 'dist', workers: number): { code: number | null; stderr: string; report: string } {
+  const report = join(dir, `${entry}-${workers}.json`);
+  const args = ['check', '--plan', plan, '--format', `json=${report}`, '--fail-on', 'never', '--now', '2026-11-23T00:00:00Z'];
+  const script =
+    entry === 'bundle'
+      ? [join(packageRoot, 'bin', 'tollgate.js'), ...args]
+      : [
+          '--input-type=module',
+          '-e',
+          `const { main } = await import(${JSON.stringify(new URL('dist/cli/main.js', `file://${packageRoot}/`).href)}); process.exitCode = await main(process.argv);`,
+          '--',
+          'tollgate',
+          ...args,
+        ];
+  const result = spawnSync(process.execPath, script, {
+    encoding: 'utf8',
+    env: { ...process.env, [SLICE_WORKERS_VARIABLE]: String(workers) },
+    timeout: 120_000,
+  });
+  return { code: result.status, stderr: result.stderr, report: result.status === 0 ? readFileSync(report, 'utf8') : '' };
+}
+
+describe('slice workers in the built CLI', () => {
+  beforeAll(() => {
+    writeFileSync(plan, generatePlan(2 * SLICE_RESOURCES + 300, 'most'));
+  });
+
+  it('the bundle and the tsc output each run their worker, and report what one thread reports', () => {
+    const oneThread = check('bundle', 0);
+    expect(oneThread.stderr).toBe('');
+    expect(oneThread.code).toBe(0);
+    expect((JSON.parse(oneThread.report) as { violations: unknown[] }).violations.length).toBeGreaterThan(SLICE_RESOURCES);
+    for (const entry of ['bundle', 'dist'] as const) {
+      const parallel = check(entry, 2);
+      expect(parallel.stderr).toBe('');
+      expect(parallel.code).toBe(0);
+      expect(parallel.report).toBe(oneThread.report);
+    }
+  });
+});

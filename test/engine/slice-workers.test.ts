@@ -1,0 +1,184 @@
+/**
+ * Slices evaluated on worker threads: an error in a slice is the error the one-thread evaluation gives, a
+ * worker that cannot start is reported as our bug, and no worker is left running either way.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { buildBundle } from '../../src/compiler/build-bundle.js';
+import { findOpa } from '../../src/compiler/opa-cli.js';
+import { readBundleFile } from '../../src/engine/bundle.js';
+import { PARALLEL_RESOURCES, PolicyEngine, SLICE_RESOURCES, SLICE_WORKERS_VARIABLE } from '../../src/engine/policy-engine.js';
+import type { SliceJob } from '../../src/engine/slice-job.js';
+import {
+  runningSliceWorkers,
+  sliceWorkerEntry,
+  SliceWorkerError,
+  SliceWorkers,
+  sliceWorkersStarted,
+} from '../../src/engine/slice-workers.js';
+import { TollgateError } from '../../src/model/errors.js';
+import type { PolicyInput, Resource } from '../../src/model/resource.js';
+import { builtinBundlePath, builtinPolicyDir } from '../../src/package-paths.js';
+
+function opaOrNull(): string | null {
+  try {
+    return findOpa();
+  } catch {
+    return null;
+  }
+}
+const opa = opaOrNull();
+
+function volume(address: string): Resource {
+  return {
+    address,
+    type: 'aws_ebs_volume',
+    name: address.split('.').pop() ?? address,
+    module: null,
+    index: null,
+    provider: 'aws',
+    providerConfig: 'aws',
+    kind: 'storage',
+    action: 'create',
+    region: 'us-east-1',
+    tags: { team: 'ml', 'cost-center': 'cc-1', environment: 'dev' },
+    taggable: true,
+    compute: null,
+    encryption: { atRest: false, customerManagedKey: false, keyId: null },
+    transport: null,
+    unknown: [],
+    location: null,
+    values: { encrypted: false, size: 100 },
+  };
+}
+
+function planOf(addresses: readonly string[]): PolicyInput {
+  return {
+    subject: 'plan',
+    context: { now: '2026-11-23T00:00:00Z', source: 'test', defaultEnvironment: null },
+    resources: addresses.map(volume),
+  };
+}
+
+/**
+ * A per-resource rule (its package is TG-ENC-001's, listed in per_resource_rules) whose function gives two
+ * values for one resource: OPA aborts the evaluation of any slice holding it, and only of those.
+ */
+const conflictingRule = `package tollgate.rules.encryption["TG-ENC-001"]
+
+_volume_class(address) := "a" if address == "aws_ebs_volume.conflict"
+
+_volume_class(address) := "b" if address == "aws_ebs_volume.conflict"
+
+findings contains {"resource": resource.address, "message": "never"} if {
+	some resource in input.resources
+	_volume_class(resource.address) == "c"
+}
+`;
+
+async function conflictingEngine(): Promise<PolicyEngine> {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-slice-workers-'));
+  writeFileSync(join(dir, 'conflict.rego'), conflictingRule);
+  const output = join(dir, 'bundle.tar.gz');
+  await buildBundle({ policyDirs: [builtinPolicyDir, dir], output, opa: opa ?? '' });
+  return PolicyEngine.load(readBundleFile(output), {});
+}
+
+function thrown(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('slice workers', () => {
+  it.skipIf(opa === null)('an error in a slice is the one-thread evaluation error, and no worker is left running', async () => {
+    const engine = await conflictingEngine();
+    const addresses = Array.from({ length: 40 }, (_, i) => `aws_ebs_volume.v${i}`);
+    addresses[23] = 'aws_ebs_volume.conflict';
+    const input = planOf(addresses);
+    const oneThread = thrown(() => engine.evaluate(input, { sliceResources: 3, workers: 0 }));
+    expect(oneThread).toBeInstanceOf(TollgateError);
+    expect((oneThread as Error).message).toMatch(/^policy evaluation failed: .*conflict/);
+    const parallel = thrown(() => engine.evaluate(input, { sliceResources: 3, workers: 2 }));
+    expect(parallel).toBeInstanceOf(TollgateError);
+    expect(parallel).toEqual(oneThread);
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+    // The same engine still evaluates, with workers, a plan without the resource.
+    const clean = planOf(addresses.filter((address) => address !== 'aws_ebs_volume.conflict'));
+    expect(engine.evaluate(clean, { sliceResources: 3, workers: 2 })).toEqual(engine.evaluate(clean, { slices: false }));
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('a worker that cannot start is reported as our bug (not a TollgateError), and every worker is stopped', async () => {
+    const wasm = readBundleFile(builtinBundlePath).wasm;
+    const module = await (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly.compile(
+      wasm,
+    );
+    const text = new TextEncoder().encode('{"resources":[1,2,3]}');
+    const job: SliceJob = {
+      input: text,
+      starts: Int32Array.of(14, 16, 18),
+      ends: Int32Array.of(15, 17, 19),
+      head: new TextEncoder().encode('{"resources":['),
+      tail: new TextEncoder().encode(']}'),
+      entrypoint: 0,
+    };
+    const missing = new URL('./no-such-worker.js', sliceWorkerEntry());
+    const pool = new SliceWorkers(module, {}, 2, missing);
+    try {
+      pool.start(job, 256);
+      const error = thrown(() => pool.collect(job.starts.length));
+      expect(error).toBeInstanceOf(SliceWorkerError);
+      expect(error).not.toBeInstanceOf(TollgateError);
+      expect((error as Error).message).toMatch(/a slice worker could not start: .*no-such-worker\.js/);
+    } finally {
+      pool.terminate();
+    }
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('a sliced plan below PARALLEL_RESOURCES starts no worker unless asked to', async () => {
+    const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
+    const input = planOf(Array.from({ length: SLICE_RESOURCES + 1 }, (_, i) => `aws_ebs_volume.v${i}`));
+    expect(input.resources.length).toBeLessThan(PARALLEL_RESOURCES);
+    const before = sliceWorkersStarted();
+    const decision = engine.evaluate(input);
+    expect(decision.violations.length).toBeGreaterThan(SLICE_RESOURCES);
+    expect(sliceWorkersStarted()).toBe(before);
+    expect(engine.evaluate(input, { workers: 2 })).toEqual(decision);
+    expect(sliceWorkersStarted()).toBe(before + 2);
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it("TOLLGATE_SLICE_WORKERS sets the workers of every sliced plan; a value that is not a count is the user's mistake", async () => {
+    const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
+    const input = planOf(Array.from({ length: 2 * SLICE_RESOURCES + 1 }, (_, i) => `aws_ebs_volume.v${i}`));
+    const before = sliceWorkersStarted();
+    try {
+      vi.stubEnv(SLICE_WORKERS_VARIABLE, '1');
+      const decision = engine.evaluate(input);
+      expect(sliceWorkersStarted()).toBe(before + 1);
+      vi.stubEnv(SLICE_WORKERS_VARIABLE, '0');
+      expect(engine.evaluate(input)).toEqual(decision);
+      expect(sliceWorkersStarted()).toBe(before + 1);
+      vi.stubEnv(SLICE_WORKERS_VARIABLE, 'all');
+      const error = thrown(() => engine.evaluate(input));
+      expect(error).toBeInstanceOf(TollgateError);
+      expect((error as Error).message).toBe('TOLLGATE_SLICE_WORKERS must be a number of worker threads, 0 for none (got "all")');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('finds the worker module beside the engine in src/ and dist/, and beside the chunks in the bundle', () => {
+    expect(sliceWorkerEntry('file:///p/src/engine/slice-workers.ts').href).toBe('file:///p/src/engine/slice-worker.ts');
+    expect(sliceWorkerEntry('file:///p/dist/engine/slice-workers.js').href).toBe('file:///p/dist/engine/slice-worker.js');
+    expect(sliceWorkerEntry('file:///p/dist/tollgate-chunk-ABC123.js').href).toBe('file:///p/dist/tollgate-slice-worker.js');
+  });
+});
