@@ -25,6 +25,8 @@ const WASM_PAGE = 64 * 1024;
 // which wraps to 0 for a memory of exactly 4 GiB, and every allocation then fails.
 const MAX_PAGES = 49_152;
 const BASE_PAGES = 256; // 16 MiB: the bundle's data and a small input
+/** An input needing at most this many pages is evaluated in the instance already there, which grows. */
+const SMALL_INPUT_PAGES = 2 * BASE_PAGES;
 
 /**
  * In V8 a wasm `memory.grow` costs time proportional to the memory already there, and the policy's
@@ -187,7 +189,9 @@ export class PolicyEngine {
 
   /** An instance with at least `pages` of memory: the current one, or a fresh one with the same data. */
   private instanceWith(pages: number): Policy {
-    if (this.policy.mem.buffer.byteLength < pages * WASM_PAGE) {
+    // Up to twice the first instance's memory, growing it is cheaper than a second instance (measured on the
+    // demo plan: a second instantiation and its external-memory GC cost more than the few pages grown).
+    if (this.policy.mem.buffer.byteLength < pages * WASM_PAGE && pages > SMALL_INPUT_PAGES) {
       // Instantiating an already compiled module is cheap and may be synchronous in Node.
       this.policy = loadPolicySync(this.module, pages);
       this.policyHasData = false;
