@@ -3,6 +3,9 @@
 #   Matching of configured lists (regions, instance families, GPU models) against resource values.
 #   Entries are case-insensitive glob patterns with no delimiters: "europe-*" matches "europe-west4",
 #   "p5*" matches "p5" and "p5e"; an entry without wildcards must match exactly.
+#   The wasm build compiles a glob into a regular expression on every glob.match call, so the common shapes
+#   are matched without it: an entry with no glob syntax by equality, "prefix*" by startswith and "*suffix"
+#   by endswith; only other entries reach glob.match. The decision is the same either way.
 package tollgate.lib.patterns
 
 # METADATA
@@ -11,5 +14,55 @@ package tollgate.lib.patterns
 #   when none does.
 any_match(patterns, value) if {
 	some pattern in patterns
-	glob.match(lower(pattern), [], lower(value))
+	_matches(lower(pattern), lower(value))
+}
+
+# Characters with a meaning in glob.match patterns (wildcards, classes, alternatives, escapes).
+_syntax := ["*", "?", "[", "]", "{", "}", "\\"]
+
+_literal(text) if {
+	not _has_syntax(text)
+}
+
+_has_syntax(text) if {
+	some c in _syntax
+	contains(text, c)
+}
+
+# _matches(pattern, value): both lower-cased already.
+_matches(pattern, value) if {
+	_literal(pattern)
+	pattern == value
+}
+
+_matches(pattern, value) if {
+	endswith(pattern, "*")
+	prefix := substring(pattern, 0, count(pattern) - 1)
+	_literal(prefix)
+	startswith(value, prefix)
+}
+
+_matches(pattern, value) if {
+	startswith(pattern, "*")
+	suffix := substring(pattern, 1, -1)
+	_literal(suffix)
+	endswith(value, suffix)
+}
+
+_matches(pattern, value) if {
+	not _simple(pattern)
+	glob.match(pattern, [], value)
+}
+
+# _simple(pattern): one of the shapes matched above without glob.match.
+_simple(pattern) if _literal(pattern)
+
+_simple(pattern) if {
+	endswith(pattern, "*")
+	_literal(substring(pattern, 0, count(pattern) - 1))
+}
+
+_simple(pattern) if {
+	startswith(pattern, "*")
+	_literal(substring(pattern, 1, -1))
 }
