@@ -6,7 +6,7 @@
  * Both servers run in their own process so load generation does not share their event loop. Each row
  * prints p50/p99, the rate served, and the server's CPU time per request (its processes' user + system time
  * from /proc over the run, workers included), with the ratios to the floor and the machine.
- * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only.
+ * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only; BENCH_CPU_PROF=dir profiles serve.
  * Targets (read by people): p99 within 1.5× the floor at 2,000 req/s with every request served.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -49,6 +49,8 @@ const quick = process.argv.includes('--quick');
 const seconds = Number(process.env['BENCH_SECONDS'] ?? (quick ? 5 : 30));
 const rates = (process.env['BENCH_RATES'] ?? (quick ? '2000' : '500,2000')).split(',').map(Number);
 const workers = process.env['BENCH_WORKERS'] ?? '1';
+/** BENCH_CPU_PROF=dir: the serve process (the primary; workers are forked with the same flags) writes a V8 CPU profile there on exit. */
+const profileDir = process.env['BENCH_CPU_PROF'];
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const CLOCK_TICKS = Number(process.env['BENCH_CLK_TCK'] ?? 100);
 
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
   const tls = makeCertificate(dir);
   const webhook = await startServer(
     [
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
       'bin/tollgate.js',
       'serve',
       '--cert',

@@ -17,52 +17,45 @@ any_match(patterns, value) if {
 	_matches(lower(pattern), lower(value))
 }
 
-# Characters with a meaning in glob.match patterns (wildcards, classes, alternatives, escapes).
-_syntax := ["*", "?", "[", "]", "{", "}", "\\"]
+# Characters with a meaning in glob.match patterns (wildcards, classes, alternatives, escapes), each replaced by
+# nothing: a text without them is left unchanged by strings.replace_n (one builtin call, not one per character).
+_syntax := {"*": "", "?": "", "[": "", "]": "", "{": "", "}": "", "\\": ""}
 
-_literal(text) if {
-	not _has_syntax(text)
-}
+_literal(text) if strings.replace_n(_syntax, text) == text
 
-_has_syntax(text) if {
-	some c in _syntax
-	contains(text, c)
-}
-
-# _matches(pattern, value): both lower-cased already.
+# _matches(pattern, value): both lower-cased already. The cheap string tests come before _literal.
 _matches(pattern, value) if {
-	_literal(pattern)
 	pattern == value
+	_literal(pattern)
 }
 
 _matches(pattern, value) if {
 	endswith(pattern, "*")
 	prefix := substring(pattern, 0, count(pattern) - 1)
-	_literal(prefix)
 	startswith(value, prefix)
+	_literal(prefix)
 }
 
 _matches(pattern, value) if {
 	startswith(pattern, "*")
 	suffix := substring(pattern, 1, -1)
-	_literal(suffix)
 	endswith(value, suffix)
+	_literal(suffix)
 }
 
 _matches(pattern, value) if {
-	not _simple(pattern)
+	not _literal(pattern)
+	not _affix(pattern)
 	glob.match(pattern, [], value)
 }
 
-# _simple(pattern): one of the shapes matched above without glob.match.
-_simple(pattern) if _literal(pattern)
-
-_simple(pattern) if {
+# _affix(pattern): "prefix*" or "*suffix" with a literal prefix or suffix, matched above without glob.match.
+_affix(pattern) if {
 	endswith(pattern, "*")
 	_literal(substring(pattern, 0, count(pattern) - 1))
 }
 
-_simple(pattern) if {
+_affix(pattern) if {
 	startswith(pattern, "*")
 	_literal(substring(pattern, 1, -1))
 }
