@@ -17,11 +17,23 @@ any_match(patterns, value) if {
 	_matches(lower(pattern), lower(value))
 }
 
-# Characters with a meaning in glob.match patterns (wildcards, classes, alternatives, escapes), each replaced by
-# nothing: a text without them is left unchanged by strings.replace_n (one builtin call, not one per character).
-_syntax := {"*": "", "?": "", "[": "", "]": "", "{": "", "}": "", "\\": ""}
+# _literal(text): text has none of the characters with a meaning in glob.match patterns (wildcards, classes,
+# alternatives, escapes). One clause per character: a builtin call each, cheaper than iterating a list of them.
+_literal(text) if not _has_syntax(text)
 
-_literal(text) if strings.replace_n(_syntax, text) == text
+_has_syntax(text) if contains(text, "*")
+
+_has_syntax(text) if contains(text, "?")
+
+_has_syntax(text) if contains(text, "[")
+
+_has_syntax(text) if contains(text, "]")
+
+_has_syntax(text) if contains(text, "{")
+
+_has_syntax(text) if contains(text, "}")
+
+_has_syntax(text) if contains(text, "\\")
 
 # _matches(pattern, value): both lower-cased already. The cheap string tests come before _literal.
 _matches(pattern, value) if {
