@@ -6,7 +6,9 @@
  * Both servers run in their own process so load generation does not share their event loop. Each row
  * prints p50/p99, the rate served, and the server's CPU time per request (its processes' user + system time
  * from /proc over the run, workers included), with the ratios to the floor and the machine.
- * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only.
+ * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only; BENCH_CPU_PROF=dir profiles serve.
+ * Then the CPU of each step of a request outside TLS and HTTP (parse, prepare, evaluation by batch size, the
+ * rest of the answer), measured in this process with the same modules.
  * Targets (read by people): p99 within 1.5× the floor at 2,000 req/s with every request served.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -14,6 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, tmpdir, type } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 interface Histogram {
@@ -49,6 +52,8 @@ const quick = process.argv.includes('--quick');
 const seconds = Number(process.env['BENCH_SECONDS'] ?? (quick ? 5 : 30));
 const rates = (process.env['BENCH_RATES'] ?? (quick ? '2000' : '500,2000')).split(',').map(Number);
 const workers = process.env['BENCH_WORKERS'] ?? '1';
+/** BENCH_CPU_PROF=dir: the serve process (the primary; workers are forked with the same flags) writes a V8 CPU profile there on exit. */
+const profileDir = process.env['BENCH_CPU_PROF'];
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const CLOCK_TICKS = Number(process.env['BENCH_CLK_TCK'] ?? 100);
 
@@ -171,11 +176,78 @@ async function warmUp(port: number, ca: Buffer): Promise<void> {
 
 const fmt = (ms: number): string => `${ms.toFixed(2)} ms`;
 
+/** CPU µs per call of `step`, over `count` calls after a warm-up of a fifth as many. */
+function cpuMicros(count: number, step: () => void): number {
+  for (let i = 0; i < count / 5; i += 1) step();
+  const before = process.cpuUsage();
+  for (let i = 0; i < count; i += 1) step();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / count;
+}
+
+/**
+ * Where a request's CPU goes outside TLS and HTTP, measured in this process through the same modules the server
+ * runs (the fixture config and the built-in bundle): parsing the body, preparing the admission input, evaluating
+ * it at each batch size, and the rest of the answer (verdict, decision log line formatted, metrics, response JSON).
+ */
+async function cpuSplit(): Promise<string[]> {
+  const { PolicyState } = await import('../src/webhook/policy-state.js');
+  type ServedPolicy = NonNullable<InstanceType<typeof PolicyState>['current']>;
+  const { WebhookMetrics } = await import('../src/webhook/metrics.js');
+  const { AdmissionHandler, policyInputFor } = await import('../src/webhook/admission-handler.js');
+  const { parseAdmissionReview } = await import('../src/webhook/admission-review.js');
+  const { jsonLogger } = await import('../src/webhook/logger.js');
+  const { MAX_REVIEWS_PER_EVALUATION } = await import('../src/webhook/review-batcher.js');
+  const quiet = { log: (): void => undefined };
+  const metrics = new WebhookMetrics({ defaultMetrics: false });
+  const state = new PolicyState({ configFile: join(root, 'fixtures/k8s/tollgate.yaml') }, quiet, metrics);
+  const policy = await state.load();
+  const request = parseAdmissionReview(JSON.parse(review));
+  const input = policyInputFor(request, policy, new Date());
+  const count = quick ? 1_000 : 4_000;
+  const lines = [
+    `parse body (JSON.parse + AdmissionReview)     ${cpuMicros(count, () => parseAdmissionReview(JSON.parse(review))).toFixed(0)} µs`,
+    `prepare admission input                       ${cpuMicros(count, () => policyInputFor(request, policy, new Date())).toFixed(0)} µs`,
+  ];
+  // The batch sizes take turns, a few evaluations each, so that a busy machine slows them alike.
+  const sizes = [1, 2, 4, 8, 16];
+  const used = new Map<number, number>();
+  const reviewsPerTurn = 48;
+  const turns = Math.ceil(count / reviewsPerTurn);
+  for (let turn = 0; turn < turns; turn += 1) {
+    for (const size of sizes) {
+      const inputs = Array.from({ length: size }, () => input);
+      const micros = cpuMicros(Math.ceil(reviewsPerTurn / size), () => policy.engine.evaluateBatch(inputs)) / size;
+      if (turn >= turns / 5) used.set(size, (used.get(size) ?? 0) + micros);
+    }
+  }
+  for (const size of sizes) {
+    const perReview = (used.get(size) ?? NaN) / (turns - Math.ceil(turns / 5));
+    const chosen = size === MAX_REVIEWS_PER_EVALUATION ? ' (the server batch size)' : '';
+    lines.push(`evaluate, ${String(size).padStart(2)} per evaluation                 ${perReview.toFixed(0)} µs per review${chosen}`);
+  }
+  // The rest of the answer, measured with the policy's decisions computed beforehand (only evaluation is skipped).
+  const batch = MAX_REVIEWS_PER_EVALUATION;
+  const decisions = policy.engine.evaluateBatch(Array.from({ length: batch }, () => input));
+  const decided: ServedPolicy = { ...policy, engine: { evaluateBatch: () => decisions } as unknown as ServedPolicy['engine'] };
+  const handler = new AdmissionHandler({
+    policy: () => decided,
+    metrics,
+    logger: jsonLogger('info', () => undefined),
+    evalTimeoutMs: 60_000,
+  });
+  const pending = Array.from({ length: batch }, () => handler.admit(JSON.parse(review), performance.now()));
+  const answered = cpuMicros(Math.ceil(count / batch), () => JSON.stringify(handler.decide(pending))) / batch;
+  lines.push(`verdict, log line, metrics, response JSON     ${answered.toFixed(0)} µs`);
+  return lines;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
   const tls = makeCertificate(dir);
   const webhook = await startServer(
     [
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
       'bin/tollgate.js',
       'serve',
       '--cert',
@@ -237,8 +309,10 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${type()} ${release()}, Node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`;
+  const split = await cpuSplit();
   process.stdout.write(
-    `\nwebhook bench: ${seconds} s per run, body ${review.length} bytes (fixtures/k8s/admission/gpu-deployment.json); ${machine}\n${rows.join('\n')}\n`,
+    `\nwebhook bench: ${seconds} s per run, body ${review.length} bytes (fixtures/k8s/admission/gpu-deployment.json); ${machine}\n${rows.join('\n')}\n` +
+      `\nCPU per request outside TLS and HTTP, in this process (the same modules, config and bundle as the server):\n${split.join('\n')}\n`,
   );
 }
 

@@ -76,13 +76,39 @@ _workload(r, t) := {"workload": "training", "because": "compute.role = \"trainin
 	w := t.workload
 	w in {"training", "batch"}
 } else := {"workload": kind, "because": concat("", ["its address names \"", word, "\""])} if {
-	word := regex.find_all_string_submatch_n(`(?:^|[^a-z0-9])(train|batch)`, lower(r.address), 1)[0][1]
+	word := _address_word(lower(r.address))
 	kind := _words[word]
 } else := {"workload": "batch", "because": "Azure ML compute clusters run jobs"} if {
 	r.compute.role == "cluster_compute"
 } else := null
 
 _words := {"train": "training", "batch": "batch"}
+
+# _address_word(address): the first of the _words in address that starts it or follows a character other than
+# a-z and 0-9, as the regular expression (?:^|[^a-z0-9])(train|batch) finds it; undefined when there is none.
+# Written with split and substring: the wasm build compiles a regular expression on every call.
+_address_word(address) := sort([[at, word] |
+	some word, _ in _words
+	contains(address, word)
+	some at in _starts(address, word)
+])[0][1]
+
+# _starts(text, word): where word starts in text at a word boundary (see _address_word).
+_starts(text, word) := {at |
+	parts := split(text, word)
+	some k in numbers.range(0, count(parts) - 2)
+	at := count(concat(word, array.slice(parts, 0, k + 1)))
+	_boundary(text, at)
+}
+
+_boundary(_, 0)
+
+_boundary(text, at) if {
+	at > 0
+	not substring(text, at - 1, 1) in _word_characters
+}
+
+_word_characters := {c | some c in split("abcdefghijklmnopqrstuvwxyz0123456789", "")}
 
 _labels := {"training": "training", "batch": "batch jobs"}
 

@@ -42,3 +42,37 @@ test_only_running_capacity_is_interruptible if {
 test_unknown_tags_fall_back_to_address if {
 	cost_workload.interruptible(_compute("x.batch", "node_group", null))
 }
+
+test_address_word_needs_a_boundary_before_it if {
+	not cost_workload.workload(_compute("aws_instance.retrain", "instance", {}))
+	cost_workload.workload(_compute("aws_instance.re_train", "instance", {})).workload == "training"
+	not cost_workload.workload(_compute("aws_instance.x2batch", "instance", {}))
+}
+
+test_address_word_is_the_first_in_the_address if {
+	cost_workload.workload(_compute("module.batch.aws_instance.train", "instance", {})).workload == "batch"
+	cost_workload.workload(_compute("module.xtrain.aws_instance.train-batch", "instance", {})).workload == "training"
+	cost_workload.workload(_compute("train-batch", "instance", {})).workload == "training"
+	cost_workload.workload(_compute("Batch.TRAIN", "instance", {})).workload == "batch"
+}
+
+test_address_word_as_the_regular_expression_finds_it if {
+	addresses := [
+		"aws_instance.retrain", "aws_instance.re_train", "module.batch.aws_instance.train", "train", "batchtrain",
+		"x.trainbatch", "x.strain.batch", "x.é-train", "x.trai", "x.1batch", "x.-batch", "a.train.train",
+	]
+	every address in addresses {
+		_same_word(address)
+	}
+}
+
+_same_word(address) if {
+	found := regex.find_all_string_submatch_n(`(?:^|[^a-z0-9])(train|batch)`, address, 1)
+	count(found) == 0
+	not cost_workload.workload(_compute(address, "instance", {}))
+}
+
+_same_word(address) if {
+	found := regex.find_all_string_submatch_n(`(?:^|[^a-z0-9])(train|batch)`, address, 1)
+	cost_workload.workload(_compute(address, "instance", {})).workload == {"train": "training", "batch": "batch"}[found[0][1]]
+}

@@ -46,9 +46,14 @@ _name(r) := lower([n |
 #   settings(r) is {} and the rules that need an environment report indeterminate. Undefined otherwise.
 unknown(r) if r.tags == null
 
+# The unknown-tag check comes first: it is cheap and rarely holds, so the tag lookup is skipped for most resources.
 unknown(r) if {
 	is_object(r.tags)
+	_some_tag_unknown(r)
 	not is_string(tags.first(r, _tag_keys))
+}
+
+_some_tag_unknown(r) if {
 	some key in _tag_keys
 	unknown_values.tag(r, key)
 }

@@ -51,7 +51,18 @@ function unpriced(reason: string): PriceResult {
   return { outcome: 'unpriced', reason };
 }
 
-class Unpriced extends Error {}
+/**
+ * Control flow, not a failure: it never leaves `guarded`, so it records no stack trace (capturing one was most
+ * of the cost of pricing a resource that has no price, as every admission review of an unlisted type is).
+ */
+class Unpriced extends Error {
+  constructor(reason: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(reason);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 /** Inside a pricer, stop with a reason; `guarded` turns it into an unpriced result. */
 function fail(reason: string): never {

@@ -28,13 +28,16 @@ import data.tollgate.lib.resources
 
 _limits(r) := {source: limit |
 	some source, limit in {
-		sprintf("environment %s", [messages.quote(environment.name(r))]): environment.setting(r, ["gpu", "max_per_instance"]),
+		concat("", ["environment ", messages.quote(environment.name(r))]): environment.setting(r, ["gpu", "max_per_instance"]),
 		"rule parameter max_per_instance": config.param("TG-GPU-001", "max_per_instance"),
 	}
 	is_number(limit)
 }
 
-_limit(r) := min({l | some l in _limits(r)}) if count(_limits(r)) > 0
+_limit(r) := min(limits) if {
+	limits := {l | some l in _limits(r)}
+	count(limits) > 0
+}
 
 _binding(r) := concat(" and ", sort([source | some source, l in _limits(r); l == _limit(r)]))
 

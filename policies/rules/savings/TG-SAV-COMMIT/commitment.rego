@@ -80,14 +80,15 @@ _commitment(r) := "a 1-year committed use discount" if r.provider == "gcp"
 _commitment(r) := "a 1-year reservation" if r.provider == "azure"
 
 # Steady serving on on-demand prices (an array walk over priced resources only).
+# The cost checks come before serving(r), which reads the resource's tags and address: most resources fail them.
 _candidates := [r |
 	some r in cost.priced
 	is_object(r.compute)
 	r.compute.spot == false
-	cost_workload.serving(r)
 	is_number(r.cost.hoursPerMonth)
 	r.cost.hoursPerMonth >= _min_hours_per_month
 	is_number(r.cost.monthlyAfter)
+	cost_workload.serving(r)
 ]
 
 # METADATA
