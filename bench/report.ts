@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { CostHistory } from '../src/billing/history.js';
+import { generateFocusFiles } from './focus-history.js';
 import { importSources, parseSourceSpec } from '../src/billing/sources.js';
 import { readBundleFile } from '../src/engine/bundle.js';
 import { PolicyEngine } from '../src/engine/policy-engine.js';
@@ -42,36 +42,8 @@ function load(): string {
 const NOW = '2025-06-20T00:00:00.000Z';
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-report-'));
 
-/**
- * Generated in DuckDB from range(): each run of 60 rows is one resource's 60 days (at 5 million rows, 50,000
- * resources with one or two lines a day), each resource belonging to one of 40 teams, 25 models, 4 services and
- * 3 clouds; on one day a seventh of the resources cost five times as much, so every team's spend rises that day
- * against a same-weekday baseline.
- */
-async function generate(): Promise<{ csv: string; parquet: string }> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  const select = `SELECT
-      strftime(TIMESTAMP '2025-04-21' + to_days(CAST(i % 60 AS INTEGER)), '%Y-%m-%dT%H:%M:%SZ') AS ChargePeriodStart,
-      strftime(TIMESTAMP '2025-04-22' + to_days(CAST(i % 60 AS INTEGER)), '%Y-%m-%dT%H:%M:%SZ') AS ChargePeriodEnd,
-      round((hash(i) % 1000) / 100.0 * CASE WHEN i % 60 = 57 AND (i // 60) % 7 = 0 THEN 5 ELSE 1 END, 4) AS BilledCost,
-      round((hash(i) % 1000) / 100.0 * CASE WHEN i % 60 = 57 AND (i // 60) % 7 = 0 THEN 5 ELSE 1 END, 4) AS EffectiveCost,
-      round((hash(i) % 1000) / 80.0, 4) AS ListCost, 'USD' AS BillingCurrency,
-      ['Amazon Web Services', 'Microsoft', 'Google Cloud'][1 + (i // 60) % 3] AS ServiceProviderName,
-      ['Amazon SageMaker', 'Virtual Machines', 'Vertex AI', 'Storage'][1 + (i // 60) % 4] AS ServiceName, 'Compute' AS ServiceCategory,
-      'us-east-1' AS RegionId, 'res-' || ((i // 60) % 50000) AS ResourceId, 'Virtual Machine' AS ResourceType,
-      ['p4d.24xlarge', 'Standard_NC24ads_A100_v4', 'a2-highgpu-1g', 'm5.large'][1 + (i // 60) % 4] AS SkuId, 'Standard' AS PricingCategory,
-      'acct-' || ((i // 60) % 20) AS SubAccountId,
-      '{"team":"team-' || ((i // 60) % 40) || '","tollgate.io/model":"model-' || ((i // 60) % 25) || '@1","environment":"prod"}' AS Tags
-    FROM range(${ROWS}) t(i)`;
-  const csv = join(dir, 'focus.csv');
-  const parquet = join(dir, 'focus.parquet');
-  await c.run(`COPY (${select}) TO '${csv}' (HEADER, DELIMITER ',')`);
-  await c.run(`COPY (${select}) TO '${parquet}' (FORMAT parquet)`);
-  c.closeSync();
-  db.closeSync();
-  return { csv, parquet };
-}
+/** The generated history (bench/focus-history.ts) in this run's directory. */
+const generate = (): Promise<{ csv: string; parquet: string }> => generateFocusFiles(ROWS, dir);
 
 /**
  * Time per phase of the report, and per query of the history: each query is named by the function that ran it
