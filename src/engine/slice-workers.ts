@@ -43,6 +43,9 @@ const BOOTSTRAP = `import('node:worker_threads').then(async ({ workerData }) => 
   }
 });`;
 
+/** How long the engine waits for any slice worker's reply before it reports them stuck (two minutes). */
+export const STALL_MS = 120_000;
+
 /** Workers started and not yet exited, and started in all, in this process. */
 let running = 0;
 let started = 0;
@@ -70,8 +73,18 @@ export class SliceWorkers {
   private readonly threads: Worker[] = [];
   private readonly ports: MessagePort[] = [];
 
-  /** Starts `count` workers; they wait for the job (`run`). */
-  constructor(module: WasmModule, data: Record<string, unknown>, count: number, entry: URL = sliceWorkerEntry()) {
+  /**
+   * Starts `count` workers; they wait for the job (`run`). `stallMs`: how long `collect` waits with no reply
+   * from any worker before it gives up. A worker whose JavaScript heap runs out is ended without a word, and
+   * this thread, blocked in Atomics.wait, cannot hear its exit; a slice takes well under a second.
+   */
+  constructor(
+    module: WasmModule,
+    data: Record<string, unknown>,
+    count: number,
+    entry: URL = sliceWorkerEntry(),
+    private readonly stallMs: number = STALL_MS,
+  ) {
     try {
       for (let i = 0; i < count; i++) {
         const { port1, port2 } = new MessageChannel();
@@ -133,7 +146,9 @@ export class SliceWorkers {
         stopped = true;
       }
       if (done === this.ports.length) return outcomes;
-      Atomics.wait(this.control, REPLIES, seen);
+      if (Atomics.wait(this.control, REPLIES, seen, this.stallMs) === 'timed-out') {
+        throw new SliceWorkerError(`no slice worker replied for ${(this.stallMs / 1000).toString()} s; it may have run out of memory`);
+      }
     }
   }
 

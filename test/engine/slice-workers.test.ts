@@ -2,9 +2,10 @@
  * Slices evaluated on worker threads: an error in a slice is the error the one-thread evaluation gives, a
  * worker that cannot start is reported as our bug, and no worker is left running either way.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { buildBundle } from '../../src/compiler/build-bundle.js';
 import { findOpa } from '../../src/compiler/opa-cli.js';
@@ -138,6 +139,37 @@ describe('slice workers', () => {
       expect((error as Error).message).toMatch(/a slice worker could not start: .*no-such-worker\.js/);
     } finally {
       pool.terminate();
+    }
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('workers that never reply are reported as our bug after the stall time, and stopped', async () => {
+    const wasm = readBundleFile(builtinBundlePath).wasm;
+    const module = await (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly.compile(
+      wasm,
+    );
+    const text = new TextEncoder().encode('{"resources":[1]}');
+    const job: SliceJob = {
+      input: text,
+      starts: Int32Array.of(14),
+      ends: Int32Array.of(15),
+      head: new TextEncoder().encode('{"resources":['),
+      tail: new TextEncoder().encode(']}'),
+      entrypoint: 0,
+    };
+    // A module that loads and then says nothing, as a worker ended by running out of heap would.
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-silent-worker-'));
+    const silent = join(dir, 'silent-worker.mjs');
+    writeFileSync(silent, 'export {};\n');
+    const pool = new SliceWorkers(module, {}, 2, pathToFileURL(silent), 300);
+    try {
+      pool.start(job, 256);
+      const error = thrown(() => pool.collect(job.starts.length));
+      expect(error).toBeInstanceOf(SliceWorkerError);
+      expect((error as Error).message).toBe('no slice worker replied for 0.3 s; it may have run out of memory');
+    } finally {
+      pool.terminate();
+      rmSync(dir, { recursive: true, force: true });
     }
     await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
   });
