@@ -12,7 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, ServerConfiguration, type RequestContext } from '@kubernetes/client-node';
-import { TollgateError } from '../model/errors.js';
+import { errorMessage, TollgateError } from '../model/errors.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 /** The service account files a pod gets (the client reads the token and CA from here). */
@@ -36,10 +36,6 @@ export interface ClusterResponse {
   readonly body: unknown;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The network-level reason a request failed, as one short phrase. */
 function transportFault(error: unknown, timeoutMs: number): string {
   const err = error as { name?: string; code?: string; type?: string; errno?: string; message?: string };
@@ -49,7 +45,7 @@ function transportFault(error: unknown, timeoutMs: number): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
   if (code === 'ECONNRESET') return 'connection reset';
   if (code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return `TLS certificate not trusted (${code})`;
-  return describe(error);
+  return errorMessage(error);
 }
 
 /** The API server's own explanation in a Status body, when there is one. */
@@ -74,7 +70,7 @@ function loadKubeConfig(options: ClusterOptions): KubeConfig {
     }
   } catch (error) {
     if (error instanceof TollgateError) throw error;
-    throw new TollgateError(`cannot read the kubeconfig: ${describe(error)}`, options.kubeconfig ? { file: options.kubeconfig } : {});
+    throw new TollgateError(`cannot read the kubeconfig: ${errorMessage(error)}`, options.kubeconfig ? { file: options.kubeconfig } : {});
   }
   if (options.context !== undefined) {
     if (config.getContextObject(options.context) === null) {

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
-import { TollgateError } from '../model/errors.js';
+import { errorMessage, TollgateError } from '../model/errors.js';
 import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
@@ -104,11 +104,6 @@ export function pagesFor(inputBytes: number): number {
   return Math.min(MAX_PAGES, BASE_PAGES + Math.ceil((inputBytes * HEAP_PER_INPUT_BYTE) / WASM_PAGE));
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
 /** Node's WebAssembly global; the ES lib typings in use do not declare it. */
 interface WasmApi {
   compile(bytes: Uint8Array): Promise<WasmModule>;
@@ -149,7 +144,7 @@ export class PolicyEngine {
       // `Response`, whose first use makes Node load its whole fetch implementation (a tenth of a second).
       policy = loadPolicySync(module, BASE_PAGES);
     } catch (error) {
-      const message = describe(error);
+      const message = errorMessage(error);
       const reason = /ABI/i.test(message)
         ? `its wasm ABI is not supported by this opa-wasm runtime (${message}); rebuild it with a supported OPA`
         : `its policy.wasm cannot be loaded (${message})`;
@@ -235,16 +230,22 @@ export class PolicyEngine {
     } catch (error) {
       // A worker that failed where no input explains it is our bug, reported as such.
       if (error instanceof SliceWorkerError) throw error;
-      // Builtin errors (e.g. a builtin the runtime lacks) surface here as thrown strings or Errors;
-      // so does running out of wasm memory, which says what to do about it.
-      const message = describe(error);
-      const hint = /opa_malloc|memory/i.test(message) ? ' (the input is too large for one evaluation; split the plan)' : '';
-      throw new TollgateError(`policy evaluation failed: ${message}${hint}`, { file: this.source });
+      throw this.evaluationFailed(error, 'the input is too large for one evaluation; split the plan');
     } finally {
       pool?.terminate();
     }
     const decision: PolicyDecision = readDecision(resultSet, this.source);
     return { ...decision, bundleRevision: this.revision, inputDigest };
+  }
+
+  /**
+   * What an evaluation threw, as the user's error: builtin errors (e.g. a builtin the runtime lacks) surface as
+   * thrown strings or Errors, and so does running out of wasm memory, which gets `outOfMemoryHint`.
+   */
+  private evaluationFailed(error: unknown, outOfMemoryHint: string): TollgateError {
+    const message = errorMessage(error);
+    const hint = /opa_malloc|memory/i.test(message) ? ` (${outOfMemoryHint})` : '';
+    return new TollgateError(`policy evaluation failed: ${message}${hint}`, { file: this.source });
   }
 
   /**
@@ -263,9 +264,7 @@ export class PolicyEngine {
       const resultSet = this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), this.entrypoints.batch);
       results = Array.isArray(resultSet) ? (resultSet[0] as { result?: unknown } | undefined)?.result : undefined;
     } catch (error) {
-      const message = describe(error);
-      const hint = /opa_malloc|memory/i.test(message) ? ' (the batch is too large for one evaluation; judge fewer inputs at once)' : '';
-      throw new TollgateError(`policy evaluation failed: ${message}${hint}`, { file: this.source });
+      throw this.evaluationFailed(error, 'the batch is too large for one evaluation; judge fewer inputs at once');
     }
     if (!Array.isArray(results) || results.length !== inputs.length) {
       throw new TollgateError(`the policy's ${BATCH_ENTRYPOINT} gave no decision for each of the ${inputs.length} inputs`, {

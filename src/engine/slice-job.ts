@@ -58,8 +58,3 @@ export function largestSlice(job: SliceJob): number {
   for (let i = 0; i < job.starts.length; i++) largest = Math.max(largest, (job.ends[i] ?? 0) - (job.starts[i] ?? 0));
   return job.head.length + largest + job.tail.length;
 }
-
-export function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}

@@ -6,7 +6,8 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
-import { describe, NEXT_SLICE, REPLIES, sliceInput, type SliceReply, type WorkerJob } from './slice-job.js';
+import { errorMessage } from '../model/errors.js';
+import { NEXT_SLICE, REPLIES, sliceInput, type SliceReply, type WorkerJob } from './slice-job.js';
 
 /** What the engine starts a worker with (slice-workers.ts). */
 export interface SliceWorkerData {
@@ -31,7 +32,7 @@ function run(job: WorkerJob): void {
     policy = loadPolicySync(module, job.pages);
     policy.setData(data);
   } catch (error) {
-    reply({ fatal: `a slice worker could not load the policy: ${describe(error)}` });
+    reply({ fatal: `a slice worker could not load the policy: ${errorMessage(error)}` });
     return;
   }
   for (;;) {
@@ -41,7 +42,7 @@ function run(job: WorkerJob): void {
       reply({ index, result: policy.evaluate(sliceInput(job, index), job.entrypoint) });
     } catch (error) {
       // The error the same slice gives evaluated on the engine's own thread; this worker stops there.
-      reply({ index, error: describe(error) });
+      reply({ index, error: errorMessage(error) });
       break;
     }
   }

@@ -34,3 +34,8 @@ export class TollgateError extends Error {
 export function isTollgateError(value: unknown): value is TollgateError {
   return value instanceof TollgateError;
 }
+
+/** The message of whatever was thrown: an Error's message, else the thrown value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Decision } from '../model/decision.js';
 import type { PolicyInput } from '../model/resource.js';
+import { errorMessage } from '../model/errors.js';
 import { prepare } from '../prepare/index.js';
 import {
   admissionReview,
@@ -41,10 +42,6 @@ interface Verdict {
   readonly outcomes: readonly RuleOutcome[];
   readonly bundleRevision: string | null;
   readonly error?: string;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The policy input for one request, through the one prepare stage with the served settings. */
@@ -104,7 +101,7 @@ export class AdmissionHandler {
     try {
       return { request, receivedAt, outcome: { policy, input: policyInputFor(request, policy, new Date()) } };
     } catch (error) {
-      return { request, receivedAt, outcome: { error: describe(error), policy } };
+      return { request, receivedAt, outcome: { error: errorMessage(error), policy } };
     }
   }
 
@@ -199,7 +196,8 @@ export class AdmissionHandler {
   }
 
   private verdictFor({ request, receivedAt }: PendingReview, policy: ServedPolicy, decision: Decision | Error): Verdict {
-    if (decision instanceof Error) return this.failure(request, 500, `policy evaluation failed (${describe(decision)})`, policy.revision);
+    if (decision instanceof Error)
+      return this.failure(request, 500, `policy evaluation failed (${errorMessage(decision)})`, policy.revision);
     // Wasm evaluation is synchronous and cannot be interrupted, so an overrun is detected afterwards.
     const elapsed = performance.now() - receivedAt;
     if (elapsed > this.options.evalTimeoutMs) {
