@@ -310,18 +310,15 @@ export class CostHistory {
       `${MODEL_TAG_SQL} AS x_Model`,
       ...[...(await this.tagColumns())].map(([key, name]) => `${tagSql(key)} AS ${name}`),
     ].join(', ');
-    await this.run('BEGIN TRANSACTION');
     try {
-      for (const { source, table } of staged) {
-        await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`, [source]);
-        await this.run(`INSERT INTO cost_records BY NAME SELECT *, ${derived} FROM ${table}`);
-      }
-      await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
-      await this.assertNoOverlap(staged);
-      await this.run('COMMIT');
-    } catch (error) {
-      await this.run('ROLLBACK');
-      throw error;
+      await this.inTransaction(async () => {
+        for (const { source, table } of staged) {
+          await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`, [source]);
+          await this.run(`INSERT INTO cost_records BY NAME SELECT *, ${derived} FROM ${table}`);
+        }
+        await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
+        await this.assertNoOverlap(staged);
+      });
     } finally {
       for (const { table } of staged) await this.run(`DROP TABLE IF EXISTS ${table}`);
     }
@@ -333,8 +330,7 @@ export class CostHistory {
   }
 
   async saveForecast(forecast: Forecast): Promise<void> {
-    await this.run('BEGIN TRANSACTION');
-    try {
+    await this.inTransaction(async () => {
       await this.run(`DELETE FROM forecasts WHERE x_Source = ? AND month = ?`, [forecast.source, forecast.month]);
       await this.run(`INSERT INTO forecasts VALUES (?, ?, ?, ?)`, [
         forecast.source,
@@ -342,11 +338,7 @@ export class CostHistory {
         microsToDecimal(forecast.remaining),
         forecast.currency,
       ]);
-      await this.run('COMMIT');
-    } catch (error) {
-      await this.run('ROLLBACK');
-      throw error;
-    }
+    });
   }
 
   /** Records that the report of `day` (YYYY-MM-DD) was written; a night run again is recorded once. */
