@@ -53,17 +53,6 @@ const RESERVED = ['time', 'level', 'msg'] as const;
 
 export function jsonLogger(minimum: LogLevel, write: (line: string) => void = stdoutLines()): Logger {
   const threshold = LOG_LEVELS.indexOf(minimum);
-  /** `"level":"info","msg":"…"` by level and message: messages are a fixed set of sentences. */
-  const heads = new Map<string, string>();
-  const head = (level: LogLevel, message: string): string => {
-    const key = `${level} ${message}`;
-    let text = heads.get(key);
-    if (text === undefined) {
-      text = `"level":${JSON.stringify(level)},"msg":${JSON.stringify(message)}`;
-      if (heads.size < 1_000) heads.set(key, text);
-    }
-    return text;
-  };
   return {
     log(level, message, fields = {}) {
       if (LOG_LEVELS.indexOf(level) < threshold) return;
@@ -74,7 +63,8 @@ export function jsonLogger(minimum: LogLevel, write: (line: string) => void = st
       }
       // The same text as JSON.stringify({ time, level, msg, ...fields }), without copying the fields.
       const rest = JSON.stringify(fields);
-      write(`{"time":"${time}",${head(level, message)}${rest === '{}' ? '}' : `,${rest.slice(1)}`}\n`);
+      const head = `"time":"${time}","level":${JSON.stringify(level)},"msg":${JSON.stringify(message)}`;
+      write(`{${head}${rest === '{}' ? '}' : `,${rest.slice(1)}`}\n`);
     },
   };
 }
