@@ -21,7 +21,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { builtinBundleCopy } from '../src/cli/policy-source.js';
 import { unpackedBundleCopy } from '../src/engine/bundle.js';
 import { builtinBundlePath } from '../src/package-paths.js';
@@ -80,29 +80,34 @@ for (const name of readdirSync(distDir)) {
   if (BUNDLE_FILE.test(name)) rmSync(join(distDir, name));
 }
 
+/** What both bundles share: Node 20, the packages left outside, the plugins, and less text to read at start. */
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // Less text for Node to read and V8 to parse at each start; names are kept, so a stack trace still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+} satisfies BuildOptions;
+
 await build({
+  ...COMMON,
   // The slice worker is an entry of its own: worker threads start from a file (src/engine/slice-workers.ts finds
   // it beside the chunks), and it shares the opa-wasm chunk with the CLI.
   entryPoints: { tollgate: join(distDir, 'cli', 'main.js'), 'tollgate-slice-worker': join(distDir, 'engine', 'slice-worker.js') },
   outdir: distDir,
   chunkNames: 'tollgate-chunk-[hash]',
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: EXTERNAL,
   // commander, opa-wasm and sprintf-js are CommonJS and `require` Node's built-in modules; an ES module has
   // no `require` of its own, so each output file gets one.
   banner: {
     js: "import { createRequire as __tollgateCreateRequire } from 'node:module';\nconst require = __tollgateCreateRequire(import.meta.url);",
   },
   plugins: [lazyRequires, jsonAsText],
-  // Less text for Node to read and V8 to parse at each start; names are kept, so a stack trace still reads.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 
 /** The other commands' modules, as dist/cli/main.js imports them: `check` never loads them. */
@@ -124,22 +129,15 @@ const checkOnly: Plugin = {
 
 const checkBundle = join(distDir, 'tollgate-check.cjs');
 const built = await build({
+  ...COMMON,
   entryPoints: [join(distDir, 'cli', 'main.js')],
   write: false,
   outfile: checkBundle,
-  bundle: true,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external: EXTERNAL,
   // A CommonJS file has no import.meta: the modules that locate files relative to themselves get the bundle's URL.
   define: { 'import.meta.url': '__tollgateModuleUrl' },
   banner: { js: "var __tollgateModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyRequires, jsonAsText, checkOnly],
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 const body = built.outputFiles[0]?.text ?? '';
 // The content hash on the first line ties the code cache to this build (src/cli/code-cache.ts).
