@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { MODEL_REFERENCE_KEYS } from '../inputs/model-reference.js';
+import { createRowClassTable, rowClassSql } from './instance-classes.js';
 import { TollgateError } from '../model/errors.js';
 import type { CostRecord } from '../model/cost-record.js';
 import { MICROS_PER_UNIT, type Micros } from '../model/money.js';
@@ -50,10 +51,12 @@ const COST_TABLE_COLUMNS = `
  * when rows are committed (commitStaged), so the report's queries read a plain column instead of parsing the
  * JSON of every row on every query. x_Model is the project's model reference (tollgate.io/model, else its
  * label-safe form, as written); the tag columns (x_Tag_1, …) are the keys listed in tag_columns, the team
- * tag key among them.
+ * tag key among them. x_Class is what kind of compute the row paid for (accelerated, cpu, unknown, none:
+ * billing/instance-classes.ts), which the report's GPU spend sums.
  */
 const DERIVED_COLUMNS = `,
-  x_Model VARCHAR`;
+  x_Model VARCHAR,
+  x_Class VARCHAR`;
 
 /** The tag key every history has a column for: the report's default team tag. */
 export const DEFAULT_TAG_COLUMN_KEYS: readonly string[] = ['team'];
@@ -150,6 +153,14 @@ export class CostHistory {
       await this.inTransaction(async () => {
         await this.run(`ALTER TABLE cost_records ADD COLUMN x_Model VARCHAR`);
         await this.run(`UPDATE cost_records SET x_Model = ${MODEL_TAG_SQL}`);
+      });
+    }
+    // A history written before the instance class column: every row classified once.
+    if (!columns.some((column) => column.name === 'x_Class')) {
+      await createRowClassTable(this, [{ table: 'cost_records' }]);
+      await this.inTransaction(async () => {
+        await this.run(`ALTER TABLE cost_records ADD COLUMN x_Class VARCHAR`);
+        await this.run(`UPDATE cost_records SET x_Class = ${rowClassSql()}`);
       });
     }
     const [forecast] = await this.query<{ type: string }>(
@@ -306,8 +317,10 @@ export class CostHistory {
       });
     }
     // The tag columns are filled here, in the one statement every import path's rows pass through.
+    await createRowClassTable(this, staged);
     const derived = [
       `${MODEL_TAG_SQL} AS x_Model`,
+      `${rowClassSql()} AS x_Class`,
       ...[...(await this.tagColumns())].map(([key, name]) => `${tagSql(key)} AS ${name}`),
     ].join(', ');
     try {

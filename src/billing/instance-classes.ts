@@ -15,12 +15,27 @@
  * (not an instance: storage, network, a managed service).
  */
 import { gpuAcceleratorTypeNames, instanceSpecs } from '../model/instance-specs.js';
-import type { CostHistory } from './history.js';
 
 export type InstanceClass = 'accelerated' | 'cpu' | 'unknown' | 'none';
 
+/** What runs SQL on the history's connection: CostHistory, named by shape so that history.ts can call in here. */
+export interface SqlRunner {
+  run(sql: string): Promise<void>;
+}
+
 /** The lookup table's name in the history connection (a temporary table, rebuilt per connection). */
 export const INSTANCE_CLASS_TABLE = 'instance_classes';
+
+/** The class of each distinct combination of the columns a row is classified by (createRowClassTable). */
+const ROW_CLASS_TABLE = 'row_instance_classes';
+
+/** The columns a row's class depends on, and the names the row class table keeps them under. */
+const CLASSIFIED_COLUMNS: ReadonlyArray<readonly [column: string, key: string]> = [
+  ['ServiceName', 'k_ServiceName'],
+  ['ResourceType', 'k_ResourceType'],
+  ['SkuId', 'k_SkuId'],
+  ['x_Extras', 'k_Extras'],
+];
 
 const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
@@ -39,7 +54,7 @@ export function gpuDescriptionWords(): string[] {
 }
 
 /** Creates the lookup tables in the history's connection (idempotent). */
-export async function createInstanceClassTable(history: CostHistory): Promise<void> {
+export async function createInstanceClassTable(history: SqlRunner): Promise<void> {
   const rows = instanceClassRows().map((row) => `(${quote(row.name)}, ${row.accelerated})`);
   await history.run(
     `CREATE OR REPLACE TEMP TABLE ${INSTANCE_CLASS_TABLE} AS SELECT * FROM (VALUES ${rows.join(', ')}) AS t(name, accelerated)`,
@@ -91,4 +106,33 @@ export function classifiedRecords(relation: string, where: string): string {
     FROM ${relation} r
     ${joins}
     WHERE ${where})`;
+}
+
+/**
+ * Classifies the rows of the `relations` tables (with the history's columns) once per distinct combination of the
+ * columns the class depends on, into a temporary table that rowClassSql reads. An import holds a handful of
+ * such combinations behind millions of rows, and classifying each row (three JSON reads, pattern replacements
+ * and five look-ups) costs more than the insert it rides on. Creates the lookup tables too.
+ */
+export async function createRowClassTable(history: SqlRunner, relations: ReadonlyArray<{ readonly table: string }>): Promise<void> {
+  await createInstanceClassTable(history);
+  const columns = CLASSIFIED_COLUMNS.map(([column]) => column).join(', ');
+  const keys = CLASSIFIED_COLUMNS.map(([column, key]) => `r.${column} AS ${key}`).join(', ');
+  const distinct =
+    relations.length === 0
+      ? `(SELECT ${CLASSIFIED_COLUMNS.map(([column]) => `NULL::VARCHAR AS ${column}`).join(', ')} WHERE false)`
+      : `(${relations.map(({ table }) => `SELECT ${columns} FROM ${table}`).join(' UNION ')})`;
+  await history.run(
+    `CREATE OR REPLACE TEMP TABLE ${ROW_CLASS_TABLE} AS SELECT ${keys}, r.x_Class FROM ${classifiedRecords(distinct, 'true')} r`,
+  );
+}
+
+/**
+ * A row's class as a scalar SQL expression over the unqualified columns of the row it is evaluated for (the
+ * table of createRowClassTable names its columns apart, so they bind to the outer row). Null for a row of a
+ * relation that table was not made from.
+ */
+export function rowClassSql(): string {
+  const match = CLASSIFIED_COLUMNS.map(([column, key]) => `c.${key} IS NOT DISTINCT FROM ${column}`).join(' AND ');
+  return `(SELECT c.x_Class FROM ${ROW_CLASS_TABLE} c WHERE ${match})`;
 }
