@@ -121,9 +121,9 @@ export async function createRowClassTable(history: SqlRunner, relations: Readonl
   const distinct =
     relations.length === 0
       ? `(SELECT ${CLASSIFIED_COLUMNS.map(([column]) => `NULL::VARCHAR AS ${column}`).join(', ')} WHERE false)`
-      : `(${relations.map(({ table }) => `SELECT ${columns} FROM ${table}`).join(' UNION ')})`;
+      : `(${relations.map(({ table }) => `SELECT DISTINCT ${columns} FROM ${table}`).join(' UNION ')})`;
   await history.run(
-    `CREATE OR REPLACE TEMP TABLE ${ROW_CLASS_TABLE} AS SELECT ${keys}, r.x_Class FROM ${classifiedRecords(distinct, 'true')} r`,
+    `CREATE OR REPLACE TEMP TABLE ${ROW_CLASS_TABLE} AS SELECT DISTINCT ${keys}, r.x_Class FROM ${classifiedRecords(distinct, 'true')} r`,
   );
 }
 

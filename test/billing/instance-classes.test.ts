@@ -76,9 +76,12 @@ function records(day: string) {
   }));
 }
 
-/** The rows on `day`, from `source` (two sources never on the same day: that is refused as counted twice). */
+/**
+ * The rows on `day`, each twice (as a resource's SKU repeats line after line), from `source` (two sources never
+ * on the same day: that is refused as counted twice).
+ */
 async function commit(history: CostHistory, day: string, source = 'test'): Promise<void> {
-  const table = await history.stageRecords(source, records(day));
+  const table = await history.stageRecords(source, [...records(day), ...records(day)]);
   await history.commitStaged([{ source, table }], { days: 400, today: '2025-06-30' });
 }
 
@@ -118,7 +121,7 @@ describe('the x_Class column of the history', () => {
       `SELECT ResourceId AS id, x_Source AS source, x_Class AS cls FROM cost_records ORDER BY source, id`,
     );
     history.close();
-    expect(rows).toHaveLength(ROWS.length * 2);
+    expect(rows).toHaveLength(ROWS.length * 4);
     const expected = new Map<string, string>(EXPECTED);
     for (const row of rows) expect([row.source, row.id, row.cls]).toEqual([row.source, row.id, expected.get(row.id)]);
   });
@@ -144,7 +147,7 @@ describe('the x_Class column of the history', () => {
       const [later] = await upgraded.query<{ n: number }>(
         `SELECT count(*)::INTEGER AS n FROM cost_records WHERE x_Source = 'later' AND x_Class IS NOT NULL`,
       );
-      expect(later?.n).toBe(ROWS.length);
+      expect(later?.n).toBe(ROWS.length * 2);
       upgraded.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
