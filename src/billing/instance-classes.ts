@@ -116,7 +116,8 @@ export function classifiedRecords(relation: string, where: string): string {
  */
 export async function createRowClassTable(history: SqlRunner, relations: ReadonlyArray<{ readonly table: string }>): Promise<void> {
   await createInstanceClassTable(history);
-  const columns = CLASSIFIED_COLUMNS.map(([column]) => column).join(', ');
+  // As text: a staged table read from a file types a column that is empty throughout as it likes.
+  const columns = CLASSIFIED_COLUMNS.map(([column]) => `CAST(${column} AS VARCHAR) AS ${column}`).join(', ');
   const keys = CLASSIFIED_COLUMNS.map(([column, key]) => `r.${column} AS ${key}`).join(', ');
   const distinct =
     relations.length === 0
@@ -133,6 +134,6 @@ export async function createRowClassTable(history: SqlRunner, relations: Readonl
  * relation that table was not made from.
  */
 export function rowClassSql(): string {
-  const match = CLASSIFIED_COLUMNS.map(([column, key]) => `c.${key} IS NOT DISTINCT FROM ${column}`).join(' AND ');
+  const match = CLASSIFIED_COLUMNS.map(([column, key]) => `c.${key} IS NOT DISTINCT FROM CAST(${column} AS VARCHAR)`).join(' AND ');
   return `(SELECT c.x_Class FROM ${ROW_CLASS_TABLE} c WHERE ${match})`;
 }

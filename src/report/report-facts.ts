@@ -24,7 +24,6 @@ import type { ResourceEstimate } from './estimate-files.js';
 import { estimatesVsActual } from './estimates-actual.js';
 import { addDays, costRecord } from '../billing/cost-record.js';
 import type { CostHistory } from '../billing/history.js';
-import { classifiedRecords, createInstanceClassTable } from '../billing/instance-classes.js';
 import { countedCost, type CostRecord } from '../model/cost-record.js';
 import { microsToNumber, parseMicros } from '../model/money.js';
 import { firstTag, matchesScope } from '../billing/budgets.js';
@@ -120,8 +119,18 @@ const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
-/** The temporary view every spend figure is read from: Actual rows with a rate, their cost in the report currency. */
+/** The temporary view of the spend rows: Actual rows with a rate, their cost in the report currency. */
 const SPEND = 'report_spend';
+
+/**
+ * The temporary table most figures are read from: the Actual rows of the report's window summed per day,
+ * currency, source, account, cloud, team, service, model and instance class, in one scan of the history. A few
+ * thousand rows stand for millions, and the showback, daily series, GPU spend, currency lines and freshness
+ * each read it instead of the history. The sums are exact decimals, so summing them again gives the figures
+ * the rows would. `cost` and `billed` are in the report currency and null for a currency with no rate
+ * (`rated` false); `native` is in the row's own currency.
+ */
+const SUMS = 'report_sums';
 
 /**
  * An amount in the report currency: unchanged at rate 1 (the usual case; DECIMAL(38, 6) times a decimal rate is
@@ -132,9 +141,9 @@ const converted = (amount: string): string => `CASE WHEN x.rate = 1 THEN ${amoun
 /**
  * The report currency and the rates into it, and the spend every figure is read from: the Actual rows since
  * `since` that have a rate, with their cost in the report currency and their team and model tags (x_Team,
- * x_Model, the history's tag columns, filled at import), as one temporary view, so the report's many queries
- * neither join nor parse JSON per row, and no copy of the rows is made. The report currency is the configured
- * one, else the billing currency of the most rows.
+ * x_Model, the history's tag columns, filled at import), as one temporary view for the queries that need
+ * each resource, and their sums (SUMS) for the rest. The report currency is the configured one, else the
+ * billing currency of the most rows.
  */
 async function prepareSpend(
   history: CostHistory,
@@ -169,14 +178,24 @@ async function prepareSpend(
      FROM cost_records r JOIN report_rates x ON x.currency = r.BillingCurrency
      WHERE r.x_CostType = 'Actual' AND r.x_Day >= ${day(window.since)} AND r.x_Day < ${day(today)}`,
   );
+  await history.run(
+    `CREATE OR REPLACE TEMP TABLE ${SUMS} AS SELECT r.x_Day, r.BillingCurrency AS currency, x.rate IS NOT NULL AS rated,
+       r.x_Source, r.SubAccountId, r.x_Provider, r.${teamColumn} AS x_Team, r.ServiceName, r.x_Model, r.x_Class,
+       sum(${converted('coalesce(r.EffectiveCost, r.BilledCost)')}) AS cost,
+       sum(${converted('r.BilledCost')}) AS billed,
+       sum(coalesce(r.EffectiveCost, r.BilledCost)) AS native
+     FROM cost_records r LEFT JOIN report_rates x ON x.currency = r.BillingCurrency
+     WHERE r.x_CostType = 'Actual' AND r.x_Day >= ${day(window.since)} AND r.x_Day < ${day(today)}
+     GROUP BY ALL`,
+  );
   return currency;
 }
 
 async function currencyLines(history: CostHistory, monthStart: string, end: string): Promise<CurrencyLine[]> {
   const rows = await history.query<{ currency: string; cost: number; rate: number | null }>(
-    `SELECT r.BillingCurrency AS currency, sum(coalesce(r.EffectiveCost, r.BilledCost))::DOUBLE AS cost, any_value(x.rate)::DOUBLE AS rate
-     FROM cost_records r LEFT JOIN report_rates x ON x.currency = r.BillingCurrency
-     WHERE r.x_CostType = 'Actual' AND r.x_Day >= CAST(? AS DATE) AND r.x_Day < CAST(? AS DATE) GROUP BY 1 ORDER BY 1`,
+    `SELECT s.currency, sum(s.native)::DOUBLE AS cost, any_value(x.rate)::DOUBLE AS rate
+     FROM ${SUMS} s LEFT JOIN report_rates x ON x.currency = s.currency
+     WHERE s.x_Day >= CAST(? AS DATE) AND s.x_Day < CAST(? AS DATE) GROUP BY 1 ORDER BY 1`,
     [monthStart, end],
   );
   return rows.map((row) => ({ currency: row.currency, month_to_date: round2(row.cost), rate: row.rate }));
@@ -185,14 +204,15 @@ async function currencyLines(history: CostHistory, monthStart: string, end: stri
 /** Each billing account's last day of actual spend in the window, and how far behind yesterday it is. */
 async function accountFreshness(history: CostHistory, from: string, today: string): Promise<AccountFreshness[]> {
   const rows = await history.query<{ provider: string; account: string | null; last: string; sources: string }>(
-    `WITH last AS (
-       SELECT x_Provider, SubAccountId, max(x_Day) AS last_day FROM cost_records
-       WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL
+    `WITH days AS (
+       SELECT x_Provider, SubAccountId, x_Day, x_Source FROM ${SUMS} WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)
+     ), last AS (
+       SELECT x_Provider, SubAccountId, max(x_Day) AS last_day FROM days GROUP BY ALL
      )
      SELECT l.x_Provider AS provider, l.SubAccountId AS account, strftime(l.last_day, '%Y-%m-%d') AS last,
-       string_agg(DISTINCT r.x_Source, '\n' ORDER BY r.x_Source) AS sources
-     FROM last l JOIN cost_records r ON r.x_Provider = l.x_Provider AND r.SubAccountId IS NOT DISTINCT FROM l.SubAccountId
-       AND r.x_Day = l.last_day AND r.x_CostType = 'Actual'
+       string_agg(DISTINCT d.x_Source, '\n' ORDER BY d.x_Source) AS sources
+     FROM last l JOIN days d ON d.x_Provider = l.x_Provider AND d.SubAccountId IS NOT DISTINCT FROM l.SubAccountId
+       AND d.x_Day = l.last_day
      GROUP BY ALL ORDER BY provider, account NULLS FIRST`,
     [from, today],
   );
@@ -221,11 +241,13 @@ function withTrailingMeans(days: readonly string[], costs: ReadonlyMap<string, n
 
 async function dailySeries(history: CostHistory, from: string, today: string): Promise<DailySeries[]> {
   const rows = await history.query<{ day: string; scope: string; cost: number }>(
-    `SELECT strftime(x_Day, '%Y-%m-%d') AS day, scope, sum(cost)::DOUBLE AS cost FROM (
-       SELECT x_Day, 'total' AS scope, x_Cost AS cost FROM ${SPEND}
-       UNION ALL SELECT x_Day, 'team:' || x_Team, x_Cost FROM ${SPEND} WHERE x_Team IS NOT NULL
-       UNION ALL SELECT x_Day, 'provider:' || x_Provider, x_Cost FROM ${SPEND}
-     ) WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL ORDER BY scope, day`,
+    `SELECT day, scope, cost FROM (
+       SELECT strftime(x_Day, '%Y-%m-%d') AS day,
+         CASE WHEN grouping(x_Team) = 0 THEN 'team:' || x_Team WHEN grouping(x_Provider) = 0 THEN 'provider:' || x_Provider ELSE 'total' END AS scope,
+         sum(cost)::DOUBLE AS cost
+       FROM ${SUMS} WHERE rated AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)
+       GROUP BY GROUPING SETS ((x_Day), (x_Day, x_Team), (x_Day, x_Provider))
+     ) WHERE scope IS NOT NULL ORDER BY scope, day`,
     [from, today],
   );
   const days: string[] = [];
@@ -314,23 +336,48 @@ function periodsOf(monthStart: string, completeThrough: string): Periods {
   return { monthStart, end: addDays(completeThrough, 1), previousStart, previousSameDayEnd: sameDay < monthStart ? sameDay : monthStart };
 }
 
-/** Sums per key over this month to date, the previous month to the same day, and the whole previous month. */
-async function showbackLines(history: CostHistory, keyExpr: string, periods: Periods): Promise<ShowbackLine[]> {
-  const rows = await history.query<{ key: string; mtd: number; prev_mtd: number; prev: number }>(
-    `SELECT coalesce(${keyExpr}, '(untagged)') AS key,
-       coalesce(sum(x_Cost) FILTER (WHERE x_Day >= CAST($1 AS DATE) AND x_Day < CAST($2 AS DATE)), 0)::DOUBLE AS mtd,
-       coalesce(sum(x_Cost) FILTER (WHERE x_Day >= CAST($3 AS DATE) AND x_Day < CAST($4 AS DATE)), 0)::DOUBLE AS prev_mtd,
-       coalesce(sum(x_Cost) FILTER (WHERE x_Day >= CAST($3 AS DATE) AND x_Day < CAST($1 AS DATE)), 0)::DOUBLE AS prev
-     FROM ${SPEND} WHERE x_Day >= CAST($3 AS DATE) AND x_Day < CAST($2 AS DATE)
-     GROUP BY 1 ORDER BY 2 DESC, 4 DESC, 1`,
+/** The showback groupings, each a column of SUMS and the key of spend that has none. */
+const GROUPINGS = {
+  team: { column: 'x_Team', none: '(untagged)' },
+  cloud: { column: 'x_Provider', none: '(untagged)' },
+  service: { column: 'ServiceName', none: '(unknown service)' },
+  model: { column: 'x_Model', none: '(untagged)' },
+} as const;
+
+type Grouping = keyof typeof GROUPINGS;
+
+const GROUPING_NAMES = Object.keys(GROUPINGS) as Grouping[];
+
+/**
+ * Sums per key over this month to date, the previous month to the same day, and the whole previous month, for
+ * the total and every grouping at once (one GROUPING SETS query over SUMS), each grouping's lines by month to
+ * date, then the whole previous month, then key.
+ */
+async function showbackLines(history: CostHistory, periods: Periods): Promise<Record<Grouping | 'total', ShowbackLine[]>> {
+  const which = GROUPING_NAMES.map((name) => `WHEN grouping(${GROUPINGS[name].column}) = 0 THEN '${name}'`).join(' ');
+  const key = GROUPING_NAMES.map(
+    (name) => `WHEN grouping(${GROUPINGS[name].column}) = 0 THEN coalesce(${GROUPINGS[name].column}, '${GROUPINGS[name].none}')`,
+  ).join(' ');
+  const rows = await history.query<{ grouping: Grouping | 'total'; key: string; mtd: number; prev_mtd: number; prev: number }>(
+    `SELECT CASE ${which} ELSE 'total' END AS grouping, CASE ${key} ELSE 'total' END AS key,
+       coalesce(sum(cost) FILTER (WHERE x_Day >= CAST($1 AS DATE) AND x_Day < CAST($2 AS DATE)), 0)::DOUBLE AS mtd,
+       coalesce(sum(cost) FILTER (WHERE x_Day >= CAST($3 AS DATE) AND x_Day < CAST($4 AS DATE)), 0)::DOUBLE AS prev_mtd,
+       coalesce(sum(cost) FILTER (WHERE x_Day >= CAST($3 AS DATE) AND x_Day < CAST($1 AS DATE)), 0)::DOUBLE AS prev
+     FROM ${SUMS} WHERE rated AND x_Day >= CAST($3 AS DATE) AND x_Day < CAST($2 AS DATE)
+     GROUP BY GROUPING SETS ((), ${GROUPING_NAMES.map((name) => `(${GROUPINGS[name].column})`).join(', ')})
+     ORDER BY 1, 3 DESC, 5 DESC, 2`,
     [periods.monthStart, periods.end, periods.previousStart, periods.previousSameDayEnd],
   );
-  return rows.map((row) => ({
-    key: row.key,
-    month_to_date: round2(row.mtd),
-    previous_month_to_date: round2(row.prev_mtd),
-    previous_month: round2(row.prev),
-  }));
+  const lines: Record<Grouping | 'total', ShowbackLine[]> = { total: [], team: [], cloud: [], service: [], model: [] };
+  for (const row of rows) {
+    lines[row.grouping].push({
+      key: row.key,
+      month_to_date: round2(row.mtd),
+      previous_month_to_date: round2(row.prev_mtd),
+      previous_month: round2(row.prev),
+    });
+  }
+  return lines;
 }
 
 /**
@@ -361,14 +408,41 @@ function modelLines(raw: readonly ShowbackLine[], inventory: Inventory | undefin
   );
 }
 
-/** Accelerated spend per key, over the rows `where` selects (SQL over the alias r). */
-async function slices(history: CostHistory, keyExpr: string, where: string, params: string[]): Promise<SpendSlice[]> {
-  const rows = await history.query<{ key: string; cost: number }>(
-    `SELECT coalesce(${keyExpr}, '(untagged)') AS key, sum(x_Cost)::DOUBLE AS cost
-     FROM ${classifiedRecords(SPEND, where)} WHERE x_Class = 'accelerated' GROUP BY 1 ORDER BY 2 DESC, 1`,
-    params,
+/** This month's spend per instance class (billing/instance-classes.ts), and accelerated spend by team and by model. */
+async function classSums(
+  history: CostHistory,
+  monthStart: string,
+  end: string,
+): Promise<{ readonly classes: ReadonlyMap<string, number>; readonly byTeam: SpendSlice[]; readonly byModel: SpendSlice[] }> {
+  const rows = await history.query<{ grouping: string; key: string | null; cost: number }>(
+    `SELECT CASE WHEN grouping(x_Team) = 0 THEN 'team' WHEN grouping(x_Model) = 0 THEN 'model' ELSE 'class' END AS grouping,
+       CASE WHEN grouping(x_Team) = 0 THEN coalesce(x_Team, '(untagged)') WHEN grouping(x_Model) = 0 THEN coalesce(x_Model, '(untagged)')
+         ELSE x_Class END AS key,
+       sum(cost)::DOUBLE AS cost
+     FROM ${SUMS} WHERE rated AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)
+     GROUP BY GROUPING SETS ((x_Class), (x_Class, x_Team), (x_Class, x_Model))
+     HAVING grouping(x_Team, x_Model) = 3 OR x_Class = 'accelerated'
+     ORDER BY 1, 3 DESC, 2`,
+    [monthStart, end],
   );
-  return rows.map((row) => ({ key: row.key, cost: round2(row.cost) }));
+  const of = (grouping: string): SpendSlice[] =>
+    rows.filter((row) => row.grouping === grouping).map((row) => ({ key: row.key ?? '(untagged)', cost: round2(row.cost) }));
+  const classes = new Map<string, number>();
+  for (const row of rows) if (row.grouping === 'class' && row.key !== null) classes.set(row.key, row.cost);
+  return { classes, byTeam: of('team'), byModel: of('model') };
+}
+
+/** Up to ten names of this month's instance types the tables do not know, read from those rows alone. */
+async function unknownInstanceTypes(history: CostHistory, monthStart: string, end: string): Promise<string[]> {
+  const rows = await history.query<{ name: string | null }>(
+    `SELECT DISTINCT coalesce(json_extract_string(x_Extras, '$.x_InstanceType'), json_extract_string(x_Extras, '$.x_MeterName'), ResourceType, SkuId) AS name
+     FROM ${SPEND} WHERE x_Class = 'unknown' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`,
+    [monthStart, end],
+  );
+  return rows
+    .flatMap((row) => (row.name === null || row.name === '' ? [] : [row.name]))
+    .sort()
+    .slice(0, 10);
 }
 
 /** Each budget's actual spend per day, from the same records and scope test as its month to date. */
@@ -406,21 +480,18 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
   const previousMonthStart = `${addDays(monthStart, -1).slice(0, 7)}-01`;
   const since = previousMonthStart < from ? previousMonthStart : from;
   const currency = await prepareSpend(history, options.currency, { from, since, today }, options.teamTagKey);
-  await createInstanceClassTable(history);
   const freshness = await accountFreshness(history, from, today);
   // Never before the month began: then the month has no complete day yet, and its budgets are indeterminate.
   const completeThrough = ((day) => (day < monthStart ? addDays(monthStart, -1) : day))(lastCompleteDay(freshness, today));
   const periods = periodsOf(monthStart, completeThrough);
   const end = periods.end;
-  const inMonth = `x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`;
-  const [range] = await history.query<{ first: string | null; last: string | null }>(
-    `SELECT strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last
-     FROM ${SPEND} WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`,
-    [from, today],
-  );
-  const [totals] = await history.query<{ effective: number | null; billed: number | null }>(
-    `SELECT sum(x_Cost)::DOUBLE AS effective, sum(x_Billed)::DOUBLE AS billed FROM ${SPEND} WHERE ${inMonth}`,
-    [monthStart, end],
+  const [totals] = await history.query<{ first: string | null; last: string | null; effective: number | null; billed: number | null }>(
+    `SELECT strftime(min(x_Day) FILTER (WHERE x_Day >= CAST($1 AS DATE)), '%Y-%m-%d') AS first,
+       strftime(max(x_Day) FILTER (WHERE x_Day >= CAST($1 AS DATE)), '%Y-%m-%d') AS last,
+       (sum(cost) FILTER (WHERE x_Day >= CAST($2 AS DATE) AND x_Day < CAST($3 AS DATE)))::DOUBLE AS effective,
+       (sum(billed) FILTER (WHERE x_Day >= CAST($2 AS DATE) AND x_Day < CAST($3 AS DATE)))::DOUBLE AS billed
+     FROM ${SUMS} WHERE rated`,
+    [from, monthStart, end],
   );
   const sources = (
     await history.query<{ s: string }>(
@@ -429,37 +500,22 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
     )
   ).map((row) => row.s);
   const monthToDate = round2(totals?.effective ?? 0);
-  // Over classifiedRecords, whose rows are aliased r.
-  const inMonthRows = inMonth.replaceAll('x_Day', 'r.x_Day');
-  const gpuByTeam = await slices(history, 'x_Team', inMonthRows, [monthStart, end]);
-  const classes = await history.query<{ cls: string; cost: number; types: string | null }>(
-    `SELECT x_Class AS cls, sum(x_Cost)::DOUBLE AS cost,
-       string_agg(DISTINCT coalesce(json_extract_string(x_Extras, '$.x_InstanceType'), json_extract_string(x_Extras, '$.x_MeterName'), ResourceType, SkuId), '\n') AS types
-     FROM ${classifiedRecords(SPEND, inMonthRows)} GROUP BY 1`,
-    [monthStart, end],
-  );
+  const classes = await classSums(history, monthStart, end);
   const accelerators: AcceleratorSpend = {
-    total: round2(classes.find((row) => row.cls === 'accelerated')?.cost ?? 0),
-    unknown: round2(classes.find((row) => row.cls === 'unknown')?.cost ?? 0),
-    unknown_types: (classes.find((row) => row.cls === 'unknown')?.types ?? '')
-      .split('\n')
-      .filter((t) => t !== '')
-      .sort()
-      .slice(0, 10),
+    total: round2(classes.classes.get('accelerated') ?? 0),
+    unknown: round2(classes.classes.get('unknown') ?? 0),
+    unknown_types: classes.classes.has('unknown') ? await unknownInstanceTypes(history, monthStart, end) : [],
   };
-  const teamSql = 'x_Team';
-  const modelRaw = await showbackLines(history, 'x_Model', periods);
-  const byModel = modelLines(modelRaw, options.inventory);
-  const gpuByModelRaw = await slices(history, 'x_Model', inMonthRows, [monthStart, end]);
+  const lines = await showbackLines(history, periods);
   const gpuByModel = modelLines(
-    gpuByModelRaw.map((s) => ({ key: s.key, month_to_date: s.cost, previous_month_to_date: 0, previous_month: 0 })),
+    classes.byModel.map((s) => ({ key: s.key, month_to_date: s.cost, previous_month_to_date: 0, previous_month: 0 })),
     options.inventory,
   ).map((line) => ({ key: line.key, cost: line.month_to_date }));
   const drivers = await history.query<{ provider: string; service: string; resource: string; team: string | null; cost: number }>(
     `SELECT x_Provider AS provider, coalesce(ServiceName, '(unknown service)') AS service,
-       coalesce(ResourceId, SkuId, '(no resource id)') AS resource, any_value(${teamSql}) AS team,
+       coalesce(ResourceId, SkuId, '(no resource id)') AS resource, any_value(x_Team) AS team,
        sum(x_Cost)::DOUBLE AS cost
-     FROM ${SPEND} WHERE ${inMonth} GROUP BY 1, 2, 3 ORDER BY cost DESC, 1, 2, 3 LIMIT 10`,
+     FROM ${SPEND} WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY 1, 2, 3 ORDER BY cost DESC, 1, 2, 3 LIMIT 10`,
     [monthStart, end],
   );
   const forecasts = await history.query<{ source: string; remaining: number }>(
@@ -475,21 +531,21 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
     previous_month: periods.previousStart.slice(0, 7),
     complete_through: completeThrough,
     team_tag: options.teamTagKey,
-    totals: (await showbackLines(history, `'total'`, periods)).map(({ key: _key, ...sums }) => sums)[0] ?? {
+    totals: lines.total.map(({ key: _key, ...sums }) => sums)[0] ?? {
       month_to_date: 0,
       previous_month_to_date: 0,
       previous_month: 0,
     },
-    by_team: await showbackLines(history, teamSql, periods),
-    by_cloud: await showbackLines(history, 'x_Provider', periods),
-    by_service: await showbackLines(history, `coalesce(ServiceName, '(unknown service)')`, periods),
-    by_model: byModel,
+    by_team: lines.team,
+    by_cloud: lines.cloud,
+    by_service: lines.service,
+    by_model: modelLines(lines.model, options.inventory),
   };
   return {
     currency,
     today,
-    firstDay: range?.first ?? null,
-    lastDay: range?.last ?? null,
+    firstDay: totals?.first ?? null,
+    lastDay: totals?.last ?? null,
     sources,
     series: await dailySeries(history, from, today),
     spend: summariseSpend(records, options.budgets, budgetNow, options.environmentTagKeys),
@@ -514,7 +570,7 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
             end,
             teamTagKey: options.teamTagKey,
           }),
-    gpuByTeam,
+    gpuByTeam: classes.byTeam,
     gpuByModel,
     topDrivers: drivers.map((row) => ({
       ...row,
