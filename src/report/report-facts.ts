@@ -128,7 +128,7 @@ const SPEND = 'report_spend';
  * thousand rows stand for millions, and the showback, daily series, GPU spend, currency lines and freshness
  * each read it instead of the history. The sums are exact decimals, so summing them again gives the figures
  * the rows would. `cost` and `billed` are in the report currency and null for a currency with no rate
- * (`rated` false); `native` is in the row's own currency.
+ * (`rated` false); `native` and `native_billed` are in the rows' own currency.
  */
 const SUMS = 'report_sums';
 
@@ -178,15 +178,31 @@ async function prepareSpend(
      FROM cost_records r JOIN report_rates x ON x.currency = r.BillingCurrency
      WHERE r.x_CostType = 'Actual' AND r.x_Day >= ${day(window.since)} AND r.x_Day < ${day(today)}`,
   );
+  // Summed as billed first, and converted per group: most rows are in a currency at rate 1, where the cost is
+  // the sum itself. Rows in a currency at another rate are converted row by row as the view does (each amount
+  // rounded to the micro-unit), in sums of their own, so the figures are those of the rows.
+  const scaled = await history.query<{ currency: string; rate: string }>(
+    `SELECT currency, CAST(rate AS VARCHAR) AS rate FROM report_rates WHERE rate <> 1 ORDER BY 1`,
+  );
+  const scaledSum = (amount: string): string =>
+    scaled.length === 0
+      ? 'CAST(NULL AS DECIMAL(38, 6))'
+      : `sum(CASE r.BillingCurrency ${scaled
+          .map((row) => `WHEN ${quote(row.currency)} THEN CAST(${amount} * CAST(${quote(row.rate)} AS DECIMAL(18, 6)) AS DECIMAL(38, 6))`)
+          .join(' ')} END)`;
   await history.run(
-    `CREATE OR REPLACE TEMP TABLE ${SUMS} AS SELECT r.x_Day, r.BillingCurrency AS currency, x.rate IS NOT NULL AS rated,
-       r.x_Source, r.SubAccountId, r.x_Provider, r.${teamColumn} AS x_Team, r.ServiceName, r.x_Model, r.x_Class,
-       sum(${converted('coalesce(r.EffectiveCost, r.BilledCost)')}) AS cost,
-       sum(${converted('r.BilledCost')}) AS billed,
-       sum(coalesce(r.EffectiveCost, r.BilledCost)) AS native
-     FROM cost_records r LEFT JOIN report_rates x ON x.currency = r.BillingCurrency
-     WHERE r.x_CostType = 'Actual' AND r.x_Day >= ${day(window.since)} AND r.x_Day < ${day(today)}
-     GROUP BY ALL`,
+    `CREATE OR REPLACE TEMP TABLE ${SUMS} AS SELECT s.* EXCLUDE (scaled_cost, scaled_billed), x.rate IS NOT NULL AS rated,
+       CASE WHEN x.rate = 1 THEN s.native WHEN x.rate IS NOT NULL THEN s.scaled_cost END AS cost,
+       CASE WHEN x.rate = 1 THEN s.native_billed WHEN x.rate IS NOT NULL THEN s.scaled_billed END AS billed
+     FROM (
+       SELECT r.x_Day, r.BillingCurrency AS currency,
+         r.x_Source, r.SubAccountId, r.x_Provider, r.${teamColumn} AS x_Team, r.ServiceName, r.x_Model, r.x_Class,
+         sum(coalesce(r.EffectiveCost, r.BilledCost)) AS native, sum(r.BilledCost) AS native_billed,
+         ${scaledSum('coalesce(r.EffectiveCost, r.BilledCost)')} AS scaled_cost, ${scaledSum('r.BilledCost')} AS scaled_billed
+       FROM cost_records r
+       WHERE r.x_CostType = 'Actual' AND r.x_Day >= ${day(window.since)} AND r.x_Day < ${day(today)}
+       GROUP BY ALL
+     ) s LEFT JOIN report_rates x ON x.currency = s.currency`,
   );
   return currency;
 }
