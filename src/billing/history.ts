@@ -251,16 +251,40 @@ export class CostHistory {
   /**
    * Two sources that hold the same account's spend for the same day would count it twice: typically an
    * actual-cost and an amortised-cost export of one account and period, or a re-delivered export under a new
-   * name. Checked inside the import's transaction over the days being imported, so such a night is rolled
-   * back with a message naming both sources, the account and the days.
+   * name. Judged inside the import's transaction over the days being imported, on what history will hold once
+   * the staged rows are swapped in and the retention applied: the rows history keeps (those of a (source, day)
+   * not being replaced) and the staged rows (a later staging of the same source replacing an earlier's days).
+   * It runs before the swap, because reading the rows a transaction has just inserted costs DuckDB several
+   * times the work of reading the committed table and the staging tables. Such a night is rolled back with a
+   * message naming both sources, the account and the days.
    */
-  private async assertNoOverlap(staged: ReadonlyArray<{ readonly table: string }>): Promise<void> {
+  private async assertNoOverlap(
+    staged: ReadonlyArray<{ readonly source: string; readonly table: string }>,
+    retention: { days: number; today: string },
+  ): Promise<void> {
     if (staged.length === 0) return;
-    const days = staged.map(({ table }) => `SELECT DISTINCT x_Day FROM ${table}`).join(' UNION ');
-    const [overlap] = await this.query<{ provider: string; account: string | null; sources: string; first: string; last: string }>(
-      `WITH held AS (
-         SELECT DISTINCT x_Provider, SubAccountId, x_Day, x_Source FROM cost_records
-         WHERE x_CostType = 'Actual' AND x_Day IN (${days})
+    const kept = `x_Day >= CAST($today AS DATE) - CAST($days AS INTEGER)`;
+    const params: Record<string, DuckDBValue> = { today: retention.today, days: retention.days };
+    const replaced = staged
+      .map(({ source, table }, i) => {
+        params[`source${i}`] = source;
+        return `SELECT CAST($source${i} AS VARCHAR) AS x_Source, x_Day FROM (SELECT DISTINCT x_Day FROM ${table})`;
+      })
+      .join(' UNION ALL ');
+    const incoming = staged
+      .map(({ source, table }, i) => {
+        const later = staged.slice(i + 1).filter((other) => other.source === source);
+        return `SELECT DISTINCT x_Provider, SubAccountId, x_Day, CAST($source${i} AS VARCHAR) AS x_Source FROM ${table}
+          WHERE x_CostType = 'Actual' AND ${kept}${later.map((other) => ` AND x_Day NOT IN (SELECT x_Day FROM ${other.table})`).join('')}`;
+      })
+      .join(' UNION ');
+    const reader = await this.connection.runAndReadAll(
+      `WITH replaced AS (${replaced}),
+       held AS (
+         SELECT DISTINCT x_Provider, SubAccountId, x_Day, x_Source FROM cost_records AS c
+         WHERE x_CostType = 'Actual' AND ${kept} AND x_Day IN (SELECT x_Day FROM replaced)
+           AND NOT EXISTS (SELECT 1 FROM replaced AS r WHERE r.x_Source = c.x_Source AND r.x_Day = c.x_Day)
+         UNION ${incoming}
        ), doubled AS (
          SELECT x_Provider, SubAccountId, x_Day, string_agg(x_Source, ' and ' ORDER BY x_Source) AS sources FROM held
          GROUP BY ALL HAVING count(*) > 1
@@ -268,7 +292,15 @@ export class CostHistory {
        SELECT x_Provider AS provider, SubAccountId AS account, sources,
          strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last
        FROM doubled GROUP BY ALL ORDER BY first, provider, account LIMIT 1`,
+      params,
     );
+    const [overlap] = reader.getRowObjectsJson() as Array<{
+      provider: string;
+      account: string | null;
+      sources: string;
+      first: string;
+      last: string;
+    }>;
     if (!overlap) return;
     const account = overlap.account === null ? 'with no account id' : `of account ${overlap.account}`;
     const period = overlap.first === overlap.last ? overlap.first : `${overlap.first} to ${overlap.last}`;
@@ -312,12 +344,12 @@ export class CostHistory {
     ].join(', ');
     try {
       await this.inTransaction(async () => {
+        await this.assertNoOverlap(staged, retention);
         for (const { source, table } of staged) {
           await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`, [source]);
           await this.run(`INSERT INTO cost_records BY NAME SELECT *, ${derived} FROM ${table}`);
         }
         await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
-        await this.assertNoOverlap(staged);
       });
     } finally {
       for (const { table } of staged) await this.run(`DROP TABLE IF EXISTS ${table}`);
