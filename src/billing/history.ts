@@ -200,7 +200,7 @@ export class CostHistory {
     await this.connection.run(sql, params);
   }
 
-  /** A fresh name for a staging table (temporary, this connection only). */
+  /** A fresh name for a staging table or view (temporary, this connection only). */
   newStagingTable(): string {
     stagingCounter += 1;
     return `staged_${process.pid}_${stagingCounter}`;
@@ -320,29 +320,27 @@ export class CostHistory {
     retention: { days: number; today: string },
   ): Promise<ImportSummary[]> {
     const summaries: ImportSummary[] = [];
-    for (const { source, table } of staged) {
-      const [facts] = await this.query<{ rows: number; days: number; first: string | null; last: string | null }>(
-        `SELECT count(*)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days,
-          strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last FROM ${table}`,
-      );
-      const currencies = (await this.query<{ c: string }>(`SELECT DISTINCT BillingCurrency AS c FROM ${table} ORDER BY 1`)).map(
-        (row) => row.c,
-      );
-      summaries.push({
-        source,
-        rows: facts?.rows ?? 0,
-        days: facts?.days ?? 0,
-        firstDay: facts?.first ?? null,
-        lastDay: facts?.last ?? null,
-        currencies,
-      });
-    }
-    // The tag columns are filled here, in the one statement every import path's rows pass through.
-    const derived = [
-      `${MODEL_TAG_SQL} AS x_Model`,
-      ...[...(await this.tagColumns())].map(([key, name]) => `${tagSql(key)} AS ${name}`),
-    ].join(', ');
     try {
+      for (const { source, table } of staged) {
+        // One read of each staging (a Parquet file's is a view: each query reads the file).
+        const [facts] = await this.query<{ rows: number; days: number; first: string | null; last: string | null; currencies: string }>(
+          `SELECT count(*)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days, strftime(min(x_Day), '%Y-%m-%d') AS first,
+            strftime(max(x_Day), '%Y-%m-%d') AS last, CAST(to_json(coalesce(list_sort(list(DISTINCT BillingCurrency)), [])) AS VARCHAR) AS currencies FROM ${table}`,
+        );
+        summaries.push({
+          source,
+          rows: facts?.rows ?? 0,
+          days: facts?.days ?? 0,
+          firstDay: facts?.first ?? null,
+          lastDay: facts?.last ?? null,
+          currencies: facts ? (JSON.parse(facts.currencies) as string[]) : [],
+        });
+      }
+      // The tag columns are filled here, in the one statement every import path's rows pass through.
+      const derived = [
+        `${MODEL_TAG_SQL} AS x_Model`,
+        ...[...(await this.tagColumns())].map(([key, name]) => `${tagSql(key)} AS ${name}`),
+      ].join(', ');
       await this.inTransaction(async () => {
         await this.assertNoOverlap(staged, retention);
         for (const { source, table } of staged) {
@@ -352,13 +350,15 @@ export class CostHistory {
         await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
       });
     } finally {
-      for (const { table } of staged) await this.run(`DROP TABLE IF EXISTS ${table}`);
+      for (const { table } of staged) await this.dropStaged(table);
     }
     return summaries;
   }
 
+  /** Drops a staging table, or a staging view (a Parquet file is staged as a view over the file). */
   async dropStaged(table: string): Promise<void> {
-    await this.run(`DROP TABLE IF EXISTS ${table}`);
+    const [view] = await this.query(`SELECT 1 AS found FROM duckdb_views() WHERE view_name = ? AND temporary AND NOT internal`, [table]);
+    await this.run(`DROP ${view ? 'VIEW' : 'TABLE'} IF EXISTS ${table}`);
   }
 
   async saveForecast(forecast: Forecast): Promise<void> {
