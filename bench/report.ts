@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CostHistory } from '../src/billing/history.js';
-import { generateFocusFiles } from './focus-history.js';
+import { generateFocusFilesApart, type GeneratedFiles } from './focus-history.js';
 import { importSources, parseSourceSpec } from '../src/billing/sources.js';
 import { readBundleFile } from '../src/engine/bundle.js';
 import { PolicyEngine } from '../src/engine/policy-engine.js';
@@ -43,8 +43,8 @@ function load(): string {
 const NOW = '2025-06-20T00:00:00.000Z';
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-report-'));
 
-/** The generated history (bench/focus-history.ts) in this run's directory. */
-const generate = (): Promise<{ csv: string; parquet: string }> => generateFocusFiles(ROWS, dir);
+/** The generated history (bench/focus-history.ts) in this run's directory, written by a child process. */
+const generate = (): GeneratedFiles => generateFocusFilesApart(ROWS, dir);
 
 /**
  * Time per phase of the report, and per query of the history: each query is named by the function that ran it
@@ -73,6 +73,11 @@ function timeQueries(history: CostHistory): void {
   const label = (sql: string): string => `  query ${caller()}: ${sql.replace(/\s+/g, ' ').trim().slice(0, 60)}`;
   history.query = (sql, params) => timed(label(sql), () => query(sql, params)) as never;
   history.run = (sql, params) => timed(label(sql), () => run(sql, params));
+}
+
+/** The process's peak RSS so far, MiB: read after each phase, it shows which phase set the peak. */
+function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 /** CPU seconds (user + system, all threads, DuckDB's included) between two readings. */
@@ -106,6 +111,7 @@ async function measure(file: string): Promise<void> {
   });
   const imported = performance.now();
   const cpuImported = process.cpuUsage();
+  const rssImported = peakRssMiB();
   const budgets = Array.from({ length: 40 }, (_, i) => ({ name: `team-${i}`, scope: { team: `team-${i}` }, amount: 30_000 }));
   phases.clear();
   timeQueries(history);
@@ -132,6 +138,7 @@ async function measure(file: string): Promise<void> {
   );
   const done = performance.now();
   const cpuDone = process.cpuUsage();
+  const rssDone = peakRssMiB();
   const breakdown = new Map(phases);
   // The two inputs on their own, outside the timed report: their sizes as the engine receives them.
   const usage = await readReportUsage(history, NOW.slice(0, 10));
@@ -142,6 +149,7 @@ async function measure(file: string): Promise<void> {
     `${name} ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB: import ${((imported - started) / 1000).toFixed(1)} s, report ${((done - imported) / 1000).toFixed(1)} s, ` +
       `together ${((done - started) / 1000).toFixed(1)} s; CPU time (every thread, less bent by a loaded machine) ` +
       `import ${cpuSeconds(cpuStarted, cpuImported)} s, report ${cpuSeconds(cpuImported, cpuDone)} s ` +
+      `(peak RSS so far ${rssImported} MiB after the import, ${rssDone} MiB after the report) ` +
       `(${report.anomalies.length} anomalies, ${report.violations.length} violations, ${(bytes / 1024).toFixed(0)} KiB of output)`,
   );
   console.log(
@@ -157,13 +165,16 @@ async function measure(file: string): Promise<void> {
 
 console.log(`${ROWS.toLocaleString('en-US')} rows; ${load()}`);
 const generationStart = performance.now();
-const { csv, parquet } = await generate();
-console.log(`generated ${ROWS.toLocaleString('en-US')} FOCUS rows in ${((performance.now() - generationStart) / 1000).toFixed(1)} s`);
+const { csv, parquet, generatorPeakRssMiB } = generate();
+console.log(
+  `generated ${ROWS.toLocaleString('en-US')} FOCUS rows in ${((performance.now() - generationStart) / 1000).toFixed(1)} s ` +
+    `(in a child process, peak RSS ${generatorPeakRssMiB} MiB)`,
+);
 // FORMATS=parquet (or csv) measures one import only, for a quicker look at the report's phases.
 const formats = (process.env.FORMATS ?? 'csv,parquet').split(',');
 if (formats.includes('csv')) await measure(csv);
 if (formats.includes('parquet')) await measure(parquet);
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (whole process: generation, both imports, both reports)`);
+console.log(`peak RSS ${peakRssMiB()} MiB (this process: the imports and reports; ` + `the generator's ${generatorPeakRssMiB} MiB apart)`);
 console.log(`after the run: ${load()}`);
 for (const line of PREVIOUS) console.log(line);
 console.log(TARGETS);
