@@ -320,12 +320,20 @@ export class CostHistory {
     retention: { days: number; today: string },
   ): Promise<ImportSummary[]> {
     const summaries: ImportSummary[] = [];
+    // What the summary, the overlap check and the DELETE of replaced days need of each staging, read once into a
+    // small table (a Parquet file's staging is a view: every query of it reads the file).
+    const keyed = staged.map(({ source, table }) => ({ source, table: `${table}_keys` }));
     try {
-      for (const { source, table } of staged) {
-        // One read of each staging (a Parquet file's is a view: each query reads the file).
+      for (const [i, { source, table }] of staged.entries()) {
+        const keys = keyed[i]?.table ?? '';
+        await this.run(
+          `CREATE TEMP TABLE ${keys} AS SELECT x_Day, x_Provider, SubAccountId, x_CostType, BillingCurrency, count(*) AS n
+           FROM ${table} GROUP BY ALL`,
+        );
         const [facts] = await this.query<{ rows: number; days: number; first: string | null; last: string | null; currencies: string }>(
-          `SELECT count(*)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days, strftime(min(x_Day), '%Y-%m-%d') AS first,
-            strftime(max(x_Day), '%Y-%m-%d') AS last, CAST(to_json(coalesce(list_sort(list(DISTINCT BillingCurrency)), [])) AS VARCHAR) AS currencies FROM ${table}`,
+          `SELECT coalesce(sum(n), 0)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days, strftime(min(x_Day), '%Y-%m-%d') AS first,
+            strftime(max(x_Day), '%Y-%m-%d') AS last,
+            CAST(to_json(coalesce(list_sort(list(DISTINCT BillingCurrency)), [])) AS VARCHAR) AS currencies FROM ${keys}`,
         );
         summaries.push({
           source,
@@ -342,15 +350,16 @@ export class CostHistory {
         ...[...(await this.tagColumns())].map(([key, name]) => `${tagSql(key)} AS ${name}`),
       ].join(', ');
       await this.inTransaction(async () => {
-        await this.assertNoOverlap(staged, retention);
-        for (const { source, table } of staged) {
-          await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`, [source]);
+        await this.assertNoOverlap(keyed, retention);
+        for (const [i, { source, table }] of staged.entries()) {
+          const keys = keyed[i]?.table ?? '';
+          await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${keys})`, [source]);
           await this.run(`INSERT INTO cost_records BY NAME SELECT *, ${derived} FROM ${table}`);
         }
         await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
       });
     } finally {
-      for (const { table } of staged) await this.dropStaged(table);
+      for (const { table } of [...staged, ...keyed]) await this.dropStaged(table);
     }
     return summaries;
   }
