@@ -246,32 +246,45 @@ async function checkStaged(
     if (!currencyFilled) await history.run(`UPDATE ${table} SET BillingCurrency = ?`, [currency]);
     notes.push(`no BillingCurrency column: amounts taken as ${currency}`);
   }
-  const [missing] = await history.query<{ n: number }>(
-    `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ChargePeriodStart IS NULL OR BilledCost IS NULL`,
-  );
-  if ((missing?.n ?? 0) > 0) {
-    throw new TollgateError(`${missing?.n} rows have no charge period start or no billed cost; nothing was imported`, { file });
-  }
+  // Every rule in one read of the staging (a Parquet file's is a view: each query reads the file); a rule's
+  // offending values are shown as the first and last of them (at most three with an empty one), never all.
   const known = knownCurrencies().map(literal).join(', ');
-  const badCurrencies = await history.query<{ c: string | null }>(
-    `SELECT DISTINCT BillingCurrency AS c FROM ${table} WHERE BillingCurrency IS NULL OR BillingCurrency NOT IN (${known}) LIMIT 3`,
+  const badCurrency = `BillingCurrency NOT IN (${known})`;
+  const badType = `x_CostType NOT IN ('Actual', 'Forecast')`;
+  const [found] = await history.query<{
+    missing: number;
+    noCurrency: boolean;
+    firstCurrency: string | null;
+    lastCurrency: string | null;
+    badPeriod: number;
+    firstType: string | null;
+    lastType: string | null;
+  }>(
+    `SELECT count(*) FILTER (WHERE ChargePeriodStart IS NULL OR BilledCost IS NULL)::INTEGER AS missing,
+       coalesce(bool_or(BillingCurrency IS NULL), false) AS noCurrency,
+       min(BillingCurrency) FILTER (WHERE ${badCurrency}) AS firstCurrency, max(BillingCurrency) FILTER (WHERE ${badCurrency}) AS lastCurrency,
+       count(*) FILTER (WHERE ChargePeriodEnd IS NOT NULL AND ChargePeriodEnd <= ChargePeriodStart)::INTEGER AS badPeriod,
+       min(x_CostType) FILTER (WHERE ${badType}) AS firstType, max(x_CostType) FILTER (WHERE ${badType}) AS lastType
+     FROM ${table}`,
   );
+  if (!found) return notes;
+  if (found.missing > 0) {
+    throw new TollgateError(`${found.missing} rows have no charge period start or no billed cost; nothing was imported`, { file });
+  }
+  const badCurrencies = [
+    ...(found.noCurrency ? ['an empty currency'] : []),
+    ...[...new Set([found.firstCurrency, found.lastCurrency])].filter((c) => c !== null).map((c) => `"${c}"`),
+  ];
   if (badCurrencies.length > 0) {
-    const shown = badCurrencies.map((row) => (row.c === null ? 'an empty currency' : `"${row.c}"`)).join(', ');
-    throw new TollgateError(`unknown currency: ${shown} is not an ISO 4217 code; nothing was imported`, { file });
+    throw new TollgateError(`unknown currency: ${badCurrencies.join(', ')} is not an ISO 4217 code; nothing was imported`, { file });
   }
   // The reader's other row rules, for the files DuckDB reads (provider exports, Parquet, .csv.gz).
-  const [badPeriod] = await history.query<{ n: number }>(
-    `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ChargePeriodEnd IS NOT NULL AND ChargePeriodEnd <= ChargePeriodStart`,
-  );
-  if ((badPeriod?.n ?? 0) > 0)
-    throw new TollgateError(`${badPeriod?.n} rows have ChargePeriodEnd not after ChargePeriodStart; nothing was imported`, { file });
-  const badTypes = await history.query<{ t: string }>(
-    `SELECT DISTINCT x_CostType AS t FROM ${table} WHERE x_CostType NOT IN ('Actual', 'Forecast') LIMIT 3`,
-  );
+  if (found.badPeriod > 0)
+    throw new TollgateError(`${found.badPeriod} rows have ChargePeriodEnd not after ChargePeriodStart; nothing was imported`, { file });
+  const badTypes = [...new Set([found.firstType, found.lastType])].filter((t) => t !== null);
   if (badTypes.length > 0) {
     throw new TollgateError(
-      `x_CostType must be Actual or Forecast (got ${badTypes.map((row) => JSON.stringify(row.t)).join(', ')}); nothing was imported`,
+      `x_CostType must be Actual or Forecast (got ${badTypes.map((t) => JSON.stringify(t)).join(', ')}); nothing was imported`,
       { file },
     );
   }

@@ -123,6 +123,21 @@ describe('Parquet import', () => {
       /unknown currency: "XYZ" is not an ISO 4217 code/,
     ],
     [
+      'two unknown currencies and an empty one',
+      `SELECT * REPLACE (CASE WHEN ResourceId = 'i-1' THEN 'XYZ' ELSE NULL END AS BillingCurrency) FROM (${ROWS}) UNION ALL SELECT * REPLACE ('ABC' AS BillingCurrency) FROM (${ROWS})`,
+      /unknown currency: an empty currency, "ABC", "XYZ" is not an ISO 4217 code; nothing was imported/,
+    ],
+    [
+      'a row without a billed cost',
+      `SELECT * REPLACE (CASE WHEN ResourceId = 'i-1' THEN NULL ELSE BilledCost END AS BilledCost) FROM (${ROWS})`,
+      /^1 rows have no charge period start or no billed cost; nothing was imported$/,
+    ],
+    [
+      'a cost type other than Actual and Forecast',
+      `SELECT *, CASE WHEN ResourceId = 'i-1' THEN 'Budget' ELSE 'Forecast' END AS x_CostType FROM (${ROWS})`,
+      /x_CostType must be Actual or Forecast \(got "Budget"\); nothing was imported/,
+    ],
+    [
       'a period that ends before it starts',
       `SELECT * REPLACE (ChargePeriodStart AS ChargePeriodEnd) FROM (${ROWS})`,
       /2 rows have ChargePeriodEnd not after/,
