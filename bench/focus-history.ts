@@ -1,8 +1,28 @@
 /**
  * The FOCUS history bench/report.ts and bench/import-breakdown.ts import, written as CSV and as Parquet.
+ * The benches write it in a child process (generateFocusFilesApart), so that their peak RSS is the import's and
+ * the report's own, not the generator's DuckDB.
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+
+export interface GeneratedFiles {
+  readonly csv: string;
+  readonly parquet: string;
+  /** Peak RSS of the process that wrote them, MiB. */
+  readonly generatorPeakRssMiB: number;
+}
+
+/** Writes the files in a child process (this file run as a script) and returns their paths and the child's peak RSS. */
+export function generateFocusFilesApart(rows: number, dir: string): GeneratedFiles {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(rows), dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(output) as GeneratedFiles;
+}
 
 /**
  * Generated in DuckDB from range(): each run of 60 rows is one resource's 60 days (at 5 million rows, 50,000
@@ -33,4 +53,12 @@ export async function generateFocusFiles(rows: number, dir: string): Promise<{ c
   c.closeSync();
   db.closeSync();
   return { csv, parquet };
+}
+
+// Run as a script (by generateFocusFilesApart): node --import tsx bench/focus-history.ts ROWS DIR
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [rows = '', dir = ''] = process.argv.slice(2);
+  const files = await generateFocusFiles(Number(rows), dir);
+  const generated: GeneratedFiles = { ...files, generatorPeakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  process.stdout.write(JSON.stringify(generated));
 }

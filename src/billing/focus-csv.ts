@@ -264,10 +264,11 @@ export async function stageFocusCsvWithDuckDb(
     );
     const [distinct] = reader.getRowObjectsJson() as unknown as Distinct[];
     const times = await history.query<{ k: string; canonical: boolean; ms: number | null }>(
-      `SELECT DISTINCT coalesce(${RESIDUAL.start}, strftime(ChargePeriodStart, ${literal(CANONICAL_TIME)})) AS k,
-         ${RESIDUAL.start} IS NULL AS canonical, epoch_ms(ChargePeriodStart)::DOUBLE AS ms FROM ${table}
-       UNION SELECT DISTINCT coalesce(${RESIDUAL.end}, strftime(ChargePeriodEnd, ${literal(CANONICAL_TIME)})) AS k,
-         ${RESIDUAL.end} IS NULL AS canonical, epoch_ms(ChargePeriodEnd)::DOUBLE AS ms FROM ${table}
+      // Distinct first, then formatted: a file has a few times (days), and formatting each row's cost a second per 3M rows.
+      `SELECT coalesce(r, strftime(t, ${literal(CANONICAL_TIME)})) AS k, r IS NULL AS canonical, epoch_ms(t)::DOUBLE AS ms
+       FROM (SELECT DISTINCT ${RESIDUAL.start} AS r, ChargePeriodStart AS t FROM ${table})
+       UNION SELECT coalesce(r, strftime(t, ${literal(CANONICAL_TIME)})) AS k, r IS NULL AS canonical, epoch_ms(t)::DOUBLE AS ms
+       FROM (SELECT DISTINCT ${RESIDUAL.end} AS r, ChargePeriodEnd AS t FROM ${table})
        LIMIT ${MAX_DISTINCT + 1}`,
     );
     if (!distinct || distinct.most > MAX_DISTINCT || times.length > MAX_DISTINCT) return await abandon(history, table);

@@ -211,7 +211,7 @@ export class CostHistory {
     await this.connection.run(sql, params);
   }
 
-  /** A fresh name for a staging table (temporary, this connection only). */
+  /** A fresh name for a staging table or view (temporary, this connection only). */
   newStagingTable(): string {
     stagingCounter += 1;
     return `staged_${process.pid}_${stagingCounter}`;
@@ -262,16 +262,40 @@ export class CostHistory {
   /**
    * Two sources that hold the same account's spend for the same day would count it twice: typically an
    * actual-cost and an amortised-cost export of one account and period, or a re-delivered export under a new
-   * name. Checked inside the import's transaction over the days being imported, so such a night is rolled
-   * back with a message naming both sources, the account and the days.
+   * name. Judged inside the import's transaction over the days being imported, on what history will hold once
+   * the staged rows are swapped in and the retention applied: the rows history keeps (those of a (source, day)
+   * not being replaced) and the staged rows (a later staging of the same source replacing an earlier's days).
+   * It runs before the swap, because reading the rows a transaction has just inserted costs DuckDB several
+   * times the work of reading the committed table and the staging tables. Such a night is rolled back with a
+   * message naming both sources, the account and the days.
    */
-  private async assertNoOverlap(staged: ReadonlyArray<{ readonly table: string }>): Promise<void> {
+  private async assertNoOverlap(
+    staged: ReadonlyArray<{ readonly source: string; readonly table: string }>,
+    retention: { days: number; today: string },
+  ): Promise<void> {
     if (staged.length === 0) return;
-    const days = staged.map(({ table }) => `SELECT DISTINCT x_Day FROM ${table}`).join(' UNION ');
-    const [overlap] = await this.query<{ provider: string; account: string | null; sources: string; first: string; last: string }>(
-      `WITH held AS (
-         SELECT DISTINCT x_Provider, SubAccountId, x_Day, x_Source FROM cost_records
-         WHERE x_CostType = 'Actual' AND x_Day IN (${days})
+    const kept = `x_Day >= CAST($today AS DATE) - CAST($days AS INTEGER)`;
+    const params: Record<string, DuckDBValue> = { today: retention.today, days: retention.days };
+    const replaced = staged
+      .map(({ source, table }, i) => {
+        params[`source${i}`] = source;
+        return `SELECT CAST($source${i} AS VARCHAR) AS x_Source, x_Day FROM (SELECT DISTINCT x_Day FROM ${table})`;
+      })
+      .join(' UNION ALL ');
+    const incoming = staged
+      .map(({ source, table }, i) => {
+        const later = staged.slice(i + 1).filter((other) => other.source === source);
+        return `SELECT DISTINCT x_Provider, SubAccountId, x_Day, CAST($source${i} AS VARCHAR) AS x_Source FROM ${table}
+          WHERE x_CostType = 'Actual' AND ${kept}${later.map((other) => ` AND x_Day NOT IN (SELECT x_Day FROM ${other.table})`).join('')}`;
+      })
+      .join(' UNION ');
+    const reader = await this.connection.runAndReadAll(
+      `WITH replaced AS (${replaced}),
+       held AS (
+         SELECT DISTINCT x_Provider, SubAccountId, x_Day, x_Source FROM cost_records AS c
+         WHERE x_CostType = 'Actual' AND ${kept} AND x_Day IN (SELECT x_Day FROM replaced)
+           AND NOT EXISTS (SELECT 1 FROM replaced AS r WHERE r.x_Source = c.x_Source AND r.x_Day = c.x_Day)
+         UNION ${incoming}
        ), doubled AS (
          SELECT x_Provider, SubAccountId, x_Day, string_agg(x_Source, ' and ' ORDER BY x_Source) AS sources FROM held
          GROUP BY ALL HAVING count(*) > 1
@@ -279,7 +303,15 @@ export class CostHistory {
        SELECT x_Provider AS provider, SubAccountId AS account, sources,
          strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last
        FROM doubled GROUP BY ALL ORDER BY first, provider, account LIMIT 1`,
+      params,
     );
+    const [overlap] = reader.getRowObjectsJson() as Array<{
+      provider: string;
+      account: string | null;
+      sources: string;
+      first: string;
+      last: string;
+    }>;
     if (!overlap) return;
     const account = overlap.account === null ? 'with no account id' : `of account ${overlap.account}`;
     const period = overlap.first === overlap.last ? overlap.first : `${overlap.first} to ${overlap.last}`;
@@ -299,47 +331,56 @@ export class CostHistory {
     retention: { days: number; today: string },
   ): Promise<ImportSummary[]> {
     const summaries: ImportSummary[] = [];
-    for (const { source, table } of staged) {
-      const [facts] = await this.query<{ rows: number; days: number; first: string | null; last: string | null }>(
-        `SELECT count(*)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days,
-          strftime(min(x_Day), '%Y-%m-%d') AS first, strftime(max(x_Day), '%Y-%m-%d') AS last FROM ${table}`,
-      );
-      const currencies = (await this.query<{ c: string }>(`SELECT DISTINCT BillingCurrency AS c FROM ${table} ORDER BY 1`)).map(
-        (row) => row.c,
-      );
-      summaries.push({
-        source,
-        rows: facts?.rows ?? 0,
-        days: facts?.days ?? 0,
-        firstDay: facts?.first ?? null,
-        lastDay: facts?.last ?? null,
-        currencies,
-      });
-    }
-    // The tag columns are filled here, in the one statement every import path's rows pass through.
-    await createRowClassTable(this, staged);
-    const derived = [
-      `${MODEL_TAG_SQL} AS x_Model`,
-      `${rowClassSql()} AS x_Class`,
-      ...[...(await this.tagColumns())].map(([key, name]) => `${tagSql(key)} AS ${name}`),
-    ].join(', ');
+    // What the summary, the overlap check and the DELETE of replaced days need of each staging, read once into a
+    // small table (a Parquet file's staging is a view: every query of it reads the file).
+    const keyed = staged.map(({ source, table }) => ({ source, table: `${table}_keys` }));
     try {
+      for (const [i, { source, table }] of staged.entries()) {
+        const keys = keyed[i]?.table ?? '';
+        await this.run(
+          `CREATE TEMP TABLE ${keys} AS SELECT x_Day, x_Provider, SubAccountId, x_CostType, BillingCurrency, count(*) AS n
+           FROM ${table} GROUP BY ALL`,
+        );
+        const [facts] = await this.query<{ rows: number; days: number; first: string | null; last: string | null; currencies: string }>(
+          `SELECT coalesce(sum(n), 0)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days, strftime(min(x_Day), '%Y-%m-%d') AS first,
+            strftime(max(x_Day), '%Y-%m-%d') AS last,
+            CAST(to_json(coalesce(list_sort(list(DISTINCT BillingCurrency)), [])) AS VARCHAR) AS currencies FROM ${keys}`,
+        );
+        summaries.push({
+          source,
+          rows: facts?.rows ?? 0,
+          days: facts?.days ?? 0,
+          firstDay: facts?.first ?? null,
+          lastDay: facts?.last ?? null,
+          currencies: facts ? (JSON.parse(facts.currencies) as string[]) : [],
+        });
+      }
+      // The tag columns and the instance class are filled here, in the one statement every import path's rows pass through.
+      await createRowClassTable(this, staged);
+      const derived = [
+        `${MODEL_TAG_SQL} AS x_Model`,
+        `${rowClassSql()} AS x_Class`,
+        ...[...(await this.tagColumns())].map(([key, name]) => `${tagSql(key)} AS ${name}`),
+      ].join(', ');
       await this.inTransaction(async () => {
-        for (const { source, table } of staged) {
-          await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${table})`, [source]);
+        await this.assertNoOverlap(keyed, retention);
+        for (const [i, { source, table }] of staged.entries()) {
+          const keys = keyed[i]?.table ?? '';
+          await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${keys})`, [source]);
           await this.run(`INSERT INTO cost_records BY NAME SELECT *, ${derived} FROM ${table}`);
         }
         await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
-        await this.assertNoOverlap(staged);
       });
     } finally {
-      for (const { table } of staged) await this.run(`DROP TABLE IF EXISTS ${table}`);
+      for (const { table } of [...staged, ...keyed]) await this.dropStaged(table);
     }
     return summaries;
   }
 
+  /** Drops a staging table, or a staging view (a Parquet file is staged as a view over the file). */
   async dropStaged(table: string): Promise<void> {
-    await this.run(`DROP TABLE IF EXISTS ${table}`);
+    const [view] = await this.query(`SELECT 1 AS found FROM duckdb_views() WHERE view_name = ? AND temporary AND NOT internal`, [table]);
+    await this.run(`DROP ${view ? 'VIEW' : 'TABLE'} IF EXISTS ${table}`);
   }
 
   async saveForecast(forecast: Forecast): Promise<void> {
