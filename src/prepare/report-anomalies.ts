@@ -72,6 +72,38 @@ export function sameDayLastMonth(day: string): string {
   return new Date(Date.UTC(year, month - 2, Math.min(date, lastOfPrevious))).toISOString().slice(0, 10);
 }
 
+/** A day as a number of days since 1970-01-01, and back. */
+const DAY_MS = 86_400_000;
+const dayNumber = (day: string): number => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+const dayText = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+/** One resource's rows as the history query returns them: its days and each row's amount. */
+interface ResourceRows {
+  readonly team: string;
+  readonly cloud: string;
+  readonly service: string;
+  readonly resource: string;
+  /** Day of each row, as a day number; a day appears once per row (a resource may have several rows a day). */
+  readonly days: number[];
+  /** Amount of each row, in the order of `days`. */
+  readonly costs: number[];
+}
+
+/** A resource that rose on a candidate day, ranked among its service's resources that day. */
+interface Rise {
+  readonly rise: number;
+  readonly resource: string;
+  readonly row: number;
+}
+
+/**
+ * Amounts are summed in JavaScript as integer micro-units (exact below 2^53 micro-units, 9 billion a node and
+ * day) and divided by 10^6 once, which is the double DuckDB returns for the exact DECIMAL sum. A row's amount
+ * reaches JavaScript as the double nearest its DECIMAL(18, 6) value; rounding it times 10^6 recovers the
+ * micro-units exactly for any amount under 2 billion.
+ */
+const toMicros = (amount: number): number => Math.round(amount * 1_000_000);
+
 export async function readAnomalyInput(history: CostHistory, options: AnomalyOptions): Promise<AnomalyInput> {
   const { today } = options;
   const judgeFrom = options.since ?? options.lastRun;
@@ -79,124 +111,142 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
   const candidateFrom = judgeFrom ?? addDays(today, -options.days);
   // The earliest day a baseline reaches: a month and eight weeks before the first candidate.
   const earliest = addDays(sameDayLastMonth(candidateFrom), -7 * BASELINE_WEEKS);
-  const daysWithData = new Set(
-    (
-      await history.query<{ day: string }>(
-        `SELECT DISTINCT strftime(x_Day, '%Y-%m-%d') AS day FROM cost_records
-         WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`,
-        [earliest, today],
-      )
-    ).map((row) => row.day),
-  );
+  const first = dayNumber(earliest);
+  const span = dayNumber(today) - first;
   const teamColumn = await history.tagColumn(options.teamTagKey);
-  // Each row's amount as DECIMAL(18, 6): the same micro-units (a line item under a trillion), summed in 64 bits
-  // rather than 128, which halves the time of the two scans below.
-  const base = `SELECT x_Day AS day, coalesce(${teamColumn}, '${UNTAGGED}') AS team, x_Provider AS cloud,
-       coalesce(ServiceName, '(unknown service)') AS service, coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
-       sum(CAST(coalesce(EffectiveCost, BilledCost) AS DECIMAL(18, 6))) AS cost
-     FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL`;
-  // Exact (DECIMAL) sums per team, cloud and service, so a day's figure never depends on the order of additions.
-  const services = await history.query<{ day: string; team: string; cloud: string | null; service: string | null; cost: number }>(
-    `SELECT strftime(day, '%Y-%m-%d') AS day, team, cloud, service, sum(cost)::DOUBLE AS cost FROM (${base})
-     GROUP BY GROUPING SETS ((day, team), (day, team, cloud), (day, team, cloud, service)) ORDER BY ALL`,
+  // ONE scan of the history: per resource, the day and amount of each of its rows, unsummed (summing them by
+  // day in DuckDB first would group every row twice). Everything else (the days with data, the totals per
+  // team, cloud and service, each resource's rise) is worked out below over dense daily arrays, which is
+  // several times cheaper than the window functions and joins it took in SQL, and needs no join on resource id.
+  // history.query's Row type has no lists; DuckDB returns a LIST as a JSON array of its values.
+  const rows = (await history.query(
+    `SELECT coalesce(${teamColumn}, '${UNTAGGED}') AS team, x_Provider AS cloud, coalesce(ServiceName, '(unknown service)') AS service,
+       coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
+       list(CAST(x_Day - DATE '1970-01-01' AS INTEGER)) AS days, list(CAST(coalesce(EffectiveCost, BilledCost) AS DOUBLE)) AS costs
+     FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL`,
     [earliest, today],
-  );
-  // Per resource, one row: the days it was kept for and its cost on every day a kept day's baselines reach, as
-  // "day=cost" text, so tens of thousands of rows reach JavaScript rather than half a million. The rise is
-  // ranked over epoch-day numbers (an integer RANGE frame) in 64-bit decimals: both several times cheaper.
-  const resources = await history.query<{ team: string; cloud: string; service: string; resource: string; costs: string; kept: string }>(
-    `WITH base AS (SELECT day, team, cloud, service, resource, CAST(cost AS DECIMAL(18, 6)) AS cost,
-         CAST(day - DATE '1970-01-01' AS INTEGER) AS n FROM (${base})),
-     data_days AS (SELECT DISTINCT day FROM base),
-     weeks AS (
-       SELECT d.day, count(p.day)::INTEGER AS n FROM data_days d
-       LEFT JOIN data_days p ON p.day < d.day AND p.day >= d.day - 7 * ${BASELINE_WEEKS} AND (d.day - p.day) % 7 = 0 GROUP BY d.day
-     ), rises AS (
-       SELECT b.team, b.cloud, b.service, b.resource, b.day,
-         b.cost - coalesce(sum(b.cost) OVER (PARTITION BY b.team, b.cloud, b.service, b.resource, b.n % 7 ORDER BY b.n
-           RANGE BETWEEN ${7 * BASELINE_WEEKS} PRECEDING AND 1 PRECEDING), 0) / greatest(w.n, 1) AS rise
-       FROM base b JOIN weeks w ON w.day = b.day
-     ), kept AS (
-       SELECT team, cloud, service, resource, day FROM rises WHERE day >= CAST(? AS DATE) AND rise > 0
-       QUALIFY row_number() OVER (PARTITION BY team, cloud, service, day ORDER BY rise DESC, resource) <= ${TOP_RESOURCES}
-     ), need AS (
-       SELECT team, cloud, service, resource, CAST(day - 7 * CAST(w AS INTEGER) AS DATE) AS day FROM kept, range(0, ${BASELINE_WEEKS + 1}) t(w)
-       UNION
-       SELECT team, cloud, service, resource, CAST(CAST(day - INTERVAL 1 MONTH AS DATE) - 7 * CAST(w AS INTEGER) AS DATE)
-       FROM kept, range(0, ${BASELINE_WEEKS + 1}) t(w)
-     ), costs AS (
-       SELECT n.team, n.cloud, n.service, n.resource,
-         string_agg(strftime(n.day, '%Y-%m-%d') || '=' || CAST(coalesce(b.cost, 0) AS VARCHAR), ',') AS costs
-       FROM need n
-       LEFT JOIN base b ON b.team = n.team AND b.cloud = n.cloud AND b.service = n.service AND b.resource = n.resource AND b.day = n.day
-       GROUP BY ALL
-     ), kept_days AS (
-       SELECT team, cloud, service, resource, string_agg(strftime(day, '%Y-%m-%d'), ',') AS kept FROM kept GROUP BY ALL
-     )
-     SELECT c.team, c.cloud, c.service, c.resource, c.costs, k.kept FROM costs c
-     JOIN kept_days k ON k.team = c.team AND k.cloud = c.cloud AND k.service = c.service AND k.resource = c.resource`,
-    [earliest, today, candidateFrom],
-  );
-  // Daily cost per node of the tree, keyed by the path joined with a separator no name has.
-  const costs = new Map<string, Map<string, number>>();
-  const keptDays = new Map<string, Set<string>>();
-  const add = (path: readonly string[], day: string, cost: number): void => {
+  )) as unknown as ResourceRows[];
+  // Days with any spend at all: a day without is unknown (null in a baseline), never zero.
+  const hasData = new Uint8Array(span);
+  // Micro-units per day (index: days since `earliest`) of every team, cloud and service.
+  const totals = new Map<string, { readonly path: string[]; readonly micros: Float64Array }>();
+  const totalOf = (path: string[]): Float64Array => {
     const key = path.join('\u0000');
-    const byDay = costs.get(key) ?? new Map<string, number>();
-    byDay.set(day, (byDay.get(day) ?? 0) + cost);
-    costs.set(key, byDay);
+    let total = totals.get(key);
+    if (total === undefined) {
+      total = { path, micros: new Float64Array(span) };
+      totals.set(key, total);
+    }
+    return total.micros;
   };
-  for (const row of services) {
-    add(
-      [row.team, row.cloud, row.service].filter((name): name is string => name !== null),
-      row.day,
-      row.cost,
-    );
+  /** A resource's micro-units per day into `micros` (zeroed first); its days with rows flagged in `present`. */
+  const fill = (row: ResourceRows, micros: Float64Array, present: Uint8Array): void => {
+    micros.fill(0);
+    present.fill(0);
+    for (let i = 0; i < row.days.length; i++) {
+      const index = (row.days[i] ?? 0) - first;
+      micros[index] = (micros[index] ?? 0) + toMicros(row.costs[i] ?? 0);
+      present[index] = 1;
+    }
+  };
+  const micros = new Float64Array(span);
+  const present = new Uint8Array(span);
+  for (const row of rows) {
+    fill(row, micros, present);
+    const levels = [totalOf([row.team]), totalOf([row.team, row.cloud]), totalOf([row.team, row.cloud, row.service])];
+    for (let i = 0; i < span; i++) {
+      if (present[i] === 0) continue;
+      hasData[i] = 1;
+      for (const level of levels) level[i] = (level[i] ?? 0) + (micros[i] ?? 0);
+    }
   }
-  for (const row of resources) {
-    const path = [row.team, row.cloud, row.service, row.resource];
-    for (const pair of row.costs.split(',')) add(path, pair.slice(0, 10), Number(pair.slice(11)));
-    keptDays.set(path.join('\u0000'), new Set(row.kept.split(',')));
+  // Same weekdays with data in the eight weeks before each day (the divisor of a resource's mean).
+  const weeksWithData = new Int32Array(span);
+  for (let i = 0; i < span; i++) {
+    let count = 0;
+    for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) count += hasData[i - 7 * w] ?? 0;
+    weeksWithData[i] = count;
   }
-  const candidates: string[] = [];
-  for (let day = candidateFrom; day < today; day = addDays(day, 1)) candidates.push(day);
+  const candidateIndex = dayNumber(candidateFrom) - first;
+  // Per service and candidate day, the TOP_RESOURCES resources that rose most over the mean of their eight
+  // same weekdays (ties by name), among those with rows that day.
+  const top = new Map<string, Rise[][]>();
+  rows.forEach((row, index) => {
+    fill(row, micros, present);
+    const service = [row.team, row.cloud, row.service].join('\u0000');
+    for (let i = candidateIndex; i < span; i++) {
+      if (present[i] === 0) continue;
+      let before = 0;
+      for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) before += micros[i - 7 * w] ?? 0;
+      const rise = (micros[i] ?? 0) / 1_000_000 - before / 1_000_000 / Math.max(weeksWithData[i] ?? 0, 1);
+      if (!(rise > 0)) continue;
+      const byDay = top.get(service) ?? [];
+      top.set(service, byDay);
+      const ranked = (byDay[i] ??= []);
+      const at = ranked.findIndex((other) => rise > other.rise || (rise === other.rise && row.resource < other.resource));
+      if (at === -1 && ranked.length >= TOP_RESOURCES) continue;
+      ranked.splice(at === -1 ? ranked.length : at, 0, { rise, resource: row.resource, row: index });
+      if (ranked.length > TOP_RESOURCES) ranked.pop();
+    }
+  });
+  // Each kept resource with the days it was kept for.
+  const keptDays = new Map<number, number[]>();
+  for (const byDay of top.values()) {
+    byDay.forEach((ranked, day) => {
+      for (const { row } of ranked) keptDays.set(row, [...(keptDays.get(row) ?? []), day]);
+    });
+  }
+  const series: Array<{ readonly path: string[]; readonly micros: Float64Array; readonly days: number[] | null }> = [
+    ...[...totals.values()].map((total) => ({ ...total, days: null })),
+  ];
+  for (const [index, days] of keptDays) {
+    const row = rows[index];
+    if (row === undefined) continue;
+    const own = new Float64Array(span);
+    fill(row, own, present);
+    series.push({ path: [row.team, row.cloud, row.service, row.resource], micros: own, days: days.sort((a, b) => a - b) });
+  }
+  const candidates: number[] = [];
+  for (let i = candidateIndex; i < span; i++) candidates.push(i);
   // The calendar of each day, worked out once: tens of thousands of nodes ask for the same few hundred days.
-  const calendar = new Map<string, { weeks: string[]; month: string; daysAgo: number }>();
-  const calendarOf = (day: string): { weeks: string[]; month: string; daysAgo: number } => {
-    let entry = calendar.get(day);
+  const todayNumber = first + span;
+  const calendar = new Map<number, { weeks: number[]; month: number; daysAgo: number }>();
+  const calendarOf = (index: number): { weeks: number[]; month: number; daysAgo: number } => {
+    let entry = calendar.get(index);
     if (entry === undefined) {
       entry = {
-        weeks: Array.from({ length: BASELINE_WEEKS }, (_, i) => addDays(day, -7 * (i + 1))),
-        month: sameDayLastMonth(day),
-        daysAgo: Math.round((Date.parse(today) - Date.parse(day)) / 86_400_000),
+        weeks: Array.from({ length: BASELINE_WEEKS }, (_, i) => index - 7 * (i + 1)),
+        month: dayNumber(sameDayLastMonth(dayText(first + index))) - first,
+        daysAgo: todayNumber - (first + index),
       };
-      calendar.set(day, entry);
+      calendar.set(index, entry);
     }
     return entry;
   };
   const nodes: AnomalyNode[] = [];
-  for (const [key, byDay] of [...costs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const path = key.split('\u0000');
-    const costOn = (day: string): number | null => (daysWithData.has(day) ? round2(byDay.get(day) ?? 0) : null);
-    const weeksBefore = (day: string): Array<number | null> => calendarOf(day).weeks.map(costOn);
+  const keyed = series.map((node) => ({ key: node.path.join('\u0000'), node }));
+  keyed.sort(({ key: a }, { key: b }) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const { node } of keyed) {
+    const { path } = node;
+    const costOn = (index: number): number | null => (hasData[index] === 1 ? round2((node.micros[index] ?? 0) / 1_000_000) : null);
+    const weeksBefore = (index: number): Array<number | null> => calendarOf(index).weeks.map(costOn);
     const points: AnomalyPoint[] = [];
-    // A resource only on the days it was kept for (all candidates, in order: the query keeps none before the first).
-    const days = path.length === 4 ? [...(keptDays.get(key) ?? [])].sort() : candidates;
-    for (const day of days) {
-      const cost = costOn(day);
+    // A resource only on the days it was kept for.
+    for (const index of node.days ?? candidates) {
+      const cost = costOn(index);
       if (cost === null) continue;
-      const weeks = weeksBefore(day);
+      const weeks = weeksBefore(index);
       const known = weeks.filter((week): week is number => week !== null);
       // Services only where they rose above their cheapest same weekday.
       if (path.length === 3 && (cost <= 0 || (known.length > 0 && cost <= Math.min(...known)))) continue;
-      const { month: monthDay, daysAgo } = calendarOf(day);
-      const monthCost = costOn(monthDay);
+      const { month, daysAgo } = calendarOf(index);
+      const monthCost = costOn(month);
       points.push({
-        day,
+        day: dayText(first + index),
         days_ago: daysAgo,
         cost,
         weeks,
-        month_ago: monthCost === null ? null : { day: monthDay, cost: monthCost, weeks: weeksBefore(monthDay) },
+        month_ago: monthCost === null ? null : { day: dayText(first + month), cost: monthCost, weeks: weeksBefore(month) },
       });
     }
     if (points.length > 0) nodes.push({ path, points });
