@@ -8,11 +8,26 @@
  * night that did not run is judged by the next), else the rule's `lookback_days` over the candidate days.
  * A day the history has no spend for at all is unknown, never zero: its cost is null in a baseline.
  *
- * Size: teams and clouds have every candidate day; services only the days they cost more than on the cheapest
- * of their eight same weekdays (a node that did not rise cannot explain a rise); resources only the
- * TOP_RESOURCES per service and day that rose most over the mean of their eight same weekdays, which keeps
- * the input small with tens of thousands of resources. The rule attributes among those.
+ * Size: a node's day is given only when the node could have risen above what the rule expects that day,
+ * which no other day can matter for. Why leaving the others out cannot change a finding, for any
+ * baseline_weeks and min_baseline_weeks, while threshold_percent and min_increase are not negative (how far
+ * above, the smallest increase):
+ * - The rule reads a node's day in two places: as an anomalous day of its own (its increase at least
+ *   min_increase and more than threshold_percent above an expectation above 0: an increase above 0), which
+ *   also covers the nodes under it that day; and as the child that explains more than half of an anomalous
+ *   ancestor's increase (an increase above 0 again). A day of neither kind is never read.
+ * - The expected spend is the mean of the same weekdays the history knows among the first baseline_weeks,
+ *   plus a monthly charge that is 0 or at least min_increase. A mean is never below the cheapest of the
+ *   eight same weekdays it is taken from, so a day that cost no more than its cheapest known same weekday has
+ *   no increase above 0.
+ * - A day none of whose eight same weekdays is known has no expectation, so it is not anomalous; nor is it a
+ *   child of an anomalous day: which days are known is the same for every node (a day the history has no
+ *   spend for at all), so its parent has no expectation that day either.
+ * Resources are also ranked: only the TOP_RESOURCES per service and day that rose most over the mean of their
+ * eight same weekdays, which keeps the input small with tens of thousands of resources. The rule attributes
+ * among those.
  */
+import { DuckDBListVector, DuckDBStructVector, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
 import type { CostHistory } from '../billing/history.js';
 import { addDays } from '../billing/cost-record.js';
 
@@ -77,16 +92,62 @@ const DAY_MS = 86_400_000;
 const dayNumber = (day: string): number => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 const dayText = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
-/** One resource's rows as the history query returns them: its days and each row's amount. */
+/**
+ * Amounts are summed in JavaScript as integer micro-units (exact below 2^53 micro-units, 9 billion a node and
+ * day) and divided by 10^6 once, which is the double DuckDB returns for the exact DECIMAL sum. A row's amount
+ * reaches JavaScript as the double nearest its DECIMAL(18, 6) value; rounding it times 10^6 recovers the
+ * micro-units exactly for any amount under 2 billion.
+ */
+const toMicros = (amount: number): number => Math.round(amount * 1_000_000);
+
+/** One resource's rows: its days and each row's amount. */
 interface ResourceRows {
   readonly team: string;
   readonly cloud: string;
   readonly service: string;
   readonly resource: string;
   /** Day of each row, as a day number; a day appears once per row (a resource may have several rows a day). */
-  readonly days: number[];
-  /** Amount of each row, in the order of `days`. */
-  readonly costs: number[];
+  readonly days: Int32Array;
+  /** Amount of each row in micro-units, in the order of `days`. */
+  readonly micros: Float64Array;
+}
+
+/**
+ * Reads `sql` (team, cloud, service, resource, and a list of {day, cost} per row) chunk by chunk, straight
+ * from DuckDB's vectors: a million list elements converted to JSON values one by one cost more CPU, mostly in
+ * the garbage collector, than the scan that produced them.
+ */
+async function readResourceRows(history: CostHistory, sql: string, params: DuckDBValue[]): Promise<ResourceRows[]> {
+  const result = await history.connection.run(sql, params);
+  const rows: ResourceRows[] = [];
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const [team, cloud, service, resource, list] = [0, 1, 2, 3, 4].map((column) => chunk.getColumnVector(column));
+    if (!(list instanceof DuckDBListVector) || !(list.childVector instanceof DuckDBStructVector)) {
+      throw new Error('the anomaly query did not return a list of {day, cost}');
+    }
+    const days = list.childVector.entryVectorAt(0);
+    const costs = list.childVector.entryVectorAt(1);
+    const text = (vector: DuckDBVector | undefined, row: number): string => String(vector?.getItem(row));
+    for (let row = 0; row < chunk.rowCount; row++) {
+      const offset = list.getEntryOffset(row);
+      const length = list.getEntryLength(row);
+      const dayList = new Int32Array(length);
+      const microList = new Float64Array(length);
+      for (let i = 0; i < length; i++) {
+        dayList[i] = Number(days.getItem(offset + i));
+        microList[i] = toMicros(Number(costs.getItem(offset + i)));
+      }
+      rows.push({
+        team: text(team, row),
+        cloud: text(cloud, row),
+        service: text(service, row),
+        resource: text(resource, row),
+        days: dayList,
+        micros: microList,
+      });
+    }
+  }
+  return rows;
 }
 
 /** A resource that rose on a candidate day, ranked among its service's resources that day. */
@@ -95,14 +156,6 @@ interface Rise {
   readonly resource: string;
   readonly row: number;
 }
-
-/**
- * Amounts are summed in JavaScript as integer micro-units (exact below 2^53 micro-units, 9 billion a node and
- * day) and divided by 10^6 once, which is the double DuckDB returns for the exact DECIMAL sum. A row's amount
- * reaches JavaScript as the double nearest its DECIMAL(18, 6) value; rounding it times 10^6 recovers the
- * micro-units exactly for any amount under 2 billion.
- */
-const toMicros = (amount: number): number => Math.round(amount * 1_000_000);
 
 export async function readAnomalyInput(history: CostHistory, options: AnomalyOptions): Promise<AnomalyInput> {
   const { today } = options;
@@ -118,14 +171,14 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
   // day in DuckDB first would group every row twice). Everything else (the days with data, the totals per
   // team, cloud and service, each resource's rise) is worked out below over dense daily arrays, which is
   // several times cheaper than the window functions and joins it took in SQL, and needs no join on resource id.
-  // history.query's Row type has no lists; DuckDB returns a LIST as a JSON array of its values.
-  const rows = (await history.query(
+  const rows = await readResourceRows(
+    history,
     `SELECT coalesce(${teamColumn}, '${UNTAGGED}') AS team, x_Provider AS cloud, coalesce(ServiceName, '(unknown service)') AS service,
        coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
-       list(CAST(x_Day - DATE '1970-01-01' AS INTEGER)) AS days, list(CAST(coalesce(EffectiveCost, BilledCost) AS DOUBLE)) AS costs
+       list({'day': CAST(x_Day - DATE '1970-01-01' AS INTEGER), 'cost': CAST(coalesce(EffectiveCost, BilledCost) AS DOUBLE)}) AS rows
      FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL`,
     [earliest, today],
-  )) as unknown as ResourceRows[];
+  );
   // Days with any spend at all: a day without is unknown (null in a baseline), never zero.
   const hasData = new Uint8Array(span);
   // Micro-units per day (index: days since `earliest`) of every team, cloud and service.
@@ -145,7 +198,7 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
     present.fill(0);
     for (let i = 0; i < row.days.length; i++) {
       const index = (row.days[i] ?? 0) - first;
-      micros[index] = (micros[index] ?? 0) + toMicros(row.costs[i] ?? 0);
+      micros[index] = (micros[index] ?? 0) + (row.micros[i] ?? 0);
       present[index] = 1;
     }
   };
@@ -237,8 +290,8 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
       if (cost === null) continue;
       const weeks = weeksBefore(index);
       const known = weeks.filter((week): week is number => week !== null);
-      // Services only where they rose above their cheapest same weekday.
-      if (path.length === 3 && (cost <= 0 || (known.length > 0 && cost <= Math.min(...known)))) continue;
+      // Only a day that could have risen above what the rule expects (why: at the top of this file).
+      if (known.length === 0 || cost <= Math.min(...known)) continue;
       const { month, daysAgo } = calendarOf(index);
       const monthCost = costOn(month);
       points.push({
