@@ -150,11 +150,74 @@ async function readResourceRows(history: CostHistory, sql: string, params: DuckD
   return rows;
 }
 
+/** A resource's micro-units per day since day number `first` into `micros`; its days with rows flagged in `present`. */
+function fillDaily(row: ResourceRows, first: number, micros: Float64Array, present: Uint8Array): void {
+  micros.fill(0);
+  present.fill(0);
+  for (let i = 0; i < row.days.length; i++) {
+    const index = (row.days[i] ?? 0) - first;
+    micros[index] = (micros[index] ?? 0) + (row.micros[i] ?? 0);
+    present[index] = 1;
+  }
+}
+
 /** A resource that rose on a candidate day, ranked among its service's resources that day. */
 interface Rise {
   readonly rise: number;
   readonly resource: string;
   readonly row: number;
+}
+
+/**
+ * Per service and candidate day, the TOP_RESOURCES resources that rose most over the mean of their eight same
+ * weekdays with data (ties by name), among those with rows that day: each kept resource (its index in `rows`)
+ * with the days it was kept for, in order.
+ */
+function topRisers(
+  rows: readonly ResourceRows[],
+  { first, span, candidateIndex, hasData }: { first: number; span: number; candidateIndex: number; hasData: Uint8Array },
+): Map<number, number[]> {
+  // Same weekdays with data in the eight weeks before each day (the divisor of a resource's mean).
+  const weeksWithData = new Int32Array(span);
+  for (let i = 0; i < span; i++) {
+    let count = 0;
+    for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) count += hasData[i - 7 * w] ?? 0;
+    weeksWithData[i] = count;
+  }
+  const micros = new Float64Array(span);
+  const present = new Uint8Array(span);
+  const top = new Map<string, Rise[][]>();
+  rows.forEach((row, index) => {
+    fillDaily(row, first, micros, present);
+    const service = [row.team, row.cloud, row.service].join('\u0000');
+    for (let i = candidateIndex; i < span; i++) {
+      if (present[i] === 0) continue;
+      let before = 0;
+      for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) before += micros[i - 7 * w] ?? 0;
+      // The same double operations as DuckDB's DECIMAL sums divided as DOUBLE: the same ranking.
+      const rise = (micros[i] ?? 0) / 1_000_000 - before / 1_000_000 / Math.max(weeksWithData[i] ?? 0, 1);
+      if (!(rise > 0)) continue;
+      const byDay = top.get(service) ?? [];
+      top.set(service, byDay);
+      const ranked = (byDay[i] ??= []);
+      const at = ranked.findIndex((other) => rise > other.rise || (rise === other.rise && row.resource < other.resource));
+      if (at === -1 && ranked.length >= TOP_RESOURCES) continue;
+      ranked.splice(at === -1 ? ranked.length : at, 0, { rise, resource: row.resource, row: index });
+      if (ranked.length > TOP_RESOURCES) ranked.pop();
+    }
+  });
+  const kept = new Map<number, number[]>();
+  for (const byDay of top.values()) {
+    byDay.forEach((ranked, day) => {
+      for (const { row } of ranked) {
+        const days = kept.get(row) ?? [];
+        days.push(day);
+        kept.set(row, days);
+      }
+    });
+  }
+  for (const days of kept.values()) days.sort((a, b) => a - b);
+  return kept;
 }
 
 export async function readAnomalyInput(history: CostHistory, options: AnomalyOptions): Promise<AnomalyInput> {
@@ -192,20 +255,10 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
     }
     return total.micros;
   };
-  /** A resource's micro-units per day into `micros` (zeroed first); its days with rows flagged in `present`. */
-  const fill = (row: ResourceRows, micros: Float64Array, present: Uint8Array): void => {
-    micros.fill(0);
-    present.fill(0);
-    for (let i = 0; i < row.days.length; i++) {
-      const index = (row.days[i] ?? 0) - first;
-      micros[index] = (micros[index] ?? 0) + (row.micros[i] ?? 0);
-      present[index] = 1;
-    }
-  };
   const micros = new Float64Array(span);
   const present = new Uint8Array(span);
   for (const row of rows) {
-    fill(row, micros, present);
+    fillDaily(row, first, micros, present);
     const levels = [totalOf([row.team]), totalOf([row.team, row.cloud]), totalOf([row.team, row.cloud, row.service])];
     for (let i = 0; i < span; i++) {
       if (present[i] === 0) continue;
@@ -213,42 +266,7 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
       for (const level of levels) level[i] = (level[i] ?? 0) + (micros[i] ?? 0);
     }
   }
-  // Same weekdays with data in the eight weeks before each day (the divisor of a resource's mean).
-  const weeksWithData = new Int32Array(span);
-  for (let i = 0; i < span; i++) {
-    let count = 0;
-    for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) count += hasData[i - 7 * w] ?? 0;
-    weeksWithData[i] = count;
-  }
-  const candidateIndex = dayNumber(candidateFrom) - first;
-  // Per service and candidate day, the TOP_RESOURCES resources that rose most over the mean of their eight
-  // same weekdays (ties by name), among those with rows that day.
-  const top = new Map<string, Rise[][]>();
-  rows.forEach((row, index) => {
-    fill(row, micros, present);
-    const service = [row.team, row.cloud, row.service].join('\u0000');
-    for (let i = candidateIndex; i < span; i++) {
-      if (present[i] === 0) continue;
-      let before = 0;
-      for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) before += micros[i - 7 * w] ?? 0;
-      const rise = (micros[i] ?? 0) / 1_000_000 - before / 1_000_000 / Math.max(weeksWithData[i] ?? 0, 1);
-      if (!(rise > 0)) continue;
-      const byDay = top.get(service) ?? [];
-      top.set(service, byDay);
-      const ranked = (byDay[i] ??= []);
-      const at = ranked.findIndex((other) => rise > other.rise || (rise === other.rise && row.resource < other.resource));
-      if (at === -1 && ranked.length >= TOP_RESOURCES) continue;
-      ranked.splice(at === -1 ? ranked.length : at, 0, { rise, resource: row.resource, row: index });
-      if (ranked.length > TOP_RESOURCES) ranked.pop();
-    }
-  });
-  // Each kept resource with the days it was kept for.
-  const keptDays = new Map<number, number[]>();
-  for (const byDay of top.values()) {
-    byDay.forEach((ranked, day) => {
-      for (const { row } of ranked) keptDays.set(row, [...(keptDays.get(row) ?? []), day]);
-    });
-  }
+  const keptDays = topRisers(rows, { first, span, candidateIndex: dayNumber(candidateFrom) - first, hasData });
   const series: Array<{ readonly path: string[]; readonly micros: Float64Array; readonly days: number[] | null }> = [
     ...[...totals.values()].map((total) => ({ ...total, days: null })),
   ];
@@ -256,11 +274,11 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
     const row = rows[index];
     if (row === undefined) continue;
     const own = new Float64Array(span);
-    fill(row, own, present);
-    series.push({ path: [row.team, row.cloud, row.service, row.resource], micros: own, days: days.sort((a, b) => a - b) });
+    fillDaily(row, first, own, present);
+    series.push({ path: [row.team, row.cloud, row.service, row.resource], micros: own, days });
   }
   const candidates: number[] = [];
-  for (let i = candidateIndex; i < span; i++) candidates.push(i);
+  for (let i = dayNumber(candidateFrom) - first; i < span; i++) candidates.push(i);
   // The calendar of each day, worked out once: tens of thousands of nodes ask for the same few hundred days.
   const todayNumber = first + span;
   const calendar = new Map<number, { weeks: number[]; month: number; daysAgo: number }>();
