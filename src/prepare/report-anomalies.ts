@@ -27,7 +27,7 @@
  * eight same weekdays, which keeps the input small with tens of thousands of resources. The rule attributes
  * among those.
  */
-import { DuckDBListVector, DuckDBStructVector, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBListVector, DuckDBStructVector, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 import type { CostHistory } from '../billing/history.js';
 import { addDays } from '../billing/cost-record.js';
 
@@ -112,6 +112,12 @@ interface ResourceRows {
   readonly micros: Float64Array;
 }
 
+// Told apart by their methods, not instanceof: a value import of DuckDB here would load it for `check` and
+// `--help` too, which run without the optional package.
+const isList = (vector: DuckDBVector | undefined): vector is DuckDBListVector =>
+  vector !== undefined && 'getEntryOffset' in vector && 'getEntryLength' in vector && 'childVector' in vector;
+const isStruct = (vector: DuckDBVector): vector is DuckDBStructVector => 'entryVectorAt' in vector;
+
 /**
  * Reads `sql` (team, cloud, service, resource, and a list of {day, cost} per row) chunk by chunk, straight
  * from DuckDB's vectors: a million list elements converted to JSON values one by one cost more CPU, mostly in
@@ -122,9 +128,7 @@ async function readResourceRows(history: CostHistory, sql: string, params: DuckD
   const rows: ResourceRows[] = [];
   for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [team, cloud, service, resource, list] = [0, 1, 2, 3, 4].map((column) => chunk.getColumnVector(column));
-    if (!(list instanceof DuckDBListVector) || !(list.childVector instanceof DuckDBStructVector)) {
-      throw new Error('the anomaly query did not return a list of {day, cost}');
-    }
+    if (!isList(list) || !isStruct(list.childVector)) throw new Error('the anomaly query did not return a list of {day, cost}');
     const days = list.childVector.entryVectorAt(0);
     const costs = list.childVector.entryVectorAt(1);
     const text = (vector: DuckDBVector | undefined, row: number): string => String(vector?.getItem(row));
