@@ -8,11 +8,26 @@
  * night that did not run is judged by the next), else the rule's `lookback_days` over the candidate days.
  * A day the history has no spend for at all is unknown, never zero: its cost is null in a baseline.
  *
- * Size: teams and clouds have every candidate day; services only the days they cost more than on the cheapest
- * of their eight same weekdays (a node that did not rise cannot explain a rise); resources only the
- * TOP_RESOURCES per service and day that rose most over the mean of their eight same weekdays, which keeps
- * the input small with tens of thousands of resources. The rule attributes among those.
+ * Size: a node's day is given only when the node could have risen above what the rule expects that day,
+ * which no other day can matter for. Why leaving the others out cannot change a finding, for any
+ * baseline_weeks and min_baseline_weeks, while threshold_percent and min_increase are not negative (how far
+ * above, the smallest increase):
+ * - The rule reads a node's day in two places: as an anomalous day of its own (its increase at least
+ *   min_increase and more than threshold_percent above an expectation above 0: an increase above 0), which
+ *   also covers the nodes under it that day; and as the child that explains more than half of an anomalous
+ *   ancestor's increase (an increase above 0 again). A day of neither kind is never read.
+ * - The expected spend is the mean of the same weekdays the history knows among the first baseline_weeks,
+ *   plus a monthly charge that is 0 or at least min_increase. A mean is never below the cheapest of the
+ *   eight same weekdays it is taken from, so a day that cost no more than its cheapest known same weekday has
+ *   no increase above 0.
+ * - A day none of whose eight same weekdays is known has no expectation, so it is not anomalous; nor is it a
+ *   child of an anomalous day: which days are known is the same for every node (a day the history has no
+ *   spend for at all), so its parent has no expectation that day either.
+ * Resources are also ranked: only the TOP_RESOURCES per service and day that rose most over the mean of their
+ * eight same weekdays, which keeps the input small with tens of thousands of resources. The rule attributes
+ * among those.
  */
+import type { DuckDBListVector, DuckDBStructVector, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 import type { CostHistory } from '../billing/history.js';
 import { addDays } from '../billing/cost-record.js';
 
@@ -72,6 +87,143 @@ export function sameDayLastMonth(day: string): string {
   return new Date(Date.UTC(year, month - 2, Math.min(date, lastOfPrevious))).toISOString().slice(0, 10);
 }
 
+/** A day as a number of days since 1970-01-01, and back. */
+const DAY_MS = 86_400_000;
+const dayNumber = (day: string): number => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+const dayText = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * Amounts are summed in JavaScript as integer micro-units (exact below 2^53 micro-units, 9 billion a node and
+ * day) and divided by 10^6 once, which is the double DuckDB returns for the exact DECIMAL sum. A row's amount
+ * reaches JavaScript as the double nearest its DECIMAL(18, 6) value; rounding it times 10^6 recovers the
+ * micro-units exactly for any amount under 2 billion.
+ */
+const toMicros = (amount: number): number => Math.round(amount * 1_000_000);
+
+/** One resource's rows: its days and each row's amount. */
+interface ResourceRows {
+  readonly team: string;
+  readonly cloud: string;
+  readonly service: string;
+  readonly resource: string;
+  /** Day of each row, as a day number; a day appears once per row (a resource may have several rows a day). */
+  readonly days: Int32Array;
+  /** Amount of each row in micro-units, in the order of `days`. */
+  readonly micros: Float64Array;
+}
+
+// Told apart by their methods, not instanceof: a value import of DuckDB here would load it for `check` and
+// `--help` too, which run without the optional package.
+const isList = (vector: DuckDBVector | undefined): vector is DuckDBListVector =>
+  vector !== undefined && 'getEntryOffset' in vector && 'getEntryLength' in vector && 'childVector' in vector;
+const isStruct = (vector: DuckDBVector): vector is DuckDBStructVector => 'entryVectorAt' in vector;
+
+/**
+ * Reads `sql` (team, cloud, service, resource, and a list of {day, cost} per row) chunk by chunk, straight
+ * from DuckDB's vectors: a million list elements converted to JSON values one by one cost more CPU, mostly in
+ * the garbage collector, than the scan that produced them.
+ */
+async function readResourceRows(history: CostHistory, sql: string, params: DuckDBValue[]): Promise<ResourceRows[]> {
+  const result = await history.connection.run(sql, params);
+  const rows: ResourceRows[] = [];
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const [team, cloud, service, resource, list] = [0, 1, 2, 3, 4].map((column) => chunk.getColumnVector(column));
+    if (!isList(list) || !isStruct(list.childVector)) throw new Error('the anomaly query did not return a list of {day, cost}');
+    const days = list.childVector.entryVectorAt(0);
+    const costs = list.childVector.entryVectorAt(1);
+    const text = (vector: DuckDBVector | undefined, row: number): string => String(vector?.getItem(row));
+    for (let row = 0; row < chunk.rowCount; row++) {
+      const offset = list.getEntryOffset(row);
+      const length = list.getEntryLength(row);
+      const dayList = new Int32Array(length);
+      const microList = new Float64Array(length);
+      for (let i = 0; i < length; i++) {
+        dayList[i] = Number(days.getItem(offset + i));
+        microList[i] = toMicros(Number(costs.getItem(offset + i)));
+      }
+      rows.push({
+        team: text(team, row),
+        cloud: text(cloud, row),
+        service: text(service, row),
+        resource: text(resource, row),
+        days: dayList,
+        micros: microList,
+      });
+    }
+  }
+  return rows;
+}
+
+/** A resource's micro-units per day since day number `first` into `micros`; its days with rows flagged in `present`. */
+function fillDaily(row: ResourceRows, first: number, micros: Float64Array, present: Uint8Array): void {
+  micros.fill(0);
+  present.fill(0);
+  for (let i = 0; i < row.days.length; i++) {
+    const index = (row.days[i] ?? 0) - first;
+    micros[index] = (micros[index] ?? 0) + (row.micros[i] ?? 0);
+    present[index] = 1;
+  }
+}
+
+/** A resource that rose on a candidate day, ranked among its service's resources that day. */
+interface Rise {
+  readonly rise: number;
+  readonly resource: string;
+  readonly row: number;
+}
+
+/**
+ * Per service and candidate day, the TOP_RESOURCES resources that rose most over the mean of their eight same
+ * weekdays with data (ties by name), among those with rows that day: each kept resource (its index in `rows`)
+ * with the days it was kept for, in order.
+ */
+function topRisers(
+  rows: readonly ResourceRows[],
+  { first, span, candidateIndex, hasData }: { first: number; span: number; candidateIndex: number; hasData: Uint8Array },
+): Map<number, number[]> {
+  // Same weekdays with data in the eight weeks before each day (the divisor of a resource's mean).
+  const weeksWithData = new Int32Array(span);
+  for (let i = 0; i < span; i++) {
+    let count = 0;
+    for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) count += hasData[i - 7 * w] ?? 0;
+    weeksWithData[i] = count;
+  }
+  const micros = new Float64Array(span);
+  const present = new Uint8Array(span);
+  const top = new Map<string, Rise[][]>();
+  rows.forEach((row, index) => {
+    fillDaily(row, first, micros, present);
+    const service = [row.team, row.cloud, row.service].join('\u0000');
+    for (let i = candidateIndex; i < span; i++) {
+      if (present[i] === 0) continue;
+      let before = 0;
+      for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) before += micros[i - 7 * w] ?? 0;
+      // The same double operations as DuckDB's DECIMAL sums divided as DOUBLE: the same ranking.
+      const rise = (micros[i] ?? 0) / 1_000_000 - before / 1_000_000 / Math.max(weeksWithData[i] ?? 0, 1);
+      if (!(rise > 0)) continue;
+      const byDay = top.get(service) ?? [];
+      top.set(service, byDay);
+      const ranked = (byDay[i] ??= []);
+      const at = ranked.findIndex((other) => rise > other.rise || (rise === other.rise && row.resource < other.resource));
+      if (at === -1 && ranked.length >= TOP_RESOURCES) continue;
+      ranked.splice(at === -1 ? ranked.length : at, 0, { rise, resource: row.resource, row: index });
+      if (ranked.length > TOP_RESOURCES) ranked.pop();
+    }
+  });
+  const kept = new Map<number, number[]>();
+  for (const byDay of top.values()) {
+    byDay.forEach((ranked, day) => {
+      for (const { row } of ranked) {
+        const days = kept.get(row) ?? [];
+        days.push(day);
+        kept.set(row, days);
+      }
+    });
+  }
+  for (const days of kept.values()) days.sort((a, b) => a - b);
+  return kept;
+}
+
 export async function readAnomalyInput(history: CostHistory, options: AnomalyOptions): Promise<AnomalyInput> {
   const { today } = options;
   const judgeFrom = options.since ?? options.lastRun;
@@ -79,124 +231,97 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
   const candidateFrom = judgeFrom ?? addDays(today, -options.days);
   // The earliest day a baseline reaches: a month and eight weeks before the first candidate.
   const earliest = addDays(sameDayLastMonth(candidateFrom), -7 * BASELINE_WEEKS);
-  const daysWithData = new Set(
-    (
-      await history.query<{ day: string }>(
-        `SELECT DISTINCT strftime(x_Day, '%Y-%m-%d') AS day FROM cost_records
-         WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)`,
-        [earliest, today],
-      )
-    ).map((row) => row.day),
-  );
+  const first = dayNumber(earliest);
+  const span = dayNumber(today) - first;
   const teamColumn = await history.tagColumn(options.teamTagKey);
-  // Each row's amount as DECIMAL(18, 6): the same micro-units (a line item under a trillion), summed in 64 bits
-  // rather than 128, which halves the time of the two scans below.
-  const base = `SELECT x_Day AS day, coalesce(${teamColumn}, '${UNTAGGED}') AS team, x_Provider AS cloud,
-       coalesce(ServiceName, '(unknown service)') AS service, coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
-       sum(CAST(coalesce(EffectiveCost, BilledCost) AS DECIMAL(18, 6))) AS cost
-     FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL`;
-  // Exact (DECIMAL) sums per team, cloud and service, so a day's figure never depends on the order of additions.
-  const services = await history.query<{ day: string; team: string; cloud: string | null; service: string | null; cost: number }>(
-    `SELECT strftime(day, '%Y-%m-%d') AS day, team, cloud, service, sum(cost)::DOUBLE AS cost FROM (${base})
-     GROUP BY GROUPING SETS ((day, team), (day, team, cloud), (day, team, cloud, service)) ORDER BY ALL`,
+  // ONE scan of the history: per resource, the day and amount of each of its rows, unsummed (summing them by
+  // day in DuckDB first would group every row twice). Everything else (the days with data, the totals per
+  // team, cloud and service, each resource's rise) is worked out below over dense daily arrays, which is
+  // several times cheaper than the window functions and joins it took in SQL, and needs no join on resource id.
+  const rows = await readResourceRows(
+    history,
+    `SELECT coalesce(${teamColumn}, '${UNTAGGED}') AS team, x_Provider AS cloud, coalesce(ServiceName, '(unknown service)') AS service,
+       coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
+       list({'day': CAST(x_Day - DATE '1970-01-01' AS INTEGER), 'cost': CAST(coalesce(EffectiveCost, BilledCost) AS DOUBLE)}) AS rows
+     FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL`,
     [earliest, today],
   );
-  // Per resource, one row: the days it was kept for and its cost on every day a kept day's baselines reach, as
-  // "day=cost" text, so tens of thousands of rows reach JavaScript rather than half a million. The rise is
-  // ranked over epoch-day numbers (an integer RANGE frame) in 64-bit decimals: both several times cheaper.
-  const resources = await history.query<{ team: string; cloud: string; service: string; resource: string; costs: string; kept: string }>(
-    `WITH base AS (SELECT day, team, cloud, service, resource, CAST(cost AS DECIMAL(18, 6)) AS cost,
-         CAST(day - DATE '1970-01-01' AS INTEGER) AS n FROM (${base})),
-     data_days AS (SELECT DISTINCT day FROM base),
-     weeks AS (
-       SELECT d.day, count(p.day)::INTEGER AS n FROM data_days d
-       LEFT JOIN data_days p ON p.day < d.day AND p.day >= d.day - 7 * ${BASELINE_WEEKS} AND (d.day - p.day) % 7 = 0 GROUP BY d.day
-     ), rises AS (
-       SELECT b.team, b.cloud, b.service, b.resource, b.day,
-         b.cost - coalesce(sum(b.cost) OVER (PARTITION BY b.team, b.cloud, b.service, b.resource, b.n % 7 ORDER BY b.n
-           RANGE BETWEEN ${7 * BASELINE_WEEKS} PRECEDING AND 1 PRECEDING), 0) / greatest(w.n, 1) AS rise
-       FROM base b JOIN weeks w ON w.day = b.day
-     ), kept AS (
-       SELECT team, cloud, service, resource, day FROM rises WHERE day >= CAST(? AS DATE) AND rise > 0
-       QUALIFY row_number() OVER (PARTITION BY team, cloud, service, day ORDER BY rise DESC, resource) <= ${TOP_RESOURCES}
-     ), need AS (
-       SELECT team, cloud, service, resource, CAST(day - 7 * CAST(w AS INTEGER) AS DATE) AS day FROM kept, range(0, ${BASELINE_WEEKS + 1}) t(w)
-       UNION
-       SELECT team, cloud, service, resource, CAST(CAST(day - INTERVAL 1 MONTH AS DATE) - 7 * CAST(w AS INTEGER) AS DATE)
-       FROM kept, range(0, ${BASELINE_WEEKS + 1}) t(w)
-     ), costs AS (
-       SELECT n.team, n.cloud, n.service, n.resource,
-         string_agg(strftime(n.day, '%Y-%m-%d') || '=' || CAST(coalesce(b.cost, 0) AS VARCHAR), ',') AS costs
-       FROM need n
-       LEFT JOIN base b ON b.team = n.team AND b.cloud = n.cloud AND b.service = n.service AND b.resource = n.resource AND b.day = n.day
-       GROUP BY ALL
-     ), kept_days AS (
-       SELECT team, cloud, service, resource, string_agg(strftime(day, '%Y-%m-%d'), ',') AS kept FROM kept GROUP BY ALL
-     )
-     SELECT c.team, c.cloud, c.service, c.resource, c.costs, k.kept FROM costs c
-     JOIN kept_days k ON k.team = c.team AND k.cloud = c.cloud AND k.service = c.service AND k.resource = c.resource`,
-    [earliest, today, candidateFrom],
-  );
-  // Daily cost per node of the tree, keyed by the path joined with a separator no name has.
-  const costs = new Map<string, Map<string, number>>();
-  const keptDays = new Map<string, Set<string>>();
-  const add = (path: readonly string[], day: string, cost: number): void => {
+  // Days with any spend at all: a day without is unknown (null in a baseline), never zero.
+  const hasData = new Uint8Array(span);
+  // Micro-units per day (index: days since `earliest`) of every team, cloud and service.
+  const totals = new Map<string, { readonly path: string[]; readonly micros: Float64Array }>();
+  const totalOf = (path: string[]): Float64Array => {
     const key = path.join('\u0000');
-    const byDay = costs.get(key) ?? new Map<string, number>();
-    byDay.set(day, (byDay.get(day) ?? 0) + cost);
-    costs.set(key, byDay);
+    let total = totals.get(key);
+    if (total === undefined) {
+      total = { path, micros: new Float64Array(span) };
+      totals.set(key, total);
+    }
+    return total.micros;
   };
-  for (const row of services) {
-    add(
-      [row.team, row.cloud, row.service].filter((name): name is string => name !== null),
-      row.day,
-      row.cost,
-    );
+  const micros = new Float64Array(span);
+  const present = new Uint8Array(span);
+  for (const row of rows) {
+    fillDaily(row, first, micros, present);
+    const levels = [totalOf([row.team]), totalOf([row.team, row.cloud]), totalOf([row.team, row.cloud, row.service])];
+    for (let i = 0; i < span; i++) {
+      if (present[i] === 0) continue;
+      hasData[i] = 1;
+      for (const level of levels) level[i] = (level[i] ?? 0) + (micros[i] ?? 0);
+    }
   }
-  for (const row of resources) {
-    const path = [row.team, row.cloud, row.service, row.resource];
-    for (const pair of row.costs.split(',')) add(path, pair.slice(0, 10), Number(pair.slice(11)));
-    keptDays.set(path.join('\u0000'), new Set(row.kept.split(',')));
+  const keptDays = topRisers(rows, { first, span, candidateIndex: dayNumber(candidateFrom) - first, hasData });
+  const series: Array<{ readonly path: string[]; readonly micros: Float64Array; readonly days: number[] | null }> = [
+    ...[...totals.values()].map((total) => ({ ...total, days: null })),
+  ];
+  for (const [index, days] of keptDays) {
+    const row = rows[index];
+    if (row === undefined) continue;
+    const own = new Float64Array(span);
+    fillDaily(row, first, own, present);
+    series.push({ path: [row.team, row.cloud, row.service, row.resource], micros: own, days });
   }
-  const candidates: string[] = [];
-  for (let day = candidateFrom; day < today; day = addDays(day, 1)) candidates.push(day);
+  const candidates: number[] = [];
+  for (let i = dayNumber(candidateFrom) - first; i < span; i++) candidates.push(i);
   // The calendar of each day, worked out once: tens of thousands of nodes ask for the same few hundred days.
-  const calendar = new Map<string, { weeks: string[]; month: string; daysAgo: number }>();
-  const calendarOf = (day: string): { weeks: string[]; month: string; daysAgo: number } => {
-    let entry = calendar.get(day);
+  const todayNumber = first + span;
+  const calendar = new Map<number, { weeks: number[]; month: number; daysAgo: number }>();
+  const calendarOf = (index: number): { weeks: number[]; month: number; daysAgo: number } => {
+    let entry = calendar.get(index);
     if (entry === undefined) {
       entry = {
-        weeks: Array.from({ length: BASELINE_WEEKS }, (_, i) => addDays(day, -7 * (i + 1))),
-        month: sameDayLastMonth(day),
-        daysAgo: Math.round((Date.parse(today) - Date.parse(day)) / 86_400_000),
+        weeks: Array.from({ length: BASELINE_WEEKS }, (_, i) => index - 7 * (i + 1)),
+        month: dayNumber(sameDayLastMonth(dayText(first + index))) - first,
+        daysAgo: todayNumber - (first + index),
       };
-      calendar.set(day, entry);
+      calendar.set(index, entry);
     }
     return entry;
   };
   const nodes: AnomalyNode[] = [];
-  for (const [key, byDay] of [...costs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const path = key.split('\u0000');
-    const costOn = (day: string): number | null => (daysWithData.has(day) ? round2(byDay.get(day) ?? 0) : null);
-    const weeksBefore = (day: string): Array<number | null> => calendarOf(day).weeks.map(costOn);
+  const keyed = series.map((node) => ({ key: node.path.join('\u0000'), node }));
+  keyed.sort(({ key: a }, { key: b }) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const { node } of keyed) {
+    const { path } = node;
+    const costOn = (index: number): number | null => (hasData[index] === 1 ? round2((node.micros[index] ?? 0) / 1_000_000) : null);
+    const weeksBefore = (index: number): Array<number | null> => calendarOf(index).weeks.map(costOn);
     const points: AnomalyPoint[] = [];
-    // A resource only on the days it was kept for (all candidates, in order: the query keeps none before the first).
-    const days = path.length === 4 ? [...(keptDays.get(key) ?? [])].sort() : candidates;
-    for (const day of days) {
-      const cost = costOn(day);
+    // A resource only on the days it was kept for.
+    for (const index of node.days ?? candidates) {
+      const cost = costOn(index);
       if (cost === null) continue;
-      const weeks = weeksBefore(day);
+      const weeks = weeksBefore(index);
       const known = weeks.filter((week): week is number => week !== null);
-      // Services only where they rose above their cheapest same weekday.
-      if (path.length === 3 && (cost <= 0 || (known.length > 0 && cost <= Math.min(...known)))) continue;
-      const { month: monthDay, daysAgo } = calendarOf(day);
-      const monthCost = costOn(monthDay);
+      // Only a day that could have risen above what the rule expects (why: at the top of this file).
+      if (known.length === 0 || cost <= Math.min(...known)) continue;
+      const { month, daysAgo } = calendarOf(index);
+      const monthCost = costOn(month);
       points.push({
-        day,
+        day: dayText(first + index),
         days_ago: daysAgo,
         cost,
         weeks,
-        month_ago: monthCost === null ? null : { day: monthDay, cost: monthCost, weeks: weeksBefore(monthDay) },
+        month_ago: monthCost === null ? null : { day: dayText(first + month), cost: monthCost, weeks: weeksBefore(month) },
       });
     }
     if (points.length > 0) nodes.push({ path, points });

@@ -1,0 +1,120 @@
+/**
+ * The anomaly input (input.report.anomaly) read from a real history, and judged by TG-ANO-001 in the real
+ * opa-wasm bundle. The history runs from 2026-01-01 to 2026-03-19, every day the same on AWS EC2:
+ * - team flat: resource i-flat at 100, also 100 on 2026-03-19;
+ * - team edge: resource i-edge at 100, and 100.01 on 2026-03-19 (one cent above its cheapest same weekday),
+ *   billed as two rows that day (60.005 and 40.005);
+ * - team gone: resource i-gone at 100 until 2026-03-18, nothing on 2026-03-19.
+ * 2026-03-19 is judged (--since). Its eight same weekdays (03-12 … 01-22) are all known at 100; the same day of
+ * the previous month is 2026-02-19, whose eighth same weekday (2025-12-25) is before the history: null.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, costRecord } from '../../src/billing/cost-record.js';
+import { CostHistory } from '../../src/billing/history.js';
+import { readBundleFile } from '../../src/engine/bundle.js';
+import { PolicyEngine } from '../../src/engine/policy-engine.js';
+import type { Finding } from '../../src/model/decision.js';
+import { builtinBundlePath } from '../../src/package-paths.js';
+import { prepare, prepareSettings } from '../../src/prepare/index.js';
+import { readAnomalyInput, type AnomalyInput, type AnomalyPoint } from '../../src/prepare/report-anomalies.js';
+
+const TODAY = '2026-03-20';
+const JUDGED = '2026-03-19';
+const EC2 = 'Amazon Elastic Compute Cloud';
+
+function record(day: string, micros: bigint, team: string, resource: string) {
+  return {
+    ...costRecord({
+      ChargePeriodStart: `${day}T00:00:00.000Z`,
+      ChargePeriodEnd: `${addDays(day, 1)}T00:00:00.000Z`,
+      BilledCost: micros,
+      EffectiveCost: null,
+      BillingCurrency: 'USD',
+      x_Provider: 'aws',
+      x_Extras: {},
+      Tags: { team },
+    }),
+    ServiceName: EC2,
+    ResourceId: resource,
+  };
+}
+
+/** The point every node of team edge has on the judged day, worked out by hand. */
+const EDGE_POINT: AnomalyPoint = {
+  day: JUDGED,
+  days_ago: 1,
+  cost: 100.01,
+  weeks: [100, 100, 100, 100, 100, 100, 100, 100],
+  month_ago: { day: '2026-02-19', cost: 100, weeks: [100, 100, 100, 100, 100, 100, 100, null] },
+};
+
+/** The most permissive parameters: any increase above 0 over the last same weekday is an anomaly. */
+const PERMISSIVE = { threshold_percent: 0, min_increase: 0, baseline_weeks: 1, min_baseline_weeks: 1 };
+
+describe('the anomaly input', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-anomaly-input-'));
+  let history: CostHistory;
+  let input: AnomalyInput;
+  beforeAll(async () => {
+    history = await CostHistory.open(join(dir, 'h.duckdb'));
+    const records = [];
+    for (let day = '2026-01-01'; day <= JUDGED; day = addDays(day, 1)) {
+      records.push(record(day, 100_000_000n, 'flat', 'i-flat'));
+      if (day === JUDGED) records.push(record(day, 60_005_000n, 'edge', 'i-edge'), record(day, 40_005_000n, 'edge', 'i-edge'));
+      else records.push(record(day, 100_000_000n, 'edge', 'i-edge'), record(day, 100_000_000n, 'gone', 'i-gone'));
+    }
+    const table = await history.stageRecords('focus:test.csv', records);
+    await history.commitStaged([{ source: 'focus:test.csv', table }], { days: 400, today: TODAY });
+    input = await readAnomalyInput(history, { today: TODAY, since: JUDGED, lastRun: null, days: 60, teamTagKey: 'team' });
+  });
+  afterAll(() => {
+    history.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function findings(anomaly: AnomalyInput): Promise<Finding[]> {
+    const config = { rules: { 'TG-ANO-001': { parameters: PERMISSIVE } } };
+    const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), config);
+    const prepared = await prepare({
+      subject: { kind: 'report', facts: { currency: 'USD', today: TODAY, series: [], spend: [] }, source: 'test' },
+      settings: prepareSettings({ file: null, config }),
+      now: `${TODAY}T06:00:00.000Z`,
+    });
+    const decision = engine.evaluate({ ...prepared, report: { ...prepared.report, anomaly } });
+    return [...decision.violations, ...decision.warnings].filter((finding) => finding.rule === 'TG-ANO-001');
+  }
+
+  it('gives each node of the tree only the days it cost more than on its cheapest known same weekday, summed exactly', () => {
+    expect(input).toEqual({
+      judge_from: JUDGED,
+      judged_since: '--since',
+      nodes: [
+        { path: ['edge'], points: [EDGE_POINT] },
+        { path: ['edge', 'aws'], points: [EDGE_POINT] },
+        { path: ['edge', 'aws', EC2], points: [EDGE_POINT] },
+        { path: ['edge', 'aws', EC2, 'i-edge'], points: [EDGE_POINT] },
+      ],
+    });
+  });
+
+  it('leaves out only days the rule cannot report, even with its most permissive parameters (the boundary: equal to the cheapest)', async () => {
+    const reported = await findings(input);
+    expect(reported.map((finding) => [finding.resource, finding.evidence['attributed_to']])).toEqual([
+      ['spend:team:edge', { level: 'resource', path: ['edge', 'aws', EC2, 'i-edge'], increase: 0.01, share_percent: 100 }],
+    ]);
+    // The days left out, put back as the rule would have seen them: team flat at 100 against 100 every week,
+    // team gone at 0. Nothing more is reported.
+    const same = (cost: number): AnomalyPoint => ({ ...EDGE_POINT, cost, weeks: Array<number>(8).fill(100) });
+    const flat = ['flat', 'aws', EC2, 'i-flat'];
+    const gone = ['gone', 'aws', EC2, 'i-gone'];
+    const everyNode = [1, 2, 3, 4].flatMap((depth) => [
+      { path: flat.slice(0, depth), points: [same(100)] },
+      { path: gone.slice(0, depth), points: [same(0)] },
+    ]);
+    const whole = await findings({ ...input, nodes: [...input.nodes, ...everyNode] });
+    expect(whole).toEqual(reported);
+  });
+});
