@@ -198,66 +198,70 @@ function budgetSection(report: CheckResult): string[] {
   return ['### 📊 Budgets', '', ...table, '', note, ''];
 }
 
-function savingsSection(report: CheckResult, rowLimit: number): string[] {
+/** The savings table and its heading, or null when nothing is recommended. */
+function savingsSection(report: CheckResult): { heading: string; table: Table } | null {
   const recommendations = rankedRecommendations(report.decision.recommendations);
-  if (recommendations.length === 0) return [];
+  if (recommendations.length === 0) return null;
   const total = savingsTotal(report);
-  const table = renderTable(
-    {
-      header: ['Rule', 'Resource', 'Savings / month', 'Recommendation'],
-      rows: recommendations.map((r) => [codeCell(r.rule), codeCell(r.resource), formatUsd(r.monthly_savings_usd), escapeCell(r.message)]),
-      ...(total === null ? {} : { footer: ['', '**Total**', `**${total}**`, ''] }),
-    },
-    rowLimit,
-  );
+  const table: Table = {
+    header: ['Rule', 'Resource', 'Savings / month', 'Recommendation'],
+    rows: recommendations.map((r) => [codeCell(r.rule), codeCell(r.resource), formatUsd(r.monthly_savings_usd), escapeCell(r.message)]),
+    ...(total === null ? {} : { footer: ['', '**Total**', `**${total}**`, ''] }),
+  };
   const heading = `### 💰 Savings: ${plural(recommendations.length, 'recommendation')}${total === null ? '' : `, ${total} / month`}`;
-  return [heading, '', ...table, ''];
+  return { heading, table };
 }
 
-function render(report: CheckResult, rowLimit: number): string {
+/**
+ * The comment for any number of rows per table. Every cell is escaped once, here: the comment is rendered again
+ * for each row limit tried, and a 10,000-finding decision took a second and a half when each try escaped every
+ * finding again.
+ */
+function renderer(report: CheckResult): (rowLimit: number) => string {
   const decision = sortedDecision(report.decision, 'rule');
-  const lines = [
+  const head = [
     MARKDOWN_MARKER,
     heading(report),
     '',
     `${summaryCounts(report)} · source ${codeCell(report.source.file)} (${report.source.kind}) · ` +
       `bundle ${codeCell(decision.bundleRevision)} · ${report.tool.name} ${report.tool.version}`,
     '',
+    ...costSection(report),
+    ...budgetSection(report),
   ];
-  lines.push(...costSection(report), ...budgetSection(report), ...savingsSection(report, rowLimit));
+  const savings = savingsSection(report);
   const findingHeader = ['Rule', 'Severity', 'Resource', 'Message'];
-
-  if (decision.violations.length > 0) {
-    const table = renderTable({ header: findingHeader, rows: findingRows(decision.violations) }, rowLimit);
-    lines.push('### Violations', '', ...table, '');
-  }
-  if (decision.warnings.length > 0) {
-    const table = renderTable({ header: findingHeader, rows: findingRows(decision.warnings) }, rowLimit);
-    lines.push(...collapsible(`⚠️ ${plural(decision.warnings.length, 'warning')}`, table));
-  }
-  if (decision.exempted.length > 0) {
-    const table = renderTable(
-      {
-        header: ['Rule', 'Resource', 'Reason', 'Owner', 'Expires'],
-        rows: decision.exempted.map((e) => [
-          codeCell(e.rule),
-          codeCell(e.resource),
-          escapeCell(e.reason),
-          escapeCell(e.owner),
-          escapeCell(e.expires),
-        ]),
-      },
-      rowLimit,
-    );
-    lines.push(...collapsible(`🛡️ ${decision.exempted.length} exempted`, table));
-  }
-  return `${lines.join('\n').trimEnd()}\n`;
+  const violations: Table | null =
+    decision.violations.length > 0 ? { header: findingHeader, rows: findingRows(decision.violations) } : null;
+  const warnings: Table | null = decision.warnings.length > 0 ? { header: findingHeader, rows: findingRows(decision.warnings) } : null;
+  const exempted: Table | null =
+    decision.exempted.length > 0
+      ? {
+          header: ['Rule', 'Resource', 'Reason', 'Owner', 'Expires'],
+          rows: decision.exempted.map((e) => [
+            codeCell(e.rule),
+            codeCell(e.resource),
+            escapeCell(e.reason),
+            escapeCell(e.owner),
+            escapeCell(e.expires),
+          ]),
+        }
+      : null;
+  return (rowLimit) => {
+    const lines = [...head];
+    if (savings !== null) lines.push(savings.heading, '', ...renderTable(savings.table, rowLimit), '');
+    if (violations !== null) lines.push('### Violations', '', ...renderTable(violations, rowLimit), '');
+    if (warnings !== null) lines.push(...collapsible(`⚠️ ${plural(decision.warnings.length, 'warning')}`, renderTable(warnings, rowLimit)));
+    if (exempted !== null) lines.push(...collapsible(`🛡️ ${decision.exempted.length} exempted`, renderTable(exempted, rowLimit)));
+    return `${lines.join('\n').trimEnd()}\n`;
+  };
 }
 
 export function renderMarkdownWith(report: CheckResult, options: MarkdownOptions): string {
   const { violations, warnings, recommendations, exempted } = report.decision;
   const longest = Math.max(violations.length, warnings.length, recommendations.length, exempted.length);
-  const full = render(report, longest);
+  const render = renderer(report);
+  const full = render(longest);
   if (full.length <= options.maxLength) return full;
   // Fewer rows make the text shorter (a cut row is longer than the "… and N more" note that replaces it), so the
   // largest row limit that fits can be found by bisection. With no rows at all it fits unless the limit is absurd.
@@ -265,10 +269,10 @@ export function renderMarkdownWith(report: CheckResult, options: MarkdownOptions
   let tooMany = longest;
   while (tooMany - fits > 1) {
     const middle = Math.floor((fits + tooMany) / 2);
-    if (render(report, middle).length <= options.maxLength) fits = middle;
+    if (render(middle).length <= options.maxLength) fits = middle;
     else tooMany = middle;
   }
-  return render(report, fits);
+  return render(fits);
 }
 
 export function renderMarkdown(report: CheckResult): string {
