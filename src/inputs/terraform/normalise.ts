@@ -128,7 +128,7 @@ interface InstanceFacts {
 
 class ResourceBuilder {
   private readonly callPaths = new Map<string, string>();
-  private readonly providerKeys = new Map<string, string>();
+  private readonly providerKeys = new Map<string, Map<string, string>>();
   readonly companions = new CompanionLinker();
 
   constructor(
@@ -221,11 +221,16 @@ class ResourceBuilder {
 
   private providerKey(key: string | null, callPath: string): string | null {
     if (key === null) return null;
-    const cacheKey = `${callPath}|${key}`;
-    let canonical = this.providerKeys.get(cacheKey);
+    // By call path, then key: no joined string to build and hash for every resource.
+    let inModule = this.providerKeys.get(callPath);
+    if (inModule === undefined) {
+      inModule = new Map();
+      this.providerKeys.set(callPath, inModule);
+    }
+    let canonical = inModule.get(key);
     if (canonical === undefined) {
       canonical = canonicalProviderKey(key, callPath);
-      this.providerKeys.set(cacheKey, canonical);
+      inModule.set(key, canonical);
     }
     return canonical;
   }
