@@ -10,11 +10,14 @@
  */
 
 import type { ModelReference } from '../model/resource.js';
+import { hasKeyOfLength } from './key-lengths.js';
 
 export type { ModelReference } from '../model/resource.js';
 
 /** Keys that carry a reference, in order of precedence; compared case-insensitively. */
 export const MODEL_REFERENCE_KEYS: readonly string[] = ['tollgate.io/model', 'tollgate-model'];
+
+const KEY_LENGTHS: ReadonlySet<number> = new Set(MODEL_REFERENCE_KEYS.map((key) => key.length));
 
 /** Separators between id and version, in the order they are tried. */
 const SEPARATORS: readonly string[] = ['@', '--'];
@@ -39,7 +42,8 @@ export function parseModelReference(value: string): ModelReference | null {
  */
 export function modelReferenceOf(...maps: ReadonlyArray<Readonly<Record<string, string>> | null | undefined>): ModelReference | null {
   for (const map of maps) {
-    if (!map) continue;
+    // Most maps name no model: one look at their keys' lengths spares them a lower-cased copy of every key per key.
+    if (!map || !hasKeyOfLength(map, KEY_LENGTHS)) continue;
     for (const key of MODEL_REFERENCE_KEYS) {
       const entry = Object.entries(map).find(([name]) => name.toLowerCase() === key);
       const reference = entry === undefined ? null : parseModelReference(entry[1]);

@@ -117,8 +117,24 @@ export function sorted<T>(items: readonly T[], compare: (a: T, b: T) => number):
   return [...items].sort(compare);
 }
 
+/**
+ * Decisions already sorted, by the decision and the order: several formats render one decision, and sorting a
+ * decision with thousands of findings once per format was a large part of writing them. Decisions are not changed
+ * once made (their type is read-only), so a sorted copy stays valid for as long as the decision lives.
+ */
+const sortedDecisions = new WeakMap<Decision, Partial<Record<FindingOrder, Decision>>>();
+
 /** A decision with every list in a stable order. */
 export function sortedDecision(decision: Decision, order: FindingOrder): Decision {
+  let byOrder = sortedDecisions.get(decision);
+  if (byOrder === undefined) {
+    byOrder = {};
+    sortedDecisions.set(decision, byOrder);
+  }
+  return (byOrder[order] ??= sortDecision(decision, order));
+}
+
+function sortDecision(decision: Decision, order: FindingOrder): Decision {
   return {
     ...decision,
     violations: sorted(decision.violations, compareFindings(order)),
@@ -147,8 +163,16 @@ export function canonicalJson(value: unknown): string {
   return text ?? 'null';
 }
 
+/** Each resource list's index, made once however many formats are rendered (a report's resources are not changed). */
+const indexedResources = new WeakMap<readonly Resource[], ReadonlyMap<string, Resource>>();
+
 export function resourcesByAddress(resources: readonly Resource[]): ReadonlyMap<string, Resource> {
-  return new Map(resources.map((resource) => [resource.address, resource]));
+  let index = indexedResources.get(resources);
+  if (index === undefined) {
+    index = new Map(resources.map((resource) => [resource.address, resource]));
+    indexedResources.set(resources, index);
+  }
+  return index;
 }
 
 export function rulesById(rules: readonly RuleDoc[]): ReadonlyMap<string, RuleDoc> {
@@ -166,8 +190,26 @@ export function toForwardSlashes(path: string): string {
  */
 export function repositoryPath(report: Pick<CheckResult, 'paths'>, file: string): string {
   if (report.paths === undefined) return toForwardSlashes(file);
-  const absolute = resolve(report.paths.cwd, file);
-  const inRepository = relative(report.paths.root, absolute);
+  // Every finding is placed, mostly in the same few files: each file's path is worked out once per report.
+  let known = repositoryPaths.get(report.paths);
+  if (known === undefined) {
+    known = new Map();
+    repositoryPaths.set(report.paths, known);
+  }
+  let path = known.get(file);
+  if (path === undefined) {
+    path = relativeToRoot(report.paths, file);
+    known.set(file, path);
+  }
+  return path;
+}
+
+/** Paths already made relative, by the report's `paths` (its root and working directory) and the file. */
+const repositoryPaths = new WeakMap<NonNullable<CheckResult['paths']>, Map<string, string>>();
+
+function relativeToRoot(paths: NonNullable<CheckResult['paths']>, file: string): string {
+  const absolute = resolve(paths.cwd, file);
+  const inRepository = relative(paths.root, absolute);
   if (inRepository === '' || inRepository.startsWith('..') || isAbsolute(inRepository)) return toForwardSlashes(absolute);
   return toForwardSlashes(inRepository);
 }

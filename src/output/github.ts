@@ -96,7 +96,8 @@ export function renderGithub(report: CheckResult): string {
     const message = `${cost}\nAssumes ${costAssumptions(report) ?? ''}.`;
     notices.push({ command: 'notice', resource: '', title: 'Tollgate cost estimate', message });
   }
-  notices.push(...decision.recommendations.map(recommendationAnnotation));
+  // One push per recommendation: push(...all) passes an argument each and overflows the stack on very large plans.
+  for (const recommendation of decision.recommendations) notices.push(recommendationAnnotation(recommendation));
   const annotations = [
     ...capped(
       'error',

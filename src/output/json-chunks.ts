@@ -5,7 +5,6 @@
  * whole document. A 100,000-resource report is tens of megabytes; built as one
  * string, then encoded as one buffer, it is held in memory three times over.
  */
-import { compareStrings } from './check-result.js';
 
 /** Receives the text in order, a chunk at a time. */
 export type ChunkSink = (chunk: string) => void;
@@ -45,7 +44,8 @@ function isIndexKey(key: string): boolean {
  * numeric order, then the others sorted by code unit.
  */
 function sortKeys(keys: string[]): void {
-  keys.sort(compareStrings);
+  // The default order compares strings by UTF-16 code units, as compareStrings in check-result.ts does, without a call per comparison.
+  keys.sort();
   // Most objects have no key starting with a digit: a character test spares them the pattern.
   if (!keys.some((key) => key.charCodeAt(0) >= 0x30 && key.charCodeAt(0) <= 0x39) || !keys.some(isIndexKey)) return;
   const indices = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
@@ -55,6 +55,8 @@ function sortKeys(keys: string[]): void {
 
 class JsonChunkWriter {
   private text = '';
+  /** Each key as written before its value (`"key": `): a report repeats a few dozen keys thousands of times. */
+  private readonly keyTexts = new Map<string, string>();
 
   constructor(
     private readonly sink: ChunkSink,
@@ -62,7 +64,28 @@ class JsonChunkWriter {
     private readonly sortKeys: boolean,
   ) {}
 
-  write(value: unknown, margin: string): void {
+  /** At each depth: what starts a member or element on its own line (`,` aside), and what closes the value. */
+  private readonly openings: string[] = [];
+  private readonly closings: string[] = [];
+
+  private layoutAt(depth: number): void {
+    for (let level = this.openings.length; level <= depth; level++) {
+      const margin = this.indent.repeat(level);
+      this.openings.push(this.indent === '' ? '' : `\n${margin}${this.indent}`);
+      this.closings.push(this.indent === '' ? '' : `\n${margin}`);
+    }
+  }
+
+  private keyText(key: string): string {
+    let text = this.keyTexts.get(key);
+    if (text === undefined) {
+      text = `${JSON.stringify(key)}${this.indent === '' ? ':' : ': '}`;
+      this.keyTexts.set(key, text);
+    }
+    return text;
+  }
+
+  write(value: unknown, depth: number): void {
     if (value === null) {
       this.text += 'null';
       return;
@@ -71,8 +94,9 @@ class JsonChunkWriter {
       this.text += primitiveText(value) ?? 'null';
       return;
     }
-    const inner = margin + this.indent;
-    const open = this.indent === '' ? '' : `\n${inner}`;
+    this.layoutAt(depth);
+    const open = this.openings[depth] ?? '';
+    const close = this.closings[depth] ?? '';
     if (Array.isArray(value)) {
       const items = value as readonly unknown[];
       if (items.length === 0) {
@@ -83,30 +107,28 @@ class JsonChunkWriter {
       for (let i = 0; i < items.length; i++) {
         this.text += i === 0 ? open : `,${open}`;
         const item = items[i];
-        if (isWritten(item)) this.write(item, inner);
+        if (isWritten(item)) this.write(item, depth + 1);
         else this.text += 'null';
         this.flushIfFull();
       }
-      this.text += this.indent === '' ? ']' : `\n${margin}]`;
+      this.text += `${close}]`;
       return;
     }
     const record = value as Readonly<Record<string, unknown>>;
-    const keys = Object.keys(record).filter((key) => isWritten(record[key]));
+    const keys = Object.keys(record);
     if (this.sortKeys) sortKeys(keys);
-    if (keys.length === 0) {
-      this.text += '{}';
-      return;
-    }
-    const colon = this.indent === '' ? ':' : ': ';
-    this.text += '{';
-    let separator = open;
+    // Members whose value has no JSON form are left out; the braces are written with the first member written.
+    let written = false;
     for (const key of keys) {
-      this.text += `${separator}${JSON.stringify(key)}${colon}`;
-      separator = `,${open}`;
-      this.write(record[key], inner);
+      const member = record[key];
+      if (!isWritten(member)) continue;
+      this.text += written ? `,${open}` : `{${open}`;
+      written = true;
+      this.text += this.keyText(key);
+      this.write(member, depth + 1);
       this.flushIfFull();
     }
-    this.text += this.indent === '' ? '}' : `\n${margin}}`;
+    this.text += written ? `${close}}` : '{}';
   }
 
   private flushIfFull(): void {
@@ -134,7 +156,7 @@ export interface JsonLayout {
  */
 export function writeJsonChunks(value: unknown, sink: ChunkSink, layout: JsonLayout): void {
   const writer = new JsonChunkWriter(sink, ' '.repeat(layout.indent), layout.sortKeys);
-  writer.write(value, '');
+  writer.write(value, 0);
   writer.flush();
 }
 

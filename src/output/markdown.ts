@@ -70,9 +70,20 @@ export function codeCell(text: string): string {
 
 interface Table {
   readonly header: readonly string[];
+  /** The first rows, at least as many as can ever be shown (see MAX_SHOWN_ROWS). */
   readonly rows: readonly string[][];
+  /** Rows in all, shown or not (default: rows.length). */
+  readonly count?: number;
   /** Row appended after the (possibly cut) rows, e.g. a total. */
   readonly footer?: readonly string[];
+}
+
+/**
+ * A shown row is a line of at least five characters ("| x |" and its line break), so a comment of `maxLength`
+ * characters never shows more rows of one table than this: the rows after them are neither escaped nor tried.
+ */
+function maxShownRows(maxLength: number): number {
+  return Math.floor(maxLength / 5) + 1;
 }
 
 function renderTable(table: Table, rowLimit: number): string[] {
@@ -80,7 +91,7 @@ function renderTable(table: Table, rowLimit: number): string[] {
   const shown = table.rows.slice(0, rowLimit);
   const lines = [line(table.header), line(table.header.map(() => '---')), ...shown.map(line)];
   if (table.footer) lines.push(line(table.footer));
-  const hidden = table.rows.length - shown.length;
+  const hidden = (table.count ?? table.rows.length) - shown.length;
   if (hidden > 0) lines.push('', `… and ${hidden} more`);
   return lines;
 }
@@ -198,77 +209,90 @@ function budgetSection(report: CheckResult): string[] {
   return ['### 📊 Budgets', '', ...table, '', note, ''];
 }
 
-function savingsSection(report: CheckResult, rowLimit: number): string[] {
+/** The savings table and its heading, or null when nothing is recommended. */
+function savingsSection(report: CheckResult, maxRows: number): { heading: string; table: Table } | null {
   const recommendations = rankedRecommendations(report.decision.recommendations);
-  if (recommendations.length === 0) return [];
+  if (recommendations.length === 0) return null;
   const total = savingsTotal(report);
-  const table = renderTable(
-    {
-      header: ['Rule', 'Resource', 'Savings / month', 'Recommendation'],
-      rows: recommendations.map((r) => [codeCell(r.rule), codeCell(r.resource), formatUsd(r.monthly_savings_usd), escapeCell(r.message)]),
-      ...(total === null ? {} : { footer: ['', '**Total**', `**${total}**`, ''] }),
-    },
-    rowLimit,
-  );
+  const table: Table = {
+    header: ['Rule', 'Resource', 'Savings / month', 'Recommendation'],
+    rows: recommendations
+      .slice(0, maxRows)
+      .map((r) => [codeCell(r.rule), codeCell(r.resource), formatUsd(r.monthly_savings_usd), escapeCell(r.message)]),
+    count: recommendations.length,
+    ...(total === null ? {} : { footer: ['', '**Total**', `**${total}**`, ''] }),
+  };
   const heading = `### 💰 Savings: ${plural(recommendations.length, 'recommendation')}${total === null ? '' : `, ${total} / month`}`;
-  return [heading, '', ...table, ''];
+  return { heading, table };
 }
 
-function render(report: CheckResult, rowLimit: number): string {
+/**
+ * The comment for any number of rows per table. Every cell is escaped once, here: the comment is rendered again
+ * for each row limit tried, and a 10,000-finding decision took a second and a half when each try escaped every
+ * finding again.
+ */
+function renderer(report: CheckResult, maxRows: number): (rowLimit: number) => string {
   const decision = sortedDecision(report.decision, 'rule');
-  const lines = [
+  const head = [
     MARKDOWN_MARKER,
     heading(report),
     '',
     `${summaryCounts(report)} · source ${codeCell(report.source.file)} (${report.source.kind}) · ` +
       `bundle ${codeCell(decision.bundleRevision)} · ${report.tool.name} ${report.tool.version}`,
     '',
+    ...costSection(report),
+    ...budgetSection(report),
   ];
-  lines.push(...costSection(report), ...budgetSection(report), ...savingsSection(report, rowLimit));
+  const savings = savingsSection(report, maxRows);
   const findingHeader = ['Rule', 'Severity', 'Resource', 'Message'];
-
-  if (decision.violations.length > 0) {
-    const table = renderTable({ header: findingHeader, rows: findingRows(decision.violations) }, rowLimit);
-    lines.push('### Violations', '', ...table, '');
-  }
-  if (decision.warnings.length > 0) {
-    const table = renderTable({ header: findingHeader, rows: findingRows(decision.warnings) }, rowLimit);
-    lines.push(...collapsible(`⚠️ ${plural(decision.warnings.length, 'warning')}`, table));
-  }
-  if (decision.exempted.length > 0) {
-    const table = renderTable(
-      {
-        header: ['Rule', 'Resource', 'Reason', 'Owner', 'Expires'],
-        rows: decision.exempted.map((e) => [
-          codeCell(e.rule),
-          codeCell(e.resource),
-          escapeCell(e.reason),
-          escapeCell(e.owner),
-          escapeCell(e.expires),
-        ]),
-      },
-      rowLimit,
-    );
-    lines.push(...collapsible(`🛡️ ${decision.exempted.length} exempted`, table));
-  }
-  return `${lines.join('\n').trimEnd()}\n`;
+  const findingTable = (findings: readonly Finding[]): Table | null =>
+    findings.length > 0 ? { header: findingHeader, rows: findingRows(findings.slice(0, maxRows)), count: findings.length } : null;
+  const violations = findingTable(decision.violations);
+  const warnings = findingTable(decision.warnings);
+  const exempted: Table | null =
+    decision.exempted.length > 0
+      ? {
+          header: ['Rule', 'Resource', 'Reason', 'Owner', 'Expires'],
+          rows: decision.exempted
+            .slice(0, maxRows)
+            .map((e) => [codeCell(e.rule), codeCell(e.resource), escapeCell(e.reason), escapeCell(e.owner), escapeCell(e.expires)]),
+          count: decision.exempted.length,
+        }
+      : null;
+  // Tables are joined as arrays, not pushed as arguments: a call with an argument per row overflows the stack
+  // past ~120,000 rows.
+  return (rowLimit) => {
+    let lines = head;
+    if (savings !== null) lines = lines.concat(savings.heading, '', renderTable(savings.table, rowLimit), '');
+    if (violations !== null) lines = lines.concat('### Violations', '', renderTable(violations, rowLimit), '');
+    if (warnings !== null) {
+      lines = lines.concat(collapsible(`⚠️ ${plural(decision.warnings.length, 'warning')}`, renderTable(warnings, rowLimit)));
+    }
+    if (exempted !== null) lines = lines.concat(collapsible(`🛡️ ${decision.exempted.length} exempted`, renderTable(exempted, rowLimit)));
+    return `${lines.join('\n').trimEnd()}\n`;
+  };
 }
 
 export function renderMarkdownWith(report: CheckResult, options: MarkdownOptions): string {
   const { violations, warnings, recommendations, exempted } = report.decision;
   const longest = Math.max(violations.length, warnings.length, recommendations.length, exempted.length);
-  const full = render(report, longest);
-  if (full.length <= options.maxLength) return full;
+  const maxRows = maxShownRows(options.maxLength);
+  const render = renderer(report, maxRows);
+  if (longest < maxRows) {
+    const full = render(longest);
+    if (full.length <= options.maxLength) return full;
+  }
   // Fewer rows make the text shorter (a cut row is longer than the "… and N more" note that replaces it), so the
   // largest row limit that fits can be found by bisection. With no rows at all it fits unless the limit is absurd.
+  // Showing maxRows rows of the longest table cannot fit, so the search starts below it.
   let fits = 0;
-  let tooMany = longest;
+  let tooMany = Math.min(longest, maxRows);
   while (tooMany - fits > 1) {
     const middle = Math.floor((fits + tooMany) / 2);
-    if (render(report, middle).length <= options.maxLength) fits = middle;
+    if (render(middle).length <= options.maxLength) fits = middle;
     else tooMany = middle;
   }
-  return render(report, fits);
+  return render(fits);
 }
 
 export function renderMarkdown(report: CheckResult): string {

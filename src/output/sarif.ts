@@ -137,7 +137,12 @@ export function fingerprint(rule: string, resource: string, occurrence = 0): str
 
 /** The same identity in the shape GitHub gives `primaryLocationLineHash` ("<hex>:<n>"). */
 export function lineHash(rule: string, resource: string, occurrence = 0): string {
-  return `${fingerprint(rule, resource, occurrence).slice(0, 16)}:1`;
+  return lineHashOf(fingerprint(rule, resource, occurrence));
+}
+
+/** lineHash from the fingerprint already computed (a sha256 per finding is a large part of writing SARIF). */
+function lineHashOf(fingerprintHex: string): string {
+  return `${fingerprintHex.slice(0, 16)}:1`;
 }
 
 export function isSecurityRule(rule: Pick<RuleDoc, 'area'>): boolean {
@@ -257,10 +262,15 @@ export function artifactLocation(path: string): SarifArtifactLocation {
   return { uri: encoded, uriBaseId: '%SRCROOT%' };
 }
 
-function locationOf(report: CheckResult, address: string, resource: Resource | undefined): SarifLocation {
+function locationOf(
+  report: CheckResult,
+  address: string,
+  resource: Resource | undefined,
+  artifact: (path: string) => SarifArtifactLocation,
+): SarifLocation {
   const place = placeOf(report, resource);
   return {
-    physicalLocation: { artifactLocation: artifactLocation(place.file), region: { startLine: place.line ?? 1 } },
+    physicalLocation: { artifactLocation: artifact(place.file), region: { startLine: place.line ?? 1 } },
     logicalLocations: [{ fullyQualifiedName: address, kind: 'resource' as const }],
   };
 }
@@ -277,18 +287,26 @@ export function toSarif(report: CheckResult): SarifLog {
   const decision = sortedDecision(report.decision, 'rule');
 
   const identity = (rule: string) => ({ ruleId: rule, ruleIndex: ruleIndex.get(rule) ?? -1 });
+  // Findings are placed in a few files: each file's location is made once and shared by its results.
+  const artifacts = new Map<string, SarifArtifactLocation>();
+  const artifact = (path: string): SarifArtifactLocation => {
+    let location = artifacts.get(path);
+    if (location === undefined) {
+      location = artifactLocation(path);
+      artifacts.set(path, location);
+    }
+    return location;
+  };
   // Findings of one rule on one resource are numbered in their sorted order, so each keeps its own fingerprint.
   const seen = new Map<string, number>();
   const place = (kind: string, rule: string, resource: string) => {
     const key = `${kind}\u0000${rule}\u0000${resource}`;
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
+    const stable = fingerprint(rule, resource, occurrence);
     return {
-      locations: [locationOf(report, resource, resources.get(resource))],
-      partialFingerprints: {
-        [LINE_HASH_KEY]: lineHash(rule, resource, occurrence),
-        [FINGERPRINT_KEY]: fingerprint(rule, resource, occurrence),
-      },
+      locations: [locationOf(report, resource, resources.get(resource), artifact)],
+      partialFingerprints: { [LINE_HASH_KEY]: lineHashOf(stable), [FINGERPRINT_KEY]: stable },
     };
   };
 

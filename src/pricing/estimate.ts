@@ -8,7 +8,7 @@
  * `unpricedResources`) so that before, after and delta always cover the same resources.
  */
 import { TollgateError } from '../model/errors.js';
-import { microsToNumber as microsToUsd, multiplyMicros as multiply, type Micros } from '../model/money.js';
+import { microsToNumber as microsToUsd, multiplyMicros, type Micros } from '../model/money.js';
 import { priceSubject, type Bill, type PriceResult, type PricingSubject } from './resource-pricers.js';
 import { UsageHours } from './usage.js';
 import type { Catalog } from './catalog.js';
@@ -35,6 +35,14 @@ interface Amount {
   readonly hourlySpot: Micros | null;
   readonly instances: number | null;
   readonly sources: readonly string[];
+}
+
+/**
+ * rate × quantity as multiplyMicros gives it. Hours and instance counts are nearly always whole numbers, whose
+ * product is exact: multiplied directly, without the decimal parse of the quantity that rounding needs.
+ */
+function multiply(rate: Micros, quantity: number): Micros {
+  return Number.isSafeInteger(quantity) ? rate * BigInt(quantity) : multiplyMicros(rate, quantity);
 }
 
 const SPOT_UNKNOWN = 'spot price not in the catalog: priced at on-demand (an upper bound)';

@@ -128,6 +128,22 @@ describe('junit renderer', () => {
     },
   );
 
+  it('escapes every character as the full escaping does, whether or not the text is plain', () => {
+    // The full escaping, written out: most text is plain and skips it, so each character is checked on both paths.
+    const dropped = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+    const text = (t: string) => t.replace(dropped, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const attribute = (t: string) =>
+      text(t).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+    const samples = ['\uD83D\uDE80', '\uD83D', '\uDE80x', '\uFFFE', '\uFFFF', '\uE000', '\uD7FF'];
+    for (let code = 0; code < 0x80; code++) samples.push(String.fromCharCode(code));
+    for (const sample of samples) {
+      for (const raw of [sample, `plain ${sample} text`]) {
+        expect(escapeXmlText(raw)).toBe(text(raw));
+        expect(escapeXmlAttribute(raw)).toBe(attribute(raw));
+      }
+    }
+  });
+
   it('keeps line breaks in text content', () => {
     expect(escapeXmlText('a\nb <c> & d')).toBe('a\nb &lt;c&gt; &amp; d');
   });

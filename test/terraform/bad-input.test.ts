@@ -24,6 +24,36 @@ async function failureAsync(run: () => Promise<unknown>): Promise<TollgateError>
   return error as TollgateError;
 }
 
+describe('a field of a resource change of the wrong type', () => {
+  // Each field is checked where it is read; its path is built only for the message. `^` marks the bad value.
+  const good = '{"address":"x.y","type":"x","name":"y","change":{"actions":["create"]}}';
+  it.each([
+    ['mode', '{"address":"a.b","mode":^true,"type":"a","name":"b","change":{"actions":["create"]}}', 'mode', 'a boolean'],
+    ['change', '{"address":"a.b","type":"a","name":"b","change":^[]}', 'change', 'an array'],
+    ['an action', '{"address":"a.b","type":"a","name":"b","change":{"actions":["create",^3]}}', 'change.actions[1]', 'a number'],
+    ['type', '{"address":"a.b","type":^{},"name":"b","change":{"actions":["create"]}}', 'type', 'an object'],
+    ['name', '{"address":"a.b","type":"a","name":^null,"change":{"actions":["create"]}}', 'name', 'null'],
+    [
+      'module_address',
+      '{"address":"a.b","type":"a","name":"b","module_address":^1,"change":{"actions":["create"]}}',
+      'module_address',
+      'a number',
+    ],
+    [
+      'provider_name',
+      '{"address":"a.b","type":"a","name":"b","provider_name":^[],"change":{"actions":["create"]}}',
+      'provider_name',
+      'an array',
+    ],
+  ])('%s', (_field, change, path, found) => {
+    const marked = `{"format_version":"1.2","resource_changes":[${good},${change}]}`;
+    const text = marked.replace('^', '');
+    const error = failure(() => parsePlan(text, 'plan.json'));
+    expect(error.message).toBe(`expected ${path === 'change' ? 'an object' : 'a string'}, found ${found} at resource_changes[1].${path}`);
+    expect(error).toMatchObject({ file: 'plan.json', line: 1, column: marked.indexOf('^') + 1, exitCode: 2 });
+  });
+});
+
 describe('bad plan text', () => {
   it.each([
     ['empty file', '', /the file is empty/, undefined, undefined],

@@ -98,9 +98,9 @@ export function acceleratorSummary(accelerators: readonly Accelerator[] | null):
  */
 export function computeOf(provider: Provider, facts: ComputeFacts): Compute {
   const listed = facts.variants !== undefined && facts.variants.length > 0 ? facts.variants : [facts];
-  const [first, ...others] = listed.map((variant) => variantOf(provider, variant));
+  const variants = listed.map((variant) => variantOf(provider, variant));
+  const first = variants[0];
   if (first === undefined) throw new Error('computeOf: no compute facts');
-  const variants = [first, ...others];
   // A type the table does not know has no summary accelerator; its variant says "unknown" (null).
   const summary = acceleratorSummary(first.accelerators);
   return {

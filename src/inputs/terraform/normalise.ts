@@ -128,7 +128,7 @@ interface InstanceFacts {
 
 class ResourceBuilder {
   private readonly callPaths = new Map<string, string>();
-  private readonly providerKeys = new Map<string, string>();
+  private readonly providerKeys = new Map<string, Map<string, string>>();
   readonly companions = new CompanionLinker();
 
   constructor(
@@ -160,7 +160,9 @@ class ResourceBuilder {
     // Only resources that name a model carry the key, so inputs without models are unchanged.
     const model = modelReferenceOf(tags);
 
-    const resource: Resource = {
+    // Written member by member, not with spreads (which build each resource on V8's slow path); the optional
+    // members are added last, in the order the input's JSON has always had them.
+    const resource: { -readonly [K in keyof Resource]: Resource[K] } = {
       address: facts.address,
       type: facts.type,
       name: facts.name,
@@ -179,12 +181,10 @@ class ResourceBuilder {
       unknown: read === null ? values.unknown : withTagPaths(values.unknown, read.path),
       location: null,
       values: values.values,
-      // The same table entry reads the prior state, so before and after are judged and priced alike.
-      ...(prior === null
-        ? {}
-        : { before: { compute: extractor?.compute?.(prior) ?? null, region: regionOf(prior), values: prior.values } }),
-      ...(model === null ? {} : { model }),
     };
+    // The same table entry reads the prior state, so before and after are judged and priced alike.
+    if (prior !== null) resource.before = { compute: extractor?.compute?.(prior) ?? null, region: regionOf(prior), values: prior.values };
+    if (model !== null) resource.model = model;
     this.companions.record(position, resource, values, config);
     return resource;
   }
@@ -221,11 +221,16 @@ class ResourceBuilder {
 
   private providerKey(key: string | null, callPath: string): string | null {
     if (key === null) return null;
-    const cacheKey = `${callPath}|${key}`;
-    let canonical = this.providerKeys.get(cacheKey);
+    // By call path, then key: no joined string to build and hash for every resource.
+    let inModule = this.providerKeys.get(callPath);
+    if (inModule === undefined) {
+      inModule = new Map();
+      this.providerKeys.set(callPath, inModule);
+    }
+    let canonical = inModule.get(key);
     if (canonical === undefined) {
       canonical = canonicalProviderKey(key, callPath);
-      this.providerKeys.set(cacheKey, canonical);
+      inModule.set(key, canonical);
     }
     return canonical;
   }
@@ -256,6 +261,15 @@ function instanceIndex(value: unknown): string | number | null {
 function isDataSource(mode: string | null, address: string): boolean {
   if (mode !== null) return mode === 'data';
   return address.startsWith('data.') || address.includes('.data.');
+}
+
+/** A change's action names (`resource_changes[i].change.actions`), each a string. */
+function actionsOf(value: unknown, i: number, shape: PlanShape): readonly string[] {
+  const list = Array.isArray(value) ? (value as readonly unknown[]) : shape.array(value, ['resource_changes', i, 'change', 'actions']);
+  for (let n = 0; n < list.length; n++) {
+    if (typeof list[n] !== 'string') shape.string(list[n], ['resource_changes', i, 'change', 'actions', n]);
+  }
+  return list as readonly string[];
 }
 
 export function normalisePlan(document: unknown, shape: PlanShape): NormalisedPlan {
@@ -291,15 +305,23 @@ export function normalisePlan(document: unknown, shape: PlanShape): NormalisedPl
 
   const changes = shape.optionalArray(plan['resource_changes'], ['resource_changes']);
   for (let i = 0; i < changes.length; i++) {
-    const path: JsonPath = ['resource_changes', i];
-    const change = shape.object(changes[i], path);
-    const address = shape.string(change['address'], [...path, 'address']);
-    if (isDataSource(shape.optionalString(change['mode'], [...path, 'mode']), address)) continue;
-    const body = shape.object(change['change'], [...path, 'change']);
-    const actionList = shape.array(body['actions'], [...path, 'change', 'actions']);
-    const actions = actionList.map((action, n) => shape.string(action, [...path, 'change', 'actions', n]));
+    // Paths are built only to name a problem: a path array per checked field was a tenth of reading a large plan.
+    const raw = changes[i];
+    const change = isObject(raw) ? raw : shape.object(raw, ['resource_changes', i]);
+    const rawAddress = change['address'];
+    const address = typeof rawAddress === 'string' ? rawAddress : shape.string(rawAddress, ['resource_changes', i, 'address']);
+    if (
+      isDataSource(
+        optionalStringAt(change, 'mode', () => ['resource_changes', i], shape),
+        address,
+      )
+    )
+      continue;
+    const rawBody = change['change'];
+    const body = isObject(rawBody) ? rawBody : shape.object(rawBody, ['resource_changes', i, 'change']);
+    const actions = actionsOf(body['actions'], i, shape);
     const action = plannedAction(actions);
-    if (action === null) shape.fail([...path, 'change', 'actions'], `unsupported change actions ${JSON.stringify(actions)}`);
+    if (action === null) shape.fail(['resource_changes', i, 'change', 'actions'], `unsupported change actions ${JSON.stringify(actions)}`);
     if (action === 'delete') {
       deleted++;
       continue;
@@ -310,7 +332,8 @@ export function normalisePlan(document: unknown, shape: PlanShape): NormalisedPl
       (action === 'update' || action === 'replace') && isObject(body['before'])
         ? new PlannedValues(body['before'], undefined, body['before_sensitive'])
         : null;
-    resources.push(builder.build(instanceFactsOf(change, address, action, path, shape), values, resources.length, prior));
+    const facts = instanceFactsOf(change, address, action, () => ['resource_changes', i], shape);
+    resources.push(builder.build(facts, values, resources.length, prior));
   }
 
   if (changes.length === 0) {
@@ -329,10 +352,13 @@ export function normalisePlan(document: unknown, shape: PlanShape): NormalisedPl
   return { resources, terraformVersion, formatVersion, skipped: { deleted } };
 }
 
-function instanceFactsOf(raw: JsonObject, address: string, action: ChangeAction, path: JsonPath, shape: PlanShape): InstanceFacts {
-  const type = shape.string(raw['type'], [...path, 'type']);
-  const name = shape.string(raw['name'], [...path, 'name']);
-  const moduleAddress = shape.optionalString(raw['module_address'], [...path, 'module_address']);
+/** `at` gives the JSON path of `raw`, called only to name a field of the wrong type. */
+function instanceFactsOf(raw: JsonObject, address: string, action: ChangeAction, at: () => JsonPath, shape: PlanShape): InstanceFacts {
+  const rawType = raw['type'];
+  const type = typeof rawType === 'string' ? rawType : shape.string(rawType, [...at(), 'type']);
+  const rawName = raw['name'];
+  const name = typeof rawName === 'string' ? rawName : shape.string(rawName, [...at(), 'name']);
+  const moduleAddress = optionalStringAt(raw, 'module_address', at, shape);
   let index = instanceIndex(raw['index']);
   let module = moduleAddress;
   // Older files leave out module_address and index; both are in the address.
@@ -344,9 +370,16 @@ function instanceFactsOf(raw: JsonObject, address: string, action: ChangeAction,
     name,
     module,
     index,
-    providerName: shape.optionalString(raw['provider_name'], [...path, 'provider_name']),
+    providerName: optionalStringAt(raw, 'provider_name', at, shape),
     action,
   };
+}
+
+/** `raw[key]` when it is a string, null when absent or null; any other value is the user's error. */
+function optionalStringAt(raw: JsonObject, key: string, at: () => JsonPath, shape: PlanShape): string | null {
+  const value = raw[key];
+  if (typeof value === 'string') return value;
+  return value === undefined || value === null ? null : shape.string(value, [...at(), key]);
 }
 
 function walkPlannedModule(
@@ -364,7 +397,10 @@ function walkPlannedModule(
     if (isDataSource(shape.optionalString(raw['mode'], [...resourcePath, 'mode']), address)) continue;
     // planned_values leaves unknown values out entirely and has no unknown mask; sensitive_values is the mask.
     const values = new PlannedValues(raw['values'] ?? {}, undefined, raw['sensitive_values']);
-    emit(instanceFactsOf(raw, address, action, resourcePath, shape), values);
+    emit(
+      instanceFactsOf(raw, address, action, () => resourcePath, shape),
+      values,
+    );
   }
   const children = shape.optionalArray(module['child_modules'], [...path, 'child_modules']);
   for (let i = 0; i < children.length; i++) {
