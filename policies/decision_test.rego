@@ -313,3 +313,55 @@ test_batch_of_nothing_is_empty if {
 	d := tollgate.batch_decisions with input as {"batch": []}
 	d == []
 }
+
+# The narrowed view of the resources for plan_decision.
+
+# Under opa test the rules' test packages (TG-...-NNN_test) sit beside them in data.tollgate.rules; a bundle has none.
+test_plan_view_is_defined_for_the_built_in_rules if {
+	rules := {area: {id: rule | some id, rule in area_rules; not endswith(id, "_test")} |
+		some area, area_rules in tollgate.rules
+	} with input as {}
+	v := tollgate.plan_view with tollgate.rules as rules with input as {}
+	v == {"resource_fields": tollgate.plan_view_fields, "facts": {"budgets", "estimates", "freshness", "showback", "savings"}}
+}
+
+test_plan_view_is_defined_when_every_rule_is_listed if {
+	tollgate.plan_view with tollgate.rules as {
+		"encryption": {"TG-ENC-001": {"findings": set()}},
+		"savings": {"TG-SAV-SPOT": {"recommendations": set()}},
+	}
+		with tollgate.meta as {"rules": {"TG-ENC-001": {"area": "encryption"}}}
+		with input as {}
+}
+
+test_plan_view_is_undefined_when_the_policy_defines_another_rule if {
+	not tollgate.plan_view with tollgate.rules as _split_rules
+		with tollgate.meta as {"rules": {}}
+		with input as {}
+}
+
+test_plan_view_is_undefined_when_metadata_documents_another_rule if {
+	not tollgate.plan_view with tollgate.rules as {"savings": {"TG-SAV-SPOT": {"recommendations": set()}}}
+		with tollgate.meta as {"rules": {"TG-ACME-001": {"area": "savings"}}}
+		with input as {}
+}
+
+test_plan_view_is_undefined_when_a_listed_id_is_in_another_area if {
+	not tollgate.plan_view with tollgate.rules as {"custom": {"TG-SAV-SPOT": {"findings": set()}}}
+		with tollgate.meta as {"rules": {}}
+		with input as {}
+}
+
+test_plan_view_is_undefined_when_the_policy_publishes_another_fact if {
+	not tollgate.plan_view with tollgate.facts as {"budgets": [], "cost_per_team": {}}
+		with input as {}
+}
+
+test_plan_view_rules_are_built_in_whole_plan_rules if {
+	every area, ids in tollgate.plan_view_rules {
+		every id in ids {
+			tollgate.rules[area][id]
+			not id in object.get(tollgate.per_resource_rules, area, set())
+		}
+	}
+}
