@@ -176,8 +176,9 @@ plan_view_rules := {
 # description: |
 #   The fields of a resource that the whole-plan rules (plan_view_rules) and the facts read, directly or
 #   through the library: a field given true is kept whole, one given an array keeps only those keys of its
-#   object. Left out: the raw planned values, the prior state, the transport, the source location, the names
-#   and the cost's sources and unpriced reasons, which only per-resource rules and renderers read.
+#   object. Left out: the raw planned values, the prior state, the transport, the source location, the names,
+#   the machine shapes and accelerators (compute.variants, compute.accelerator) and the cost's sources and
+#   unpriced reasons, which only per-resource rules and renderers read.
 plan_view_fields := {
 	"address": true,
 	"type": true,
@@ -187,7 +188,7 @@ plan_view_fields := {
 	"region": true,
 	"tags": true,
 	"unknown": true,
-	"compute": true,
+	"compute": ["role", "instanceType", "instanceCount", "spot", "checkpointing"],
 	"encryption": ["customerManagedKey"],
 	"model": true,
 	"companionOf": true,

@@ -84,7 +84,8 @@ describe('the plan view', () => {
     expect(view).not.toBeNull();
     const fields = view?.fields ?? new Map();
     expect(fields.get('address')).toBe(true);
-    expect(fields.get('compute')).toBe(true);
+    expect(fields.get('tags')).toBe(true);
+    expect((fields.get('compute') as ReadonlySet<string> | undefined)?.has('variants')).toBe(false);
     expect(fields.has('values')).toBe(false);
     expect(fields.has('transport')).toBe(false);
     const cost = fields.get('cost') as ReadonlySet<string> | undefined;
