@@ -127,25 +127,49 @@ per_resource_rules := {
 	"encryption": {"TG-ENC-001", "TG-ENC-002", "TG-ENC-003", "TG-ENC-004"},
 	"instance": {"TG-GPU-001", "TG-GPU-002", "TG-INS-001"},
 	"region": {"TG-REG-001", "TG-REG-002"},
+	"savings": {"TG-SAV-CKPT"},
 	"tagging": {"TG-TAG-001"},
 }
 
 # METADATA
 # description: |
-#   The violations, warnings and exemptions of the per-resource rules only, for an input whose resources are
+#   The rules whose recommendations on a plan each judge one resource by itself (its own fields and cost, the
+#   config and the context, never another resource), by area: evaluated over the slices with the per-resource
+#   findings, their share of the savings fact summed in whole cents by Tollgate's engine, as for a report's
+#   per_usage_rules. On a plan their billed-spend recommendations (input.report) have nothing to judge. A
+#   listed rule's recommendations must also be replaced in plan_decision below.
+per_resource_recommendation_rules := {"savings": {"TG-SAV-COMMIT", "TG-SAV-SPOT"}}
+
+# METADATA
+# description: |
+#   The violations, warnings and exemptions of the per-resource rules, and the recommendations of the
+#   per-resource recommendation rules with what they add to the savings fact, for an input whose resources are
 #   one slice of the plan's (every other field as in the whole input).
 # entrypoint: true
-resource_findings := _judged([_item(id, f) |
+resource_findings := object.union(_judged(_per_resource_reported), {
+	"recommendations": _per_resource_recommendations,
+	"savings": _savings_of(_per_resource_recommendations),
+})
+
+_per_resource_reported := [_item(id, f) |
 	some area, ids in per_resource_rules
 	some id in ids
 	config.enforcement(id) != "off"
 	some f in data.tollgate.rules[area][id].findings
-])
+]
+
+_per_resource_recommendations := [object.union(rec, {"rule": id}) |
+	some area, ids in per_resource_recommendation_rules
+	some id in ids
+	config.enforcement(id) != "off"
+	some rec in data.tollgate.rules[area][id].recommendations
+]
 
 # METADATA
 # description: |
-#   The decision with the findings of the per-resource rules left out (they come from resource_findings over
-#   the slices); recommendations and facts are all here.
+#   The decision with the findings of the per-resource rules and the recommendations of the per-resource
+#   recommendation rules left out (they come from resource_findings over the slices, and the engine adds the
+#   slices' savings to facts.savings); every other finding, recommendation and fact is here.
 # entrypoint: true
 plan_decision := d if {
 	d := decision with data.tollgate.rules.encryption["TG-ENC-001"].findings as set()
@@ -157,7 +181,10 @@ plan_decision := d if {
 		with data.tollgate.rules.instance["TG-INS-001"].findings as set()
 		with data.tollgate.rules.region["TG-REG-001"].findings as set()
 		with data.tollgate.rules.region["TG-REG-002"].findings as set()
+		with data.tollgate.rules.savings["TG-SAV-CKPT"].findings as set()
 		with data.tollgate.rules.tagging["TG-TAG-001"].findings as set()
+		with data.tollgate.rules.savings["TG-SAV-COMMIT"].recommendations as set()
+		with data.tollgate.rules.savings["TG-SAV-SPOT"].recommendations as set()
 }
 
 # METADATA
@@ -169,7 +196,7 @@ plan_view_rules := {
 	"config": {"TG-CFG-001"},
 	"report": {"TG-ANO-001", "TG-CFG-002", "TG-RPT-001", "TG-RPT-002"},
 	"review": {"TG-REV-001", "TG-REV-002", "TG-REV-003", "TG-REV-004", "TG-REV-005", "TG-REV-006"},
-	"savings": {"TG-SAV-CKPT", "TG-SAV-COMMIT", "TG-SAV-IDLE", "TG-SAV-QUANT", "TG-SAV-SPOT"},
+	"savings": {"TG-SAV-COMMIT", "TG-SAV-IDLE", "TG-SAV-QUANT", "TG-SAV-SPOT"},
 }
 
 # METADATA

@@ -345,6 +345,12 @@ export class PolicyEngine {
       if (!Array.isArray(items)) return [{ result: whole }];
       joined[list] = [...(items as unknown[])];
     }
+    // The per-resource recommendations (a bundle built before they were sliced has none in its slices), and the
+    // savings fact they add to, in whole cents as each part's Rego summed them.
+    const recommendations = Array.isArray(whole.recommendations) ? [...(whole.recommendations as unknown[])] : null;
+    const facts = isPlainObject(whole.facts) ? whole.facts : null;
+    const savings = savingsOf(facts?.savings);
+    let recommended = false;
     const outcomes = pool?.collect(job.starts.length) ?? null;
     for (let index = 0; index < job.starts.length; index++) {
       const outcome = outcomes === null ? { result: policy.evaluate(sliceInput(job, index), job.entrypoint) } : outcomes[index];
@@ -357,8 +363,26 @@ export class PolicyEngine {
         if (!Array.isArray(items)) return [{ result: { ...whole, [list]: items } }];
         for (const item of items as unknown[]) joined[list]?.push(item);
       }
+      if (sliceResult !== null && 'recommendations' in sliceResult) {
+        const items = sliceResult.recommendations;
+        const added = savingsOf(sliceResult.savings);
+        // A slice's recommendations not a list: passed on, for readDecision to refuse.
+        if (!Array.isArray(items)) return [{ result: { ...whole, recommendations: items } }];
+        if (added === null || recommendations === null || savings === null) {
+          throw new TollgateError(
+            `the policy's ${SLICE_ENTRYPOINT} and ${PLAN_ENTRYPOINT} do not state the recommendations and savings to join`,
+            { file: this.source },
+          );
+        }
+        recommendations.push(...(items as unknown[]));
+        savings.recommendations += added.recommendations;
+        savings.cents += added.cents;
+        recommended = true;
+      }
     }
-    return [{ result: { ...whole, ...joined } }];
+    if (!recommended || recommendations === null || savings === null) return [{ result: { ...whole, ...joined } }];
+    const joinedFacts = { ...facts, savings: { recommendations: savings.recommendations, monthly_savings_usd: savings.cents / 100 } };
+    return [{ result: { ...whole, ...joined, recommendations, facts: joinedFacts } }];
   }
 
   /**
@@ -599,6 +623,13 @@ function resourcesToSlice(input: unknown, sliceSize: number): readonly unknown[]
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return null;
   const resources = (input as { resources?: unknown }).resources;
   return Array.isArray(resources) && resources.length > sliceSize ? resources : null;
+}
+
+/** The savings fact's figures (facts.savings, or what a slice adds to it) with the amount in whole cents; null when not numbers. */
+function savingsOf(value: unknown): { recommendations: number; cents: number } | null {
+  if (!isPlainObject(value)) return null;
+  const { recommendations, monthly_savings_usd: usd } = value;
+  return typeof recommendations === 'number' && typeof usd === 'number' ? { recommendations, cents: Math.round(usd * 100) } : null;
 }
 
 /** Whether a decision publishes a fact the plan view does not list (one computed by a policy of the bundle's own). */

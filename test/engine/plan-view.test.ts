@@ -103,7 +103,7 @@ describe('the plan view', () => {
     for (const rule of ['TG-SAV-COMMIT', 'TG-SAV-QUANT', 'TG-SAV-CKPT', 'TG-REV-005', 'TG-BUD-002', 'TG-TAG-001', 'TG-ENC-001'])
       expect(rules).toContain(rule);
     expect(single.facts.budgets.length).toBe(3);
-    expect(single.facts.savings.monthly_savings_usd).toBeGreaterThan(0);
+    expect(single.facts.savings?.monthly_savings_usd).toBeGreaterThan(0);
     const text = JSON.stringify(single);
     expect(JSON.stringify(builtin.evaluate(input, { workers: 0 }))).toBe(text);
     expect(JSON.stringify(builtin.evaluate(input, { sliceResources: 97, workers: 2 }))).toBe(text);
