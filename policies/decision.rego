@@ -127,25 +127,49 @@ per_resource_rules := {
 	"encryption": {"TG-ENC-001", "TG-ENC-002", "TG-ENC-003", "TG-ENC-004"},
 	"instance": {"TG-GPU-001", "TG-GPU-002", "TG-INS-001"},
 	"region": {"TG-REG-001", "TG-REG-002"},
+	"savings": {"TG-SAV-CKPT"},
 	"tagging": {"TG-TAG-001"},
 }
 
 # METADATA
 # description: |
-#   The violations, warnings and exemptions of the per-resource rules only, for an input whose resources are
+#   The rules whose recommendations on a plan each judge one resource by itself (its own fields and cost, the
+#   config and the context, never another resource), by area: evaluated over the slices with the per-resource
+#   findings, their share of the savings fact summed in whole cents by Tollgate's engine, as for a report's
+#   per_usage_rules. On a plan their billed-spend recommendations (input.report) have nothing to judge. A
+#   listed rule's recommendations must also be replaced in plan_decision below.
+per_resource_recommendation_rules := {"savings": {"TG-SAV-COMMIT", "TG-SAV-SPOT"}}
+
+# METADATA
+# description: |
+#   The violations, warnings and exemptions of the per-resource rules, and the recommendations of the
+#   per-resource recommendation rules with what they add to the savings fact, for an input whose resources are
 #   one slice of the plan's (every other field as in the whole input).
 # entrypoint: true
-resource_findings := _judged([_item(id, f) |
+resource_findings := object.union(_judged(_per_resource_reported), {
+	"recommendations": _per_resource_recommendations,
+	"savings": _savings_of(_per_resource_recommendations),
+})
+
+_per_resource_reported := [_item(id, f) |
 	some area, ids in per_resource_rules
 	some id in ids
 	config.enforcement(id) != "off"
 	some f in data.tollgate.rules[area][id].findings
-])
+]
+
+_per_resource_recommendations := [object.union(rec, {"rule": id}) |
+	some area, ids in per_resource_recommendation_rules
+	some id in ids
+	config.enforcement(id) != "off"
+	some rec in data.tollgate.rules[area][id].recommendations
+]
 
 # METADATA
 # description: |
-#   The decision with the findings of the per-resource rules left out (they come from resource_findings over
-#   the slices); recommendations and facts are all here.
+#   The decision with the findings of the per-resource rules and the recommendations of the per-resource
+#   recommendation rules left out (they come from resource_findings over the slices, and the engine adds the
+#   slices' savings to facts.savings); every other finding, recommendation and fact is here.
 # entrypoint: true
 plan_decision := d if {
 	d := decision with data.tollgate.rules.encryption["TG-ENC-001"].findings as set()
@@ -157,8 +181,93 @@ plan_decision := d if {
 		with data.tollgate.rules.instance["TG-INS-001"].findings as set()
 		with data.tollgate.rules.region["TG-REG-001"].findings as set()
 		with data.tollgate.rules.region["TG-REG-002"].findings as set()
+		with data.tollgate.rules.savings["TG-SAV-CKPT"].findings as set()
 		with data.tollgate.rules.tagging["TG-TAG-001"].findings as set()
+		with data.tollgate.rules.savings["TG-SAV-COMMIT"].recommendations as set()
+		with data.tollgate.rules.savings["TG-SAV-SPOT"].recommendations as set()
 }
+
+# METADATA
+# description: |
+#   The rules not in per_resource_rules whose reads of input.resources are all within plan_view_fields, by
+#   area: every built-in whole-plan rule. plan_view is defined only when the bundle has no other rule.
+plan_view_rules := {
+	"budget": {"TG-BUD-001", "TG-BUD-002"},
+	"config": {"TG-CFG-001"},
+	"report": {"TG-ANO-001", "TG-CFG-002", "TG-RPT-001", "TG-RPT-002"},
+	"review": {"TG-REV-001", "TG-REV-002", "TG-REV-003", "TG-REV-004", "TG-REV-005", "TG-REV-006"},
+	"savings": {"TG-SAV-COMMIT", "TG-SAV-IDLE", "TG-SAV-QUANT", "TG-SAV-SPOT"},
+}
+
+# METADATA
+# description: |
+#   The fields of a resource that the whole-plan rules (plan_view_rules) and the facts read, directly or
+#   through the library: a field given true is kept whole, one given an array keeps only those keys of its
+#   object. Left out: the raw planned values, the prior state, the transport, the source location, the names,
+#   the machine shapes and accelerators (compute.variants, compute.accelerator) and the cost's sources and
+#   unpriced reasons, which only per-resource rules and renderers read.
+plan_view_fields := {
+	"address": true,
+	"type": true,
+	"provider": true,
+	"kind": true,
+	"action": true,
+	"region": true,
+	"tags": true,
+	"unknown": true,
+	"compute": ["role", "instanceType", "instanceCount", "spot", "checkpointing"],
+	"encryption": ["customerManagedKey"],
+	"model": true,
+	"companionOf": true,
+	"cost": ["currency", "monthlyBefore", "monthlyAfter", "monthlyDelta", "hourlyOnDemand", "hourlySpot", "instances", "hoursPerMonth"],
+}
+
+# METADATA
+# description: |
+#   What Tollgate's engine may narrow each resource to in the input of plan_decision on a plan judged in slices:
+#   {"resource_fields": plan_view_fields, "facts": the facts a decision may publish}. Parsing the input is most
+#   of the whole-plan evaluation's time, and a resource's raw planned values and cost sources are a third of its
+#   text. Defined only when every rule of the bundle (by its METADATA and by the rules the policy defines) is
+#   per-resource or one of plan_view_rules, and every fact is a built-in one: a bundle compiled with other rules
+#   or facts (--policy) gets the whole input, since they may read any field. A fact of its own that an input
+#   without resources leaves undefined is caught afterwards: the engine judges the whole input again when the
+#   narrowed decision publishes a fact not listed here.
+# entrypoint: true
+plan_view := {"resource_fields": plan_view_fields, "facts": (plan_view_facts | {"savings"})} if {
+	every rule in _bundle_rules {
+		_narrowed_reads(rule)
+	}
+	every name in _fact_names {
+		_built_in_fact(name)
+	}
+}
+
+# The rules of the bundle as [area, id]: those the policy defines (for an input without resources) and those
+# its METADATA documents (data.tollgate.meta, written at build time, whatever an input defines). Comprehensions
+# in complete rules: iterating a package in a partial rule compiles to invalid wasm (see _published).
+_bundle_rules := {[area, id] | some area, id; data.tollgate.rules[area][id]} | {[rule.area, id] |
+	some id, rule in data.tollgate.meta.rules
+}
+
+_narrowed_reads([area, id]) if id in per_resource_rules[area]
+
+_narrowed_reads([area, id]) if id in plan_view_rules[area]
+
+default _fact_names := set()
+
+# (object.keys is not a builtin of the wasm target.)
+# regal ignore:use-object-keys
+_fact_names := {name | some name, _ in facts} if facts := data.tollgate.facts
+
+# METADATA
+# description: |
+#   The facts of policies/facts/ (published; only budgets reads resources, their cost and scope tags).
+plan_view_facts := {"budgets", "estimates", "freshness", "showback"}
+
+_built_in_fact(name) if name in plan_view_facts
+
+# The private helpers of policies/facts/.
+_built_in_fact(name) if name in {"_exempted", "_freshness_status", "_outcomes", "_reports", "_unreported"}
 
 # METADATA
 # description: |

@@ -224,7 +224,63 @@ test_resource_findings_holds_only_per_resource_rules if {
 		"violations": [],
 		"warnings": [],
 		"exempted": [{"rule": "TG-ENC-001", "resource": "aws_ebs_volume.data", "reason": "legacy", "owner": "ana", "expires": "2025-12-31"}],
+		"recommendations": [],
+		"savings": {"recommendations": 0, "monthly_savings_usd": 0},
 	}
+}
+
+# A per-resource recommendation rule (TG-SAV-SPOT) beside a whole-plan one (TG-TST-001).
+_split_recommending_rules := object.union(_split_rules, {"savings": {"TG-SAV-SPOT": {"recommendations": {
+	{"resource": "aws_instance.a", "monthly_savings_usd": 1.25},
+	{"resource": "aws_instance.b", "monthly_savings_usd": 0.1},
+}}}})
+
+_split_recommending_meta := {"rules": object.union(_split_meta.rules, {"TG-SAV-SPOT": _meta.rules["TG-TST-001"]})}
+
+test_resource_findings_holds_per_resource_recommendations_with_their_savings if {
+	d := tollgate.resource_findings with tollgate.rules as _split_recommending_rules
+		with tollgate.meta as _split_recommending_meta
+		with input as _input
+	count(d.recommendations) == 2
+	every r in d.recommendations {
+		r.rule == "TG-SAV-SPOT"
+	}
+	d.savings == {"recommendations": 2, "monthly_savings_usd": 1.35}
+}
+
+test_resource_findings_leaves_out_recommendations_of_rules_off if {
+	d := tollgate.resource_findings with tollgate.rules as _split_recommending_rules
+		with tollgate.meta as _split_recommending_meta
+		with tollgate.config as {"rules": {"TG-SAV-SPOT": {"enforcement": "off"}}}
+		with input as _input
+	d.recommendations == []
+	d.savings == {"recommendations": 0, "monthly_savings_usd": 0}
+}
+
+test_plan_decision_leaves_out_per_resource_recommendations if {
+	d := tollgate.plan_decision with tollgate.rules as _split_recommending_rules
+		with tollgate.meta as _split_recommending_meta
+		with input as _input
+	d.recommendations == [{"resource": "r", "monthly_savings_usd": 2.5, "rule": "TG-TST-001"}]
+	d.facts.savings == {"recommendations": 1, "monthly_savings_usd": 2.5}
+}
+
+test_plan_decision_and_resource_findings_make_the_recommendations_and_savings if {
+	whole := tollgate.decision with tollgate.rules as _split_recommending_rules
+		with tollgate.meta as _split_recommending_meta
+		with input as _input
+	plan := tollgate.plan_decision with tollgate.rules as _split_recommending_rules
+		with tollgate.meta as _split_recommending_meta
+		with input as _input
+	slice := tollgate.resource_findings with tollgate.rules as _split_recommending_rules
+		with tollgate.meta as _split_recommending_meta
+		with input as _input
+	count(whole.recommendations) == count(plan.recommendations) + count(slice.recommendations)
+	every r in array.concat(plan.recommendations, slice.recommendations) {
+		r in whole.recommendations
+	}
+	whole.facts.savings.recommendations == plan.facts.savings.recommendations + slice.savings.recommendations
+	whole.facts.savings.monthly_savings_usd == plan.facts.savings.monthly_savings_usd + slice.savings.monthly_savings_usd
 }
 
 test_plan_decision_leaves_out_per_resource_rules if {
@@ -265,6 +321,14 @@ test_per_resource_rules_are_built_in_rules if {
 	every area, ids in tollgate.per_resource_rules {
 		every id in ids {
 			is_set(tollgate.rules[area][id].findings)
+		}
+	}
+}
+
+test_per_resource_recommendation_rules_are_built_in_rules if {
+	every area, ids in tollgate.per_resource_recommendation_rules {
+		every id in ids {
+			is_set(tollgate.rules[area][id].recommendations)
 		}
 	}
 }
@@ -312,4 +376,56 @@ test_batch_preloaded_fields_are_read_from_data if {
 test_batch_of_nothing_is_empty if {
 	d := tollgate.batch_decisions with input as {"batch": []}
 	d == []
+}
+
+# The narrowed view of the resources for plan_decision.
+
+# Under opa test the rules' test packages (TG-...-NNN_test) sit beside them in data.tollgate.rules; a bundle has none.
+test_plan_view_is_defined_for_the_built_in_rules if {
+	rules := {area: {id: rule | some id, rule in area_rules; not endswith(id, "_test")} |
+		some area, area_rules in tollgate.rules
+	} with input as {}
+	v := tollgate.plan_view with tollgate.rules as rules with input as {}
+	v == {"resource_fields": tollgate.plan_view_fields, "facts": {"budgets", "estimates", "freshness", "showback", "savings"}}
+}
+
+test_plan_view_is_defined_when_every_rule_is_listed if {
+	tollgate.plan_view with tollgate.rules as {
+		"encryption": {"TG-ENC-001": {"findings": set()}},
+		"savings": {"TG-SAV-SPOT": {"recommendations": set()}},
+	}
+		with tollgate.meta as {"rules": {"TG-ENC-001": {"area": "encryption"}}}
+		with input as {}
+}
+
+test_plan_view_is_undefined_when_the_policy_defines_another_rule if {
+	not tollgate.plan_view with tollgate.rules as _split_rules
+		with tollgate.meta as {"rules": {}}
+		with input as {}
+}
+
+test_plan_view_is_undefined_when_metadata_documents_another_rule if {
+	not tollgate.plan_view with tollgate.rules as {"savings": {"TG-SAV-SPOT": {"recommendations": set()}}}
+		with tollgate.meta as {"rules": {"TG-ACME-001": {"area": "savings"}}}
+		with input as {}
+}
+
+test_plan_view_is_undefined_when_a_listed_id_is_in_another_area if {
+	not tollgate.plan_view with tollgate.rules as {"custom": {"TG-SAV-SPOT": {"findings": set()}}}
+		with tollgate.meta as {"rules": {}}
+		with input as {}
+}
+
+test_plan_view_is_undefined_when_the_policy_publishes_another_fact if {
+	not tollgate.plan_view with tollgate.facts as {"budgets": [], "cost_per_team": {}}
+		with input as {}
+}
+
+test_plan_view_rules_are_built_in_whole_plan_rules if {
+	every area, ids in tollgate.plan_view_rules {
+		every id in ids {
+			tollgate.rules[area][id]
+			not id in object.get(tollgate.per_resource_rules, area, set())
+		}
+	}
 }
