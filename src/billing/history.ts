@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { MODEL_REFERENCE_KEYS } from '../inputs/model-reference.js';
-import { createRowClassTable, rowClassSql } from './instance-classes.js';
+import { createRowClassTable, ROW_CLASS_TABLE, rowClassSql } from './instance-classes.js';
 import { TollgateError } from '../model/errors.js';
 import type { CostRecord } from '../model/cost-record.js';
 import { MICROS_PER_UNIT, type Micros } from '../model/money.js';
@@ -373,6 +373,8 @@ export class CostHistory {
       });
     } finally {
       for (const { table } of [...staged, ...keyed]) await this.dropStaged(table);
+      // The classes of this commit's distinct rows: derived from the staging, so dropped with it.
+      await this.run(`DROP TABLE IF EXISTS ${ROW_CLASS_TABLE}`);
     }
     return summaries;
   }

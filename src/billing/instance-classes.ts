@@ -27,7 +27,7 @@ export interface SqlRunner {
 export const INSTANCE_CLASS_TABLE = 'instance_classes';
 
 /** The class of each distinct combination of the columns a row is classified by (createRowClassTable). */
-const ROW_CLASS_TABLE = 'row_instance_classes';
+export const ROW_CLASS_TABLE = 'row_instance_classes';
 
 /** The columns a row's class depends on, and the names the row class table keeps them under. */
 const CLASSIFIED_COLUMNS: ReadonlyArray<readonly [column: string, key: string]> = [

@@ -9,6 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stageCostFile } from '../../src/billing/focus-files.js';
 import { CostHistory } from '../../src/billing/history.js';
+import { INSTANCE_CLASS_TABLE } from '../../src/billing/instance-classes.js';
 import { importSources, parseSourceSpec, type SourceClients } from '../../src/billing/sources.js';
 import { TollgateError } from '../../src/model/errors.js';
 
@@ -67,7 +68,9 @@ async function rows(): Promise<Array<Record<string, unknown>>> {
 
 async function stagingLeft(): Promise<number> {
   const [row] = await history.query<{ n: number }>(
-    `SELECT (SELECT count(*) FROM duckdb_views() WHERE temporary AND NOT internal) + (SELECT count(*) FROM duckdb_tables() WHERE temporary AND NOT internal) AS n`,
+    // The instance-class look-up tables are constants kept for the connection, not staging.
+    `SELECT (SELECT count(*) FROM duckdb_views() WHERE temporary AND NOT internal) + (SELECT count(*) FROM duckdb_tables()
+       WHERE temporary AND NOT internal AND NOT starts_with(table_name, '${INSTANCE_CLASS_TABLE}')) AS n`,
   );
   return Number(row?.n);
 }
