@@ -251,7 +251,8 @@ export class PolicyEngine {
       const serialised =
         resources === null ? null : serialiseByResource(input as Record<string, unknown>, resources, this.planView()?.fields ?? null);
       const encoder = new TextEncoder();
-      const bytes = encoder.encode(serialised === null ? JSON.stringify(input) : serialised.whole);
+      const encoded = serialised === null ? null : encodeSerialised(serialised);
+      const bytes = encoded === null ? encoder.encode(JSON.stringify(input)) : encoded.bytes;
       inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
       const sliced = usage === null && serialised !== null ? this.entrypoints.sliced : null;
       if (usage !== null && this.entrypoints.usage !== null) {
@@ -262,7 +263,7 @@ export class PolicyEngine {
       } else {
         // What plan_decision parses: the narrowed resources when the bundle names the fields it reads.
         const planBytes = serialised.plan === null ? bytes : encoder.encode(serialised.plan);
-        const job = sliceJob(bytes, serialised, sliceSize, sliced.slice);
+        const job = sliceJob(encoded ?? encodeSerialised(serialised), serialised.rest, sliceSize, sliced.slice);
         const policy = this.instanceWith(pagesFor(Math.max(planBytes.byteLength, largestSlice(job))));
         resultSet = this.evaluateSliced(policy, planBytes, job, sliced.plan, pool, this.planView()?.facts ?? null);
       }
@@ -482,12 +483,15 @@ function usageToSlice(input: unknown, sliceSize: number): UsageToSlice | null {
 
 /** An input serialised for sliced evaluation. */
 interface SerialisedInput {
-  /** Exactly `JSON.stringify(input)`: what the whole-plan rules see and the input digest is taken of. */
-  readonly whole: string;
+  /**
+   * `JSON.stringify(input)` is `head`, the resources' texts joined by commas, then `after`: what the whole-plan
+   * rules see and the input digest is taken of (encodeSerialised).
+   */
+  readonly head: string;
   /** Each resource's JSON text, in order. */
   readonly resourceTexts: readonly string[];
-  /** Where the first resource's text starts in `whole`, in UTF-8 bytes. */
-  readonly resourcesStart: number;
+  /** The text after the last resource: `]`, the members that follow `resources`, and `}`. */
+  readonly after: string;
   /** The members other than `resources`, as `"key":value` pairs joined by commas (no braces), or ''. */
   readonly rest: string;
   /** The input with each resource narrowed to the bundle's plan view, for plan_decision; null without a view. */
@@ -533,13 +537,10 @@ function serialiseByResource(input: Record<string, unknown>, resources: readonly
   // The plan view's members: the same, in the same order, with the narrowed resources.
   let planResources = '';
   let resourcesIndex = -1;
-  let resourcesStart = 0;
   for (const [key, value] of Object.entries(input)) {
     if (key === 'resources') {
-      const before = `{${members.map((member) => `${member},`).join('')}"resources":[`;
-      resourcesStart = Buffer.byteLength(before);
       resourcesIndex = members.length;
-      members.push(`"resources":[${resourceTexts.join(',')}]`);
+      members.push('');
       if (view !== null) {
         const texts = resources.map((resource) => (JSON.stringify(narrowed(resource, view)) as string | undefined) ?? 'null');
         planResources = `"resources":[${texts.join(',')}]`;
@@ -553,25 +554,71 @@ function serialiseByResource(input: Record<string, unknown>, resources: readonly
     others.push(member);
   }
   const plan = view === null ? null : `{${members.map((member, index) => (index === resourcesIndex ? planResources : member)).join(',')}}`;
-  return { whole: `{${members.join(',')}}`, resourceTexts, resourcesStart, rest: others.join(','), plan };
+  const before = members.slice(0, resourcesIndex);
+  const following = members.slice(resourcesIndex + 1);
+  return {
+    head: `{${before.map((member) => `${member},`).join('')}"resources":[`,
+    resourceTexts,
+    after: `]${following.map((member) => `,${member}`).join('')}}`,
+    rest: others.join(','),
+    plan,
+  };
+}
+
+/** A serialised input's UTF-8 bytes, and where each resource's text starts in them. */
+interface EncodedInput {
+  /** Exactly the UTF-8 of `JSON.stringify(input)`, in an ArrayBuffer of its own. */
+  readonly bytes: Uint8Array;
+  /** bounds[i]: the byte offset of resource i's text; bounds[n]: one past the end of the last resource, plus one. */
+  readonly bounds: Int32Array;
+}
+
+/**
+ * The input's bytes written straight into one buffer of their exact size, each resource's text at its offset,
+ * instead of joining the texts into one string and encoding that: the join and the encoder's pass over the
+ * whole text each cost as much as the writes (a tenth of a second at 10,000 resources, seconds at 100,000).
+ */
+function encodeSerialised(serialised: SerialisedInput): EncodedInput {
+  const { head, resourceTexts: texts, after } = serialised;
+  const count = texts.length;
+  const bounds = new Int32Array(count + 1);
+  let offset = Buffer.byteLength(head);
+  for (let i = 0; i < count; i++) {
+    bounds[i] = offset;
+    offset += Buffer.byteLength(texts[i] ?? '') + 1;
+  }
+  bounds[count] = offset;
+  // The comma counted after the last resource is `after`'s "]".
+  const afterStart = count === 0 ? offset : offset - 1;
+  const total = afterStart + Buffer.byteLength(after);
+  const bytes = Buffer.allocUnsafeSlow(total);
+  let written = bytes.write(head, 0, 'utf8');
+  for (let i = 0; i < count; i++) {
+    if (i > 0) bytes[written++] = 0x2c;
+    written += bytes.write(texts[i] ?? '', written, 'utf8');
+  }
+  written += bytes.write(after, written, 'utf8');
+  if (written !== total) throw new Error(`internal error: the serialised input took ${written} bytes, not ${total}`);
+  return { bytes, bounds };
 }
 
 /**
  * The slices of a serialised input: each slice's resources are one run of the whole input's bytes (the resources'
  * text with the commas between), copied rather than serialised and encoded again.
  */
-function sliceJob(bytes: Uint8Array, serialised: SerialisedInput, sliceSize: number, entrypoint: number): SliceJob {
-  const { resourceTexts, rest } = serialised;
+function sliceJob(encoded: EncodedInput, rest: string, sliceSize: number, entrypoint: number): SliceJob {
+  const { bytes, bounds } = encoded;
+  const resources = bounds.length - 1;
   const encoder = new TextEncoder();
-  const offsets = resourceOffsets(serialised.resourcesStart, resourceTexts);
-  const count = Math.ceil(resourceTexts.length / sliceSize);
+  const count = Math.ceil(resources / sliceSize);
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
   for (let slice = 0; slice < count; slice++) {
     const first = slice * sliceSize;
-    const last = Math.min(first + sliceSize, resourceTexts.length) - 1;
-    starts[slice] = offsets[first] ?? 0;
-    ends[slice] = (offsets[last] ?? 0) + Buffer.byteLength(resourceTexts[last] ?? '');
+    const next = Math.min(first + sliceSize, resources);
+    starts[slice] = bounds[first] ?? 0;
+    // Where the next resource starts, less the comma between.
+    ends[slice] = (bounds[next] ?? 0) - 1;
   }
   return {
     input: bytes,
@@ -605,17 +652,6 @@ function workersFromEnvironment(): number | undefined {
     throw new TollgateError(`${SLICE_WORKERS_VARIABLE} must be a number of worker threads, 0 for none (got "${value}")`);
   }
   return Number(value);
-}
-
-/** The byte offset of each resource's text in the whole input: they follow one another, a comma apart. */
-function resourceOffsets(resourcesStart: number, resourceTexts: readonly string[]): number[] {
-  const offsets = new Array<number>(resourceTexts.length);
-  let offset = resourcesStart;
-  for (let i = 0; i < resourceTexts.length; i++) {
-    offsets[i] = offset;
-    offset += Buffer.byteLength(resourceTexts[i] ?? '') + 1;
-  }
-  return offsets;
 }
 
 /** The resources of an input worth slicing, or null. */
