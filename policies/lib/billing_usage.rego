@@ -57,8 +57,12 @@ default offered := []
 offered := object.get(_usage, "resources", []) if input.subject == "report"
 
 # Each provider's window sums: as prepare states them (input.report.usage.providers, what an evaluation over a
-# slice of the resources needs), else summed here.
-_provider_sums := object.get(_usage, "providers", _summed)
+# slice of the resources needs), else summed here. Not object.get with _summed as its default: a default
+# argument is evaluated whether used or not, and summing every provider over every resource is a tenth of
+# a slice's time.
+_provider_sums := _usage.providers if {
+	is_object(_usage.providers)
+} else := _summed
 
 _summed[p] := {"committed": sum(committed), "standard": sum(standard)} if {
 	some p in {u.provider | some u in resources}
