@@ -7,7 +7,7 @@
  *   gcp:PROJECT.DATASET.TABLE  the BigQuery billing export (standard, detailed or FOCUS)
  *   focus:PATH              a cost file, or every cost file in a directory (FOCUS, CUR, Azure exports, API JSON)
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { CostManagementClient } from '@azure/arm-costmanagement';
@@ -100,6 +100,8 @@ export async function importSources(history: CostHistory, specs: readonly Source
   const forecasts: Forecast[] = [];
   const skipped: Array<{ file: string; reason: string }> = [];
   const notes: string[] = [];
+  // A Parquet file is staged as a view over the file, so the commit reads it again.
+  const stagedFiles: string[] = [];
   try {
     for (const spec of specs) {
       progress.update(`fetching ${spec.name}`);
@@ -118,6 +120,7 @@ export async function importSources(history: CostHistory, specs: readonly Source
               ...(options.maxFileBytes === undefined ? {} : { maxBytes: options.maxFileBytes }),
             });
             staged.push({ source, table: result.table });
+            stagedFiles.push(file);
             notes.push(...result.notes.map((note) => `${file}: ${note}`));
           } catch (error) {
             // In a directory, a README or a metadata file is skipped and named; a named file must import.
@@ -174,7 +177,13 @@ export async function importSources(history: CostHistory, specs: readonly Source
       staged.push({ source: spec.name, table: await history.stageRecords(spec.name, records) });
     }
     progress.update('writing history');
-    const summaries = await history.commitStaged(staged, { days: options.retentionDays, today: options.today });
+    const summaries = await history.commitStaged(staged, { days: options.retentionDays, today: options.today }).catch((error: unknown) => {
+      const gone = stagedFiles.find((file) => !existsSync(file));
+      if (gone === undefined) throw error;
+      throw new TollgateError('removed while it was being imported; history is unchanged, run the import again', {
+        file: gone,
+      });
+    });
     for (const forecast of forecasts) await history.saveForecast(forecast);
     return { summaries, forecasts, skipped, notes };
   } catch (error) {

@@ -169,4 +169,30 @@ describe('Parquet import', () => {
     expect(await rows()).toEqual(before);
     expect(await stagingLeft()).toBe(0);
   });
+
+  it('names the file, as a user error, when it is removed while the import runs', async () => {
+    const first = await parquet('first.parquet', ROWS);
+    await importFile(first);
+    const before = await rows();
+    const file = await parquet('removed.parquet', `SELECT * REPLACE ('acct-9' AS SubAccountId) FROM (${ROWS})`);
+    // The import reports 'writing history' just before the commit reads the staged file again.
+    const progress = { update: (message: string) => (message === 'writing history' ? rmSync(file) : undefined), done: () => undefined };
+    const error: unknown = await importSources(history, [parseSourceSpec(`focus:${file}`)], {
+      today: '2025-06-20',
+      days: 60,
+      tagKeys: ['team'],
+      retentionDays: 400,
+      refresh: false,
+      cacheDir: dir,
+      clients: noClients,
+      progress,
+    }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TollgateError);
+    expect((error as TollgateError).exitCode).toBe(2);
+    expect((error as TollgateError).format()).toBe(
+      `${file}: removed while it was being imported; history is unchanged, run the import again`,
+    );
+    expect(await rows()).toEqual(before);
+    expect(await stagingLeft()).toBe(0);
+  });
 });
