@@ -251,8 +251,7 @@ export class PolicyEngine {
       const serialised =
         resources === null ? null : serialiseByResource(input as Record<string, unknown>, resources, this.planView()?.fields ?? null);
       const encoder = new TextEncoder();
-      const encoded = serialised === null ? null : encodeSerialised(serialised);
-      const bytes = encoded === null ? encoder.encode(JSON.stringify(input)) : encoded.bytes;
+      const bytes = serialised === null ? encoder.encode(JSON.stringify(input)) : serialised.bytes;
       inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
       const sliced = usage === null && serialised !== null ? this.entrypoints.sliced : null;
       if (usage !== null && this.entrypoints.usage !== null) {
@@ -263,7 +262,7 @@ export class PolicyEngine {
       } else {
         // What plan_decision parses: the narrowed resources when the bundle names the fields it reads.
         const planBytes = serialised.plan === null ? bytes : encoder.encode(serialised.plan);
-        const job = sliceJob(encoded ?? encodeSerialised(serialised), serialised.rest, sliceSize, sliced.slice);
+        const job = sliceJob(serialised, sliceSize, sliced.slice);
         const policy = this.instanceWith(pagesFor(Math.max(planBytes.byteLength, largestSlice(job))));
         resultSet = this.evaluateSliced(policy, planBytes, job, sliced.plan, pool, this.planView()?.facts ?? null);
       }
@@ -482,16 +481,7 @@ function usageToSlice(input: unknown, sliceSize: number): UsageToSlice | null {
 }
 
 /** An input serialised for sliced evaluation. */
-interface SerialisedInput {
-  /**
-   * `JSON.stringify(input)` is `head`, the resources' texts joined by commas, then `after`: what the whole-plan
-   * rules see and the input digest is taken of (encodeSerialised).
-   */
-  readonly head: string;
-  /** Each resource's JSON text, in order. */
-  readonly resourceTexts: readonly string[];
-  /** The text after the last resource: `]`, the members that follow `resources`, and `}`. */
-  readonly after: string;
+interface SerialisedInput extends EncodedInput {
   /** The members other than `resources`, as `"key":value` pairs joined by commas (no braces), or ''. */
   readonly rest: string;
   /** The input with each resource narrowed to the bundle's plan view, for plan_decision; null without a view. */
@@ -526,7 +516,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The input's JSON text with each resource's text kept apart, so the slices reuse it: built member by
+ * The input's JSON bytes with where each resource's text starts in them, so the slices reuse them: built member by
  * member as JSON.stringify writes a plain object (own keys in order, members whose value has no JSON form left
  * out, array elements without one written as null), with the resources' text in place of `resources`.
  */
@@ -556,18 +546,14 @@ function serialiseByResource(input: Record<string, unknown>, resources: readonly
   const plan = view === null ? null : `{${members.map((member, index) => (index === resourcesIndex ? planResources : member)).join(',')}}`;
   const before = members.slice(0, resourcesIndex);
   const following = members.slice(resourcesIndex + 1);
-  return {
-    head: `{${before.map((member) => `${member},`).join('')}"resources":[`,
-    resourceTexts,
-    after: `]${following.map((member) => `,${member}`).join('')}}`,
-    rest: others.join(','),
-    plan,
-  };
+  const head = `{${before.map((member) => `${member},`).join('')}"resources":[`;
+  const after = `]${following.map((member) => `,${member}`).join('')}}`;
+  return { ...encodeSerialised(head, resourceTexts, after), rest: others.join(','), plan };
 }
 
 /** A serialised input's UTF-8 bytes, and where each resource's text starts in them. */
 interface EncodedInput {
-  /** Exactly the UTF-8 of `JSON.stringify(input)`, in an ArrayBuffer of its own. */
+  /** Exactly the UTF-8 of `JSON.stringify(input)`: what the whole-plan rules see and the input digest is taken of. In an ArrayBuffer of its own. */
   readonly bytes: Uint8Array;
   /** bounds[i]: the byte offset of resource i's text; bounds[n]: one past the end of the last resource, plus one. */
   readonly bounds: Int32Array;
@@ -578,8 +564,7 @@ interface EncodedInput {
  * instead of joining the texts into one string and encoding that: the join and the encoder's pass over the
  * whole text each cost as much as the writes (a tenth of a second at 10,000 resources, seconds at 100,000).
  */
-function encodeSerialised(serialised: SerialisedInput): EncodedInput {
-  const { head, resourceTexts: texts, after } = serialised;
+function encodeSerialised(head: string, texts: readonly string[], after: string): EncodedInput {
   const count = texts.length;
   const bounds = new Int32Array(count + 1);
   let offset = Buffer.byteLength(head);
@@ -606,8 +591,8 @@ function encodeSerialised(serialised: SerialisedInput): EncodedInput {
  * The slices of a serialised input: each slice's resources are one run of the whole input's bytes (the resources'
  * text with the commas between), copied rather than serialised and encoded again.
  */
-function sliceJob(encoded: EncodedInput, rest: string, sliceSize: number, entrypoint: number): SliceJob {
-  const { bytes, bounds } = encoded;
+function sliceJob(serialised: SerialisedInput, sliceSize: number, entrypoint: number): SliceJob {
+  const { bytes, bounds, rest } = serialised;
   const resources = bounds.length - 1;
   const encoder = new TextEncoder();
   const count = Math.ceil(resources / sliceSize);
