@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stageCostFile } from '../../src/billing/focus-files.js';
 import { CostHistory } from '../../src/billing/history.js';
 import { INSTANCE_CLASS_TABLE } from '../../src/billing/instance-classes.js';
+import type { Progress } from '../../src/billing/progress.js';
 import { importSources, parseSourceSpec, type SourceClients } from '../../src/billing/sources.js';
 import { TollgateError } from '../../src/model/errors.js';
 
@@ -45,7 +46,7 @@ const ROWS = `SELECT * FROM (VALUES
   ('2025-06-11T00:00:00Z', '2025-06-12T00:00:00Z', '0.000001', NULL, 'USD', 'Microsoft', 'vm-1', '"team":"ml"', 'sub-2')
 ) AS t(ChargePeriodStart, ChargePeriodEnd, BilledCost, EffectiveCost, BillingCurrency, ServiceProviderName, ResourceId, Tags, SubAccountId)`;
 
-async function importFile(file: string): Promise<readonly string[]> {
+async function importFile(file: string, progress?: Progress): Promise<readonly string[]> {
   const result = await importSources(history, [parseSourceSpec(`focus:${file}`)], {
     today: '2025-06-20',
     days: 60,
@@ -54,6 +55,7 @@ async function importFile(file: string): Promise<readonly string[]> {
     refresh: false,
     cacheDir: dir,
     clients: noClients,
+    ...(progress === undefined ? {} : { progress }),
   });
   return result.notes;
 }
@@ -177,16 +179,7 @@ describe('Parquet import', () => {
     const file = await parquet('removed.parquet', `SELECT * REPLACE ('acct-9' AS SubAccountId) FROM (${ROWS})`);
     // The import reports 'writing history' just before the commit reads the staged file again.
     const progress = { update: (message: string) => (message === 'writing history' ? rmSync(file) : undefined), done: () => undefined };
-    const error: unknown = await importSources(history, [parseSourceSpec(`focus:${file}`)], {
-      today: '2025-06-20',
-      days: 60,
-      tagKeys: ['team'],
-      retentionDays: 400,
-      refresh: false,
-      cacheDir: dir,
-      clients: noClients,
-      progress,
-    }).catch((thrown: unknown) => thrown);
+    const error: unknown = await importFile(file, progress).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(TollgateError);
     expect((error as TollgateError).exitCode).toBe(2);
     expect((error as TollgateError).format()).toBe(
