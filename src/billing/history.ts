@@ -333,10 +333,11 @@ export class CostHistory {
     const summaries: ImportSummary[] = [];
     // What the summary, the overlap check and the DELETE of replaced days need of each staging, read once into a
     // small table (a Parquet file's staging is a view: every query of it reads the file).
-    const keyed = staged.map(({ source, table }) => ({ source, table: `${table}_keys` }));
+    const keysOf = (table: string): string => `${table}_keys`;
+    const keyed = staged.map(({ source, table }) => ({ source, table: keysOf(table) }));
     try {
-      for (const [i, { source, table }] of staged.entries()) {
-        const keys = keyed[i]?.table ?? '';
+      for (const { source, table } of staged) {
+        const keys = keysOf(table);
         await this.run(
           `CREATE TEMP TABLE ${keys} AS SELECT x_Day, x_Provider, SubAccountId, x_CostType, BillingCurrency, count(*) AS n
            FROM ${table} GROUP BY ALL`,
@@ -364,9 +365,10 @@ export class CostHistory {
       ].join(', ');
       await this.inTransaction(async () => {
         await this.assertNoOverlap(keyed, retention);
-        for (const [i, { source, table }] of staged.entries()) {
-          const keys = keyed[i]?.table ?? '';
-          await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${keys})`, [source]);
+        for (const { source, table } of staged) {
+          await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${keysOf(table)})`, [
+            source,
+          ]);
           await this.run(`INSERT INTO cost_records BY NAME SELECT *, ${derived} FROM ${table}`);
         }
         await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
