@@ -15,6 +15,7 @@
  * (not an instance: storage, network, a managed service).
  */
 import { gpuAcceleratorTypeNames, instanceSpecs } from '../model/instance-specs.js';
+import { literal } from './file-dialects.js';
 
 export type InstanceClass = 'accelerated' | 'cpu' | 'unknown' | 'none';
 
@@ -37,8 +38,6 @@ const CLASSIFIED_COLUMNS: ReadonlyArray<readonly [column: string, key: string]> 
   ['x_Extras', 'k_Extras'],
 ];
 
-const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-
 /** Instance-type names as the lookup compares them: lower case; AWS without the SageMaker "ml." prefix. */
 export function instanceClassRows(): Array<{ readonly name: string; readonly accelerated: boolean }> {
   return Object.entries(instanceSpecs)
@@ -55,11 +54,11 @@ export function gpuDescriptionWords(): string[] {
 
 /** Creates the lookup tables in the history's connection (idempotent). */
 export async function createInstanceClassTable(history: SqlRunner): Promise<void> {
-  const rows = instanceClassRows().map((row) => `(${quote(row.name)}, ${row.accelerated})`);
+  const rows = instanceClassRows().map((row) => `(${literal(row.name)}, ${row.accelerated})`);
   await history.run(
     `CREATE OR REPLACE TEMP TABLE ${INSTANCE_CLASS_TABLE} AS SELECT * FROM (VALUES ${rows.join(', ')}) AS t(name, accelerated)`,
   );
-  const words = gpuDescriptionWords().map((word) => `(${quote(word)})`);
+  const words = gpuDescriptionWords().map((word) => `(${literal(word)})`);
   await history.run(
     `CREATE OR REPLACE TEMP TABLE ${INSTANCE_CLASS_TABLE}_gpu_words AS SELECT * FROM (VALUES ${words.join(', ')}) AS t(word)`,
   );

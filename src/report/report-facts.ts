@@ -29,6 +29,7 @@ import { microsToNumber, parseMicros } from '../model/money.js';
 import { firstTag, matchesScope } from '../billing/budgets.js';
 import { summariseSpend } from '../billing/spend-summary.js';
 import { parseModelReference } from '../inputs/model-reference.js';
+import { literal } from '../billing/file-dialects.js';
 
 export type { DailyPoint, DailySeries } from '../model/resource.js';
 
@@ -117,8 +118,6 @@ export interface FactOptions {
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
-const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-
 /** The temporary view of the spend rows: Actual rows with a rate, their cost in the report currency. */
 const SPEND = 'report_spend';
 
@@ -162,7 +161,7 @@ async function prepareSpend(
   rates.set(currency, 1);
   const values = [...rates.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([code, rate]) => `(${quote(code)}, CAST(${rate} AS DECIMAL(18, 6)))`);
+    .map(([code, rate]) => `(${literal(code)}, CAST(${rate} AS DECIMAL(18, 6)))`);
   await history.run(`CREATE OR REPLACE TEMP TABLE report_rates AS SELECT * FROM (VALUES ${values.join(', ')}) AS t(currency, rate)`);
   const teamColumn = await history.tagColumn(teamTagKey);
   // A view takes no parameters: the two days are checked dates (YYYY-MM-DD) written into it.
@@ -188,7 +187,9 @@ async function prepareSpend(
     scaled.length === 0
       ? 'CAST(NULL AS DECIMAL(38, 6))'
       : `sum(CASE r.BillingCurrency ${scaled
-          .map((row) => `WHEN ${quote(row.currency)} THEN CAST(${amount} * CAST(${quote(row.rate)} AS DECIMAL(18, 6)) AS DECIMAL(38, 6))`)
+          .map(
+            (row) => `WHEN ${literal(row.currency)} THEN CAST(${amount} * CAST(${literal(row.rate)} AS DECIMAL(18, 6)) AS DECIMAL(38, 6))`,
+          )
           .join(' ')} END)`;
   await history.run(
     `CREATE OR REPLACE TEMP TABLE ${SUMS} AS SELECT s.* EXCLUDE (scaled_cost, scaled_billed), x.rate IS NOT NULL AS rated,
