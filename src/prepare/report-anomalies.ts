@@ -100,7 +100,10 @@ const dayText = (n: number): string => new Date(n * DAY_MS).toISOString().slice(
  */
 const toMicros = (amount: number): number => Math.round(amount * 1_000_000);
 
-/** One resource's rows: its days and each row's amount. */
+/**
+ * One resource's rows: its days and each row's amount, at `start` to `end` of arrays shared by the resources of
+ * one chunk of the result (two typed arrays per resource were most of the garbage collector's work).
+ */
 interface ResourceRows {
   readonly team: string;
   readonly cloud: string;
@@ -110,6 +113,8 @@ interface ResourceRows {
   readonly days: Int32Array;
   /** Amount of each row in micro-units, in the order of `days`. */
   readonly micros: Float64Array;
+  readonly start: number;
+  readonly end: number;
 }
 
 // Told apart by their methods, not instanceof: a value import of DuckDB here would load it for `check` and
@@ -132,15 +137,16 @@ async function readResourceRows(history: CostHistory, sql: string, params: DuckD
     const days = list.childVector.entryVectorAt(0);
     const costs = list.childVector.entryVectorAt(1);
     const text = (vector: DuckDBVector | undefined, row: number): string => String(vector?.getItem(row));
+    let elements = 0;
+    for (let row = 0; row < chunk.rowCount; row++) elements = Math.max(elements, list.getEntryOffset(row) + list.getEntryLength(row));
+    const dayList = new Int32Array(elements);
+    const microList = new Float64Array(elements);
+    for (let i = 0; i < elements; i++) {
+      dayList[i] = Number(days.getItem(i));
+      microList[i] = toMicros(Number(costs.getItem(i)));
+    }
     for (let row = 0; row < chunk.rowCount; row++) {
-      const offset = list.getEntryOffset(row);
-      const length = list.getEntryLength(row);
-      const dayList = new Int32Array(length);
-      const microList = new Float64Array(length);
-      for (let i = 0; i < length; i++) {
-        dayList[i] = Number(days.getItem(offset + i));
-        microList[i] = toMicros(Number(costs.getItem(offset + i)));
-      }
+      const start = list.getEntryOffset(row);
       rows.push({
         team: text(team, row),
         cloud: text(cloud, row),
@@ -148,6 +154,8 @@ async function readResourceRows(history: CostHistory, sql: string, params: DuckD
         resource: text(resource, row),
         days: dayList,
         micros: microList,
+        start,
+        end: start + list.getEntryLength(row),
       });
     }
   }
@@ -158,24 +166,18 @@ async function readResourceRows(history: CostHistory, sql: string, params: DuckD
 function fillDaily(row: ResourceRows, first: number, micros: Float64Array, present: Uint8Array): void {
   micros.fill(0);
   present.fill(0);
-  for (let i = 0; i < row.days.length; i++) {
+  for (let i = row.start; i < row.end; i++) {
     const index = (row.days[i] ?? 0) - first;
     micros[index] = (micros[index] ?? 0) + (row.micros[i] ?? 0);
     present[index] = 1;
   }
 }
 
-/** A resource that rose on a candidate day, ranked among its service's resources that day. */
-interface Rise {
-  readonly rise: number;
-  readonly resource: string;
-  readonly row: number;
-}
-
 /**
  * Per service and candidate day, the TOP_RESOURCES resources that rose most over the mean of their eight same
  * weekdays with data (ties by name), among those with rows that day: each kept resource (its index in `rows`)
- * with the days it was kept for, in order.
+ * with the days it was kept for, in order. One service at a time, in one ranking buffer of TOP_RESOURCES
+ * slots per day reused for every service: a ranking object per resource and day cost more than the rises.
  */
 function topRisers(
   rows: readonly ResourceRows[],
@@ -188,40 +190,73 @@ function topRisers(
     for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) count += hasData[i - 7 * w] ?? 0;
     weeksWithData[i] = count;
   }
+  const byService = new Map<string, number[]>();
+  rows.forEach((row, index) => {
+    const service = [row.team, row.cloud, row.service].join('\u0000');
+    const members = byService.get(service);
+    if (members === undefined) byService.set(service, [index]);
+    else members.push(index);
+  });
   const micros = new Float64Array(span);
   const present = new Uint8Array(span);
-  const top = new Map<string, Rise[][]>();
-  rows.forEach((row, index) => {
-    fillDaily(row, first, micros, present);
-    const service = [row.team, row.cloud, row.service].join('\u0000');
-    for (let i = candidateIndex; i < span; i++) {
-      if (present[i] === 0) continue;
-      let before = 0;
-      for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) before += micros[i - 7 * w] ?? 0;
-      // The same double operations as DuckDB's DECIMAL sums divided as DOUBLE: the same ranking.
-      const rise = (micros[i] ?? 0) / 1_000_000 - before / 1_000_000 / Math.max(weeksWithData[i] ?? 0, 1);
-      if (!(rise > 0)) continue;
-      const byDay = top.get(service) ?? [];
-      top.set(service, byDay);
-      const ranked = (byDay[i] ??= []);
-      const at = ranked.findIndex((other) => rise > other.rise || (rise === other.rise && row.resource < other.resource));
-      if (at === -1 && ranked.length >= TOP_RESOURCES) continue;
-      ranked.splice(at === -1 ? ranked.length : at, 0, { rise, resource: row.resource, row: index });
-      if (ranked.length > TOP_RESOURCES) ranked.pop();
-    }
-  });
+  // Day i's ranking: counts[i] resources, best first, at i * TOP_RESOURCES in rises and ranked.
+  const counts = new Uint8Array(span);
+  const rises = new Float64Array(span * TOP_RESOURCES);
+  const ranked = new Int32Array(span * TOP_RESOURCES);
   const kept = new Map<number, number[]>();
-  for (const byDay of top.values()) {
-    byDay.forEach((ranked, day) => {
-      for (const { row } of ranked) {
-        const days = kept.get(row) ?? [];
-        days.push(day);
-        kept.set(row, days);
+  for (const members of byService.values()) {
+    counts.fill(0);
+    for (const index of members) {
+      const row = rows[index];
+      if (row === undefined) continue;
+      fillDaily(row, first, micros, present);
+      for (let i = candidateIndex; i < span; i++) {
+        if (present[i] === 0) continue;
+        let before = 0;
+        for (let w = 1; w <= BASELINE_WEEKS && i - 7 * w >= 0; w++) before += micros[i - 7 * w] ?? 0;
+        // The same double operations as DuckDB's DECIMAL sums divided as DOUBLE: the same ranking.
+        const rise = (micros[i] ?? 0) / 1_000_000 - before / 1_000_000 / Math.max(weeksWithData[i] ?? 0, 1);
+        if (!(rise > 0)) continue;
+        const base = i * TOP_RESOURCES;
+        const count = counts[i] ?? 0;
+        // Its place: before the first it rose more than (or as much as, with a name that sorts first).
+        let at = 0;
+        while (at < count) {
+          const other = rises[base + at] ?? 0;
+          if (rise > other || (rise === other && row.resource < (rows[ranked[base + at] ?? 0]?.resource ?? ''))) break;
+          at++;
+        }
+        if (at >= TOP_RESOURCES) continue;
+        for (let k = Math.min(count, TOP_RESOURCES - 1); k > at; k--) {
+          rises[base + k] = rises[base + k - 1] ?? 0;
+          ranked[base + k] = ranked[base + k - 1] ?? 0;
+        }
+        rises[base + at] = rise;
+        ranked[base + at] = index;
+        counts[i] = Math.min(count + 1, TOP_RESOURCES);
       }
-    });
+    }
+    // Days in order, so each resource's days come out in order (a resource is in one service).
+    for (let i = candidateIndex; i < span; i++) {
+      for (let k = 0; k < (counts[i] ?? 0); k++) {
+        const index = ranked[i * TOP_RESOURCES + k] ?? 0;
+        const days = kept.get(index);
+        if (days === undefined) kept.set(index, [i]);
+        else days.push(i);
+      }
+    }
   }
-  for (const days of kept.values()) days.sort((a, b) => a - b);
   return kept;
+}
+
+/** A day of the report's span: its text, same weekdays, same day of the previous month and age, by day index. */
+interface Calendar {
+  readonly day: string;
+  /** Indexes of the same weekday 1, 2, … BASELINE_WEEKS weeks before. */
+  readonly weeks: readonly number[];
+  readonly month: number;
+  readonly monthDay: string;
+  readonly daysAgo: number;
 }
 
 export async function readAnomalyInput(history: CostHistory, options: AnomalyOptions): Promise<AnomalyInput> {
@@ -271,30 +306,37 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
     }
   }
   const keptDays = topRisers(rows, { first, span, candidateIndex: dayNumber(candidateFrom) - first, hasData });
-  const series: Array<{ readonly path: string[]; readonly micros: Float64Array; readonly days: number[] | null }> = [
-    ...[...totals.values()].map((total) => ({ ...total, days: null })),
-  ];
+  // A team, cloud or service with its daily totals; a resource with its rows, made daily when its turn comes
+  // (one scratch array for all of them instead of a daily array each).
+  const series: Array<{
+    readonly path: string[];
+    readonly micros?: Float64Array;
+    readonly row?: ResourceRows;
+    readonly days: number[] | null;
+  }> = [...[...totals.values()].map((total) => ({ ...total, days: null }))];
   for (const [index, days] of keptDays) {
     const row = rows[index];
     if (row === undefined) continue;
-    const own = new Float64Array(span);
-    fillDaily(row, first, own, present);
-    series.push({ path: [row.team, row.cloud, row.service, row.resource], micros: own, days });
+    series.push({ path: [row.team, row.cloud, row.service, row.resource], row, days });
   }
   const candidates: number[] = [];
   for (let i = dayNumber(candidateFrom) - first; i < span; i++) candidates.push(i);
   // The calendar of each day, worked out once: tens of thousands of nodes ask for the same few hundred days.
   const todayNumber = first + span;
-  const calendar = new Map<number, { weeks: number[]; month: number; daysAgo: number }>();
-  const calendarOf = (index: number): { weeks: number[]; month: number; daysAgo: number } => {
-    let entry = calendar.get(index);
+  const calendar: Array<Calendar | undefined> = [];
+  const calendarOf = (index: number): Calendar => {
+    let entry = calendar[index];
     if (entry === undefined) {
+      const day = dayText(first + index);
+      const month = dayNumber(sameDayLastMonth(day)) - first;
       entry = {
+        day,
         weeks: Array.from({ length: BASELINE_WEEKS }, (_, i) => index - 7 * (i + 1)),
-        month: dayNumber(sameDayLastMonth(dayText(first + index))) - first,
+        month,
+        monthDay: dayText(first + month),
         daysAgo: todayNumber - (first + index),
       };
-      calendar.set(index, entry);
+      calendar[index] = entry;
     }
     return entry;
   };
@@ -303,25 +345,36 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
   keyed.sort(({ key: a }, { key: b }) => (a < b ? -1 : a > b ? 1 : 0));
   for (const { node } of keyed) {
     const { path } = node;
-    const costOn = (index: number): number | null => (hasData[index] === 1 ? round2((node.micros[index] ?? 0) / 1_000_000) : null);
+    let daily = node.micros;
+    if (daily === undefined && node.row !== undefined) {
+      fillDaily(node.row, first, micros, present);
+      daily = micros;
+    }
+    if (daily === undefined) continue;
+    const spend = daily;
+    const costOn = (index: number): number | null => (hasData[index] === 1 ? round2((spend[index] ?? 0) / 1_000_000) : null);
     const weeksBefore = (index: number): Array<number | null> => calendarOf(index).weeks.map(costOn);
     const points: AnomalyPoint[] = [];
     // A resource only on the days it was kept for.
     for (const index of node.days ?? candidates) {
       const cost = costOn(index);
       if (cost === null) continue;
-      const weeks = weeksBefore(index);
-      const known = weeks.filter((week): week is number => week !== null);
-      // Only a day that could have risen above what the rule expects (why: at the top of this file).
-      if (known.length === 0 || cost <= Math.min(...known)) continue;
-      const { month, daysAgo } = calendarOf(index);
+      const { day, weeks, month, monthDay, daysAgo } = calendarOf(index);
+      // Only a day that could have risen above what the rule expects (why: at the top of this file); told
+      // before its baseline is built, as most days are not.
+      let cheapest = Infinity;
+      for (const week of weeks) {
+        const weekCost = costOn(week);
+        if (weekCost !== null && weekCost < cheapest) cheapest = weekCost;
+      }
+      if (cheapest === Infinity || cost <= cheapest) continue;
       const monthCost = costOn(month);
       points.push({
-        day: dayText(first + index),
+        day,
         days_ago: daysAgo,
         cost,
-        weeks,
-        month_ago: monthCost === null ? null : { day: dayText(first + month), cost: monthCost, weeks: weeksBefore(month) },
+        weeks: weeksBefore(index),
+        month_ago: monthCost === null ? null : { day: monthDay, cost: monthCost, weeks: weeksBefore(month) },
       });
     }
     if (points.length > 0) nodes.push({ path, points });

@@ -118,3 +118,50 @@ describe('the anomaly input', () => {
     expect(whole).toEqual(reported);
   });
 });
+
+/**
+ * Team rank's eight EC2 resources cost 100 a day, except on the two judged days (cost above 100 is the rise
+ * over their eight same weekdays): the input keeps the TOP_RESOURCES (5) that rose most per service and day.
+ */
+describe('the resources given per service and day', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-anomaly-ranking-'));
+  const RISES: Record<string, Record<string, number>> = {
+    // r1 rose least: sixth of six, left out.
+    '2026-03-18': { r1: 101, r2: 102, r3: 103, r4: 104, r5: 105, r6: 106 },
+    // r3 and r4 tie for fifth: the name that sorts first is kept; r5 did not rise.
+    '2026-03-19': { r1: 150, r7: 140, r8: 130, r2: 125, r3: 120, r4: 120 },
+  };
+  let input: AnomalyInput;
+  beforeAll(async () => {
+    const history = await CostHistory.open(join(dir, 'h.duckdb'));
+    try {
+      const records = [];
+      for (let day = '2026-01-01'; day <= JUDGED; day = addDays(day, 1)) {
+        for (let n = 1; n <= 8; n++) {
+          const cost = RISES[day]?.[`r${n}`] ?? 100;
+          records.push(record(day, BigInt(cost) * 1_000_000n, 'rank', `r${n}`));
+        }
+      }
+      const table = await history.stageRecords('focus:test.csv', records);
+      await history.commitStaged([{ source: 'focus:test.csv', table }], { days: 400, today: TODAY });
+      input = await readAnomalyInput(history, { today: TODAY, since: '2026-03-18', lastRun: null, days: 60, teamTagKey: 'team' });
+    } finally {
+      history.close();
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the five that rose most each day, ties by name, each with the days it was kept for, in order', () => {
+    const kept = input.nodes.filter((node) => node.path.length === 4).map((node) => [node.path[3], node.points.map((point) => point.day)]);
+    expect(kept).toEqual([
+      ['r1', ['2026-03-19']],
+      ['r2', ['2026-03-18', '2026-03-19']],
+      ['r3', ['2026-03-18', '2026-03-19']],
+      ['r4', ['2026-03-18']],
+      ['r5', ['2026-03-18']],
+      ['r6', ['2026-03-18']],
+      ['r7', ['2026-03-19']],
+      ['r8', ['2026-03-19']],
+    ]);
+  });
+});
