@@ -322,14 +322,23 @@ async function monthRecords(history: CostHistory, monthStart: string, end: strin
     if (value === null) throw new Error(`history holds a non-decimal sum: ${text}`);
     return value;
   };
+  // Each tag set parsed once and shared by its records: budgetDays tells which budgets a tag set counts for once.
+  const parsedTags = new Map<string | null, Record<string, string>>();
+  const tagsOf = (text: string | null): Record<string, string> => {
+    let tags = parsedTags.get(text);
+    if (tags === undefined) {
+      try {
+        tags = JSON.parse(text ?? '{}') as Record<string, string>;
+      } catch {
+        tags = {};
+      }
+      parsedTags.set(text, tags);
+    }
+    return tags;
+  };
   return rows.map((row) => {
     const start = Date.parse(`${row.day}T00:00:00Z`);
-    let tags: Record<string, string>;
-    try {
-      tags = JSON.parse(row.tags ?? '{}') as Record<string, string>;
-    } catch {
-      tags = {};
-    }
+    const tags = tagsOf(row.tags);
     return costRecord({
       ChargePeriodStart: new Date(start).toISOString(),
       ChargePeriodEnd: new Date(start + 86_400_000).toISOString(),
@@ -470,26 +479,48 @@ async function unknownInstanceTypes(history: CostHistory, monthStart: string, en
     .slice(0, 10);
 }
 
-/** Each budget's actual spend per day, from the same records and scope test as its month to date. */
+/**
+ * Each budget's actual spend per day, from the same records and scope test as its month to date. Which budgets
+ * a record counts for is worked out once per tag set and account (records of one tag set share one parsed
+ * object), not once per record and budget.
+ */
 function budgetDays(
   records: readonly CostRecord[],
   budgets: readonly Budget[],
   environmentTagKeys: readonly string[],
 ): ReportFacts['budgetDays'] {
-  return budgets.map((budget) => {
-    const days = new Map<string, number>();
-    for (const record of records) {
-      if (record.x_CostType !== 'Actual') continue;
-      const subject = { tags: record.Tags, environment: firstTag(record.Tags, environmentTagKeys), account: record.SubAccountId };
-      if (!matchesScope(budget.scope, subject)) continue;
-      const day = record.ChargePeriodStart.slice(0, 10);
-      days.set(day, (days.get(day) ?? 0) + microsToNumber(countedCost(record)));
+  const scopes = new Map<Readonly<Record<string, string>>, Map<string | null, boolean[]>>();
+  const budgetsOf = (record: CostRecord): boolean[] => {
+    let byAccount = scopes.get(record.Tags);
+    if (byAccount === undefined) {
+      byAccount = new Map();
+      scopes.set(record.Tags, byAccount);
     }
-    return {
-      budget: budget.name,
-      days: [...days.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, cost]) => ({ day, cost: round2(cost) })),
-    };
-  });
+    let matches = byAccount.get(record.SubAccountId);
+    if (matches === undefined) {
+      const subject = { tags: record.Tags, environment: firstTag(record.Tags, environmentTagKeys), account: record.SubAccountId };
+      matches = budgets.map((budget) => matchesScope(budget.scope, subject));
+      byAccount.set(record.SubAccountId, matches);
+    }
+    return matches;
+  };
+  const days = budgets.map(() => new Map<string, number>());
+  for (const record of records) {
+    if (record.x_CostType !== 'Actual') continue;
+    const matches = budgetsOf(record);
+    const day = record.ChargePeriodStart.slice(0, 10);
+    const cost = microsToNumber(countedCost(record));
+    matches.forEach((matched, index) => {
+      const budget = days[index];
+      if (matched && budget !== undefined) budget.set(day, (budget.get(day) ?? 0) + cost);
+    });
+  }
+  return budgets.map((budget, index) => ({
+    budget: budget.name,
+    days: [...(days[index] ?? new Map<string, number>()).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([day, cost]) => ({ day, cost: round2(cost) })),
+  }));
 }
 
 /** The last day every billing account has data for, at most yesterday; yesterday when there is no data. */

@@ -26,6 +26,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costRecord } from '../../src/billing/cost-record.js';
 import { CostHistory } from '../../src/billing/history.js';
+import type { Budget } from '../../src/config/config.js';
 import type { CloudProvider } from '../../src/model/cost-record.js';
 import { readReportFacts, type ReportFacts } from '../../src/report/report-facts.js';
 
@@ -126,12 +127,12 @@ async function writeHistory(history: CostHistory): Promise<void> {
   await history.commitStaged(staged, { days: 400, today: '2025-06-04' });
 }
 
-function factsOf(history: CostHistory): Promise<ReportFacts> {
+function factsOf(history: CostHistory, budgets: readonly Budget[] = []): Promise<ReportFacts> {
   return readReportFacts(history, {
     today: '2025-06-04',
     now: '2025-06-04T06:00:00.000Z',
     days: 10,
-    budgets: [],
+    budgets,
     environmentTagKeys: ['environment'],
     teamTagKey: 'team',
   });
@@ -226,6 +227,56 @@ describe('report facts', () => {
     expect(costs('team:search')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 5, 2]);
     expect(costs('provider:aws')).toEqual([0, 4, 0, 0, 0, 0, 0, 18, 5, 3]);
     expect(costs('provider:azure')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+  });
+
+  // Team search spends in two accounts with the same tags, so which budgets a record counts for depends on its
+  // account as well as its tags.
+  it("gives each budget's actual spend per day this month, by its scope's team, account and environment", async () => {
+    const history = await CostHistory.open(join(dir, 'budgets.duckdb'));
+    try {
+      const spend = (day: string, account: string, units: number, tags: Record<string, string>) =>
+        costRecord({
+          ChargePeriodStart: `2025-06-${day}T00:00:00.000Z`,
+          ChargePeriodEnd: `2025-06-${day}T23:59:59.000Z`,
+          BilledCost: usd(units),
+          EffectiveCost: null,
+          BillingCurrency: 'USD',
+          x_Provider: 'aws',
+          SubAccountId: account,
+          Tags: tags,
+          x_Extras: {},
+        });
+      const records = [
+        spend('01', '111', 5, { team: 'search' }),
+        spend('02', 'sub-1', 2, { team: 'search' }),
+        spend('02', '111', 4, { team: 'search', environment: 'staging' }),
+        spend('03', 'sub-1', 1, { team: 'search' }),
+        // Both accounts have data through 06-03, so month to date runs through it.
+        spend('03', '111', 3, { team: 'ops' }),
+      ];
+      await history.commitStaged([{ source: 'aws', table: await history.stageRecords('aws', records) }], {
+        days: 400,
+        today: '2025-06-04',
+      });
+      const budgets: Budget[] = [
+        { name: 'search', scope: { team: 'search' }, amount: 100 },
+        { name: 'search in 111', scope: { team: 'search', account: '111' }, amount: 100 },
+        { name: 'search in sub-1', scope: { team: 'search', account: 'sub-1' }, amount: 100 },
+        { name: 'staging', scope: { environment: 'staging' }, amount: 100 },
+        { name: 'production', scope: { environment: 'production' }, amount: 100 },
+      ];
+      const { budgetDays } = await factsOf(history, budgets);
+      const day = (date: string, cost: number) => ({ day: `2025-06-${date}`, cost });
+      expect(budgetDays).toEqual([
+        { budget: 'search', days: [day('01', 5), day('02', 6), day('03', 1)] },
+        { budget: 'search in 111', days: [day('01', 5), day('02', 4)] },
+        { budget: 'search in sub-1', days: [day('02', 2), day('03', 1)] },
+        { budget: 'staging', days: [day('02', 4)] },
+        { budget: 'production', days: [] },
+      ]);
+    } finally {
+      history.close();
+    }
   });
 
   it('gives the same facts from a history written before the instance class column, once opened', async () => {
