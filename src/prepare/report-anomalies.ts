@@ -102,7 +102,8 @@ const toMicros = (amount: number): number => Math.round(amount * 1_000_000);
 
 /**
  * One resource's rows: its days and each row's amount, at `start` to `end` of arrays shared by the resources of
- * one chunk of the result (two typed arrays per resource were most of the garbage collector's work).
+ * one chunk of the result (two arrays per chunk, not two per resource: tens of thousands of small typed
+ * arrays, each with its own backing store, are work for the garbage collector).
  */
 interface ResourceRows {
   readonly team: string;
@@ -177,7 +178,7 @@ function fillDaily(row: ResourceRows, first: number, micros: Float64Array, prese
  * Per service and candidate day, the TOP_RESOURCES resources that rose most over the mean of their eight same
  * weekdays with data (ties by name), among those with rows that day: each kept resource (its index in `rows`)
  * with the days it was kept for, in order. One service at a time, in one ranking buffer of TOP_RESOURCES
- * slots per day reused for every service: a ranking object per resource and day cost more than the rises.
+ * slots per day reused for every service, rather than an array per service and day and an object per rise.
  */
 function topRisers(
   rows: readonly ResourceRows[],
