@@ -98,8 +98,9 @@ findings contains finding.indeterminate(r, message, {"tags": null, "required": s
 	count(_required_keys) > 0
 	some r in _taggable
 	not is_object(r.tags)
-	message := sprintf("tags of %s are unknown until apply, so required tags %s cannot be checked (%s)", [
-		r.address, messages.list(_required_keys), unknown.why(r, "tags"),
+	message := messages.text([
+		"tags of ", r.address, " are unknown until apply, so required tags ", messages.list(_required_keys),
+		" cannot be checked (", unknown.why(r, "tags"), ")",
 	])
 }
 
@@ -108,7 +109,9 @@ findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "req
 	is_object(r.tags)
 	keys := _unknown_keys(r)
 	count(keys) > 0
-	message := sprintf("values of tags %s on %s are unknown until apply", [messages.list(keys), r.address])
+	message := messages.text([
+		"values of tags ", messages.list(keys), " on ", r.address, " are unknown until apply",
+	])
 }
 
 # All missing keys in one finding, so one fix covers them.
@@ -117,7 +120,7 @@ findings contains finding.new(r, message, evidence) if {
 	is_object(r.tags)
 	keys := _missing_keys(r)
 	count(keys) > 0
-	message := sprintf("%s is missing required tags %s", [r.address, messages.list(keys)])
+	message := messages.text([r.address, " is missing required tags ", messages.list(keys)])
 	evidence := {"missing": sort(keys), "tags": r.tags}
 }
 
@@ -127,8 +130,9 @@ findings contains finding.new(r, message, evidence) if {
 	count(allowed) > 0
 	v := _value(r, key)
 	not _allowed_value(v, allowed)
-	message := sprintf("%s has tag %s = %s, which is not an allowed value (allowed: %s)", [
-		r.address, key, messages.quote(v), messages.list(allowed),
+	message := messages.text([
+		r.address, " has tag ", key, " = ", messages.quote(v), ", which is not an allowed value (allowed: ",
+		messages.list(allowed), ")",
 	])
 	evidence := {"tag": key, "value": v, "allowed": allowed}
 }
