@@ -73,17 +73,18 @@ _allowed_value(v, allowed) if {
 	lower(a) == lower(v)
 }
 
-_unknown_keys(r) := {key |
-	some key, _ in _required
-	not _value(r, key)
-	unknown.tag(r, key)
-}
+# The taggable resources with known tags that lack a value for some required key, each with those keys: found
+# in one pass over the resources, for the unknown and the missing tags below (most resources lack none).
+_gaps := [[r, absent] |
+	some r in _taggable
+	is_object(r.tags)
+	absent := {key | some key, _ in _required; not _value(r, key)}
+	count(absent) > 0
+]
 
-_missing_keys(r) := {key |
-	some key, _ in _required
-	not _value(r, key)
-	not unknown.tag(r, key)
-}
+_unknown_keys(r, absent) := {key | some key in absent; unknown.tag(r, key)}
+
+_missing_keys(r, absent) := {key | some key in absent; not unknown.tag(r, key)}
 
 # object.keys is not in the wasm target; a set rule is.
 _required_keys contains key if some key, _ in _required
@@ -105,9 +106,8 @@ findings contains finding.indeterminate(r, message, {"tags": null, "required": s
 }
 
 findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "required": sort(_required_keys)}) if {
-	some r in _taggable
-	is_object(r.tags)
-	keys := _unknown_keys(r)
+	some [r, absent] in _gaps
+	keys := _unknown_keys(r, absent)
 	count(keys) > 0
 	message := messages.text([
 		"values of tags ", messages.list(keys), " on ", r.address, " are unknown until apply",
@@ -116,9 +116,8 @@ findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "req
 
 # All missing keys in one finding, so one fix covers them.
 findings contains finding.new(r, message, evidence) if {
-	some r in _taggable
-	is_object(r.tags)
-	keys := _missing_keys(r)
+	some [r, absent] in _gaps
+	keys := _missing_keys(r, absent)
 	count(keys) > 0
 	message := messages.text([r.address, " is missing required tags ", messages.list(keys)])
 	evidence := {"missing": sort(keys), "tags": r.tags}
