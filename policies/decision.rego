@@ -51,19 +51,24 @@ _savings_of(recommendations) := {
 # _reported holds every finding of every rule that is not off, with the rule's id and metadata applied. The
 # findings are read as data.tollgate.rules[area][id].findings, not through the package value, so a rule's other
 # rules are only evaluated when its findings need them, and a rule replaced below (plan_decision) not at all.
-_reported := [_item(id, f) |
+_reported := [_item(rule, f) |
 	some area, id
 	findings := data.tollgate.rules[area][id].findings
 	config.enforcement(id) != "off"
+	rule := _rule_defaults(id)
 	some f in findings
 ]
 
-_item(id, f) := {
-	"rule": id,
-	"severity": object.get(f, "severity", config.severity(id)),
+# A rule's id, severity and remediation, looked up once per rule rather than once per finding (its default
+# severity and remediation are read from the config and the METADATA, and a plan may have one finding per resource).
+_rule_defaults(id) := {"id": id, "severity": config.severity(id), "remediation": config.remediation(id)}
+
+_item(rule, f) := {
+	"rule": rule.id,
+	"severity": object.get(f, "severity", rule.severity),
 	"resource": f.resource,
 	"message": f.message,
-	"remediation": object.get(f, "remediation", config.remediation(id)),
+	"remediation": object.get(f, "remediation", rule.remediation),
 	"indeterminate": object.get(f, "indeterminate", false),
 	"evidence": object.get(f, "evidence", {}),
 	"exemptible": object.get(f, "exemptible", true),
@@ -76,37 +81,35 @@ _warnings := _judged(_reported).warnings
 _exempted := _judged(_reported).exempted
 
 # _judged splits reported findings: an exempted finding keeps the exemption's reason, owner and expiry, so
-# reviewers see who accepted what; the others are warnings or violations.
-_judged(reported) := {
-	"exempted": [{
+# reviewers see who accepted what; the others are warnings or violations. Each finding's exemption is looked up
+# once, and each rule's enforcement once, whatever the number of findings.
+_judged(reported) := {"exempted": exempted, "warnings": warnings, "violations": violations} if {
+	looked_up := [[item, _exemption(item)] | some item in reported]
+	exempted := [{
 		"rule": item.rule,
 		"resource": item.resource,
 		"reason": object.get(e, "reason", ""),
 		"owner": object.get(e, "owner", ""),
 		"expires": e.expires,
 	} |
-		some item in reported
-		item.exemptible == true
-		e := exemptions.for_finding(item.rule, item.resource)
-	],
-	"warnings": [item | some item in _enforced(reported); _warning(item)],
-	"violations": [item | some item in _enforced(reported); not _warning(item)],
+		some [item, e] in looked_up
+		e != null
+	]
+	enforced := [object.remove(item, ["exemptible"]) | some [item, e] in looked_up; e == null]
+	warned := {id | some id in {item.rule | some item in enforced}; config.enforcement(id) == "warn"}
+	warnings := [item | some item in enforced; _warning(item, warned)]
+	violations := [item | some item in enforced; not _warning(item, warned)]
 }
 
-_enforced(reported) := [object.remove(item, ["exemptible"]) |
-	some item in reported
-	not _exempt(item)
-]
+# The active exemption covering an exemptible finding; null when none does.
+default _exemption(_) := null
 
-_exempt(item) if {
-	item.exemptible == true
-	exemptions.for_finding(item.rule, item.resource)
-}
+_exemption(item) := exemptions.for_finding(item.rule, item.resource) if item.exemptible == true
 
 # Undecidable findings are always warnings: unknown is never a pass and never a false violation.
-_warning(item) if item.indeterminate == true
+_warning(item, _) if item.indeterminate == true
 
-_warning(item) if config.enforcement(item.rule) == "warn"
+_warning(item, warned) if item.rule in warned
 
 _recommendations := [object.union(rec, {"rule": id}) |
 	some area, id
@@ -151,10 +154,11 @@ resource_findings := object.union(_judged(_per_resource_reported), {
 	"savings": _savings_of(_per_resource_recommendations),
 })
 
-_per_resource_reported := [_item(id, f) |
+_per_resource_reported := [_item(rule, f) |
 	some area, ids in per_resource_rules
 	some id in ids
 	config.enforcement(id) != "off"
+	rule := _rule_defaults(id)
 	some f in data.tollgate.rules[area][id].findings
 ]
 

@@ -12,6 +12,17 @@ test_show_renders_other_values_as_json if {
 	messages.show(1.5) == "1.5"
 }
 
+test_text_joins_strings_as_sprintf_does if {
+	parts := ["module.a.aws_s3_bucket.b[0]", " is missing required tags ", "\"team\", \"cost-center\""]
+	messages.text(parts) == sprintf("%s is missing required tags %s", [parts[0], parts[2]])
+	messages.text([]) == ""
+}
+
+# A part that is not a string still gives a message (as JSON), never an undefined one that would drop a finding.
+test_text_renders_other_parts_as_json if {
+	messages.text(["port ", 80, ", https ", false, ", key ", null]) == "port 80, https false, key null"
+}
+
 test_quote_renders_json if {
 	messages.quote("eu-west-1") == "\"eu-west-1\""
 }

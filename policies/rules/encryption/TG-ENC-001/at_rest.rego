@@ -46,11 +46,15 @@ _attribute(r) := object.get(_attributes, r.type, "encryption.atRest")
 findings contains finding.new(r, message, {"encryption.atRest": false, "attribute": _attribute(r)}) if {
 	some r in resources.with_encryption
 	resources.field(r, ["encryption", "atRest"]) == false
-	message := sprintf("%s is not encrypted at rest (%s)", [r.address, messages.detail(r, _attribute(r), false)])
+	message := messages.text([
+		r.address, " is not encrypted at rest (", messages.detail(r, _attribute(r), false), ")",
+	])
 }
 
 findings contains finding.indeterminate(r, message, {"encryption.atRest": null, "attribute": _attribute(r)}) if {
 	some r in resources.data_stores
 	resources.field(r, ["encryption", "atRest"]) == null
-	message := sprintf("encryption at rest of %s is unknown until apply (%s)", [r.address, unknown.why(r, _attribute(r))])
+	message := messages.text([
+		"encryption at rest of ", r.address, " is unknown until apply (", unknown.why(r, _attribute(r)), ")",
+	])
 }

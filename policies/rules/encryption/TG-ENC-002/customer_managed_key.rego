@@ -55,8 +55,8 @@ _unset(r) if object.get(r.values, _attributes[r.type], null) == null
 # _required_by(r) is the set of reasons a customer-managed key is required, for the message and evidence.
 _required_by(r) := {reason |
 	some reason, required in {
-		sprintf("environment %s", [messages.quote(environment.name(r))]): _by_environment(r),
-		sprintf("data classification %s", [messages.quote(classification.name(r))]): _by_classification(r),
+		messages.text(["environment ", messages.quote(environment.name(r))]): _by_environment(r),
+		messages.text(["data classification ", messages.quote(classification.name(r))]): _by_classification(r),
 		"rule parameter always": config.param("TG-ENC-002", "always"),
 	}
 	required == true
@@ -112,10 +112,9 @@ findings contains finding.new(r, message, _evidence(r)) if {
 	some r in resources.data_stores
 	count(_required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == false
-	message := sprintf("%s is not encrypted with a customer-managed key (%s), which %s requires", [
-		r.address,
-		_key_detail(r),
-		concat(" and ", sort(_required_by(r))),
+	message := messages.text([
+		r.address, " is not encrypted with a customer-managed key (", _key_detail(r), "), which ",
+		concat(" and ", sort(_required_by(r))), " requires",
 	])
 }
 
@@ -126,8 +125,9 @@ findings contains finding.indeterminate(r, message, _evidence(r)) if {
 	count(_required_by(r)) == 0
 	resources.field(r, ["encryption", "customerManagedKey"]) != true
 	count(_undecided_by(r)) > 0
-	message := sprintf("whether %s must use a customer-managed key is unknown until apply (%s), and it does not use one", [
-		r.address, concat("; ", _undecided_by(r)),
+	message := messages.text([
+		"whether ", r.address, " must use a customer-managed key is unknown until apply (",
+		concat("; ", _undecided_by(r)), "), and it does not use one",
 	])
 }
 
@@ -136,9 +136,8 @@ findings contains finding.indeterminate(r, message, _evidence(r)) if {
 	some r in resources.data_stores
 	count(_required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == null
-	message := sprintf("whether %s uses a customer-managed key, which %s requires, is unknown until apply (%s)", [
-		r.address,
-		concat(" and ", sort(_required_by(r))),
-		unknown.why(r, _attribute(r)),
+	message := messages.text([
+		"whether ", r.address, " uses a customer-managed key, which ", concat(" and ", sort(_required_by(r))),
+		" requires, is unknown until apply (", unknown.why(r, _attribute(r)), ")",
 	])
 }

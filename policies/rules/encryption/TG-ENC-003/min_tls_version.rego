@@ -57,9 +57,10 @@ findings contains finding.new(r, message, evidence) if {
 	version := r.transport.minTlsVersion
 	_version(version)
 	to_number(version) < _minimum
-	message := sprintf("%s allows TLS %s, below the minimum TLS %s (%s)", [
-		r.address, version, messages.show(config.param("TG-ENC-003", "min_version")),
-		messages.detail(r, _attribute(r), version),
+	message := messages.text([
+		r.address, " allows TLS ", version, ", below the minimum TLS ",
+		messages.show(config.param("TG-ENC-003", "min_version")), " (",
+		messages.detail(r, _attribute(r), version), ")",
 	])
 	evidence := {"transport.minTlsVersion": version, "min_version": _minimum, "attribute": _attribute(r)}
 }
@@ -69,8 +70,9 @@ findings contains finding.indeterminate(r, message, evidence) if {
 	r.transport.protocol in _tls_protocols
 	r.transport.minTlsVersion == null
 	_minimum
-	message := sprintf("minimum TLS version of %s endpoint %s is unknown until apply (%s)", [
-		r.transport.protocol, r.address, unknown.why(r, _attribute(r)),
+	message := messages.text([
+		"minimum TLS version of ", r.transport.protocol, " endpoint ", r.address, " is unknown until apply (",
+		unknown.why(r, _attribute(r)), ")",
 	])
 	evidence := {"transport.protocol": r.transport.protocol, "transport.minTlsVersion": null, "min_version": _minimum}
 }
@@ -82,8 +84,9 @@ findings contains finding.indeterminate(r, message, evidence) if {
 	is_string(version)
 	not _version(version)
 	_minimum
-	message := sprintf("minimum TLS version %s of %s cannot be compared with TLS %s", [
-		messages.quote(version), r.address, messages.show(config.param("TG-ENC-003", "min_version")),
+	message := messages.text([
+		"minimum TLS version ", messages.quote(version), " of ", r.address, " cannot be compared with TLS ",
+		messages.show(config.param("TG-ENC-003", "min_version")),
 	])
 	evidence := {"transport.minTlsVersion": version, "min_version": _minimum}
 }

@@ -76,7 +76,7 @@ _https_redirect(action) if {
 findings contains finding.new(r, message, {"transport.httpsOnly": false, "attribute": _attribute(r)}) if {
 	some r in resources.with_transport
 	r.transport.httpsOnly == false
-	message := sprintf("%s accepts unencrypted connections (%s)", [r.address, _detail(r)])
+	message := messages.text([r.address, " accepts unencrypted connections (", _detail(r), ")"])
 }
 
 # A store or endpoint whose HTTPS-only setting is unknown until apply (a bucket policy computed at apply, or one
@@ -86,8 +86,9 @@ findings contains finding.indeterminate(r, message, {"transport.httpsOnly": null
 	r.transport.httpsOnly == null
 	not _plain(r)
 	unknown.attribute(r, _attribute(r))
-	message := sprintf("whether %s refuses plain-text connections is unknown until apply (%s)", [
-		r.address, unknown.why(r, _attribute(r)),
+	message := messages.text([
+		"whether ", r.address, " refuses plain-text connections is unknown until apply (",
+		unknown.why(r, _attribute(r)), ")",
 	])
 }
 
@@ -98,8 +99,9 @@ findings contains finding.new(r, message, evidence) if {
 	_plain(r)
 	not _redirects_to_https(r)
 	not unknown.attribute(r, "default_action")
-	message := sprintf("%s serves plain-text %s on port %s and does not redirect to HTTPS", [
-		r.address, r.transport.protocol, messages.show(r.transport.port),
+	message := messages.text([
+		r.address, " serves plain-text ", r.transport.protocol, " on port ", messages.show(r.transport.port),
+		" and does not redirect to HTTPS",
 	])
 	evidence := {"transport.protocol": r.transport.protocol, "transport.port": r.transport.port}
 }
@@ -110,8 +112,10 @@ findings contains finding.indeterminate(r, message, evidence) if {
 	_plain(r)
 	not _redirects_to_https(r)
 	unknown.attribute(r, "default_action")
-	message := sprintf("%s serves plain-text %s on port %s; whether it only redirects to HTTPS is unknown until apply (%s)", [
-		r.address, r.transport.protocol, messages.show(r.transport.port), unknown.why(r, "default_action"),
+	message := messages.text([
+		r.address, " serves plain-text ", r.transport.protocol, " on port ", messages.show(r.transport.port),
+		"; whether it only redirects to HTTPS is unknown until apply (", unknown.why(r, "default_action"),
+		")",
 	])
 	evidence := {"transport.protocol": r.transport.protocol, "transport.port": r.transport.port}
 }
@@ -122,7 +126,8 @@ findings contains finding.indeterminate(r, message, {"transport.protocol": null,
 	r.kind == "transport"
 	r.transport.protocol == null
 	r.transport.httpsOnly == null
-	message := sprintf("whether %s accepts plain-text HTTP is unknown until apply (%s)", [
-		r.address, unknown.why(r, "protocol"),
+	message := messages.text([
+		"whether ", r.address, " accepts plain-text HTTP is unknown until apply (",
+		unknown.why(r, "protocol"), ")",
 	])
 }

@@ -96,9 +96,9 @@ findings contains finding.new(r, message, _evidence(r, v)) if {
 	total := resources.accelerator_count(v)
 	is_number(total)
 	total > _limit(r)
-	message := sprintf("%s has %s %s per instance%s, over the limit of %s set by %s", [
-		r.address, messages.show(total), _model(v),
-		messages.variant_type(v), messages.show(_limit(r)), _binding(r),
+	message := messages.text([
+		r.address, " has ", messages.show(total), " ", _model(v), " per instance", messages.variant_type(v),
+		", over the limit of ", messages.show(_limit(r)), " set by ", _binding(r),
 	])
 }
 
@@ -107,8 +107,10 @@ findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
 	some r in resources.with_compute
 	some v in resources.variants(r)
 	resources.accelerator_count(v) == null
-	message := sprintf("number of %s of %s is unknown until apply, so it cannot be checked against the limit of %s set by %s", [
-		_model(v), r.address, messages.show(_limit(r)), _binding(r),
+	message := messages.text([
+		"number of ", _model(v), " of ", r.address,
+		" is unknown until apply, so it cannot be checked against the limit of ", messages.show(_limit(r)),
+		" set by ", _binding(r),
 	])
 }
 
@@ -118,8 +120,9 @@ findings contains finding.indeterminate(r, message, _unknown_evidence(r, v)) if 
 	some r in resources.with_compute
 	some v in resources.variants(r)
 	not resources.accelerators_known(v)
-	message := sprintf("%s: they cannot be checked against the limit of %s set by %s", [
-		messages.unknown_accelerators(r, v), messages.show(_limit(r)), _binding(r),
+	message := messages.text([
+		messages.unknown_accelerators(r, v), ": they cannot be checked against the limit of ",
+		messages.show(_limit(r)), " set by ", _binding(r),
 	])
 }
 
@@ -128,7 +131,8 @@ findings contains finding.indeterminate(r, message, {"environment": null, "unkno
 	environment.configured(["gpu", "max_per_instance"])
 	some r in resources.with_compute
 	environment.unknown(r)
-	message := sprintf("environment of %s is unknown until apply (%s), so its GPU limit per instance cannot be chosen", [
-		r.address, environment.unknown_why(r),
+	message := messages.text([
+		"environment of ", r.address, " is unknown until apply (", environment.unknown_why(r),
+		"), so its GPU limit per instance cannot be chosen",
 	])
 }

@@ -43,9 +43,10 @@ findings contains finding.new(r, message, _evidence(r, v, a.model)) if {
 	some a in object.get(v, "accelerators", [])
 	is_string(a.model)
 	not patterns.any_match(_allowed(r), a.model)
-	message := sprintf("%s uses %s accelerators%s, which environment %s does not allow (allowed: %s)", [
-		r.address, messages.quote(a.model), messages.variant_type(v),
-		messages.quote(environment.name(r)), messages.list(_allowed(r)),
+	message := messages.text([
+		r.address, " uses ", messages.quote(a.model), " accelerators", messages.variant_type(v),
+		", which environment ", messages.quote(environment.name(r)), " does not allow (allowed: ",
+		messages.list(_allowed(r)), ")",
 	])
 }
 
@@ -56,8 +57,10 @@ findings contains finding.indeterminate(r, message, _evidence(r, v, null)) if {
 	some v in resources.variants(r)
 	some a in object.get(v, "accelerators", [])
 	a.model == null
-	message := sprintf("accelerator model of %s%s is unknown until apply, so it cannot be checked against environment %s (allowed: %s)", [
-		r.address, messages.variant_type(v), messages.quote(environment.name(r)), messages.list(_allowed(r)),
+	message := messages.text([
+		"accelerator model of ", r.address, messages.variant_type(v),
+		" is unknown until apply, so it cannot be checked against environment ",
+		messages.quote(environment.name(r)), " (allowed: ", messages.list(_allowed(r)), ")",
 	])
 }
 
@@ -68,8 +71,9 @@ findings contains finding.indeterminate(r, message, _evidence(r, v, null)) if {
 	is_array(_allowed(r))
 	some v in resources.variants(r)
 	not resources.accelerators_known(v)
-	message := sprintf("%s: they cannot be checked against environment %s (allowed: %s)", [
-		messages.unknown_accelerators(r, v), messages.quote(environment.name(r)), messages.list(_allowed(r)),
+	message := messages.text([
+		messages.unknown_accelerators(r, v), ": they cannot be checked against environment ",
+		messages.quote(environment.name(r)), " (allowed: ", messages.list(_allowed(r)), ")",
 	])
 }
 
@@ -78,7 +82,8 @@ findings contains finding.indeterminate(r, message, {"environment": null, "unkno
 	_active
 	some r in resources.with_compute
 	environment.unknown(r)
-	message := sprintf("environment of %s is unknown until apply (%s), so its allowed accelerator models cannot be chosen", [
-		r.address, environment.unknown_why(r),
+	message := messages.text([
+		"environment of ", r.address, " is unknown until apply (", environment.unknown_why(r),
+		"), so its allowed accelerator models cannot be chosen",
 	])
 }

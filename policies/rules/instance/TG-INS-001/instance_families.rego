@@ -52,9 +52,10 @@ findings contains finding.new(r, message, _evidence(r, v)) if {
 	some v in resources.variants(r)
 	is_string(v.family)
 	patterns.any_match(_deny_list(r), v.family)
-	message := sprintf("%s uses instance type %s of family %s, which environment %s denies (denied: %s)", [
-		r.address, messages.quote(v.instanceType), messages.quote(v.family),
-		messages.quote(environment.name(r)), messages.list(_deny_list(r)),
+	message := messages.text([
+		r.address, " uses instance type ", messages.quote(v.instanceType), " of family ",
+		messages.quote(v.family), ", which environment ", messages.quote(environment.name(r)),
+		" denies (denied: ", messages.list(_deny_list(r)), ")",
 	])
 }
 
@@ -66,9 +67,10 @@ findings contains finding.new(r, message, _evidence(r, v)) if {
 	count(_allow_list(r)) > 0
 	not patterns.any_match(_allow_list(r), v.family)
 	not patterns.any_match(_deny_list(r), v.family)
-	message := sprintf("%s uses instance type %s of family %s, which is not among the families environment %s allows (allowed: %s)", [
-		r.address, messages.quote(v.instanceType), messages.quote(v.family),
-		messages.quote(environment.name(r)), messages.list(_allow_list(r)),
+	message := messages.text([
+		r.address, " uses instance type ", messages.quote(v.instanceType), " of family ",
+		messages.quote(v.family), ", which is not among the families environment ",
+		messages.quote(environment.name(r)), " allows (allowed: ", messages.list(_allow_list(r)), ")",
 	])
 }
 
@@ -78,8 +80,10 @@ findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
 	_restricted(r)
 	some v in resources.variants(r)
 	v.instanceType == null
-	message := sprintf("instance type of %s is unknown until apply, so its family cannot be checked against environment %s (%s)", [
-		r.address, messages.quote(environment.name(r)), unknown.why(r, "instance_type"),
+	message := messages.text([
+		"instance type of ", r.address,
+		" is unknown until apply, so its family cannot be checked against environment ",
+		messages.quote(environment.name(r)), " (", unknown.why(r, "instance_type"), ")",
 	])
 }
 
@@ -90,8 +94,10 @@ findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
 	some v in resources.variants(r)
 	is_string(v.instanceType)
 	v.family == null
-	message := sprintf("instance family of %s (instance type %s) could not be determined, so it cannot be checked against environment %s", [
-		r.address, messages.quote(v.instanceType), messages.quote(environment.name(r)),
+	message := messages.text([
+		"instance family of ", r.address, " (instance type ", messages.quote(v.instanceType),
+		") could not be determined, so it cannot be checked against environment ",
+		messages.quote(environment.name(r)),
 	])
 }
 
@@ -100,7 +106,8 @@ findings contains finding.indeterminate(r, message, {"environment": null, "unkno
 	_active
 	some r in resources.with_compute
 	environment.unknown(r)
-	message := sprintf("environment of %s is unknown until apply (%s), so its allowed instance families cannot be chosen", [
-		r.address, environment.unknown_why(r),
+	message := messages.text([
+		"environment of ", r.address, " is unknown until apply (", environment.unknown_why(r),
+		"), so its allowed instance families cannot be chosen",
 	])
 }

@@ -38,8 +38,9 @@ findings contains finding.new(r, message, _evidence(r)) if {
 	is_array(_allowed(r))
 	is_string(r.region)
 	not patterns.any_match(_allowed(r), r.region)
-	message := sprintf("%s is in region %s, which environment %s does not allow (allowed: %s)", [
-		r.address, messages.quote(r.region), messages.quote(environment.name(r)), messages.list(_allowed(r)),
+	message := messages.text([
+		r.address, " is in region ", messages.quote(r.region), ", which environment ",
+		messages.quote(environment.name(r)), " does not allow (allowed: ", messages.list(_allowed(r)), ")",
 	])
 }
 
@@ -49,8 +50,10 @@ findings contains finding.indeterminate(r, message, _evidence(r)) if {
 	is_array(_allowed(r))
 	r.region == null
 	resources.regional(r)
-	message := sprintf("region of %s is unknown until apply, so it cannot be checked against environment %s (allowed: %s; %s)", [
-		r.address, messages.quote(environment.name(r)), messages.list(_allowed(r)), unknown.why(r, "region"),
+	message := messages.text([
+		"region of ", r.address, " is unknown until apply, so it cannot be checked against environment ",
+		messages.quote(environment.name(r)), " (allowed: ", messages.list(_allowed(r)), "; ",
+		unknown.why(r, "region"), ")",
 	])
 }
 
@@ -60,7 +63,8 @@ findings contains finding.indeterminate(r, message, {"region": r.region, "enviro
 	some r in resources.judged
 	resources.regional(r)
 	environment.unknown(r)
-	message := sprintf("environment of %s is unknown until apply (%s), so its allowed regions cannot be chosen", [
-		r.address, environment.unknown_why(r),
+	message := messages.text([
+		"environment of ", r.address, " is unknown until apply (", environment.unknown_why(r),
+		"), so its allowed regions cannot be chosen",
 	])
 }

@@ -39,8 +39,10 @@ findings contains finding.new(r, message, _evidence(r)) if {
 	is_array(_allowed(r))
 	is_string(r.region)
 	not patterns.any_match(_allowed(r), r.region)
-	message := sprintf("%s holds %s data in region %s, which that classification does not allow (allowed: %s)", [
-		r.address, messages.quote(classification.name(r)), messages.quote(r.region), messages.list(_allowed(r)),
+	message := messages.text([
+		r.address, " holds ", messages.quote(classification.name(r)), " data in region ",
+		messages.quote(r.region), ", which that classification does not allow (allowed: ",
+		messages.list(_allowed(r)), ")",
 	])
 }
 
@@ -50,8 +52,9 @@ findings contains finding.indeterminate(r, message, _evidence(r)) if {
 	is_array(_allowed(r))
 	r.region == null
 	resources.regional(r)
-	message := sprintf("region of %s (%s data) is unknown until apply (%s)", [
-		r.address, messages.quote(classification.name(r)), unknown.why(r, "region"),
+	message := messages.text([
+		"region of ", r.address, " (", messages.quote(classification.name(r)),
+		" data) is unknown until apply (", unknown.why(r, "region"), ")",
 	])
 }
 
@@ -63,8 +66,10 @@ findings contains finding.indeterminate(r, message, evidence) if {
 	some r in resources.judged
 	r.taggable == true
 	classification.unknown(r)
-	message := sprintf("data classification of %s is unknown until apply (its tags are unknown until apply), so its region %s cannot be checked against classifications %s", [
-		r.address, messages.quote(r.region), messages.list(restricted),
+	message := messages.text([
+		"data classification of ", r.address,
+		" is unknown until apply (its tags are unknown until apply), so its region ",
+		messages.quote(r.region), " cannot be checked against classifications ", messages.list(restricted),
 	])
 	evidence := {"region": r.region, "classification": null, "restricted_classifications": sort(restricted)}
 }

@@ -73,17 +73,18 @@ _allowed_value(v, allowed) if {
 	lower(a) == lower(v)
 }
 
-_unknown_keys(r) := {key |
-	some key, _ in _required
-	not _value(r, key)
-	unknown.tag(r, key)
-}
+# The taggable resources with known tags that lack a value for some required key, each with those keys: found
+# in one pass over the resources, for the unknown and the missing tags below (most resources lack none).
+_gaps := [[r, absent] |
+	some r in _taggable
+	is_object(r.tags)
+	absent := {key | some key, _ in _required; not _value(r, key)}
+	count(absent) > 0
+]
 
-_missing_keys(r) := {key |
-	some key, _ in _required
-	not _value(r, key)
-	not unknown.tag(r, key)
-}
+_unknown_keys(r, absent) := {key | some key in absent; unknown.tag(r, key)}
+
+_missing_keys(r, absent) := {key | some key in absent; not unknown.tag(r, key)}
 
 # object.keys is not in the wasm target; a set rule is.
 _required_keys contains key if some key, _ in _required
@@ -98,37 +99,40 @@ findings contains finding.indeterminate(r, message, {"tags": null, "required": s
 	count(_required_keys) > 0
 	some r in _taggable
 	not is_object(r.tags)
-	message := sprintf("tags of %s are unknown until apply, so required tags %s cannot be checked (%s)", [
-		r.address, messages.list(_required_keys), unknown.why(r, "tags"),
+	message := messages.text([
+		"tags of ", r.address, " are unknown until apply, so required tags ", messages.list(_required_keys),
+		" cannot be checked (", unknown.why(r, "tags"), ")",
 	])
 }
 
 findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "required": sort(_required_keys)}) if {
-	some r in _taggable
-	is_object(r.tags)
-	keys := _unknown_keys(r)
+	some [r, absent] in _gaps
+	keys := _unknown_keys(r, absent)
 	count(keys) > 0
-	message := sprintf("values of tags %s on %s are unknown until apply", [messages.list(keys), r.address])
+	message := messages.text([
+		"values of tags ", messages.list(keys), " on ", r.address, " are unknown until apply",
+	])
 }
 
 # All missing keys in one finding, so one fix covers them.
 findings contains finding.new(r, message, evidence) if {
-	some r in _taggable
-	is_object(r.tags)
-	keys := _missing_keys(r)
+	some [r, absent] in _gaps
+	keys := _missing_keys(r, absent)
 	count(keys) > 0
-	message := sprintf("%s is missing required tags %s", [r.address, messages.list(keys)])
+	message := messages.text([r.address, " is missing required tags ", messages.list(keys)])
 	evidence := {"missing": sort(keys), "tags": r.tags}
 }
 
+# The keys with allowed values first: with none (the default), the resources are not iterated at all.
 findings contains finding.new(r, message, evidence) if {
-	some r in _taggable
 	some key, allowed in _required
 	count(allowed) > 0
+	some r in _taggable
 	v := _value(r, key)
 	not _allowed_value(v, allowed)
-	message := sprintf("%s has tag %s = %s, which is not an allowed value (allowed: %s)", [
-		r.address, key, messages.quote(v), messages.list(allowed),
+	message := messages.text([
+		r.address, " has tag ", key, " = ", messages.quote(v), ", which is not an allowed value (allowed: ",
+		messages.list(allowed), ")",
 	])
 	evidence := {"tag": key, "value": v, "allowed": allowed}
 }
