@@ -12,6 +12,9 @@ trap 'rm -rf "$work"' EXIT
 meta="$work/meta"
 # The compiled bundle and the capabilities file sit in policies/ but are not test data.
 ignore=(--ignore wasm-capabilities.json --ignore tollgate.tar.gz)
+# The batch and plan_view tests evaluate generated plans; on a busy runner they outlast opa test's default
+# 5 s per test, which would fail them for the machine's load rather than for a wrong decision.
+timeout=(--timeout 120s)
 node --import tsx scripts/write-rule-meta.ts "$meta"
 
 unformatted=$("$opa" fmt --list policies)
@@ -21,8 +24,8 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 "$regal" lint --format pretty policies
-"$opa" test "${ignore[@]}" policies "$meta"
-"$opa" test "${ignore[@]}" --coverage --threshold 90 --format json policies "$meta" >"$work/coverage.json" || {
+"$opa" test "${timeout[@]}" "${ignore[@]}" policies "$meta"
+"$opa" test "${timeout[@]}" "${ignore[@]}" --coverage --threshold 90 --format json policies "$meta" >"$work/coverage.json" || {
   echo "test-rego: Rego coverage is under 90%" >&2
   exit 1
 }
