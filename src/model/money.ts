@@ -86,6 +86,9 @@ export function unitsToMicros(units: number): Micros {
 
 /** rate × quantity (hours, GB, a discount factor), rounded half away from zero once, where the product is formed. */
 export function multiplyMicros(rate: Micros, quantity: number): Micros {
+  // A whole quantity (hours, instances, GiB: nearly every one) gives an exact product, so nothing is rounded and
+  // the decimal parse of the quantity that rounding needs is spared.
+  if (Number.isSafeInteger(quantity)) return rate * BigInt(quantity);
   if (!Number.isFinite(quantity)) throw new RangeError(`not a finite quantity: ${quantity}`);
   const factor = parseMicros(String(quantity));
   if (factor === null) throw new RangeError(`not a decimal quantity: ${quantity}`);
