@@ -8,7 +8,7 @@
  * `unpricedResources`) so that before, after and delta always cover the same resources.
  */
 import { TollgateError } from '../model/errors.js';
-import { microsToNumber as microsToUsd, multiplyMicros, type Micros } from '../model/money.js';
+import { microsToNumber as microsToUsd, multiplyMicros as multiply, type Micros } from '../model/money.js';
 import { priceSubject, type Bill, type PriceResult, type PricingSubject } from './resource-pricers.js';
 import { UsageHours } from './usage.js';
 import type { Catalog } from './catalog.js';
@@ -37,36 +37,32 @@ interface Amount {
   readonly sources: readonly string[];
 }
 
-/**
- * rate × quantity as multiplyMicros gives it. Hours and instance counts are nearly always whole numbers, whose
- * product is exact: multiplied directly, without the decimal parse of the quantity that rounding needs.
- */
-function multiply(rate: Micros, quantity: number): Micros {
-  return Number.isSafeInteger(quantity) ? rate * BigInt(quantity) : multiplyMicros(rate, quantity);
-}
-
 const SPOT_UNKNOWN = 'spot price not in the catalog: priced at on-demand (an upper bound)';
 
 /** One rate when every group shares it, else null (mixed SageMaker variants have no single hourly price). */
-function sharedRate(rates: ReadonlyArray<Micros | null>): Micros | null {
-  const first = rates[0];
-  return first !== undefined && rates.every((rate) => rate === first) ? first : null;
+function sharedRate(groups: Bill['groups'], side: 'onDemand' | 'spot'): Micros | null {
+  const first = groups[0];
+  if (first === undefined) return null;
+  const rate = first[side];
+  for (let i = 1; i < groups.length; i++) if (groups[i]?.[side] !== rate) return null;
+  return rate;
 }
 
 function amountOf(bill: Bill, hours: number): Amount {
   let monthly = bill.monthlyFixed;
   let instances: number | null = null;
-  const sources = [...bill.sources];
+  // The bill's own list unless a note is added to it: every resource is priced from a few bills' sources.
+  let sources = bill.sources;
   for (const group of bill.groups) {
     const rate = bill.spot ? (group.spot ?? group.onDemand) : group.onDemand;
-    if (bill.spot && group.spot === null && !sources.includes(SPOT_UNKNOWN)) sources.push(SPOT_UNKNOWN);
+    if (bill.spot && group.spot === null && !sources.includes(SPOT_UNKNOWN)) sources = [...sources, SPOT_UNKNOWN];
     monthly += multiply(multiply(rate, hours), group.count);
     instances = (instances ?? 0) + group.count;
   }
   return {
     monthly,
-    hourlyOnDemand: sharedRate(bill.groups.map((group) => group.onDemand)),
-    hourlySpot: sharedRate(bill.groups.map((group) => group.spot)),
+    hourlyOnDemand: sharedRate(bill.groups, 'onDemand'),
+    hourlySpot: sharedRate(bill.groups, 'spot'),
     instances,
     sources,
   };
@@ -84,8 +80,12 @@ function subjectBefore(resource: Resource): PricingSubject | null {
 
 const usd = (micros: Micros | null): number | null => (micros === null ? null : microsToUsd(micros));
 
-function unique(list: readonly string[]): string[] {
-  return [...new Set(list)];
+/** Both lists' sources, each once, in order of first mention: a resource has a few, so no Set is built for them. */
+function uniqueSources(first: readonly string[], second: readonly string[]): string[] {
+  const sources: string[] = [];
+  for (const source of first) if (!sources.includes(source)) sources.push(source);
+  for (const source of second) if (!sources.includes(source)) sources.push(source);
+  return sources;
 }
 
 interface Priced {
@@ -126,10 +126,8 @@ function costOf(
     }
   }
   const afterMicros = afterAmount?.monthly ?? null;
-  const reasons = [
-    after.outcome === 'unpriced' ? after.reason : null,
-    beforeReason === null ? null : `before the change: ${beforeReason}`,
-  ].filter((reason): reason is string => reason !== null);
+  const afterReason = after.outcome === 'unpriced' ? after.reason : null;
+  const beforeNote = beforeReason === null ? null : `before the change: ${beforeReason}`;
   const cost: ResourceCost = {
     currency: 'USD',
     monthlyBefore: usd(beforeMicros),
@@ -139,8 +137,8 @@ function costOf(
     hourlySpot: usd(afterAmount?.hourlySpot ?? null),
     instances: afterAmount?.instances ?? null,
     hoursPerMonth,
-    unpriced: reasons.length === 0 ? null : reasons.join('; '),
-    sources: unique([...(afterAmount?.sources ?? []), ...beforeSources]),
+    unpriced: afterReason === null ? beforeNote : beforeNote === null ? afterReason : `${afterReason}; ${beforeNote}`,
+    sources: uniqueSources(afterAmount?.sources ?? [], beforeSources),
   };
   const complete = beforeMicros !== null && afterMicros !== null;
   return { cost, before: complete ? beforeMicros : null, after: complete ? afterMicros : null };
@@ -160,7 +158,9 @@ export function estimatePlanCost(resources: readonly Resource[], catalog: Catalo
   let after = 0n;
   let unpricedResources = 0;
   const priced: Resource[] = new Array<Resource>(resources.length);
-  for (const [i, resource] of resources.entries()) {
+  let i = -1;
+  for (const resource of resources) {
+    i++;
     const result = priceSubject(subjectAfter(resource), catalog);
     if (result.outcome === 'free') {
       priced[i] = resource;

@@ -43,6 +43,39 @@ describe('money in micro-units', () => {
     expect(microsToNumber(0n)).toBe(0);
   });
 
+  it('converts to the number its exact decimal text parses to, on both sides of 2^53', () => {
+    // The decimal text of micros / 10^6 is exact, so the double it parses to is the one conversion's reference.
+    const decimal = (micros: bigint): number => {
+      const magnitude = micros < 0n ? -micros : micros;
+      const fraction = (magnitude % 1_000_000n).toString().padStart(6, '0');
+      return Number(`${micros < 0n ? '-' : ''}${magnitude / 1_000_000n}.${fraction}`);
+    };
+    const samples: bigint[] = [];
+    for (let d = -2000n; d <= 2000n; d++) samples.push(d, 2n ** 53n + d, -(2n ** 53n) + d, 10n ** 15n + d * 7n);
+    // A fixed sequence of amounts of every length up to 18 digits (a linear congruential generator).
+    let state = 12_345n;
+    for (let i = 0; i < 20_000; i++) {
+      state = (state * 6_364_136_223_846_793_005n + 1_442_695_040_888_963_407n) % 2n ** 64n;
+      const amount = state % 10n ** BigInt(1 + (i % 18));
+      samples.push(i % 2 === 0 ? amount : -amount);
+    }
+    const wrong = samples.filter((micros) => !Object.is(microsToNumber(micros), decimal(micros)));
+    expect(wrong).toEqual([]);
+  });
+
+  it('multiplies by a whole quantity exactly as by its decimal text', () => {
+    const byDecimal = (rate: bigint, quantity: number): bigint =>
+      divideRounded(rate * (parseMicros(String(quantity)) ?? 0n), 1_000_000n);
+    const quantities = [0, -0, 1, 2, 730, 744, -3, 1_000_000, 2 ** 53 - 1, -(2 ** 53 - 1), 123_456_789];
+    const rates = [0n, 1n, -1n, 100_000n, 32_772_600n, 999_999_999_999n, -7n];
+    for (const rate of rates) {
+      for (const quantity of quantities) expect(multiplyMicros(rate, quantity), `${rate} × ${quantity}`).toBe(byDecimal(rate, quantity));
+    }
+    // Fractions still round once, half away from zero.
+    expect(multiplyMicros(3n, 0.5)).toBe(2n);
+    expect(multiplyMicros(-3n, 0.5)).toBe(-2n);
+  });
+
   it('rounds quotients half away from zero', () => {
     expect(divideRounded(5n, 2n)).toBe(3n);
     expect(divideRounded(-5n, 2n)).toBe(-3n);

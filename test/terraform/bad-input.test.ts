@@ -118,6 +118,18 @@ describe('bad plan text', () => {
     expect(parsePlan(text, 'ok.json').resources).toEqual([]);
   });
 
+  it('counts the brackets after strings that end in escaped backslashes or hold escaped quotes', () => {
+    // A string holding an escaped quote and brackets, then one that is a single backslash, then the deep array.
+    const strings = String.raw`"say \"[[\" \\\"{{","\\"`;
+    expect(JSON.parse(`[${strings}]`)).toEqual(['say "[[" \\"{{', '\\']);
+    const deep = `${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}`;
+    const text = `{"format_version":"1.2","x":[${strings},${deep}]}`;
+    const error = failure(() => parsePlan(text, 'deep.json'));
+    expect(error.message).toMatch(/nesting is deeper than the limit of 256/);
+    // The object and "x" are two levels: the deep array's 255th bracket opens level 257.
+    expect(error).toMatchObject({ line: 1, column: text.indexOf(deep) + MAX_NESTING_DEPTH - 1 });
+  });
+
   it('accepts a UTF-8 byte order mark', () => {
     expect(parsePlan('\uFEFF{"format_version":"1.2"}', 'bom.json').formatVersion).toBe('1.2');
   });

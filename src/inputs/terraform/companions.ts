@@ -170,6 +170,11 @@ export class CompanionLinker {
   private readonly targetsByType = new Map<string, number[]>();
   /** Targets whose own attribute for a carried setting is unknown only because the provider computes it. */
   private readonly computedButUnset = new Set<number>();
+  /**
+   * Positions of the resources a companion could name, indexed only when the plan has a companion: the keys built
+   * and hashed for every bucket and storage account of a plan that has none were a tenth of normalising it.
+   */
+  private readonly targets: number[] = [];
 
   /** Notes a resource that is a companion or a target; `position` is its place in the result list. */
   record(position: number, resource: Resource, values: PlannedValues, config: ConfigResource | undefined): void {
@@ -185,20 +190,8 @@ export class CompanionLinker {
       });
       return;
     }
-    const targetLink = linkByTargetType.get(resource.type);
-    if (targetLink === undefined) return;
-    for (const attribute of targetLink.targetValueAttributes) {
-      const value = values.nonEmptyString(attribute);
-      if (value !== null) this.targetsByValue.set(`${resource.type}|${value}`, position);
-    }
-    const key = `${resource.module ?? ''}|${resource.type}.${resource.name}`;
-    const instances = this.targetsByAddress.get(key);
-    if (instances === undefined) this.targetsByAddress.set(key, [position]);
-    else instances.push(position);
-    if (resource.index !== null) this.targetsByInstance.set(`${key}|${String(resource.index)}|${typeof resource.index}`, position);
-    const ofType = this.targetsByType.get(resource.type);
-    if (ofType === undefined) this.targetsByType.set(resource.type, [position]);
-    else ofType.push(position);
+    if (!linkByTargetType.has(resource.type)) return;
+    this.targets.push(position);
     // AWS provider 4+ computes a bucket's `policy` (unknown at create) whether or not it is set: absent from the
     // configuration, it is not unknown but unset. Without the configuration it is taken as unset, as regions are.
     const transportLink = transportLinkByTargetType.get(resource.type);
@@ -211,6 +204,11 @@ export class CompanionLinker {
   /** Applies every link: settings onto targets, parents' regions onto children that state none. */
   apply(resources: Resource[]): void {
     for (const position of this.computedButUnset) this.unsetComputedAttribute(resources, position);
+    if (this.pending.length === 0) return;
+    for (const position of this.targets) {
+      const resource = resources[position];
+      if (resource !== undefined) this.indexTarget(position, resource);
+    }
     /** companion type → targets some companion of that type resolved to. */
     const linked = new Map<string, Set<number>>();
     const unresolved: PendingCompanion[] = [];
@@ -240,6 +238,22 @@ export class CompanionLinker {
         if (target !== undefined && !done.has(position)) resources[position] = this.unsettle(companion.link, target);
       }
     }
+  }
+
+  /** Makes a resource a companion may name findable by its value, its address, its instance and its type. */
+  private indexTarget(position: number, resource: Resource): void {
+    for (const attribute of linkByTargetType.get(resource.type)?.targetValueAttributes ?? []) {
+      const value = nonEmptyStringAt(resource.values, attribute);
+      if (value !== null) this.targetsByValue.set(`${resource.type}|${value}`, position);
+    }
+    const key = `${resource.module ?? ''}|${resource.type}.${resource.name}`;
+    const instances = this.targetsByAddress.get(key);
+    if (instances === undefined) this.targetsByAddress.set(key, [position]);
+    else instances.push(position);
+    if (resource.index !== null) this.targetsByInstance.set(`${key}|${String(resource.index)}|${typeof resource.index}`, position);
+    const ofType = this.targetsByType.get(resource.type);
+    if (ofType === undefined) this.targetsByType.set(resource.type, [position]);
+    else ofType.push(position);
   }
 
   /** The target with the companion's setting: its encryption, or a transport that refuses plain text if either does. */
@@ -305,6 +319,12 @@ export class CompanionLinker {
     const instances = this.targetsByAddress.get(key);
     return instances?.length === 1 ? instances[0] : undefined;
   }
+}
+
+/** A top-level attribute of the merged values, as PlannedValues.nonEmptyString reads it: a string that is set, else null. */
+function nonEmptyStringAt(values: Readonly<Record<string, unknown>>, attribute: string): string | null {
+  const value = values[attribute];
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 /** The resource with `attribute` listed among its values unknown until apply (once). */

@@ -39,6 +39,18 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
 
+/** Offset of the quote that ends the string opened at `open`, or -1 when the text ends first. */
+function closingQuote(text: string, open: number): number {
+  // Most of a plan's text is inside strings: indexOf finds each quote natively, and a quote closes the string
+  // unless an odd run of backslashes escapes it.
+  for (let quote = text.indexOf('"', open + 1); quote !== -1; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+  }
+  return -1;
+}
+
 /** Offset of the first bracket that opens level `MAX_NESTING_DEPTH + 1`, or -1. One pass, no allocation. */
 function findExcessiveNesting(text: string): number {
   let depth = 0;
@@ -46,12 +58,9 @@ function findExcessiveNesting(text: string): number {
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
-      // Skip the string body; escapes hide the quotes they precede.
-      for (i++; i < length; i++) {
-        const inner = text.charCodeAt(i);
-        if (inner === BACKSLASH) i++;
-        else if (inner === QUOTE) break;
-      }
+      // An unterminated string holds every bracket after it: JSON.parse rejects the text.
+      i = closingQuote(text, i);
+      if (i === -1) return -1;
     } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
       depth++;
       if (depth > MAX_NESTING_DEPTH) return i;

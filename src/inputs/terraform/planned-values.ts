@@ -52,6 +52,8 @@ function segmentsOf(path: string): readonly string[] {
   return segments;
 }
 
+const NOTHING_UNKNOWN: ReadonlySet<string> = new Set();
+
 export class PlannedValues {
   /** The merged values: unknown → null, sensitive → "(sensitive)". */
   readonly values: Readonly<Record<string, unknown>>;
@@ -64,7 +66,8 @@ export class PlannedValues {
     const merged = afterSensitive === true ? {} : merge(after, afterUnknown, afterSensitive, '', unknown);
     this.values = isRecord(merged) ? merged : {};
     this.unknown = unknown;
-    this.unknownSet = new Set(unknown);
+    // Most resources have nothing unknown: they share one empty set rather than each building its own.
+    this.unknownSet = unknown.length === 0 ? NOTHING_UNKNOWN : new Set(unknown);
   }
 
   /** The value at a dot path, or null when it is absent, unknown, or below something unknown. */
