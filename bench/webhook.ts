@@ -7,7 +7,10 @@
  * prints p50/p99, the rate served, and the server's CPU time per request (its processes' user + system time
  * from /proc over the run, workers included), with the ratios to the floor and the machine, and under it how long
  * each server held its event loop and paused for garbage collection over the run (bench/loop-hook.mjs).
- * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only; BENCH_CPU_PROF=dir profiles serve.
+ * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only; BENCH_CPU_PROF=dir profiles serve;
+ * BENCH_SERVE='node arguments' runs serve from them instead of bin/tollgate.js (e.g. `--import tsx entry.mjs`, an
+ * entry that runs another copy's src/cli/main.ts, to compare two versions without a build); BENCH_SPLIT=0 skips
+ * the in-process steps below.
  * Then the CPU of each step of a request outside TLS and HTTP (parse, prepare, evaluation by batch size, the
  * rest of the answer), measured in this process with the same modules.
  * Targets (read by people): p99 within 1.5× the floor at 2,000 req/s with every request served.
@@ -142,6 +145,8 @@ interface LoopWindow {
   readonly pid: number;
   /** Intervals of a 1 ms timer: 1 ms is an idle loop; more is how long the loop was held. */
   readonly delay: { readonly p50Ms: number; readonly p99Ms: number; readonly p999Ms: number; readonly maxMs: number };
+  /** CPU time between two ticks of the 1 ms timer: how long a turn of the loop held it, whatever the machine's load. */
+  readonly turnCpu: { readonly p99Ms: number; readonly p999Ms: number; readonly maxMs: number };
   readonly minorGc: GcPauses;
   readonly majorGc: GcPauses;
 }
@@ -217,6 +222,7 @@ function describeLoop(windows: readonly LoopWindow[]): string {
   const sum = (pick: (window: LoopWindow) => number): number => windows.reduce((total, window) => total + pick(window), 0);
   return [
     `loop p50/p99/p99.9/max ${worst((w) => w.delay.p50Ms)}/${worst((w) => w.delay.p99Ms)}/${worst((w) => w.delay.p999Ms)}/${worst((w) => w.delay.maxMs)} ms`,
+    `turn CPU p99/p99.9/max ${worst((w) => w.turnCpu.p99Ms)}/${worst((w) => w.turnCpu.p999Ms)}/${worst((w) => w.turnCpu.maxMs)} ms`,
     `minor GC ${sum((w) => w.minorGc.count)} × (${sum((w) => w.minorGc.totalMs)} ms, p99 ${worst((w) => w.minorGc.p99Ms)}, max ${worst((w) => w.minorGc.maxMs)})`,
     `major GC ${sum((w) => w.majorGc.count)} × (${sum((w) => w.majorGc.totalMs)} ms, max ${worst((w) => w.majorGc.maxMs)})`,
   ].join(', ');
@@ -279,9 +285,10 @@ async function cpuSplit(): Promise<string[]> {
   const request = parseAdmissionReview(JSON.parse(review));
   const input = policyInputFor(request, policy, new Date());
   const count = quick ? 1_000 : 4_000;
+  const prepareMicros = cpuMicros(count, () => policyInputFor(request, policy, new Date()));
   const lines = [
     `parse body (JSON.parse + AdmissionReview)     ${cpuMicros(count, () => parseAdmissionReview(JSON.parse(review))).toFixed(0)} µs`,
-    `prepare admission input                       ${cpuMicros(count, () => policyInputFor(request, policy, new Date())).toFixed(0)} µs`,
+    `prepare admission input                       ${prepareMicros.toFixed(0)} µs`,
   ];
   // The batch sizes take turns, a few evaluations each, so that a busy machine slows them alike.
   const sizes = [1, 2, 4, 8, 16];
@@ -300,7 +307,8 @@ async function cpuSplit(): Promise<string[]> {
     const chosen = size === MAX_REVIEWS_PER_EVALUATION ? ' (the server batch size)' : '';
     lines.push(`evaluate, ${String(size).padStart(2)} per evaluation                 ${perReview.toFixed(0)} µs per review${chosen}`);
   }
-  // The rest of the answer, measured with the policy's decisions computed beforehand (only evaluation is skipped).
+  // The rest of the answer, measured with the policy's decisions computed beforehand (only evaluation is skipped);
+  // decide() prepares each request too, so the prepare step measured above is taken off.
   const batch = MAX_REVIEWS_PER_EVALUATION;
   const decisions = policy.engine.evaluateBatch(Array.from({ length: batch }, () => input));
   const decided: ServedPolicy = { ...policy, engine: { evaluateBatch: () => decisions } as unknown as ServedPolicy['engine'] };
@@ -311,7 +319,7 @@ async function cpuSplit(): Promise<string[]> {
     evalTimeoutMs: 60_000,
   });
   const pending = Array.from({ length: batch }, () => handler.admit(JSON.parse(review), performance.now()));
-  const answered = cpuMicros(Math.ceil(count / batch), () => JSON.stringify(handler.decide(pending))) / batch;
+  const answered = cpuMicros(Math.ceil(count / batch), () => JSON.stringify(handler.decide(pending))) / batch - prepareMicros;
   lines.push(`verdict, log line, metrics, response JSON     ${answered.toFixed(0)} µs`);
   return lines;
 }
@@ -322,7 +330,7 @@ async function main(): Promise<void> {
   const webhook = await startServer(
     [
       ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
-      'bin/tollgate.js',
+      ...(process.env['BENCH_SERVE'] ?? 'bin/tollgate.js').split(' '),
       'serve',
       '--cert',
       tls.cert,
@@ -385,7 +393,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${type()} ${release()}, Node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`;
-  const split = await cpuSplit();
+  const split = process.env['BENCH_SPLIT'] === '0' ? [] : await cpuSplit();
   process.stdout.write(
     `\nwebhook bench: ${seconds} s per run, body ${review.length} bytes (fixtures/k8s/admission/gpu-deployment.json); ${machine}\n${rows.join('\n')}\n` +
       `\nCPU per request outside TLS and HTTP, in this process (the same modules, config and bundle as the server):\n${split.join('\n')}\n`,
