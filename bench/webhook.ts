@@ -5,14 +5,18 @@
  * (default 500 and 2000 req/s, `overallRate`, so latencies are corrected for coordinated omission).
  * Both servers run in their own process so load generation does not share their event loop. Each row
  * prints p50/p99, the rate served, and the server's CPU time per request (its processes' user + system time
- * from /proc over the run, workers included), with the ratios to the floor and the machine.
- * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only; BENCH_CPU_PROF=dir profiles serve.
- * Then the CPU of each step of a request outside TLS and HTTP (parse, prepare, evaluation by batch size, the
- * rest of the answer), measured in this process with the same modules.
+ * from /proc over the run, workers included), with the ratios to the floor and the machine, and under it how long
+ * each server held its event loop and paused for garbage collection over the run (bench/loop-hook.mjs).
+ * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only; BENCH_CPU_PROF=dir profiles serve;
+ * BENCH_SERVE='node arguments' runs serve from them instead of bin/tollgate.js (e.g. `--import tsx entry.mjs`, an
+ * entry that runs another copy's src/cli/main.ts, to compare two versions without a build); BENCH_SPLIT=0 skips
+ * the in-process steps below.
+ * Then the CPU of each step of a request outside TLS and HTTP (parse, prepare, evaluation by batch size, and all
+ * but the evaluation together), measured in this process with the same modules.
  * Targets (read by people): p99 within 1.5× the floor at 2,000 req/s with every request served.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, tmpdir, type } from 'node:os';
 import { join } from 'node:path';
@@ -57,28 +61,36 @@ const profileDir = process.env['BENCH_CPU_PROF'];
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const CLOCK_TICKS = Number(process.env['BENCH_CLK_TCK'] ?? 100);
 
+/** The fields of /proc/<pid>/stat after the command name (in parentheses, and it may contain spaces); null when gone. */
+function procStat(id: string): string[] | null {
+  try {
+    const text = readFileSync(`/proc/${id}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** A process and its direct children (the serve workers), with their stat fields, from /proc; empty elsewhere. */
+function processTree(pid: number): Array<{ readonly pid: number; readonly fields: string[] }> {
+  if (!existsSync('/proc')) return [];
+  const found: Array<{ readonly pid: number; readonly fields: string[] }> = [];
+  for (const id of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const fields = procStat(id);
+    // fields[1] is the parent pid.
+    if (fields !== null && (id === String(pid) || fields[1] === String(pid))) found.push({ pid: Number(id), fields });
+  }
+  return found;
+}
+
 /** CPU time (ms) of a process and its direct children (the serve workers), from /proc; NaN elsewhere. */
 function cpuMs(pid: number): number {
-  const stat = (id: string): string[] | null => {
-    try {
-      const text = readFileSync(`/proc/${id}/stat`, 'utf8');
-      // Fields after the command name, which is in parentheses and may contain spaces.
-      return text.slice(text.lastIndexOf(')') + 2).split(' ');
-    } catch {
-      return null;
-    }
-  };
-  let ticks = 0;
-  let found = false;
-  for (const id of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    const fields = stat(id);
-    // fields[1] is the parent pid; [11] and [12] are utime and stime (fields 14 and 15 of proc(5)).
-    if (fields === null || (id !== String(pid) && fields[1] !== String(pid))) continue;
-    found = true;
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return found ? (ticks * 1000) / CLOCK_TICKS : NaN;
+  const tree = processTree(pid);
+  // fields[11] and [12] are utime and stime (fields 14 and 15 of proc(5)).
+  const ticks = tree.reduce((sum, { fields }) => sum + Number(fields[11]) + Number(fields[12]), 0);
+  return tree.length > 0 ? (ticks * 1000) / CLOCK_TICKS : NaN;
 }
+
 const review = readFileSync(join(root, 'fixtures/k8s/admission/gpu-deployment.json'), 'utf8');
 
 const FLOOR_SERVER = `
@@ -128,10 +140,50 @@ function makeCertificate(dir: string): { cert: string; key: string; ca: Buffer }
   return { cert, key, ca: readFileSync(cert) };
 }
 
-/** Spawns a server process and resolves with its port once it prints its "listening" line (and is ready). */
-function startServer(args: string[], readyPattern: RegExp): Promise<{ child: ChildProcess; port: number }> {
+/** What bench/loop-hook.mjs saw in one server process over one window. */
+interface LoopWindow {
+  readonly pid: number;
+  /** Intervals of a 1 ms timer: 1 ms is an idle loop; more is how long the loop was held. */
+  readonly delay: { readonly p50Ms: number; readonly p99Ms: number; readonly p999Ms: number; readonly maxMs: number };
+  /** CPU time between two ticks of the 1 ms timer: how long a turn of the loop held it, whatever the machine's load. */
+  readonly turnCpu: { readonly p99Ms: number; readonly p999Ms: number; readonly maxMs: number };
+  readonly minorGc: GcPauses;
+  readonly majorGc: GcPauses;
+}
+interface GcPauses {
+  readonly count: number;
+  readonly totalMs: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+interface RunningServer {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** The `bench-loop` lines printed so far, parsed. */
+  readonly loopLines: LoopWindow[];
+}
+
+const LOOP_HOOK = join(root, 'bench/loop-hook.mjs');
+const LOOP_PREFIX = 'bench-loop ';
+
+/**
+ * Spawns a server process with the loop hook and resolves with its port once it prints its "listening" line (and
+ * is ready). Its stderr is passed on, except the hook's lines, which are kept.
+ */
+function startServer(args: string[], readyPattern: RegExp): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', LOOP_HOOK, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const loopLines: LoopWindow[] = [];
+    let partial = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith(LOOP_PREFIX)) loopLines.push(JSON.parse(line.slice(LOOP_PREFIX.length)) as LoopWindow);
+        else process.stderr.write(`${line}\n`);
+      }
+    });
     let output = '';
     let port = 0;
     const onData = (chunk: Buffer): void => {
@@ -140,12 +192,40 @@ function startServer(args: string[], readyPattern: RegExp): Promise<{ child: Chi
       if (port && readyPattern.test(output)) {
         child.stdout.off('data', onData);
         child.stdout.resume(); // keep draining decision logs, as a log collector would
-        resolve({ child, port });
+        resolve({ child, port, loopLines });
       }
     };
     child.stdout.on('data', onData);
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
+}
+
+/**
+ * Ends the hook's current window in the server and each of its workers and returns what each saw (an empty list
+ * where /proc is missing). The first call after start-up only starts the window a run is measured over.
+ */
+async function loopWindow(server: RunningServer): Promise<LoopWindow[]> {
+  const pids = processTree(server.child.pid ?? 0).map(({ pid }) => pid);
+  const before = server.loopLines.length;
+  for (const pid of pids) process.kill(pid, 'SIGUSR2');
+  const deadline = performance.now() + 5_000;
+  while (server.loopLines.length < before + pids.length && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return server.loopLines.slice(before);
+}
+
+/** One figure for a run: the worst process's loop percentiles and pauses, the pauses counted over all of them. */
+function describeLoop(windows: readonly LoopWindow[]): string {
+  if (windows.length === 0) return 'loop n/a';
+  const worst = (pick: (window: LoopWindow) => number): number => Math.max(...windows.map(pick));
+  const sum = (pick: (window: LoopWindow) => number): number => windows.reduce((total, window) => total + pick(window), 0);
+  return [
+    `loop p50/p99/p99.9/max ${worst((w) => w.delay.p50Ms)}/${worst((w) => w.delay.p99Ms)}/${worst((w) => w.delay.p999Ms)}/${worst((w) => w.delay.maxMs)} ms`,
+    `turn CPU p99/p99.9/max ${worst((w) => w.turnCpu.p99Ms)}/${worst((w) => w.turnCpu.p999Ms)}/${worst((w) => w.turnCpu.maxMs)} ms`,
+    `minor GC ${sum((w) => w.minorGc.count)} × (${sum((w) => w.minorGc.totalMs)} ms, p99 ${worst((w) => w.minorGc.p99Ms)}, max ${worst((w) => w.minorGc.maxMs)})`,
+    `major GC ${sum((w) => w.majorGc.count)} × (${sum((w) => w.majorGc.totalMs)} ms, max ${worst((w) => w.majorGc.maxMs)})`,
+  ].join(', ');
 }
 
 async function measure(port: number, ca: Buffer, rate: number): Promise<AutocannonResult> {
@@ -188,7 +268,8 @@ function cpuMicros(count: number, step: () => void): number {
 /**
  * Where a request's CPU goes outside TLS and HTTP, measured in this process through the same modules the server
  * runs (the fixture config and the built-in bundle): parsing the body, preparing the admission input, evaluating
- * it at each batch size, and the rest of the answer (verdict, decision log line formatted, metrics, response JSON).
+ * it at each batch size, and everything but the evaluation together (parse, prepare, verdict, decision log line
+ * formatted, metrics, response JSON), as the server does it for a batch.
  */
 async function cpuSplit(): Promise<string[]> {
   const { PolicyState } = await import('../src/webhook/policy-state.js');
@@ -226,7 +307,8 @@ async function cpuSplit(): Promise<string[]> {
     const chosen = size === MAX_REVIEWS_PER_EVALUATION ? ' (the server batch size)' : '';
     lines.push(`evaluate, ${String(size).padStart(2)} per evaluation                 ${perReview.toFixed(0)} µs per review${chosen}`);
   }
-  // The rest of the answer, measured with the policy's decisions computed beforehand (only evaluation is skipped).
+  // Everything but the evaluation, measured with the policy's decisions computed beforehand: a batch's bodies
+  // parsed and admitted, then decided (each prepared, its verdict, decision log line, metrics) and answered.
   const batch = MAX_REVIEWS_PER_EVALUATION;
   const decisions = policy.engine.evaluateBatch(Array.from({ length: batch }, () => input));
   const decided: ServedPolicy = { ...policy, engine: { evaluateBatch: () => decisions } as unknown as ServedPolicy['engine'] };
@@ -236,9 +318,12 @@ async function cpuSplit(): Promise<string[]> {
     logger: jsonLogger('info', () => undefined),
     evalTimeoutMs: 60_000,
   });
-  const pending = Array.from({ length: batch }, () => handler.admit(JSON.parse(review), performance.now()));
-  const answered = cpuMicros(Math.ceil(count / batch), () => JSON.stringify(handler.decide(pending))) / batch;
-  lines.push(`verdict, log line, metrics, response JSON     ${answered.toFixed(0)} µs`);
+  const answered =
+    cpuMicros(Math.ceil(count / batch), () => {
+      const pending = Array.from({ length: batch }, () => handler.admit(JSON.parse(review), performance.now()));
+      JSON.stringify(handler.decide(pending));
+    }) / batch;
+  lines.push(`all but evaluation (the above, verdict, log line, metrics, response JSON)  ${answered.toFixed(0)} µs`);
   return lines;
 }
 
@@ -248,7 +333,7 @@ async function main(): Promise<void> {
   const webhook = await startServer(
     [
       ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
-      'bin/tollgate.js',
+      ...(process.env['BENCH_SERVE'] ?? 'bin/tollgate.js').split(' '),
       'serve',
       '--cert',
       tls.cert,
@@ -271,19 +356,20 @@ async function main(): Promise<void> {
     // Warm up both (JIT, wasm tier-up) for a few seconds before measuring.
     for (const server of [webhook, floor]) await warmUp(server.port, tls.ca);
     for (const rate of rates) {
-      const measured: Array<{ name: string; result: AutocannonResult; cpuPerRequestMs: number }> = [];
+      const measured: Array<{ name: string; result: AutocannonResult; cpuPerRequestMs: number; loop: string }> = [];
       for (const [name, server] of [
         [`tollgate serve (${workers === '1' ? '1 process' : `--workers ${workers}`})`, webhook],
         ['floor (constant allow)', floor],
       ] as const) {
         const pid = server.child.pid ?? 0;
+        await loopWindow(server);
         const cpuBefore = cpuMs(pid);
         const result = await measure(server.port, tls.ca, rate);
         const cpuPerRequestMs = (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total);
-        measured.push({ name, result, cpuPerRequestMs });
+        measured.push({ name, result, cpuPerRequestMs, loop: describeLoop(await loopWindow(server)) });
       }
       const floorResult = measured[1];
-      for (const { name, result, cpuPerRequestMs } of measured) {
+      for (const { name, result, cpuPerRequestMs, loop } of measured) {
         const ratio = floorResult === undefined ? NaN : result.latency.p99 / floorResult.result.latency.p99;
         rows.push(
           [
@@ -298,7 +384,8 @@ async function main(): Promise<void> {
             `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
           ].join(' '),
         );
-        process.stdout.write(`${rows[rows.length - 1]}\n`);
+        rows.push(`${''.padEnd(31)}${loop}`);
+        process.stdout.write(`${rows.slice(-2).join('\n')}\n`);
       }
     }
   } finally {
@@ -309,7 +396,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${type()} ${release()}, Node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`;
-  const split = await cpuSplit();
+  const split = process.env['BENCH_SPLIT'] === '0' ? [] : await cpuSplit();
   process.stdout.write(
     `\nwebhook bench: ${seconds} s per run, body ${review.length} bytes (fixtures/k8s/admission/gpu-deployment.json); ${machine}\n${rows.join('\n')}\n` +
       `\nCPU per request outside TLS and HTTP, in this process (the same modules, config and bundle as the server):\n${split.join('\n')}\n`,

@@ -55,16 +55,13 @@ export function policyInputFor(request: AdmissionRequest, policy: ServedPolicy, 
 }
 
 /**
- * A parsed request waiting for its verdict: decided already (skipped, no policy) or prepared for evaluation
- * with the policy served when it arrived.
+ * A parsed request waiting for its verdict: decided already (skipped, no policy) or to be prepared and evaluated
+ * with the policy served when it arrived, at the time it arrived.
  */
 export interface PendingReview {
   readonly request: AdmissionRequest;
   readonly receivedAt: number;
-  readonly outcome:
-    | { readonly verdict: Verdict }
-    | { readonly policy: ServedPolicy; readonly input: PolicyInput }
-    | { readonly error: string; readonly policy: ServedPolicy };
+  readonly outcome: { readonly verdict: Verdict } | { readonly policy: ServedPolicy; readonly now: Date };
 }
 
 export class AdmissionHandler {
@@ -78,8 +75,8 @@ export class AdmissionHandler {
   }
 
   /**
-   * Parses and prepares one request; decide() gives its verdict. Throws MalformedReviewError for a body that is
-   * not a v1 AdmissionReview (the server answers 400).
+   * Parses one request and notes the policy and time it arrived with; decide() prepares it and gives its verdict.
+   * Throws MalformedReviewError for a body that is not a v1 AdmissionReview (the server answers 400).
    */
   admit(body: unknown, receivedAt: number): PendingReview {
     const request = parseAdmissionReview(body);
@@ -98,16 +95,15 @@ export class AdmissionHandler {
     const policy = this.options.policy();
     if (policy === null)
       return { request, receivedAt, outcome: { verdict: this.failure(request, 503, 'the policy bundle is not loaded yet', null) } };
-    try {
-      return { request, receivedAt, outcome: { policy, input: policyInputFor(request, policy, new Date()) } };
-    } catch (error) {
-      return { request, receivedAt, outcome: { error: errorMessage(error), policy } };
-    }
+    // Prepared when its batch is judged, not here: a request read while others wait is not worked on ahead of
+    // them, and one that has waited past the evaluation timeout is never prepared.
+    return { request, receivedAt, outcome: { policy, now: new Date() } };
   }
 
   /**
-   * The responses of admitted requests, in order: those prepared with the same policy are evaluated together
-   * (one policy evaluation judges them all, each with its own input); each is logged and counted.
+   * The responses of admitted requests, in order: each is prepared, and those admitted with the same policy are
+   * evaluated together (one policy evaluation judges them all, each with its own input); each is logged and
+   * counted.
    */
   decide(pending: readonly PendingReview[]): JsonObject[] {
     const verdicts = this.judge(pending);
@@ -146,14 +142,14 @@ export class AdmissionHandler {
 
   private judge(pending: readonly PendingReview[]): Verdict[] {
     const verdicts: Array<Verdict | undefined> = [];
-    // Requests to evaluate, by the policy they were prepared with (a reload may fall between two of them).
-    const batches = new Map<ServedPolicy, number[]>();
+    // Requests to evaluate, by the policy they arrived with (a reload may fall between two of them), with their inputs.
+    const batches = new Map<ServedPolicy, Array<{ readonly index: number; readonly input: PolicyInput }>>();
     pending.forEach(({ request, receivedAt, outcome }, index) => {
       if ('verdict' in outcome) {
         verdicts[index] = outcome.verdict;
-      } else if ('error' in outcome) {
-        verdicts[index] = this.failure(request, 500, `policy evaluation failed (${outcome.error})`, outcome.policy.revision);
-      } else if (performance.now() > receivedAt + this.options.evalTimeoutMs) {
+        return;
+      }
+      if (performance.now() > receivedAt + this.options.evalTimeoutMs) {
         // Waiting behind other requests counts: the API server's clock started when it sent this one.
         verdicts[index] = this.failure(
           request,
@@ -161,17 +157,22 @@ export class AdmissionHandler {
           `it waited more than the ${this.options.evalTimeoutMs} ms evaluation timeout before evaluation`,
           outcome.policy.revision,
         );
-      } else {
-        const batch = batches.get(outcome.policy) ?? [];
-        batch.push(index);
-        batches.set(outcome.policy, batch);
+        return;
       }
+      let input: PolicyInput;
+      try {
+        input = policyInputFor(request, outcome.policy, outcome.now);
+      } catch (error) {
+        verdicts[index] = this.failure(request, 500, `policy evaluation failed (${errorMessage(error)})`, outcome.policy.revision);
+        return;
+      }
+      const batch = batches.get(outcome.policy) ?? [];
+      batch.push({ index, input });
+      batches.set(outcome.policy, batch);
     });
-    for (const [policy, indexes] of batches) {
-      const inputs = indexes.map((index) => {
-        const outcome = pending[index]?.outcome;
-        return outcome !== undefined && 'input' in outcome ? outcome.input : {};
-      });
+    for (const [policy, batch] of batches) {
+      const indexes = batch.map(({ index }) => index);
+      const inputs = batch.map(({ input }) => input);
       let decisions: Array<Decision | Error>;
       try {
         // The offers and inventory the inputs share are preloaded with the policy, not sent again.

@@ -1,10 +1,11 @@
 /**
  * Requests that arrive together are judged together. Each admitted request waits until the event loop has
  * read everything that arrived with it (setImmediate runs after the I/O callbacks of the current turn), then
- * up to MAX_REVIEWS_PER_EVALUATION of them are judged by one policy evaluation. One request alone is judged at
- * once, a turn later; under load the batches grow, and the fixed cost of an evaluation is shared, so the
- * webhook keeps up instead of queueing. Each request still gets the decision of its own input alone
- * (test/audit/batched-decisions.test.ts); nothing is cached.
+ * up to MAX_REVIEWS_PER_EVALUATION of them, oldest first, are prepared and judged by one policy evaluation. One
+ * request alone is judged at once, a turn later; under load the batches grow, and the fixed cost of an
+ * evaluation is shared, so the webhook keeps up instead of queueing. Reading a request only parses it, so the
+ * requests read while others wait do not get their work done ahead of them. Each request still gets the
+ * decision of its own input alone (test/audit/batched-decisions.test.ts); nothing is cached.
  */
 import type { AdmissionHandler, PendingReview } from './admission-handler.js';
 import type { JsonObject } from '../inputs/kubernetes/object-shape.js';
@@ -12,8 +13,7 @@ import type { JsonObject } from '../inputs/kubernetes/object-shape.js';
 /**
  * Past a few dozen inputs the policy's heap fills and each costs more again (bench/audit.ts prints the curve).
  * For a GPU Deployment review, sixteen per evaluation cost the least CPU per review, 5 to 20% under four
- * (bench/webhook.ts prints the curve); and the last of a burst waits less when its batch is judged at once
- * than when smaller batches let later requests be read and prepared ahead of it.
+ * (bench/webhook.ts prints the curve); bench/webhook-queue.ts compares the latencies with smaller batches.
  */
 export const MAX_REVIEWS_PER_EVALUATION = 16;
 

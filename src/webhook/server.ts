@@ -1,8 +1,8 @@
 /**
  * The HTTPS server: routes, body limit, slow-client timeouts, certificate reload and graceful shutdown.
- * Evaluation is synchronous and fast (one PolicyEngine reused for every request); requests read in the same
- * turn of the event loop are judged by one evaluation (review-batcher.ts), and the event loop serialises
- * evaluations.
+ * Evaluation is synchronous and fast (one PolicyEngine reused for every request); a request is parsed as it is
+ * read, and requests read in the same turn of the event loop are prepared and judged by one evaluation
+ * (review-batcher.ts), and the event loop serialises evaluations.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
