@@ -388,17 +388,10 @@ export class CostHistory {
     retention: { days: number; today: string },
   ): Promise<ImportSummary[]> {
     const summaries: ImportSummary[] = [];
-    // What the summary, the overlap check and the DELETE of replaced days need of each staging, read once into a
-    // small table (a Parquet file's staging is a view: every query of it reads the file).
-    const keysOf = (table: string): string => `${table}_keys`;
-    const keyed = staged.map(({ source, table }) => ({ source, table: keysOf(table) }));
+    const keyed = staged.map(({ source, table }) => ({ source, table: stagedKeysTable(table) }));
     try {
       for (const { source, table } of staged) {
-        const keys = keysOf(table);
-        await this.run(
-          `CREATE TEMP TABLE ${keys} AS SELECT x_Day, x_Provider, SubAccountId, x_CostType, BillingCurrency, count(*) AS n
-           FROM ${table} GROUP BY ALL`,
-        );
+        const keys = await this.stagedKeys(table);
         const [facts] = await this.query<{ rows: number; days: number; first: string | null; last: string | null; currencies: string }>(
           `SELECT coalesce(sum(n), 0)::INTEGER AS rows, count(DISTINCT x_Day)::INTEGER AS days, strftime(min(x_Day), '%Y-%m-%d') AS first,
             strftime(max(x_Day), '%Y-%m-%d') AS last,
@@ -423,25 +416,45 @@ export class CostHistory {
       await this.inTransaction(async () => {
         await this.assertNoOverlap(keyed, retention);
         for (const { source, table } of staged) {
-          await this.run(`DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${keysOf(table)})`, [
-            source,
-          ]);
+          await this.run(
+            `DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${stagedKeysTable(table)})`,
+            [source],
+          );
           await this.run(`INSERT INTO cost_records BY NAME SELECT *, ${derived} FROM ${table}`);
         }
         await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
       });
     } finally {
-      for (const { table } of [...staged, ...keyed]) await this.dropStaged(table);
+      for (const { table } of staged) await this.dropStaged(table);
       // The classes of this commit's distinct rows: derived from the staging, so dropped with it.
       await this.run(`DROP TABLE IF EXISTS ${ROW_CLASS_TABLE}`);
     }
     return summaries;
   }
 
-  /** Drops a staging table, or a staging view (a Parquet file is staged as a view over the file). */
+  /**
+   * The name of a small table of what the summary, the checks of a staged file, the overlap check and the DELETE
+   * of replaced days need of staging `table`, made from one read of it (a Parquet file's staging is a view: every
+   * query of it reads the file): its rows counted per day, provider, account, cost type and currency, with those
+   * that lack a start or billed cost and those whose period ends before it starts. Made once per staging; the
+   * staging must not change after.
+   */
+  async stagedKeys(table: string): Promise<string> {
+    const keys = stagedKeysTable(table);
+    await this.run(
+      `CREATE TEMP TABLE IF NOT EXISTS ${keys} AS SELECT x_Day, x_Provider, SubAccountId, x_CostType, BillingCurrency, count(*) AS n,
+         count(*) FILTER (WHERE ChargePeriodStart IS NULL OR BilledCost IS NULL) AS missing,
+         count(*) FILTER (WHERE ChargePeriodEnd IS NOT NULL AND ChargePeriodEnd <= ChargePeriodStart) AS bad_period
+       FROM ${table} GROUP BY ALL`,
+    );
+    return keys;
+  }
+
+  /** Drops a staging table, or a staging view (a Parquet file is staged as a view over the file), and its keys. */
   async dropStaged(table: string): Promise<void> {
     const [view] = await this.query(`SELECT 1 AS found FROM duckdb_views() WHERE view_name = ? AND temporary AND NOT internal`, [table]);
     await this.run(`DROP ${view ? 'VIEW' : 'TABLE'} IF EXISTS ${table}`);
+    await this.run(`DROP TABLE IF EXISTS ${stagedKeysTable(table)}`);
   }
 
   async saveForecast(forecast: Forecast): Promise<void> {
@@ -474,6 +487,11 @@ export class CostHistory {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** The keys table of staging `table` (CostHistory.stagedKeys). */
+function stagedKeysTable(table: string): string {
+  return `${table}_keys`;
 }
 
 function stagedJsonType(column: string): string {
