@@ -76,7 +76,7 @@ function enumType(values: Readonly<Record<string, true>>): string {
 /**
  * The history's columns whose every value the code defines, stored as ENUMs rather than text. DuckDB stores an
  * ENUM value as a one-byte index, where each text costs statistics, a dictionary look-up and compression: about
- * 0.25 CPU seconds per million rows and column on the commit's INSERT, and more on every scan of the column.
+ * 0.2 CPU seconds per million rows and column on the commit's INSERT, and more on every scan of the column.
  * Members are in text order, so ORDER BY, min and max give what they gave on the text, and a comparison with a
  * text that is no member is false, as it was. Staging tables keep text: a staged value is checked before it is
  * committed, and the INSERT casts it.
