@@ -246,8 +246,10 @@ async function checkStaged(
     if (!currencyFilled) await history.run(`UPDATE ${table} SET BillingCurrency = ?`, [currency]);
     notes.push(`no BillingCurrency column: amounts taken as ${currency}`);
   }
-  // Every rule in one read of the staging (a Parquet file's is a view: each query reads the file); a rule's
-  // offending values are shown as the first and last of them (at most three with an empty one), never all.
+  // Every rule judged on the staging's keys (one read of the staging, which the commit reuses; a Parquet file's
+  // staging is a view, and each query of it reads the file), so each rule tests a distinct value, not every row. A
+  // rule's offending values are shown as the first and last of them (at most three with an empty one), never all.
+  const keys = await history.stagedKeys(table);
   const known = knownCurrencies().map(literal).join(', ');
   const badCurrency = `BillingCurrency NOT IN (${known})`;
   const badType = `x_CostType NOT IN ('Actual', 'Forecast')`;
@@ -260,12 +262,12 @@ async function checkStaged(
     firstType: string | null;
     lastType: string | null;
   }>(
-    `SELECT count(*) FILTER (WHERE ChargePeriodStart IS NULL OR BilledCost IS NULL)::INTEGER AS missing,
+    `SELECT coalesce(sum(missing), 0)::INTEGER AS missing,
        coalesce(bool_or(BillingCurrency IS NULL), false) AS noCurrency,
        min(BillingCurrency) FILTER (WHERE ${badCurrency}) AS firstCurrency, max(BillingCurrency) FILTER (WHERE ${badCurrency}) AS lastCurrency,
-       count(*) FILTER (WHERE ChargePeriodEnd IS NOT NULL AND ChargePeriodEnd <= ChargePeriodStart)::INTEGER AS badPeriod,
+       coalesce(sum(bad_period), 0)::INTEGER AS badPeriod,
        min(x_CostType) FILTER (WHERE ${badType}) AS firstType, max(x_CostType) FILTER (WHERE ${badType}) AS lastType
-     FROM ${table}`,
+     FROM ${keys}`,
   );
   if (!found) return notes;
   if (found.missing > 0) {
