@@ -19,9 +19,10 @@ import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc }
 import { readDecision } from './read-decision.js';
 import { batchDocument, BatchSerialiser, type PreloadedFacts } from './batch-input.js';
 import { largestSlice, sliceInput, type SliceJob } from './slice-job.js';
+import { bytesAround, inputDigest as reportDigest, reportTexts, type ReportTexts } from './report-texts.js';
 import {
   decisionOverView,
-  narrowedReportInput,
+  readOverView,
   REPORT_VIEW_DECISION_ENTRYPOINT,
   REPORT_VIEW_ENTRYPOINT,
   reportViewInput,
@@ -405,14 +406,16 @@ export class PolicyEngine {
   }
 
   /**
-   * A report with many billed resources: its digest taken of its text, which is not kept (report_decision parses the
-   * report view's input when the bundle has one, and the slices their own), then evaluateUsageSliced.
+   * A report with many billed resources: serialised once (each billed resource's text, and the input's and a slice's
+   * text around them), its digest taken of those texts, then evaluateUsageSliced. The whole input's bytes are
+   * written only if report_decision cannot be given the report view.
    */
   private evaluateReport(usage: ReportParts, sliceSize: number, entrypoints: UsageEntrypoints): Decision {
-    const inputDigest = `sha256:${createHash('sha256').update(JSON.stringify(usage.input)).digest('hex')}`;
+    const texts = reportTexts(usage);
+    const inputDigest = reportDigest(texts);
     let resultSet: unknown;
     try {
-      resultSet = this.evaluateUsageSliced(usage, sliceSize, entrypoints);
+      resultSet = this.evaluateUsageSliced(usage, texts, sliceSize, entrypoints);
     } catch (error) {
       throw this.evaluationFailed(error, 'the input is too large for one evaluation; split the plan');
     }
@@ -427,18 +430,16 @@ export class PolicyEngine {
    * the savings fact. Each evaluation runs in an instance sized to its own input: the whole input's is the largest,
    * and is parsed only when the view cannot be used.
    */
-  private evaluateUsageSliced(usage: ReportParts, sliceSize: number, entrypoints: UsageEntrypoints): unknown {
-    const encoder = new TextEncoder();
-    const evaluate = (value: unknown, entrypoint: number): Record<string, unknown> | null => {
-      const bytes = encoder.encode(JSON.stringify(value));
-      return resultOf(this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), entrypoint));
-    };
+  private evaluateUsageSliced(usage: ReportParts, texts: ReportTexts, sliceSize: number, entrypoints: UsageEntrypoints): unknown {
+    const evaluate = (bytes: Uint8Array, entrypoint: number): Record<string, unknown> | null =>
+      resultOf(this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), entrypoint));
     const view = entrypoints.view === null ? null : this.reportViewOfParts(usage, entrypoints.view.keys);
-    let whole =
-      view === null || entrypoints.view === null
-        ? null
-        : decisionOverView(evaluate(narrowedReportInput(usage, view.keys), entrypoints.view.decision), view);
-    whole ??= evaluate(usage.input, entrypoints.report);
+    let whole: Record<string, unknown> | null = null;
+    if (view !== null && entrypoints.view !== null) {
+      const read = texts.resources.filter((_, index) => readOverView(usage.resources[index], view.keys));
+      whole = decisionOverView(evaluate(bytesAround(texts.input, read), entrypoints.view.decision), view);
+    }
+    whole ??= evaluate(bytesAround(texts.input, texts.resources), entrypoints.report);
     if (whole === null) return [];
     const recommendations = whole.recommendations;
     const facts = whole.facts as { savings?: { recommendations?: unknown; monthly_savings_usd?: unknown } } | undefined;
@@ -456,14 +457,8 @@ export class PolicyEngine {
     let cents = Math.round(savings.monthly_savings_usd * 100);
     // A slice carries what the per-billed-resource rules read (the context, the currency, the usage), not the
     // report's spend series, anomaly history or showback, which would be parsed again for every slice.
-    const { spend: _spend, ...rest } = usage.input;
-    const reportRest = { currency: usage.report.currency };
-    for (let start = 0; start < usage.resources.length; start += sliceSize) {
-      const slice = {
-        ...rest,
-        report: { ...reportRest, usage: { ...usage.usage, resources: usage.resources.slice(start, start + sliceSize) } },
-      };
-      const result = evaluate(slice, entrypoints.slice);
+    for (let start = 0; start < texts.resources.length; start += sliceSize) {
+      const result = evaluate(bytesAround(texts.slice, texts.resources.slice(start, start + sliceSize)), entrypoints.slice);
       const items = result?.recommendations;
       const added = result?.savings as { recommendations?: unknown; monthly_savings_usd?: unknown } | undefined;
       if (!Array.isArray(items) || typeof added?.recommendations !== 'number' || typeof added.monthly_savings_usd !== 'number') {

@@ -31,7 +31,7 @@ export interface ReportView {
   readonly facts: ReadonlySet<string>;
 }
 
-/** A report input split where the view narrows it: the input, its report, the report's usage and billed resources. */
+/** A report input split where the view and the slices take it apart: the input, its report, the report's usage and billed resources. */
 export interface ReportParts {
   readonly input: Record<string, unknown>;
   readonly report: Record<string, unknown>;
@@ -58,10 +58,12 @@ export function reportViewOf(result: Record<string, unknown>, source: string): R
   return { keys, facts: new Set(facts) };
 }
 
-/** The input of report_decision over the view: the billed resources none of the keys names left out, the rest as it is. */
-export function narrowedReportInput(parts: ReportParts, keys: SpendKeys): Record<string, unknown> {
-  const resources = parts.resources.filter((resource) => looksUp(resource, keys));
-  return { ...parts.input, report: { ...parts.report, usage: { ...parts.usage, resources } } };
+/** Whether report_decision may read a billed resource over the view: its id, or its model reference in its cloud, is one of the keys. */
+export function readOverView(resource: unknown, keys: SpendKeys): boolean {
+  if (!isPlainObject(resource)) return false;
+  if (keys.resources.has(canonicalJson(resource.resource))) return true;
+  const { model } = resource;
+  return isPlainObject(model) && keys.models.has(canonicalJson([model.id, model.version, resource.provider]));
 }
 
 /**
@@ -77,14 +79,6 @@ export function decisionOverView(result: Record<string, unknown> | null, view: R
   const { facts } = decision;
   if (isPlainObject(facts) && Object.keys(facts).some((name) => !view.facts.has(name))) return null;
   return decision;
-}
-
-/** Whether spend_of can read this billed resource: its id, or its model reference in its cloud, is one of the keys. */
-function looksUp(resource: unknown, keys: SpendKeys): boolean {
-  if (!isPlainObject(resource)) return false;
-  if (keys.resources.has(canonicalJson(resource.resource))) return true;
-  const { model } = resource;
-  return isPlainObject(model) && keys.models.has(canonicalJson([model.id, model.version, resource.provider]));
 }
 
 function spendKeysOf(value: unknown): SpendKeys | null {
