@@ -137,6 +137,16 @@ _with_model[[u.model.id, u.model.version, u.provider]] contains u if {
 	is_object(u.model)
 }
 
+# METADATA
+# description: >-
+#   spend_keys is every key spend_of looks billed resources up by: {"resources": each inventory deployment's
+#   resource, "models": each one's [model, version, cloud]}. A billed resource whose id and [model.id,
+#   model.version, provider] are none of them is never read by spend_of.
+spend_keys := {
+	"resources": {d.resource | some d in models.deployments},
+	"models": {[d.model, d.version, d.cloud] | some d in models.deployments},
+}
+
 _by_resource(d) := _with_id[d.resource]
 
 # The model version's deployments in d's cloud: its spend is d's only when d is the one.

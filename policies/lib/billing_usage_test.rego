@@ -111,3 +111,13 @@ test_spend_of_by_resource_id_gathers_every_provider_row if {
 	spend.resources == ["arn:endpoint/chat"]
 	spend.monthly == (600 * (730 / 24)) / 30
 }
+
+test_spend_keys_are_each_deployments_resource_and_model_reference if {
+	two := [_deployment("arn:endpoint/chat"), object.union(_deployment("y"), {"region": "us-west-2", "cloud": "gcp"})]
+	given := object.union(report_input(usage(30, [], [])), {"inventory": _inventory(two)})
+	billing_usage.spend_keys == {"resources": {"arn:endpoint/chat", "y"}, "models": {["chat", "2", "aws"], ["chat", "2", "gcp"]}} with input as given
+}
+
+test_spend_keys_without_an_inventory_are_empty if {
+	billing_usage.spend_keys == {"resources": set(), "models": set()} with input as report_input(usage(30, [], []))
+}

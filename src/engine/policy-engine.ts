@@ -19,6 +19,17 @@ import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc }
 import { readDecision } from './read-decision.js';
 import { batchDocument, BatchSerialiser, type PreloadedFacts } from './batch-input.js';
 import { largestSlice, sliceInput, type SliceJob } from './slice-job.js';
+import { bytesAround, inputDigest as reportDigest, reportTexts, type ReportTexts } from './report-texts.js';
+import {
+  decisionOverView,
+  readOverView,
+  REPORT_VIEW_DECISION_ENTRYPOINT,
+  REPORT_VIEW_ENTRYPOINT,
+  reportViewInput,
+  reportViewOf,
+  type ReportParts,
+  type ReportView,
+} from './report-view.js';
 import { SliceWorkerError, SliceWorkers } from './slice-workers.js';
 
 const WASM_PAGE = 64 * 1024;
@@ -102,14 +113,22 @@ interface Entrypoints {
   readonly decision: number;
   /** Both, or null when the bundle cannot be evaluated in slices; `view` is null when the bundle has no plan_view. */
   readonly sliced: { readonly plan: number; readonly slice: number; readonly view: number | null } | null;
-  /** Both, or null when the bundle cannot evaluate a report in slices. */
-  readonly usage: { readonly report: number; readonly slice: number } | null;
+  /** Both, or null when the bundle cannot evaluate a report in slices; `view` is null when the bundle has no report view. */
+  readonly usage: UsageEntrypoints | null;
   /** Null when the bundle has no batch entrypoint: evaluateBatch then evaluates one input at a time. */
   readonly batch: number | null;
 }
 
 export function pagesFor(inputBytes: number): number {
   return Math.min(MAX_PAGES, BASE_PAGES + Math.ceil((inputBytes * HEAP_PER_INPUT_BYTE) / WASM_PAGE));
+}
+
+/** The entrypoints of a report judged in slices of its billed resources (policies/decision.rego). */
+interface UsageEntrypoints {
+  readonly report: number;
+  readonly slice: number;
+  /** report_view and report_view_decision, both or null. */
+  readonly view: { readonly keys: number; readonly decision: number } | null;
 }
 
 /** Node's WebAssembly global; the ES lib typings in use do not declare it. */
@@ -180,7 +199,10 @@ export class PolicyEngine {
       plan === undefined || slice === undefined ? null : { plan, slice, view: policy.entrypoints[PLAN_VIEW_ENTRYPOINT] ?? null };
     const report = policy.entrypoints[REPORT_ENTRYPOINT];
     const usageSlice = policy.entrypoints[USAGE_SLICE_ENTRYPOINT];
-    const usage = report === undefined || usageSlice === undefined ? null : { report, slice: usageSlice };
+    const reportView = policy.entrypoints[REPORT_VIEW_ENTRYPOINT];
+    const reportViewDecision = policy.entrypoints[REPORT_VIEW_DECISION_ENTRYPOINT];
+    const view = reportView === undefined || reportViewDecision === undefined ? null : { keys: reportView, decision: reportViewDecision };
+    const usage = report === undefined || usageSlice === undefined ? null : { report, slice: usageSlice, view };
     const batch = policy.entrypoints[BATCH_ENTRYPOINT] ?? null;
     return new PolicyEngine(
       module,
@@ -241,6 +263,7 @@ export class PolicyEngine {
     const resources = this.entrypoints.sliced !== null && options.slices !== false ? resourcesToSlice(input, sliceSize) : null;
     const usageSliceSize = options.usageSliceResources ?? USAGE_SLICE_RESOURCES;
     const usage = this.entrypoints.usage !== null && options.slices !== false ? usageToSlice(input, usageSliceSize) : null;
+    if (usage !== null && this.entrypoints.usage !== null) return this.evaluateReport(usage, usageSliceSize, this.entrypoints.usage);
     const workers = resources === null ? 0 : workerCount(resources.length, sliceSize, options.workers);
     // Started first, so that their start-up overlaps the serialisation.
     const pool = workers > 0 ? new SliceWorkers(this.module, this.data, workers) : null;
@@ -253,11 +276,8 @@ export class PolicyEngine {
       const encoder = new TextEncoder();
       const bytes = serialised === null ? encoder.encode(JSON.stringify(input)) : serialised.bytes;
       inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-      const sliced = usage === null && serialised !== null ? this.entrypoints.sliced : null;
-      if (usage !== null && this.entrypoints.usage !== null) {
-        const policy = this.instanceWith(pagesFor(bytes.byteLength));
-        resultSet = this.evaluateUsageSliced(policy, usage, bytes, usageSliceSize, this.entrypoints.usage);
-      } else if (serialised === null || sliced === null) {
+      const sliced = serialised !== null ? this.entrypoints.sliced : null;
+      if (serialised === null || sliced === null) {
         resultSet = this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), this.entrypoints.decision);
       } else {
         // What plan_decision parses: the narrowed resources when the bundle names the fields it reads.
@@ -386,18 +406,40 @@ export class PolicyEngine {
   }
 
   /**
-   * A report with many billed resources: the decision without the per-billed-resource recommendations over
-   * the whole input (report_decision), then those recommendations over each slice of the billed resources
-   * (usage_recommendations), appended, with the counts and cents each slice's Rego added to the savings fact.
+   * A report with many billed resources: serialised once (each billed resource's text, and the input's and a slice's
+   * text around them), its digest taken of those texts, then evaluateUsageSliced. The whole input's bytes are
+   * written only if report_decision cannot be given the report view.
    */
-  private evaluateUsageSliced(
-    policy: Policy,
-    usage: UsageToSlice,
-    bytes: Uint8Array,
-    sliceSize: number,
-    entrypoints: { readonly report: number; readonly slice: number },
-  ): unknown {
-    const whole = resultOf(policy.evaluate(arrayBufferOf(bytes), entrypoints.report));
+  private evaluateReport(usage: ReportParts, sliceSize: number, entrypoints: UsageEntrypoints): Decision {
+    const texts = reportTexts(usage);
+    const inputDigest = reportDigest(texts);
+    let resultSet: unknown;
+    try {
+      resultSet = this.evaluateUsageSliced(usage, texts, sliceSize, entrypoints);
+    } catch (error) {
+      throw this.evaluationFailed(error, 'the input is too large for one evaluation; split the plan');
+    }
+    const decision: PolicyDecision = readDecision(resultSet, this.source);
+    return { ...decision, bundleRevision: this.revision, inputDigest };
+  }
+
+  /**
+   * The decision without the per-billed-resource recommendations (report_decision: over the report view when the
+   * bundle has one and it covers the input, else over the whole input), then those recommendations over each slice
+   * of the billed resources (usage_recommendations), appended, with the counts and cents each slice's Rego added to
+   * the savings fact. Each evaluation runs in an instance sized to its own input: the whole input's is the largest,
+   * and is parsed only when the view cannot be used.
+   */
+  private evaluateUsageSliced(usage: ReportParts, texts: ReportTexts, sliceSize: number, entrypoints: UsageEntrypoints): unknown {
+    const evaluate = (bytes: Uint8Array, entrypoint: number): Record<string, unknown> | null =>
+      resultOf(this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), entrypoint));
+    const view = entrypoints.view === null ? null : this.reportViewOfParts(usage, entrypoints.view.keys);
+    let whole: Record<string, unknown> | null = null;
+    if (view !== null && entrypoints.view !== null) {
+      const read = texts.resources.filter((_, index) => readOverView(usage.resources[index], view.keys));
+      whole = decisionOverView(evaluate(bytesAround(texts.input, read), entrypoints.view.decision), view);
+    }
+    whole ??= evaluate(bytesAround(texts.input, texts.resources), entrypoints.report);
     if (whole === null) return [];
     const recommendations = whole.recommendations;
     const facts = whole.facts as { savings?: { recommendations?: unknown; monthly_savings_usd?: unknown } } | undefined;
@@ -413,17 +455,10 @@ export class PolicyEngine {
     const joined: unknown[] = [...(recommendations as unknown[])];
     let count = savings.recommendations;
     let cents = Math.round(savings.monthly_savings_usd * 100);
-    const encoder = new TextEncoder();
     // A slice carries what the per-billed-resource rules read (the context, the currency, the usage), not the
     // report's spend series, anomaly history or showback, which would be parsed again for every slice.
-    const { spend: _spend, ...rest } = usage.input;
-    const reportRest = { currency: usage.report.currency };
-    for (let start = 0; start < usage.resources.length; start += sliceSize) {
-      const slice = {
-        ...rest,
-        report: { ...reportRest, usage: { ...usage.usage, resources: usage.resources.slice(start, start + sliceSize) } },
-      };
-      const result = resultOf(policy.evaluate(arrayBufferOf(encoder.encode(JSON.stringify(slice))), entrypoints.slice));
+    for (let start = 0; start < texts.resources.length; start += sliceSize) {
+      const result = evaluate(bytesAround(texts.slice, texts.resources.slice(start, start + sliceSize)), entrypoints.slice);
       const items = result?.recommendations;
       const added = result?.savings as { recommendations?: unknown; monthly_savings_usd?: unknown } | undefined;
       if (!Array.isArray(items) || typeof added?.recommendations !== 'number' || typeof added.monthly_savings_usd !== 'number') {
@@ -435,6 +470,35 @@ export class PolicyEngine {
     }
     const joinedFacts = { ...(facts ?? {}), savings: { recommendations: count, monthly_savings_usd: cents / 100 } };
     return [{ result: { ...whole, recommendations: joined, facts: joinedFacts } }];
+  }
+
+  /**
+   * The bundle's report view for a report input (policies/decision.rego, report_view): the billed resources
+   * report_decision reads when the report is judged in slices. Null when the input is no report with billed
+   * resources, or the bundle cannot say (it has no report view, or holds rules or facts of its own).
+   */
+  reportView(input: unknown): ReportView | null {
+    const parts = reportPartsOf(input);
+    const entrypoint = this.entrypoints.usage?.view?.keys;
+    if (parts === null || entrypoint === undefined) return null;
+    try {
+      return this.reportViewOfParts(parts, entrypoint);
+    } catch (error) {
+      if (error instanceof TollgateError) throw error;
+      throw this.evaluationFailed(error, 'the input is too large for one evaluation; split the plan');
+    }
+  }
+
+  /**
+   * report_view over the input without its report, or null when the bundle cannot say or the usage does not state
+   * its per-provider sums, without which billing_usage sums the commitment coverage over every billed resource.
+   */
+  private reportViewOfParts(usage: ReportParts, entrypoint: number): ReportView | null {
+    const { providers } = usage.usage;
+    if (providers === null || typeof providers !== 'object' || Array.isArray(providers)) return null;
+    const bytes = new TextEncoder().encode(JSON.stringify(reportViewInput(usage.input)));
+    const result = resultOf(this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), entrypoint));
+    return result === null ? null : reportViewOf(result, this.source);
   }
 }
 
@@ -461,23 +525,20 @@ function planViewOf(result: Record<string, unknown>, source: string): PlanView {
   return { fields: view, facts: new Set(facts) };
 }
 
-/** A report input whose billed resources are worth slicing: the input without them, and them; or null. */
-interface UsageToSlice {
-  readonly input: Record<string, unknown>;
-  readonly report: Record<string, unknown>;
-  readonly usage: Record<string, unknown>;
-  readonly resources: readonly unknown[];
+/** A report input whose billed resources are worth slicing, split where the slices and the report view take it apart; or null. */
+function usageToSlice(input: unknown, sliceSize: number): ReportParts | null {
+  const parts = reportPartsOf(input);
+  return parts !== null && parts.resources.length > sliceSize ? parts : null;
 }
 
-function usageToSlice(input: unknown, sliceSize: number): UsageToSlice | null {
-  const object = (value: unknown): Record<string, unknown> | null =>
-    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  const whole = object(input);
-  const report = object(whole?.report);
-  const usage = object(report?.usage);
+/** A report input with billed resources, split where the slices and the report view take it apart; or null. */
+function reportPartsOf(input: unknown): ReportParts | null {
+  const whole = isPlainObject(input) ? input : null;
+  const report = isPlainObject(whole?.report) ? whole.report : null;
+  const usage = isPlainObject(report?.usage) ? report.usage : null;
   if (whole?.subject !== 'report' || report === null || usage === null) return null;
   const resources = usage.resources;
-  return Array.isArray(resources) && resources.length > sliceSize ? { input: whole, report, usage, resources } : null;
+  return Array.isArray(resources) ? { input: whole, report, usage, resources } : null;
 }
 
 /** An input serialised for sliced evaluation. */
