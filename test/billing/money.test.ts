@@ -64,8 +64,7 @@ describe('money in micro-units', () => {
   });
 
   it('multiplies by a whole quantity exactly as by its decimal text', () => {
-    const byDecimal = (rate: bigint, quantity: number): bigint =>
-      divideRounded(rate * (parseMicros(String(quantity)) ?? 0n), 1_000_000n);
+    const byDecimal = (rate: bigint, quantity: number): bigint => divideRounded(rate * (parseMicros(String(quantity)) ?? 0n), 1_000_000n);
     const quantities = [0, -0, 1, 2, 730, 744, -3, 1_000_000, 2 ** 53 - 1, -(2 ** 53 - 1), 123_456_789];
     const rates = [0n, 1n, -1n, 100_000n, 32_772_600n, 999_999_999_999n, -7n];
     for (const rate of rates) {
