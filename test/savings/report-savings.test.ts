@@ -8,30 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { savingsFocusCsv } from './focus-csv.js';
 
 const cli = (args: string[]) => spawnSync(process.execPath, ['bin/tollgate.js', ...args], { encoding: 'utf8' });
-
-const HEADER = [
-  'ChargePeriodStart',
-  'ChargePeriodEnd',
-  'BilledCost',
-  'EffectiveCost',
-  'BillingCurrency',
-  'ServiceProviderName',
-  'ServiceName',
-  'ServiceCategory',
-  'RegionId',
-  'ResourceId',
-  'ResourceType',
-  'SkuId',
-  'PricingCategory',
-  'SubAccountId',
-  'Tags',
-  'x_InstanceType',
-  'CommitmentDiscountId',
-  'CommitmentDiscountType',
-  'CommitmentDiscountStatus',
-];
 
 const SP = 'arn:aws:savingsplans::111122223333:savingsplan/sp-1';
 const ENDPOINT = 'arn:aws:sagemaker:us-east-1:111122223333:endpoint/chat-llm';
@@ -124,10 +103,6 @@ const LINES: readonly Line[] = [
   },
 ];
 
-function csvField(value: string): string {
-  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 function focusCsv(): string {
   const rows = LINES.flatMap((line) =>
     line.days.map((day) => {
@@ -154,12 +129,10 @@ function focusCsv(): string {
         line.commitment ? SP : '',
         line.commitment ? 'Savings Plan' : '',
         line.commitment?.status ?? '',
-      ]
-        .map(csvField)
-        .join(',');
+      ];
     }),
   );
-  return `${HEADER.join(',')}\n${rows.join('\n')}\n`;
+  return savingsFocusCsv(rows);
 }
 
 const INVENTORY = `version: 1

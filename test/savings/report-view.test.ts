@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { savingsFocusCsv } from './focus-csv.js';
 import { CostHistory } from '../../src/billing/history.js';
 import { importSources, parseSourceSpec } from '../../src/billing/sources.js';
 import { buildBundle } from '../../src/compiler/build-bundle.js';
@@ -117,61 +118,33 @@ const LINES: readonly Line[] = [
   },
 ];
 
-const HEADER = [
-  'ChargePeriodStart',
-  'ChargePeriodEnd',
-  'BilledCost',
-  'EffectiveCost',
-  'BillingCurrency',
-  'ServiceProviderName',
-  'ServiceName',
-  'ServiceCategory',
-  'RegionId',
-  'ResourceId',
-  'ResourceType',
-  'SkuId',
-  'PricingCategory',
-  'SubAccountId',
-  'Tags',
-  'x_InstanceType',
-  'CommitmentDiscountId',
-  'CommitmentDiscountType',
-  'CommitmentDiscountStatus',
-];
-
-const csvField = (value: string): string => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-
 function focusCsv(): string {
   const days = Array.from({ length: 30 }, (_, i) => new Date(Date.parse('2025-05-21T00:00:00Z') + i * 86_400_000));
   const rows = LINES.flatMap((line) =>
-    days.map((day) =>
-      [
-        day.toISOString().replace('.000', ''),
-        new Date(day.getTime() + 86_400_000).toISOString().replace('.000', ''),
-        line.daily.toFixed(2),
-        line.daily.toFixed(2),
-        'USD',
-        'Amazon Web Services',
-        line.service,
-        'Compute',
-        'us-east-1',
-        line.resource,
-        line.type,
-        line.sku,
-        line.pricing,
-        // An account of its own: the demo exports hold spend of 111122223333 for the same days.
-        '777788889999',
-        JSON.stringify(line.tags),
-        line.sku.replace(/^ml\./, ''),
-        line.commitment ? SP : '',
-        line.commitment ? 'Savings Plan' : '',
-        line.commitment ?? '',
-      ]
-        .map(csvField)
-        .join(','),
-    ),
+    days.map((day) => [
+      day.toISOString().replace('.000', ''),
+      new Date(day.getTime() + 86_400_000).toISOString().replace('.000', ''),
+      line.daily.toFixed(2),
+      line.daily.toFixed(2),
+      'USD',
+      'Amazon Web Services',
+      line.service,
+      'Compute',
+      'us-east-1',
+      line.resource,
+      line.type,
+      line.sku,
+      line.pricing,
+      // An account of its own: the demo exports hold spend of 111122223333 for the same days.
+      '777788889999',
+      JSON.stringify(line.tags),
+      line.sku.replace(/^ml\./, ''),
+      line.commitment ? SP : '',
+      line.commitment ? 'Savings Plan' : '',
+      line.commitment ?? '',
+    ]),
   );
-  return `${HEADER.join(',')}\n${rows.join('\n')}\n`;
+  return savingsFocusCsv(rows);
 }
 
 const digest = (c: string): string => `sha256:${c.repeat(64)}`;
