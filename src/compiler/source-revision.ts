@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { canonicalJson } from '../model/json-value.js';
 
 /** Files `opa build` would load from a policy directory, minus tests and build artefacts. */
 export function isPolicySource(name: string): boolean {
@@ -47,18 +48,6 @@ export function sourceRevision(policyDirs: readonly string[], extras: readonly s
   });
   for (const extra of extras) hash.update(`${extra}\0`);
   return `sha256-${hash.digest('hex').slice(0, 16)}`;
-}
-
-/** JSON with object keys sorted at every level, so equal documents hash alike whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
 import { errorMessage, TollgateError } from '../model/errors.js';
+import { isPlainObject } from '../model/json-value.js';
 import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
@@ -495,7 +496,7 @@ export class PolicyEngine {
    */
   private reportViewOfParts(usage: ReportParts, entrypoint: number): ReportView | null {
     const { providers } = usage.usage;
-    if (providers === null || typeof providers !== 'object' || Array.isArray(providers)) return null;
+    if (!isPlainObject(providers)) return null;
     const bytes = new TextEncoder().encode(JSON.stringify(reportViewInput(usage.input)));
     const result = resultOf(this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), entrypoint));
     return result === null ? null : reportViewOf(result, this.source);
@@ -579,10 +580,6 @@ function picked(value: Record<string, unknown>, keys: ReadonlySet<string>): Reco
   const kept: Record<string, unknown> = {};
   for (const key in value) if (keys.has(key) && Object.hasOwn(value, key)) kept[key] = value[key];
   return kept;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**

@@ -11,6 +11,7 @@
  * own look-ups used (report_view_decision), which must all be keys of the view; anything else is judged whole.
  */
 import { TollgateError } from '../model/errors.js';
+import { canonicalJson, isPlainObject } from '../model/json-value.js';
 
 /** The entrypoints of the report view: what may be left out, and report_decision with the keys it looked up. */
 export const REPORT_VIEW_ENTRYPOINT = 'tollgate/report_view';
@@ -86,26 +87,4 @@ function spendKeysOf(value: unknown): SpendKeys | null {
   const { resources, models } = value;
   if (!Array.isArray(resources) || !Array.isArray(models)) return null;
   return { resources: new Set(resources.map(canonicalJson)), models: new Set(models.map(canonicalJson)) };
-}
-
-/**
- * A value's JSON with object keys sorted: two values Rego holds equal have the same text, whatever order their
- * keys came in. An absent member is left out, as JSON.stringify does; an absent array element reads null.
- */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isPlainObject(value)) {
-    const members = Object.keys(value)
-      .sort()
-      .filter((key) => value[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
-    return `{${members.join(',')}}`;
-  }
-  // What has no JSON text (an absent element): null, as JSON.stringify writes it in an array.
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return 'null';
-  return JSON.stringify(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
