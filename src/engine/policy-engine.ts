@@ -18,7 +18,7 @@ import { isPlainObject } from '../model/json-value.js';
 import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
-import { batchDocument, BatchSerialiser, type PreloadedFacts } from './batch-input.js';
+import { BatchSerialiser, digestOnRequest, type PreloadedFacts } from './batch-input.js';
 import { largestSlice, sliceInput, type SliceJob } from './slice-job.js';
 import { bytesAround, inputDigest as reportDigest, reportTexts, type ReportTexts } from './report-texts.js';
 import {
@@ -313,12 +313,12 @@ export class PolicyEngine {
    * `evaluate` gives that input alone (policies/decision.rego judges each element with its own input). A field
    * whose value is the object preloaded under its name is not serialised again. One wasm call, one JSON
    * parse and one result instead of one each per input: the per-call costs dominate for a single object.
+   * Each decision's input digest is computed when it is first read (the webhook never reads it).
    */
   evaluateBatch(inputs: readonly object[]): Decision[] {
     if (this.entrypoints.batch === null) return inputs.map((input) => this.evaluate(input));
     if (inputs.length === 0) return [];
-    const elements = inputs.map((input) => this.batch.element(input));
-    const bytes = new TextEncoder().encode(batchDocument(elements));
+    const bytes = new TextEncoder().encode(this.batch.document(inputs));
     let results: unknown;
     try {
       const resultSet = this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), this.entrypoints.batch);
@@ -331,11 +331,16 @@ export class PolicyEngine {
         file: this.source,
       });
     }
-    return results.map((result: unknown, index) => ({
-      ...readDecision([{ result }], this.source),
-      bundleRevision: this.revision,
-      inputDigest: elements[index]?.inputDigest ?? '',
-    }));
+    return results.map((result: unknown, index): Decision => {
+      const digest = digestOnRequest(this.batch, inputs[index] ?? {});
+      return {
+        ...readDecision([{ result }], this.source),
+        bundleRevision: this.revision,
+        get inputDigest(): string {
+          return digest();
+        },
+      };
+    });
   }
 
   /**
