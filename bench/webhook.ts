@@ -11,8 +11,8 @@
  * BENCH_SERVE='node arguments' runs serve from them instead of bin/tollgate.js (e.g. `--import tsx entry.mjs`, an
  * entry that runs another copy's src/cli/main.ts, to compare two versions without a build); BENCH_SPLIT=0 skips
  * the in-process steps below.
- * Then the CPU of each step of a request outside TLS and HTTP (parse, prepare, evaluation by batch size, and all
- * but the evaluation together), measured in this process with the same modules.
+ * Then the CPU and heap allocation of each step of a request outside TLS and HTTP (parse, prepare, evaluation by batch
+ * size, all but the evaluation together, and the whole path), measured in this process with the same modules.
  * Targets (read by people): p99 within 1.5× the floor at 2,000 req/s with every request served.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -266,10 +266,34 @@ function cpuMicros(count: number, step: () => void): number {
 }
 
 /**
+ * Heap kB allocated per call of `step`: the growth of the used heap over windows of `perWindow` calls, the median of
+ * the windows that saw no garbage collection. A window with a collection shows the heap shrinking (a scavenge frees
+ * the young generation's garbage, megabytes, more than a window allocates), so only growing windows are kept; what
+ * `step` keeps alive counts as allocated, and external memory (ArrayBuffers) does not.
+ */
+function heapKilobytes(perWindow: number, step: () => void, windows = 15): number {
+  const grown: number[] = [];
+  for (let window = 0; window < 4 * windows && grown.length < windows; window += 1) {
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < perWindow; i += 1) step();
+    const after = process.memoryUsage().heapUsed;
+    if (after > before) grown.push((after - before) / perWindow / 1024);
+  }
+  grown.sort((a, b) => a - b);
+  return grown[Math.floor(grown.length / 2)] ?? NaN;
+}
+
+/** One line of the in-process figures: CPU µs and heap kB per review. */
+function stepLine(name: string, micros: number, kilobytes: number, note = ''): string {
+  return `${name.padEnd(46)}${`${micros.toFixed(0)} µs`.padStart(8)}${`${kilobytes.toFixed(1)} kB`.padStart(10)} per review${note}`;
+}
+
+/**
  * Where a request's CPU goes outside TLS and HTTP, measured in this process through the same modules the server
  * runs (the fixture config and the built-in bundle): parsing the body, preparing the admission input, evaluating
- * it at each batch size, and everything but the evaluation together (parse, prepare, verdict, decision log line
- * formatted, metrics, response JSON), as the server does it for a batch.
+ * it at each batch size, everything but the evaluation together (parse, prepare, verdict, decision log line
+ * formatted, metrics, response JSON), and the whole path with the evaluation, as the server does it for a batch;
+ * each with the heap it allocates, which is what the server's young-generation collections are paid for.
  */
 async function cpuSplit(): Promise<string[]> {
   const { PolicyState } = await import('../src/webhook/policy-state.js');
@@ -286,9 +310,11 @@ async function cpuSplit(): Promise<string[]> {
   const request = parseAdmissionReview(JSON.parse(review));
   const input = policyInputFor(request, policy, new Date());
   const count = quick ? 1_000 : 4_000;
+  const parse = (): unknown => parseAdmissionReview(JSON.parse(review));
+  const prepare = (): unknown => policyInputFor(request, policy, new Date());
   const lines = [
-    `parse body (JSON.parse + AdmissionReview)     ${cpuMicros(count, () => parseAdmissionReview(JSON.parse(review))).toFixed(0)} µs`,
-    `prepare admission input                       ${cpuMicros(count, () => policyInputFor(request, policy, new Date())).toFixed(0)} µs`,
+    stepLine('parse body (JSON.parse + AdmissionReview)', cpuMicros(count, parse), heapKilobytes(50, parse)),
+    stepLine('prepare admission input', cpuMicros(count, prepare), heapKilobytes(50, prepare)),
   ];
   // The batch sizes take turns, a few evaluations each, so that a busy machine slows them alike.
   const sizes = [1, 2, 4, 8, 16];
@@ -304,26 +330,45 @@ async function cpuSplit(): Promise<string[]> {
   }
   for (const size of sizes) {
     const perReview = (used.get(size) ?? NaN) / (turns - Math.ceil(turns / 5));
+    const inputs = Array.from({ length: size }, () => input);
+    const kilobytes = heapKilobytes(Math.ceil(48 / size), () => policy.engine.evaluateBatch(inputs)) / size;
     const chosen = size === MAX_REVIEWS_PER_EVALUATION ? ' (the server batch size)' : '';
-    lines.push(`evaluate, ${String(size).padStart(2)} per evaluation                 ${perReview.toFixed(0)} µs per review${chosen}`);
+    lines.push(stepLine(`evaluate, ${String(size).padStart(2)} per evaluation`, perReview, kilobytes, chosen));
   }
   // Everything but the evaluation, measured with the policy's decisions computed beforehand: a batch's bodies
   // parsed and admitted, then decided (each prepared, its verdict, decision log line, metrics) and answered.
   const batch = MAX_REVIEWS_PER_EVALUATION;
   const decisions = policy.engine.evaluateBatch(Array.from({ length: batch }, () => input));
   const decided: ServedPolicy = { ...policy, engine: { evaluateBatch: () => decisions } as unknown as ServedPolicy['engine'] };
-  const handler = new AdmissionHandler({
-    policy: () => decided,
-    metrics,
-    logger: jsonLogger('info', () => undefined),
-    evalTimeoutMs: 60_000,
-  });
-  const answered =
-    cpuMicros(Math.ceil(count / batch), () => {
+  const answer = (served: ServedPolicy) => {
+    const handler = new AdmissionHandler({
+      policy: () => served,
+      metrics,
+      logger: jsonLogger('info', () => undefined),
+      evalTimeoutMs: 60_000,
+    });
+    return (): void => {
       const pending = Array.from({ length: batch }, () => handler.admit(JSON.parse(review), performance.now()));
-      JSON.stringify(handler.decide(pending));
-    }) / batch;
-  lines.push(`all but evaluation (the above, verdict, log line, metrics, response JSON)  ${answered.toFixed(0)} µs`);
+      for (const answered of handler.decide(pending)) JSON.stringify(answered);
+    };
+  };
+  const allButEvaluation = answer(decided);
+  lines.push(
+    stepLine(
+      'all but evaluation (parse, prepare, verdict,',
+      cpuMicros(Math.ceil(count / batch), allButEvaluation) / batch,
+      heapKilobytes(4, allButEvaluation) / batch,
+    ),
+    '  log line, metrics, response JSON)',
+  );
+  const wholePath = answer(policy);
+  lines.push(
+    stepLine(
+      `the whole path, ${batch} per evaluation`,
+      cpuMicros(Math.ceil(count / batch), wholePath) / batch,
+      heapKilobytes(2, wholePath) / batch,
+    ),
+  );
   return lines;
 }
 
@@ -399,7 +444,7 @@ async function main(): Promise<void> {
   const split = process.env['BENCH_SPLIT'] === '0' ? [] : await cpuSplit();
   process.stdout.write(
     `\nwebhook bench: ${seconds} s per run, body ${review.length} bytes (fixtures/k8s/admission/gpu-deployment.json); ${machine}\n${rows.join('\n')}\n` +
-      `\nCPU per request outside TLS and HTTP, in this process (the same modules, config and bundle as the server):\n${split.join('\n')}\n`,
+      `\nCPU and heap allocated per request outside TLS and HTTP, in this process (the same modules, config and bundle as the server):\n${split.join('\n')}\n`,
   );
 }
 
