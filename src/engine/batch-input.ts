@@ -7,13 +7,22 @@
  *
  * The document is written by one JSON.stringify over light views of the inputs (their fields, the preloaded
  * ones left out), not a text per field joined and concatenated: for a 2.5 kB admission input that was 27 kB
- * allocated per input, most of it strings copied on the way. An input's digest is computed only when asked for
- * (`tollgate audit` reads it, the webhook never does).
+ * allocated per input, most of it strings copied on the way. An input's digest is a separate hash, computed only
+ * for callers that read it (`tollgate audit` does, the webhook does not).
  */
 import { createHash } from 'node:crypto';
+import type { Decision } from '../model/decision.js';
 
 /** Facts passed once with the data, by top-level input field name. */
 export type PreloadedFacts = Readonly<Record<string, unknown>>;
+
+/** A decision of a batch evaluated without input digests. */
+export type DecisionWithoutDigest = Omit<Decision, 'inputDigest'>;
+
+export interface BatchOptions {
+  /** false: no input digest is computed, and the decisions have none. Default true. */
+  readonly inputDigests?: boolean;
+}
 
 /** One element of the batch document, as `tollgate/batch_decisions` reads it. */
 interface BatchElement {
@@ -82,10 +91,4 @@ export class BatchSerialiser {
     if (digest === undefined) throw new Error(`no preloaded fact named ${key}`);
     return digest;
   }
-}
-
-/** An input's digest, computed the first time it is asked for and kept. */
-export function digestOnRequest(serialiser: BatchSerialiser, input: object): () => string {
-  let digest: string | undefined;
-  return () => (digest ??= serialiser.inputDigest(input));
 }

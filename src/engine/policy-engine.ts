@@ -18,7 +18,7 @@ import { isPlainObject } from '../model/json-value.js';
 import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
-import { BatchSerialiser, digestOnRequest, type PreloadedFacts } from './batch-input.js';
+import { BatchSerialiser, type BatchOptions, type DecisionWithoutDigest, type PreloadedFacts } from './batch-input.js';
 import { largestSlice, sliceInput, type SliceJob } from './slice-job.js';
 import { bytesAround, inputDigest as reportDigest, reportTexts, type ReportTexts } from './report-texts.js';
 import {
@@ -313,9 +313,13 @@ export class PolicyEngine {
    * `evaluate` gives that input alone (policies/decision.rego judges each element with its own input). A field
    * whose value is the object preloaded under its name is not serialised again. One wasm call, one JSON
    * parse and one result instead of one each per input: the per-call costs dominate for a single object.
-   * Each decision's input digest is computed when it is first read (the webhook never reads it).
+   * With `inputDigests: false` no digest is computed (the webhook never reads one): a digest is a second
+   * serialisation and a hash of each input. It is not computed lazily either: a getter of its own on each
+   * decision gave every decision a hidden class of its own, which kept the inputs alive until a full collection.
    */
-  evaluateBatch(inputs: readonly object[]): Decision[] {
+  evaluateBatch(inputs: readonly object[], options?: { readonly inputDigests?: true }): Decision[];
+  evaluateBatch(inputs: readonly object[], options: BatchOptions): DecisionWithoutDigest[];
+  evaluateBatch(inputs: readonly object[], options: BatchOptions = {}): DecisionWithoutDigest[] {
     if (this.entrypoints.batch === null) return inputs.map((input) => this.evaluate(input));
     if (inputs.length === 0) return [];
     const bytes = new TextEncoder().encode(this.batch.document(inputs));
@@ -331,15 +335,11 @@ export class PolicyEngine {
         file: this.source,
       });
     }
-    return results.map((result: unknown, index): Decision => {
-      const digest = digestOnRequest(this.batch, inputs[index] ?? {});
-      return {
-        ...readDecision([{ result }], this.source),
-        bundleRevision: this.revision,
-        get inputDigest(): string {
-          return digest();
-        },
-      };
+    const digests = options.inputDigests !== false;
+    return results.map((result: unknown, index): DecisionWithoutDigest | Decision => {
+      const decided = readDecision([{ result }], this.source);
+      if (!digests) return { ...decided, bundleRevision: this.revision };
+      return { ...decided, bundleRevision: this.revision, inputDigest: this.batch.inputDigest(inputs[index] ?? {}) };
     });
   }
 

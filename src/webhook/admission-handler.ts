@@ -8,7 +8,7 @@
  * when Tollgate does not answer at all (see deploy/ and the README).
  */
 import { performance } from 'node:perf_hooks';
-import type { Decision } from '../model/decision.js';
+import type { DecisionWithoutDigest } from '../engine/batch-input.js';
 import type { PolicyInput } from '../model/resource.js';
 import { errorMessage } from '../model/errors.js';
 import { prepare } from '../prepare/index.js';
@@ -25,6 +25,9 @@ import type { Logger } from './logger.js';
 import type { DecisionLabel, RuleOutcome, WebhookMetrics } from './metrics.js';
 import type { ServedPolicy } from './policy-state.js';
 import type { JsonObject } from '../inputs/kubernetes/object-shape.js';
+
+/** An admission response never carries the input's digest, so the webhook's evaluations compute none. */
+const WITHOUT_DIGESTS = { inputDigests: false } as const;
 
 export interface AdmissionHandlerOptions {
   readonly policy: () => ServedPolicy | null;
@@ -173,15 +176,16 @@ export class AdmissionHandler {
     for (const [policy, batch] of batches) {
       const indexes = batch.map(({ index }) => index);
       const inputs = batch.map(({ input }) => input);
-      let decisions: Array<Decision | Error>;
+      let decisions: Array<DecisionWithoutDigest | Error>;
       try {
-        // The offers and inventory the inputs share are preloaded with the policy, not sent again.
-        decisions = policy.engine.evaluateBatch(inputs);
+        // The offers and inventory the inputs share are preloaded with the policy, not sent again; the inputs'
+        // digests are neither computed nor answered.
+        decisions = policy.engine.evaluateBatch(inputs, WITHOUT_DIGESTS);
       } catch {
         // One input the policy cannot judge must not fail the others: each is evaluated alone to find it.
         decisions = inputs.map((input) => {
           try {
-            return policy.engine.evaluateBatch([input])[0] ?? new Error('no decision');
+            return policy.engine.evaluateBatch([input], WITHOUT_DIGESTS)[0] ?? new Error('no decision');
           } catch (error) {
             return error instanceof Error ? error : new Error(String(error));
           }
@@ -196,7 +200,7 @@ export class AdmissionHandler {
     return pending.map(({ request }, index) => verdicts[index] ?? this.failure(request, 500, 'no verdict for the request', null));
   }
 
-  private verdictFor({ request, receivedAt }: PendingReview, policy: ServedPolicy, decision: Decision | Error): Verdict {
+  private verdictFor({ request, receivedAt }: PendingReview, policy: ServedPolicy, decision: DecisionWithoutDigest | Error): Verdict {
     if (decision instanceof Error)
       return this.failure(request, 500, `policy evaluation failed (${errorMessage(decision)})`, policy.revision);
     // Wasm evaluation is synchronous and cannot be interrupted, so an overrun is detected afterwards.

@@ -6,6 +6,9 @@
 import type { Decision, Finding } from '../model/decision.js';
 import type { AdmissionResponse } from './admission-review.js';
 
+/** What a response is made of: the findings and the bundle revision (never the input's digest). */
+type Judged = Pick<Decision, 'violations' | 'warnings' | 'bundleRevision'>;
+
 export const MAX_WARNING_CHARS = 120;
 const MAX_WARNINGS = 10;
 const MAX_MESSAGE_FINDINGS = 5;
@@ -43,7 +46,7 @@ export type EnforcementAction = 'deny' | 'would_deny' | 'warn';
 export const WOULD_DENY: EnforcementAction = 'would_deny';
 
 /** Each rule that fired once per action, sorted: violations deny (would_deny in a dry run), warnings warn. */
-export function ruleOutcomes(decision: Decision, dryRun: boolean): Array<{ rule: string; action: EnforcementAction }> {
+export function ruleOutcomes(decision: Judged, dryRun: boolean): Array<{ rule: string; action: EnforcementAction }> {
   const violationAction: EnforcementAction = dryRun ? WOULD_DENY : 'deny';
   const seen = new Set<string>();
   const outcomes: Array<{ rule: string; action: EnforcementAction }> = [];
@@ -59,7 +62,7 @@ export function ruleOutcomes(decision: Decision, dryRun: boolean): Array<{ rule:
 }
 
 /** Rule ids that fired, sorted and unique, for logs, metrics and the audit annotation. */
-export function firedRules(decision: Decision): string[] {
+export function firedRules(decision: Judged): string[] {
   return [...new Set([...decision.violations, ...decision.warnings].map((finding) => finding.rule))].sort();
 }
 
@@ -67,7 +70,7 @@ export function firedRules(decision: Decision): string[] {
  * Audit annotation keys are plain names: the API server prefixes them with the webhook's name
  * (`admission.tollgate.io/rules`) and rejects keys that already hold a slash.
  */
-function auditAnnotationsOf(decision: Decision, verdict: string): Record<string, string> {
+function auditAnnotationsOf(decision: Judged, verdict: string): Record<string, string> {
   return {
     decision: verdict,
     rules: firedRules(decision).join(',') || 'none',
@@ -79,7 +82,7 @@ function auditAnnotationsOf(decision: Decision, verdict: string): Record<string,
  * Enforced requests are denied on any violation. Dry-run requests are judged but not enforced: allowed,
  * with what a real request would be denied for in the warnings, so `kubectl --dry-run=server` shows it.
  */
-export function responseForDecision(uid: string, decision: Decision, dryRun: boolean): AdmissionResponse {
+export function responseForDecision(uid: string, decision: Judged, dryRun: boolean): AdmissionResponse {
   const warningLines = decision.warnings.map(describeFinding);
   const denied = decision.violations.length > 0;
   if (denied && !dryRun) {

@@ -1,13 +1,20 @@
 /**
  * The batch document (src/engine/batch-input.ts) is written by one JSON.stringify over views of the inputs, and
- * an input's digest only when asked for. Both must be exactly what the field-by-field definition gives: each
- * element `{"input":{…},"preloaded":[…]}` with the fields in the input's order, a field left out only when its
- * value is the very object preloaded under its name, and the digest sha256 of the input's JSON with each
- * preloaded value written as the digest of that value.
+ * an input's digest separately, only for callers that read it. Both must be exactly what the field-by-field
+ * definition gives: each element `{"input":{…},"preloaded":[…]}` with the fields in the input's order, a field
+ * left out only when its value is the very object preloaded under its name, and the digest sha256 of the input's
+ * JSON with each preloaded value written as the digest of that value. The webhook's evaluations compute no digest.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it, vi } from 'vitest';
-import { BatchSerialiser, digestOnRequest } from '../../src/engine/batch-input.js';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BatchSerialiser } from '../../src/engine/batch-input.js';
+import type { PolicyInput } from '../../src/model/resource.js';
+import { policyInputFor } from '../../src/webhook/admission-handler.js';
+import { parseAdmissionReview } from '../../src/webhook/admission-review.js';
+import { WebhookMetrics } from '../../src/webhook/metrics.js';
+import { PolicyState, type ServedPolicy } from '../../src/webhook/policy-state.js';
+import { gpuDeploymentReview, reviewFor } from '../webhook/reviews.js';
 
 const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
@@ -39,10 +46,10 @@ function expectedDocument(inputs: readonly object[]): string {
 }
 
 /** The digest as defined, written field by field. */
-function expectedDigest(input: object): string {
+function expectedDigest(input: object, facts: Readonly<Record<string, unknown>> = PRELOADED): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(input)) {
-    const preloaded = (PRELOADED as Record<string, unknown>)[key];
+    const preloaded = facts[key];
     const text = value !== undefined && preloaded === value ? fieldText(key, sha256(JSON.stringify(preloaded))) : fieldText(key, value);
     if (text !== null) parts.push(text);
   }
@@ -117,15 +124,54 @@ describe('the input digest', () => {
     expect(serialiser.inputDigest(input)).not.toBe(serialiser.inputDigest(structuredClone(input)));
     expect(serialiser.inputDigest(structuredClone(input))).toBe(sha256(JSON.stringify(input)));
   });
+});
 
-  it('is computed when first asked for, once', () => {
-    const serialiser = new BatchSerialiser(PRELOADED);
-    const computed = vi.spyOn(serialiser, 'inputDigest');
-    const input = INPUTS['an admission input with the preloaded offers and inventory'] ?? {};
-    const digest = digestOnRequest(serialiser, input);
-    expect(computed).not.toHaveBeenCalled();
-    expect(digest()).toBe(expectedDigest(input));
-    expect(digest()).toBe(expectedDigest(input));
-    expect(computed).toHaveBeenCalledTimes(1);
+describe('a batch evaluated by the engine', () => {
+  const fixture = (path: string): string => fileURLToPath(new URL(`../../fixtures/k8s/${path}`, import.meta.url));
+  let policy: ServedPolicy;
+  let inputs: PolicyInput[];
+
+  beforeAll(async () => {
+    const quiet = { log: (): void => undefined };
+    const state = new PolicyState(
+      { configFile: fixture('tollgate.yaml'), inventoryFile: fixture('inventory.yaml') },
+      quiet,
+      new WebhookMetrics({ defaultMetrics: false }),
+    );
+    policy = await state.load();
+    const now = new Date('2026-11-23T00:00:00Z');
+    // A GPU the development environment does not allow, without the required tags: findings to compare.
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'trainer', namespace: 'ml-dev' },
+      spec: {
+        nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-a100' },
+        containers: [{ name: 'train', image: 'registry.example/train:1', resources: { limits: { 'nvidia.com/gpu': '1' } } }],
+      },
+    };
+    inputs = [gpuDeploymentReview, reviewFor(pod)].map((review) => policyInputFor(parseAdmissionReview(review), policy, now));
+  }, 60_000);
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("gives each decision its input's digest, the preloaded offers and inventory written as their digests", () => {
+    const facts = { catalog: policy.settings.acceleratorOffers(), inventory: policy.inventory };
+    expect(inputs.every((input) => input.catalog === facts.catalog && input.inventory === facts.inventory)).toBe(true);
+    const digests = policy.engine.evaluateBatch(inputs).map((decision) => decision.inputDigest);
+    expect(digests).toEqual(inputs.map((input) => expectedDigest(input, facts)));
+    expect(new Set(digests).size).toBe(inputs.length);
+  });
+
+  it('without digests, gives the same decisions and hashes no input', () => {
+    const withDigests = policy.engine.evaluateBatch(inputs);
+    const hashed = vi.spyOn(BatchSerialiser.prototype, 'inputDigest');
+    const without = policy.engine.evaluateBatch(inputs, { inputDigests: false });
+    expect(hashed).not.toHaveBeenCalled();
+    expect(without).toEqual(withDigests.map(({ inputDigest: _digest, ...decision }) => decision));
+    expect(without.some((decision) => 'inputDigest' in decision)).toBe(false);
+    expect(without.reduce((sum, decision) => sum + decision.violations.length + decision.warnings.length, 0)).toBeGreaterThan(0);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * When a request is prepared: with its batch, not as it is read (src/webhook/admission-handler.ts), yet with the
  * time it arrived, so its input and decision are the ones it would get if it had been prepared at once; and a
- * request that has waited past the evaluation timeout is denied without being prepared.
+ * request that has waited past the evaluation timeout is denied without being prepared. A response carries no
+ * input digest, and none is computed.
  */
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BatchSerialiser } from '../../src/engine/batch-input.js';
 import { AdmissionHandler, policyInputFor } from '../../src/webhook/admission-handler.js';
 import { parseAdmissionReview } from '../../src/webhook/admission-review.js';
 import { WebhookMetrics } from '../../src/webhook/metrics.js';
@@ -24,6 +26,7 @@ describe('AdmissionHandler', () => {
 
   afterEach(() => {
     vi.useRealTimers();
+    vi.restoreAllMocks();
   });
 
   it('prepares a request with the time it arrived, and gives it the decision of that input', () => {
@@ -79,5 +82,38 @@ describe('AdmissionHandler', () => {
     expect(response.allowed).toBe(false);
     expect(response.status?.message).toMatch(/waited more than the 5 ms evaluation timeout before evaluation/);
     expect(settingsRead).toBe(0);
+  });
+
+  it('hashes no input to answer a batch, alone or judged one by one after a failed batch', () => {
+    const hashed = vi.spyOn(BatchSerialiser.prototype, 'inputDigest');
+    let batches = 0;
+    // The first evaluation of two fails, so that each input is then judged alone.
+    const failingFirst: ServedPolicy = {
+      ...policy,
+      engine: new Proxy(policy.engine, {
+        get: (engine, name, receiver) =>
+          name === 'evaluateBatch'
+            ? (...args: Parameters<typeof engine.evaluateBatch>) => {
+                batches += 1;
+                if (batches === 1) throw new Error('one input the policy cannot judge');
+                return engine.evaluateBatch(...args);
+              }
+            : (Reflect.get(engine, name, receiver) as unknown),
+      }),
+    };
+    const handler = new AdmissionHandler({
+      policy: () => failingFirst,
+      metrics: new WebhookMetrics({ defaultMetrics: false }),
+      logger: quiet,
+      evalTimeoutMs: 60_000,
+    });
+    const answers = handler.decide([
+      handler.admit(gpuDeploymentReview, performance.now()),
+      handler.admit(gpuDeploymentReview, performance.now()),
+    ]);
+
+    expect(batches).toBe(3);
+    expect(answers.map((answer) => (answer as { response: { allowed: boolean } }).response.allowed)).toEqual([false, false]);
+    expect(hashed).not.toHaveBeenCalled();
   });
 });
