@@ -19,7 +19,7 @@ import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
 import { batchDocument, BatchSerialiser, type PreloadedFacts } from './batch-input.js';
-import { largestSlice, sliceInput, type SliceJob } from './slice-job.js';
+import { largestSlice, sliceInput, WASM_PAGE, type SliceJob } from './slice-job.js';
 import { bytesAround, inputDigest as reportDigest, reportTexts, type ReportTexts } from './report-texts.js';
 import {
   decisionOverView,
@@ -33,7 +33,6 @@ import {
 } from './report-view.js';
 import { SliceWorkerError, SliceWorkers } from './slice-workers.js';
 
-const WASM_PAGE = 64 * 1024;
 // 3 GiB. Not the wasm32 ceiling of 4 GiB: OPA's allocator keeps the heap's end in a 32-bit integer,
 // which wraps to 0 for a memory of exactly 4 GiB, and every allocation then fails.
 const MAX_PAGES = 49_152;
@@ -69,13 +68,30 @@ export const PLAN_VIEW_ENTRYPOINT = 'tollgate/plan_view';
 export const SLICE_RESOURCES = 1000;
 
 /**
- * The smallest input whose slices are evaluated on worker threads by default (one per core, while this thread
- * judges the whole plan). A worker costs about 0.3 s of CPU before its slices are as fast as this thread's
- * (start-up, instantiation, and a first evaluation several times slower than the next, in every thread);
- * the slices of 1,000 resources take 40 to 120 ms each. Measured on 2 idle cores: 10,000 resources gained no
- * wall time and cost 1 s more CPU and 100 MB more memory; 40,000 gained 6 %, 100,000 gained 12 %.
+ * The smallest input whose slices are evaluated on worker threads by default, when no worker was started ahead
+ * of it (expectPlan): one per core but this one, which judges the whole plan and then takes slices too. A worker
+ * costs about 0.3 s of CPU before its slices are as fast as this thread's (start-up, instantiation, and a first
+ * evaluation several times slower than the next, in every thread); the slices of 1,000 resources take 40 to
+ * 120 ms each. Measured on 2 idle cores, workers started with the evaluation: 10,000 resources gained no wall
+ * time and cost 1 s more CPU and 100 MB more memory; 40,000 gained 6 %, 100,000 gained 12 %.
  */
 export const PARALLEL_RESOURCES = 25_000;
+
+/**
+ * The smallest plan file that `check` readies the engine for before reading it (expectPlan): the slice workers
+ * start, and this thread's instance is made, while the plan is read, normalised and priced.
+ */
+export const EARLY_PLAN_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The prepared input is at most about twice the plan file's size (a generated plan of compact resources: 2.1;
+ * a real plan, which also holds the prior state and the configuration: a third), so an instance sized for twice
+ * the file is big enough without waiting to see the input. Memory never touched costs nothing resident.
+ */
+const INPUT_PER_PLAN_BYTE = 2;
+
+/** A slice's input the workers started ahead of the plan are sized for; a larger one makes them a new instance. */
+const EXPECTED_SLICE_BYTES = 8 * 1024 * 1024;
 
 /** The entrypoints of a report evaluated over slices of its billed resources (input.report.usage.resources). */
 export const REPORT_ENTRYPOINT = 'tollgate/report_decision';
@@ -144,6 +160,8 @@ export class PolicyEngine {
   private policyHasData = false;
   /** The bundle's plan_view, asked once on the first sliced plan: undefined until then, null when it has none. */
   private planViewFound: PlanView | null | undefined;
+  /** Slice workers started ahead of a plan (expectPlan), until an evaluation takes them or stopWorkers. */
+  private workersAhead: SliceWorkers | null = null;
 
   private constructor(
     private readonly module: WasmModule,
@@ -234,6 +252,42 @@ export class PolicyEngine {
   }
 
   /**
+   * Readies the engine for a plan whose file has this many bytes, before it is read: for a large one, this
+   * thread's instance is made with memory for the input (made later, next to the parsed plan, it cost a full
+   * garbage collection of that heap, which V8 runs for the instance's "external memory": 90 to 130 ms at 10,000
+   * resources), and the slice workers start, so that their start-up and instantiation overlap reading,
+   * normalising and pricing the plan. The next evaluation uses those workers; stopWorkers ends them if none does.
+   */
+  expectPlan(planFileBytes: number): void {
+    if (planFileBytes < EARLY_PLAN_BYTES || this.entrypoints.sliced === null) return;
+    const inputBytes = planFileBytes * INPUT_PER_PLAN_BYTE;
+    this.instanceWith(pagesFor(inputBytes));
+    const workers = workersAhead();
+    if (workers > 0 && this.workersAhead === null) {
+      this.workersAhead = new SliceWorkers(this.module, this.data, workers, pagesFor(Math.min(inputBytes, EXPECTED_SLICE_BYTES)));
+    }
+  }
+
+  /** Ends the workers started ahead of a plan that no evaluation has used; safe to call more than once. */
+  stopWorkers(): void {
+    this.workersAhead?.terminate();
+    this.workersAhead = null;
+  }
+
+  /**
+   * The slice workers of an input with these resources to slice: those started ahead of it (unless the caller
+   * asks for a number of its own), else new ones when the input is large enough (workerCount), else none.
+   */
+  private workersFor(resources: readonly unknown[] | null, sliceSize: number, requested: number | undefined): SliceWorkers | null {
+    const ahead = this.workersAhead;
+    this.workersAhead = null;
+    if (ahead !== null && resources !== null && requested === undefined) return ahead;
+    ahead?.terminate();
+    const workers = resources === null ? 0 : workerCount(resources.length, sliceSize, requested);
+    return workers > 0 ? new SliceWorkers(this.module, this.data, workers, null) : null;
+  }
+
+  /**
    * The bundle's plan view (policies/decision.rego, plan_view), evaluated once: the fields of a resource that
    * plan_decision reads, or null when the bundle has none or cannot say (it holds rules or facts of its own).
    */
@@ -265,9 +319,8 @@ export class PolicyEngine {
     const usageSliceSize = options.usageSliceResources ?? USAGE_SLICE_RESOURCES;
     const usage = this.entrypoints.usage !== null && options.slices !== false ? usageToSlice(input, usageSliceSize) : null;
     if (usage !== null && this.entrypoints.usage !== null) return this.evaluateReport(usage, usageSliceSize, this.entrypoints.usage);
-    const workers = resources === null ? 0 : workerCount(resources.length, sliceSize, options.workers);
     // Started first, so that their start-up overlaps the serialisation.
-    const pool = workers > 0 ? new SliceWorkers(this.module, this.data, workers) : null;
+    const pool = this.workersFor(resources, sliceSize, options.workers);
     let inputDigest: string;
     let resultSet: unknown;
     try {
@@ -372,9 +425,10 @@ export class PolicyEngine {
     const facts = isPlainObject(whole.facts) ? whole.facts : null;
     const savings = savingsOf(facts?.savings);
     let recommended = false;
-    const outcomes = pool?.collect(job.starts.length) ?? null;
+    const evaluateHere = (index: number): unknown => policy.evaluate(sliceInput(job, index), job.entrypoint);
+    const outcomes = pool?.collect(job.starts.length, evaluateHere) ?? null;
     for (let index = 0; index < job.starts.length; index++) {
-      const outcome = outcomes === null ? { result: policy.evaluate(sliceInput(job, index), job.entrypoint) } : outcomes[index];
+      const outcome = outcomes === null ? { result: evaluateHere(index) } : outcomes[index];
       if (outcome === undefined) throw new SliceWorkerError(`slice ${index} of ${job.starts.length} was never evaluated`);
       if ('error' in outcome) throw outcome.error;
       const sliceResult = resultOf(outcome.result);
@@ -687,8 +741,17 @@ function workerCount(resources: number, sliceSize: number, requested: number | u
   const slices = Math.ceil(resources / sliceSize);
   const chosen = requested ?? workersFromEnvironment();
   if (chosen !== undefined) return Math.max(0, Math.min(Math.floor(chosen), slices));
-  const cores = availableParallelism();
-  return cores >= 2 && resources >= PARALLEL_RESOURCES ? Math.min(cores, slices) : 0;
+  return resources >= PARALLEL_RESOURCES ? Math.min(otherCores(), slices) : 0;
+}
+
+/** How many workers to start ahead of a large plan: TOLLGATE_SLICE_WORKERS, else one per core but this one. */
+function workersAhead(): number {
+  return workersFromEnvironment() ?? otherCores();
+}
+
+/** The cores beside this thread's: it takes slices too once it has judged the whole plan, so a second worker on two cores would only compete with it. */
+function otherCores(): number {
+  return availableParallelism() - 1;
 }
 
 /**

@@ -130,7 +130,7 @@ describe('slice workers', () => {
       entrypoint: 0,
     };
     const missing = new URL('./no-such-worker.js', sliceWorkerEntry());
-    const pool = new SliceWorkers(module, {}, 2, missing);
+    const pool = new SliceWorkers(module, {}, 2, null, missing);
     try {
       pool.start(job, 256);
       const error = thrown(() => pool.collect(job.starts.length));
@@ -161,7 +161,7 @@ describe('slice workers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-silent-worker-'));
     const silent = join(dir, 'silent-worker.mjs');
     writeFileSync(silent, 'export {};\n');
-    const pool = new SliceWorkers(module, {}, 2, pathToFileURL(silent), 300);
+    const pool = new SliceWorkers(module, {}, 2, null, pathToFileURL(silent), 300);
     try {
       pool.start(job, 256);
       const error = thrown(() => pool.collect(job.starts.length));
