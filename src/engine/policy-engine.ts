@@ -324,21 +324,24 @@ export class PolicyEngine {
     let inputDigest: string;
     let resultSet: unknown;
     try {
-      // Sliced, each resource is serialised once, for the whole input and for its slice.
-      const serialised =
-        resources === null ? null : serialiseByResource(input as Record<string, unknown>, resources, this.planView()?.fields ?? null);
-      const encoder = new TextEncoder();
-      const bytes = serialised === null ? encoder.encode(JSON.stringify(input)) : serialised.bytes;
-      inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-      const sliced = serialised !== null ? this.entrypoints.sliced : null;
-      if (serialised === null || sliced === null) {
+      const sliced = resources === null ? null : this.entrypoints.sliced;
+      if (resources === null || sliced === null) {
+        const bytes = new TextEncoder().encode(JSON.stringify(input));
+        inputDigest = digestOf(bytes);
         resultSet = this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), this.entrypoints.decision);
       } else {
-        // What plan_decision parses: the narrowed resources when the bundle names the fields it reads.
-        const planBytes = serialised.plan === null ? bytes : encoder.encode(serialised.plan);
+        // Sliced, each resource is serialised once, for the whole input and for its slice.
+        const serialised = serialiseByResource(input as Record<string, unknown>, resources);
         const job = sliceJob(serialised, sliceSize, sliced.slice);
+        // The workers take slices from here on, while this thread writes the whole-plan decision's input, takes the
+        // digest and judges the whole plan.
+        pool?.start(job, pagesFor(largestSlice(job)));
+        const view = this.planView();
+        // What plan_decision parses: the narrowed resources when the bundle names the fields it reads.
+        const planBytes = view === null ? serialised.bytes : new TextEncoder().encode(narrowedInput(serialised, resources, view.fields));
+        inputDigest = digestOf(serialised.bytes);
         const policy = this.instanceWith(pagesFor(Math.max(planBytes.byteLength, largestSlice(job))));
-        resultSet = this.evaluateSliced(policy, planBytes, job, sliced.plan, pool, this.planView()?.facts ?? null);
+        resultSet = this.evaluateSliced(policy, planBytes, job, sliced.plan, pool, view?.facts ?? null);
       }
     } catch (error) {
       // A worker that failed where no input explains it is our bug, reported as such.
@@ -396,7 +399,7 @@ export class PolicyEngine {
    * one: `planBytes`), then the per-resource findings of each slice, joined into one result set in slice order. A slice's input is the whole input with only its resources: the resources'
    * own text and everything but the resources, serialised once and shared by every slice. With workers, they
    * evaluate the slices while this thread judges the whole plan; the first failure in slice order is the
-   * error, as if the slices had been evaluated here one after another.
+   * error, as if the slices had been evaluated here one after another. The workers have the job already.
    */
   private evaluateSliced(
     policy: Policy,
@@ -406,7 +409,6 @@ export class PolicyEngine {
     pool: SliceWorkers | null,
     viewFacts: ReadonlySet<string> | null,
   ): unknown {
-    pool?.start(job, pagesFor(largestSlice(job)));
     let whole = resultOf(policy.evaluate(arrayBufferOf(planBytes), planEntrypoint));
     if (planBytes !== job.input && viewFacts !== null && publishesOtherFacts(whole, viewFacts)) {
       whole = resultOf(policy.evaluate(arrayBufferOf(job.input), planEntrypoint));
@@ -600,8 +602,9 @@ function reportPartsOf(input: unknown): ReportParts | null {
 interface SerialisedInput extends EncodedInput {
   /** The members other than `resources`, as `"key":value` pairs joined by commas (no braces), or ''. */
   readonly rest: string;
-  /** The input with each resource narrowed to the bundle's plan view, for plan_decision; null without a view. */
-  readonly plan: string | null;
+  /** Every member as a `"key":value` pair, in the input's order, with '' where `resources` is. */
+  readonly members: readonly string[];
+  readonly resourcesIndex: number;
 }
 
 /** The fields of a resource that plan_decision reads: kept whole (true), or only these keys of an object. */
@@ -641,21 +644,15 @@ function picked(value: Record<string, unknown>, keys: ReadonlySet<string>): Reco
  * member as JSON.stringify writes a plain object (own keys in order, members whose value has no JSON form left
  * out, array elements without one written as null), with the resources' text in place of `resources`.
  */
-function serialiseByResource(input: Record<string, unknown>, resources: readonly unknown[], view: ResourceView | null): SerialisedInput {
+function serialiseByResource(input: Record<string, unknown>, resources: readonly unknown[]): SerialisedInput {
   const resourceTexts = resources.map((resource) => (JSON.stringify(resource) as string | undefined) ?? 'null');
   const members: string[] = [];
   const others: string[] = [];
-  // The plan view's members: the same, in the same order, with the narrowed resources.
-  let planResources = '';
   let resourcesIndex = -1;
   for (const [key, value] of Object.entries(input)) {
     if (key === 'resources') {
       resourcesIndex = members.length;
       members.push('');
-      if (view !== null) {
-        const texts = resources.map((resource) => (JSON.stringify(narrowed(resource, view)) as string | undefined) ?? 'null');
-        planResources = `"resources":[${texts.join(',')}]`;
-      }
       continue;
     }
     const text = JSON.stringify(value) as string | undefined;
@@ -664,12 +661,23 @@ function serialiseByResource(input: Record<string, unknown>, resources: readonly
     members.push(member);
     others.push(member);
   }
-  const plan = view === null ? null : `{${members.map((member, index) => (index === resourcesIndex ? planResources : member)).join(',')}}`;
   const before = members.slice(0, resourcesIndex);
   const following = members.slice(resourcesIndex + 1);
   const head = `{${before.map((member) => `${member},`).join('')}"resources":[`;
   const after = `]${following.map((member) => `,${member}`).join('')}}`;
-  return { ...encodeSerialised(head, resourceTexts, after), rest: others.join(','), plan };
+  return { ...encodeSerialised(head, resourceTexts, after), rest: others.join(','), members, resourcesIndex };
+}
+
+/** The serialised input with each resource narrowed to the plan view: the same members, in the same order. */
+function narrowedInput(serialised: SerialisedInput, resources: readonly unknown[], view: ResourceView): string {
+  const texts = resources.map((resource) => (JSON.stringify(narrowed(resource, view)) as string | undefined) ?? 'null');
+  const planResources = `"resources":[${texts.join(',')}]`;
+  return `{${serialised.members.map((member, index) => (index === serialised.resourcesIndex ? planResources : member)).join(',')}}`;
+}
+
+/** The decision's input digest: the sha256 of the input's bytes. */
+function digestOf(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /** A serialised input's UTF-8 bytes, and where each resource's text starts in them. */
