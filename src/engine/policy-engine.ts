@@ -261,7 +261,12 @@ export class PolicyEngine {
   expectPlan(planFileBytes: number): void {
     if (planFileBytes < EARLY_PLAN_BYTES || this.entrypoints.sliced === null) return;
     const inputBytes = planFileBytes * INPUT_PER_PLAN_BYTE;
-    this.instanceWith(pagesFor(inputBytes));
+    try {
+      this.instanceWith(pagesFor(inputBytes));
+    } catch {
+      // An estimate the machine cannot give memory for (a strict overcommit limit): the evaluation sizes the
+      // instance to the input itself, and reports what that meets.
+    }
     const workers = workersAhead();
     if (workers > 0 && this.workersAhead === null) {
       this.workersAhead = new SliceWorkers(this.module, this.data, workers, pagesFor(Math.min(inputBytes, EXPECTED_SLICE_BYTES)));

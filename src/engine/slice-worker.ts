@@ -42,10 +42,11 @@ function instanceWith(memoryPages: number, current: Policy | null): Policy | str
   }
 }
 
+// Made ahead of the job when asked; an instance that could not be made then is tried again with the job's size.
 const ready = pages === null ? null : instanceWith(pages, null);
 
 function run(job: WorkerJob): void {
-  const policy = typeof ready === 'string' ? ready : instanceWith(job.pages, ready);
+  const policy = instanceWith(job.pages, typeof ready === 'string' ? null : ready);
   if (typeof policy === 'string') {
     reply({ fatal: policy });
     return;
