@@ -2,10 +2,11 @@
  * `tollgate check`: judge a Terraform/OpenTofu plan with the policy bundle and report.
  * Exit 0 clean, 1 when findings reach --fail-on, 2 for usage or input errors.
  */
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { FAIL_ON_LEVELS, type FailOn } from '../model/decision.js';
-import { PolicyEngine } from '../engine/policy-engine.js';
+import { EARLY_PLAN_BYTES, PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../model/errors.js';
 import { DEFAULT_MAX_PLAN_BYTES, locateResources, readPlanFile } from '../inputs/terraform/index.js';
 import { failingFindings, type CheckResult } from '../output/index.js';
@@ -63,6 +64,18 @@ function parseMaxPlanBytes(value: string | undefined): number {
   return Math.floor(mib * 1024 * 1024);
 }
 
+/** The size of a plan given as a regular file, or 0 (no such file, a pipe): what readying the engine ahead goes by. */
+function planFileBytes(plan: string | undefined): number {
+  if (plan === undefined) return 0;
+  try {
+    const stats = statSync(plan, { throwIfNoEntry: false });
+    return stats?.isFile() === true ? stats.size : 0;
+  } catch {
+    // Reading the plan reports what is wrong with it.
+    return 0;
+  }
+}
+
 export async function runCheck(options: CheckOptions): Promise<number> {
   // Everything that can reject the user's input is checked before any output is written.
   const targets = parseOutputTargets(options.format);
@@ -79,38 +92,49 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     throw new TollgateError('nothing to check: give --plan FILE, --inventory FILE, or both');
   }
   const maxSpendFileBytes = parseMiB(options.maxSpendFileSize, '--max-spend-file-size', DEFAULT_MAX_SPEND_FILE_BYTES);
-  const read = options.plan === undefined ? null : await readPlanFile(options.plan, { maxBytes: parseMaxPlanBytes(options.maxPlanSize) });
-  const plan =
-    read === null ? null : { ...read, resources: options.tfDir ? await locateResources(read.resources, options.tfDir) : read.resources };
-  const input = await prepare({
-    subject: { kind: 'plan', plan, source, environment: options.environment ?? null },
-    sources: {
-      ...(options.inventory !== undefined ? { inventoryFile: options.inventory } : {}),
-      spendFiles: options.spend ?? [],
-      maxSpendFileBytes,
-    },
-    settings,
-    now,
-  });
-  const { resources, costs, spend } = input;
-  const bundle = await loadPolicyBundle({ bundle: options.bundle, policy: options.policy });
-  const engine = await PolicyEngine.load(bundle, { ...config });
-  const decision = engine.evaluate(input);
-  const report: CheckResult = {
-    decision,
-    rules: engine.rules,
-    resources,
-    source: { file: source, kind: plan === null ? 'report' : 'terraform-plan' },
-    tool: { name: 'tollgate', version: TOLLGATE_VERSION, informationUri: TOLLGATE_URI },
-    failOn,
-    color: useColor(process.stdout, options.color),
-    ...(costs ? { costs } : {}),
-    ...(spend ? { spend } : {}),
-    paths,
-    ...(category !== undefined ? { category } : {}),
-  };
-  writeOutputs(targets, report);
-  return failingFindings(report).length > 0 ? 1 : 0;
+  const maxPlanBytes = options.plan === undefined ? 0 : parseMaxPlanBytes(options.maxPlanSize);
+  const loadEngine = async (): Promise<PolicyEngine> =>
+    PolicyEngine.load(await loadPolicyBundle({ bundle: options.bundle, policy: options.policy }), { ...config });
+  // A large plan: the engine is loaded first and readied for it (its slice workers start), so that the workers'
+  // start-up overlaps reading, normalising and pricing the plan on this thread.
+  const planBytes = planFileBytes(options.plan);
+  let engine = planBytes >= EARLY_PLAN_BYTES && planBytes <= maxPlanBytes ? await loadEngine() : null;
+  try {
+    engine?.expectPlan(planBytes);
+    const read = options.plan === undefined ? null : await readPlanFile(options.plan, { maxBytes: maxPlanBytes });
+    const plan =
+      read === null ? null : { ...read, resources: options.tfDir ? await locateResources(read.resources, options.tfDir) : read.resources };
+    const input = await prepare({
+      subject: { kind: 'plan', plan, source, environment: options.environment ?? null },
+      sources: {
+        ...(options.inventory !== undefined ? { inventoryFile: options.inventory } : {}),
+        spendFiles: options.spend ?? [],
+        maxSpendFileBytes,
+      },
+      settings,
+      now,
+    });
+    const { resources, costs, spend } = input;
+    engine ??= await loadEngine();
+    const decision = engine.evaluate(input);
+    const report: CheckResult = {
+      decision,
+      rules: engine.rules,
+      resources,
+      source: { file: source, kind: plan === null ? 'report' : 'terraform-plan' },
+      tool: { name: 'tollgate', version: TOLLGATE_VERSION, informationUri: TOLLGATE_URI },
+      failOn,
+      color: useColor(process.stdout, options.color),
+      ...(costs ? { costs } : {}),
+      ...(spend ? { spend } : {}),
+      paths,
+      ...(category !== undefined ? { category } : {}),
+    };
+    writeOutputs(targets, report);
+    return failingFindings(report).length > 0 ? 1 : 0;
+  } finally {
+    engine?.stopWorkers();
+  }
 }
 
 export function registerCheck(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {

@@ -19,7 +19,7 @@ import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
 import { BatchSerialiser, type BatchOptions, type DecisionWithoutDigest, type PreloadedFacts } from './batch-input.js';
-import { largestSlice, sliceInput, type SliceJob } from './slice-job.js';
+import { largestSlice, sliceInput, WASM_PAGE, type SliceJob } from './slice-job.js';
 import { bytesAround, inputDigest as reportDigest, reportTexts, type ReportTexts } from './report-texts.js';
 import {
   decisionOverView,
@@ -33,7 +33,6 @@ import {
 } from './report-view.js';
 import { SliceWorkerError, SliceWorkers } from './slice-workers.js';
 
-const WASM_PAGE = 64 * 1024;
 // 3 GiB. Not the wasm32 ceiling of 4 GiB: OPA's allocator keeps the heap's end in a 32-bit integer,
 // which wraps to 0 for a memory of exactly 4 GiB, and every allocation then fails.
 const MAX_PAGES = 49_152;
@@ -69,13 +68,33 @@ export const PLAN_VIEW_ENTRYPOINT = 'tollgate/plan_view';
 export const SLICE_RESOURCES = 1000;
 
 /**
- * The smallest input whose slices are evaluated on worker threads by default (one per core, while this thread
- * judges the whole plan). A worker costs about 0.3 s of CPU before its slices are as fast as this thread's
- * (start-up, instantiation, and a first evaluation several times slower than the next, in every thread);
- * the slices of 1,000 resources take 40 to 120 ms each. Measured on 2 idle cores: 10,000 resources gained no
- * wall time and cost 1 s more CPU and 100 MB more memory; 40,000 gained 6 %, 100,000 gained 12 %.
+ * The smallest input whose slices are evaluated on worker threads by default, when no worker was started ahead
+ * of it (expectPlan): one per core but this one, which judges the whole plan and then takes slices too. A worker
+ * costs about 0.3 s of CPU before its slices are as fast as this thread's (start-up, instantiation, and a first
+ * evaluation several times slower than the next, in every thread); the slices of 1,000 resources take 40 to
+ * 120 ms each. Measured on 2 idle cores with two workers started with the evaluation, while this thread only
+ * judged the whole plan: 10,000 resources gained no wall time and cost 1 s more CPU and 100 MB more memory;
+ * 40,000 gained 6 %, 100,000 gained 12 %.
  */
 export const PARALLEL_RESOURCES = 25_000;
+
+/**
+ * The smallest plan file that `check` readies the engine for before reading it (expectPlan): the slice workers
+ * start, and this thread's instance is made, while the plan is read, normalised and priced. A generated plan of
+ * 5,000 resources (2.3 MiB, five slices) on 2 cores: this thread's CPU time 0.83–0.98 → 0.71–0.75 s with a worker,
+ * the process's 0.1 s more.
+ */
+export const EARLY_PLAN_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The prepared input is at most about twice the plan file's size (a generated plan of compact resources: 2.1;
+ * a real plan, which also holds the prior state and the configuration: a third), so an instance sized for twice
+ * the file is big enough without waiting to see the input. Memory never touched costs nothing resident.
+ */
+const INPUT_PER_PLAN_BYTE = 2;
+
+/** A slice's input the workers started ahead of the plan are sized for; a larger one makes them a new instance. */
+const EXPECTED_SLICE_BYTES = 8 * 1024 * 1024;
 
 /** The entrypoints of a report evaluated over slices of its billed resources (input.report.usage.resources). */
 export const REPORT_ENTRYPOINT = 'tollgate/report_decision';
@@ -102,10 +121,10 @@ export interface EvaluateOptions {
   /** Billed resources per slice of a report (default USAGE_SLICE_RESOURCES); a report with more is sliced. */
   readonly usageSliceResources?: number;
   /**
-   * Worker threads evaluating a sliced input's slices beside this one: 0 for none. Default: the environment's
-   * TOLLGATE_SLICE_WORKERS, else one per core (os.availableParallelism()) when there are at least two and the
-   * input has PARALLEL_RESOURCES resources, else none. Given, it applies to any sliced input, however small
-   * (tests force workers that way).
+   * Worker threads evaluating a sliced input's slices beside this one: 0 for none. Default: those started ahead
+   * of the input (expectPlan), else the environment's TOLLGATE_SLICE_WORKERS, else one per core but this one
+   * (os.availableParallelism() - 1) when the input has PARALLEL_RESOURCES resources, else none. Given, it applies
+   * to any sliced input, however small (tests force workers that way), and workers started ahead are ended.
    */
   readonly workers?: number;
 }
@@ -144,6 +163,8 @@ export class PolicyEngine {
   private policyHasData = false;
   /** The bundle's plan_view, asked once on the first sliced plan: undefined until then, null when it has none. */
   private planViewFound: PlanView | null | undefined;
+  /** Slice workers started ahead of a plan (expectPlan), until an evaluation takes them or stopWorkers. */
+  private workersAhead: SliceWorkers | null = null;
 
   private constructor(
     private readonly module: WasmModule,
@@ -234,6 +255,47 @@ export class PolicyEngine {
   }
 
   /**
+   * Readies the engine for a plan whose file has this many bytes, before it is read: for a large one, this
+   * thread's instance is made with memory for the input (made later, next to the parsed plan, it cost a full
+   * garbage collection of that heap, which V8 runs for the instance's "external memory": 90 to 130 ms at 10,000
+   * resources), and the slice workers start, so that their start-up and instantiation overlap reading,
+   * normalising and pricing the plan. The next evaluation uses those workers; stopWorkers ends them if none does.
+   */
+  expectPlan(planFileBytes: number): void {
+    if (planFileBytes < EARLY_PLAN_BYTES || this.entrypoints.sliced === null) return;
+    const inputBytes = planFileBytes * INPUT_PER_PLAN_BYTE;
+    try {
+      this.instanceWith(pagesFor(inputBytes));
+    } catch {
+      // An estimate the machine cannot give memory for (a strict overcommit limit): the evaluation sizes the
+      // instance to the input itself, and reports what that meets.
+    }
+    const workers = workersAhead();
+    if (workers > 0 && this.workersAhead === null) {
+      this.workersAhead = new SliceWorkers(this.module, this.data, workers, pagesFor(Math.min(inputBytes, EXPECTED_SLICE_BYTES)));
+    }
+  }
+
+  /** Ends the workers started ahead of a plan that no evaluation has used; safe to call more than once. */
+  stopWorkers(): void {
+    this.workersAhead?.terminate();
+    this.workersAhead = null;
+  }
+
+  /**
+   * The slice workers of an input with these resources to slice: those started ahead of it (unless the caller
+   * asks for a number of its own), else new ones when the input is large enough (workerCount), else none.
+   */
+  private workersFor(resources: readonly unknown[] | null, sliceSize: number, requested: number | undefined): SliceWorkers | null {
+    const ahead = this.workersAhead;
+    this.workersAhead = null;
+    if (ahead !== null && resources !== null && requested === undefined) return ahead;
+    ahead?.terminate();
+    const workers = resources === null ? 0 : workerCount(resources.length, sliceSize, requested);
+    return workers > 0 ? new SliceWorkers(this.module, this.data, workers, null) : null;
+  }
+
+  /**
    * The bundle's plan view (policies/decision.rego, plan_view), evaluated once: the fields of a resource that
    * plan_decision reads, or null when the bundle has none or cannot say (it holds rules or facts of its own).
    */
@@ -265,27 +327,29 @@ export class PolicyEngine {
     const usageSliceSize = options.usageSliceResources ?? USAGE_SLICE_RESOURCES;
     const usage = this.entrypoints.usage !== null && options.slices !== false ? usageToSlice(input, usageSliceSize) : null;
     if (usage !== null && this.entrypoints.usage !== null) return this.evaluateReport(usage, usageSliceSize, this.entrypoints.usage);
-    const workers = resources === null ? 0 : workerCount(resources.length, sliceSize, options.workers);
-    // Started first, so that their start-up overlaps the serialisation.
-    const pool = workers > 0 ? new SliceWorkers(this.module, this.data, workers) : null;
+    // Started before the serialisation (when not started ahead of the plan), so that their start-up overlaps it.
+    const pool = this.workersFor(resources, sliceSize, options.workers);
     let inputDigest: string;
     let resultSet: unknown;
     try {
-      // Sliced, each resource is serialised once, for the whole input and for its slice.
-      const serialised =
-        resources === null ? null : serialiseByResource(input as Record<string, unknown>, resources, this.planView()?.fields ?? null);
-      const encoder = new TextEncoder();
-      const bytes = serialised === null ? encoder.encode(JSON.stringify(input)) : serialised.bytes;
-      inputDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-      const sliced = serialised !== null ? this.entrypoints.sliced : null;
-      if (serialised === null || sliced === null) {
+      const sliced = resources === null ? null : this.entrypoints.sliced;
+      if (resources === null || sliced === null) {
+        const bytes = new TextEncoder().encode(JSON.stringify(input));
+        inputDigest = digestOf(bytes);
         resultSet = this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), this.entrypoints.decision);
       } else {
-        // What plan_decision parses: the narrowed resources when the bundle names the fields it reads.
-        const planBytes = serialised.plan === null ? bytes : encoder.encode(serialised.plan);
+        // Sliced, each resource is serialised once, for the whole input and for its slice.
+        const serialised = serialiseByResource(input as Record<string, unknown>, resources);
         const job = sliceJob(serialised, sliceSize, sliced.slice);
+        // The workers take slices from here on, while this thread writes the whole-plan decision's input, takes the
+        // digest and judges the whole plan.
+        pool?.start(job, pagesFor(largestSlice(job)));
+        const view = this.planView();
+        // What plan_decision parses: the narrowed resources when the bundle names the fields it reads.
+        const planBytes = view === null ? serialised.bytes : new TextEncoder().encode(narrowedInput(serialised, resources, view.fields));
+        inputDigest = digestOf(serialised.bytes);
         const policy = this.instanceWith(pagesFor(Math.max(planBytes.byteLength, largestSlice(job))));
-        resultSet = this.evaluateSliced(policy, planBytes, job, sliced.plan, pool, this.planView()?.facts ?? null);
+        resultSet = this.evaluateSliced(policy, planBytes, job, sliced.plan, pool, view?.facts ?? null);
       }
     } catch (error) {
       // A worker that failed where no input explains it is our bug, reported as such.
@@ -346,9 +410,10 @@ export class PolicyEngine {
   /**
    * The whole-plan decision over the whole input (its resources narrowed to the bundle's plan view, when it has
    * one: `planBytes`), then the per-resource findings of each slice, joined into one result set in slice order. A slice's input is the whole input with only its resources: the resources'
-   * own text and everything but the resources, serialised once and shared by every slice. With workers, they
-   * evaluate the slices while this thread judges the whole plan; the first failure in slice order is the
-   * error, as if the slices had been evaluated here one after another.
+   * own text and everything but the resources, serialised once and shared by every slice. With workers (which
+   * have the job already), they evaluate slices while this thread judges the whole plan, and then this thread
+   * takes slices too; the first failure in slice order is the error, as if the slices had been evaluated here one
+   * after another.
    */
   private evaluateSliced(
     policy: Policy,
@@ -358,7 +423,6 @@ export class PolicyEngine {
     pool: SliceWorkers | null,
     viewFacts: ReadonlySet<string> | null,
   ): unknown {
-    pool?.start(job, pagesFor(largestSlice(job)));
     let whole = resultOf(policy.evaluate(arrayBufferOf(planBytes), planEntrypoint));
     if (planBytes !== job.input && viewFacts !== null && publishesOtherFacts(whole, viewFacts)) {
       whole = resultOf(policy.evaluate(arrayBufferOf(job.input), planEntrypoint));
@@ -377,9 +441,10 @@ export class PolicyEngine {
     const facts = isPlainObject(whole.facts) ? whole.facts : null;
     const savings = savingsOf(facts?.savings);
     let recommended = false;
-    const outcomes = pool?.collect(job.starts.length) ?? null;
+    const evaluateHere = (index: number): unknown => policy.evaluate(sliceInput(job, index), job.entrypoint);
+    const outcomes = pool?.collect(job.starts.length, evaluateHere) ?? null;
     for (let index = 0; index < job.starts.length; index++) {
-      const outcome = outcomes === null ? { result: policy.evaluate(sliceInput(job, index), job.entrypoint) } : outcomes[index];
+      const outcome = outcomes === null ? { result: evaluateHere(index) } : outcomes[index];
       if (outcome === undefined) throw new SliceWorkerError(`slice ${index} of ${job.starts.length} was never evaluated`);
       if ('error' in outcome) throw outcome.error;
       const sliceResult = resultOf(outcome.result);
@@ -551,8 +616,9 @@ function reportPartsOf(input: unknown): ReportParts | null {
 interface SerialisedInput extends EncodedInput {
   /** The members other than `resources`, as `"key":value` pairs joined by commas (no braces), or ''. */
   readonly rest: string;
-  /** The input with each resource narrowed to the bundle's plan view, for plan_decision; null without a view. */
-  readonly plan: string | null;
+  /** Every member as a `"key":value` pair, in the input's order, with '' where `resources` is. */
+  readonly members: readonly string[];
+  readonly resourcesIndex: number;
 }
 
 /** The fields of a resource that plan_decision reads: kept whole (true), or only these keys of an object. */
@@ -592,21 +658,15 @@ function picked(value: Record<string, unknown>, keys: ReadonlySet<string>): Reco
  * member as JSON.stringify writes a plain object (own keys in order, members whose value has no JSON form left
  * out, array elements without one written as null), with the resources' text in place of `resources`.
  */
-function serialiseByResource(input: Record<string, unknown>, resources: readonly unknown[], view: ResourceView | null): SerialisedInput {
+function serialiseByResource(input: Record<string, unknown>, resources: readonly unknown[]): SerialisedInput {
   const resourceTexts = resources.map((resource) => (JSON.stringify(resource) as string | undefined) ?? 'null');
   const members: string[] = [];
   const others: string[] = [];
-  // The plan view's members: the same, in the same order, with the narrowed resources.
-  let planResources = '';
   let resourcesIndex = -1;
   for (const [key, value] of Object.entries(input)) {
     if (key === 'resources') {
       resourcesIndex = members.length;
       members.push('');
-      if (view !== null) {
-        const texts = resources.map((resource) => (JSON.stringify(narrowed(resource, view)) as string | undefined) ?? 'null');
-        planResources = `"resources":[${texts.join(',')}]`;
-      }
       continue;
     }
     const text = JSON.stringify(value) as string | undefined;
@@ -615,12 +675,23 @@ function serialiseByResource(input: Record<string, unknown>, resources: readonly
     members.push(member);
     others.push(member);
   }
-  const plan = view === null ? null : `{${members.map((member, index) => (index === resourcesIndex ? planResources : member)).join(',')}}`;
   const before = members.slice(0, resourcesIndex);
   const following = members.slice(resourcesIndex + 1);
   const head = `{${before.map((member) => `${member},`).join('')}"resources":[`;
   const after = `]${following.map((member) => `,${member}`).join('')}}`;
-  return { ...encodeSerialised(head, resourceTexts, after), rest: others.join(','), plan };
+  return { ...encodeSerialised(head, resourceTexts, after), rest: others.join(','), members, resourcesIndex };
+}
+
+/** The serialised input with each resource narrowed to the plan view: the same members, in the same order. */
+function narrowedInput(serialised: SerialisedInput, resources: readonly unknown[], view: ResourceView): string {
+  const texts = resources.map((resource) => (JSON.stringify(narrowed(resource, view)) as string | undefined) ?? 'null');
+  const planResources = `"resources":[${texts.join(',')}]`;
+  return `{${serialised.members.map((member, index) => (index === serialised.resourcesIndex ? planResources : member)).join(',')}}`;
+}
+
+/** The decision's input digest: the sha256 of the input's bytes. */
+function digestOf(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /** A serialised input's UTF-8 bytes, and where each resource's text starts in them. */
@@ -692,8 +763,20 @@ function workerCount(resources: number, sliceSize: number, requested: number | u
   const slices = Math.ceil(resources / sliceSize);
   const chosen = requested ?? workersFromEnvironment();
   if (chosen !== undefined) return Math.max(0, Math.min(Math.floor(chosen), slices));
-  const cores = availableParallelism();
-  return cores >= 2 && resources >= PARALLEL_RESOURCES ? Math.min(cores, slices) : 0;
+  return resources >= PARALLEL_RESOURCES ? Math.min(otherCores(), slices) : 0;
+}
+
+/** How many workers to start ahead of a large plan: TOLLGATE_SLICE_WORKERS, else one per core but this one. */
+function workersAhead(): number {
+  return workersFromEnvironment() ?? otherCores();
+}
+
+/**
+ * The cores beside this thread's: it takes slices too once it has judged the whole plan, so a second worker on two
+ * cores would only compete with it (100,000 resources, few findings: 14.5 → 13.3 s of CPU with one worker).
+ */
+function otherCores(): number {
+  return availableParallelism() - 1;
 }
 
 /**

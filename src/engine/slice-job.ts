@@ -12,6 +12,9 @@ export const REPLIES = 1;
 /** Int32 counters in the control buffer. */
 export const CONTROL_COUNTERS = 2;
 
+/** The size of a wasm memory page, in bytes: what instance sizes are counted in. */
+export const WASM_PAGE = 64 * 1024;
+
 /** The slices of one input. */
 export interface SliceJob {
   /** The whole input's UTF-8 text: a SharedArrayBuffer for the workers, the plain bytes for the evaluating thread. */

@@ -3,11 +3,13 @@
  * with the engine's data, evaluating slices of the input the engine shares until none is left. Each slice is
  * taken from the shared counter, so a worker that is slower (or started later) simply takes fewer; each reply
  * is posted on the worker's port and counted, so the engine, blocked in a synchronous evaluation, wakes up.
+ * The instance is made and given its data as soon as the worker starts, before the job arrives: a worker
+ * started ahead of the plan (PolicyEngine.expectPlan) is ready by the time the plan has been read.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
 import { errorMessage } from '../model/errors.js';
-import { NEXT_SLICE, REPLIES, sliceInput, type SliceReply, type WorkerJob } from './slice-job.js';
+import { NEXT_SLICE, REPLIES, sliceInput, WASM_PAGE, type SliceReply, type WorkerJob } from './slice-job.js';
 
 /** What the engine starts a worker with (slice-workers.ts). */
 export interface SliceWorkerData {
@@ -16,9 +18,11 @@ export interface SliceWorkerData {
   readonly data: Record<string, unknown>;
   readonly port: MessagePort;
   readonly control: Int32Array;
+  /** The memory of the instance made as the worker starts, until a job needs more; null: made for the job. */
+  readonly pages: number | null;
 }
 
-const { module, data, port, control } = workerData as SliceWorkerData;
+const { module, data, port, control, pages } = workerData as SliceWorkerData;
 
 function reply(message: SliceReply): void {
   port.postMessage(message);
@@ -26,13 +30,25 @@ function reply(message: SliceReply): void {
   Atomics.notify(control, REPLIES);
 }
 
-function run(job: WorkerJob): void {
-  let policy: Policy;
+/** An instance with at least this much memory and the engine's data, or why there is none. */
+function instanceWith(memoryPages: number, current: Policy | null): Policy | string {
+  if (current !== null && current.mem.buffer.byteLength >= memoryPages * WASM_PAGE) return current;
   try {
-    policy = loadPolicySync(module, job.pages);
+    const policy = loadPolicySync(module, memoryPages);
     policy.setData(data);
+    return policy;
   } catch (error) {
-    reply({ fatal: `a slice worker could not load the policy: ${errorMessage(error)}` });
+    return `a slice worker could not load the policy: ${errorMessage(error)}`;
+  }
+}
+
+// Made ahead of the job when asked; an instance that could not be made then is tried again with the job's size.
+const ready = pages === null ? null : instanceWith(pages, null);
+
+function run(job: WorkerJob): void {
+  const policy = instanceWith(job.pages, typeof ready === 'string' ? null : ready);
+  if (typeof policy === 'string') {
+    reply({ fatal: policy });
     return;
   }
   for (;;) {
@@ -41,6 +57,8 @@ function run(job: WorkerJob): void {
     try {
       reply({ index, result: policy.evaluate(sliceInput(job, index), job.entrypoint) });
     } catch (error) {
+      // Pushed past the end, so that no thread starts another slice: the first failure in slice order is the error.
+      Atomics.add(control, NEXT_SLICE, job.starts.length);
       // The error the same slice gives evaluated on the engine's own thread; this worker stops there.
       reply({ index, error: errorMessage(error) });
       break;

@@ -6,8 +6,9 @@
  * engine thread waits with Atomics.wait and reads the replies with receiveMessageOnPort: neither needs the
  * event loop, and the callers of `evaluate` are the same whether workers help or not.
  *
- * Workers are started before the input is serialised, so their start-up overlaps it, and are terminated
- * when the evaluation ends, whichever way it ends.
+ * Workers are started before the input is serialised (or, by `check`, before the plan is read), so their start-up
+ * overlaps that work, and are terminated when the evaluation ends, whichever way it ends. Once it has judged the
+ * whole plan, the engine thread takes slices from the same counter rather than wait.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { WasmModule } from './opa-wasm.js';
@@ -74,21 +75,23 @@ export class SliceWorkers {
   private readonly ports: MessagePort[] = [];
 
   /**
-   * Starts `count` workers; they wait for the job (`run`). `stallMs`: how long `collect` waits with no reply
-   * from any worker before it gives up. A worker whose JavaScript heap runs out is ended without a word, and
-   * this thread, blocked in Atomics.wait, cannot hear its exit; a slice takes well under a second.
+   * Starts `count` workers, each making an instance with `pages` of memory (null: the job's) and the data, then waiting for the job
+   * (`start`). `stallMs`: how long `collect` waits with no reply from any worker before it gives up. A worker
+   * whose JavaScript heap runs out is ended without a word, and this thread, blocked in Atomics.wait, cannot
+   * hear its exit; a slice takes well under a second.
    */
   constructor(
     module: WasmModule,
     data: Record<string, unknown>,
     count: number,
+    pages: number | null,
     entry: URL = sliceWorkerEntry(),
     private readonly stallMs: number = STALL_MS,
   ) {
     try {
       for (let i = 0; i < count; i++) {
         const { port1, port2 } = new MessageChannel();
-        const workerData: SliceWorkerData = { entry: entry.href, module, data, port: port2, control: this.control };
+        const workerData: SliceWorkerData = { entry: entry.href, module, data, port: port2, control: this.control, pages };
         const thread = new Worker(BOOTSTRAP, { eval: true, execArgv: [], workerData, transferList: [port2] });
         // The process never waits for a worker: a finished evaluation terminates them anyway.
         thread.unref();
@@ -118,13 +121,25 @@ export class SliceWorkers {
 
   /**
    * Every slice's outcome, in slice order, once every worker has said it is done (so a worker that could not
-   * start is always reported). Once a slice fails, no further slice is handed out; every slice before it has
-   * its outcome, since it was taken earlier, so the first failure in slice order is the error the one-thread
-   * evaluation would have met. The slices after it may have none.
+   * start is always reported). With `evaluateHere`, this thread first takes slices from the shared counter too,
+   * evaluating them with it, until none is left. Once a slice fails, no further slice is handed out; every slice
+   * before it has its outcome, since it was taken earlier, so the first failure in slice order is the error the
+   * one-thread evaluation would have met. The slices after it may have none.
    */
-  collect(slices: number): Array<SliceOutcome | undefined> {
+  collect(slices: number, evaluateHere?: (index: number) => unknown): Array<SliceOutcome | undefined> {
     const outcomes = Array.from({ length: slices }, (): SliceOutcome | undefined => undefined);
     let failed = false;
+    if (evaluateHere !== undefined) {
+      for (let index = Atomics.add(this.control, NEXT_SLICE, 1); index < slices; index = Atomics.add(this.control, NEXT_SLICE, 1)) {
+        try {
+          outcomes[index] = { result: evaluateHere(index) };
+        } catch (error) {
+          outcomes[index] = { error };
+          failed = true;
+          break;
+        }
+      }
+    }
     let stopped = false;
     let done = 0;
     for (;;) {

@@ -1,6 +1,7 @@
 /**
- * Slices evaluated on worker threads: an error in a slice is the error the one-thread evaluation gives, a
- * worker that cannot start is reported as our bug, and no worker is left running either way.
+ * Slices evaluated on worker threads: an error in a slice is the error the one-thread evaluation gives (whichever
+ * thread took it), a worker that cannot start is reported as our bug, workers started ahead of a plan are used by
+ * its evaluation, and no worker is left running either way.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildBundle } from '../../src/compiler/build-bundle.js';
 import { findOpa } from '../../src/compiler/opa-cli.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
-import { PARALLEL_RESOURCES, PolicyEngine, SLICE_RESOURCES, SLICE_WORKERS_VARIABLE } from '../../src/engine/policy-engine.js';
-import type { SliceJob } from '../../src/engine/slice-job.js';
+import {
+  EARLY_PLAN_BYTES,
+  PARALLEL_RESOURCES,
+  PolicyEngine,
+  SLICE_RESOURCES,
+  SLICE_WORKERS_VARIABLE,
+} from '../../src/engine/policy-engine.js';
+import { REPLIES, type SliceJob } from '../../src/engine/slice-job.js';
 import {
   runningSliceWorkers,
   sliceWorkerEntry,
@@ -130,7 +137,7 @@ describe('slice workers', () => {
       entrypoint: 0,
     };
     const missing = new URL('./no-such-worker.js', sliceWorkerEntry());
-    const pool = new SliceWorkers(module, {}, 2, missing);
+    const pool = new SliceWorkers(module, {}, 2, null, missing);
     try {
       pool.start(job, 256);
       const error = thrown(() => pool.collect(job.starts.length));
@@ -161,7 +168,7 @@ describe('slice workers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-silent-worker-'));
     const silent = join(dir, 'silent-worker.mjs');
     writeFileSync(silent, 'export {};\n');
-    const pool = new SliceWorkers(module, {}, 2, pathToFileURL(silent), 300);
+    const pool = new SliceWorkers(module, {}, 2, null, pathToFileURL(silent), 300);
     try {
       pool.start(job, 256);
       const error = thrown(() => pool.collect(job.starts.length));
@@ -172,6 +179,86 @@ describe('slice workers', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('this thread takes slices from the shared counter too: a failure in one it took stops the hand-out there', async () => {
+    const wasm = readBundleFile(builtinBundlePath).wasm;
+    const module = await (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly.compile(
+      wasm,
+    );
+    const text = new TextEncoder().encode('{"resources":[1,2,3,4,5]}');
+    const job: SliceJob = {
+      input: text,
+      starts: Int32Array.of(14, 16, 18, 20, 22),
+      ends: Int32Array.of(15, 17, 19, 21, 23),
+      head: new TextEncoder().encode('{"resources":['),
+      tail: new TextEncoder().encode(']}'),
+      entrypoint: 0,
+    };
+    // A worker that says it is done without taking a slice, so every slice is this thread's.
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-idle-worker-'));
+    const idle = join(dir, 'idle-worker.mjs');
+    writeFileSync(
+      idle,
+      `import { workerData } from 'node:worker_threads';
+workerData.port.once('message', () => {
+  workerData.port.postMessage({ done: true });
+  Atomics.add(workerData.control, ${REPLIES}, 1);
+  Atomics.notify(workerData.control, ${REPLIES});
+  workerData.port.close();
+});
+`,
+    );
+    const pool = new SliceWorkers(module, {}, 1, null, pathToFileURL(idle));
+    const failure = new Error('slice 2 failed');
+    const taken: number[] = [];
+    try {
+      pool.start(job, 256);
+      const outcomes = pool.collect(job.starts.length, (index) => {
+        taken.push(index);
+        if (index === 2) throw failure;
+        return [{ result: index }];
+      });
+      expect(taken).toEqual([0, 1, 2]);
+      expect(outcomes).toEqual([{ result: [{ result: 0 }] }, { result: [{ result: 1 }] }, { error: failure }, undefined, undefined]);
+    } finally {
+      pool.terminate();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('workers started ahead of a large plan are the ones its evaluation uses, and are stopped if none does', async () => {
+    const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
+    const input = planOf(Array.from({ length: 2 * SLICE_RESOURCES + 1 }, (_, i) => `aws_ebs_volume.v${i}`));
+    const single = engine.evaluate(input, { slices: false });
+    try {
+      vi.stubEnv(SLICE_WORKERS_VARIABLE, '1');
+      // Too small a plan file: nothing started.
+      const before = sliceWorkersStarted();
+      engine.expectPlan(EARLY_PLAN_BYTES - 1);
+      expect(sliceWorkersStarted()).toBe(before);
+      engine.expectPlan(EARLY_PLAN_BYTES);
+      expect(sliceWorkersStarted()).toBe(before + 1);
+      expect(engine.evaluate(input)).toEqual(single);
+      expect(sliceWorkersStarted()).toBe(before + 1);
+      await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+      // An input too small to slice ends the workers started for it.
+      engine.expectPlan(EARLY_PLAN_BYTES);
+      expect(runningSliceWorkers()).toBe(1);
+      const small = planOf(['aws_ebs_volume.small']);
+      expect(engine.evaluate(small)).toEqual(engine.evaluate(small, { slices: false }));
+      await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+      // Never evaluated: stopWorkers ends them.
+      engine.expectPlan(EARLY_PLAN_BYTES);
+      expect(runningSliceWorkers()).toBe(1);
+      engine.stopWorkers();
+      await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+      expect(sliceWorkersStarted()).toBe(before + 3);
+    } finally {
+      vi.unstubAllEnvs();
+      engine.stopWorkers();
+    }
   });
 
   it('a sliced plan below PARALLEL_RESOURCES starts no worker unless asked to', async () => {
