@@ -24,7 +24,10 @@ function segmentsOf(path: string): readonly string[] {
 
 export function valueAt(values: Readonly<Record<string, unknown>>, path: string): unknown {
   let current: unknown = values;
-  for (const segment of segmentsOf(path)) {
+  const segments = segmentsOf(path);
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for...of walks an iterator object in code not yet optimised, which is where a plan's first resources run
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] ?? '';
     current = child(current, segment);
     if (current === undefined || current === null) return null;
   }
