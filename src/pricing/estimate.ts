@@ -155,7 +155,8 @@ function checkHours(hoursPerMonth: number): number {
  * Prices every resource and totals the plan. Each resource of a priced kind is given its `cost` in place, as the
  * last member, where a copy with the cost added would have it, so the input's JSON is the same: copying every
  * priced resource took V8's slow path for object spread and was about a third of pricing a 10,000-resource plan.
- * The resources are the ones the reader built for this check, and a resource priced again gets the new cost.
+ * So the caller's resources are changed: each input's reader builds its own, and a resource priced again gets the
+ * new cost.
  */
 export function estimatePlanCost(resources: readonly Resource[], catalog: Catalog, options: EstimateOptions = {}): PlanEstimate {
   const hoursPerMonth = checkHours(options.hoursPerMonth ?? DEFAULT_HOURS_PER_MONTH);
