@@ -1,9 +1,12 @@
 /**
- * `node --import tsx bench/check-stages.ts PLAN [FORMAT...]`: the CPU time of each stage of one `tollgate check`,
- * in one fresh process, as the CLI runs them: read and parse the plan, normalise it, price and prepare the input,
- * load the engine, evaluate, render and write each format. A stage's figure includes the garbage collection it
- * caused. Prints one JSON line; run it several times (a fresh process each) and compare medians.
+ * `node --import tsx bench/check-stages.ts [--runs N] PLAN [FORMAT...]`: the CPU time of each stage of one
+ * `tollgate check`, in one fresh process, as the CLI runs them: read and parse the plan, normalise it, price and
+ * prepare the input, load the engine, evaluate, render and write each format. A stage's figure includes the
+ * garbage collection it caused. Prints one JSON line. With `--runs N` it runs N fresh processes one after another
+ * and prints each one's line, then the median (and the range) of every stage: a first run in a process is what a
+ * check pays, and on a shared machine one run says little.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +21,39 @@ import { PlanShape } from '../src/inputs/terraform/plan-shape.js';
 import type { CheckResult } from '../src/output/index.js';
 import { prepare, prepareSettings } from '../src/prepare/index.js';
 
-const [planFile, ...formats] = process.argv.slice(2);
-if (planFile === undefined) throw new Error('usage: check-stages.ts PLAN [FORMAT...]');
+const args = process.argv.slice(2);
+const runsFlag = args.indexOf('--runs');
+if (runsFlag !== -1) {
+  const runs = Number(args[runsFlag + 1]);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('usage: check-stages.ts [--runs N] PLAN [FORMAT...]');
+  args.splice(runsFlag, 2);
+  printMedians(runEach(runs, args));
+  process.exit(0);
+}
+
+/** Each run's stages, from a fresh process started as this one was (same Node options, so under tsx too). */
+function runEach(runs: number, rest: readonly string[]): Array<Record<string, number>> {
+  const results: Array<Record<string, number>> = [];
+  for (let run = 0; run < runs; run++) {
+    const line = execFileSync(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...rest], { encoding: 'utf8' }).trim();
+    process.stdout.write(`${line}\n`);
+    results.push(JSON.parse(line) as Record<string, number>);
+  }
+  return results;
+}
+
+function printMedians(results: ReadonlyArray<Record<string, number>>): void {
+  const medians: Record<string, string> = {};
+  for (const stage of Object.keys(results[0] ?? {})) {
+    const values = results.map((result) => result[stage] ?? 0).sort((a, b) => a - b);
+    const median = values[Math.floor(values.length / 2)] ?? 0;
+    medians[stage] = `${median} (${values[0] ?? 0}-${values[values.length - 1] ?? 0})`;
+  }
+  process.stdout.write(`median of ${results.length} (range): ${JSON.stringify(medians)}\n`);
+}
+
+const [planFile, ...formats] = args;
+if (planFile === undefined) throw new Error('usage: check-stages.ts [--runs N] PLAN [FORMAT...]');
 const stages: Record<string, number> = {};
 let last = process.cpuUsage();
 function lap(name: string): void {

@@ -27,11 +27,15 @@ export interface JsonCosts extends PlanCost {
 
 /** The resource's ids as the cloud bills them (id, arn), when known before apply. */
 function cloudIds(values: Readonly<Record<string, unknown>>): string[] {
-  return ['id', 'arn'].flatMap((key) => {
+  const ids: string[] = [];
+  for (const key of CLOUD_ID_KEYS) {
     const value = values[key];
-    return typeof value === 'string' && value !== '' ? [value] : [];
-  });
+    if (typeof value === 'string' && value !== '') ids.push(value);
+  }
+  return ids;
 }
+
+const CLOUD_ID_KEYS = ['id', 'arn'] as const;
 
 /** The document `renderJson` writes; `tollgate` is the version of the tool that wrote it. */
 export interface JsonReport {
@@ -61,24 +65,32 @@ export interface JsonReport {
 
 function jsonCosts(report: CheckResult): JsonCosts | undefined {
   if (!report.costs) return undefined;
-  const resources = report.resources
-    .flatMap((resource) =>
-      resource.cost
-        ? [
-            {
-              address: resource.address,
-              type: resource.type,
-              provider: resource.provider,
-              cloud_ids: cloudIds(resource.values),
-              tags: resource.tags,
-              model: resource.model ?? null,
-              ...resource.cost,
-            },
-          ]
-        : [],
-    )
-    .sort((a, b) => compareStrings(a.address, b.address));
-  return { ...report.costs, resources };
+  const resources: Array<ResourceCost & JsonCostIdentity> = [];
+  for (const resource of report.resources) {
+    const cost = resource.cost;
+    if (!cost) continue;
+    // Member by member, in the order the report sorts them to, so writing it sorts nothing: one row per priced
+    // resource, and a spread of the cost into each took V8's slow path.
+    resources.push({
+      address: resource.address,
+      cloud_ids: cloudIds(resource.values),
+      currency: cost.currency,
+      hourlyOnDemand: cost.hourlyOnDemand,
+      hourlySpot: cost.hourlySpot,
+      hoursPerMonth: cost.hoursPerMonth,
+      instances: cost.instances,
+      model: resource.model ?? null,
+      monthlyAfter: cost.monthlyAfter,
+      monthlyBefore: cost.monthlyBefore,
+      monthlyDelta: cost.monthlyDelta,
+      provider: resource.provider,
+      sources: cost.sources,
+      tags: resource.tags,
+      type: resource.type,
+      unpriced: cost.unpriced,
+    });
+  }
+  return { ...report.costs, resources: resources.sort((a, b) => compareStrings(a.address, b.address)) };
 }
 
 export function toJsonReport(report: CheckResult): JsonReport {

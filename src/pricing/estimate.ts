@@ -24,7 +24,7 @@ export interface EstimateOptions {
 }
 
 export interface PlanEstimate {
-  /** The input resources, each of a priced kind with `cost` set. */
+  /** The input resources themselves, in order, each of a priced kind given its `cost` (see estimatePlanCost). */
   readonly resources: Resource[];
   readonly totals: PlanCost;
 }
@@ -151,6 +151,13 @@ function checkHours(hoursPerMonth: number): number {
   return hoursPerMonth;
 }
 
+/**
+ * Prices every resource and totals the plan. Each resource of a priced kind is given its `cost` in place, as the
+ * last member, where a copy with the cost added would have it, so the input's JSON is the same: copying every
+ * priced resource took V8's slow path for object spread and was about a third of pricing a 10,000-resource plan.
+ * So the caller's resources are changed: each input's reader builds its own, and a resource priced again gets the
+ * new cost.
+ */
 export function estimatePlanCost(resources: readonly Resource[], catalog: Catalog, options: EstimateOptions = {}): PlanEstimate {
   const hoursPerMonth = checkHours(options.hoursPerMonth ?? DEFAULT_HOURS_PER_MONTH);
   const usage = new UsageHours(options.usage ?? {}, hoursPerMonth);
@@ -167,7 +174,8 @@ export function estimatePlanCost(resources: readonly Resource[], catalog: Catalo
       continue;
     }
     const { cost, before: b, after: a } = costOf(resource, result, catalog, usage.hoursFor(resource.address), hoursPerMonth);
-    priced[i] = { ...resource, cost };
+    (resource as { cost?: ResourceCost }).cost = cost;
+    priced[i] = resource;
     if (a === null || b === null) unpricedResources++;
     else {
       before += b;

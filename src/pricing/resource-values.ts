@@ -10,9 +10,24 @@ function child(value: unknown, segment: string): unknown {
   return undefined;
 }
 
+/** Each dot path's segments, split once: the pricers ask for the same few paths of every resource. */
+const pathSegments = new Map<string, readonly string[]>();
+
+function segmentsOf(path: string): readonly string[] {
+  let segments = pathSegments.get(path);
+  if (segments === undefined) {
+    segments = path.split('.');
+    pathSegments.set(path, segments);
+  }
+  return segments;
+}
+
 export function valueAt(values: Readonly<Record<string, unknown>>, path: string): unknown {
   let current: unknown = values;
-  for (const segment of path.split('.')) {
+  const segments = segmentsOf(path);
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for...of walks an iterator object in code not yet optimised, which is where a plan's first resources run
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] ?? '';
     current = child(current, segment);
     if (current === undefined || current === null) return null;
   }

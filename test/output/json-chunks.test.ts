@@ -35,6 +35,23 @@ describe('writeJsonChunks', () => {
     }
   });
 
+  it('sorts objects of every size by code unit, small ones in place and large ones with Array.prototype.sort', () => {
+    // Keys that localeCompare or a case-folding order would put elsewhere: case, prefixes, astral and high BMP text.
+    const awkwardKeys = ['b', 'B', 'a', 'aa', 'ab', 'A', '_', '~', 'é', 'e', '\uffff', '😀', 'z0', 'z', '1x', '-1', '01', ' '];
+    for (let count = 0; count <= 40; count++) {
+      const keys = Array.from(
+        { length: count },
+        (_, i) => `${awkwardKeys[i % awkwardKeys.length] ?? ''}${Math.floor(i / awkwardKeys.length)}`,
+      );
+      for (const order of [keys, [...keys].reverse(), [...keys.slice(count >> 1), ...keys.slice(0, count >> 1)]]) {
+        const value = Object.fromEntries(order.map((key, i) => [key, i]));
+        expect(collectChunks((sink) => writeJsonChunks(value, sink, { indent: 2, sortKeys: true }))).toBe(
+          JSON.stringify(withSortedKeys(value), null, 2),
+        );
+      }
+    }
+  });
+
   it('hands a large document on in bounded chunks that join to the whole text', () => {
     const large = { items: Array.from({ length: 20_000 }, (_, i) => ({ id: `r${i}`, tags: { team: 'ml', n: i } })) };
     const chunks: string[] = [];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/inputs/terraform/index.js';
 import { catalogFromDocument, estimatePlanCost, loadCatalog, type CatalogDocument } from '../../src/pricing/index.js';
@@ -383,5 +384,21 @@ describe('estimatePlanCost: money without float drift', () => {
     let naive = 0;
     for (let i = 0; i < 1000; i++) naive += 0.1;
     expect(naive).not.toBe(100); // what the integer arithmetic avoids
+  });
+});
+
+describe('estimatePlanCost: the input JSON', () => {
+  it('gives each priced resource its cost as the last member, as a copy with the cost added would have it', () => {
+    // Fixture plans with prior states (before), model references and companions, whose optional members come last.
+    for (const file of ['aws-ml-platform.json', 'gcp-ml-platform.json', 'azure-ml-platform.json', 'ml-serving.json']) {
+      const { resources } = parsePlan(readFileSync(new URL(`../../fixtures/plans/${file}`, import.meta.url), 'utf8'), file);
+      const unpriced = resources.map((resource) => structuredClone(resource));
+      const estimate = estimatePlanCost(resources, catalog);
+      expect(estimate.resources.some((resource) => resource.cost !== undefined)).toBe(true);
+      estimate.resources.forEach((resource, i) => {
+        const expected = resource.cost === undefined ? unpriced[i] : { ...unpriced[i], cost: resource.cost };
+        expect(JSON.stringify(resource), `${file}: ${resource.address}`).toBe(JSON.stringify(expected));
+      });
+    }
   });
 });

@@ -10,14 +10,14 @@ import { moduleCallPath, moduleOfAddress, parseAddress } from './address.js';
 import { awsExtractors } from './aws.js';
 import { azureExtractors } from './azure.js';
 import { CompanionLinker } from './companions.js';
-import { ConfigurationIndex } from './configuration.js';
+import { ConfigurationIndex, type ConfigResource } from './configuration.js';
 import { gcpExtractors } from './gcp.js';
 import { isObject, type JsonObject, type PlanShape } from './plan-shape.js';
 import { PlannedValues } from './planned-values.js';
 import { ProviderSettings, regionFromValues, unknownRegionAttribute } from './region.js';
 import { readAwsTags, readTags } from './tags.js';
 import type { JsonPath } from './plan-json.js';
-import type { ExtractorTable } from './extractor.js';
+import type { Extractor, ExtractorTable } from './extractor.js';
 import type { ChangeAction, Compute, Provider, Resource } from '../../model/resource.js';
 import { statedCheckpointing } from '../checkpointing.js';
 import { modelReferenceOf } from '../model-reference.js';
@@ -46,7 +46,13 @@ const providerPrefixes: ReadonlyArray<readonly [prefix: string, provider: Provid
 ];
 
 export function providerOfType(type: string): Provider {
-  for (const [prefix, provider] of providerPrefixes) if (type.startsWith(prefix)) return provider;
+  // A plan's first thousands of resources run before V8 optimises this, and unoptimised, a for...of that
+  // destructures each pair walks two iterator objects.
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- see above
+  for (let i = 0; i < providerPrefixes.length; i++) {
+    const entry = providerPrefixes[i];
+    if (entry !== undefined && type.startsWith(entry[0])) return entry[1];
+  }
   return 'other';
 }
 
@@ -143,16 +149,7 @@ class ResourceBuilder {
     const config = this.configuration.resource(callPath, `${facts.type}.${facts.name}`);
     const providerConfig = this.providerKey(config?.providerConfigKey ?? localProviderName(facts.providerName), callPath);
     const extractor = extractorTables[provider][facts.type];
-    // A region the resource states wins; one it sets to a value unknown until apply is unknown (null); only a
-    // resource that does not set it at all takes its provider configuration's region.
-    const regionOf = (state: PlannedValues): string | null =>
-      regionFromValues(provider, state, extractor?.regionPaths) ??
-      (unknownRegionAttribute(provider, state, config?.expressions, extractor?.regionPaths) !== null
-        ? null
-        : providerConfig === null
-          ? null
-          : this.settings.region(providerConfig, provider));
-    const region = regionOf(values);
+    const region = this.regionOf(values, provider, extractor, config, providerConfig);
     // A type without a table entry is taggable when its values carry the provider's usual tag attribute.
     const taggable = extractor?.taggable ?? defaultTagAttributes[provider] in values.values;
     const read = taggable ? this.tags(provider, values, extractor?.tagsPath, providerConfig) : null;
@@ -183,10 +180,38 @@ class ResourceBuilder {
       values: values.values,
     };
     // The same table entry reads the prior state, so before and after are judged and priced alike.
-    if (prior !== null) resource.before = { compute: extractor?.compute?.(prior) ?? null, region: regionOf(prior), values: prior.values };
+    if (prior !== null) {
+      resource.before = {
+        compute: extractor?.compute?.(prior) ?? null,
+        region: this.regionOf(prior, provider, extractor, config, providerConfig),
+        values: prior.values,
+      };
+    }
     if (model !== null) resource.model = model;
     this.companions.record(position, resource, values, config);
     return resource;
+  }
+
+  /**
+   * A region the resource states wins; one it sets to a value unknown until apply is unknown (null); only a
+   * resource that does not set it at all takes its provider configuration's region. A method, not a closure made
+   * for every resource.
+   */
+  private regionOf(
+    state: PlannedValues,
+    provider: Provider,
+    extractor: Extractor | undefined,
+    config: ConfigResource | undefined,
+    providerConfig: string | null,
+  ): string | null {
+    return (
+      regionFromValues(provider, state, extractor?.regionPaths) ??
+      (unknownRegionAttribute(provider, state, config?.expressions, extractor?.regionPaths) !== null
+        ? null
+        : providerConfig === null
+          ? null
+          : this.settings.region(providerConfig, provider))
+    );
   }
 
   /** The tags, and the attribute they were read from (whose unknown keys are the tags' unknown keys). */
@@ -242,7 +267,7 @@ class ResourceBuilder {
  * so an environment or team label unknown until apply is unknown, never missing, on every provider.
  */
 function withTagPaths(unknown: readonly string[], tagsPath: string): readonly string[] {
-  if (tagsPath === 'tags') return unknown;
+  if (tagsPath === 'tags' || unknown.length === 0) return unknown;
   const prefix = `${tagsPath}.`;
   const added = unknown.filter((path) => path.startsWith(prefix)).map((path) => `tags.${path.slice(prefix.length)}`);
   return added.length === 0 ? unknown : [...unknown, ...added.filter((path) => !unknown.includes(path))];

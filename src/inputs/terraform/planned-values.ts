@@ -73,7 +73,10 @@ export class PlannedValues {
   /** The value at a dot path, or null when it is absent, unknown, or below something unknown. */
   get(path: string): unknown {
     let current: unknown = this.values;
-    for (const segment of segmentsOf(path)) {
+    const segments = segmentsOf(path);
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for...of walks an iterator object in code not yet optimised, which is where a plan's first resources run
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i] ?? '';
       if (Array.isArray(current)) current = current[Number(segment)];
       else if (isRecord(current)) current = current[segment];
       else return null;

@@ -31,8 +31,11 @@ export function canonicalAzureLocation(location: string): string {
   return location.replaceAll(' ', '').toLowerCase();
 }
 
+/** Shared by the resources whose extractor names no region attributes, rather than an empty list made per call. */
+const NO_PATHS: readonly string[] = [];
+
 /** The region a resource states itself, or null. Extractors may name extra attributes to look at first. */
-export function regionFromValues(provider: Provider, values: PlannedValues, extraPaths: readonly string[] = []): string | null {
+export function regionFromValues(provider: Provider, values: PlannedValues, extraPaths: readonly string[] = NO_PATHS): string | null {
   for (const path of extraPaths) {
     const value = values.nonEmptyString(path);
     if (value !== null) return normaliseRegion(provider, value);
@@ -71,13 +74,17 @@ export function unknownRegionAttribute(
   provider: Provider,
   values: PlannedValues,
   configured: Readonly<Record<string, unknown>> | undefined,
-  extraPaths: readonly string[] = [],
+  extraPaths: readonly string[] = NO_PATHS,
 ): string | null {
-  for (const path of [...extraPaths, ...regionAttributes[provider]]) {
-    if (!values.isUnknown(path)) continue;
-    // Without the resource's configuration the provider region is not known either (it comes from the same
-    // section), except for a resource the index cannot place; that one keeps the provider's region.
-    if (configured !== undefined && (path.split('.')[0] ?? '') in configured) return path;
+  // Nothing unknown (most resources): nothing to look for.
+  if (values.unknown.length === 0) return null;
+  for (const paths of [extraPaths, regionAttributes[provider]]) {
+    for (const path of paths) {
+      if (!values.isUnknown(path)) continue;
+      // Without the resource's configuration the provider region is not known either (it comes from the same
+      // section), except for a resource the index cannot place; that one keeps the provider's region.
+      if (configured !== undefined && (path.split('.')[0] ?? '') in configured) return path;
+    }
   }
   return null;
 }

@@ -9,11 +9,20 @@ import type { PlannedValues } from './planned-values.js';
 
 function stringEntries(map: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(map)) {
+  // for...in over own keys, in the order Object.entries gives them, without an array of pairs per resource.
+  for (const key in map) {
+    if (!Object.hasOwn(map, key)) continue;
+    const value = map[key];
     if (typeof value === 'string') out[key] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
   }
   return out;
+}
+
+/** Whether a map has any own key, without listing them. */
+function hasAnyKey(map: Readonly<Record<string, unknown>>): boolean {
+  for (const key in map) if (Object.hasOwn(map, key)) return true;
+  return false;
 }
 
 export function readTags(values: PlannedValues, path: string): Readonly<Record<string, string>> | null {
@@ -31,5 +40,5 @@ export function readAwsTags(values: PlannedValues, defaultTags: Readonly<Record<
   if (all !== null && !values.hasUnknownWithin('tags_all')) return stringEntries(all);
   const own = readTags(values, 'tags');
   if (own === null) return null;
-  return Object.keys(defaultTags).length === 0 ? own : { ...defaultTags, ...own };
+  return hasAnyKey(defaultTags) ? { ...defaultTags, ...own } : own;
 }
