@@ -108,6 +108,21 @@ describe('Parquet import', () => {
     expect(await stagingLeft()).toBe(0);
   });
 
+  it('commits typed times as UTC: an instant at its UTC time and day, a time without a zone as written', async () => {
+    const file = await parquet(
+      'typed.parquet',
+      `SELECT TIMESTAMPTZ '2025-06-11 01:30:00+02' AS ChargePeriodStart, TIMESTAMP '2025-06-11 23:30:00' AS ChargePeriodEnd,
+         CAST(1.5 AS DECIMAL(18, 4)) AS BilledCost, 'USD' AS BillingCurrency, 'Google Cloud' AS ServiceProviderName, 'vm-1' AS ResourceId`,
+    );
+    await importFile(file);
+    expect(
+      await history.query(
+        `SELECT strftime(x_Day, '%Y-%m-%d') AS day, strftime(ChargePeriodStart, '%Y-%m-%dT%H:%M:%S') AS start,
+           strftime(ChargePeriodEnd, '%Y-%m-%dT%H:%M:%S') AS "end" FROM cost_records`,
+      ),
+    ).toEqual([{ day: '2025-06-10', start: '2025-06-10T23:30:00', end: '2025-06-11T23:30:00' }]);
+  });
+
   it('takes the amounts of a file without a currency column in the default currency, and says so', async () => {
     const file = await parquet('eur.parquet', `SELECT * EXCLUDE (BillingCurrency) FROM (${ROWS})`);
     const staged = await stageCostFile(history, file, 'eur', { defaultCurrency: 'EUR' });
