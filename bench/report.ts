@@ -141,6 +141,8 @@ async function measure(file: string | null, historyFile = join(dir, `${Date.now(
   const input = await timed('prepare (savings and anomaly inputs)', () =>
     prepare({ subject: { kind: 'report', facts, source: 'bench' }, sources: { history }, settings, now: NOW }),
   );
+  // As the CLI does: DuckDB's memory is given back before the evaluation, the report's peak.
+  await timed('closing the history', () => history.close());
   const decision = await timed('evaluation', () => engine.evaluate(input));
   const report = await timed('assemble', () => assembleReport(facts, decision, engine.rules));
   const rendered = await timed('rendering', () => ({
@@ -165,11 +167,12 @@ async function measure(file: string | null, historyFile = join(dir, `${Date.now(
     const value = await work();
     return [value, cpuSeconds(from, process.cpuUsage())];
   };
-  const [usage, usageCpu] = await cpuOf(() => readReportUsage(history, NOW.slice(0, 10)));
+  const reopened = await CostHistory.open(historyFile);
+  const [usage, usageCpu] = await cpuOf(() => readReportUsage(reopened, NOW.slice(0, 10)));
   const [anomaly, anomalyCpu] = await cpuOf(() =>
-    readAnomalyInput(history, { today: NOW.slice(0, 10), lastRun: null, days: 60, teamTagKey: 'team' }),
+    readAnomalyInput(reopened, { today: NOW.slice(0, 10), lastRun: null, days: 60, teamTagKey: 'team' }),
   );
-  history.close();
+  reopened.close();
   const name =
     file === null
       ? `history ${historyFile}`
