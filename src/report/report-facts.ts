@@ -509,6 +509,43 @@ async function unknownInstanceTypes(history: CostHistory, monthStart: string, en
 }
 
 /**
+ * The month's records as the budget summariser needs them: one per tag set, account, currency, cost type and
+ * source, its days summed. The summariser tests every record against every budget (its scope, its period),
+ * so a record per day made that work a record per day and budget. Its figures stay the same: monthRecords
+ * gives only Actual rows it counts as month to date and Forecast rows it counts as the rest of the month, the
+ * micro-unit sums are exact, and each merged record takes the place of its first day, so the sources and any
+ * currency refusal come in the order they did.
+ */
+function perTagSet(records: readonly CostRecord[]): CostRecord[] {
+  const merged = new Map<Readonly<Record<string, string>>, Map<string, CostRecord>>();
+  const order: CostRecord[] = [];
+  const slots = new Map<CostRecord, number>();
+  for (const record of records) {
+    let byRest = merged.get(record.Tags);
+    if (byRest === undefined) {
+      byRest = new Map();
+      merged.set(record.Tags, byRest);
+    }
+    const key = JSON.stringify([record.SubAccountId, record.BillingCurrency, record.x_CostType, record.x_Origin?.file ?? null]);
+    const first = byRest.get(key);
+    if (first === undefined) {
+      byRest.set(key, record);
+      slots.set(record, order.length);
+      order.push(record);
+      continue;
+    }
+    const slot = slots.get(first) ?? 0;
+    const sum = order[slot] ?? first;
+    order[slot] = {
+      ...sum,
+      BilledCost: sum.BilledCost + record.BilledCost,
+      EffectiveCost: sum.EffectiveCost === null && record.EffectiveCost === null ? null : countedCost(sum) + countedCost(record),
+    };
+  }
+  return order;
+}
+
+/**
  * Each budget's actual spend per day, from the same records and scope test as its month to date. Which budgets
  * a record counts for is worked out once per tag set and account (records of one tag set share one parsed
  * object), not once per record and budget.
@@ -633,7 +670,7 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
     lastDay: totals?.last ?? null,
     sources,
     series: await dailySeries(history, from, today),
-    spend: summariseSpend(records, options.budgets, budgetNow, options.environmentTagKeys),
+    spend: summariseSpend(perTagSet(records), options.budgets, budgetNow, options.environmentTagKeys),
     monthToDate,
     costBasis: {
       shown: 'effective',

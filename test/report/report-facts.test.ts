@@ -298,19 +298,21 @@ describe('report facts', () => {
           x_CostType: type,
           x_Extras: {},
         });
-      const records = [
+      // Source zeta's day comes first: the budget names its sources in the order of their first day.
+      const zeta = [row('2025-06-01', 20, 18)]; // 18, effective
+      const alpha = [
         row('2025-05-30', 9, 8), // last month: in no month to date
-        row('2025-06-01', 20, 18), // 18, effective
         row('2025-06-02', 10, null, 'CAD'), // 7.30 at 0.73
         row('2025-06-03', 4, 3), // 3
         row('2025-06-02', 100, null, 'USD', 'Forecast'), // a covered day: not forecast
         row('2025-06-10', 50, 40, 'USD', 'Forecast'), // 40
         row('2025-07-01', 70, null, 'USD', 'Forecast'), // next month
       ];
-      await history.commitStaged([{ source: 'aws', table: await history.stageRecords('aws', records) }], {
-        days: 400,
-        today: '2025-06-04',
-      });
+      const staged = [
+        { source: 'zeta', table: await history.stageRecords('zeta', zeta) },
+        { source: 'alpha', table: await history.stageRecords('alpha', alpha) },
+      ];
+      await history.commitStaged(staged, { days: 400, today: '2025-06-04' });
       const facts = await readReportFacts(history, {
         today: '2025-06-04',
         now: '2025-06-04T06:00:00.000Z',
@@ -328,7 +330,7 @@ describe('report facts', () => {
           forecastRemaining: 40,
           daysInMonth: 30,
           daysLeft: 27,
-          sources: ['history (aws)'],
+          sources: ['history (zeta)', 'history (alpha)'],
         },
       ]);
       expect(facts.budgetDays).toEqual([
