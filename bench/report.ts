@@ -4,8 +4,12 @@
  * time, report time and peak RSS beside the earlier figures and the targets, with the machine's load average
  * (figures taken on a shared machine are upper bounds).
  *   node --import tsx bench/report.ts            ROWS=5000000 node --import tsx bench/report.ts
+ * To measure the report alone, run after run, keep a history between runs: HISTORY=FILE imports the generated
+ * Parquet file into FILE the first time (FILE must not exist) and leaves it there; a later run with the same
+ * HISTORY skips the generation and the import and builds the report from FILE. REPORT_OUT=DIR writes the
+ * report's JSON, Markdown and HTML to DIR, to compare two builds' reports byte for byte (`cmp`).
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CostHistory } from '../src/billing/history.js';
@@ -34,6 +38,7 @@ const PREVIOUS = [
   'the peak RSS figures above are the whole process, the generation of the files included; from here on the files are generated in a child process and its peak is printed apart',
   'earlier, 5,000,000 rows, facts from one table of daily sums, class kept at commit, anomaly input in one scan, trimmed savings input, Parquet staged as a view, idle machine: CSV import 26.2 s, report 13.5 s; Parquet import 14.2 s, report 12.6 s; peak RSS 1,461 MiB (CSV alone) and 1,706 MiB (Parquet alone)',
   'earlier, 5,000,000 rows, the build before the report view, ENUM columns and the cheaper anomaly input, on a day the same idle machine ran slower: CSV import 38.5 s, report 19.3 s; Parquet import 25.7 s, report 18.4 s; peak RSS 1,744 MiB (both formats in one process)',
+  "earlier, 5,000,000 rows, the report alone (HISTORY kept), before the budgets' sums joined the daily sums' scan and DuckDB was closed before the evaluation, load average 4-6: report 26.5-27.5 s (18.3-22.2 CPU s), peak RSS 1,188-1,230 MiB; after: 23.3-25.1 s (20.8-21.3 CPU s), 913-914 MiB",
 ];
 const TARGETS =
   'targets at 5,000,000 rows on 2 cores: import + report under 40 s from CSV and under 20 s from Parquet, peak RSS under 1.5 GiB';
@@ -88,11 +93,7 @@ function cpuSeconds(from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): string {
   return ((to.user - from.user + to.system - from.system) / 1e6).toFixed(1);
 }
 
-async function measure(file: string): Promise<void> {
-  const historyFile = join(dir, `${Date.now()}.duckdb`);
-  const history = await CostHistory.open(historyFile);
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
+async function importInto(history: CostHistory, file: string): Promise<void> {
   await importSources(history, [parseSourceSpec(`focus:${file}`)], {
     today: NOW.slice(0, 10),
     days: 60,
@@ -112,6 +113,14 @@ async function measure(file: string): Promise<void> {
       },
     },
   });
+}
+
+/** Imports `file` into `historyFile` and builds the report; with no file, builds the report from the history as it is. */
+async function measure(file: string | null, historyFile = join(dir, `${Date.now()}.duckdb`)): Promise<void> {
+  const history = await CostHistory.open(historyFile);
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  if (file !== null) await importInto(history, file);
   const imported = performance.now();
   const cpuImported = process.cpuUsage();
   const rssImported = peakRssMiB();
@@ -133,15 +142,24 @@ async function measure(file: string): Promise<void> {
   const input = await timed('prepare (savings and anomaly inputs)', () =>
     prepare({ subject: { kind: 'report', facts, source: 'bench' }, sources: { history }, settings, now: NOW }),
   );
+  // As the CLI does: DuckDB's memory is given back before the evaluation, the report's peak.
+  await timed('closing the history', () => history.close());
   const decision = await timed('evaluation', () => engine.evaluate(input));
   const report = await timed('assemble', () => assembleReport(facts, decision, engine.rules));
-  const bytes = await timed(
-    'rendering',
-    () => renderReportJson(report).length + renderReportMarkdown(report).length + renderReportHtml(report, budgets).length,
-  );
+  const rendered = await timed('rendering', () => ({
+    'report.json': renderReportJson(report),
+    'report.md': renderReportMarkdown(report),
+    'report.html': renderReportHtml(report, budgets),
+  }));
   const done = performance.now();
   const cpuDone = process.cpuUsage();
   const rssDone = peakRssMiB();
+  const bytes = Object.values(rendered).reduce((sum, text) => sum + text.length, 0);
+  const out = process.env.REPORT_OUT;
+  if (out !== undefined) {
+    mkdirSync(out, { recursive: true });
+    for (const [name, text] of Object.entries(rendered)) writeFileSync(join(out, name), text);
+  }
   const breakdown = new Map(phases);
   // The two inputs on their own, outside the timed report: their sizes as the engine receives them.
   // Each timed alone too: inside prepare they run one after the other, and only their sum is timed.
@@ -150,14 +168,18 @@ async function measure(file: string): Promise<void> {
     const value = await work();
     return [value, cpuSeconds(from, process.cpuUsage())];
   };
-  const [usage, usageCpu] = await cpuOf(() => readReportUsage(history, NOW.slice(0, 10)));
+  const reopened = await CostHistory.open(historyFile);
+  const [usage, usageCpu] = await cpuOf(() => readReportUsage(reopened, NOW.slice(0, 10)));
   const [anomaly, anomalyCpu] = await cpuOf(() =>
-    readAnomalyInput(history, { today: NOW.slice(0, 10), lastRun: null, days: 60, teamTagKey: 'team' }),
+    readAnomalyInput(reopened, { today: NOW.slice(0, 10), lastRun: null, days: 60, teamTagKey: 'team' }),
   );
-  history.close();
-  const name = file.endsWith('.csv') ? 'CSV    ' : 'Parquet';
+  reopened.close();
+  const name =
+    file === null
+      ? `history ${historyFile}`
+      : `${file.endsWith('.csv') ? 'CSV    ' : 'Parquet'} ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB`;
   console.log(
-    `${name} ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB: import ${((imported - started) / 1000).toFixed(1)} s, report ${((done - imported) / 1000).toFixed(1)} s, ` +
+    `${name}: import ${((imported - started) / 1000).toFixed(1)} s, report ${((done - imported) / 1000).toFixed(1)} s, ` +
       `together ${((done - started) / 1000).toFixed(1)} s; CPU time (every thread, less bent by a loaded machine) ` +
       `import ${cpuSeconds(cpuStarted, cpuImported)} s, report ${cpuSeconds(cpuImported, cpuDone)} s ` +
       `(peak RSS so far ${rssImported} MiB after the import, ${rssDone} MiB after the report) ` +
@@ -175,18 +197,29 @@ async function measure(file: string): Promise<void> {
   }
 }
 
-console.log(`${ROWS.toLocaleString('en-US')} rows; ${load()}`);
-const generationStart = performance.now();
-const { csv, parquet, generatorPeakRssMiB } = generate();
-console.log(
-  `generated ${ROWS.toLocaleString('en-US')} FOCUS rows in ${((performance.now() - generationStart) / 1000).toFixed(1)} s ` +
-    `(in a child process, peak RSS ${generatorPeakRssMiB} MiB)`,
-);
-// FORMATS=parquet (or csv) measures one import only, for a quicker look at the report's phases.
-const formats = (process.env.FORMATS ?? 'csv,parquet').split(',');
-if (formats.includes('csv')) await measure(csv);
-if (formats.includes('parquet')) await measure(parquet);
-console.log(`peak RSS ${peakRssMiB()} MiB (this process: the imports and reports; ` + `the generator's ${generatorPeakRssMiB} MiB apart)`);
+const kept = process.env.HISTORY;
+if (kept !== undefined && existsSync(kept)) {
+  console.log(`the history in ${kept}, kept from an earlier run; ${load()}`);
+  await measure(null, kept);
+} else {
+  console.log(`${ROWS.toLocaleString('en-US')} rows; ${load()}`);
+  const generationStart = performance.now();
+  const { csv, parquet, generatorPeakRssMiB } = generate();
+  console.log(
+    `generated ${ROWS.toLocaleString('en-US')} FOCUS rows in ${((performance.now() - generationStart) / 1000).toFixed(1)} s ` +
+      `(in a child process, peak RSS ${generatorPeakRssMiB} MiB)`,
+  );
+  if (kept !== undefined) {
+    await measure(parquet, kept);
+  } else {
+    // FORMATS=parquet (or csv) measures one import only, for a quicker look at the report's phases.
+    const formats = (process.env.FORMATS ?? 'csv,parquet').split(',');
+    if (formats.includes('csv')) await measure(csv);
+    if (formats.includes('parquet')) await measure(parquet);
+  }
+  console.log(`the generator's peak RSS: ${generatorPeakRssMiB} MiB`);
+}
+console.log(`peak RSS ${peakRssMiB()} MiB (this process: the imports and reports, the generator apart)`);
 console.log(`after the run: ${load()}`);
 for (const line of PREVIOUS) console.log(line);
 console.log(TARGETS);

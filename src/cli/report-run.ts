@@ -90,7 +90,7 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
   const historyFile = options.history ?? DEFAULT_HISTORY_FILE;
   // A first night that fails leaves no history behind: the next run starts as if this one never happened.
   const newHistory = !existsSync(historyFile);
-  const history = await CostHistory.open(historyFile);
+  let history: CostHistory | null = await CostHistory.open(historyFile);
   let completed = false;
   try {
     const imported = await importSources(history, specs, {
@@ -129,6 +129,10 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       settings,
       now,
     });
+    // The evaluation sets the report's peak memory; DuckDB's (its cache of the history, the report's temporary
+    // tables) is given back before it, and the history opened again only to record the run once the files exist.
+    history.close();
+    history = null;
     const decision = engine.evaluate(input);
     const report = assembleReport(facts, decision, engine.rules);
     writeFilesAtomic(
@@ -139,13 +143,14 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       ],
       { createDirectory: true },
     );
+    history = await CostHistory.open(historyFile);
     await history.recordReportRun(today);
     const summary = `${report.violations.length} violation(s), ${report.anomalies.length} anomal${report.anomalies.length === 1 ? 'y' : 'ies'}, ${report.recommendations.length} recommendation(s); month to date ${facts.monthToDate.toFixed(2)} ${facts.currency}`;
     process.stdout.write(`tollgate report ${today}: ${summary} → ${join(options.out, 'report.html')}\n`);
     completed = true;
     return report.violations.length > 0 ? 1 : 0;
   } finally {
-    history.close();
+    history?.close();
     if (!completed && newHistory) for (const file of [historyFile, `${historyFile}.wal`]) rmSync(file, { force: true });
   }
 }

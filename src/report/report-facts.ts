@@ -132,6 +132,14 @@ const SPEND = 'report_spend';
 const SUMS = 'report_sums';
 
 /**
+ * This month's Actual rows summed per day, account, Tags and currency (the budgets' records, monthRecords),
+ * in their own currency: `billed`, `effective` (EffectiveCost, else BilledCost) and the first source. Summed in
+ * the same scan as SUMS, as a second grouping set: decoding the history's 38-digit amounts is most of a scan's
+ * cost, and a second scan for these sums cost as much again as the grouping itself.
+ */
+const TAG_SUMS = 'report_tag_sums';
+
+/**
  * An amount in the report currency: unchanged at rate 1 (the usual case; DECIMAL(38, 6) times a decimal rate is
  * ten times slower to compute than the sums it feeds), else multiplied and rounded back to the micro-unit.
  */
@@ -147,7 +155,7 @@ const converted = (amount: string): string => `CASE WHEN x.rate = 1 THEN ${amoun
 async function prepareSpend(
   history: CostHistory,
   settings: CurrencySettings | undefined,
-  window: { readonly from: string; readonly since: string; readonly today: string },
+  window: { readonly from: string; readonly since: string; readonly monthStart: string; readonly today: string },
   teamTagKey: string,
 ): Promise<string> {
   const { from, today } = window;
@@ -191,20 +199,38 @@ async function prepareSpend(
             (row) => `WHEN ${literal(row.currency)} THEN CAST(${amount} * CAST(${literal(row.rate)} AS DECIMAL(18, 6)) AS DECIMAL(38, 6))`,
           )
           .join(' ')} END)`;
+  // Both sets' groups land in one table; `month_set` (0 in TAG_SUMS' set, 1 in SUMS') tells them apart. Rows
+  // before the month have no month day, and their TAG_SUMS group (day null) is left out.
+  const inMonth = `r.x_Day >= ${day(window.monthStart)}`;
+  const groups = 'report_groups';
   await history.run(
-    `CREATE OR REPLACE TEMP TABLE ${SUMS} AS SELECT s.* EXCLUDE (scaled_cost, scaled_billed), x.rate IS NOT NULL AS rated,
-       CASE WHEN x.rate = 1 THEN s.native WHEN x.rate IS NOT NULL THEN s.scaled_cost END AS cost,
-       CASE WHEN x.rate = 1 THEN s.native_billed WHEN x.rate IS NOT NULL THEN s.scaled_billed END AS billed
+    `CREATE OR REPLACE TEMP TABLE ${groups} AS SELECT grouping(month_day) AS month_set,
+       x_Day, currency, x_Source, SubAccountId, x_Provider, x_Team, ServiceName, x_Model, x_Class, month_day, month_tags,
+       sum(amount) AS native, sum(BilledCost) AS native_billed, min(x_Source) AS source,
+       ${scaledSum('amount')} AS scaled_cost, ${scaledSum('BilledCost')} AS scaled_billed
      FROM (
-       SELECT r.x_Day, r.BillingCurrency AS currency,
-         r.x_Source, r.SubAccountId, r.x_Provider, r.${teamColumn} AS x_Team, r.ServiceName, r.x_Model, r.x_Class,
-         sum(coalesce(r.EffectiveCost, r.BilledCost)) AS native, sum(r.BilledCost) AS native_billed,
-         ${scaledSum('coalesce(r.EffectiveCost, r.BilledCost)')} AS scaled_cost, ${scaledSum('r.BilledCost')} AS scaled_billed
+       SELECT r.x_Day, r.BillingCurrency AS currency, r.BillingCurrency, r.x_Source, r.SubAccountId, r.x_Provider, r.${teamColumn} AS x_Team,
+         r.ServiceName, r.x_Model, r.x_Class, coalesce(r.EffectiveCost, r.BilledCost) AS amount, r.BilledCost,
+         CASE WHEN ${inMonth} THEN r.x_Day END AS month_day, CASE WHEN ${inMonth} THEN r.Tags END AS month_tags
        FROM cost_records r
        WHERE r.x_CostType = 'Actual' AND r.x_Day >= ${day(window.since)} AND r.x_Day < ${day(today)}
-       GROUP BY ALL
-     ) s LEFT JOIN report_rates x ON x.currency = s.currency`,
+     ) r
+     GROUP BY GROUPING SETS ((x_Day, currency, x_Source, SubAccountId, x_Provider, x_Team, ServiceName, x_Model, x_Class),
+       (month_day, SubAccountId, month_tags, currency))`,
   );
+  await history.run(
+    `CREATE OR REPLACE TEMP TABLE ${SUMS} AS SELECT s.x_Day, s.currency, s.x_Source, s.SubAccountId, s.x_Provider, s.x_Team, s.ServiceName,
+       s.x_Model, s.x_Class, s.native, s.native_billed, x.rate IS NOT NULL AS rated,
+       CASE WHEN x.rate = 1 THEN s.native WHEN x.rate IS NOT NULL THEN s.scaled_cost END AS cost,
+       CASE WHEN x.rate = 1 THEN s.native_billed WHEN x.rate IS NOT NULL THEN s.scaled_billed END AS billed
+     FROM ${groups} s LEFT JOIN report_rates x ON x.currency = s.currency WHERE s.month_set = 1`,
+  );
+  await history.run(
+    `CREATE OR REPLACE TEMP TABLE ${TAG_SUMS} AS SELECT month_day AS x_Day, SubAccountId, month_tags AS Tags, currency,
+       native_billed AS billed, native AS effective, source
+     FROM ${groups} WHERE month_set = 0 AND month_day IS NOT NULL`,
+  );
+  await history.run(`DROP TABLE ${groups}`);
   return currency;
 }
 
@@ -298,13 +324,16 @@ async function monthRecords(history: CostHistory, monthStart: string, end: strin
     type: string;
   }>(
     // Summed in each billing currency first, then converted: the sum of the converted amounts, exactly (the
-    // products are exact decimals), with one multiplication per group instead of one per row.
+    // products are exact decimals), with one multiplication per group instead of one per row. The Actual sums
+    // are TAG_SUMS' (summed with SUMS); the Forecast rows are read here.
     `WITH native AS (
-       SELECT x_Day, SubAccountId, Tags, BillingCurrency, x_CostType,
+       SELECT x_Day, SubAccountId, Tags, currency AS BillingCurrency, 'Actual' AS x_CostType, billed, effective, source
+       FROM ${TAG_SUMS} WHERE x_Day >= CAST($1 AS DATE) AND x_Day < CAST($2 AS DATE)
+       UNION ALL
+       SELECT x_Day, SubAccountId, Tags, BillingCurrency, CAST(x_CostType AS VARCHAR) AS x_CostType,
          sum(BilledCost) AS billed, sum(coalesce(EffectiveCost, BilledCost)) AS effective, min(x_Source) AS source
        FROM cost_records
-       WHERE x_Day >= CAST(? AS DATE)
-         AND ((x_CostType = 'Actual' AND x_Day < CAST(? AS DATE)) OR (x_CostType = 'Forecast' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE)))
+       WHERE x_CostType = 'Forecast' AND x_Day >= CAST($2 AS DATE) AND x_Day < CAST($3 AS DATE)
        GROUP BY ALL
      )
      SELECT strftime(n.x_Day, '%Y-%m-%d') AS day, n.SubAccountId AS account, n.Tags AS tags,
@@ -315,7 +344,7 @@ async function monthRecords(history: CostHistory, monthStart: string, end: strin
        min(n.source) AS source
      FROM native n LEFT JOIN report_rates x ON x.currency = n.BillingCurrency
      GROUP BY ALL ORDER BY ALL`,
-    [monthStart, end, end, monthEnd],
+    [monthStart, end, monthEnd],
   );
   const micros = (text: string): bigint => {
     const value = parseMicros(text);
@@ -480,6 +509,43 @@ async function unknownInstanceTypes(history: CostHistory, monthStart: string, en
 }
 
 /**
+ * The month's records as the budget summariser needs them: one per tag set, account, currency, cost type and
+ * source, its days summed. The summariser tests every record against every budget (its scope, its period),
+ * so a record per day made that work a record per day and budget. Its figures stay the same: monthRecords
+ * gives only Actual rows it counts as month to date and Forecast rows it counts as the rest of the month, the
+ * micro-unit sums are exact, and each merged record takes the place of its first day, so the sources and any
+ * currency refusal come in the order they did.
+ */
+function perTagSet(records: readonly CostRecord[]): CostRecord[] {
+  const merged = new Map<Readonly<Record<string, string>>, Map<string, CostRecord>>();
+  const order: CostRecord[] = [];
+  const slots = new Map<CostRecord, number>();
+  for (const record of records) {
+    let byRest = merged.get(record.Tags);
+    if (byRest === undefined) {
+      byRest = new Map();
+      merged.set(record.Tags, byRest);
+    }
+    const key = JSON.stringify([record.SubAccountId, record.BillingCurrency, record.x_CostType, record.x_Origin?.file ?? null]);
+    const first = byRest.get(key);
+    if (first === undefined) {
+      byRest.set(key, record);
+      slots.set(record, order.length);
+      order.push(record);
+      continue;
+    }
+    const slot = slots.get(first) ?? 0;
+    const sum = order[slot] ?? first;
+    order[slot] = {
+      ...sum,
+      BilledCost: sum.BilledCost + record.BilledCost,
+      EffectiveCost: sum.EffectiveCost === null && record.EffectiveCost === null ? null : countedCost(sum) + countedCost(record),
+    };
+  }
+  return order;
+}
+
+/**
  * Each budget's actual spend per day, from the same records and scope test as its month to date. Which budgets
  * a record counts for is worked out once per tag set and account (records of one tag set share one parsed
  * object), not once per record and budget.
@@ -535,7 +601,7 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
   const monthStart = `${today.slice(0, 7)}-01`;
   const previousMonthStart = `${addDays(monthStart, -1).slice(0, 7)}-01`;
   const since = previousMonthStart < from ? previousMonthStart : from;
-  const currency = await prepareSpend(history, options.currency, { from, since, today }, options.teamTagKey);
+  const currency = await prepareSpend(history, options.currency, { from, since, monthStart, today }, options.teamTagKey);
   const freshness = await accountFreshness(history, from, today);
   // Never before the month began: then the month has no complete day yet, and its budgets are indeterminate.
   const completeThrough = ((day) => (day < monthStart ? addDays(monthStart, -1) : day))(lastCompleteDay(freshness, today));
@@ -604,7 +670,7 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
     lastDay: totals?.last ?? null,
     sources,
     series: await dailySeries(history, from, today),
-    spend: summariseSpend(records, options.budgets, budgetNow, options.environmentTagKeys),
+    spend: summariseSpend(perTagSet(records), options.budgets, budgetNow, options.environmentTagKeys),
     monthToDate,
     costBasis: {
       shown: 'effective',

@@ -279,6 +279,75 @@ describe('report facts', () => {
     }
   });
 
+  // The budgets' records are this month's Actual sums per day, account and tag set (read in the same scan as
+  // the showback's sums) and this month's Forecast rows from the day after the last complete day: each amount
+  // below tells which of them reached the budget, and whether effective or billed cost did.
+  it("gives each budget its month to date in effective cost, converted, and this month's forecast after the covered days", async () => {
+    const history = await CostHistory.open(join(dir, 'forecasts.duckdb'));
+    try {
+      const row = (day: string, billed: number, effective: number | null, currency = 'USD', type: 'Actual' | 'Forecast' = 'Actual') =>
+        costRecord({
+          ChargePeriodStart: `${day}T00:00:00.000Z`,
+          ChargePeriodEnd: `${day}T23:59:59.000Z`,
+          BilledCost: usd(billed),
+          EffectiveCost: effective === null ? null : usd(effective),
+          BillingCurrency: currency,
+          x_Provider: 'aws',
+          SubAccountId: '111',
+          Tags: { team: 'risk' },
+          x_CostType: type,
+          x_Extras: {},
+        });
+      // Source zeta's day comes first: the budget names its sources in the order of their first day.
+      const zeta = [row('2025-06-01', 20, 18)]; // 18, effective
+      const alpha = [
+        row('2025-05-30', 9, 8), // last month: in no month to date
+        row('2025-06-02', 10, null, 'CAD'), // 7.30 at 0.73
+        row('2025-06-03', 4, 3), // 3
+        row('2025-06-02', 100, null, 'USD', 'Forecast'), // a covered day: not forecast
+        row('2025-06-10', 50, 40, 'USD', 'Forecast'), // 40
+        row('2025-07-01', 70, null, 'USD', 'Forecast'), // next month
+      ];
+      const staged = [
+        { source: 'zeta', table: await history.stageRecords('zeta', zeta) },
+        { source: 'alpha', table: await history.stageRecords('alpha', alpha) },
+      ];
+      await history.commitStaged(staged, { days: 400, today: '2025-06-04' });
+      const facts = await readReportFacts(history, {
+        today: '2025-06-04',
+        now: '2025-06-04T06:00:00.000Z',
+        days: 10,
+        budgets: [{ name: 'risk', scope: { team: 'risk' }, amount: 100 }],
+        environmentTagKeys: ['environment'],
+        teamTagKey: 'team',
+        currency: { report: 'USD', rates: { CAD: 0.73 } },
+      });
+      expect(facts.spend).toEqual([
+        {
+          budget: 'risk',
+          currency: 'USD',
+          monthToDate: 28.3,
+          forecastRemaining: 40,
+          daysInMonth: 30,
+          daysLeft: 27,
+          sources: ['history (zeta)', 'history (alpha)'],
+        },
+      ]);
+      expect(facts.budgetDays).toEqual([
+        {
+          budget: 'risk',
+          days: [
+            { day: '2025-06-01', cost: 18 },
+            { day: '2025-06-02', cost: 7.3 },
+            { day: '2025-06-03', cost: 3 },
+          ],
+        },
+      ]);
+    } finally {
+      history.close();
+    }
+  });
+
   it('gives the same facts from a history written before the instance class column, once opened', async () => {
     const file = join(dir, 'old.duckdb');
     const history = await CostHistory.open(file);
