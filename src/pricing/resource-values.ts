@@ -3,6 +3,7 @@
  * already turned unknown-until-apply values into null and secrets into "(sensitive)", so a missing,
  * unknown or mistyped value all read as null here: the price is then unknown, never guessed.
  */
+import { dotPathSegments } from '../model/dot-path.js';
 
 function child(value: unknown, segment: string): unknown {
   if (Array.isArray(value)) return value[Number(segment)];
@@ -10,21 +11,9 @@ function child(value: unknown, segment: string): unknown {
   return undefined;
 }
 
-/** Each dot path's segments, split once: the pricers ask for the same few paths of every resource. */
-const pathSegments = new Map<string, readonly string[]>();
-
-function segmentsOf(path: string): readonly string[] {
-  let segments = pathSegments.get(path);
-  if (segments === undefined) {
-    segments = path.split('.');
-    pathSegments.set(path, segments);
-  }
-  return segments;
-}
-
 export function valueAt(values: Readonly<Record<string, unknown>>, path: string): unknown {
   let current: unknown = values;
-  const segments = segmentsOf(path);
+  const segments = dotPathSegments(path);
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for...of walks an iterator object in code not yet optimised, which is where a plan's first resources run
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i] ?? '';

@@ -11,6 +11,7 @@
  * Extractors read only this merged tree, so none of them has to think about unknown or sensitive values:
  * whatever they derive from an unknown value is null, and whatever they derive from a secret is redacted.
  */
+import { dotPathSegments } from '../../model/dot-path.js';
 
 export const SENSITIVE_PLACEHOLDER = '(sensitive)';
 
@@ -38,20 +39,6 @@ function joinPath(prefix: string, key: string | number): string {
   return prefix === '' ? String(key) : `${prefix}.${key}`;
 }
 
-/**
- * A dot path's segments. The extractors ask for the same few dozen paths of every resource; splitting each
- * once, not at every look-up, was a tenth of normalising a large plan.
- */
-const pathSegments = new Map<string, readonly string[]>();
-function segmentsOf(path: string): readonly string[] {
-  let segments = pathSegments.get(path);
-  if (segments === undefined) {
-    segments = path.split('.');
-    pathSegments.set(path, segments);
-  }
-  return segments;
-}
-
 const NOTHING_UNKNOWN: ReadonlySet<string> = new Set();
 
 export class PlannedValues {
@@ -73,7 +60,7 @@ export class PlannedValues {
   /** The value at a dot path, or null when it is absent, unknown, or below something unknown. */
   get(path: string): unknown {
     let current: unknown = this.values;
-    const segments = segmentsOf(path);
+    const segments = dotPathSegments(path);
     // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for...of walks an iterator object in code not yet optimised, which is where a plan's first resources run
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i] ?? '';
