@@ -8,16 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findOpa } from '../../src/compiler/opa-cli.js';
+import { installedOpa } from '../installed-opa.js';
 import { TollgateError } from '../../src/model/errors.js';
 import { tollgate } from './run-cli.js';
-
-function opaOrNull(): string | null {
-  try {
-    return findOpa();
-  } catch {
-    return null;
-  }
-}
 
 function policyDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-rego-test-'));
@@ -93,7 +86,7 @@ test_broken if {
 	x := {
 `;
 
-const opa = opaOrNull();
+const opa = installedOpa();
 
 describe.skipIf(opa === null)('tollgate test', () => {
   it('passes when every test of the team passes, with the built-in library, its fixtures and the rule docs', () => {

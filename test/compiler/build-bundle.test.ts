@@ -4,21 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBundle, bundleRevision } from '../../src/compiler/build-bundle.js';
 import { manifestRevision } from '../../src/compiler/source-revision.js';
-import { findOpa } from '../../src/compiler/opa-cli.js';
+import { installedOpa } from '../installed-opa.js';
 import { ruleDocsFromInspect } from '../../src/compiler/rule-docs.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
 import { TollgateError } from '../../src/model/errors.js';
 import { builtinPolicyDir } from '../../src/package-paths.js';
 
-function opaOrNull(): string | null {
-  try {
-    return findOpa();
-  } catch {
-    return null;
-  }
-}
-const opa = opaOrNull();
+const opa = installedOpa();
 /** The tests that call it run only when opa is installed. */
 function requireOpa(): string {
   if (opa === null) throw new Error('opa is not installed');

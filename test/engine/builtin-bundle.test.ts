@@ -4,18 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleRevision, buildBundle } from '../../src/compiler/build-bundle.js';
 import { manifestRevision } from '../../src/compiler/source-revision.js';
-import { findOpa } from '../../src/compiler/opa-cli.js';
+import { installedOpa } from '../installed-opa.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { builtinBundlePath, builtinPolicyDir } from '../../src/package-paths.js';
 import { present } from '../present.js';
-
-function opaOrNull(): string | null {
-  try {
-    return findOpa();
-  } catch {
-    return null;
-  }
-}
 
 describe('the committed built-in bundle', () => {
   it('was built from the Rego sources as they are now (run `npm run build:policies` after editing policies/)', () => {
@@ -38,7 +30,7 @@ describe('the committed built-in bundle', () => {
     ]);
   });
 
-  const opa = opaOrNull();
+  const opa = installedOpa();
   it.runIf(opa !== null)('is byte-for-byte what the pinned OPA compiles from them', async () => {
     const output = join(mkdtempSync(join(tmpdir(), 'tollgate-rebuild-')), 'bundle.tar.gz');
     await buildBundle({ policyDirs: [builtinPolicyDir], output, opa: present(opa, 'the pinned OPA') });

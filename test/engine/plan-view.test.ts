@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatePlan } from '../../bench/generate-plan.js';
 import { buildBundle } from '../../src/compiler/build-bundle.js';
-import { findOpa } from '../../src/compiler/opa-cli.js';
+import { installedOpa } from '../installed-opa.js';
 import { loadConfig } from '../../src/config/config.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { PolicyEngine, SLICE_RESOURCES } from '../../src/engine/policy-engine.js';
@@ -21,14 +21,7 @@ import type { PolicyInput } from '../../src/model/resource.js';
 import { builtinBundlePath, builtinPolicyDir, packageRoot } from '../../src/package-paths.js';
 import { prepare, prepareSettings } from '../../src/prepare/index.js';
 
-function opaOrNull(): string | null {
-  try {
-    return findOpa();
-  } catch {
-    return null;
-  }
-}
-const opa = opaOrNull();
+const opa = installedOpa();
 const now = '2026-11-23T00:00:00Z';
 const inventoryFile = join(packageRoot, 'fixtures', 'inventory', 'ml-platform.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-plan-view-'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { buildBundle } from '../../src/compiler/build-bundle.js';
-import { findOpa } from '../../src/compiler/opa-cli.js';
+import { installedOpa } from '../installed-opa.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import {
   EARLY_PLAN_BYTES,
@@ -30,14 +30,7 @@ import { TollgateError } from '../../src/model/errors.js';
 import type { PolicyInput, Resource } from '../../src/model/resource.js';
 import { builtinBundlePath, builtinPolicyDir } from '../../src/package-paths.js';
 
-function opaOrNull(): string | null {
-  try {
-    return findOpa();
-  } catch {
-    return null;
-  }
-}
-const opa = opaOrNull();
+const opa = installedOpa();
 
 function volume(address: string): Resource {
   return {

@@ -14,7 +14,7 @@ import { savingsFocusCsv } from './focus-csv.js';
 import { CostHistory } from '../../src/billing/history.js';
 import { importSources, parseSourceSpec } from '../../src/billing/sources.js';
 import { buildBundle } from '../../src/compiler/build-bundle.js';
-import { findOpa } from '../../src/compiler/opa-cli.js';
+import { installedOpa } from '../installed-opa.js';
 import { loadConfig } from '../../src/config/config.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
@@ -25,14 +25,7 @@ import { builtinBundlePath, builtinPolicyDir } from '../../src/package-paths.js'
 import { prepare, prepareSettings, type ReportPolicyInput } from '../../src/prepare/index.js';
 import { readReportFacts } from '../../src/report/report-facts.js';
 
-function opaOrNull(): string | null {
-  try {
-    return findOpa();
-  } catch {
-    return null;
-  }
-}
-const opa = opaOrNull();
+const opa = installedOpa();
 const NOW = '2025-06-20T00:00:00.000Z';
 const CONFIG = 'fixtures/billing/tollgate.yaml';
 const offline = (): never => {
