@@ -5,7 +5,7 @@
  * workers, and the process exits as soon as it is written.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { packageRoot } from '../../src/package-paths.js';
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-slice-workers-cli-'));
 const plan = join(dir, 'plan.json');
 const largePlan = join(dir, 'large-plan.json');
+const truncatedPlan = join(dir, 'truncated-plan.json');
 
 /** `check` through bin/tollgate.js (the bundle) or dist/cli/main.js (the tsc output), with this many workers. */
 function check(entry: 'bundle' | 'dist', workers: number, planFile = plan): { code: number | null; stderr: string; report: string } {
@@ -43,7 +44,9 @@ function check(entry: 'bundle' | 'dist', workers: number, planFile = plan): { co
 describe('slice workers in the built CLI', () => {
   beforeAll(() => {
     writeFileSync(plan, generatePlan(2 * SLICE_RESOURCES + 300, 'most'));
-    writeFileSync(largePlan, generatePlan(4800, 'most'));
+    const large = generatePlan(4800, 'most');
+    writeFileSync(largePlan, large);
+    writeFileSync(truncatedPlan, large.slice(0, -1));
   });
 
   it('the bundle and the tsc output each run their worker, and report what one thread reports', () => {
@@ -70,5 +73,18 @@ describe('slice workers in the built CLI', () => {
       expect(ahead.code).toBe(0);
       expect(ahead.report).toBe(oneThread.report);
     }
+  });
+
+  it('a large plan that turns out invalid after the workers started: exit 2, one line naming the file, nothing written', () => {
+    expect(statSync(truncatedPlan).size).toBeGreaterThanOrEqual(EARLY_PLAN_BYTES);
+    // The report path check() writes to, left by an earlier test: gone, so that its absence afterwards says something.
+    const report = join(dir, 'bundle-1.json');
+    rmSync(report, { force: true });
+    const failed = check('bundle', 1, truncatedPlan);
+    expect(failed.code).toBe(2);
+    const lines = failed.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(truncatedPlan);
+    expect(existsSync(report)).toBe(false);
   });
 });
