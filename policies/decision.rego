@@ -55,6 +55,9 @@ _savings_of(recommendations) := {
 _reported := [_item(rule, f) |
 	some area, id
 	findings := data.tollgate.rules[area][id].findings
+
+	# Most rules find nothing in most inputs: their settings are not looked up at all.
+	count(findings) > 0
 	config.enforcement(id) != "off"
 	rule := _rule_defaults(id)
 	some f in findings
@@ -115,6 +118,7 @@ _warning(item, warned) if item.rule in warned
 _recommendations := [object.union(rec, {"rule": id}) |
 	some area, id
 	recommendations := data.tollgate.rules[area][id].recommendations
+	count(recommendations) > 0
 	config.enforcement(id) != "off"
 	some rec in recommendations
 ]
@@ -158,9 +162,11 @@ resource_findings := object.union(_judged(_per_resource_reported), {
 _per_resource_reported := [_item(rule, f) |
 	some area, ids in per_resource_rules
 	some id in ids
+	findings := data.tollgate.rules[area][id].findings
+	count(findings) > 0
 	config.enforcement(id) != "off"
 	rule := _rule_defaults(id)
-	some f in data.tollgate.rules[area][id].findings
+	some f in findings
 ]
 
 _per_resource_recommendations := [object.union(rec, {"rule": id}) |
