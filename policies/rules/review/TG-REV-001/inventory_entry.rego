@@ -20,24 +20,25 @@ import data.tollgate.lib.messages
 import data.tollgate.lib.models
 import data.tollgate.lib.models_review
 
-# What is missing, per case: the whole inventory, the model, the version, or the reference's version.
+# What is missing, per case: the whole inventory, the model, the version, or the reference's version. The messages
+# are joined by messages.text, not sprintf: in the wasm build sprintf is JavaScript called with its arguments as
+# JSON, and this rule judges every production deployment, an admission request's included.
 _gap(d) := "no inventory was given (pass --inventory)" if not models.given
 
-_gap(d) := sprintf("the inventory has no model %s", [messages.quote(d.model)]) if {
+_gap(d) := messages.text(["the inventory has no model ", messages.quote(d.model)]) if {
 	models.given
 	not models.by_id[d.model]
 }
 
-_gap(d) := sprintf("its reference names no version (expected %s@VERSION)", [d.model]) if {
+_gap(d) := messages.text(["its reference names no version (expected ", d.model, "@VERSION)"]) if {
 	models.given
 	models.by_id[d.model]
 	not is_string(d.version)
 }
 
-_gap(d) := sprintf("the inventory's model %s has no version %s (it lists %s)", [
-	messages.quote(d.model),
-	messages.quote(d.version),
-	messages.list([v.version | some v in models.by_id[d.model].versions]),
+_gap(d) := messages.text([
+	"the inventory's model ", messages.quote(d.model), " has no version ", messages.quote(d.version), " (it lists ",
+	messages.list([v.version | some v in models.by_id[d.model].versions]), ")",
 ]) if {
 	models.given
 	is_string(d.version)
@@ -57,8 +58,9 @@ findings contains finding.new({"address": d.resource}, message, evidence) if {
 	some d in models.deployments
 	models_review.production(d)
 	gap := _gap(d)
-	message := sprintf("%s serves model %s in production (environment %s), but %s", [
-		d.resource, models.label(d), messages.quote(d.environment), gap,
+	message := messages.text([
+		d.resource, " serves model ", models.label(d), " in production (environment ", messages.quote(d.environment),
+		"), but ", gap,
 	])
 	evidence := {"model": d.model, "version": d.version, "environment": d.environment, "inventory_given": _given}
 }
