@@ -49,10 +49,11 @@ _savings_of(recommendations) := {
 	]) / 100,
 }
 
-# _reported holds every finding of every rule that is not off, with the rule's id and metadata applied. The
-# findings are read as data.tollgate.rules[area][id].findings, not through the package value, so a rule's other
-# rules are only evaluated when its findings need them, and a rule replaced below (plan_decision) not at all.
-_reported := [_item(rule, f) |
+# _reported holds every finding of every rule that is not off, with the rule's id and metadata applied, each as
+# [item, whether it may be exempted]. The findings are read as data.tollgate.rules[area][id].findings, not through
+# the package value, so a rule's other rules are only evaluated when its findings need them, and a rule replaced
+# below (plan_decision) not at all.
+_reported := [_reported_item(rule, f) |
 	some area, id
 	findings := data.tollgate.rules[area][id].findings
 
@@ -67,16 +68,20 @@ _reported := [_item(rule, f) |
 # severity and remediation are read from the config and the METADATA, and a plan may have one finding per resource).
 _rule_defaults(id) := {"id": id, "severity": config.severity(id), "remediation": config.remediation(id)}
 
-_item(rule, f) := {
-	"rule": rule.id,
-	"severity": object.get(f, "severity", rule.severity),
-	"resource": f.resource,
-	"message": f.message,
-	"remediation": object.get(f, "remediation", rule.remediation),
-	"indeterminate": object.get(f, "indeterminate", false),
-	"evidence": object.get(f, "evidence", {}),
-	"exemptible": object.get(f, "exemptible", true),
-}
+# The exemptible flag is kept beside the item rather than in it: an item is reported without it, and removing a key
+# copies the whole object, once for every finding.
+_reported_item(rule, f) := [
+	{
+		"rule": rule.id,
+		"severity": object.get(f, "severity", rule.severity),
+		"resource": f.resource,
+		"message": f.message,
+		"remediation": object.get(f, "remediation", rule.remediation),
+		"indeterminate": object.get(f, "indeterminate", false),
+		"evidence": object.get(f, "evidence", {}),
+	},
+	object.get(f, "exemptible", true),
+]
 
 _violations := _judged(_reported).violations
 
@@ -88,7 +93,7 @@ _exempted := _judged(_reported).exempted
 # reviewers see who accepted what; the others are warnings or violations. Each finding's exemption is looked up
 # once, and each rule's enforcement once, whatever the number of findings.
 _judged(reported) := {"exempted": exempted, "warnings": warnings, "violations": violations} if {
-	looked_up := [[item, _exemption(item)] | some item in reported]
+	looked_up := [[item, _exemption(item, exemptible)] | some [item, exemptible] in reported]
 	exempted := [{
 		"rule": item.rule,
 		"resource": item.resource,
@@ -99,16 +104,16 @@ _judged(reported) := {"exempted": exempted, "warnings": warnings, "violations": 
 		some [item, e] in looked_up
 		e != null
 	]
-	enforced := [object.remove(item, ["exemptible"]) | some [item, e] in looked_up; e == null]
+	enforced := [item | some [item, e] in looked_up; e == null]
 	warned := {id | some id in {item.rule | some item in enforced}; config.enforcement(id) == "warn"}
 	warnings := [item | some item in enforced; _warning(item, warned)]
 	violations := [item | some item in enforced; not _warning(item, warned)]
 }
 
 # The active exemption covering an exemptible finding; null when none does.
-default _exemption(_) := null
+default _exemption(_, _) := null
 
-_exemption(item) := exemptions.for_finding(item.rule, item.resource) if item.exemptible == true
+_exemption(item, true) := exemptions.for_finding(item.rule, item.resource)
 
 # Undecidable findings are always warnings: unknown is never a pass and never a false violation.
 _warning(item, _) if item.indeterminate == true
@@ -159,7 +164,7 @@ resource_findings := object.union(_judged(_per_resource_reported), {
 	"savings": _savings_of(_per_resource_recommendations),
 })
 
-_per_resource_reported := [_item(rule, f) |
+_per_resource_reported := [_reported_item(rule, f) |
 	some area, ids in per_resource_rules
 	some id in ids
 	findings := data.tollgate.rules[area][id].findings

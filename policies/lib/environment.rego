@@ -76,10 +76,11 @@ unknown_why(r) := concat(", ", [unknown_values.why(r, concat(".", ["tags", key])
 # scope: document
 # description: >-
 #   settings(r) is config.environments[name(r)]; {} when that environment is not configured or r's environment
-#   is unknown until apply (see unknown).
-settings(r) := object.get(config.section("environments", {}), name(r), {}) if not unknown(r)
-
-settings(r) := {} if unknown(r)
+#   is unknown until apply (see unknown). One rule with else, so that unknown(r) is evaluated once per call, not
+#   once for each of two clauses: every environment setting of every compute resource is read through here.
+settings(r) := {} if {
+	unknown(r)
+} else := object.get(config.section("environments", {}), name(r), {})
 
 # METADATA
 # description: >-
