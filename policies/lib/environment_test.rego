@@ -41,6 +41,19 @@ test_settings_are_empty_when_environment_not_configured if {
 	environment.settings(_resource({"env": "dev"})) == {} with input as _context(null) with data.tollgate.config as {}
 }
 
+test_settings_are_the_configured_environments if {
+	cfg := {"environments": {"dev": {"allowed_regions": ["eu-*"]}, "prod": {"allowed_regions": ["us-*"]}}}
+	environment.settings(_resource({"env": "dev"})) == {"allowed_regions": ["eu-*"]} with input as _context(null)
+		with data.tollgate.config as cfg
+}
+
+# An environment tag unknown until apply: no environment's settings apply, not even the default environment's.
+test_settings_are_empty_when_environment_tag_unknown if {
+	cfg := {"default_environment": "dev", "environments": {"dev": {"allowed_regions": ["eu-*"]}}}
+	r := object.union(_resource({}), {"unknown": ["tags.environment"]})
+	environment.settings(r) == {} with input as _context(null) with data.tollgate.config as cfg
+}
+
 test_setting_reads_nested_path if {
 	cfg := {"environments": {"dev": {"gpu": {"max_per_instance": 1}}}}
 	environment.setting(_resource({"env": "dev"}), ["gpu", "max_per_instance"]) == 1 with input as _context(null)
