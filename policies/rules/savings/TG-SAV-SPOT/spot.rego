@@ -68,12 +68,15 @@ _how(r) := concat("", ["; set ", _settings[r.type]])
 _how(r) := "" if not _settings[r.type]
 
 # Work that could move: on-demand, interruptible, priced, with its workload profile read once. An array
-# walk over priced resources only.
+# walk over priced resources only. The saving (arithmetic on the cost) is tested before the profile, which reads
+# the resource's tags and address: most on-demand machines have no spot price, and nothing without a saving is
+# recommended below.
 _candidates := [{"resource": r, "work": p.workload, "label": p.label} |
 	some r in cost.priced
 	is_object(r.compute)
 	r.compute.spot == false
 	not r.type in _no_spot_types
+	cost.spot_monthly_saving(r) > 0
 	p := cost_workload.profile(r)
 	p.interruptible
 ]

@@ -36,23 +36,15 @@ _taggable := [r | some r in resources.judged; r.taggable == true]
 # _value(r, key) is the tag's non-empty value; undefined when missing or empty. Keys are matched exactly, as
 # AWS, GCP and Kubernetes store them (GCP label keys are lower case by rule); Azure treats tag names
 # case-insensitively, so on Azure "Team" is the "team" tag (learn.microsoft.com, "Use tags to organize your
-# Azure resources": tag names are case-insensitive for operations).
+# Azure resources": tag names are case-insensitive for operations). One rule with else: the case-folded search
+# runs only when the exact key has no value, and most resources carry their tags under the exact key.
 _value(r, key) := v if {
 	v := r.tags[key]
 	is_string(v)
 	v != ""
-}
-
-_value(r, key) := _folded(r, key)[0] if {
+} else := _folded(r, key)[0] if {
 	r.provider == "azure"
-	not _exact(r, key)
 	count(_folded(r, key)) > 0
-}
-
-_exact(r, key) if {
-	v := r.tags[key]
-	is_string(v)
-	v != ""
 }
 
 # The values of the tags whose name equals key but for case, in the order of the names (deterministic).
