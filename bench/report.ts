@@ -21,6 +21,7 @@ import { builtinBundlePath } from '../src/package-paths.js';
 import { prepare, prepareSettings } from '../src/prepare/index.js';
 import { readAnomalyInput } from '../src/prepare/report-anomalies.js';
 import { readReportUsage } from '../src/prepare/report-usage.js';
+import { firstReportAnomalyDays } from '../src/report/anomaly-window.js';
 import { assembleReport } from '../src/report/finops-report.js';
 import { readReportFacts } from '../src/report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../src/report/report-renderers.js';
@@ -139,8 +140,15 @@ async function measure(file: string | null, historyFile = join(dir, `${Date.now(
   );
   const engine = await timed('policy load', () => PolicyEngine.load(readBundleFile(builtinBundlePath), { budgets }));
   const settings = prepareSettings({ file: null, config: { budgets } });
+  // As the CLI does: a first report's anomaly input spans the days the bundle's TG-ANO-001 judges.
+  const anomalyDays = firstReportAnomalyDays(engine, {}, 60);
   const input = await timed('prepare (savings and anomaly inputs)', () =>
-    prepare({ subject: { kind: 'report', facts, source: 'bench' }, sources: { history }, settings, now: NOW }),
+    prepare({
+      subject: { kind: 'report', facts, source: 'bench' },
+      sources: { history, anomalies: { days: anomalyDays } },
+      settings,
+      now: NOW,
+    }),
   );
   // As the CLI does: DuckDB's memory is given back before the evaluation, the report's peak.
   await timed('closing the history', () => history.close());
@@ -171,7 +179,7 @@ async function measure(file: string | null, historyFile = join(dir, `${Date.now(
   const reopened = await CostHistory.open(historyFile);
   const [usage, usageCpu] = await cpuOf(() => readReportUsage(reopened, NOW.slice(0, 10)));
   const [anomaly, anomalyCpu] = await cpuOf(() =>
-    readAnomalyInput(reopened, { today: NOW.slice(0, 10), lastRun: null, days: 60, teamTagKey: 'team' }),
+    readAnomalyInput(reopened, { today: NOW.slice(0, 10), lastRun: null, days: anomalyDays, teamTagKey: 'team' }),
   );
   reopened.close();
   const name =
