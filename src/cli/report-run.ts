@@ -19,6 +19,7 @@ import { TollgateError } from '../model/errors.js';
 import { readInventoryFile } from '../inputs/inventory/index.js';
 import { prepare, prepareSettings } from '../prepare/index.js';
 import { readEstimates } from '../report/estimate-files.js';
+import { firstReportAnomalyDays } from '../report/anomaly-window.js';
 import { assembleReport } from '../report/finops-report.js';
 import { readReportFacts } from '../report/report-facts.js';
 import { renderReportHtml, renderReportJson, renderReportMarkdown } from '../report/report-renderers.js';
@@ -124,7 +125,11 @@ export async function runReport(options: ReportOptions, clients: SourceClients =
       sources: {
         history,
         ...(inventory === undefined ? {} : { inventory }),
-        anomalies: { ...(since === undefined ? {} : { since }), days, teamTagKey: tagKeys[0] ?? 'team' },
+        anomalies: {
+          ...(since === undefined ? {} : { since }),
+          days: firstReportAnomalyDays(engine, config, days),
+          teamTagKey: tagKeys[0] ?? 'team',
+        },
       },
       settings,
       now,

@@ -274,12 +274,22 @@ export async function readAnomalyInput(history: CostHistory, options: AnomalyOpt
   // day in DuckDB first would group every row twice). Everything else (the days with data, the totals per
   // team, cloud and service, each resource's rise) is worked out below over dense daily arrays, which is
   // several times cheaper than the window functions and joins it took in SQL, and needs no join on resource id.
+  // EffectiveCost, else BilledCost, as two branches rather than coalesce(): DuckDB then reads BilledCost only where
+  // EffectiveCost is missing (it skips the row groups whose statistics say EffectiveCost has no nulls), and the
+  // 38-digit amounts are the costliest columns to scan (5 million rows: 2.2-2.4 -> 1.5-1.6 CPU s). Which branch a
+  // row comes from changes only the order of a resource's list, and its amounts are summed exactly.
+  const rowsOf = (cost: string, filter: string): string =>
+    `SELECT coalesce(${teamColumn}, '${UNTAGGED}') AS team, x_Provider AS cloud, coalesce(ServiceName, '(unknown service)') AS service,
+       coalesce(ResourceId, SkuId, '(no resource id)') AS resource, CAST(x_Day - DATE '1970-01-01' AS INTEGER) AS day,
+       CAST(${cost} AS DOUBLE) AS cost
+     FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST($1 AS DATE) AND x_Day < CAST($2 AS DATE) AND ${filter}`;
   const rows = await readResourceRows(
     history,
-    `SELECT coalesce(${teamColumn}, '${UNTAGGED}') AS team, x_Provider AS cloud, coalesce(ServiceName, '(unknown service)') AS service,
-       coalesce(ResourceId, SkuId, '(no resource id)') AS resource,
-       list({'day': CAST(x_Day - DATE '1970-01-01' AS INTEGER), 'cost': CAST(coalesce(EffectiveCost, BilledCost) AS DOUBLE)}) AS rows
-     FROM cost_records WHERE x_CostType = 'Actual' AND x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY ALL`,
+    `SELECT team, cloud, service, resource, list({'day': day, 'cost': cost}) AS rows FROM (
+       ${rowsOf('EffectiveCost', 'EffectiveCost IS NOT NULL')}
+       UNION ALL
+       ${rowsOf('BilledCost', 'EffectiveCost IS NULL')}
+     ) GROUP BY ALL`,
     [earliest, today],
   );
   // Days with any spend at all: a day without is unknown (null in a baseline), never zero.

@@ -177,13 +177,19 @@ async function prepareSpend(
     if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new Error(`not a day: ${text}`);
     return `DATE '${text}'`;
   };
-  await history.run(
-    `CREATE OR REPLACE TEMP VIEW ${SPEND} AS SELECT r.*,
-       ${converted('coalesce(r.EffectiveCost, r.BilledCost)')} AS x_Cost,
-       ${converted('r.BilledCost')} AS x_Billed,
-       r.${teamColumn} AS x_Team
+  // EffectiveCost, else BilledCost, as two branches rather than coalesce(): a query that reads only x_Cost (the
+  // cost drivers, the estimates) then reads BilledCost only where EffectiveCost is missing, as DuckDB skips the
+  // row groups whose statistics say EffectiveCost has no nulls; the 38-digit amounts are the costliest columns to
+  // scan (the cost drivers at 5 million rows: 1.6-2.0 -> 1.1 CPU s).
+  const spendRows = (cost: string, filter: string): string =>
+    `SELECT r.*, ${converted(cost)} AS x_Cost, ${converted('r.BilledCost')} AS x_Billed, r.${teamColumn} AS x_Team
      FROM cost_records r JOIN report_rates x ON x.currency = r.BillingCurrency
-     WHERE r.x_CostType = 'Actual' AND r.x_Day >= ${day(window.since)} AND r.x_Day < ${day(today)}`,
+     WHERE r.x_CostType = 'Actual' AND r.x_Day >= ${day(window.since)} AND r.x_Day < ${day(today)} AND ${filter}`;
+  await history.run(
+    `CREATE OR REPLACE TEMP VIEW ${SPEND} AS
+     ${spendRows('r.EffectiveCost', 'r.EffectiveCost IS NOT NULL')}
+     UNION ALL
+     ${spendRows('r.BilledCost', 'r.EffectiveCost IS NULL')}`,
   );
   // Summed as billed first, and converted per group: most rows are in a currency at rate 1, where the cost is
   // the sum itself. Rows in a currency at another rate are converted row by row as the view does (each amount

@@ -165,3 +165,37 @@ describe('the resources given per service and day', () => {
     ]);
   });
 });
+
+/**
+ * Team mixed's one resource has two rows a day: one with an effective cost (60 of 100 billed) and one without (40
+ * billed), so its day costs 100; on the judged day 300 of 500 billed, and 40: 340. Each row counts its effective
+ * cost, else its billed cost, whichever rows of the history have which.
+ */
+describe('the cost of each row', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-anomaly-cost-'));
+  let input: AnomalyInput;
+  beforeAll(async () => {
+    const history = await CostHistory.open(join(dir, 'h.duckdb'));
+    try {
+      const records = [];
+      for (let day = '2026-01-01'; day <= JUDGED; day = addDays(day, 1)) {
+        const spike = day === JUDGED;
+        records.push(
+          { ...record(day, spike ? 500_000_000n : 100_000_000n, 'mixed', 'i-mixed'), EffectiveCost: spike ? 300_000_000n : 60_000_000n },
+          record(day, 40_000_000n, 'mixed', 'i-mixed'),
+        );
+      }
+      const table = await history.stageRecords('focus:test.csv', records);
+      await history.commitStaged([{ source: 'focus:test.csv', table }], { days: 400, today: TODAY });
+      input = await readAnomalyInput(history, { today: TODAY, since: JUDGED, lastRun: null, days: 60, teamTagKey: 'team' });
+    } finally {
+      history.close();
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is the effective cost where the row has one, else the billed cost', () => {
+    const point = { ...EDGE_POINT, cost: 340, month_ago: { ...EDGE_POINT.month_ago, cost: 100 } };
+    expect(input.nodes.map((node) => [node.path.length, node.points])).toEqual([1, 2, 3, 4].map((depth) => [depth, [point]]));
+  });
+});

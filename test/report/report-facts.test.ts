@@ -203,6 +203,16 @@ describe('report facts', () => {
     ]);
   });
 
+  it("gives this month's top cost drivers in effective cost where a row has one, else billed cost, in rated currencies", () => {
+    // SageMaker: 18 effective of 20 billed; the others have no effective cost; the EUR row has no rate.
+    expect(facts.topDrivers).toEqual([
+      { provider: 'aws', service: 'Amazon SageMaker', resource: '(no resource id)', team: 'risk', cost: 18, share: 0.643 },
+      { provider: 'aws', service: 'Amazon EC2', resource: '(no resource id)', team: 'search', cost: 5, share: 0.179 },
+      { provider: 'aws', service: '(unknown service)', resource: '(no resource id)', team: null, cost: 3, share: 0.107 },
+      { provider: 'azure', service: 'Storage', resource: '(no resource id)', team: 'search', cost: 2, share: 0.071 },
+    ]);
+  });
+
   it('gives a daily series per scope, every day of the window, with the trailing mean of the seven days before', () => {
     expect(facts.series.map((series) => series.scope)).toEqual(['provider:aws', 'provider:azure', 'team:risk', 'team:search', 'total']);
     const total = facts.series.find((series) => series.scope === 'total')?.points ?? [];
