@@ -107,6 +107,15 @@ export const USAGE_SLICE_ENTRYPOINT = 'tollgate/usage_recommendations';
  */
 export const USAGE_SLICE_RESOURCES = 2000;
 
+/**
+ * The report's decision over the report view (everything but the per-billed-resource offers, and few billed
+ * resources) uses more heap per input byte than HEAP_PER_INPUT_BYTE assumes: most of that input is the anomaly
+ * nodes, and TG-ANO-001 works on every judged day of each (about 140 bytes of heap per byte of a first report's
+ * anomaly input at 1 million history rows). Its instance is sized for this many times its input; too small, the
+ * module grows it a page at a time, which took 8 of 9 CPU seconds at that size.
+ */
+const REPORT_DECISION_HEAP_SCALE = 4;
+
 /** Many inputs in one evaluation, with constant facts passed once (policies/decision.rego, batched evaluation). */
 export const BATCH_ENTRYPOINT = 'tollgate/batch_decisions';
 
@@ -502,13 +511,13 @@ export class PolicyEngine {
    * and is parsed only when the view cannot be used.
    */
   private evaluateUsageSliced(usage: ReportParts, texts: ReportTexts, sliceSize: number, entrypoints: UsageEntrypoints): unknown {
-    const evaluate = (bytes: Uint8Array, entrypoint: number): Record<string, unknown> | null =>
-      resultOf(this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), entrypoint));
+    const evaluate = (bytes: Uint8Array, entrypoint: number, heapScale = 1): Record<string, unknown> | null =>
+      resultOf(this.instanceWith(pagesFor(bytes.byteLength * heapScale)).evaluate(arrayBufferOf(bytes), entrypoint));
     const view = entrypoints.view === null ? null : this.reportViewOfParts(usage, entrypoints.view.keys);
     let whole: Record<string, unknown> | null = null;
     if (view !== null && entrypoints.view !== null) {
       const read = texts.resources.filter((_, index) => readOverView(usage.resources[index], view.keys));
-      whole = decisionOverView(evaluate(bytesAround(texts.input, read), entrypoints.view.decision), view);
+      whole = decisionOverView(evaluate(bytesAround(texts.input, read), entrypoints.view.decision, REPORT_DECISION_HEAP_SCALE), view);
     }
     whole ??= evaluate(bytesAround(texts.input, texts.resources), entrypoints.report);
     if (whole === null) return [];
