@@ -245,6 +245,17 @@ workerData.port.once('message', () => {
     await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
   });
 
+  it('an input that cannot be serialised after its first slices were handed out: the error, and no worker left waiting', async () => {
+    const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
+    const input = planOf(Array.from({ length: 40 }, (_, i) => `aws_ebs_volume.v${i}`));
+    // JSON has no form for a BigInt: serialising the slice that holds it throws, once the first slices are the workers'.
+    (input.resources[31] as unknown as { values: Record<string, unknown> }).values.size = 10n;
+    const error = thrown(() => engine.evaluate(input, { sliceResources: 3, workers: 2 }));
+    expect(error).toBeInstanceOf(TollgateError);
+    expect((error as Error).message).toMatch(/^policy evaluation failed: .*BigInt/);
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
   it('workers started ahead of a large plan are the ones its evaluation uses, and are stopped if none does', async () => {
     const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
     const input = planOf(Array.from({ length: 2 * SLICE_RESOURCES + 1 }, (_, i) => `aws_ebs_volume.v${i}`));
