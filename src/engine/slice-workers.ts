@@ -144,21 +144,10 @@ export class SliceWorkers {
   collect(slices: number, evaluateHere?: (index: number) => unknown): Array<SliceOutcome | undefined> {
     const outcomes = Array.from({ length: slices }, (): SliceOutcome | undefined => undefined);
     let failed = false;
-    if (evaluateHere !== undefined) {
-      for (let index = Atomics.add(this.control, NEXT_SLICE, 1); index < slices; index = Atomics.add(this.control, NEXT_SLICE, 1)) {
-        try {
-          outcomes[index] = { result: evaluateHere(index) };
-        } catch (error) {
-          outcomes[index] = { error };
-          failed = true;
-          break;
-        }
-      }
-    }
-    let stopped = false;
     let done = 0;
-    for (;;) {
-      const seen = Atomics.load(this.control, REPLIES);
+    // The replies posted so far, read into `outcomes`. Read between this thread's own slices too, while the workers
+    // still evaluate theirs, rather than all after the last slice, when only this thread is left working.
+    const read = (): void => {
       for (const port of this.ports) {
         for (let message = receiveMessageOnPort(port); message !== undefined; message = receiveMessageOnPort(port)) {
           const reply = message.message as SliceReply;
@@ -170,6 +159,23 @@ export class SliceWorkers {
           } else outcomes[reply.index] = { result: reply.result };
         }
       }
+    };
+    if (evaluateHere !== undefined) {
+      for (let index = Atomics.add(this.control, NEXT_SLICE, 1); index < slices; index = Atomics.add(this.control, NEXT_SLICE, 1)) {
+        try {
+          outcomes[index] = { result: evaluateHere(index) };
+        } catch (error) {
+          outcomes[index] = { error };
+          failed = true;
+          break;
+        }
+        read();
+      }
+    }
+    let stopped = false;
+    for (;;) {
+      const seen = Atomics.load(this.control, REPLIES);
+      read();
       if (failed && !stopped) {
         // Pushed past the end: no worker takes another slice.
         Atomics.add(this.control, NEXT_SLICE, slices);
