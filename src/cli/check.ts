@@ -10,7 +10,6 @@ import { EARLY_PLAN_BYTES, PolicyEngine } from '../engine/policy-engine.js';
 import { TollgateError } from '../model/errors.js';
 import { DEFAULT_MAX_PLAN_BYTES, locateResources, readPlanFile } from '../inputs/terraform/index.js';
 import { failingFindings, type CheckResult } from '../output/index.js';
-import { writeJsonCostsAhead } from '../output/json.js';
 import { parseHoursPerMonth, prepare, prepareSettings } from '../prepare/index.js';
 import { loadPolicyBundle } from './policy-source.js';
 import { parseOutputTargets, writeOutputs } from './outputs.js';
@@ -117,9 +116,7 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     });
     const { resources, costs, spend } = input;
     engine ??= await loadEngine();
-    // The JSON report's costs, which do not depend on the decision, are written while the slice workers evaluate.
-    const jsonCostsAhead = targets.some((target) => target.format === 'json');
-    const decision = engine.evaluate(input, jsonCostsAhead ? { whileSlicesRun: () => writeJsonCostsAhead(resources, costs) } : {});
+    const decision = engine.evaluate(input);
     const report: CheckResult = {
       decision,
       rules: engine.rules,

@@ -128,12 +128,6 @@ export interface EvaluateOptions {
    * to any sliced input, however small (tests force workers that way), and workers started ahead are ended.
    */
   readonly workers?: number;
-  /**
-   * Work of the caller's that does not need the decision, done on this thread while slice workers evaluate: called
-   * once the whole plan is judged, before this thread takes slices too, and only when workers evaluate slices.
-   * What it throws ends the evaluation.
-   */
-  readonly whileSlicesRun?: () => void;
 }
 
 interface Entrypoints {
@@ -367,8 +361,7 @@ export class PolicyEngine {
         inputDigest = digestOfRuns(frame, runs);
         const policy = this.instanceWith(pagesFor(Math.max(planBytes.byteLength, largestSlice)));
         const whole = view === null ? null : () => wholeInput(frame, runs);
-        const meanwhile = pool === null ? undefined : options.whileSlicesRun;
-        resultSet = this.evaluateSliced(policy, planBytes, whole, { job, runs }, sliced.plan, { pool, meanwhile }, view?.facts ?? null);
+        resultSet = this.evaluateSliced(policy, planBytes, whole, { job, runs }, sliced.plan, pool, view?.facts ?? null);
       }
     } catch (error) {
       // A worker that failed where no input explains it is our bug, reported as such.
@@ -441,7 +434,7 @@ export class PolicyEngine {
     wholeBytes: (() => Uint8Array) | null,
     { job, runs }: { readonly job: SliceJob; readonly runs: readonly Uint8Array[] },
     planEntrypoint: number,
-    { pool, meanwhile }: { readonly pool: SliceWorkers | null; readonly meanwhile: (() => void) | undefined },
+    pool: SliceWorkers | null,
     viewFacts: ReadonlySet<string> | null,
   ): unknown {
     let whole = resultOf(policy.evaluate(arrayBufferOf(planBytes), planEntrypoint));
@@ -462,7 +455,6 @@ export class PolicyEngine {
     const facts = isPlainObject(whole.facts) ? whole.facts : null;
     const savings = savingsOf(facts?.savings);
     let recommended = false;
-    meanwhile?.();
     const evaluateHere = (index: number): unknown => policy.evaluate(sliceInput(job, runs[index] ?? new Uint8Array(0)), job.entrypoint);
     const outcomes = pool?.collect(job.slices, evaluateHere) ?? null;
     for (let index = 0; index < job.slices; index++) {

@@ -80,14 +80,6 @@ function startsWithDigit(keys: readonly string[]): boolean {
   return false;
 }
 
-/**
- * A value's JSON text written ahead (writeJsonChunksAt), at the depth and in the layout it is written at: the writer
- * hands its chunks on in place of writing the value.
- */
-export class WrittenJson {
-  constructor(readonly chunks: readonly string[]) {}
-}
-
 class JsonChunkWriter {
   private text = '';
   /** Each key as written before its value (`"key": `): a report repeats a few dozen keys thousands of times. */
@@ -127,11 +119,6 @@ class JsonChunkWriter {
     }
     if (typeof value !== 'object') {
       this.text += primitiveText(value) ?? 'null';
-      return;
-    }
-    if (value instanceof WrittenJson) {
-      this.flush();
-      for (const chunk of value.chunks) this.sink(chunk);
       return;
     }
     this.layoutAt(depth);
@@ -197,16 +184,8 @@ export interface JsonLayout {
  * plain data with a JSON form (a report is): objects, arrays, strings, numbers, booleans and null.
  */
 export function writeJsonChunks(value: unknown, sink: ChunkSink, layout: JsonLayout): void {
-  writeJsonChunksAt(value, 0, sink, layout);
-}
-
-/**
- * Writes `value` as writeJsonChunks would where it is nested `depth` levels deep in a document (its lines indented
- * for that depth): the text a WrittenJson holds for a member written ahead of the rest of its document.
- */
-export function writeJsonChunksAt(value: unknown, depth: number, sink: ChunkSink, layout: JsonLayout): void {
   const writer = new JsonChunkWriter(sink, ' '.repeat(layout.indent), layout.sortKeys);
-  writer.write(value, depth);
+  writer.write(value, 0);
   writer.flush();
 }
 
