@@ -1,11 +1,11 @@
 /**
  * Worker threads that evaluate the slices of a large input beside the thread that judges the whole plan
  * (policy-engine.ts). Every worker instantiates the module the engine already compiled (a WebAssembly.Module
- * is shared with a thread, not compiled again) and takes slices from a counter shared by every thread,
- * each slice's resources handed to them in shared memory as soon as the engine has written them, so that they
- * evaluate the first slices while the engine still serialises the rest. The engine's evaluation is synchronous, so the
- * engine thread waits with Atomics.wait and reads the replies with receiveMessageOnPort: neither needs the
- * event loop, and the callers of `evaluate` are the same whether workers help or not.
+ * is shared with a thread, not compiled again) and takes slices from a counter shared by every thread. Each
+ * slice's resources are handed to them in shared memory as soon as the engine has written them, so that they
+ * evaluate the first slices while the engine still serialises the rest. The engine's evaluation is synchronous,
+ * so the engine thread waits with Atomics.wait and reads the replies with receiveMessageOnPort: neither needs
+ * the event loop, and the callers of `evaluate` are the same whether workers help or not.
  *
  * Workers are started before the input is serialised (or, by `check`, before the plan is read), so their start-up
  * overlaps that work, and are terminated when the evaluation ends, whichever way it ends. Once it has judged the
