@@ -19,7 +19,8 @@ import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
 import { BatchSerialiser, type BatchOptions, type DecisionWithoutDigest, type PreloadedFacts } from './batch-input.js';
-import { largestSlice, sliceInput, WASM_PAGE, type SliceJob } from './slice-job.js';
+import { sliceInput, sliceInputBytes, WASM_PAGE, type SliceJob } from './slice-job.js';
+import { encodeResources, frameOf, inputDigest as digestOfRuns, wholeInput, type InputFrame } from './sliced-input.js';
 import { bytesAround, inputDigest as reportDigest, reportTexts, type ReportTexts } from './report-texts.js';
 import {
   decisionOverView,
@@ -347,18 +348,29 @@ export class PolicyEngine {
         inputDigest = digestOf(bytes);
         resultSet = this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), this.entrypoints.decision);
       } else {
-        // Sliced, each resource is serialised once, for the whole input and for its slice.
-        const serialised = serialiseByResource(input as Record<string, unknown>, resources);
-        const job = sliceJob(serialised, sliceSize, sliced.slice);
-        // The workers take slices from here on, while this thread writes the whole-plan decision's input, takes the
-        // digest and judges the whole plan.
-        pool?.start(job, pagesFor(largestSlice(job)));
+        // Sliced, each resource is serialised once, for the whole input and for its slice, a slice at a time: the
+        // workers evaluate the first slices while this thread writes the rest, then this thread writes the whole-plan
+        // decision's input, takes the digest and judges the whole plan.
+        const frame = frameOf(input as Record<string, unknown>);
+        const job = sliceJobOf(frame, Math.ceil(resources.length / sliceSize), sliced.slice);
+        pool?.start(job);
+        const runs: Uint8Array[] = [];
+        let largestSlice = 0;
+        for (let slice = 0; slice < job.slices; slice++) {
+          const first = slice * sliceSize;
+          const run = encodeResources(resources, first, Math.min(first + sliceSize, resources.length), pool !== null);
+          runs.push(run);
+          const sliceBytes = sliceInputBytes(job, run);
+          largestSlice = Math.max(largestSlice, sliceBytes);
+          pool?.add({ index: slice, resources: run, pages: pagesFor(sliceBytes) });
+        }
         const view = this.planView();
         // What plan_decision parses: the narrowed resources when the bundle names the fields it reads.
-        const planBytes = view === null ? serialised.bytes : new TextEncoder().encode(narrowedInput(serialised, resources, view.fields));
-        inputDigest = digestOf(serialised.bytes);
-        const policy = this.instanceWith(pagesFor(Math.max(planBytes.byteLength, largestSlice(job))));
-        resultSet = this.evaluateSliced(policy, planBytes, job, sliced.plan, pool, view?.facts ?? null);
+        const planBytes = view === null ? wholeInput(frame, runs) : new TextEncoder().encode(narrowedInput(frame, resources, view.fields));
+        inputDigest = digestOfRuns(frame, runs);
+        const policy = this.instanceWith(pagesFor(Math.max(planBytes.byteLength, largestSlice)));
+        const whole = view === null ? null : () => wholeInput(frame, runs);
+        resultSet = this.evaluateSliced(policy, planBytes, whole, { job, runs }, sliced.plan, pool, view?.facts ?? null);
       }
     } catch (error) {
       // A worker that failed where no input explains it is our bug, reported as such.
@@ -418,23 +430,25 @@ export class PolicyEngine {
 
   /**
    * The whole-plan decision over the whole input (its resources narrowed to the bundle's plan view, when it has
-   * one: `planBytes`), then the per-resource findings of each slice, joined into one result set in slice order. A slice's input is the whole input with only its resources: the resources'
-   * own text and everything but the resources, serialised once and shared by every slice. With workers (which
-   * have the job already), they evaluate slices while this thread judges the whole plan, and then this thread
-   * takes slices too; the first failure in slice order is the error, as if the slices had been evaluated here one
-   * after another.
+   * one: `planBytes`, and `wholeBytes` gives the whole input should a narrowed decision have to be judged again),
+   * then the per-resource findings of each slice, joined into one result set in slice order. A slice's input is the
+   * whole input with only its resources: the resources' own text (`runs`) and everything but the resources,
+   * serialised once and shared by every slice. With workers (which have every slice already), they evaluate slices
+   * while this thread judges the whole plan, and then this thread takes slices too; the first failure in slice
+   * order is the error, as if the slices had been evaluated here one after another.
    */
   private evaluateSliced(
     policy: Policy,
     planBytes: Uint8Array,
-    job: SliceJob,
+    wholeBytes: (() => Uint8Array) | null,
+    { job, runs }: { readonly job: SliceJob; readonly runs: readonly Uint8Array[] },
     planEntrypoint: number,
     pool: SliceWorkers | null,
     viewFacts: ReadonlySet<string> | null,
   ): unknown {
     let whole = resultOf(policy.evaluate(arrayBufferOf(planBytes), planEntrypoint));
-    if (planBytes !== job.input && viewFacts !== null && publishesOtherFacts(whole, viewFacts)) {
-      whole = resultOf(policy.evaluate(arrayBufferOf(job.input), planEntrypoint));
+    if (wholeBytes !== null && viewFacts !== null && publishesOtherFacts(whole, viewFacts)) {
+      whole = resultOf(policy.evaluate(arrayBufferOf(wholeBytes()), planEntrypoint));
     }
     if (whole === null) return [];
     const joined: Record<string, unknown[]> = {};
@@ -450,11 +464,11 @@ export class PolicyEngine {
     const facts = isPlainObject(whole.facts) ? whole.facts : null;
     const savings = savingsOf(facts?.savings);
     let recommended = false;
-    const evaluateHere = (index: number): unknown => policy.evaluate(sliceInput(job, index), job.entrypoint);
-    const outcomes = pool?.collect(job.starts.length, evaluateHere) ?? null;
-    for (let index = 0; index < job.starts.length; index++) {
+    const evaluateHere = (index: number): unknown => policy.evaluate(sliceInput(job, runs[index] ?? new Uint8Array(0)), job.entrypoint);
+    const outcomes = pool?.collect(job.slices, evaluateHere) ?? null;
+    for (let index = 0; index < job.slices; index++) {
       const outcome = outcomes === null ? { result: evaluateHere(index) } : outcomes[index];
-      if (outcome === undefined) throw new SliceWorkerError(`slice ${index} of ${job.starts.length} was never evaluated`);
+      if (outcome === undefined) throw new SliceWorkerError(`slice ${index} of ${job.slices} was never evaluated`);
       if ('error' in outcome) throw outcome.error;
       const sliceResult = resultOf(outcome.result);
       for (const list of SLICED_LISTS) {
@@ -621,15 +635,6 @@ function reportPartsOf(input: unknown): ReportParts | null {
   return Array.isArray(resources) ? { input: whole, report, usage, resources } : null;
 }
 
-/** An input serialised for sliced evaluation. */
-interface SerialisedInput extends EncodedInput {
-  /** The members other than `resources`, as `"key":value` pairs joined by commas (no braces), or ''. */
-  readonly rest: string;
-  /** Every member as a `"key":value` pair, in the input's order, with '' where `resources` is. */
-  readonly members: readonly string[];
-  readonly resourcesIndex: number;
-}
-
 /** The fields of a resource that plan_decision reads: kept whole (true), or only these keys of an object. */
 export type ResourceView = ReadonlyMap<string, true | ReadonlySet<string>>;
 
@@ -662,40 +667,11 @@ function picked(value: Record<string, unknown>, keys: ReadonlySet<string>): Reco
   return kept;
 }
 
-/**
- * The input's JSON bytes with where each resource's text starts in them, so the slices reuse them: built member by
- * member as JSON.stringify writes a plain object (own keys in order, members whose value has no JSON form left
- * out, array elements without one written as null), with the resources' text in place of `resources`.
- */
-function serialiseByResource(input: Record<string, unknown>, resources: readonly unknown[]): SerialisedInput {
-  const resourceTexts = resources.map((resource) => (JSON.stringify(resource) as string | undefined) ?? 'null');
-  const members: string[] = [];
-  const others: string[] = [];
-  let resourcesIndex = -1;
-  for (const [key, value] of Object.entries(input)) {
-    if (key === 'resources') {
-      resourcesIndex = members.length;
-      members.push('');
-      continue;
-    }
-    const text = JSON.stringify(value) as string | undefined;
-    if (text === undefined) continue;
-    const member = `${JSON.stringify(key)}:${text}`;
-    members.push(member);
-    others.push(member);
-  }
-  const before = members.slice(0, resourcesIndex);
-  const following = members.slice(resourcesIndex + 1);
-  const head = `{${before.map((member) => `${member},`).join('')}"resources":[`;
-  const after = `]${following.map((member) => `,${member}`).join('')}}`;
-  return { ...encodeSerialised(head, resourceTexts, after), rest: others.join(','), members, resourcesIndex };
-}
-
 /** The serialised input with each resource narrowed to the plan view: the same members, in the same order. */
-function narrowedInput(serialised: SerialisedInput, resources: readonly unknown[], view: ResourceView): string {
+function narrowedInput(frame: InputFrame, resources: readonly unknown[], view: ResourceView): string {
   const texts = resources.map((resource) => (JSON.stringify(narrowed(resource, view)) as string | undefined) ?? 'null');
   const planResources = `"resources":[${texts.join(',')}]`;
-  return `{${serialised.members.map((member, index) => (index === serialised.resourcesIndex ? planResources : member)).join(',')}}`;
+  return `{${frame.members.map((member, index) => (index === frame.resourcesIndex ? planResources : member)).join(',')}}`;
 }
 
 /** The decision's input digest: the sha256 of the input's bytes. */
@@ -703,66 +679,13 @@ function digestOf(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** A serialised input's UTF-8 bytes, and where each resource's text starts in them. */
-interface EncodedInput {
-  /** Exactly the UTF-8 of `JSON.stringify(input)`: what the whole-plan rules see and the input digest is taken of. In an ArrayBuffer of its own. */
-  readonly bytes: Uint8Array;
-  /** bounds[i]: the byte offset of resource i's text; bounds[n]: one past the end of the last resource, plus one. */
-  readonly bounds: Int32Array;
-}
-
-/**
- * The input's bytes written straight into one buffer of their exact size, each resource's text at its offset,
- * instead of joining the texts into one string and encoding that: the join and the encoder's pass over the
- * whole text each cost as much as the writes (a tenth of a second at 10,000 resources, seconds at 100,000).
- */
-function encodeSerialised(head: string, texts: readonly string[], after: string): EncodedInput {
-  const count = texts.length;
-  const bounds = new Int32Array(count + 1);
-  let offset = Buffer.byteLength(head);
-  for (let i = 0; i < count; i++) {
-    bounds[i] = offset;
-    offset += Buffer.byteLength(texts[i] ?? '') + 1;
-  }
-  bounds[count] = offset;
-  // The comma counted after the last resource is `after`'s "]".
-  const afterStart = count === 0 ? offset : offset - 1;
-  const total = afterStart + Buffer.byteLength(after);
-  const bytes = Buffer.allocUnsafeSlow(total);
-  let written = bytes.write(head, 0, 'utf8');
-  for (let i = 0; i < count; i++) {
-    if (i > 0) bytes[written++] = 0x2c;
-    written += bytes.write(texts[i] ?? '', written, 'utf8');
-  }
-  written += bytes.write(after, written, 'utf8');
-  if (written !== total) throw new Error(`internal error: the serialised input took ${written} bytes, not ${total}`);
-  return { bytes, bounds };
-}
-
-/**
- * The slices of a serialised input: each slice's resources are one run of the whole input's bytes (the resources'
- * text with the commas between), copied rather than serialised and encoded again.
- */
-function sliceJob(serialised: SerialisedInput, sliceSize: number, entrypoint: number): SliceJob {
-  const { bytes, bounds, rest } = serialised;
-  const resources = bounds.length - 1;
+/** What every slice of an input shares: `{"resources":[` before its resources, the other members after them. */
+function sliceJobOf(frame: InputFrame, slices: number, entrypoint: number): SliceJob {
   const encoder = new TextEncoder();
-  const count = Math.ceil(resources / sliceSize);
-  const starts = new Int32Array(count);
-  const ends = new Int32Array(count);
-  for (let slice = 0; slice < count; slice++) {
-    const first = slice * sliceSize;
-    const next = Math.min(first + sliceSize, resources);
-    starts[slice] = bounds[first] ?? 0;
-    // Where the next resource starts, less the comma between.
-    ends[slice] = (bounds[next] ?? 0) - 1;
-  }
   return {
-    input: bytes,
-    starts,
-    ends,
+    slices,
     head: encoder.encode('{"resources":['),
-    tail: encoder.encode(rest === '' ? ']}' : `],${rest}}`),
+    tail: encoder.encode(frame.rest === '' ? ']}' : `],${frame.rest}}`),
     entrypoint,
   };
 }

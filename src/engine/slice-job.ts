@@ -1,27 +1,26 @@
 /**
  * What the thread evaluating a plan and the slice workers beside it share (slice-workers.ts, slice-worker.ts):
- * the slices of one input as byte ranges of its serialised text, and the counters they coordinate with.
- * A slice's input is `{"resources":[` + one run of the whole input's resource text + `],rest}`: built by
- * copying bytes, never by serialising again.
+ * the slices of one input, each as the JSON text of its resources (their texts joined by commas), handed out as
+ * soon as it is written, and the counters they coordinate with. A slice's input is `{"resources":[` + that text +
+ * `],rest}`: built by copying bytes, never by serialising again.
  */
 
 /** Index in the control counters of the next slice to take: each thread takes one with Atomics.add. */
 export const NEXT_SLICE = 0;
 /** Index in the control counters of the replies posted so far: what a waiting thread sleeps on. */
 export const REPLIES = 1;
+/** Index in the control counters of the slices handed to the workers so far: what a worker waiting for one sleeps on. */
+export const SLICES_WRITTEN = 2;
 /** Int32 counters in the control buffer. */
-export const CONTROL_COUNTERS = 2;
+export const CONTROL_COUNTERS = 3;
 
 /** The size of a wasm memory page, in bytes: what instance sizes are counted in. */
 export const WASM_PAGE = 64 * 1024;
 
-/** The slices of one input. */
+/** What every slice of one input shares: known before any slice's resources are written. */
 export interface SliceJob {
-  /** The whole input's UTF-8 text: a SharedArrayBuffer for the workers, the plain bytes for the evaluating thread. */
-  readonly input: Uint8Array;
-  /** The byte range of each slice's resources in `input` (starts[i] inclusive, ends[i] exclusive). */
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
+  /** How many slices the input has. */
+  readonly slices: number;
   /** `{"resources":[`, and `]}` or `],` + the members other than the resources + `}`. */
   readonly head: Uint8Array;
   readonly tail: Uint8Array;
@@ -29,8 +28,12 @@ export interface SliceJob {
   readonly entrypoint: number;
 }
 
-/** What a worker is sent once it is started: the job, and the memory its instance needs for the largest slice. */
-export interface WorkerJob extends SliceJob {
+/** One slice's resources, handed to the workers once written: shared memory for them, plain bytes on the evaluating thread. */
+export interface SliceResources {
+  readonly index: number;
+  /** The slice's resources' JSON text, joined by commas. */
+  readonly resources: Uint8Array;
+  /** The memory an instance needs for this slice's input. */
   readonly pages: number;
 }
 
@@ -45,19 +48,15 @@ export type SliceReply =
   | { readonly fatal: string };
 
 /** A slice's input text, in a buffer of its own (what opa-wasm takes as ready JSON). */
-export function sliceInput(job: SliceJob, index: number): ArrayBuffer {
-  const start = job.starts[index] ?? 0;
-  const end = job.ends[index] ?? 0;
-  const bytes = new Uint8Array(job.head.length + (end - start) + job.tail.length);
+export function sliceInput(job: SliceJob, resources: Uint8Array): ArrayBuffer {
+  const bytes = new Uint8Array(job.head.length + resources.length + job.tail.length);
   bytes.set(job.head, 0);
-  bytes.set(job.input.subarray(start, end), job.head.length);
-  bytes.set(job.tail, job.head.length + (end - start));
+  bytes.set(resources, job.head.length);
+  bytes.set(job.tail, job.head.length + resources.length);
   return bytes.buffer;
 }
 
-/** The size of the largest slice's input, in bytes. */
-export function largestSlice(job: SliceJob): number {
-  let largest = 0;
-  for (let i = 0; i < job.starts.length; i++) largest = Math.max(largest, (job.ends[i] ?? 0) - (job.starts[i] ?? 0));
-  return job.head.length + largest + job.tail.length;
+/** The size of a slice's input, in bytes. */
+export function sliceInputBytes(job: SliceJob, resources: Uint8Array): number {
+  return job.head.length + resources.length + job.tail.length;
 }

@@ -1,10 +1,11 @@
 /**
  * Worker threads that evaluate the slices of a large input beside the thread that judges the whole plan
  * (policy-engine.ts). Every worker instantiates the module the engine already compiled (a WebAssembly.Module
- * is shared with a thread, not compiled again) and takes slices from a counter shared by every thread,
- * reading them from one shared copy of the input's bytes. The engine's evaluation is synchronous, so the
- * engine thread waits with Atomics.wait and reads the replies with receiveMessageOnPort: neither needs the
- * event loop, and the callers of `evaluate` are the same whether workers help or not.
+ * is shared with a thread, not compiled again) and takes slices from a counter shared by every thread. Each
+ * slice's resources are handed to them in shared memory as soon as the engine has written them, so that they
+ * evaluate the first slices while the engine still serialises the rest. The engine's evaluation is synchronous,
+ * so the engine thread waits with Atomics.wait and reads the replies with receiveMessageOnPort: neither needs
+ * the event loop, and the callers of `evaluate` are the same whether workers help or not.
  *
  * Workers are started before the input is serialised (or, by `check`, before the plan is read), so their start-up
  * overlaps that work, and are terminated when the evaluation ends, whichever way it ends. Once it has judged the
@@ -12,7 +13,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { WasmModule } from './opa-wasm.js';
-import { CONTROL_COUNTERS, NEXT_SLICE, REPLIES, type SliceJob, type SliceReply, type WorkerJob } from './slice-job.js';
+import { CONTROL_COUNTERS, NEXT_SLICE, REPLIES, SLICES_WRITTEN, type SliceJob, type SliceReply, type SliceResources } from './slice-job.js';
 import type { SliceWorkerData } from './slice-worker.js';
 
 /**
@@ -75,7 +76,7 @@ export class SliceWorkers {
   private readonly ports: MessagePort[] = [];
 
   /**
-   * Starts `count` workers, each making an instance with `pages` of memory (null: the job's) and the data, then waiting for the job
+   * Starts `count` workers, each making an instance with `pages` of memory (null: the first slice's) and the data, then waiting for the job
    * (`start`). `stallMs`: how long `collect` waits with no reply from any worker before it gives up. A worker
    * whose JavaScript heap runs out is ended without a word, and this thread, blocked in Atomics.wait, cannot
    * hear its exit; a slice takes well under a second.
@@ -111,12 +112,26 @@ export class SliceWorkers {
     return this.threads.length;
   }
 
-  /** Hands the job to every worker: the input is copied once into memory they all share. */
-  start(job: SliceJob, pages: number): void {
-    const shared = new Uint8Array(new SharedArrayBuffer(job.input.byteLength));
-    shared.set(job.input);
-    const workerJob: WorkerJob = { ...job, input: shared, pages };
-    for (const port of this.ports) port.postMessage(workerJob);
+  /** How many replies the workers have posted so far, read or not: what shows a worker is at work. */
+  get replies(): number {
+    return Atomics.load(this.control, REPLIES);
+  }
+
+  /** Hands every worker the job, before any slice's resources are written: they wait for the first. */
+  start(job: SliceJob): void {
+    for (const port of this.ports) port.postMessage(job);
+  }
+
+  /** Hands every worker one slice's resources (copied once into memory they all share, unless they are in it already). */
+  add(slice: SliceResources): void {
+    let { resources } = slice;
+    if (!(resources.buffer instanceof SharedArrayBuffer)) {
+      resources = new Uint8Array(new SharedArrayBuffer(slice.resources.byteLength));
+      resources.set(slice.resources);
+    }
+    for (const port of this.ports) port.postMessage({ ...slice, resources });
+    Atomics.add(this.control, SLICES_WRITTEN, 1);
+    Atomics.notify(this.control, SLICES_WRITTEN);
   }
 
   /**
@@ -129,21 +144,10 @@ export class SliceWorkers {
   collect(slices: number, evaluateHere?: (index: number) => unknown): Array<SliceOutcome | undefined> {
     const outcomes = Array.from({ length: slices }, (): SliceOutcome | undefined => undefined);
     let failed = false;
-    if (evaluateHere !== undefined) {
-      for (let index = Atomics.add(this.control, NEXT_SLICE, 1); index < slices; index = Atomics.add(this.control, NEXT_SLICE, 1)) {
-        try {
-          outcomes[index] = { result: evaluateHere(index) };
-        } catch (error) {
-          outcomes[index] = { error };
-          failed = true;
-          break;
-        }
-      }
-    }
-    let stopped = false;
     let done = 0;
-    for (;;) {
-      const seen = Atomics.load(this.control, REPLIES);
+    // The replies posted so far, read into `outcomes`. Read between this thread's own slices too, while the workers
+    // still evaluate theirs, rather than all after the last slice, when only this thread is left working.
+    const read = (): void => {
       for (const port of this.ports) {
         for (let message = receiveMessageOnPort(port); message !== undefined; message = receiveMessageOnPort(port)) {
           const reply = message.message as SliceReply;
@@ -155,6 +159,23 @@ export class SliceWorkers {
           } else outcomes[reply.index] = { result: reply.result };
         }
       }
+    };
+    if (evaluateHere !== undefined) {
+      for (let index = Atomics.add(this.control, NEXT_SLICE, 1); index < slices; index = Atomics.add(this.control, NEXT_SLICE, 1)) {
+        try {
+          outcomes[index] = { result: evaluateHere(index) };
+        } catch (error) {
+          outcomes[index] = { error };
+          failed = true;
+          break;
+        }
+        read();
+      }
+    }
+    let stopped = false;
+    for (;;) {
+      const seen = Atomics.load(this.control, REPLIES);
+      read();
       if (failed && !stopped) {
         // Pushed past the end: no worker takes another slice.
         Atomics.add(this.control, NEXT_SLICE, slices);

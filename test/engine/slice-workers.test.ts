@@ -15,10 +15,24 @@ import {
   EARLY_PLAN_BYTES,
   PARALLEL_RESOURCES,
   PolicyEngine,
+  SLICE_ENTRYPOINT,
   SLICE_RESOURCES,
   SLICE_WORKERS_VARIABLE,
 } from '../../src/engine/policy-engine.js';
-import { REPLIES, type SliceJob } from '../../src/engine/slice-job.js';
+import { loadPolicySync } from '../../src/engine/opa-wasm.js';
+import { REPLIES, sliceInput, type SliceJob } from '../../src/engine/slice-job.js';
+
+const encoder = new TextEncoder();
+
+/** A job of one slice per number, each slice's resources being that number's text. */
+function numbersJob(count: number): SliceJob {
+  return { slices: count, head: encoder.encode('{"resources":['), tail: encoder.encode(']}'), entrypoint: 0 };
+}
+
+/** Hands the workers each slice of a numbersJob. */
+function addNumbers(pool: SliceWorkers, count: number): void {
+  for (let index = 0; index < count; index++) pool.add({ index, resources: encoder.encode(String(index + 1)), pages: 256 });
+}
 import {
   runningSliceWorkers,
   sliceWorkerEntry,
@@ -120,20 +134,13 @@ describe('slice workers', () => {
     const module = await (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly.compile(
       wasm,
     );
-    const text = new TextEncoder().encode('{"resources":[1,2,3]}');
-    const job: SliceJob = {
-      input: text,
-      starts: Int32Array.of(14, 16, 18),
-      ends: Int32Array.of(15, 17, 19),
-      head: new TextEncoder().encode('{"resources":['),
-      tail: new TextEncoder().encode(']}'),
-      entrypoint: 0,
-    };
+    const job = numbersJob(3);
     const missing = new URL('./no-such-worker.js', sliceWorkerEntry());
     const pool = new SliceWorkers(module, {}, 2, null, missing);
     try {
-      pool.start(job, 256);
-      const error = thrown(() => pool.collect(job.starts.length));
+      pool.start(job);
+      addNumbers(pool, job.slices);
+      const error = thrown(() => pool.collect(job.slices));
       expect(error).toBeInstanceOf(SliceWorkerError);
       expect(error).not.toBeInstanceOf(TollgateError);
       expect((error as Error).message).toMatch(/a slice worker could not start: .*no-such-worker\.js/);
@@ -148,23 +155,16 @@ describe('slice workers', () => {
     const module = await (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly.compile(
       wasm,
     );
-    const text = new TextEncoder().encode('{"resources":[1]}');
-    const job: SliceJob = {
-      input: text,
-      starts: Int32Array.of(14),
-      ends: Int32Array.of(15),
-      head: new TextEncoder().encode('{"resources":['),
-      tail: new TextEncoder().encode(']}'),
-      entrypoint: 0,
-    };
+    const job = numbersJob(1);
     // A module that loads and then says nothing, as a worker ended by running out of heap would.
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-silent-worker-'));
     const silent = join(dir, 'silent-worker.mjs');
     writeFileSync(silent, 'export {};\n');
     const pool = new SliceWorkers(module, {}, 2, null, pathToFileURL(silent), 300);
     try {
-      pool.start(job, 256);
-      const error = thrown(() => pool.collect(job.starts.length));
+      pool.start(job);
+      addNumbers(pool, job.slices);
+      const error = thrown(() => pool.collect(job.slices));
       expect(error).toBeInstanceOf(SliceWorkerError);
       expect((error as Error).message).toBe('no slice worker replied for 0.3 s; it may have run out of memory');
     } finally {
@@ -179,15 +179,7 @@ describe('slice workers', () => {
     const module = await (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly.compile(
       wasm,
     );
-    const text = new TextEncoder().encode('{"resources":[1,2,3,4,5]}');
-    const job: SliceJob = {
-      input: text,
-      starts: Int32Array.of(14, 16, 18, 20, 22),
-      ends: Int32Array.of(15, 17, 19, 21, 23),
-      head: new TextEncoder().encode('{"resources":['),
-      tail: new TextEncoder().encode(']}'),
-      entrypoint: 0,
-    };
+    const job = numbersJob(5);
     // A worker that says it is done without taking a slice, so every slice is this thread's.
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-idle-worker-'));
     const idle = join(dir, 'idle-worker.mjs');
@@ -206,8 +198,9 @@ workerData.port.once('message', () => {
     const failure = new Error('slice 2 failed');
     const taken: number[] = [];
     try {
-      pool.start(job, 256);
-      const outcomes = pool.collect(job.starts.length, (index) => {
+      pool.start(job);
+      addNumbers(pool, job.slices);
+      const outcomes = pool.collect(job.slices, (index) => {
         taken.push(index);
         if (index === 2) throw failure;
         return [{ result: index }];
@@ -218,6 +211,48 @@ workerData.port.once('message', () => {
       pool.terminate();
       rmSync(dir, { recursive: true, force: true });
     }
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('a worker waits for a slice whose resources are not written yet, and evaluates it once they are', async () => {
+    const bundle = readBundleFile(builtinBundlePath);
+    const module = await (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly.compile(
+      bundle.wasm,
+    );
+    const entrypoint = loadPolicySync(module, 256).entrypoints[SLICE_ENTRYPOINT] ?? -1;
+    const resources = [volume('aws_ebs_volume.a'), volume('aws_ebs_volume.b'), volume('aws_ebs_volume.c')];
+    const job: SliceJob = { ...numbersJob(resources.length), entrypoint };
+    const texts = resources.map((resource) => encoder.encode(JSON.stringify(resource)));
+    const here = loadPolicySync(module, 256);
+    here.setData(bundle.data);
+    const expected = texts.map((text) => ({ result: here.evaluate(sliceInput(job, text), entrypoint) }));
+    const pool = new SliceWorkers(module, bundle.data, 1, 256, sliceWorkerEntry(), 10_000);
+    try {
+      pool.start(job);
+      pool.add({ index: 0, resources: texts[0] ?? new Uint8Array(0), pages: 256 });
+      // The worker has evaluated the first slice and taken the second, whose resources are not there yet.
+      await vi.waitFor(() => expect(pool.replies).toBe(1), { timeout: 10_000, interval: 5 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(pool.replies).toBe(1);
+      pool.add({ index: 1, resources: texts[1] ?? new Uint8Array(0), pages: 256 });
+      pool.add({ index: 2, resources: texts[2] ?? new Uint8Array(0), pages: 256 });
+      const outcomes = pool.collect(job.slices);
+      expect(outcomes).toEqual(expected);
+      expect(JSON.stringify(outcomes)).toContain('aws_ebs_volume.c');
+    } finally {
+      pool.terminate();
+    }
+    await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('an input that cannot be serialised after its first slices were handed out: the error, and no worker left waiting', async () => {
+    const engine = await PolicyEngine.load(readBundleFile(builtinBundlePath), {});
+    const input = planOf(Array.from({ length: 40 }, (_, i) => `aws_ebs_volume.v${i}`));
+    // JSON has no form for a BigInt: serialising the slice that holds it throws, once the first slices are the workers'.
+    (input.resources[31] as unknown as { values: Record<string, unknown> }).values.size = 10n;
+    const error = thrown(() => engine.evaluate(input, { sliceResources: 3, workers: 2 }));
+    expect(error).toBeInstanceOf(TollgateError);
+    expect((error as Error).message).toMatch(/^policy evaluation failed: .*BigInt/);
     await vi.waitFor(() => expect(runningSliceWorkers()).toBe(0), { timeout: 10_000 });
   });
 
