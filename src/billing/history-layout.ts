@@ -102,7 +102,13 @@ async function viewOrder(db: HistorySql, leading: readonly string[]): Promise<st
  * Adds a dimension column (a tag column), filled from each combination's texts by `value` (SQL over the
  * dimension's columns), and shows it through the view after the columns it had, `leading` first.
  */
-export async function addDimensionColumn(db: HistorySql, name: string, type: string, value: string, leading: readonly string[]): Promise<void> {
+export async function addDimensionColumn(
+  db: HistorySql,
+  name: string,
+  type: string,
+  value: string,
+  leading: readonly string[],
+): Promise<void> {
   await db.run(`ALTER TABLE ${DIMENSIONS_TABLE} ADD COLUMN ${name} ${type}`);
   await db.run(`UPDATE ${DIMENSIONS_TABLE} SET ${name} = ${value}`);
   await createView(db, await viewOrder(db, leading));

@@ -167,6 +167,11 @@ export class CostHistory {
     await connection.run(`SET TimeZone = 'UTC'`);
     // DuckDB would take 80% of RAM by default; the nightly job shares the machine. Beyond the limit it spills to disk.
     await connection.run(`SET memory_limit = '${process.env.TOLLGATE_DUCKDB_MEMORY ?? '1GB'}'`);
+    // cost_records is a view joining each row to its combination of texts (history-layout.ts); DuckDB would
+    // otherwise pick the join's sides by their estimated sizes, and a view probing the combinations instead of
+    // the rows gives the rows in another order than they are stored. Some of the report's aggregates keep the
+    // first value a scan meets (any_value), so the rows must come in the order the single table gave them.
+    await connection.run(`SET disabled_optimizers = 'build_side_probe_side'`);
     const layout = await recordsLayout(history);
     if (layout === 'none') await createLayout(history, storedColumns());
     // Which tag key each x_Tag_<n> column holds.
@@ -261,7 +266,13 @@ export class CostHistory {
         await this.run(`ALTER TABLE cost_records ADD COLUMN ${name} VARCHAR`);
         await this.run(`UPDATE cost_records SET ${name} = ${tagSql(key)}`);
       } else {
-        await addDimensionColumn(this, name, 'VARCHAR', tagSql(key), storedColumns().map(([column]) => column));
+        await addDimensionColumn(
+          this,
+          name,
+          'VARCHAR',
+          tagSql(key),
+          storedColumns().map(([column]) => column),
+        );
       }
       await this.run(`INSERT INTO tag_columns VALUES (?, ?)`, [key, name]);
     });

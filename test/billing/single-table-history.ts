@@ -9,6 +9,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
  * with the rows, columns and types the view shows; the caller then takes it back to an older form.
  */
 export async function asSingleTable(connection: DuckDBConnection): Promise<void> {
+  // The rows in the order the view gives them to the history's own connection (CostHistory.open).
+  await connection.run(`SET disabled_optimizers = 'build_side_probe_side'`);
   await connection.run('CREATE TABLE cost_records_single AS SELECT * FROM cost_records');
   await connection.run('DROP VIEW cost_records');
   await connection.run('DROP TABLE cost_facts');
