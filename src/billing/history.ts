@@ -5,6 +5,8 @@
  *
  * Every import is staged first (a temporary table), validated, then swapped in by (source, day) in one
  * transaction: re-running a night replaces that night's rows, and a failed import leaves history as it was.
+ * Readers query the view cost_records; each row's texts are stored once per distinct combination
+ * (history-layout.ts).
  *
  * Amounts are stored exactly, as DECIMAL(38, 6): the micro-units of the records, never floats, in each row's
  * own BillingCurrency (a history may hold several; the report converts with the rates in tollgate.yaml, or
@@ -33,7 +35,7 @@ import { MICROS_PER_UNIT, type Micros } from '../model/money.js';
 
 export { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from './history-defaults.js';
 
-/** The history table's columns: FOCUS names plus where each row came from. */
+/** The history's columns (the view cost_records): FOCUS names plus where each row came from. */
 const COST_TABLE_COLUMNS: ReadonlyArray<readonly [name: string, type: string]> = [
   ['x_Source', 'VARCHAR NOT NULL'],
   ['x_Day', 'DATE NOT NULL'],
@@ -193,9 +195,9 @@ export class CostHistory {
 
   /**
    * A history written as the single table cost_records (before history-layout.ts), brought to that table's last
-   * form before it is split. A history written before amounts were exact and forecasts were kept apart: amounts become DECIMAL (the
-   * doubles they held are rounded to the micro-unit) and every old row is actual spend (the old import
-   * counted forecast rows as spend; they cannot be told apart any more and are re-imported by the next run).
+   * form before it is split. One written before amounts were exact and forecasts were kept apart: amounts become
+   * DECIMAL (the doubles they held are rounded to the micro-unit) and every old row is actual spend (the old
+   * import counted forecast rows as spend; they cannot be told apart any more and are re-imported by the next run).
    */
   private async upgrade(): Promise<void> {
     const columns = await this.query<{ name: string; type: string }>(
@@ -261,19 +263,13 @@ export class CostHistory {
     if (held !== undefined) return held;
     const name = `x_Tag_${known.size + 1}`;
     await this.inTransaction(async () => {
-      if ((await recordsLayout(this)) === 'table') {
-        // Only while a single-table history is brought up to date, before it is split.
-        await this.run(`ALTER TABLE cost_records ADD COLUMN ${name} VARCHAR`);
-        await this.run(`UPDATE cost_records SET ${name} = ${tagSql(key)}`);
-      } else {
-        await addDimensionColumn(
-          this,
-          name,
-          'VARCHAR',
-          tagSql(key),
-          storedColumns().map(([column]) => column),
-        );
-      }
+      await addDimensionColumn(
+        this,
+        name,
+        'VARCHAR',
+        tagSql(key),
+        storedColumns().map(([column]) => column),
+      );
       await this.run(`INSERT INTO tag_columns VALUES (?, ?)`, [key, name]);
     });
     return name;
