@@ -40,7 +40,7 @@ const FACT_COLUMNS: readonly string[] = [
  * The imported columns a combination is made of. The derived columns (the model and tag columns, the instance
  * class) are functions of them, so they are dimension columns too, worked out once per new combination.
  */
-export const DIMENSION_KEY_COLUMNS: readonly string[] = [
+const DIMENSION_KEY_COLUMNS: readonly string[] = [
   'ServiceName',
   'ServiceCategory',
   'RegionId',
@@ -70,14 +70,19 @@ function isFact(name: string): boolean {
 
 /** Creates both tables and the view for `columns` (the view's columns, in its order). */
 export async function createLayout(db: HistorySql, columns: ColumnDefinitions): Promise<void> {
-  const definitions = (fact: boolean): string =>
-    [`${KEY} INTEGER NOT NULL`, ...columns.filter(([name]) => isFact(name) === fact).map(([name, type]) => `${name} ${type}`)].join(', ');
-  await db.run(`CREATE TABLE ${DIMENSIONS_TABLE} (${definitions(false)})`);
-  await db.run(`CREATE TABLE ${FACTS_TABLE} (${definitions(true)})`);
+  await createTables(db, columns);
   await createView(
     db,
     columns.map(([name]) => name),
   );
+}
+
+/** The two tables, each with the key and its share of `columns`. */
+async function createTables(db: HistorySql, columns: ColumnDefinitions): Promise<void> {
+  const definitions = (fact: boolean): string =>
+    [`${KEY} INTEGER NOT NULL`, ...columns.filter(([name]) => isFact(name) === fact).map(([name, type]) => `${name} ${type}`)].join(', ');
+  await db.run(`CREATE TABLE ${DIMENSIONS_TABLE} (${definitions(false)})`);
+  await db.run(`CREATE TABLE ${FACTS_TABLE} (${definitions(true)})`);
 }
 
 /** (Re)creates the view over both tables with `order`'s columns, in that order. */
@@ -133,10 +138,7 @@ export async function splitRecordsTable(db: HistorySql, declared: ColumnDefiniti
   const dimensions = order.filter((name) => !isFact(name));
   const legacy = `${RECORDS_VIEW}_single_table`;
   await db.run(`ALTER TABLE ${RECORDS_VIEW} RENAME TO ${legacy}`);
-  const definitions = (fact: boolean): string =>
-    [`${KEY} INTEGER NOT NULL`, ...columns.filter(([name]) => isFact(name) === fact).map(([name, type]) => `${name} ${type}`)].join(', ');
-  await db.run(`CREATE TABLE ${DIMENSIONS_TABLE} (${definitions(false)})`);
-  await db.run(`CREATE TABLE ${FACTS_TABLE} (${definitions(true)})`);
+  await createTables(db, columns);
   await db.run(
     `INSERT INTO ${DIMENSIONS_TABLE} (${KEY}, ${dimensions.join(', ')})
      SELECT row_number() OVER (), * FROM (SELECT DISTINCT ${dimensions.join(', ')} FROM ${legacy})`,
