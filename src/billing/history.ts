@@ -5,6 +5,8 @@
  *
  * Every import is staged first (a temporary table), validated, then swapped in by (source, day) in one
  * transaction: re-running a night replaces that night's rows, and a failed import leaves history as it was.
+ * Readers query the view cost_records; each row's texts are stored once per distinct combination
+ * (history-layout.ts).
  *
  * Amounts are stored exactly, as DECIMAL(38, 6): the micro-units of the records, never floats, in each row's
  * own BillingCurrency (a history may hold several; the report converts with the rates in tollgate.yaml, or
@@ -17,13 +19,23 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { MODEL_REFERENCE_KEYS } from '../inputs/model-reference.js';
 import { createRowClassTable, type InstanceClass, ROW_CLASS_TABLE, rowClassSql } from './instance-classes.js';
+import {
+  addDimensionColumn,
+  combinationsSql,
+  createLayout,
+  dropUnusedDimensions,
+  FACTS_TABLE,
+  insertStaged,
+  recordsLayout,
+  splitRecordsTable,
+} from './history-layout.js';
 import { TollgateError } from '../model/errors.js';
 import type { CloudProvider, CostRecord, CostType } from '../model/cost-record.js';
 import { MICROS_PER_UNIT, type Micros } from '../model/money.js';
 
 export { DEFAULT_HISTORY_FILE, DEFAULT_RETENTION_DAYS } from './history-defaults.js';
 
-/** The history table's columns: FOCUS names plus where each row came from. */
+/** The history's columns (the view cost_records): FOCUS names plus where each row came from. */
 const COST_TABLE_COLUMNS: ReadonlyArray<readonly [name: string, type: string]> = [
   ['x_Source', 'VARCHAR NOT NULL'],
   ['x_Day', 'DATE NOT NULL'],
@@ -87,14 +99,17 @@ export const ENUM_COLUMNS: Readonly<Record<string, string>> = {
   x_Class: enumType(INSTANCE_CLASSES),
 };
 
-/** A table definition of `columns`: the history's types (`stored`), else a staging table's, all text. */
-function columnDefinitions(columns: ReadonlyArray<readonly [name: string, type: string]>, stored: boolean): string {
-  return columns
-    .map(([name, type]) => {
-      const members = stored ? ENUM_COLUMNS[name] : undefined;
-      return `${name} ${members === undefined ? type : type.replace('VARCHAR', members)}`;
-    })
-    .join(', ');
+/** The history's columns and their types, as the view cost_records shows them (before the tag columns). */
+function storedColumns(): ReadonlyArray<readonly [name: string, type: string]> {
+  return [...COST_TABLE_COLUMNS, ...DERIVED_COLUMNS].map(([name, type]) => {
+    const members = ENUM_COLUMNS[name];
+    return [name, members === undefined ? type : type.replace('VARCHAR', members)] as const;
+  });
+}
+
+/** A staging table's definition of `columns`: all as the history types them, but the ENUM columns as text. */
+function stagingColumnDefinitions(columns: ReadonlyArray<readonly [name: string, type: string]>): string {
+  return columns.map(([name, type]) => `${name} ${type}`).join(', ');
 }
 
 /** The tag key every history has a column for: the report's default team tag. */
@@ -154,9 +169,13 @@ export class CostHistory {
     await connection.run(`SET TimeZone = 'UTC'`);
     // DuckDB would take 80% of RAM by default; the nightly job shares the machine. Beyond the limit it spills to disk.
     await connection.run(`SET memory_limit = '${process.env.TOLLGATE_DUCKDB_MEMORY ?? '1GB'}'`);
-    await connection.run(
-      `CREATE TABLE IF NOT EXISTS cost_records (${columnDefinitions([...COST_TABLE_COLUMNS, ...DERIVED_COLUMNS], true)})`,
-    );
+    // cost_records is a view joining each row to its combination of texts (history-layout.ts); DuckDB would
+    // otherwise pick the join's sides by their estimated sizes, and a view probing the combinations instead of
+    // the rows gives the rows in another order than they are stored. Some of the report's aggregates keep the
+    // first value a scan meets (any_value), so the rows must come in the order the single table gave them.
+    await connection.run(`SET disabled_optimizers = 'build_side_probe_side'`);
+    const layout = await recordsLayout(history);
+    if (layout === 'none') await createLayout(history, storedColumns());
     // Which tag key each x_Tag_<n> column holds.
     await connection.run(`CREATE TABLE IF NOT EXISTS tag_columns (tag_key VARCHAR PRIMARY KEY, column_name VARCHAR NOT NULL)`);
     await connection.run(
@@ -165,15 +184,20 @@ export class CostHistory {
     );
     // The nights a report was written, so the next one judges every day since (anomalies).
     await connection.run(`CREATE TABLE IF NOT EXISTS report_runs (day DATE PRIMARY KEY)`);
-    await history.upgrade();
+    if (layout === 'table') {
+      await history.upgrade();
+      await history.inTransaction(() => splitRecordsTable(history, storedColumns()));
+    }
+    await history.upgradeForecasts();
     for (const key of DEFAULT_TAG_COLUMN_KEYS) await history.tagColumn(key);
     return history;
   }
 
   /**
-   * A history written before amounts were exact and forecasts were kept apart: amounts become DECIMAL (the
-   * doubles they held are rounded to the micro-unit) and every old row is actual spend (the old import
-   * counted forecast rows as spend; they cannot be told apart any more and are re-imported by the next run).
+   * A history written as the single table cost_records (before history-layout.ts), brought to that table's last
+   * form before it is split. One written before amounts were exact and forecasts were kept apart: amounts become
+   * DECIMAL (the doubles they held are rounded to the micro-unit) and every old row is actual spend (the old
+   * import counted forecast rows as spend; they cannot be told apart any more and are re-imported by the next run).
    */
   private async upgrade(): Promise<void> {
     const columns = await this.query<{ name: string; type: string }>(
@@ -203,6 +227,9 @@ export class CostHistory {
       });
     }
     await this.storeAsEnums();
+  }
+
+  private async upgradeForecasts(): Promise<void> {
     const [forecast] = await this.query<{ type: string }>(
       `SELECT data_type AS type FROM information_schema.columns WHERE table_name = 'forecasts' AND column_name = 'remaining'`,
     );
@@ -236,8 +263,13 @@ export class CostHistory {
     if (held !== undefined) return held;
     const name = `x_Tag_${known.size + 1}`;
     await this.inTransaction(async () => {
-      await this.run(`ALTER TABLE cost_records ADD COLUMN ${name} VARCHAR`);
-      await this.run(`UPDATE cost_records SET ${name} = ${tagSql(key)}`);
+      await addDimensionColumn(
+        this,
+        name,
+        'VARCHAR',
+        tagSql(key),
+        storedColumns().map(([column]) => column),
+      );
       await this.run(`INSERT INTO tag_columns VALUES (?, ?)`, [key, name]);
     });
     return name;
@@ -281,7 +313,7 @@ export class CostHistory {
    */
   async stageRecords(source: string, records: Iterable<CostRecord> | AsyncIterable<CostRecord>): Promise<string> {
     const table = this.newStagingTable();
-    await this.run(`CREATE TEMP TABLE ${table} (${columnDefinitions(COST_TABLE_COLUMNS, false)})`);
+    await this.run(`CREATE TEMP TABLE ${table} (${stagingColumnDefinitions(COST_TABLE_COLUMNS)})`);
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-stage-'));
     try {
       const file = join(dir, 'records.ndjson');
@@ -406,26 +438,35 @@ export class CostHistory {
           currencies: facts ? (JSON.parse(facts.currencies) as string[]) : [],
         });
       }
-      // The tag columns and the instance class are filled here, in the one statement every import path's rows pass through.
-      await createRowClassTable(this, staged);
-      const derived = [
-        `${MODEL_TAG_SQL} AS x_Model`,
-        `${rowClassSql()} AS x_Class`,
-        ...[...(await this.tagColumns())].map(([key, name]) => `${tagSql(key)} AS ${name}`),
-      ].join(', ');
+      // The tag columns and the instance class are filled here, once per distinct combination of a staging's texts,
+      // on the one path every import's rows pass through.
+      const combinations = staged.map(({ table }) => ({ table: `${table}_combinations` }));
+      for (const [i, { table }] of staged.entries()) {
+        await this.run(`CREATE OR REPLACE TEMP TABLE ${combinations[i]?.table} AS ${combinationsSql(table)}`);
+      }
+      await createRowClassTable(this, combinations);
+      const derived: Array<readonly [string, string]> = [
+        ['x_Model', MODEL_TAG_SQL],
+        ['x_Class', rowClassSql()],
+        ...[...(await this.tagColumns())].map(([key, name]) => [name, tagSql(key)] as const),
+      ];
       await this.inTransaction(async () => {
         await this.assertNoOverlap(keyed, retention);
-        for (const { source, table } of staged) {
+        for (const [i, { source, table }] of staged.entries()) {
           await this.run(
-            `DELETE FROM cost_records WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${stagedKeysTable(table)})`,
+            `DELETE FROM ${FACTS_TABLE} WHERE x_Source = ? AND x_Day IN (SELECT DISTINCT x_Day FROM ${stagedKeysTable(table)})`,
             [source],
           );
-          await this.run(`INSERT INTO cost_records BY NAME SELECT *, ${derived} FROM ${table}`);
+          await insertStaged(this, table, combinations[i]?.table ?? '', derived);
         }
-        await this.run(`DELETE FROM cost_records WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
+        await this.run(`DELETE FROM ${FACTS_TABLE} WHERE x_Day < CAST(? AS DATE) - CAST(? AS INTEGER)`, [retention.today, retention.days]);
+        await dropUnusedDimensions(this);
       });
     } finally {
-      for (const { table } of staged) await this.dropStaged(table);
+      for (const { table } of staged) {
+        await this.dropStaged(table);
+        await this.run(`DROP TABLE IF EXISTS ${table}_combinations`);
+      }
       // The classes of this commit's distinct rows: derived from the staging, so dropped with it.
       await this.run(`DROP TABLE IF EXISTS ${ROW_CLASS_TABLE}`);
     }

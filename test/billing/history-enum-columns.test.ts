@@ -13,6 +13,7 @@ import { importSources, parseSourceSpec } from '../../src/billing/sources.js';
 import { readAnomalyInput } from '../../src/prepare/report-anomalies.js';
 import { readReportUsage } from '../../src/prepare/report-usage.js';
 import { readReportFacts } from '../../src/report/report-facts.js';
+import { asSingleTable } from './single-table-history.js';
 
 const TODAY = '2025-06-20';
 
@@ -63,6 +64,7 @@ async function columnTypes(history: CostHistory): Promise<Record<string, string>
 async function asWrittenBefore(file: string, more: readonly string[] = []): Promise<void> {
   const instance = await DuckDBInstance.create(file);
   const connection = await instance.connect();
+  await asSingleTable(connection);
   for (const name of Object.keys(ENUM_COLUMNS)) await connection.run(`ALTER TABLE cost_records ALTER ${name} TYPE VARCHAR`);
   for (const sql of more) await connection.run(sql);
   connection.closeSync();

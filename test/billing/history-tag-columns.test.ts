@@ -9,6 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { costRecord } from '../../src/billing/cost-record.js';
 import { CostHistory } from '../../src/billing/history.js';
+import { asSingleTable } from './single-table-history.js';
 
 let dir: string;
 beforeEach(() => {
@@ -86,6 +87,7 @@ describe('tag columns of the history', () => {
     // The schema as it was: no x_Model, no tag columns, no record of them.
     const instance = await DuckDBInstance.create(file);
     const connection = await instance.connect();
+    await asSingleTable(connection);
     await connection.run('ALTER TABLE cost_records DROP COLUMN x_Model');
     await connection.run('ALTER TABLE cost_records DROP COLUMN x_Tag_1');
     await connection.run('DROP TABLE tag_columns');

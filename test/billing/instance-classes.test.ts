@@ -12,6 +12,7 @@ import { costRecord } from '../../src/billing/cost-record.js';
 import { CostHistory } from '../../src/billing/history.js';
 import { classifiedRecords, createInstanceClassTable } from '../../src/billing/instance-classes.js';
 import type { CloudProvider } from '../../src/model/cost-record.js';
+import { asSingleTable } from './single-table-history.js';
 
 interface Row {
   readonly label: string;
@@ -136,6 +137,7 @@ describe('the x_Class column of the history', () => {
       // The schema as it was: no x_Class.
       const instance = await DuckDBInstance.create(file);
       const connection = await instance.connect();
+      await asSingleTable(connection);
       await connection.run('ALTER TABLE cost_records DROP COLUMN x_Class');
       connection.closeSync();
       instance.closeSync();

@@ -29,6 +29,7 @@ import { CostHistory } from '../../src/billing/history.js';
 import type { Budget } from '../../src/config/config.js';
 import type { CloudProvider } from '../../src/model/cost-record.js';
 import { readReportFacts, type ReportFacts } from '../../src/report/report-facts.js';
+import { asSingleTable } from '../billing/single-table-history.js';
 
 interface Line {
   readonly day: string;
@@ -365,6 +366,7 @@ describe('report facts', () => {
     history.close();
     const instance = await DuckDBInstance.create(file);
     const connection = await instance.connect();
+    await asSingleTable(connection);
     await connection.run('ALTER TABLE cost_records DROP COLUMN x_Class');
     connection.closeSync();
     instance.closeSync();
