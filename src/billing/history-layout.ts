@@ -8,6 +8,7 @@
  * every query of the history reads as before. A history written as one table is split once, when opened.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
+import { FOCUS_COLUMNS } from '../model/cost-record.js';
 
 /** What runs SQL on the history's connection: CostHistory, named by shape so that history.ts can call in here. */
 export interface HistorySql {
@@ -40,18 +41,7 @@ const FACT_COLUMNS: readonly string[] = [
  * The imported columns a combination is made of. The derived columns (the model and tag columns, the instance
  * class) are functions of them, so they are dimension columns too, worked out once per new combination.
  */
-const DIMENSION_KEY_COLUMNS: readonly string[] = [
-  'ServiceName',
-  'ServiceCategory',
-  'RegionId',
-  'ResourceId',
-  'ResourceType',
-  'SkuId',
-  'PricingCategory',
-  'SubAccountId',
-  'Tags',
-  'x_Extras',
-];
+const DIMENSION_KEY_COLUMNS: readonly string[] = [...FOCUS_COLUMNS.filter((name) => !isFact(name)), 'x_Extras'];
 
 export type ColumnDefinitions = ReadonlyArray<readonly [name: string, type: string]>;
 

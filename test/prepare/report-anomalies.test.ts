@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, costRecord } from '../../src/billing/cost-record.js';
+import { addDays } from '../../src/billing/cost-record.js';
 import { CostHistory } from '../../src/billing/history.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
@@ -20,27 +20,13 @@ import type { Finding } from '../../src/model/decision.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
 import { prepare, prepareSettings } from '../../src/prepare/index.js';
 import { readAnomalyInput, type AnomalyInput, type AnomalyPoint } from '../../src/prepare/report-anomalies.js';
+import { dailySpendRecord } from './daily-spend-record.js';
 
 const TODAY = '2026-03-20';
 const JUDGED = '2026-03-19';
 const EC2 = 'Amazon Elastic Compute Cloud';
 
-function record(day: string, micros: bigint, team: string, resource: string) {
-  return {
-    ...costRecord({
-      ChargePeriodStart: `${day}T00:00:00.000Z`,
-      ChargePeriodEnd: `${addDays(day, 1)}T00:00:00.000Z`,
-      BilledCost: micros,
-      EffectiveCost: null,
-      BillingCurrency: 'USD',
-      x_Provider: 'aws',
-      x_Extras: {},
-      Tags: { team },
-    }),
-    ServiceName: EC2,
-    ResourceId: resource,
-  };
-}
+const record = dailySpendRecord;
 
 /** The point every node of team edge has on the judged day, worked out by hand. */
 const EDGE_POINT: AnomalyPoint = {

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, costRecord } from '../../src/billing/cost-record.js';
+import { addDays } from '../../src/billing/cost-record.js';
 import { CostHistory } from '../../src/billing/history.js';
 import { readBundleFile, type Bundle } from '../../src/engine/bundle.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
@@ -20,6 +20,7 @@ import { prepare, prepareSettings } from '../../src/prepare/index.js';
 import type { AnomalyInput } from '../../src/prepare/report-anomalies.js';
 import { anomalyLookbackDays, firstReportAnomalyDays } from '../../src/report/anomaly-window.js';
 import { readReportFacts } from '../../src/report/report-facts.js';
+import { dailySpendRecord } from '../prepare/daily-spend-record.js';
 
 const TODAY = '2026-03-20';
 const NOW = `${TODAY}T06:00:00.000Z`;
@@ -39,22 +40,7 @@ function bundleWithLookback(lookback: unknown): Bundle {
   return { ...bundle, data, rules };
 }
 
-function record(day: string, micros: bigint, team: string) {
-  return {
-    ...costRecord({
-      ChargePeriodStart: `${day}T00:00:00.000Z`,
-      ChargePeriodEnd: `${addDays(day, 1)}T00:00:00.000Z`,
-      BilledCost: micros,
-      EffectiveCost: null,
-      BillingCurrency: 'USD',
-      x_Provider: 'aws',
-      x_Extras: {},
-      Tags: { team },
-    }),
-    ServiceName: 'Amazon Elastic Compute Cloud',
-    ResourceId: `i-${team}`,
-  };
-}
+const record = dailySpendRecord;
 
 const SPIKES: Record<string, readonly string[]> = { inside: ['2026-03-17'], outside: ['2026-03-16', '2026-03-02'], steady: [] };
 
