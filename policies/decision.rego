@@ -19,13 +19,44 @@ import data.tollgate.lib.exemptions
 import data.tollgate.lib.money
 
 # METADATA
+# description: |
+#   The decision as documented (schemas/decision.schema.json): compact_decision with each finding's item spelled
+#   out in full, {rule, severity, resource, message, remediation, indeterminate, evidence}.
 # entrypoint: true
-decision := {
-	"violations": _violations,
-	"warnings": _warnings,
+decision := _spelled_out(compact_decision)
+
+# METADATA
+# description: |
+#   The decision as Tollgate's engine reads it: the same lists, with each violation and warning as [rule id, the
+#   finding as its rule stated it], and each of those rules' settings stated once, in rules: {id: {severity,
+#   remediation}}. A finding's item is the rule's whole finding, so a severity or remediation the finding states
+#   itself is in it and wins over its rule's; the engine fills what an item leaves out from rules[id], which is
+#   what decision spells out. The remediation text is the same for every finding of a rule and was two fifths
+#   of a finding's bytes: written, parsed and hashed once per rule rather than once per finding.
+# entrypoint: true
+compact_decision := {
+	"violations": _judged_reported.violations,
+	"warnings": _judged_reported.warnings,
 	"recommendations": _recommendations,
-	"exempted": _exempted,
+	"exempted": _judged_reported.exempted,
 	"facts": object.union(_published, {"savings": _savings}),
+	"rules": _settings(_reporting_rules),
+}
+
+# A compact decision with its violations and warnings as full items (decision).
+_spelled_out(compact) := object.union(object.remove(compact, ["rules"]), {
+	"violations": [_full_item(item, compact.rules) | some item in compact.violations],
+	"warnings": [_full_item(item, compact.rules) | some item in compact.warnings],
+})
+
+_full_item([id, f], rules) := {
+	"rule": id,
+	"severity": object.get(f, "severity", rules[id].severity),
+	"resource": f.resource,
+	"message": f.message,
+	"remediation": object.get(f, "remediation", rules[id].remediation),
+	"indeterminate": object.get(f, "indeterminate", false),
+	"evidence": object.get(f, "evidence", {}),
 }
 
 # The facts package is read by its own path (data.tollgate as a whole would include the decision itself);
@@ -49,76 +80,71 @@ _savings_of(recommendations) := {
 	]) / 100,
 }
 
-# _reported holds every finding of every rule that is not off, with the rule's id and metadata applied, each as
-# [item, whether it may be exempted]. The findings are read as data.tollgate.rules[area][id].findings, not through
-# the package value, so a rule's other rules are only evaluated when its findings need them, and a rule replaced
-# below (plan_decision) not at all.
-_reported := [_reported_item(rule, f) |
+# _reporting_rules holds [id, findings] for every rule that found something and is not off. The findings are read
+# as data.tollgate.rules[area][id].findings, not through the package value, so a rule's other rules are only
+# evaluated when its findings need them, and a rule replaced below (plan_decision) not at all.
+_reporting_rules := [[id, findings] |
 	some area, id
 	findings := data.tollgate.rules[area][id].findings
 
 	# Most rules find nothing in most inputs: their settings are not looked up at all.
 	count(findings) > 0
 	config.enforcement(id) != "off"
-	rule := _rule_defaults(id)
+]
+
+# Each finding of those rules as [id, finding]: the finding itself, not a copy with the rule's settings added (an
+# object built for every finding, and hashed again when the result set is built).
+_reported(rules) := [[id, f] |
+	some [id, findings] in rules
 	some f in findings
+	_reportable(f)
 ]
 
-# A rule's id, severity and remediation, looked up once per rule rather than once per finding (its default
-# severity and remediation are read from the config and the METADATA, and a plan may have one finding per resource).
-_rule_defaults(id) := {"id": id, "severity": config.severity(id), "remediation": config.remediation(id)}
+# A finding that names no resource or states no message is not reported (its item could not be built before
+# items were compact); any value counts, as the reader takes it.
+_reportable(f) if {
+	_ = f.resource
+	_ = f.message
+}
 
-# The exemptible flag is kept beside the item rather than in it: an item is reported without it, and removing a key
-# copies the whole object, once for every finding.
-_reported_item(rule, f) := [
-	{
-		"rule": rule.id,
-		"severity": object.get(f, "severity", rule.severity),
-		"resource": f.resource,
-		"message": f.message,
-		"remediation": object.get(f, "remediation", rule.remediation),
-		"indeterminate": object.get(f, "indeterminate", false),
-		"evidence": object.get(f, "evidence", {}),
-	},
-	object.get(f, "exemptible", true),
-]
+# Each reporting rule's severity and remediation from the config and the METADATA, looked up once per rule.
+_settings(rules) := {id: {"severity": config.severity(id), "remediation": config.remediation(id)} |
+	some [id, _] in rules
+}
 
-_violations := _judged(_reported).violations
-
-_warnings := _judged(_reported).warnings
-
-_exempted := _judged(_reported).exempted
+_judged_reported := _judged(_reported(_reporting_rules))
 
 # _judged splits reported findings: an exempted finding keeps the exemption's reason, owner and expiry, so
 # reviewers see who accepted what; the others are warnings or violations. Each finding's exemption is looked up
 # once, and each rule's enforcement once, whatever the number of findings.
 _judged(reported) := {"exempted": exempted, "warnings": warnings, "violations": violations} if {
-	looked_up := [[item, _exemption(item, exemptible)] | some [item, exemptible] in reported]
+	looked_up := [[item, _exemption(item)] | some item in reported]
 	exempted := [{
-		"rule": item.rule,
-		"resource": item.resource,
+		"rule": id,
+		"resource": f.resource,
 		"reason": object.get(e, "reason", ""),
 		"owner": object.get(e, "owner", ""),
 		"expires": e.expires,
 	} |
-		some [item, e] in looked_up
+		some [[id, f], e] in looked_up
 		e != null
 	]
 	enforced := [item | some [item, e] in looked_up; e == null]
-	warned := {id | some id in {item.rule | some item in enforced}; config.enforcement(id) == "warn"}
+	warned := {id | some id in {id | some [id, _] in enforced}; config.enforcement(id) == "warn"}
 	warnings := [item | some item in enforced; _warning(item, warned)]
 	violations := [item | some item in enforced; not _warning(item, warned)]
 }
 
-# The active exemption covering an exemptible finding; null when none does.
-default _exemption(_, _) := null
+# The active exemption covering a finding its rule lets be exempted (exemptible, true unless the finding says
+# otherwise); null when none does.
+default _exemption(_) := null
 
-_exemption(item, true) := exemptions.for_finding(item.rule, item.resource)
+_exemption([id, f]) := exemptions.for_finding(id, f.resource) if object.get(f, "exemptible", true) == true
 
 # Undecidable findings are always warnings: unknown is never a pass and never a false violation.
-_warning(item, _) if item.indeterminate == true
+_warning([_, f], _) if f.indeterminate == true
 
-_warning(item, warned) if item.rule in warned
+_warning([id, _], warned) if id in warned
 
 _recommendations := [object.union(rec, {"rule": id}) |
 	some area, id
@@ -157,21 +183,20 @@ per_resource_recommendation_rules := {"savings": {"TG-SAV-COMMIT", "TG-SAV-SPOT"
 # description: |
 #   The violations, warnings and exemptions of the per-resource rules, and the recommendations of the
 #   per-resource recommendation rules with what they add to the savings fact, for an input whose resources are
-#   one slice of the plan's (every other field as in the whole input).
+#   one slice of the plan's (every other field as in the whole input); items and rules as in compact_decision.
 # entrypoint: true
-resource_findings := object.union(_judged(_per_resource_reported), {
+resource_findings := object.union(_judged(_reported(_per_resource_reporting_rules)), {
 	"recommendations": _per_resource_recommendations,
 	"savings": _savings_of(_per_resource_recommendations),
+	"rules": _settings(_per_resource_reporting_rules),
 })
 
-_per_resource_reported := [_reported_item(rule, f) |
+_per_resource_reporting_rules := [[id, findings] |
 	some area, ids in per_resource_rules
 	some id in ids
 	findings := data.tollgate.rules[area][id].findings
 	count(findings) > 0
 	config.enforcement(id) != "off"
-	rule := _rule_defaults(id)
-	some f in findings
 ]
 
 _per_resource_recommendations := [object.union(rec, {"rule": id}) |
@@ -185,10 +210,11 @@ _per_resource_recommendations := [object.union(rec, {"rule": id}) |
 # description: |
 #   The decision with the findings of the per-resource rules and the recommendations of the per-resource
 #   recommendation rules left out (they come from resource_findings over the slices, and the engine adds the
-#   slices' savings to facts.savings); every other finding, recommendation and fact is here.
+#   slices' savings to facts.savings); every other finding, recommendation and fact is here, as in
+#   compact_decision.
 # entrypoint: true
 plan_decision := d if {
-	d := decision with data.tollgate.rules.encryption["TG-ENC-001"].findings as set()
+	d := compact_decision with data.tollgate.rules.encryption["TG-ENC-001"].findings as set()
 		with data.tollgate.rules.encryption["TG-ENC-002"].findings as set()
 		with data.tollgate.rules.encryption["TG-ENC-003"].findings as set()
 		with data.tollgate.rules.encryption["TG-ENC-004"].findings as set()
@@ -315,10 +341,10 @@ _usage_recommendations := [object.union(rec, {"rule": id}) |
 # METADATA
 # description: |
 #   The report's decision with the per-billed-resource recommendations of per_usage_rules left out (they come
-#   from usage_recommendations over the slices); everything else is here.
+#   from usage_recommendations over the slices); everything else is here, as in compact_decision.
 # entrypoint: true
 report_decision := d if {
-	d := decision with billing_usage.offered as []
+	d := compact_decision with billing_usage.offered as []
 }
 
 # METADATA
@@ -378,14 +404,15 @@ report_view_decision := {"decision": report_decision, "usage_keys": billing_usag
 #   "preloaded": names}: each named top-level field of its input is data.tollgate.preloaded[name], a fact
 #   constant while a policy is loaded (the price catalog's accelerator offers, the model inventory) that is
 #   passed once with the data instead of with every input. Each element is judged by the one decision, with
-#   its input in place of the batch, so a batched decision is the decision of that input alone.
+#   its input in place of the batch, so a batched decision is the decision of that input alone (as
+#   compact_decision gives it).
 # entrypoint: true
 batch_decisions := [d |
 	some item in input.batch
 
 	# A with modifier applies to an expression of the body, never to the head, hence the assignment.
 	# regal ignore:comprehension-term-assignment
-	d := decision with input as _complete(item)
+	d := compact_decision with input as _complete(item)
 ]
 
 _complete(item) := object.union(item.input, {name: data.tollgate.preloaded[name] | some name in item.preloaded})

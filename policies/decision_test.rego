@@ -134,6 +134,65 @@ test_every_finding_is_reported_once if {
 	{[v.resource, v.message] | some v in d.violations} == {["a.x", "a"], ["a.x", "z"], ["b.x", "m"]}
 }
 
+_compact(findings, meta, config) := d if {
+	d := tollgate.compact_decision with tollgate.rules as _rules(findings)
+		with tollgate.meta as meta
+		with tollgate.config as config
+		with input as _input
+}
+
+test_compact_decision_states_each_rules_settings_once if {
+	other := object.union(_finding, {"resource": "aws_ebs_volume.other", "message": "also not encrypted"})
+	d := _compact({_finding, other}, _meta, {})
+	d.rules == {"TG-TST-001": {"severity": "high", "remediation": "encrypt it"}}
+	count(d.violations) == 2
+	every item in d.violations {
+		item in {["TG-TST-001", _finding], ["TG-TST-001", other]}
+	}
+}
+
+test_compact_item_keeps_the_findings_own_severity_and_remediation if {
+	own := object.union(_finding, {"severity": "critical", "remediation": "now"})
+	d := _compact({own}, _meta, {})
+	d.violations == [["TG-TST-001", own]]
+	d.rules == {"TG-TST-001": {"severity": "high", "remediation": "encrypt it"}}
+}
+
+test_compact_decision_has_no_settings_when_rules_find_nothing if {
+	d := _compact(set(), _meta, {})
+	d.rules == {}
+	d.violations == []
+}
+
+test_compact_decision_leaves_out_settings_of_rules_off if {
+	d := _compact({_finding}, _meta, {"rules": {"TG-TST-001": {"enforcement": "off"}}})
+	d.rules == {}
+}
+
+test_decision_spells_out_the_compact_items if {
+	indeterminate := object.union(_finding, {"resource": "aws_ebs_volume.unknown", "indeterminate": true})
+	own := object.union(_finding, {"resource": "aws_ebs_volume.own", "severity": "low"})
+	findings := {_finding, indeterminate, own}
+	compact := _compact(findings, _meta, {})
+	count(compact.violations) == 2
+	count(compact.warnings) == 1
+	d := _decision(findings, _meta, {})
+	{v | some v in d.violations} == {_violation, object.union(_violation, {"resource": "aws_ebs_volume.own", "severity": "low"})}
+	d.warnings == [object.union(_violation, {"resource": "aws_ebs_volume.unknown", "indeterminate": true})]
+	object.remove(d, ["violations", "warnings"]) == object.remove(compact, ["violations", "warnings", "rules"])
+}
+
+test_finding_without_message_or_resource_is_not_reported if {
+	d := _decision({{"resource": "aws_ebs_volume.x"}, {"message": "no resource"}, _finding}, _meta, {})
+	d.violations == [_violation]
+}
+
+test_finding_without_indeterminate_or_evidence_gets_their_defaults if {
+	bare := {"resource": "aws_ebs_volume.scratch", "message": "not encrypted"}
+	d := _decision({bare}, _meta, {})
+	d.violations == [object.union(object.remove(_violation, ["evidence"]), {"evidence": {}})]
+}
+
 test_recommendations_pass_through_with_rule if {
 	rec := {"resource": "aws_instance.x", "message": "use spot", "monthly_savings_usd": 12.5, "evidence": {}}
 	d := tollgate.decision with tollgate.rules as {"savings": {"TG-SAV-001": {"recommendations": {rec}}}}
@@ -226,6 +285,7 @@ test_resource_findings_holds_only_per_resource_rules if {
 		"exempted": [{"rule": "TG-ENC-001", "resource": "aws_ebs_volume.data", "reason": "legacy", "owner": "ana", "expires": "2025-12-31"}],
 		"recommendations": [],
 		"savings": {"recommendations": 0, "monthly_savings_usd": 0},
+		"rules": {"TG-ENC-001": {"severity": "high", "remediation": "encrypt it"}},
 	}
 }
 
@@ -288,14 +348,15 @@ test_plan_decision_leaves_out_per_resource_rules if {
 		with tollgate.meta as _split_meta
 		with tollgate.config as _split_config
 		with input as _input
-	d.violations == [_violation]
+	d.violations == [["TG-TST-001", _finding]]
+	d.rules == {"TG-TST-001": {"severity": "high", "remediation": "encrypt it"}}
 	d.exempted == []
 	d.recommendations == [{"resource": "r", "monthly_savings_usd": 2.5, "rule": "TG-TST-001"}]
 	d.facts.savings == {"recommendations": 1, "monthly_savings_usd": 2.5}
 }
 
 test_plan_decision_and_resource_findings_make_the_decision if {
-	whole := tollgate.decision with tollgate.rules as _split_rules
+	whole := tollgate.compact_decision with tollgate.rules as _split_rules
 		with tollgate.meta as _split_meta
 		with tollgate.config as _split_config
 		with input as _input
@@ -313,6 +374,7 @@ test_plan_decision_and_resource_findings_make_the_decision if {
 			item in whole[key]
 		}
 	}
+	object.union(plan.rules, slice.rules) == whole.rules
 	whole.recommendations == plan.recommendations
 	whole.facts == plan.facts
 }
@@ -350,8 +412,8 @@ _batch_input(resources) := {"context": {"now": "2025-06-01T12:00:00Z"}, "resourc
 test_batch_decisions_are_each_inputs_own_decision if {
 	open := _batch_input([_volume("open", false)])
 	closed := _batch_input([_volume("closed", true)])
-	first := tollgate.decision with input as open
-	second := tollgate.decision with input as closed
+	first := tollgate.compact_decision with input as open
+	second := tollgate.compact_decision with input as closed
 	alone := [first, second]
 	batched := tollgate.batch_decisions with input as {"batch": [
 		{"input": open, "preloaded": []},
@@ -366,7 +428,7 @@ test_batch_decisions_are_each_inputs_own_decision if {
 
 test_batch_preloaded_fields_are_read_from_data if {
 	resources := [_volume("open", false), _volume("closed", true)]
-	alone := tollgate.decision with input as _batch_input(resources)
+	alone := tollgate.compact_decision with input as _batch_input(resources)
 	batched := tollgate.batch_decisions with input as {"batch": [{"input": {"context": {"now": "2025-06-01T12:00:00Z"}}, "preloaded": ["resources"]}]}
 		with tollgate.preloaded as {"resources": resources}
 	batched == [alone]

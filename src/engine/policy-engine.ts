@@ -51,6 +51,13 @@ const SMALL_INPUT_PAGES = 2 * BASE_PAGES;
  */
 const HEAP_PER_INPUT_BYTE = 48;
 
+/**
+ * The decision in its compact form (policies/decision.rego): each rule's settings stated once instead of in every
+ * finding, which halves the result of a plan with a finding on most resources. Evaluated in place of
+ * tollgate/decision when the bundle has it; readDecision spells its items out.
+ */
+export const COMPACT_DECISION_ENTRYPOINT = 'tollgate/compact_decision';
+
 /** The entrypoints of a sliced evaluation; a bundle without both is evaluated in one piece. */
 export const PLAN_ENTRYPOINT = 'tollgate/plan_decision';
 export const SLICE_ENTRYPOINT = 'tollgate/resource_findings';
@@ -140,6 +147,7 @@ export interface EvaluateOptions {
 }
 
 interface Entrypoints {
+  /** tollgate/compact_decision, or tollgate/decision in a bundle without it. */
   readonly decision: number;
   /** Both, or null when the bundle cannot be evaluated in slices; `view` is null when the bundle has no plan_view. */
   readonly sliced: { readonly plan: number; readonly slice: number; readonly view: number | null } | null;
@@ -239,7 +247,7 @@ export class PolicyEngine {
     return new PolicyEngine(
       module,
       policy,
-      { decision: entrypoint, sliced, usage, batch },
+      { decision: policy.entrypoints[COMPACT_DECISION_ENTRYPOINT] ?? entrypoint, sliced, usage, batch },
       data,
       bundle.manifest.revision,
       bundle.rules,
@@ -463,6 +471,8 @@ export class PolicyEngine {
     const recommendations = Array.isArray(whole.recommendations) ? [...(whole.recommendations as unknown[])] : null;
     const facts = isPlainObject(whole.facts) ? whole.facts : null;
     const savings = savingsOf(facts?.savings);
+    // The settings of the rules whose compact items each part holds: the same for a rule in every part.
+    const rules: Record<string, unknown> = isPlainObject(whole.rules) ? { ...whole.rules } : {};
     let recommended = false;
     const evaluateHere = (index: number): unknown => policy.evaluate(sliceInput(job, runs[index] ?? new Uint8Array(0)), job.entrypoint);
     const outcomes = pool?.collect(job.slices, evaluateHere) ?? null;
@@ -477,6 +487,7 @@ export class PolicyEngine {
         if (!Array.isArray(items)) return [{ result: { ...whole, [list]: items } }];
         for (const item of items as unknown[]) joined[list]?.push(item);
       }
+      if (isPlainObject(sliceResult?.rules)) Object.assign(rules, sliceResult.rules);
       if (sliceResult !== null && 'recommendations' in sliceResult) {
         const items = sliceResult.recommendations;
         const added = savingsOf(sliceResult.savings);
@@ -494,9 +505,9 @@ export class PolicyEngine {
         recommended = true;
       }
     }
-    if (!recommended || recommendations === null || savings === null) return [{ result: { ...whole, ...joined } }];
+    if (!recommended || recommendations === null || savings === null) return [{ result: { ...whole, ...joined, rules } }];
     const joinedFacts = { ...facts, savings: { recommendations: savings.recommendations, monthly_savings_usd: savings.cents / 100 } };
-    return [{ result: { ...whole, ...joined, recommendations, facts: joinedFacts } }];
+    return [{ result: { ...whole, ...joined, rules, recommendations, facts: joinedFacts } }];
   }
 
   /**

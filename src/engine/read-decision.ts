@@ -2,6 +2,12 @@
  * Turns the raw result set of `tollgate/decision` into a typed PolicyDecision: checks the shape a
  * custom policy might get wrong, fills optional fields, and sorts every list so the same input
  * always gives byte-identical output.
+ *
+ * The engine evaluates the compact form when the bundle has it (tollgate/compact_decision and the sliced and
+ * batched entrypoints, policies/decision.rego): each violation and warning is [rule id, the finding as its rule
+ * stated it], and `rules` states each of those rules' severity and remediation once. An item is spelled out here
+ * as tollgate/decision spells it out: what the finding states wins, and what it leaves out comes from its rule's
+ * settings, so the two forms give the same Finding. Items of the full form are read as they are.
  */
 import { TollgateError } from '../model/errors.js';
 import {
@@ -38,16 +44,42 @@ function list(value: unknown, field: string, source: string): Raw[] {
 }
 
 function finding(raw: Raw): Finding {
-  const severity = string(raw.severity) as Severity;
+  return findingOf(raw.rule, raw, raw.severity, raw.remediation);
+}
+
+function findingOf(rule: unknown, raw: Raw, rawSeverity: unknown, remediation: unknown): Finding {
+  const severity = string(rawSeverity) as Severity;
   return {
-    rule: string(raw.rule),
+    rule: string(rule),
     severity: SEVERITIES.includes(severity) ? severity : 'medium',
     resource: string(raw.resource),
     message: string(raw.message),
-    remediation: string(raw.remediation),
+    remediation: string(remediation),
     indeterminate: raw.indeterminate === true,
     evidence: record(raw.evidence),
   };
+}
+
+/** A compact item, [rule id, finding]: the finding's own severity and remediation, else its rule's settings. */
+function compactFinding(item: readonly unknown[], rules: Raw): Finding {
+  const [rule, value] = item;
+  const raw = record(value);
+  const settings = typeof rule === 'string' && Object.hasOwn(rules, rule) ? record(rules[rule]) : {};
+  return findingOf(
+    rule,
+    raw,
+    Object.hasOwn(raw, 'severity') ? raw.severity : settings.severity,
+    Object.hasOwn(raw, 'remediation') ? raw.remediation : settings.remediation,
+  );
+}
+
+/** A decision's violations or warnings, compact items or full ones, as Findings. */
+function findings(value: unknown, field: string, source: string, rules: Raw): Finding[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new TollgateError(`the decision's ${field} must be an array, got ${typeof value}`, { file: source });
+  }
+  return value.map((item: unknown) => (Array.isArray(item) ? compactFinding(item, rules) : finding(record(item))));
 }
 
 function recommendation(raw: Raw): Recommendation {
@@ -165,9 +197,10 @@ export function readDecision(resultSet: unknown, source: string): PolicyDecision
     });
   }
   const result = record(record(resultSet[0]).result);
+  const rules = record(result.rules);
   return {
-    violations: list(result.violations, 'violations', source).map(finding).sort(byRuleResourceMessage),
-    warnings: list(result.warnings, 'warnings', source).map(finding).sort(byRuleResourceMessage),
+    violations: findings(result.violations, 'violations', source, rules).sort(byRuleResourceMessage),
+    warnings: findings(result.warnings, 'warnings', source, rules).sort(byRuleResourceMessage),
     recommendations: list(result.recommendations, 'recommendations', source)
       .map(recommendation)
       .sort((a, b) => b.monthly_savings_usd - a.monthly_savings_usd || byRuleResourceMessage(a, b)),

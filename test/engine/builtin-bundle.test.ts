@@ -15,10 +15,11 @@ describe('the committed built-in bundle', () => {
     // The revision covers the sources and the rule docs the build put in data.json.
     const meta = (bundle.data as { tollgate: { meta: unknown } }).tollgate.meta;
     expect(bundle.manifest.revision).toBe(manifestRevision(bundleRevision([builtinPolicyDir]), { tollgate: { meta } }));
-    // The decision, the two halves of a sliced plan and its narrowed view, the two halves of a sliced report and its
-    // view (src/engine/report-view.ts), and the batch (src/engine/policy-engine.ts).
+    // The decision and its compact form, the two halves of a sliced plan and its narrowed view, the two halves of a
+    // sliced report and its view (src/engine/report-view.ts), and the batch (src/engine/policy-engine.ts).
     expect([...bundle.manifest.entrypoints].sort()).toEqual([
       'tollgate/batch_decisions',
+      'tollgate/compact_decision',
       'tollgate/decision',
       'tollgate/plan_decision',
       'tollgate/plan_view',
