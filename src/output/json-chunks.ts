@@ -80,7 +80,28 @@ function startsWithDigit(keys: readonly string[]): boolean {
   return false;
 }
 
-class JsonChunkWriter {
+/**
+ * Takes the members of one object, given in the order the writer puts them in (sorted by code unit, in a sorted
+ * layout): a member whose value has no JSON form is left out, as it is from an object.
+ */
+export interface MemberSink {
+  member(key: string, value: unknown): void;
+}
+
+/**
+ * A list of objects, each written member by member by a function of its own rather than walked as a value: a
+ * report's longest list of one shape (its priced resources, one row each) then needs no object per row, which
+ * lived until the whole list was written, and no look at each row's keys. Written as the list of the objects
+ * those members make.
+ */
+export class MemberList<T> {
+  constructor(
+    readonly items: readonly T[],
+    readonly members: (item: T, sink: MemberSink) => void,
+  ) {}
+}
+
+class JsonChunkWriter implements MemberSink {
   private text = '';
   /** Each key as written before its value (`"key": `): a report repeats a few dozen keys thousands of times. */
   private readonly keyTexts = new Map<string, string>();
@@ -121,6 +142,10 @@ class JsonChunkWriter {
       this.text += primitiveText(value) ?? 'null';
       return;
     }
+    if (value instanceof MemberList) {
+      this.writeMemberList(value as MemberList<unknown>, depth);
+      return;
+    }
     this.layoutAt(depth);
     const open = this.openings[depth] ?? '';
     const close = this.closings[depth] ?? '';
@@ -158,6 +183,51 @@ class JsonChunkWriter {
       this.flushIfFull();
     }
     this.text += written ? `${close}}` : '{}';
+  }
+
+  /** The depth of the object whose members `member` writes, and whether it has written one yet. */
+  private memberDepth = 0;
+  private membersWritten = false;
+
+  member(key: string, value: unknown): void {
+    if (!isWritten(value)) return;
+    const open = this.openings[this.memberDepth] ?? '';
+    this.text += this.membersWritten ? `,${open}` : `{${open}`;
+    this.membersWritten = true;
+    this.text += this.keyText(key);
+    this.write(value, this.memberDepth + 1);
+  }
+
+  /** Closes the object `member` has been writing; one with no member written is `{}`. */
+  private endMembers(close: string): void {
+    this.text += this.membersWritten ? `${close}}` : '{}';
+  }
+
+  private writeMemberList(list: MemberList<unknown>, depth: number): void {
+    const { items } = list;
+    if (items.length === 0) {
+      this.text += '[]';
+      return;
+    }
+    this.layoutAt(depth + 1);
+    const open = this.openings[depth] ?? '';
+    const close = this.closings[depth] ?? '';
+    const itemClose = this.closings[depth + 1] ?? '';
+    // A member's value may hold a list of its own: the object around this list goes on once it is written.
+    const outerDepth = this.memberDepth;
+    const outerWritten = this.membersWritten;
+    this.text += '[';
+    for (let i = 0; i < items.length; i++) {
+      this.text += i === 0 ? open : `,${open}`;
+      this.memberDepth = depth + 1;
+      this.membersWritten = false;
+      list.members(items[i], this);
+      this.endMembers(itemClose);
+      this.flushIfFull();
+    }
+    this.text += `${close}]`;
+    this.memberDepth = outerDepth;
+    this.membersWritten = outerWritten;
   }
 
   private flushIfFull(): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withSortedKeys } from '../../src/output/check-result.js';
-import { collectChunks, writeJsonChunks } from '../../src/output/json-chunks.js';
+import { collectChunks, MemberList, writeJsonChunks, type MemberSink } from '../../src/output/json-chunks.js';
 import { getRenderer, getStreamRenderer, OUTPUT_FORMATS } from '../../src/output/index.js';
 import { costedReport, sampleReport } from './sample-report.js';
 
@@ -61,6 +61,48 @@ describe('writeJsonChunks', () => {
     for (const chunk of chunks) expect(chunk.length).toBeLessThan((1 << 16) + 200);
     expect(chunks.join('')).toBe(JSON.stringify(withSortedKeys(large), null, 2));
   });
+});
+
+describe('MemberList', () => {
+  interface Row {
+    readonly name: string;
+    readonly size?: number;
+    readonly parts: readonly Row[];
+  }
+  const rows: Row[] = [
+    { name: 'a', size: 1, parts: [] },
+    { name: 'b "quoted"', parts: [{ name: 'b1', size: Number.NaN, parts: [] }] },
+    {
+      name: 'c',
+      size: 3,
+      parts: [
+        { name: 'c1', parts: [{ name: 'c11', size: 0, parts: [] }] },
+        { name: 'c2', size: 2, parts: [] },
+      ],
+    },
+  ];
+  /** Members in sorted order; an empty name leaves the row with none, a missing size leaves that member out. */
+  const rowMembers = (row: Row, sink: MemberSink): void => {
+    if (row.name === '') return;
+    sink.member('name', row.name);
+    // Each row's parts written by a list of their own, nested in this row's member.
+    sink.member('parts', new MemberList(row.parts, rowMembers));
+    sink.member('size', row.size);
+  };
+  const asObjects = (row: Row): unknown => (row.name === '' ? {} : { name: row.name, parts: row.parts.map(asObjects), size: row.size });
+
+  for (const indent of [0, 2]) {
+    it(`writes the text of the objects its members make, nested lists and members left out included (indent ${indent})`, () => {
+      const lists = [rows, [], [{ name: '', parts: [] }, ...rows]];
+      for (const list of lists) {
+        const document = { before: 1, rows: new MemberList(list, rowMembers), zafter: [new MemberList(list, rowMembers)] };
+        const expected = { before: 1, rows: list.map(asObjects), zafter: [list.map(asObjects)] };
+        expect(collectChunks((sink) => writeJsonChunks(document, sink, { indent, sortKeys: true }))).toBe(
+          JSON.stringify(withSortedKeys(expected), null, indent),
+        );
+      }
+    });
+  }
 });
 
 describe('streamed renderers', () => {
