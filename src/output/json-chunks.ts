@@ -278,7 +278,8 @@ export interface JsonLayout {
 /**
  * Writes `value` as `JSON.stringify(withSortedKeys(value), null, indent)` (or, unsorted, as
  * `JSON.stringify(value, null, indent)`) would, to `sink` in chunks of about 64K characters. `value` must be
- * plain data with a JSON form (a report is): objects, arrays, strings, numbers, booleans and null.
+ * plain data with a JSON form (a report is): objects, arrays, strings, numbers, booleans and null, and lists
+ * written member by member (MemberList), which it writes as the list of the objects they make.
  */
 export function writeJsonChunks(value: unknown, sink: ChunkSink, layout: JsonLayout): void {
   const writer = new JsonChunkWriter(sink, ' '.repeat(layout.indent), layout.sortKeys);
