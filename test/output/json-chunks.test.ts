@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withSortedKeys } from '../../src/output/check-result.js';
-import { collectChunks, writeJsonChunks } from '../../src/output/json-chunks.js';
+import { collectChunks, MemberList, writeJsonChunks, type MemberSink } from '../../src/output/json-chunks.js';
 import { getRenderer, getStreamRenderer, OUTPUT_FORMATS } from '../../src/output/index.js';
 import { costedReport, sampleReport } from './sample-report.js';
 
@@ -52,6 +52,16 @@ describe('writeJsonChunks', () => {
     }
   });
 
+  it('writes long strings, repeated or of a length seen before, each as its own text', () => {
+    // Strings of one length with other contents (and escapes), the same content as a string of its own, and
+    // lengths that share a remembered slot (64 and 64 + 256).
+    const long = (fill: string, length: number): string => `${fill.repeat(length - 4)}"\n😀`.slice(0, length);
+    const texts = [long('a', 70), long('b', 70), long('a', 70), [long('a', 35), long('a', 35)].join(''), long('\u0001', 70)];
+    const slotted = [long('x', 64), long('y', 320), long('x', 64), long('\ud800', 320), long('y', 320)];
+    const values = [...texts, ...slotted, ...texts.reverse(), { a: long('a', 70), b: long('a', 70), c: long('c', 70) }];
+    expect(collectChunks((sink) => writeJsonChunks(values, sink, { indent: 2, sortKeys: true }))).toBe(JSON.stringify(values, null, 2));
+  });
+
   it('hands a large document on in bounded chunks that join to the whole text', () => {
     const large = { items: Array.from({ length: 20_000 }, (_, i) => ({ id: `r${i}`, tags: { team: 'ml', n: i } })) };
     const chunks: string[] = [];
@@ -61,6 +71,48 @@ describe('writeJsonChunks', () => {
     for (const chunk of chunks) expect(chunk.length).toBeLessThan((1 << 16) + 200);
     expect(chunks.join('')).toBe(JSON.stringify(withSortedKeys(large), null, 2));
   });
+});
+
+describe('MemberList', () => {
+  interface Row {
+    readonly name: string;
+    readonly size?: number;
+    readonly parts: readonly Row[];
+  }
+  const rows: Row[] = [
+    { name: 'a', size: 1, parts: [] },
+    { name: 'b "quoted"', parts: [{ name: 'b1', size: Number.NaN, parts: [] }] },
+    {
+      name: 'c',
+      size: 3,
+      parts: [
+        { name: 'c1', parts: [{ name: 'c11', size: 0, parts: [] }] },
+        { name: 'c2', size: 2, parts: [] },
+      ],
+    },
+  ];
+  /** Members in sorted order; an empty name leaves the row with none, a missing size leaves that member out. */
+  const rowMembers = (row: Row, sink: MemberSink): void => {
+    if (row.name === '') return;
+    sink.member('name', row.name);
+    // Each row's parts written by a list of their own, nested in this row's member.
+    sink.member('parts', new MemberList(row.parts, rowMembers));
+    sink.member('size', row.size);
+  };
+  const asObjects = (row: Row): unknown => (row.name === '' ? {} : { name: row.name, parts: row.parts.map(asObjects), size: row.size });
+
+  for (const indent of [0, 2]) {
+    it(`writes the text of the objects its members make, nested lists and members left out included (indent ${indent})`, () => {
+      const lists = [rows, [], [{ name: '', parts: [] }, ...rows]];
+      for (const list of lists) {
+        const document = { before: 1, rows: new MemberList(list, rowMembers), zafter: [new MemberList(list, rowMembers)] };
+        const expected = { before: 1, rows: list.map(asObjects), zafter: [list.map(asObjects)] };
+        expect(collectChunks((sink) => writeJsonChunks(document, sink, { indent, sortKeys: true }))).toBe(
+          JSON.stringify(withSortedKeys(expected), null, indent),
+        );
+      }
+    });
+  }
 });
 
 describe('streamed renderers', () => {
