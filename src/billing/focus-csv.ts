@@ -10,7 +10,8 @@
  * are rewritten (none, for a file in the exports' own layout). Amounts, which are nearly all distinct, are
  * checked in SQL against the reader's decimal grammar and cast exactly, rounded half away from zero as
  * parseMicros rounds. Plain text columns are trimmed of the same whitespace as
- * String.prototype.trim, and the word null is empty, as textOf reads them.
+ * String.prototype.trim, and the word null is empty, as textOf reads them: the service, region, SKU, account
+ * and other texts that repeat on every row of a resource once per distinct value, after the read.
  *
  * Whenever this path cannot vouch for a file (a header it does not handle, a value the reader refuses, a
  * record DuckDB will not parse), it stages nothing and returns null: the caller then reads the file with the
@@ -91,6 +92,37 @@ const AMOUNT_COLUMNS = ['BilledCost', 'EffectiveCost', 'ListCost'];
 const TEXT_COLUMNS = [...AMOUNT_COLUMNS, 'ServiceName', 'ServiceCategory', 'RegionId', 'Region', 'ResourceId', 'ResourceType', 'SkuId'];
 const MORE_TEXT_COLUMNS = ['PricingCategory', 'SubAccountId', ...PROVIDER_COLUMNS];
 
+/** Each staged text column that is one CSV column's text as it is (every other staged column is built from cells). */
+const STAGED_TEXTS: ReadonlyArray<readonly [staged: string, columns: readonly string[]]> = [
+  ['ServiceName', ['ServiceName']],
+  ['ServiceCategory', ['ServiceCategory']],
+  ['RegionId', ['RegionId', 'Region']],
+  ['ResourceId', ['ResourceId']],
+  ['ResourceType', ['ResourceType']],
+  ['SkuId', ['SkuId']],
+  ['PricingCategory', ['PricingCategory']],
+  ['SubAccountId', ['SubAccountId']],
+];
+
+/**
+ * The staged text columns read from exactly one CSV column, as [staged name, CSV column]: those are staged as
+ * DuckDB read the cell and made textOf's reading afterwards, once per distinct value (cleanTextsOnce). A billing
+ * file repeats a few services, regions, SKUs and accounts on millions of rows, and trimming each cell cost as
+ * much as reading the file. A staged column that falls back from one CSV column to another (RegionId, else
+ * Region) needs each cell's reading first, and is read cell by cell.
+ */
+function textsCleanedOnce(headers: readonly string[]): Array<readonly [staged: string, column: string]> {
+  return STAGED_TEXTS.flatMap(([staged, columns]) => {
+    const present = columns.filter((name) => headers.includes(name));
+    return present.length === 1 ? [[staged, present[0] ?? ''] as const] : [];
+  });
+}
+
+/** textOf's reading of the text in column `column` (trimmed as String.prototype.trim trims, "null"/"NULL" empty), NULL when empty. */
+function textOfSql(column: string): string {
+  return `CASE WHEN ${trimmed(column)} IN ('', 'null', 'NULL') THEN NULL ELSE ${trimmed(column)} END`;
+}
+
 /**
  * The file's rows with each cell read once: the raw texts the dictionaries are keyed by (k_*), every text
  * column read as textOf reads it (n:*), amounts cast (a:*). Built in layers so that no expression is repeated
@@ -98,14 +130,23 @@ const MORE_TEXT_COLUMNS = ['PricingCategory', 'SubAccountId', ...PROVIDER_COLUMN
  */
 function rowsSql(csv: string, headers: readonly string[], defaultCurrency: string): string {
   const has = (name: string): boolean => headers.includes(name);
-  const columns = [...new Set([...TEXT_COLUMNS, ...MORE_TEXT_COLUMNS, ...headers.filter(isExtraFocusColumn)])].filter(has);
+  const asCells = textsCleanedOnce(headers).map(([, column]) => column);
+  const columns = [...new Set([...TEXT_COLUMNS, ...MORE_TEXT_COLUMNS, ...headers.filter(isExtraFocusColumn)])].filter(
+    (column) => has(column) && !asCells.includes(column),
+  );
   const providers = PROVIDER_COLUMNS.filter(has);
   const keys = `k_start, k_end, k_tags, k_cur, k_type`;
-  const trims = columns.map((column) => `${trimmed(column)} AS ${ident(`t:${column}`)}`);
-  const read = columns.map((column) => {
-    const t = ident(`t:${column}`);
-    return `CASE WHEN ${t} IN ('', 'null', 'NULL') THEN NULL ELSE ${t} END AS ${text(column)}`;
-  });
+  const trims = [
+    ...columns.map((column) => `${trimmed(column)} AS ${ident(`t:${column}`)}`),
+    ...asCells.map((column) => `${ident(column)} AS ${ident(`t:${column}`)}`),
+  ];
+  const read = [
+    ...columns.map((column) => {
+      const t = ident(`t:${column}`);
+      return `CASE WHEN ${t} IN ('', 'null', 'NULL') THEN NULL ELSE ${t} END AS ${text(column)}`;
+    }),
+    ...asCells.map((column) => `${ident(`t:${column}`)} AS ${text(column)}`),
+  ];
   // Text to DECIMAL(38, 6) is forty times slower in DuckDB than to DECIMAL(18, 6), which holds every amount below a
   // trillion; both round half away from zero, as parseMicros does.
   const amounts = AMOUNT_COLUMNS.filter(has).map(
@@ -194,19 +235,16 @@ export async function stageFocusCsvWithDuckDb(
   const rows = rowsSql(csv, headers, defaultCurrency);
   const table = history.newStagingTable();
   const dictionaries: string[] = [];
-  /** A table of each value to rewrite (k) and the reader's reading of it (v). */
-  const dictionary = async (
-    name: string,
-    type: 'VARCHAR' | 'BIGINT',
-    entries: ReadonlyArray<readonly [string, string]>,
-  ): Promise<string> => {
+  /** A table of each value to rewrite (k) and the reader's reading of it (v, NULL for an empty text). */
+  const dictionary: Dictionary = async (name, type, entries) => {
     const dict = `${table}_${name}`;
     dictionaries.push(dict);
-    await history.run(`CREATE TEMP TABLE ${dict} (k VARCHAR PRIMARY KEY, v ${type} NOT NULL)`);
+    await history.run(`CREATE TEMP TABLE ${dict} (k VARCHAR PRIMARY KEY, v ${type})`);
     const appender = await history.connection.createAppender(dict, 'main', 'temp');
     for (const [key, value] of entries) {
       appender.appendVarchar(key);
-      if (type === 'BIGINT') appender.appendBigInt(BigInt(value));
+      if (value === null) appender.appendNull();
+      else if (type === 'BIGINT') appender.appendBigInt(BigInt(value));
       else appender.appendVarchar(value);
       appender.endRow();
     }
@@ -248,6 +286,13 @@ export async function stageFocusCsvWithDuckDb(
            CASE WHEN t_start IS NULL THEN k_start END AS ${start.residual}, CASE WHEN t_end IS NULL THEN k_end END AS ${end.residual}
          FROM (SELECT *, ${start.value} AS t_start, ${end.value} AS t_end FROM (${rows}))`,
       ),
+    );
+
+    await cleanTextsOnce(
+      history,
+      table,
+      textsCleanedOnce(headers).map(([staged]) => staged),
+      dictionary,
     );
 
     // The distinct values of the judged columns (a few in a billing file, however many rows it has).
@@ -344,6 +389,41 @@ export async function stageFocusCsvWithDuckDb(
     return await abandon(history, table);
   } finally {
     for (const dict of dictionaries) await history.dropStaged(dict);
+  }
+}
+
+/** Makes a temporary table named after `name` of each value to rewrite (k) and what it is rewritten to (v), and returns its name. */
+type Dictionary = (
+  name: string,
+  type: 'VARCHAR' | 'BIGINT',
+  entries: ReadonlyArray<readonly [key: string, value: string | null]>,
+) => Promise<string>;
+
+/**
+ * Makes each of staging `table`'s `columns`, staged as DuckDB read their cells, textOf's reading of them: every
+ * distinct value is read once (textOfSql), and only the rows whose value reads otherwise are rewritten (none, for
+ * an export without padded or "null" cells).
+ */
+async function cleanTextsOnce(history: CostHistory, table: string, columns: readonly string[], dictionary: Dictionary): Promise<void> {
+  if (columns.length === 0) return;
+  const texts = `${table}_texts`;
+  await history.run(`CREATE TEMP TABLE ${texts} AS SELECT DISTINCT ${columns.join(', ')} FROM ${table}`);
+  try {
+    for (const column of columns) {
+      const changed = await history.query<{ k: string; v: string | null }>(
+        `SELECT k, v FROM (SELECT k, ${textOfSql('k')} AS v FROM (SELECT DISTINCT ${column} AS k FROM ${texts} WHERE ${column} IS NOT NULL))
+         WHERE v IS DISTINCT FROM k`,
+      );
+      if (changed.length === 0) continue;
+      const dict = await dictionary(
+        `text_${column}`,
+        'VARCHAR',
+        changed.map(({ k, v }) => [k, v] as const),
+      );
+      await history.run(`UPDATE ${table} SET ${column} = d.v FROM ${dict} AS d WHERE ${table}.${column} = d.k`);
+    }
+  } finally {
+    await history.run(`DROP TABLE IF EXISTS ${texts}`);
   }
 }
 

@@ -17,14 +17,17 @@
  * amount is rounded to the cent once, in SQL. The model is the history's x_Model column (the model reference
  * tag as written, what the showback groups by), read with the Terraform and Kubernetes readers' parser.
  *
- * One statement reads the billed resources in one scan of the window and hands JavaScript one row per
- * resource (every column of every row costs as much to convert as to compute, so there are no others). The
- * on-demand days are counted from the rows themselves when a resource has at most one on-demand row a day (a
- * daily export), and summed per day only for resources that have more (an hourly one): grouping every row by
- * resource and day was the costliest step. A second, small statement reads the commitments and the days with
- * data.
+ * One statement reads the billed resources in one scan of the window's rows (cost_facts, summed per combination
+ * of texts before the texts are joined: history-layout.ts) and hands JavaScript one row per resource (every
+ * column of every row costs as much to convert as to compute, so there are no others). The on-demand days are
+ * counted from the rows themselves when a resource has at most one on-demand row a day (a daily export), and
+ * summed per day only for resources that have more (an hourly one): grouping every row by resource and day was
+ * the costliest step. A second, small statement reads the commitments and the days with data. Where a
+ * resource's or a commitment's rows disagree on a text (a masked resource id shared by several services), the
+ * text shown is defined by spend and text order, never by the order rows are read in.
  */
 import type { CostHistory, Row } from '../billing/history.js';
+import { COMBINATION_KEY, DIMENSIONS_TABLE, FACTS_TABLE } from '../billing/history-layout.js';
 import { addDays } from '../billing/cost-record.js';
 import { parseModelReference } from '../inputs/model-reference.js';
 import type { ModelReference } from '../model/resource.js';
@@ -132,73 +135,107 @@ const WINDOW = `x_CostType = 'Actual' AND x_Day >= CAST($1 AS DATE) AND x_Day < 
 
 const cents = (sql: string): string => `round(${sql}, 2)::DOUBLE`;
 
-/** x_Extras members as a list, parsed once per row and only for rows whose x_Extras names one of them. */
+/** x_Extras members as a list, parsed once per combination and only for those whose x_Extras names one of them. */
 function extrasSql(names: readonly string[]): string {
   const named = names.map((name) => `contains(x_Extras, '"${name}"')`).join(' OR ');
   return `CASE WHEN x_Extras = '{}' THEN NULL WHEN ${named} THEN json_extract_string(x_Extras, [${names.map((name) => `'$.${name}'`).join(', ')}]) END`;
 }
 
 /**
- * The window's actual rows that are some resource's usage (not a commitment's unused part), with the columns
- * the resource statement reads. EffectiveCost, else BilledCost, as two branches rather than coalesce():
- * DuckDB then reads BilledCost only where EffectiveCost is missing (it skips the row groups whose statistics
- * say EffectiveCost has no nulls), and the 38-digit amounts are the costliest columns to scan.
+ * The window's actual rows of cost_facts with `columns` and their cost: EffectiveCost, else BilledCost, as two
+ * branches rather than coalesce(): DuckDB then reads BilledCost only where EffectiveCost is missing (it skips the
+ * row groups whose statistics say EffectiveCost has no nulls), and the 38-digit amounts are the costliest columns
+ * to scan.
  */
-function usageRowsSql(): string {
-  const columns = `x_Provider, ResourceId, ServiceName, ResourceType, SkuId, PricingCategory, Tags, x_Model, x_Day, ChargePeriodStart, x_Extras`;
+function windowFactsSql(columns: string): string {
+  return `SELECT ${columns}, EffectiveCost AS cost FROM ${FACTS_TABLE} WHERE ${WINDOW} AND EffectiveCost IS NOT NULL
+    UNION ALL
+    SELECT ${columns}, BilledCost AS cost FROM ${FACTS_TABLE} WHERE ${WINDOW} AND EffectiveCost IS NULL`;
+}
+
+/**
+ * The combinations of texts (history-layout.ts) that are some resource's usage (not a commitment's unused part),
+ * with what the resource statement reads of them, each worked out once per combination instead of once per row.
+ */
+function usageCombinationsSql(): string {
   const readTags = USAGE_TAG_KEYS.map((key) => `Tags ILIKE '%${key}%'`).join(' OR ');
-  return `SELECT x_Provider AS provider,
+  return `SELECT ${COMBINATION_KEY},
       coalesce(ResourceId, coalesce(ServiceName, '(unknown service)') || ' / ' || coalesce(SkuId, '(no SKU)')) AS resource,
-      x_Day AS day, ChargePeriodStart AS started, ServiceName AS service, ResourceType AS resource_type, SkuId AS sku,
-      x_Model AS model, CASE WHEN ${readTags} THEN Tags END AS tags,
+      ServiceName AS service, ResourceType AS resource_type, SkuId AS sku, x_Model AS model,
+      CASE WHEN ${readTags} THEN Tags END AS tags,
       CASE lower(coalesce(PricingCategory, '')) WHEN 'standard' THEN 'standard' WHEN 'dynamic' THEN 'dynamic'
         WHEN 'committed' THEN 'committed' ELSE 'other' END AS category,
-      cost, extras[1] AS instance_type
-    FROM (
-      SELECT *, ${extrasSql(['x_InstanceType', 'CommitmentDiscountStatus'])} AS extras FROM (
-        SELECT ${columns}, EffectiveCost AS cost FROM cost_records WHERE ${WINDOW} AND EffectiveCost IS NOT NULL
-        UNION ALL
-        SELECT ${columns}, BilledCost AS cost FROM cost_records WHERE ${WINDOW} AND EffectiveCost IS NULL
-      )
-    )
+      extras[1] AS instance_type
+    FROM (SELECT *, ${extrasSql(['x_InstanceType', 'CommitmentDiscountStatus'])} AS extras FROM ${DIMENSIONS_TABLE})
     WHERE extras[2] IS DISTINCT FROM 'Unused'`;
 }
 
-/** The billed resources in provider and resource order: one scan of the window, one row per resource. */
+/**
+ * The billed resources in provider and resource order, one row per resource. The window's rows are summed per
+ * provider and combination of texts first, reading only cost_facts' key, day, start and cost: a resource's rows
+ * repeat a few combinations, so the texts are joined to tens of thousands of sums instead of millions of rows.
+ *
+ * What a resource shows where its rows disagree is defined, not left to the order rows are read in:
+ * - service, resource type, SKU and instance type come together from the one set of them with the most spend in
+ *   the window, ties in text order;
+ * - model and tags are those of its latest row (the latest ChargePeriodStart); rows starting at the same time
+ *   are told apart by their combination's spend in the window, then the model and tags in text order.
+ */
 function resourcesSql(windowDays: number): string {
   const standard = `category = 'standard'`;
-  // The days of the window a resource has on-demand rows on, as a bit string: fewer days than rows means some
-  // day has several rows (an hourly export, or several line items), and only then are its days summed.
-  const dayBits = `bitstring_agg((day - CAST($1 AS DATE))::INTEGER, 0, ${windowDays - 1}) FILTER (WHERE ${standard})`;
+  // The days of the window each combination has rows on, as a bit string: fewer days than rows means some day
+  // has several rows (an hourly export, or several line items), and only then are a resource's days summed.
+  const dayBits = `bitstring_agg((x_Day - CAST($1 AS DATE))::INTEGER, 0, ${windowDays - 1})`;
   const summed = `standard_rows > standard_row_days`;
-  return `WITH rows AS NOT MATERIALIZED (${usageRowsSql()}),
+  const latest = `ORDER BY latest DESC, cost DESC, model, tags`;
+  return `WITH combinations AS (${usageCombinationsSql()}),
+    sums AS (
+      SELECT x_Provider AS provider, ${COMBINATION_KEY}, sum(cost) AS cost, count(*) AS rows,
+        count(*) FILTER (WHERE cost > 0) AS positive_rows, min(cost) FILTER (WHERE cost > 0) AS min_positive_row,
+        max(ChargePeriodStart) AS latest, ${dayBits} AS days
+      FROM (${windowFactsSql(`x_Provider, ${COMBINATION_KEY}, x_Day, ChargePeriodStart`)}) GROUP BY ALL
+    ),
+    used AS (SELECT * FROM sums JOIN combinations USING (${COMBINATION_KEY})),
     billed AS (
-      SELECT provider, resource, any_value(service) AS service, any_value(resource_type) AS resource_type, any_value(sku) AS sku,
-        any_value(instance_type) AS instance_type, arg_max_null(model, started) AS model, arg_max_null(tags, started) AS tags,
+      SELECT provider, resource, first(model ${latest}) AS model, first(tags ${latest}) AS tags,
         sum(cost) FILTER (WHERE ${standard}) AS standard, sum(cost) FILTER (WHERE category = 'dynamic') AS dynamic,
         sum(cost) FILTER (WHERE category = 'committed') AS committed, sum(cost) FILTER (WHERE category = 'other') AS other,
-        count(*) FILTER (WHERE ${standard}) AS standard_rows, coalesce(bit_count(${dayBits}), 0) AS standard_row_days,
-        count(*) FILTER (WHERE ${standard} AND cost > 0) AS positive_rows,
-        min(cost) FILTER (WHERE ${standard} AND cost > 0) AS min_positive_row
-      FROM rows GROUP BY provider, resource HAVING sum(cost) <> 0
+        sum(rows) FILTER (WHERE ${standard}) AS standard_rows,
+        coalesce(bit_count(bit_or(days) FILTER (WHERE ${standard})), 0) AS standard_row_days,
+        coalesce(sum(positive_rows) FILTER (WHERE ${standard}), 0) AS positive_rows,
+        min(min_positive_row) FILTER (WHERE ${standard}) AS min_positive_row
+      FROM used GROUP BY provider, resource HAVING sum(cost) <> 0
+    ),
+    described AS (
+      SELECT provider, resource,
+        first({'service': service, 'resource_type': resource_type, 'sku': sku, 'instance_type': instance_type}
+          ORDER BY cost DESC, service, resource_type, sku, instance_type) AS described
+      FROM (SELECT provider, resource, service, resource_type, sku, instance_type, sum(cost) AS cost FROM used GROUP BY ALL)
+      GROUP BY provider, resource
     ),
     summed_days AS (
       SELECT provider, resource, count(*) AS standard_days, min(standard) AS min_daily_standard FROM (
-        SELECT provider, resource, day, sum(cost) AS standard FROM rows
-        WHERE ${standard} AND (provider, resource) IN (SELECT (provider, resource) FROM billed WHERE ${summed})
-        GROUP BY ALL HAVING sum(cost) > 0
+        SELECT f.x_Provider AS provider, c.resource, f.x_Day, sum(f.cost) AS standard
+        FROM (${windowFactsSql(`x_Provider, ${COMBINATION_KEY}, x_Day`)}) AS f JOIN combinations AS c USING (${COMBINATION_KEY})
+        WHERE c.${standard} AND (f.x_Provider, c.resource) IN (SELECT (provider, resource) FROM billed WHERE ${summed})
+        GROUP BY ALL HAVING sum(f.cost) > 0
       ) GROUP BY ALL
     )
-    SELECT b.resource, b.provider, service, resource_type, sku, instance_type, model, tags,
-      ${cents('coalesce(standard, 0)')} AS standard, ${cents('coalesce(dynamic, 0)')} AS dynamic,
+    SELECT b.resource, b.provider, d.described.service, d.described.resource_type, d.described.sku, d.described.instance_type,
+      model, tags, ${cents('coalesce(standard, 0)')} AS standard, ${cents('coalesce(dynamic, 0)')} AS dynamic,
       ${cents('coalesce(committed, 0)')} AS committed, ${cents('coalesce(other, 0)')} AS other,
       (CASE WHEN ${summed} THEN coalesce(s.standard_days, 0) ELSE positive_rows END)::INTEGER AS standard_days,
       ${cents(`CASE WHEN ${summed} THEN s.min_daily_standard ELSE min_positive_row END`)} AS min_daily_standard
-    FROM billed b LEFT JOIN summed_days s ON s.provider = b.provider AND s.resource = b.resource
+    FROM billed b JOIN described d ON d.provider = b.provider AND d.resource = b.resource
+      LEFT JOIN summed_days s ON s.provider = b.provider AND s.resource = b.resource
     ORDER BY b.provider, b.resource`;
 }
 
-/** The days of the window with actual spend (the row whose id is null), then each commitment in id and provider order. */
+/**
+ * The days of the window with actual spend (the row whose id is null), then each commitment in id and provider
+ * order. A commitment whose rows disagree on its name, type or category shows those of its rows with the most
+ * spend in the window, ties in text order.
+ */
 function windowSql(): string {
   const [id, name, type, category, status] = [1, 2, 3, 4, 5].map((i) => `extras[${i}]`);
   const extras = extrasSql([
@@ -208,16 +245,26 @@ function windowSql(): string {
     'CommitmentDiscountCategory',
     'CommitmentDiscountStatus',
   ]);
-  return `SELECT count(DISTINCT x_Day)::INTEGER AS days FROM cost_records WHERE ${WINDOW}
-    UNION ALL BY NAME
-    SELECT ${id} AS id, provider, any_value(${name}) AS name, any_value(${type}) AS type, any_value(${category}) AS category,
-      ${cents(`coalesce(sum(cost) FILTER (WHERE ${status} = 'Used'), 0)`)} AS used,
-      ${cents(`coalesce(sum(cost) FILTER (WHERE ${status} = 'Unused'), 0)`)} AS unused
-    FROM (
-      SELECT x_Provider AS provider, coalesce(EffectiveCost, BilledCost) AS cost, ${extras} AS extras
-      FROM cost_records WHERE ${WINDOW} AND contains(x_Extras, '"CommitmentDiscountId"')
+  return `WITH committed AS (
+      SELECT ${COMBINATION_KEY}, ${id} AS id, ${name} AS name, ${type} AS type, ${category} AS category, ${status} AS status
+      FROM (SELECT ${COMBINATION_KEY}, ${extras} AS extras FROM ${DIMENSIONS_TABLE} WHERE contains(x_Extras, '"CommitmentDiscountId"'))
+      WHERE ${id} IS NOT NULL
+    ),
+    sums AS (
+      SELECT f.x_Provider AS provider, c.id, c.name, c.type, c.category,
+        sum(f.cost) FILTER (WHERE c.status = 'Used') AS used, sum(f.cost) FILTER (WHERE c.status = 'Unused') AS unused, sum(f.cost) AS cost
+      FROM (
+        SELECT x_Provider, ${COMBINATION_KEY}, coalesce(EffectiveCost, BilledCost) AS cost FROM ${FACTS_TABLE}
+        WHERE ${WINDOW} AND ${COMBINATION_KEY} IN (SELECT ${COMBINATION_KEY} FROM committed)
+      ) AS f JOIN committed AS c USING (${COMBINATION_KEY})
+      GROUP BY ALL
     )
-    WHERE ${id} IS NOT NULL GROUP BY ${id}, provider
+    SELECT count(DISTINCT x_Day)::INTEGER AS days FROM ${FACTS_TABLE} WHERE ${WINDOW}
+    UNION ALL BY NAME
+    SELECT id, provider, first(name ORDER BY cost DESC, name, type, category) AS name,
+      first(type ORDER BY cost DESC, name, type, category) AS type, first(category ORDER BY cost DESC, name, type, category) AS category,
+      ${cents('coalesce(sum(used), 0)')} AS used, ${cents('coalesce(sum(unused), 0)')} AS unused
+    FROM sums GROUP BY id, provider
     ORDER BY id NULLS FIRST, provider`;
 }
 

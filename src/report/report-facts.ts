@@ -42,6 +42,7 @@ export interface CostDriver {
   readonly provider: string;
   readonly service: string;
   readonly resource: string;
+  /** The team tag of most of the resource's spend this month (ties in text order); null for untagged spend. */
   readonly team: string | null;
   readonly cost: number;
   /** Share of the month-to-date total, 0..1. */
@@ -639,11 +640,13 @@ export async function readReportFacts(history: CostHistory, options: FactOptions
     classes.byModel.map((s) => ({ key: s.key, month_to_date: s.cost, previous_month_to_date: 0, previous_month: 0 })),
     options.inventory,
   ).map((line) => ({ key: line.key, cost: line.month_to_date }));
+  // A resource whose rows name several teams is shown with the team of most of its spend, ties in text order.
   const drivers = await history.query<{ provider: string; service: string; resource: string; team: string | null; cost: number }>(
-    `SELECT x_Provider AS provider, coalesce(ServiceName, '(unknown service)') AS service,
-       coalesce(ResourceId, SkuId, '(no resource id)') AS resource, any_value(x_Team) AS team,
-       sum(x_Cost)::DOUBLE AS cost
-     FROM ${SPEND} WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY 1, 2, 3 ORDER BY cost DESC, 1, 2, 3 LIMIT 10`,
+    `SELECT provider, service, resource, first(team ORDER BY cost DESC, team) AS team, sum(cost)::DOUBLE AS cost FROM (
+       SELECT x_Provider AS provider, coalesce(ServiceName, '(unknown service)') AS service,
+         coalesce(ResourceId, SkuId, '(no resource id)') AS resource, x_Team AS team, sum(x_Cost) AS cost
+       FROM ${SPEND} WHERE x_Day >= CAST(? AS DATE) AND x_Day < CAST(? AS DATE) GROUP BY 1, 2, 3, 4
+     ) GROUP BY 1, 2, 3 ORDER BY cost DESC, 1, 2, 3 LIMIT 10`,
     [monthStart, end],
   );
   const forecasts = await history.query<{ source: string; remaining: number }>(

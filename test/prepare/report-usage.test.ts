@@ -42,6 +42,7 @@ interface Line {
   readonly tags?: Record<string, string>;
   readonly instanceType?: string;
   readonly commitment?: 'Used' | 'Unused';
+  readonly commitmentName?: string;
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -69,7 +70,7 @@ function csv(lines: readonly Line[]): string {
       JSON.stringify(line.tags ?? {}),
       line.instanceType ?? '',
       line.commitment ? SP : '',
-      line.commitment ? 'sp one' : '',
+      line.commitment ? (line.commitmentName ?? 'sp one') : '',
       line.commitment ? 'Savings Plan' : '',
       line.commitment ? 'Spend' : '',
       line.commitment ?? '',
@@ -225,6 +226,87 @@ describe('readReportUsage', () => {
       hourly?.standard_days,
       hourly?.min_daily_standard,
       hourly?.cost.standard,
+    ]);
+  });
+
+  // Each case's first row in the file is the one a scan would meet first, and is never the one shown, so a
+  // reader that keeps the first value it meets gives other figures.
+  it('describes a resource billed under several services by the one it spent most on, ties in text order', async () => {
+    const lines = range(1, 3).flatMap((day): Line[] => [
+      { day, billed: '1', effective: '1', service: 'Virtual Network', resource: 'shared', sku: 'sku-net', pricing: 'Standard' },
+      {
+        day,
+        billed: '5',
+        effective: '5',
+        service: 'Virtual Machines',
+        resource: 'shared',
+        type: 'Virtual Machine',
+        sku: 'sku-vm',
+        pricing: 'Standard',
+        instanceType: 'Standard_NC24ads_A100_v4',
+      },
+      { day, billed: '2', effective: '2', service: 'Storage', resource: 'tied', sku: 'sku-b', pricing: 'Standard' },
+      { day, billed: '2', effective: '2', service: 'Backup', resource: 'tied', sku: 'sku-a', pricing: 'Standard' },
+    ]);
+    const described = (await usageOf(dir, 'services', lines)).resources.map(({ resource, service, resource_type, sku, instance_type }) => ({
+      resource,
+      service,
+      resource_type,
+      sku,
+      instance_type,
+    }));
+    expect(described).toStrictEqual([
+      {
+        resource: 'shared',
+        service: 'Virtual Machines',
+        resource_type: 'Virtual Machine',
+        sku: 'sku-vm',
+        instance_type: 'Standard_NC24ads_A100_v4',
+      },
+      { resource: 'tied', service: 'Backup', resource_type: undefined, sku: 'sku-a', instance_type: null },
+    ]);
+  });
+
+  it('takes the model and tags of the latest row, rows of the same start by their spend, then in text order', async () => {
+    const row = (resource: string, day: number, billed: string, model: string): Line => ({
+      day,
+      billed,
+      effective: billed,
+      service: EC2,
+      resource,
+      pricing: 'Standard',
+      tags: { 'tollgate.io/model': model, workload: model.startsWith('zeta') ? 'batch' : 'serving' },
+    });
+    const lines = [
+      ...range(1, 2).map((day) => row('by-spend', day, '9', 'earlier@1')),
+      row('by-spend', 3, '1', 'alpha@1'),
+      row('by-spend', 3, '3', 'zeta@1'),
+      ...range(1, 2).map((day) => row('by-text', day, '9', 'earlier@1')),
+      row('by-text', 3, '3', 'zeta@1'),
+      row('by-text', 3, '3', 'alpha@1'),
+    ];
+    const shown = (await usageOf(dir, 'latest', lines)).resources.map(({ resource, model, tags }) => ({ resource, model, tags }));
+    expect(shown).toStrictEqual([
+      { resource: 'by-spend', model: { id: 'zeta', version: '1' }, tags: { workload: 'batch' } },
+      { resource: 'by-text', model: { id: 'alpha', version: '1' }, tags: { workload: 'serving' } },
+    ]);
+  });
+
+  it('names a commitment whose rows disagree by the rows with the most spend', async () => {
+    const lines = range(1, 3).flatMap((day): Line[] => [
+      {
+        day,
+        billed: '1',
+        effective: '1',
+        service: 'Savings Plans',
+        pricing: 'Committed',
+        commitment: 'Unused',
+        commitmentName: 'sp before',
+      },
+      { day, billed: '0', effective: '4', service: 'Amazon SageMaker', resource: 'ep-1', pricing: 'Committed', commitment: 'Used' },
+    ]);
+    expect((await usageOf(dir, 'renamed', lines)).commitments).toStrictEqual([
+      { id: SP, name: 'sp one', provider: 'aws', type: 'Savings Plan', category: 'Spend', used: 12, unused: 3 },
     ]);
   });
 

@@ -214,6 +214,46 @@ describe('report facts', () => {
     ]);
   });
 
+  it('names a cost driver billed to several teams by the team of most of its spend, ties in text order', async () => {
+    // Each resource's first row is a team it spent less on (or tied with, later in text order), so a reader that
+    // keeps the first team it meets names another.
+    const row = (resource: string, day: string, units: number, team: string) => ({
+      ...costRecord({
+        ChargePeriodStart: `${day}T00:00:00.000Z`,
+        ChargePeriodEnd: `${day}T23:59:59.000Z`,
+        BilledCost: usd(units),
+        EffectiveCost: null,
+        BillingCurrency: 'USD',
+        x_Provider: 'aws' as const,
+        SubAccountId: '111',
+        Tags: { team },
+        x_Extras: {},
+      }),
+      ServiceName: 'Amazon EC2',
+      ResourceId: resource,
+    });
+    const history = await CostHistory.open(join(dir, 'drivers.duckdb'));
+    try {
+      const records = [
+        row('i-shared', '2025-06-01', 3, 'research'),
+        row('i-shared', '2025-06-02', 2, 'search'),
+        row('i-shared', '2025-06-03', 2, 'search'),
+        row('i-tied', '2025-06-01', 1, 'zeta'),
+        row('i-tied', '2025-06-02', 1, 'alpha'),
+      ];
+      await history.commitStaged([{ source: 'aws', table: await history.stageRecords('aws', records) }], {
+        days: 400,
+        today: '2025-06-04',
+      });
+      expect((await factsOf(history)).topDrivers.map(({ resource, team, cost }) => ({ resource, team, cost }))).toEqual([
+        { resource: 'i-shared', team: 'search', cost: 7 },
+        { resource: 'i-tied', team: 'alpha', cost: 2 },
+      ]);
+    } finally {
+      history.close();
+    }
+  });
+
   it('gives a daily series per scope, every day of the window, with the trailing mean of the seven days before', () => {
     expect(facts.series.map((series) => series.scope)).toEqual(['provider:aws', 'provider:azure', 'team:risk', 'team:search', 'total']);
     const total = facts.series.find((series) => series.scope === 'total')?.points ?? [];
