@@ -120,6 +120,17 @@ describe('KServe InferenceService', () => {
     expect(resource.compute?.role).toBe('endpoint');
   });
 
+  it('a node label naming the accelerator wins over the same key in the object annotations', () => {
+    const resource = normaliseKubernetesObject({
+      ...isvc({
+        nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' },
+        tensorflow: { storageUri: 'gs://m', resources: { limits: { 'nvidia.com/gpu': 1 } } },
+      }),
+      metadata: { name: 'tf', annotations: { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-t4' } },
+    });
+    expect(resource.compute?.accelerator).toMatchObject({ model: 'L4', count: 1 });
+  });
+
   it('the component with the most accelerators speaks for placement; instances add up', () => {
     const resource = normaliseKubernetesObject(
       isvc(

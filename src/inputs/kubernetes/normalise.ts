@@ -44,11 +44,8 @@ function componentFacts(component: PodComponent, hints: Readonly<Record<string, 
   const selection = nodeSelectionOf(component.podSpec);
   const placement = instancePlacementOf(selection);
   return {
-    accelerator: acceleratorOf(
-      acceleratorRequestOf(component.podSpec),
-      { ...hints, ...selection.labels },
-      placement.spec?.accelerator ?? null,
-    ),
+    // The node labels win over the object's hints, read in place rather than merged into a copy for every pod template.
+    accelerator: acceleratorOf(acceleratorRequestOf(component.podSpec), selection.labels, placement.spec?.accelerator ?? null, hints),
     instanceType: placement.instanceType,
     family: placement.family,
     region: regionOf(selection, defaultRegion),

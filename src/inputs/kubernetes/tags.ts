@@ -9,10 +9,10 @@ import { objectAt, stringAt, stringMap, type JsonObject } from './object-shape.j
 /** Names the model a workload serves or trains, `<id>@<version>`, for the review gate. */
 export const MODEL_REFERENCE_KEY = 'tollgate.io/model';
 
-export function namespaceTags(settings: KubernetesSettings | undefined, namespace: string | null): Record<string, string> {
+/** The namespace's mapping from config, read in place: tagsOf copies it into the tags it builds. */
+function namespaceMapping(settings: KubernetesSettings | undefined, namespace: string | null): Readonly<Record<string, string>> {
   const namespaces = settings?.namespaces ?? {};
-  const mapped = (namespace !== null ? namespaces[namespace] : undefined) ?? namespaces['*'] ?? {};
-  return { ...mapped };
+  return (namespace !== null ? namespaces[namespace] : undefined) ?? namespaces['*'] ?? {};
 }
 
 /**
@@ -23,7 +23,8 @@ export function namespaceTags(settings: KubernetesSettings | undefined, namespac
 export function tagsOf(object: JsonObject, settings: KubernetesSettings | undefined, namespace: string | null): Record<string, string> {
   const labels = stringMap(objectAt(object, 'metadata', 'labels'));
   const mappedByName = namespace !== null && settings?.namespaces?.[namespace] !== undefined;
-  const tags = mappedByName ? { ...labels, ...namespaceTags(settings, namespace) } : { ...namespaceTags(settings, namespace), ...labels };
+  const mapping = namespaceMapping(settings, namespace);
+  const tags = mappedByName ? { ...labels, ...mapping } : { ...mapping, ...labels };
   // Label values cannot hold "@", so the model reference usually comes as an annotation.
   const modelReference = stringAt(object, 'metadata', 'annotations', MODEL_REFERENCE_KEY);
   if (modelReference !== null && tags[MODEL_REFERENCE_KEY] === undefined) tags[MODEL_REFERENCE_KEY] = modelReference;
