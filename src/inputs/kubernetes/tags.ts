@@ -4,7 +4,7 @@
  * `team`, `environment`, `cost-center` and `data-classification` mean the same as cloud tags.
  */
 import type { KubernetesSettings } from '../../config/config.js';
-import { objectAt, stringAt, stringMap, type JsonObject } from './object-shape.js';
+import { stringAt, type JsonObject } from './object-shape.js';
 
 /** Names the model a workload serves or trains, `<id>@<version>`, for the review gate. */
 export const MODEL_REFERENCE_KEY = 'tollgate.io/model';
@@ -19,9 +19,14 @@ function namespaceMapping(settings: KubernetesSettings | undefined, namespace: s
  * A namespace the config maps by name is the trust boundary: its environment, team and classification win
  * over the object's own labels, so a Pod in a dev namespace labelled `environment: prod` is still dev (and
  * cannot claim prod's limits). The catch-all `"*"` mapping is only a default that labels may override.
+ * `labels` are the object's own, as stringMap reads them (the caller reads them once for all its uses).
  */
-export function tagsOf(object: JsonObject, settings: KubernetesSettings | undefined, namespace: string | null): Record<string, string> {
-  const labels = stringMap(objectAt(object, 'metadata', 'labels'));
+export function tagsOf(
+  object: JsonObject,
+  labels: Readonly<Record<string, string>>,
+  settings: KubernetesSettings | undefined,
+  namespace: string | null,
+): Record<string, string> {
   const mappedByName = namespace !== null && settings?.namespaces?.[namespace] !== undefined;
   const mapping = namespaceMapping(settings, namespace);
   const tags = mappedByName ? { ...labels, ...mapping } : { ...mapping, ...labels };
