@@ -5,8 +5,9 @@
  * (default 500 and 2000 req/s, `overallRate`, so latencies are corrected for coordinated omission).
  * Both servers run in their own process so load generation does not share their event loop. Each row
  * prints p50/p99, the rate served, and the server's CPU time per request (its processes' user + system time
- * from /proc over the run, workers included), with the ratios to the floor and the machine, and under it how long
- * each server held its event loop and paused for garbage collection over the run (bench/loop-hook.mjs).
+ * from /proc over the run, workers included) beside the load generator's (autocannon runs in this process, on the same
+ * cores), with the ratios to the floor and the machine, and under it how long each server held its event loop and
+ * paused for garbage collection over the run (bench/loop-hook.mjs).
  * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only; BENCH_CPU_PROF=dir profiles serve;
  * BENCH_SERVE='node arguments' runs serve from them instead of bin/tollgate.js (e.g. `--import tsx entry.mjs`, an
  * entry that runs another copy's src/cli/main.ts, to compare two versions without a build); BENCH_SPLIT=0 skips
@@ -18,7 +19,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, release, tmpdir, type } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, tmpdir, type } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -241,24 +242,47 @@ async function measure(port: number, ca: Buffer, rate: number): Promise<Autocann
   });
 }
 
-async function warmUp(port: number, ca: Buffer): Promise<void> {
+/** Requests per second of the warm-up runs. */
+const WARM_UP_RATE = 1_000;
+
+/**
+ * Requests each serve process answers before it is measured. A fresh process took 1.0 ms of CPU per request over
+ * its first 3,000, 0.5 ms over the next 3,000 and 0.35-0.39 ms after that (V8 optimising the prepare stage and
+ * tiering up the policy's wasm); workers each warm up on their share of the requests.
+ */
+const WARM_UP_REQUESTS_PER_PROCESS = 8_000;
+
+/** The serve processes that answer requests: the workers, or the one process. */
+function servingProcesses(): number {
+  if (workers === 'auto') return availableParallelism(); // as serve's parseWorkers counts them
+  return Math.max(1, Number(workers));
+}
+
+async function warmUp(port: number, ca: Buffer, seconds: number): Promise<void> {
   await autocannon({
     url: `https://127.0.0.1:${port}/validate`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: review,
     connections: 10,
-    duration: 3,
-    overallRate: 1000,
+    duration: seconds,
+    overallRate: WARM_UP_RATE,
     tlsOptions: { ca },
   });
 }
 
 const fmt = (ms: number): string => `${ms.toFixed(2)} ms`;
 
-/** CPU µs per call of `step`, over `count` calls after a warm-up of a fifth as many. */
-function cpuMicros(count: number, step: () => void): number {
-  for (let i = 0; i < count / 5; i += 1) step();
+/** Reviews each in-process step runs before it is measured, as a server does in its first seconds under load. */
+const WARM_UP_REVIEWS = 8_000;
+
+/**
+ * CPU µs per call of `step`, over `count` calls after `warmUpCalls` (default a fifth as many). A step of plain
+ * JavaScript needs thousands of calls before V8 has optimised it: measured after a few hundred, preparing a review
+ * cost four times what it costs in a server that has been answering for a while.
+ */
+function cpuMicros(count: number, step: () => void, warmUpCalls = count / 5): number {
+  for (let i = 0; i < warmUpCalls; i += 1) step();
   const before = process.cpuUsage();
   for (let i = 0; i < count; i += 1) step();
   const used = process.cpuUsage(before);
@@ -313,13 +337,15 @@ async function cpuSplit(): Promise<string[]> {
   const parse = (): unknown => parseAdmissionReview(JSON.parse(review));
   const prepare = (): unknown => policyInputFor(request, policy, new Date());
   const lines = [
-    stepLine('parse body (JSON.parse + AdmissionReview)', cpuMicros(count, parse), heapKilobytes(50, parse)),
-    stepLine('prepare admission input', cpuMicros(count, prepare), heapKilobytes(50, prepare)),
+    stepLine('parse body (JSON.parse + AdmissionReview)', cpuMicros(count, parse, WARM_UP_REVIEWS), heapKilobytes(50, parse)),
+    stepLine('prepare admission input', cpuMicros(count, prepare, WARM_UP_REVIEWS), heapKilobytes(50, prepare)),
   ];
   // The batch sizes take turns, a few evaluations each, so that a busy machine slows them alike. Evaluated as the
   // server evaluates them, without input digests.
   const withoutDigests = { inputDigests: false } as const;
   const sizes = [1, 2, 4, 8, 16];
+  const warmBatch = Array.from({ length: MAX_REVIEWS_PER_EVALUATION }, () => input);
+  for (let i = 0; i < WARM_UP_REVIEWS / MAX_REVIEWS_PER_EVALUATION; i += 1) policy.engine.evaluateBatch(warmBatch, withoutDigests);
   const used = new Map<number, number>();
   const reviewsPerTurn = 48;
   const turns = Math.ceil(count / reviewsPerTurn);
@@ -358,7 +384,7 @@ async function cpuSplit(): Promise<string[]> {
   lines.push(
     stepLine(
       'all but evaluation (parse, prepare, verdict,',
-      cpuMicros(Math.ceil(count / batch), allButEvaluation) / batch,
+      cpuMicros(Math.ceil(count / batch), allButEvaluation, WARM_UP_REVIEWS / batch) / batch,
       heapKilobytes(4, allButEvaluation) / batch,
     ),
     '  log line, metrics, response JSON)',
@@ -367,7 +393,7 @@ async function cpuSplit(): Promise<string[]> {
   lines.push(
     stepLine(
       `the whole path, ${batch} per evaluation`,
-      cpuMicros(Math.ceil(count / batch), wholePath) / batch,
+      cpuMicros(Math.ceil(count / batch), wholePath, WARM_UP_REVIEWS / batch) / batch,
       heapKilobytes(2, wholePath) / batch,
     ),
   );
@@ -400,10 +426,11 @@ async function main(): Promise<void> {
   const floor = await startServer(['-e', FLOOR_SERVER, tls.cert, tls.key], /"msg":"listening"/);
   const rows: string[] = [];
   try {
-    // Warm up both (JIT, wasm tier-up) for a few seconds before measuring.
-    for (const server of [webhook, floor]) await warmUp(server.port, tls.ca);
+    // Warm up both (JIT, wasm tier-up) before measuring: serve for as long as its processes need, the floor 3 s.
+    await warmUp(webhook.port, tls.ca, Math.ceil((WARM_UP_REQUESTS_PER_PROCESS * servingProcesses()) / WARM_UP_RATE));
+    await warmUp(floor.port, tls.ca, 3);
     for (const rate of rates) {
-      const measured: Array<{ name: string; result: AutocannonResult; cpuPerRequestMs: number; loop: string }> = [];
+      const measured: Array<{ name: string; result: AutocannonResult; cpuPerRequestMs: number; generatorMs: number; loop: string }> = [];
       for (const [name, server] of [
         [`tollgate serve (${workers === '1' ? '1 process' : `--workers ${workers}`})`, webhook],
         ['floor (constant allow)', floor],
@@ -411,12 +438,17 @@ async function main(): Promise<void> {
         const pid = server.child.pid ?? 0;
         await loopWindow(server);
         const cpuBefore = cpuMs(pid);
+        // autocannon runs in this process: its CPU is what sending the load takes from the same cores.
+        const generatorBefore = process.cpuUsage();
         const result = await measure(server.port, tls.ca, rate);
-        const cpuPerRequestMs = (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total);
-        measured.push({ name, result, cpuPerRequestMs, loop: describeLoop(await loopWindow(server)) });
+        const generator = process.cpuUsage(generatorBefore);
+        const requests = Math.max(1, result.requests.total);
+        const cpuPerRequestMs = (cpuMs(pid) - cpuBefore) / requests;
+        const generatorMs = (generator.user + generator.system) / 1000 / requests;
+        measured.push({ name, result, cpuPerRequestMs, generatorMs, loop: describeLoop(await loopWindow(server)) });
       }
       const floorResult = measured[1];
-      for (const { name, result, cpuPerRequestMs, loop } of measured) {
+      for (const { name, result, cpuPerRequestMs, generatorMs, loop } of measured) {
         const ratio = floorResult === undefined ? NaN : result.latency.p99 / floorResult.result.latency.p99;
         rows.push(
           [
@@ -428,6 +460,7 @@ async function main(): Promise<void> {
             `max ${fmt(result.latency.max)}`.padEnd(15),
             `${result.requests.average.toFixed(0)} req/s served (${((100 * result.requests.average) / rate).toFixed(1)}%)`.padEnd(30),
             `CPU ${cpuPerRequestMs.toFixed(3)} ms/request`.padEnd(26),
+            `(load generator ${generatorMs.toFixed(3)})`.padEnd(26),
             `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
           ].join(' '),
         );

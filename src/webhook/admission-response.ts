@@ -15,6 +15,8 @@ const MAX_MESSAGE_FINDINGS = 5;
 const MAX_FINDING_MESSAGE_CHARS = 300;
 
 export function truncate(text: string, limit: number): string {
+  // A string has at least as many UTF-16 units as characters: one no longer than the limit needs no splitting.
+  if (text.length <= limit) return text;
   const chars = Array.from(text);
   return chars.length <= limit ? text : `${chars.slice(0, limit - 1).join('')}…`;
 }

@@ -120,6 +120,17 @@ describe('KServe InferenceService', () => {
     expect(resource.compute?.role).toBe('endpoint');
   });
 
+  it('a node label naming the accelerator wins over the same key in the object annotations', () => {
+    const resource = normaliseKubernetesObject({
+      ...isvc({
+        nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' },
+        tensorflow: { storageUri: 'gs://m', resources: { limits: { 'nvidia.com/gpu': 1 } } },
+      }),
+      metadata: { name: 'tf', annotations: { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-t4' } },
+    });
+    expect(resource.compute?.accelerator).toMatchObject({ model: 'L4', count: 1 });
+  });
+
   it('the component with the most accelerators speaks for placement; instances add up', () => {
     const resource = normaliseKubernetesObject(
       isvc(
@@ -289,6 +300,22 @@ describe('tags, address and values', () => {
     expect(resource.address).toBe('Deployment/ml-dev/llm-server');
     // The object's own `team: serving` label cannot move it out of the namespace's team.
     expect(resource.tags).toEqual({ environment: 'dev', team: 'research', app: 'llm', 'tollgate.io/model': 'llama-3-8b@3.1.0' });
+  });
+
+  it("writes the tags in the order of an object spread: the first map's keys, then the keys only the second has", () => {
+    // The policy input is compared byte for byte, so the order of the keys is part of it.
+    expect(JSON.stringify(normaliseKubernetesObject(object, { namespace: 'ml-dev', settings }).tags)).toBe(
+      '{"team":"research","app":"llm","environment":"dev","tollgate.io/model":"llama-3-8b@3.1.0"}',
+    );
+    expect(JSON.stringify(normaliseKubernetesObject(object, { namespace: 'ml-other', settings }).tags)).toBe(
+      '{"environment":"sandbox","team":"serving","app":"llm","tollgate.io/model":"llama-3-8b@3.1.0"}',
+    );
+  });
+
+  it("keeps a mapping's tag named __proto__ as a tag, as an object spread does", () => {
+    const odd = JSON.parse('{"__proto__":"odd","team":"research"}') as Record<string, string>;
+    const resource = normaliseKubernetesObject(object, { namespace: 'ml-odd', settings: { namespaces: { 'ml-odd': odd } } });
+    expect(JSON.stringify(resource.tags)).toBe('{"team":"research","app":"llm","__proto__":"odd","tollgate.io/model":"llama-3-8b@3.1.0"}');
   });
 
   it('falls back to the "*" mapping and to namespace default', () => {

@@ -33,6 +33,24 @@ describe('jsonLogger', () => {
     }
   });
 
+  it("stamps each line with the clock's millisecond, lines of the same millisecond alike", () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 31, 23, 59, 59, 998) });
+    try {
+      const lines: string[] = [];
+      const logger = jsonLogger('info', (line) => lines.push(line));
+      const expected: string[] = [];
+      for (const step of [0, 0, 1, 1, 86_400_000]) {
+        vi.advanceTimersByTime(step);
+        expected.push(new Date().toISOString());
+        logger.log('info', 'decision');
+      }
+      expect(lines.map((line) => (JSON.parse(line) as { time: string }).time)).toEqual(expected);
+      expect(new Set(expected).size).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('drops records below the minimum level', () => {
     const lines: string[] = [];
     const logger = jsonLogger('warn', (line) => lines.push(line));

@@ -124,22 +124,27 @@ const MODEL_LABELS: ReadonlyArray<readonly [label: string, read: (value: string)
   ['cloud.google.com/gke-tpu-accelerator', (value) => (GKE_TPU_MODELS[value] ? { model: GKE_TPU_MODELS[value], memoryGiB: null } : null)],
 ];
 
-export function modelFromLabels(labels: Readonly<Record<string, string>>): ModelHint | null {
+/** The model the labels name; a label missing from `labels` is read from `hints` (the object's annotations). */
+export function modelFromLabels(labels: Readonly<Record<string, string>>, hints: Readonly<Record<string, string>> = {}): ModelHint | null {
   for (const [label, read] of MODEL_LABELS) {
-    const value = labels[label];
+    const value = labels[label] ?? hints[label];
     const hint = value === undefined ? null : read(value);
     if (hint) return hint;
   }
   return null;
 }
 
-/** The accelerator in the Resource model: the count asked for, the model from labels or the instance type. */
+/**
+ * The accelerator in the Resource model: the count asked for, the model from the node labels (then the object's
+ * annotation hints) or the instance type.
+ */
 export function acceleratorOf(
   request: AcceleratorRequest | null,
   labels: Readonly<Record<string, string>>,
   instanceAccelerator: { readonly model: string; readonly memoryGiB: number } | null,
+  hints: Readonly<Record<string, string>> = {},
 ): Accelerator | null {
   if (request === null || request.count === 0) return null;
-  const hint = modelFromLabels(labels) ?? instanceAccelerator;
+  const hint = modelFromLabels(labels, hints) ?? instanceAccelerator;
   return { model: hint?.model ?? null, count: request.count, memoryGiB: hint?.memoryGiB ?? null };
 }

@@ -31,6 +31,12 @@ export interface ObjectContext {
 /** Namespace used for a manifest that states none, as kubectl does. */
 export const DEFAULT_NAMESPACE = 'default';
 
+/** The object's own annotations and labels (string values), read once for everything that looks at them. */
+interface ObjectMaps {
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 interface ComponentFacts {
   readonly accelerator: Accelerator | null;
   readonly instanceType: string | null;
@@ -44,11 +50,8 @@ function componentFacts(component: PodComponent, hints: Readonly<Record<string, 
   const selection = nodeSelectionOf(component.podSpec);
   const placement = instancePlacementOf(selection);
   return {
-    accelerator: acceleratorOf(
-      acceleratorRequestOf(component.podSpec),
-      { ...hints, ...selection.labels },
-      placement.spec?.accelerator ?? null,
-    ),
+    // The node labels win over the object's hints, read in place rather than merged into a copy for every pod template.
+    accelerator: acceleratorOf(acceleratorRequestOf(component.podSpec), selection.labels, placement.spec?.accelerator ?? null, hints),
     instanceType: placement.instanceType,
     family: placement.family,
     region: regionOf(selection, defaultRegion),
@@ -61,9 +64,14 @@ function componentFacts(component: PodComponent, hints: Readonly<Record<string, 
  * One compute for the whole object: "per instance" limits are about the largest pod, so the component
  * asking for the most accelerators speaks for placement; instances add up over components.
  */
-function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: string | null): { compute: Compute; region: string | null } {
+function computeOf(
+  workload: WorkloadKind,
+  object: JsonObject,
+  own: ObjectMaps,
+  defaultRegion: string | null,
+): { compute: Compute; region: string | null } {
   // Object annotations may name the accelerator (KServe's serving.kserve.io/gke-accelerator).
-  const hints = stringMap(objectAt(object, 'metadata', 'annotations'));
+  const hints = own.annotations;
   const components = workload.components(object);
   const facts = components.map((component) => componentFacts(component, hints, defaultRegion));
   const primary = facts.reduce<ComponentFacts | undefined>(
@@ -83,7 +91,7 @@ function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: st
       scaling: null,
       accelerator: primary?.accelerator ?? null,
       spot: primary?.spot ?? null,
-      checkpointing: checkpointingOf(object, components),
+      checkpointing: checkpointingOf(own, components),
       // Every pod template (a PyTorchJob's master and workers, a RayCluster's head and worker groups) is a
       // machine shape of its own; the rules judge each, not only the largest.
       variants: facts.map((fact) => ({
@@ -103,11 +111,10 @@ function computeOf(workload: WorkloadKind, object: JsonObject, defaultRegion: st
  * pod template's), else whether a pod template mounts durable checkpoint storage; a workload that shows
  * neither does not checkpoint (TG-SAV-CKPT warns when it runs on spot capacity).
  */
-function checkpointingOf(object: JsonObject, components: readonly PodComponent[]): boolean {
-  const metadata = objectAt(object, 'metadata');
+function checkpointingOf(own: ObjectMaps, components: readonly PodComponent[]): boolean {
   const stated = statedCheckpointing(
-    stringMap(objectAt(metadata, 'annotations')),
-    stringMap(objectAt(metadata, 'labels')),
+    own.annotations,
+    own.labels,
     ...components.flatMap((component) => [
       stringMap(objectAt(component.podMetadata ?? {}, 'annotations')),
       stringMap(objectAt(component.podMetadata ?? {}, 'labels')),
@@ -142,13 +149,13 @@ export function normaliseKubernetesObject(raw: unknown, context: ObjectContext =
   const namespace = stated ?? (workload ? DEFAULT_NAMESPACE : null);
   const name = nameOf(object, context);
   const defaultRegion = context.settings?.region ?? null;
-  const placed = workload ? computeOf(workload, object, defaultRegion) : null;
-  const tags = tagsOf(object, context.settings, namespace);
+  const metadata = objectAt(object, 'metadata');
+  const own: ObjectMaps = { annotations: stringMap(objectAt(metadata, 'annotations')), labels: stringMap(objectAt(metadata, 'labels')) };
+  const placed = workload ? computeOf(workload, object, own, defaultRegion) : null;
+  const tags = tagsOf(object, own.labels, context.settings, namespace);
   // The same reference convention as cloud tags; label values cannot hold "@", so annotations come first. A
   // workload whose pod template names the model is judged at the workload, as its pods will be.
-  const model =
-    modelReferenceOf(stringMap(objectAt(object, 'metadata', 'annotations')), tags) ??
-    (workload ? podTemplateModel(workload, object) : null);
+  const model = modelReferenceOf(own.annotations, tags) ?? (workload ? podTemplateModel(workload, object) : null);
   return {
     address: namespace === null ? `${kind}/${name}` : `${kind}/${namespace}/${name}`,
     type: kind,

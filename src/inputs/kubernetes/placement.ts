@@ -17,6 +17,9 @@ const SPOT_LABELS: Readonly<Record<string, Readonly<Record<string, boolean>>>> =
   'kubernetes.azure.com/scalesetpriority': { spot: true, regular: false },
 };
 
+/** SPOT_LABELS as a list, made once: every workload review reads it. */
+const SPOT_LABEL_ENTRIES = Object.entries(SPOT_LABELS);
+
 export interface InstancePlacement {
   readonly instanceType: string | null;
   readonly family: string | null;
@@ -59,7 +62,7 @@ export function regionOf(selection: NodeSelection, defaultRegion: string | null)
  * on-demand capacity; null when the spec does not say.
  */
 export function spotOf(selection: NodeSelection): boolean | null {
-  for (const [label, meaning] of Object.entries(SPOT_LABELS)) {
+  for (const [label, meaning] of SPOT_LABEL_ENTRIES) {
     const value = selection.labels[label];
     if (value !== undefined && meaning[value] !== undefined) return meaning[value];
   }

@@ -16,12 +16,17 @@ function redactEnvEntry(entry: unknown): unknown {
   return { ...(redactDeep(entry) as JsonObject), value: REDACTED };
 }
 
-/** Walks any object: an `env` array anywhere (pod specs, KServe shorthand, CRDs) has its values replaced. */
+/**
+ * Walks any object: an `env` array anywhere (pod specs, KServe shorthand, CRDs) has its values replaced. Every
+ * admission review copies its whole object through here, so it reads the keys alone: Object.entries allocated a
+ * key-value pair for every member of the object.
+ */
 function redactDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactDeep);
   if (!isObject(value)) return value;
   const result: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const entry = value[key];
     result[key] = key === 'env' && Array.isArray(entry) ? entry.map(redactEnvEntry) : redactDeep(entry);
   }
   return result;
