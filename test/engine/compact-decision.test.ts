@@ -6,9 +6,9 @@
  * and without a model inventory, and a generated plan judged in slices (each slice states its own rules). Then
  * readDecision alone, on compact results made by hand: a finding's own severity and remediation win over its rule's.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configs, fixturePlanCases, inputFor, planDir } from './fixture-plan-cases.js';
 import { generatePlan } from '../../bench/generate-plan.js';
 import { loadConfig } from '../../src/config/config.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
@@ -18,26 +18,8 @@ import { readDecision } from '../../src/engine/read-decision.js';
 import { parsePlan, readPlanFile } from '../../src/inputs/terraform/index.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision } from '../../src/model/decision.js';
 import type { PolicyInput } from '../../src/model/resource.js';
-import { builtinBundlePath, packageRoot } from '../../src/package-paths.js';
-import { prepare, prepareSettings } from '../../src/prepare/index.js';
+import { builtinBundlePath } from '../../src/package-paths.js';
 import { present } from '../present.js';
-
-const planDir = join(packageRoot, 'fixtures', 'plans');
-const plans = readdirSync(planDir).filter((name) => name.endsWith('.json'));
-const configs = { defaults: undefined, 'fixtures/tollgate.yaml': join(packageRoot, 'fixtures', 'tollgate.yaml') } as const;
-const inventoryFile = join(packageRoot, 'fixtures', 'inventory', 'ml-platform.yaml');
-const now = '2026-11-23T00:00:00Z';
-
-type Plan = Parameters<typeof prepare>[0]['subject'] extends infer S ? (S extends { plan: infer P } ? P : never) : never;
-
-async function inputFor(plan: Plan, source: string, configFile: string | undefined, withInventory: boolean): Promise<PolicyInput> {
-  return prepare({
-    subject: { kind: 'plan', plan, source, environment: null },
-    sources: { ...(withInventory ? { inventoryFile } : {}), spendFiles: [] },
-    settings: prepareSettings(loadConfig(configFile)),
-    now,
-  });
-}
 
 /** The engine's decision and tollgate/decision's, evaluated by opa-wasm with the same data, both as readDecision reads them. */
 async function bothDecisions(input: PolicyInput, configFile: string | undefined): Promise<[PolicyDecision, PolicyDecision]> {
@@ -57,19 +39,17 @@ async function bothDecisions(input: PolicyInput, configFile: string | undefined)
 }
 
 describe('the compact decision, as the engine reads it', () => {
-  const fixtureCases = plans.flatMap((plan) =>
-    Object.entries(configs).flatMap(([configName, configFile]) =>
-      [false, true].map((inventory) => ({ plan, configName, configFile, inventory })),
-    ),
+  it.each(fixturePlanCases)(
+    '$plan with config $configName (inventory: $inventory): the decision tollgate/decision spells out',
+    async (c) => {
+      const file = join(planDir, c.plan);
+      const input = await inputFor(await readPlanFile(file), file, c.configFile, c.inventory);
+      const [compact, full] = await bothDecisions(input, c.configFile);
+      expect(compact.violations.length + compact.warnings.length).toBeGreaterThan(0);
+      expect(compact).toEqual(full);
+      expect(JSON.stringify(compact)).toBe(JSON.stringify(full));
+    },
   );
-  it.each(fixtureCases)('$plan with config $configName (inventory: $inventory): the decision tollgate/decision spells out', async (c) => {
-    const file = join(planDir, c.plan);
-    const input = await inputFor(await readPlanFile(file), file, c.configFile, c.inventory);
-    const [compact, full] = await bothDecisions(input, c.configFile);
-    expect(compact.violations.length + compact.warnings.length).toBeGreaterThan(0);
-    expect(compact).toEqual(full);
-    expect(JSON.stringify(compact)).toBe(JSON.stringify(full));
-  });
 
   it('a generated plan judged in slices: each slice’s items spelled out with the rules it states', async () => {
     const configFile = configs['fixtures/tollgate.yaml'];

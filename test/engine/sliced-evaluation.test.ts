@@ -4,35 +4,15 @@
  * generated plans judged with the default slices, each with and without exemptions and a model inventory; and
  * the same with the slices evaluated on worker threads (forced on these small inputs through `workers`).
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { configs, fixturePlanCases, inputFor, planDir } from './fixture-plan-cases.js';
 import { generatePlan } from '../../bench/generate-plan.js';
 import { loadConfig } from '../../src/config/config.js';
 import { readBundleFile } from '../../src/engine/bundle.js';
 import { PolicyEngine, SLICE_RESOURCES } from '../../src/engine/policy-engine.js';
 import { parsePlan, readPlanFile } from '../../src/inputs/terraform/index.js';
-import type { PolicyInput } from '../../src/model/resource.js';
-import { builtinBundlePath, packageRoot } from '../../src/package-paths.js';
-import { prepare, prepareSettings } from '../../src/prepare/index.js';
-
-const planDir = join(packageRoot, 'fixtures', 'plans');
-const plans = readdirSync(planDir).filter((name) => name.endsWith('.json'));
-const configs = { defaults: undefined, 'fixtures/tollgate.yaml': join(packageRoot, 'fixtures', 'tollgate.yaml') } as const;
-const inventoryFile = join(packageRoot, 'fixtures', 'inventory', 'ml-platform.yaml');
-const now = '2026-11-23T00:00:00Z';
-
-type Plan = Parameters<typeof prepare>[0]['subject'] extends infer S ? (S extends { plan: infer P } ? P : never) : never;
-
-async function inputFor(plan: Plan, source: string, configFile: string | undefined, withInventory: boolean): Promise<PolicyInput> {
-  const settings = prepareSettings(loadConfig(configFile));
-  return prepare({
-    subject: { kind: 'plan', plan, source, environment: null },
-    sources: { ...(withInventory ? { inventoryFile } : {}), spendFiles: [] },
-    settings,
-    now,
-  });
-}
+import { builtinBundlePath } from '../../src/package-paths.js';
 
 const engines = new Map<string, PolicyEngine>();
 async function engineFor(configFile: string | undefined): Promise<PolicyEngine> {
@@ -50,12 +30,7 @@ describe('sliced evaluation', () => {
     await Promise.all(Object.values(configs).map((file) => engineFor(file)));
   });
 
-  const fixtureCases = plans.flatMap((plan) =>
-    Object.entries(configs).flatMap(([configName, configFile]) =>
-      [false, true].map((inventory) => ({ plan, configName, configFile, inventory })),
-    ),
-  );
-  it.each(fixtureCases)('$plan with config $configName (inventory: $inventory): the same decision as one evaluation', async (c) => {
+  it.each(fixturePlanCases)('$plan with config $configName (inventory: $inventory): the same decision as one evaluation', async (c) => {
     const file = join(planDir, c.plan);
     const input = await inputFor(await readPlanFile(file), file, c.configFile, c.inventory);
     const engine = await engineFor(c.configFile);
