@@ -20,7 +20,7 @@ import type { Finding } from '../../src/model/decision.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
 import { prepare, prepareSettings } from '../../src/prepare/index.js';
 import { readAnomalyInput, type AnomalyInput, type AnomalyPoint } from '../../src/prepare/report-anomalies.js';
-import { dailySpendRecord } from './daily-spend-record.js';
+import { dailySpendRecord, historyOf } from './daily-spend-record.js';
 
 const TODAY = '2026-03-20';
 const JUDGED = '2026-03-19';
@@ -45,15 +45,13 @@ describe('the anomaly input', () => {
   let history: CostHistory;
   let input: AnomalyInput;
   beforeAll(async () => {
-    history = await CostHistory.open(join(dir, 'h.duckdb'));
     const records = [];
     for (let day = '2026-01-01'; day <= JUDGED; day = addDays(day, 1)) {
       records.push(record(day, 100_000_000n, 'flat', 'i-flat'));
       if (day === JUDGED) records.push(record(day, 60_005_000n, 'edge', 'i-edge'), record(day, 40_005_000n, 'edge', 'i-edge'));
       else records.push(record(day, 100_000_000n, 'edge', 'i-edge'), record(day, 100_000_000n, 'gone', 'i-gone'));
     }
-    const table = await history.stageRecords('focus:test.csv', records);
-    await history.commitStaged([{ source: 'focus:test.csv', table }], { days: 400, today: TODAY });
+    history = await historyOf(join(dir, 'h.duckdb'), records, TODAY);
     input = await readAnomalyInput(history, { today: TODAY, since: JUDGED, lastRun: null, days: 60, teamTagKey: 'team' });
   });
   afterAll(() => {
@@ -119,17 +117,15 @@ describe('the resources given per service and day', () => {
   };
   let input: AnomalyInput;
   beforeAll(async () => {
-    const history = await CostHistory.open(join(dir, 'h.duckdb'));
-    try {
-      const records = [];
-      for (let day = '2026-01-01'; day <= JUDGED; day = addDays(day, 1)) {
-        for (let n = 1; n <= 8; n++) {
-          const cost = RISES[day]?.[`r${n}`] ?? 100;
-          records.push(record(day, BigInt(cost) * 1_000_000n, 'rank', `r${n}`));
-        }
+    const records = [];
+    for (let day = '2026-01-01'; day <= JUDGED; day = addDays(day, 1)) {
+      for (let n = 1; n <= 8; n++) {
+        const cost = RISES[day]?.[`r${n}`] ?? 100;
+        records.push(record(day, BigInt(cost) * 1_000_000n, 'rank', `r${n}`));
       }
-      const table = await history.stageRecords('focus:test.csv', records);
-      await history.commitStaged([{ source: 'focus:test.csv', table }], { days: 400, today: TODAY });
+    }
+    const history = await historyOf(join(dir, 'h.duckdb'), records, TODAY);
+    try {
       input = await readAnomalyInput(history, { today: TODAY, since: '2026-03-18', lastRun: null, days: 60, teamTagKey: 'team' });
     } finally {
       history.close();
@@ -161,18 +157,16 @@ describe('the cost of each row', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-anomaly-cost-'));
   let input: AnomalyInput;
   beforeAll(async () => {
-    const history = await CostHistory.open(join(dir, 'h.duckdb'));
+    const records = [];
+    for (let day = '2026-01-01'; day <= JUDGED; day = addDays(day, 1)) {
+      const spike = day === JUDGED;
+      records.push(
+        { ...record(day, spike ? 500_000_000n : 100_000_000n, 'mixed', 'i-mixed'), EffectiveCost: spike ? 300_000_000n : 60_000_000n },
+        record(day, 40_000_000n, 'mixed', 'i-mixed'),
+      );
+    }
+    const history = await historyOf(join(dir, 'h.duckdb'), records, TODAY);
     try {
-      const records = [];
-      for (let day = '2026-01-01'; day <= JUDGED; day = addDays(day, 1)) {
-        const spike = day === JUDGED;
-        records.push(
-          { ...record(day, spike ? 500_000_000n : 100_000_000n, 'mixed', 'i-mixed'), EffectiveCost: spike ? 300_000_000n : 60_000_000n },
-          record(day, 40_000_000n, 'mixed', 'i-mixed'),
-        );
-      }
-      const table = await history.stageRecords('focus:test.csv', records);
-      await history.commitStaged([{ source: 'focus:test.csv', table }], { days: 400, today: TODAY });
       input = await readAnomalyInput(history, { today: TODAY, since: JUDGED, lastRun: null, days: 60, teamTagKey: 'team' });
     } finally {
       history.close();

@@ -20,7 +20,7 @@ import { prepare, prepareSettings } from '../../src/prepare/index.js';
 import type { AnomalyInput } from '../../src/prepare/report-anomalies.js';
 import { anomalyLookbackDays, firstReportAnomalyDays } from '../../src/report/anomaly-window.js';
 import { readReportFacts } from '../../src/report/report-facts.js';
-import { dailySpendRecord } from '../prepare/daily-spend-record.js';
+import { dailySpendRecord, historyOf } from '../prepare/daily-spend-record.js';
 
 const TODAY = '2026-03-20';
 const NOW = `${TODAY}T06:00:00.000Z`;
@@ -49,15 +49,13 @@ describe('the anomaly input of a first report', () => {
   let history: CostHistory;
   let engine: PolicyEngine;
   beforeAll(async () => {
-    history = await CostHistory.open(join(dir, 'h.duckdb'));
     const records = [];
     for (let day = '2026-01-01'; day < TODAY; day = addDays(day, 1)) {
       for (const [team, spikes] of Object.entries(SPIKES)) {
         records.push(record(day, spikes.includes(day) ? 1_000_000_000n : 100_000_000n, team));
       }
     }
-    const table = await history.stageRecords('focus:test.csv', records);
-    await history.commitStaged([{ source: 'focus:test.csv', table }], { days: 400, today: TODAY });
+    history = await historyOf(join(dir, 'h.duckdb'), records, TODAY);
     engine = await PolicyEngine.load(bundleWithLookback(3), {});
   });
   afterAll(() => {
