@@ -335,6 +335,16 @@ describe('tags, address and values', () => {
     expect(text).toContain('secretKeyRef');
   });
 
+  it('keeps a member named __proto__ of the object as a member of its values, redacted like any other', () => {
+    const odd = JSON.parse(
+      '{"apiVersion":"example.com/v1","kind":"Trainer","metadata":{"name":"t","namespace":"x"},' +
+        '"spec":{"__proto__":{"env":[{"name":"TOKEN","value":"hf_secret"}],"gpus":8}}}',
+    ) as Record<string, unknown>;
+    const resource = normaliseKubernetesObject(odd);
+    expect(JSON.stringify(resource.values['spec'])).toBe(`{"__proto__":{"env":[{"name":"TOKEN","value":"${REDACTED}"}],"gpus":8}}`);
+    expect(Object.getPrototypeOf(resource.values['spec'])).toBe(Object.prototype);
+  });
+
   it('redacts Secret payloads', () => {
     const resource = normaliseKubernetesObject({
       apiVersion: 'v1',

@@ -27,7 +27,11 @@ function redactDeep(value: unknown): unknown {
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const entry = value[key];
-    result[key] = key === 'env' && Array.isArray(entry) ? entry.map(redactEnvEntry) : redactDeep(entry);
+    const copied = key === 'env' && Array.isArray(entry) ? entry.map(redactEnvEntry) : redactDeep(entry);
+    // A member named __proto__ (JSON.parse makes it an own field; a CRD may keep it) stays a field: an assignment
+    // would set the copy's prototype instead, and custom policies would never see the member.
+    if (key === '__proto__') Object.defineProperty(result, key, { value: copied, enumerable: true, writable: true, configurable: true });
+    else result[key] = copied;
   }
   return result;
 }
