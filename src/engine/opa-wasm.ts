@@ -26,3 +26,63 @@ interface SyncLoader {
 
 export const loadPolicySync = (module: WasmModule, memoryPages: number): Policy =>
   (opaWasm as unknown as { default: SyncLoader }).default.loadPolicySync(module, memoryPages);
+
+/**
+ * What `evaluateText` reads of a loaded policy beyond its typed API: opa-wasm 1.10's LoadedPolicy fields and the
+ * ABI 1.2 `opa_eval` export, which evaluates in one call an input already in memory and returns the address of
+ * the result set's JSON. Checked at run time, so another opa-wasm version falls back to `evaluate`.
+ */
+interface PolicyInternals {
+  readonly minorVersion: number;
+  readonly dataAddr: number;
+  readonly dataHeapPtr: number;
+  readonly mem: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly wasmInstance: { readonly exports: { readonly opa_eval: OpaEval } };
+}
+
+type OpaEval = (
+  reserved: 0,
+  entrypoint: number,
+  dataAddr: number,
+  inputAddr: number,
+  inputLength: number,
+  heapPtr: number,
+  format: 0,
+) => number;
+
+function internalsOf(policy: Policy): PolicyInternals | null {
+  const loaded = policy as unknown as Partial<Record<keyof PolicyInternals, unknown>>;
+  const exports = (loaded.wasmInstance as { exports?: Record<string, unknown> } | undefined)?.exports;
+  const fast =
+    typeof loaded.minorVersion === 'number' &&
+    loaded.minorVersion >= 2 &&
+    typeof loaded.dataAddr === 'number' &&
+    typeof loaded.dataHeapPtr === 'number' &&
+    typeof (loaded.mem as { grow?: unknown } | undefined)?.grow === 'function' &&
+    typeof exports?.['opa_eval'] === 'function';
+  return fast ? (loaded as unknown as PolicyInternals) : null;
+}
+
+const WASM_PAGE_BYTES = 65_536;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The result set for an input given as JSON text, as `evaluate` gives it for the text's UTF-8 bytes. The text is
+ * encoded straight into the instance's memory where opa-wasm would copy it (no intermediate buffer), and the
+ * result's JSON is found with a native search for its terminating NUL instead of a byte-by-byte loop in
+ * JavaScript. The instance's memory is grown as opa-wasm grows it when the input does not fit.
+ */
+export function evaluateText(policy: Policy, input: string, byteLength: number, entrypoint: number): unknown {
+  const internals = internalsOf(policy);
+  if (internals === null) return policy.evaluate(encoder.encode(input).slice().buffer, entrypoint);
+  const { dataAddr, dataHeapPtr: inputAddr, mem } = internals;
+  const missing = inputAddr + byteLength - mem.buffer.byteLength;
+  if (missing > 0) mem.grow(Math.ceil(missing / WASM_PAGE_BYTES));
+  const { read, written } = encoder.encodeInto(input, new Uint8Array(mem.buffer, inputAddr, byteLength));
+  if (read !== input.length || written !== byteLength) throw new Error(`the input is not the ${byteLength} bytes of UTF-8 given`);
+  const resultAddr = internals.wasmInstance.exports.opa_eval(0, entrypoint, dataAddr, inputAddr, byteLength, inputAddr + byteLength, 0);
+  const memory = new Uint8Array(mem.buffer);
+  const end = memory.indexOf(0, resultAddr);
+  return JSON.parse(decoder.decode(memory.subarray(resultAddr, end === -1 ? memory.length : end)));
+}
