@@ -416,10 +416,12 @@ export class PolicyEngine {
     if (this.entrypoints.batch === null) return inputs.map((input) => this.evaluate(input));
     if (inputs.length === 0) return [];
     const document = this.batch.document(inputs);
-    const byteLength = Buffer.byteLength(document);
     let results: unknown;
     try {
-      const resultSet = evaluateText(this.instanceWith(pagesFor(byteLength)), document, byteLength, this.entrypoints.batch);
+      // Sized by the document's UTF-16 length, which is its UTF-8 length when it is ASCII (counting its UTF-8 bytes
+      // took as long as encoding them); an instance too small for other text grows as it evaluates.
+      const policy = this.instanceWith(pagesFor(document.length));
+      const resultSet = evaluateText(policy, document, this.entrypoints.batch);
       results = Array.isArray(resultSet) ? (resultSet[0] as { result?: unknown } | undefined)?.result : undefined;
     } catch (error) {
       throw this.evaluationFailed(error, 'the batch is too large for one evaluation; judge fewer inputs at once');
