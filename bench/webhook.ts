@@ -2,7 +2,11 @@
  * `node --import tsx bench/webhook.ts`: admission latency of `tollgate serve` under a fixed request rate,
  * beside the floor (a trivial Node HTTPS server answering a constant allow on the same machine and TLS).
  * autocannon sends a realistic GPU Deployment AdmissionReview for BENCH_SECONDS (default 30) at each rate
- * (default 500 and 2000 req/s, `overallRate`, so latencies are corrected for coordinated omission).
+ * (default 500 and 2000 req/s, `overallRate`). autocannon paces per second, not per request: each connection sends
+ * its share of a second's requests back to back, each as soon as the previous answer arrives, then waits for the
+ * next second, so a rate is a burst of `connections` requests in flight until the second's count is answered, and
+ * the percentiles measure how fast a server works through that queue. BENCH_LOAD=open sends each request at its own
+ * evenly spaced time instead and counts its latency from then (bench/open-loop.ts): the latency at that rate.
  * Both servers run in their own process so load generation does not share their event loop. Each row
  * prints p50/p99, the rate served, and the server's CPU time per request (its processes' user + system time
  * from /proc over the run, workers included) beside the load generator's (autocannon runs in this process, on the same
@@ -23,6 +27,7 @@ import { availableParallelism, cpus, loadavg, release, tmpdir, type } from 'node
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { openLoop } from './open-loop.js';
 
 interface Histogram {
   readonly p50: number;
@@ -57,6 +62,10 @@ const quick = process.argv.includes('--quick');
 const seconds = Number(process.env['BENCH_SECONDS'] ?? (quick ? 5 : 30));
 const rates = (process.env['BENCH_RATES'] ?? (quick ? '2000' : '500,2000')).split(',').map(Number);
 const workers = process.env['BENCH_WORKERS'] ?? '1';
+/** BENCH_LOAD=open: requests sent at evenly spaced times (bench/open-loop.ts) instead of autocannon's bursts. */
+const openLoad = process.env['BENCH_LOAD'] === 'open';
+/** Connections the open-loop generator may open: enough that none waits for one below a few hundred ms of queueing. */
+const OPEN_LOOP_CONNECTIONS = 64;
 /** BENCH_CPU_PROF=dir: the serve process (the primary; workers are forked with the same flags) writes a V8 CPU profile there on exit. */
 const profileDir = process.env['BENCH_CPU_PROF'];
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
@@ -230,6 +239,7 @@ function describeLoop(windows: readonly LoopWindow[]): string {
 }
 
 async function measure(port: number, ca: Buffer, rate: number): Promise<AutocannonResult> {
+  if (openLoad) return openLoop({ port, path: '/validate', ca, body: review, rate, seconds, connections: OPEN_LOOP_CONNECTIONS });
   return autocannon({
     url: `https://127.0.0.1:${port}/validate`,
     method: 'POST',
@@ -478,7 +488,7 @@ async function main(): Promise<void> {
     .join(' ')}`;
   const split = process.env['BENCH_SPLIT'] === '0' ? [] : await cpuSplit();
   process.stdout.write(
-    `\nwebhook bench: ${seconds} s per run, body ${review.length} bytes (fixtures/k8s/admission/gpu-deployment.json); ${machine}\n${rows.join('\n')}\n` +
+    `\nwebhook bench: ${seconds} s per run, ${openLoad ? 'open-loop load (evenly spaced requests)' : "autocannon's per-second bursts"}, body ${review.length} bytes (fixtures/k8s/admission/gpu-deployment.json); ${machine}\n${rows.join('\n')}\n` +
       `\nCPU and heap allocated per request outside TLS and HTTP, in this process (the same modules, config and bundle as the server):\n${split.join('\n')}\n`,
   );
 }

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
+import { evaluateText, loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
 import { errorMessage, TollgateError } from '../model/errors.js';
 import { isPlainObject } from '../model/json-value.js';
 import type { Bundle } from './bundle.js';
@@ -415,10 +415,13 @@ export class PolicyEngine {
   evaluateBatch(inputs: readonly object[], options: BatchOptions = {}): DecisionWithoutDigest[] {
     if (this.entrypoints.batch === null) return inputs.map((input) => this.evaluate(input));
     if (inputs.length === 0) return [];
-    const bytes = new TextEncoder().encode(this.batch.document(inputs));
+    const document = this.batch.document(inputs);
     let results: unknown;
     try {
-      const resultSet = this.instanceWith(pagesFor(bytes.byteLength)).evaluate(arrayBufferOf(bytes), this.entrypoints.batch);
+      // Sized by the document's UTF-16 length, which is its UTF-8 length when it is ASCII (counting its UTF-8 bytes
+      // took as long as encoding them); an instance too small for other text grows as it evaluates.
+      const policy = this.instanceWith(pagesFor(document.length));
+      const resultSet = evaluateText(policy, document, this.entrypoints.batch);
       results = Array.isArray(resultSet) ? (resultSet[0] as { result?: unknown } | undefined)?.result : undefined;
     } catch (error) {
       throw this.evaluationFailed(error, 'the batch is too large for one evaluation; judge fewer inputs at once');
