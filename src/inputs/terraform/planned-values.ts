@@ -86,7 +86,8 @@ export class PlannedValues {
   hasUnknownWithin(path: string): boolean {
     if (this.isUnknown(path)) return true;
     const prefix = `${path}.`;
-    for (const unknownPath of this.unknown) if (unknownPath.startsWith(prefix)) return true;
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- per resource: no iterator object in code not yet optimised
+    for (let i = 0; i < this.unknown.length; i++) if (this.unknown[i]?.startsWith(prefix) === true) return true;
     return false;
   }
 
