@@ -19,9 +19,7 @@ const KEY_LENGTHS: ReadonlySet<number> = new Set(CHECKPOINTING_KEYS.map((key) =>
 
 /** The first map (annotations, labels, tags) that states it decides: true or false; null when none does. */
 export function statedCheckpointing(...maps: ReadonlyArray<Readonly<Record<string, string>> | null | undefined>): boolean | null {
-  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- once per compute resource: for...of walks an iterator object until V8 has optimised this
-  for (let i = 0; i < maps.length; i++) {
-    const map = maps[i];
+  for (const map of maps) {
     // Most maps state nothing: one look at their keys' lengths spares them a lower-cased copy of every key per key.
     if (!map || !hasKeyOfLength(map, KEY_LENGTHS)) continue;
     for (const key of CHECKPOINTING_KEYS) {

@@ -41,9 +41,7 @@ export function parseModelReference(value: string): ModelReference | null {
  * null when none does. Unknown maps (null) are skipped: "unknown" is not a reference.
  */
 export function modelReferenceOf(...maps: ReadonlyArray<Readonly<Record<string, string>> | null | undefined>): ModelReference | null {
-  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- once per resource: for...of walks an iterator object until V8 has optimised this
-  for (let i = 0; i < maps.length; i++) {
-    const map = maps[i];
+  for (const map of maps) {
     // Most maps name no model: one look at their keys' lengths spares them a lower-cased copy of every key per key.
     if (!map || !hasKeyOfLength(map, KEY_LENGTHS)) continue;
     for (const key of MODEL_REFERENCE_KEYS) {

@@ -53,10 +53,7 @@ function amountOf(bill: Bill, hours: number): Amount {
   let instances: number | null = null;
   // The bill's own list unless a note is added to it: every resource is priced from a few bills' sources.
   let sources = bill.sources;
-  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- once per priced resource: for...of walks an iterator object until V8 has optimised this
-  for (let i = 0; i < bill.groups.length; i++) {
-    const group = bill.groups[i];
-    if (group === undefined) continue;
+  for (const group of bill.groups) {
     const rate = bill.spot ? (group.spot ?? group.onDemand) : group.onDemand;
     if (bill.spot && group.spot === null && !sources.includes(SPOT_UNKNOWN)) sources = [...sources, SPOT_UNKNOWN];
     monthly += multiply(multiply(rate, hours), group.count);

@@ -88,12 +88,7 @@ export function acceleratorSummary(accelerators: readonly Accelerator[] | null):
   const first = accelerators?.[0];
   if (accelerators === null || first === undefined) return null;
   let count: number | null = 0;
-  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- once per compute resource: for...of walks an iterator object until V8 has optimised this
-  for (let i = 0; i < accelerators.length; i++) {
-    const accelerator = accelerators[i];
-    if (accelerator === undefined) continue;
-    count = count === null || accelerator.count === null ? null : count + accelerator.count;
-  }
+  for (const accelerator of accelerators) count = count === null || accelerator.count === null ? null : count + accelerator.count;
   return { model: first.model, count, memoryGiB: first.memoryGiB };
 }
 
@@ -102,14 +97,8 @@ export function acceleratorSummary(accelerators: readonly Accelerator[] | null):
  * first variant repeated in the top-level fields.
  */
 export function computeOf(provider: Provider, facts: ComputeFacts): Compute {
-  const listed = facts.variants !== undefined && facts.variants.length > 0 ? facts.variants : null;
-  // Most computes have one shape: no list of facts is made for it, and no closure is made for any.
-  let variants: ComputeVariant[];
-  if (listed === null) variants = [variantOf(provider, facts)];
-  else {
-    variants = new Array<ComputeVariant>(listed.length);
-    for (let i = 0; i < listed.length; i++) variants[i] = variantOf(provider, listed[i] ?? facts);
-  }
+  const listed = facts.variants !== undefined && facts.variants.length > 0 ? facts.variants : [facts];
+  const variants = listed.map((variant) => variantOf(provider, variant));
   const first = variants[0];
   if (first === undefined) throw new Error('computeOf: no compute facts');
   // A type the table does not know has no summary accelerator; its variant says "unknown" (null).

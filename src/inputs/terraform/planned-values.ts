@@ -86,8 +86,7 @@ export class PlannedValues {
   hasUnknownWithin(path: string): boolean {
     if (this.isUnknown(path)) return true;
     const prefix = `${path}.`;
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- per resource: no iterator object in code not yet optimised
-    for (let i = 0; i < this.unknown.length; i++) if (this.unknown[i]?.startsWith(prefix) === true) return true;
+    for (const unknownPath of this.unknown) if (unknownPath.startsWith(prefix)) return true;
     return false;
   }
 

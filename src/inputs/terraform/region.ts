@@ -36,9 +36,8 @@ const NO_PATHS: readonly string[] = [];
 
 /** The region a resource states itself, or null. Extractors may name extra attributes to look at first. */
 export function regionFromValues(provider: Provider, values: PlannedValues, extraPaths: readonly string[] = NO_PATHS): string | null {
-  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- once per resource, nearly always over no paths: for...of would still make an iterator object in code not yet optimised
-  for (let i = 0; i < extraPaths.length; i++) {
-    const value = values.nonEmptyString(extraPaths[i] ?? '');
+  for (const path of extraPaths) {
+    const value = values.nonEmptyString(path);
     if (value !== null) return normaliseRegion(provider, value);
   }
   if (provider === 'aws') {
@@ -79,22 +78,13 @@ export function unknownRegionAttribute(
 ): string | null {
   // Nothing unknown (most resources): nothing to look for.
   if (values.unknown.length === 0) return null;
-  return unknownOf(extraPaths, values, configured) ?? unknownOf(regionAttributes[provider], values, configured);
-}
-
-/** The first of the paths that is unknown and whose attribute the configuration sets, or null. */
-function unknownOf(
-  paths: readonly string[],
-  values: PlannedValues,
-  configured: Readonly<Record<string, unknown>> | undefined,
-): string | null {
-  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- per resource with unknown values: no iterator object in code not yet optimised
-  for (let i = 0; i < paths.length; i++) {
-    const path = paths[i] ?? '';
-    if (!values.isUnknown(path)) continue;
-    // Without the resource's configuration the provider region is not known either (it comes from the same
-    // section), except for a resource the index cannot place; that one keeps the provider's region.
-    if (configured !== undefined && (path.split('.')[0] ?? '') in configured) return path;
+  for (const paths of [extraPaths, regionAttributes[provider]]) {
+    for (const path of paths) {
+      if (!values.isUnknown(path)) continue;
+      // Without the resource's configuration the provider region is not known either (it comes from the same
+      // section), except for a resource the index cannot place; that one keeps the provider's region.
+      if (configured !== undefined && (path.split('.')[0] ?? '') in configured) return path;
+    }
   }
   return null;
 }
