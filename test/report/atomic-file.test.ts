@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeFilesAtomic } from '../../src/atomic-file.js';
+import { EARLY_FLUSH_BYTES, writeFileAtomic, writeFilesAtomic, type EarlyFlush } from '../../src/atomic-file.js';
 import { TollgateError } from '../../src/model/errors.js';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'tollgate-atomic-'));
@@ -59,6 +59,39 @@ describe('writing text in chunks', () => {
       for (let i = 0; i < 1000; i++) write(`${i}é😀,`);
     });
     expect(readFileSync(out, 'utf8')).toBe(Array.from({ length: 1000 }, (_, i) => `${i}é😀,`).join(''));
+  });
+
+  it('asks for the data written so far to be flushed every megabyte or so, and writes every chunk once', () => {
+    const dir = tempDir();
+    const out = join(dir, 'big.json');
+    const chunk = 'x'.repeat(64 * 1024 - 2) + 'é'; // 64 KiB of UTF-8
+    const sizesAtFlush: number[] = [];
+    let released = 0;
+    const flushEarly = (path: string): EarlyFlush => ({
+      flush: () => sizesAtFlush.push(statSync(path).size),
+      release: () => released++,
+    });
+    writeFileAtomic(
+      out,
+      (write) => {
+        for (let i = 0; i < 80; i++) write(chunk);
+      },
+      { flushEarly },
+    );
+    // 5 MiB written: one flush after each megabyte, each once that megabyte is in the file.
+    expect(sizesAtFlush).toEqual([1, 2, 3, 4, 5].map((mib) => mib * EARLY_FLUSH_BYTES));
+    expect(released).toBe(1);
+    expect(readFileSync(out, 'utf8')).toBe(chunk.repeat(80));
+    expect(readdirSync(dir)).toEqual(['big.json']);
+  });
+
+  it('flushes a large file early on its own (the default) and still writes it whole', () => {
+    const dir = tempDir();
+    const out = join(dir, 'big.json');
+    const chunk = 'y'.repeat(64 * 1024);
+    writeFilesAtomic([{ path: out, data: (write) => Array.from({ length: 48 }, () => write(chunk)) }]);
+    expect(readFileSync(out, 'utf8')).toBe(chunk.repeat(48));
+    expect(readdirSync(dir)).toEqual(['big.json']);
   });
 
   it('a renderer failing halfway leaves every target as it was and no temporary file', () => {

@@ -273,10 +273,14 @@ function withTagPaths(unknown: readonly string[], tagsPath: string): readonly st
   return added.length === 0 ? unknown : [...unknown, ...added.filter((path) => !unknown.includes(path))];
 }
 
-/** A compute whose tags state whether its work checkpoints (tollgate.io/checkpointing, src/inputs/checkpointing.ts). */
+/**
+ * A compute whose tags state whether its work checkpoints (tollgate.io/checkpointing, src/inputs/checkpointing.ts).
+ * The tags are read only for a resource that has a compute: most of a plan has none.
+ */
 function withStatedCheckpointing(compute: Compute | null, tags: Readonly<Record<string, string>> | null): Compute | null {
+  if (compute === null) return null;
   const stated = statedCheckpointing(tags);
-  return compute === null || stated === null ? compute : { ...compute, checkpointing: stated };
+  return stated === null ? compute : { ...compute, checkpointing: stated };
 }
 
 function instanceIndex(value: unknown): string | number | null {
