@@ -22,10 +22,11 @@ names[r.address] := _name(resources.owner(r)) if some r in input.resources
 # description: >-
 #   name(r) is r's lower-cased environment: the first non-empty environment tag, else
 #   input.context.defaultEnvironment, else config default_environment, else "default"; never null (see unknown).
-name(r) := names[r.address]
-
-# A resource that is not in the input (a custom policy's synthesised one) is named directly.
-name(r) := _name(r) if not names[r.address]
+name(r) := n if {
+	# A resource that is not in the input (a custom policy's synthesised one) is named directly, in the else:
+	# the look-up is made once per call, not once for each of two clauses.
+	n := names[r.address]
+} else := _name(r)
 
 _name(r) := lower([n |
 	some n in [
@@ -53,7 +54,9 @@ unknown(r) if {
 	not is_string(tags.first(r, _tag_keys))
 }
 
+# Most resources have no unknown attribute at all: their empty list is seen once instead of once per tag key.
 _some_tag_unknown(r) if {
+	count(object.get(r, "unknown", [])) > 0
 	some key in _tag_keys
 	unknown_values.tag(r, key)
 }

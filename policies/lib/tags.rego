@@ -12,17 +12,23 @@ _known(r) if is_object(r.tags)
 # description: >-
 #   first(r, keys) is the value of the first tag among keys (in keys' order, keys compared case-insensitively) with
 #   a non-empty string value; null when none has one or r's tags are unknown until apply.
-first(r, keys) := array.concat(_values(r, keys), [null])[0] if is_object(r.tags)
+first(r, keys) := value if {
+	is_object(r.tags)
+	value := array.concat(_values(r, keys), [null])[0]
+} else := null
 
-first(r, _) := null if not is_object(r.tags)
-
-# _values(r, keys) are the non-empty values of the tags named in keys, in keys' order.
+# _values(r, keys) are the non-empty values of the tags named in keys, in keys' order (each key's in tag order).
+# Each tag key is lower-cased once, not once for every key asked for.
 _values(r, keys) := [v |
+	lowered := [[lower(tag_key), value] |
+		some tag_key, value in r.tags
+		is_string(value)
+		value != ""
+	]
 	some key in keys
-	some tag_key, v in r.tags
-	lower(tag_key) == lower(key)
-	is_string(v)
-	v != ""
+	wanted := lower(key)
+	some [tag_key, v] in lowered
+	tag_key == wanted
 ]
 
 # METADATA

@@ -28,7 +28,10 @@ import data.tollgate.lib.unknown
 
 default _required := {}
 
-_required := config.param("TG-TAG-001", "required") if is_object(config.param("TG-TAG-001", "required"))
+_required := required if {
+	required := config.param("TG-TAG-001", "required")
+	is_object(required)
+}
 
 # An array, not a set: see resources.judged.
 _taggable := [r | some r in resources.judged; r.taggable == true]
