@@ -28,16 +28,23 @@ name(r) := n if {
 	n := names[r.address]
 } else := _name(r)
 
-_name(r) := lower([n |
+_name(r) := lower(n) if {
+	# tags.first gives a non-empty string or null.
+	n := tags.first(r, _tag_keys)
+	is_string(n)
+} else := lower(_untagged)
+
+# The environment of a resource without an environment tag, the same for every resource: chosen once per
+# evaluation, not once per resource.
+_untagged := [n |
 	some n in [
-		tags.first(r, _tag_keys),
 		object.get(input, ["context", "defaultEnvironment"], null),
 		config.section("default_environment", null),
 		"default",
 	]
 	is_string(n)
 	n != ""
-][0])
+][0]
 
 # METADATA
 # scope: document

@@ -42,9 +42,10 @@ _parents[p.address] := p if {
 # description: >-
 #   owner(r) is the resource whose environment and classification r has: the resource a companion configures
 #   when it is in the input, else r itself.
-owner(r) := _parents[r.companionOf] if is_string(object.get(r, "companionOf", null))
-
-owner(r) := r if not _parents[object.get(r, "companionOf", null)]
+owner(r) := parent if {
+	# One rule with else: most resources are no companion, and their parent is looked up once, not twice.
+	parent := _parents[r.companionOf]
+} else := r
 
 # METADATA
 # description: data_stores is the array of judged resources that hold data at rest (kind storage or database).

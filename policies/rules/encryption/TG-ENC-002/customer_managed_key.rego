@@ -93,7 +93,8 @@ _classification_undecided(r) := ["its data classification tag is unknown until a
 	count(classification.configured("require_customer_managed_key")) > 0
 } else := []
 
-# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
+# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm). The
+# findings test it after finding a data store: many inputs (an admission review) have none to judge.
 _active if environment.configured("require_customer_managed_key")
 
 _active if count(classification.configured("require_customer_managed_key")) > 0
@@ -108,8 +109,8 @@ _active if config.param("TG-ENC-002", "always") == true
 #   unknown until apply, or when its environment or classification, which may require one, is unknown until
 #   apply (never judged as the default environment). Empty when nothing requires customer-managed keys.
 findings contains finding.new(r, message, _evidence(r)) if {
-	_active
 	some r in resources.data_stores
+	_active
 	count(_required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == false
 	message := messages.text([
@@ -120,8 +121,8 @@ findings contains finding.new(r, message, _evidence(r)) if {
 
 # Nothing known requires a key, but r's environment or classification, which may, is unknown until apply.
 findings contains finding.indeterminate(r, message, _evidence(r)) if {
-	_active
 	some r in resources.data_stores
+	_active
 	count(_required_by(r)) == 0
 	resources.field(r, ["encryption", "customerManagedKey"]) != true
 	count(_undecided_by(r)) > 0
@@ -132,8 +133,8 @@ findings contains finding.indeterminate(r, message, _evidence(r)) if {
 }
 
 findings contains finding.indeterminate(r, message, _evidence(r)) if {
-	_active
 	some r in resources.data_stores
+	_active
 	count(_required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == null
 	message := messages.text([

@@ -94,7 +94,10 @@ _unknown_evidence(r, v, limit) := {
 	"max_per_instance": limit,
 }
 
-_active if environment.configured(["gpu", "max_per_instance"])
+# Whether some environment sets a limit: looked up once for _active and for the unknown environments below.
+_environment_limits if environment.configured(["gpu", "max_per_instance"])
+
+_active if _environment_limits
 
 _active if is_number(_parameter)
 
@@ -140,7 +143,7 @@ findings contains finding.indeterminate(r, message, _unknown_evidence(r, v, limi
 
 # A resource whose environment tag is unknown until apply is not judged as the default environment.
 findings contains finding.indeterminate(r, message, {"environment": null, "unknown": environment.unknown_why(r)}) if {
-	environment.configured(["gpu", "max_per_instance"])
+	_environment_limits
 	some r in resources.with_compute
 	environment.unknown(r)
 	message := messages.text([

@@ -95,8 +95,8 @@ _candidates := [r |
 	is_object(r.compute)
 	r.compute.spot == false
 	is_number(r.cost.hoursPerMonth)
-	r.cost.hoursPerMonth >= _min_hours_per_month
 	is_number(r.cost.monthlyAfter)
+	r.cost.hoursPerMonth >= _min_hours_per_month
 	cost_workload.serving(r)
 ]
 
