@@ -93,13 +93,19 @@ _classification_undecided(r) := ["its data classification tag is unknown until a
 	count(classification.configured("require_customer_managed_key")) > 0
 } else := []
 
-# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm). The
-# findings test it after finding a data store: many inputs (an admission review) have none to judge.
+# Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if environment.configured("require_customer_managed_key")
 
 _active if count(classification.configured("require_customer_managed_key")) > 0
 
 _active if config.param("TG-ENC-002", "always") == true
+
+# The data stores to judge: none when nothing requires a customer-managed key, and no setting is looked up when
+# there is no data store (an admission review has none).
+_stores := resources.data_stores if {
+	count(resources.data_stores) > 0
+	_active
+}
 
 # METADATA
 # scope: document
@@ -109,8 +115,7 @@ _active if config.param("TG-ENC-002", "always") == true
 #   unknown until apply, or when its environment or classification, which may require one, is unknown until
 #   apply (never judged as the default environment). Empty when nothing requires customer-managed keys.
 findings contains finding.new(r, message, _evidence(r)) if {
-	some r in resources.data_stores
-	_active
+	some r in _stores
 	count(_required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == false
 	message := messages.text([
@@ -121,8 +126,7 @@ findings contains finding.new(r, message, _evidence(r)) if {
 
 # Nothing known requires a key, but r's environment or classification, which may, is unknown until apply.
 findings contains finding.indeterminate(r, message, _evidence(r)) if {
-	some r in resources.data_stores
-	_active
+	some r in _stores
 	count(_required_by(r)) == 0
 	resources.field(r, ["encryption", "customerManagedKey"]) != true
 	count(_undecided_by(r)) > 0
@@ -133,8 +137,7 @@ findings contains finding.indeterminate(r, message, _evidence(r)) if {
 }
 
 findings contains finding.indeterminate(r, message, _evidence(r)) if {
-	some r in resources.data_stores
-	_active
+	some r in _stores
 	count(_required_by(r)) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == null
 	message := messages.text([
