@@ -93,6 +93,9 @@ _classification_undecided(r) := ["its data classification tag is unknown until a
 	count(classification.configured("require_customer_managed_key")) > 0
 } else := []
 
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
+
 # Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if environment.configured("require_customer_managed_key")
 

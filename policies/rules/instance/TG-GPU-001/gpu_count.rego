@@ -95,7 +95,12 @@ _unknown_evidence(r, v, limit) := {
 }
 
 # Whether some environment sets a limit: looked up once for _active and for the unknown environments below.
+default _environment_limits := false
+
 _environment_limits if environment.configured(["gpu", "max_per_instance"])
+
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
 
 _active if _environment_limits
 

@@ -37,6 +37,9 @@ _evidence(r, v, model, allowed) := {
 	"allowed_models": allowed,
 }
 
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
+
 _active if environment.configured(["gpu", "allowed_models"])
 
 # METADATA

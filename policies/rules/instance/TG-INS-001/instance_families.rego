@@ -36,6 +36,9 @@ _evidence(r, v) := {
 	"deny": _deny_list(r),
 }
 
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
+
 _active if environment.configured(["instance_families", "deny"])
 
 _active if environment.configured(["instance_families", "allow"])

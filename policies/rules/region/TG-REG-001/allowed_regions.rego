@@ -32,6 +32,9 @@ _judged := [[r, allowed] |
 
 _evidence(r, allowed) := {"region": r.region, "environment": environment.name(r), "allowed_regions": allowed}
 
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
+
 # Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if environment.configured("allowed_regions")
 

@@ -24,6 +24,9 @@ _allowed(r) := object.get(classification.settings(r), "allowed_regions", null)
 
 _evidence(r) := {"region": r.region, "classification": classification.name(r), "allowed_regions": _allowed(r)}
 
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
+
 # Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if count(classification.configured("allowed_regions")) > 0
 
