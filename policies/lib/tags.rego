@@ -17,18 +17,13 @@ first(r, keys) := value if {
 	value := array.concat(_values(r, keys), [null])[0]
 } else := null
 
-# _values(r, keys) are the non-empty values of the tags named in keys, in keys' order (each key's in tag order).
-# Each tag key is lower-cased once, not once for every key asked for.
+# _values(r, keys) are the non-empty values of the tags named in keys, in keys' order.
 _values(r, keys) := [v |
-	lowered := [[lower(tag_key), value] |
-		some tag_key, value in r.tags
-		is_string(value)
-		value != ""
-	]
 	some key in keys
-	wanted := lower(key)
-	some [tag_key, v] in lowered
-	tag_key == wanted
+	some tag_key, v in r.tags
+	lower(tag_key) == lower(key)
+	is_string(v)
+	v != ""
 ]
 
 # METADATA
