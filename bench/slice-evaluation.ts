@@ -1,9 +1,9 @@
 /**
- * `node --import tsx bench/slice-evaluation.ts [--rounds N] [--bundle FILE]... PLAN`: the CPU time of one slice's
+ * `node --import tsx bench/slice-evaluation.ts [--rounds N] [--config FILE] [--bundle FILE]... PLAN`: the CPU time of one slice's
  * evaluation (tollgate/resource_findings over the plan's first 1,000 resources) and of reading its result as the
  * engine does, for each bundle given (default: the built-in one), in one process with the bundles' rounds
  * interleaved, so two builds of the policies are compared under the same load. Prints each bundle's medians and
- * ranges, and the size of the result's JSON text.
+ * ranges, and the size of the result's JSON text. Without --config, the built-in defaults (no environments).
  */
 import { loadPolicyBundle } from '../src/cli/policy-source.js';
 import { loadConfig } from '../src/config/config.js';
@@ -20,20 +20,22 @@ import { prepare, prepareSettings } from '../src/prepare/index.js';
 
 const args = process.argv.slice(2);
 let rounds = 10;
+let configFile: string | undefined;
 const bundleFiles: string[] = [];
 const rest: string[] = [];
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === '--rounds') rounds = Number(args[++i]);
   else if (arg === '--bundle') bundleFiles.push(args[++i] ?? '');
+  else if (arg === '--config') configFile = args[++i];
   else if (arg !== undefined) rest.push(arg);
 }
 const [planFile] = rest;
 if (planFile === undefined || !Number.isInteger(rounds) || rounds < 1) {
-  throw new Error('usage: slice-evaluation.ts [--rounds N] [--bundle FILE]... PLAN');
+  throw new Error('usage: slice-evaluation.ts [--rounds N] [--config FILE] [--bundle FILE]... PLAN');
 }
 
-const loaded = loadConfig(undefined);
+const loaded = loadConfig(configFile);
 const text = readPlanText(planFile, 1 << 30);
 const plan = normalisePlan(parseJsonText(text, planFile), new PlanShape(text, planFile));
 const input = await prepare({

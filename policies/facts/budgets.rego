@@ -30,11 +30,12 @@ _reports contains [f.resource, id] if {
 	some f in rule.findings
 }
 
-# An exemption applies as in the decision: not to a rule that is off, not to an unexemptible finding.
+# An exemption applies as in the decision: not to a rule that is off, not to an unexemptible finding. A rule's
+# enforcement is looked up only for its findings: most evaluations have none, and every one computes this.
 _exempted contains [f.resource, id] if {
 	some id, rule in data.tollgate.rules.budget
-	config.enforcement(id) != "off"
 	some f in rule.findings
+	config.enforcement(id) != "off"
 	object.get(f, "exemptible", true) == true
 	exemptions.for_finding(id, f.resource)
 }

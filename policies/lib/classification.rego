@@ -19,17 +19,17 @@ names[r.address] := _name(resources.owner(r)) if some r in input.resources
 # description: >-
 #   name(r) is r's lower-cased classification (the first classification tag set); null when r has none or its
 #   tags are unknown until apply (see unknown).
-name(r) := names[r.address]
+name(r) := n if {
+	# A resource that is not in the input (a custom policy's synthesised one) is named directly, in the else:
+	# the look-up is made once per call, not once for each of two clauses.
+	n := names[r.address]
+} else := _name(r)
 
-# A resource that is not in the input (a custom policy's synthesised one) is named directly.
-name(r) := _name(r) if not names[r.address]
-
+# tags.first gives a non-empty string or null.
 _name(r) := lower(value) if {
 	value := tags.first(r, _tag_keys)
 	is_string(value)
-}
-
-_name(r) := null if tags.first(r, _tag_keys) == null
+} else := null
 
 # METADATA
 # description: >-
@@ -45,9 +45,11 @@ unknown(r) if {
 # description: >-
 #   settings(r) is config.classifications[name(r)]; {} when r is unclassified or its classification is not
 #   configured.
-settings(r) := object.get(config.section("classifications", {}), name(r), {}) if is_string(name(r))
-
-settings(r) := {} if name(r) == null
+settings(r) := object.get(config.section("classifications", {}), class, {}) if {
+	# name(r) is a string or null: one rule with else finds it once per call.
+	class := name(r)
+	is_string(class)
+} else := {}
 
 # METADATA
 # description: >-

@@ -32,17 +32,20 @@ _meta_field(id, name) := object.get(_rule_meta(id), name, _fallback[name])
 # description: >-
 #   param(id, name) is config.rules[id].parameters[name] when set (even to null), else the parameter's default
 #   in rule id's METADATA; null when neither exists.
-param(id, name) := object.get(
-	_document,
-	["rules", id, "parameters", name],
-	object.get(_rule_meta(id), ["parameters", name, "default"], null),
-)
+param(id, name) := value if {
+	# The configured value (even null) when there is one, else the default: the default is looked up only when
+	# needed, where object.get(_document, path, default) would look it up on every call.
+	value := _document.rules[id].parameters[name]
+} else := object.get(_rule_meta(id), ["parameters", name, "default"], null)
 
 # METADATA
 # description: >-
 #   enforcement(id) is rule id's enforcement, "deny", "warn" or "off": tollgate.yaml first, then
 #   the rule's METADATA, then "deny".
-enforcement(id) := object.get(_document, ["rules", id, "enforcement"], _meta_field(id, "enforcement"))
+enforcement(id) := value if {
+	# As in param: the METADATA is read only when the config states no enforcement.
+	value := _document.rules[id].enforcement
+} else := _meta_field(id, "enforcement")
 
 # METADATA
 # description: >-

@@ -23,8 +23,24 @@ test_param_is_null_when_configured_null if {
 	config.param("TG-X-001", "limit") == null with data.tollgate.meta as _meta with data.tollgate.config as cfg
 }
 
+test_param_is_false_when_configured_false if {
+	cfg := {"rules": {"TG-X-001": {"parameters": {"limit": false}}}}
+	config.param("TG-X-001", "limit") == false with data.tollgate.meta as _meta with data.tollgate.config as cfg
+}
+
+# Another rule's parameters, or a rules section that states no parameters, leave the METADATA default.
+test_param_is_meta_default_when_other_rules_configured if {
+	cfg := {"rules": {"TG-X-001": {"enforcement": "warn"}, "TG-X-002": {"parameters": {"limit": 2}}}}
+	config.param("TG-X-001", "limit") == 4 with data.tollgate.meta as _meta with data.tollgate.config as cfg
+}
+
 test_param_is_null_when_meta_missing if {
 	config.param("TG-X-001", "limit") == null with data.tollgate.meta as {} with data.tollgate.config as {}
+}
+
+test_enforcement_is_meta_when_config_states_only_parameters if {
+	cfg := {"rules": {"TG-X-001": {"parameters": {"limit": 2}}}}
+	config.enforcement("TG-X-001") == "warn" with data.tollgate.meta as _meta with data.tollgate.config as cfg
 }
 
 test_enforcement_is_config_then_meta_then_deny if {

@@ -22,21 +22,29 @@ names[r.address] := _name(resources.owner(r)) if some r in input.resources
 # description: >-
 #   name(r) is r's lower-cased environment: the first non-empty environment tag, else
 #   input.context.defaultEnvironment, else config default_environment, else "default"; never null (see unknown).
-name(r) := names[r.address]
+name(r) := n if {
+	# A resource that is not in the input (a custom policy's synthesised one) is named directly, in the else:
+	# the look-up is made once per call, not once for each of two clauses.
+	n := names[r.address]
+} else := _name(r)
 
-# A resource that is not in the input (a custom policy's synthesised one) is named directly.
-name(r) := _name(r) if not names[r.address]
+_name(r) := lower(n) if {
+	# tags.first gives a non-empty string or null.
+	n := tags.first(r, _tag_keys)
+	is_string(n)
+} else := lower(_untagged)
 
-_name(r) := lower([n |
+# The environment of a resource without an environment tag, the same for every resource: chosen once per
+# evaluation, not once per resource.
+_untagged := [n |
 	some n in [
-		tags.first(r, _tag_keys),
 		object.get(input, ["context", "defaultEnvironment"], null),
 		config.section("default_environment", null),
 		"default",
 	]
 	is_string(n)
 	n != ""
-][0])
+][0]
 
 # METADATA
 # scope: document
@@ -53,7 +61,9 @@ unknown(r) if {
 	not is_string(tags.first(r, _tag_keys))
 }
 
+# Most resources have no unknown attribute at all: their empty list is seen once instead of once per tag key.
 _some_tag_unknown(r) if {
+	count(object.get(r, "unknown", [])) > 0
 	some key in _tag_keys
 	unknown_values.tag(r, key)
 }

@@ -71,7 +71,13 @@ _referencing := [r |
 
 _planned_addresses contains r.address if some r in _referencing
 
-_planned := [_from_resource(r, object.get(_record_at, r.address, {})) | some r in _referencing]
+_planned := [_planned_deployment(r) | some r in _referencing]
+
+# A resource that no inventory record names (every one when no inventory is given) takes its facts from the plan
+# alone: what the record would add is null or the default, so none of it is looked up.
+_planned_deployment(r) := _from_resource(r, record) if {
+	record := _record_at[r.address]
+} else := _from_plan(r)
 
 _recorded := [_from_record(entry) |
 	some entry in _records
@@ -84,25 +90,37 @@ _recorded := [_from_record(entry) |
 #   covers (see the package description); a fact nobody states is null.
 deployments := array.concat(_planned, _recorded)
 
-_from_resource(r, rec) := {
+_from_plan(r) := {
 	"resource": r.address,
 	"source": "plan",
 	"model": r.model.id,
 	"version": object.get(r.model, "version", null),
 	"environment": environment.name(r),
 	"cloud": r.provider,
-	"platform": _first([_platform_of_type(r.type), object.get(rec, "platform", null)]),
-	"region": _first([resources.field(r, "region"), object.get(rec, "region", null)]),
-	"instance_type": _first([resources.field(r, ["compute", "instanceType"]), object.get(rec, "instance_type", null)]),
-	"replicas": _first([resources.field(r, ["compute", "instanceCount"]), object.get(rec, "replicas", null)]),
+	"platform": _platform_of_type(r.type),
+	"region": resources.field(r, "region"),
+	"instance_type": resources.field(r, ["compute", "instanceType"]),
+	"replicas": resources.field(r, ["compute", "instanceCount"]),
+	"hours_per_month": _hours_per_month,
+	"gpu_utilization": null,
+	"gpu_memory_utilization": null,
+	"customer_managed_key": resources.field(r, ["encryption", "customerManagedKey"]),
+	"digest": null,
+}
+
+# A planned resource with its inventory record: the plan's facts first, the record's where the plan has none.
+_from_resource(r, rec) := object.union(plan, {
+	"platform": _first([plan.platform, object.get(rec, "platform", null)]),
+	"region": _first([plan.region, object.get(rec, "region", null)]),
+	"instance_type": _first([plan.instance_type, object.get(rec, "instance_type", null)]),
+	"replicas": _first([plan.replicas, object.get(rec, "replicas", null)]),
 	"hours_per_month": object.get(rec, "hours_per_month", _hours_per_month),
 	"gpu_utilization": object.get(rec, "gpu_utilization", null),
 	"gpu_memory_utilization": object.get(rec, "gpu_memory_utilization", null),
-	"customer_managed_key": _first([
-		resources.field(r, ["encryption", "customerManagedKey"]),
-		object.get(rec, "customer_managed_key", null),
-	]),
+	"customer_managed_key": _first([plan.customer_managed_key, object.get(rec, "customer_managed_key", null)]),
 	"digest": object.get(rec, "digest", null),
+}) if {
+	plan := _from_plan(r)
 }
 
 _from_record(entry) := {

@@ -6,6 +6,7 @@
 package tollgate.lib.models_review
 
 import data.tollgate.lib.config
+import data.tollgate.lib.models
 import data.tollgate.lib.patterns
 
 _section := config.section("review", {})
@@ -32,6 +33,12 @@ _production_environments := object.get(_section, "production_environments", ["pr
 #   production(d): deployment d's environment is a production one (review.production_environments, globs
 #   allowed, case-insensitive; "prod" and "production" by default).
 production(d) if patterns.any_match(_production_environments, d.environment)
+
+# METADATA
+# description: >-
+#   production_deployments is every deployment of models.deployments that runs in production (see production), in
+#   order: found once per evaluation for the review rules, which each matched every deployment's environment.
+production_deployments := [d | some d in models.deployments; production(d)]
 
 # METADATA
 # scope: document

@@ -19,6 +19,21 @@ test_production_matches_configured_globs if {
 	not models_review.production({"environment": "prod"}) with data.tollgate.config as {"review": {"production_environments": ["prod-*"]}}
 }
 
+_deployed(address, environment) := {
+	"address": address,
+	"type": "aws_sagemaker_endpoint",
+	"provider": "aws",
+	"action": "create",
+	"tags": {"environment": environment},
+	"model": {"id": "m", "version": "1"},
+}
+
+test_production_deployments_are_those_in_production_in_order if {
+	resources := [_deployed("a", "Prod"), _deployed("b", "dev"), _deployed("c", "production")]
+	found := models_review.production_deployments with input as {"resources": resources}
+	[d.resource | some d in found] == ["a", "c"]
+}
+
 test_approval_counts_on_its_expiry_day if {
 	a := object.union(fx.approval("sam", "risk", "2026-01-01"), {"expires": "2026-11-23"})
 	models_review.not_counted(a, _model, fx.digest_new, "2026-11-23") == set()

@@ -29,6 +29,14 @@ test_other_globs_still_match if {
 	patterns.any_match(["**"], "x")
 }
 
+# An entry equal to the value decides by equality only when it has no glob syntax; among other entries, the
+# equal one with syntax is still matched as a glob.
+test_equal_entry_with_glob_syntax_is_a_glob if {
+	not patterns.any_match(["g5", "[ab]"], "[AB]")
+	patterns.any_match(["g5", "a?"], "A?")
+	patterns.any_match(["[ab]", "a"], "A")
+}
+
 test_no_entry_matches if {
 	not patterns.any_match(["g5", "t3"], "g6")
 	not patterns.any_match([], "g5")
@@ -40,7 +48,7 @@ test_same_as_glob_match if {
 		["p5*", "p5"], ["p5*", "p4"], ["*-west4", "us-west4"], ["*-west4", "us-west5"],
 		["us-east-1", "us-east-1"], ["us-east-1", "us-east-2"], ["*", ""], ["p5*", ""],
 		["a*b", "axxb"], ["a?b", "ab"], ["[ab]*", "bz"], ["\\*", "*"], ["\\*", "x"], ["*\\*", "a*"],
-		["p5\\*", "p5*"], ["p5\\*", "p5e"],
+		["p5\\*", "p5*"], ["p5\\*", "p5e"], ["[ab]", "[ab]"], ["a?", "a?"], ["{a,b}", "{a,b}"], ["x\\y", "x\\y"],
 	]
 	every c in cases {
 		_agrees(c[0], c[1])

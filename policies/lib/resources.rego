@@ -42,9 +42,10 @@ _parents[p.address] := p if {
 # description: >-
 #   owner(r) is the resource whose environment and classification r has: the resource a companion configures
 #   when it is in the input, else r itself.
-owner(r) := _parents[r.companionOf] if is_string(object.get(r, "companionOf", null))
-
-owner(r) := r if not _parents[object.get(r, "companionOf", null)]
+owner(r) := parent if {
+	# One rule with else: most resources are no companion, and their parent is looked up once, not twice.
+	parent := _parents[r.companionOf]
+} else := r
 
 # METADATA
 # description: data_stores is the array of judged resources that hold data at rest (kind storage or database).
@@ -94,16 +95,16 @@ regional(r) if {
 #   variants(r) is the array of machine shapes of r's compute (compute.variants: EKS instance_types, SageMaker
 #   production variants, pod templates), every one to be judged; without variants, one built from the compute
 #   itself. Undefined when r has no compute.
-variants(r) := r.compute.variants if _has_variants(r)
-
-variants(r) := [{
+variants(r) := r.compute.variants if {
+	# One rule with else: wasm evaluates every clause of a function, so two clauses tested _has_variants twice.
+	_has_variants(r)
+} else := [{
 	"instanceType": field(r, ["compute", "instanceType"]),
 	"family": field(r, ["compute", "family"]),
 	"instanceCount": field(r, ["compute", "instanceCount"]),
 	"accelerators": _summary_accelerators(r),
 }] if {
 	is_object(r.compute)
-	not _has_variants(r)
 }
 
 _has_variants(r) if {
@@ -111,9 +112,9 @@ _has_variants(r) if {
 	count(r.compute.variants) > 0
 }
 
-_summary_accelerators(r) := [r.compute.accelerator] if is_object(r.compute.accelerator)
-
-_summary_accelerators(r) := [] if not is_object(field(r, ["compute", "accelerator"]))
+_summary_accelerators(r) := [r.compute.accelerator] if {
+	is_object(r.compute.accelerator)
+} else := []
 
 # METADATA
 # description: >-
@@ -131,10 +132,7 @@ accelerator_count(v) := sum([a.count | some a in v.accelerators]) if {
 	every a in v.accelerators {
 		is_number(a.count)
 	}
-}
-
-accelerator_count(v) := null if {
+} else := null if {
+	# Some kind's count is not a number.
 	is_array(v.accelerators)
-	some a in v.accelerators
-	not is_number(a.count)
 }

@@ -12,9 +12,10 @@ _known(r) if is_object(r.tags)
 # description: >-
 #   first(r, keys) is the value of the first tag among keys (in keys' order, keys compared case-insensitively) with
 #   a non-empty string value; null when none has one or r's tags are unknown until apply.
-first(r, keys) := array.concat(_values(r, keys), [null])[0] if is_object(r.tags)
-
-first(r, _) := null if not is_object(r.tags)
+first(r, keys) := value if {
+	is_object(r.tags)
+	value := array.concat(_values(r, keys), [null])[0]
+} else := null
 
 # _values(r, keys) are the non-empty values of the tags named in keys, in keys' order.
 _values(r, keys) := [v |

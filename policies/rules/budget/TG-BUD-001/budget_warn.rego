@@ -28,6 +28,8 @@ findings contains finding.new(cost_budget.resource(e), e.message, e.evidence) if
 }
 
 findings contains finding.indeterminate(cost_budget.resource(e), e.message, e.evidence) if {
+	# Without budgets (most inputs) the gate's enforcement is not looked up.
+	count(cost_budget.evaluations) > 0
 	cost_budget.indeterminate_rule == "TG-BUD-001"
 	some e in cost_budget.evaluations
 	e.status == "indeterminate"

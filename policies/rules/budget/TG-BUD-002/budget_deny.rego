@@ -32,6 +32,8 @@ findings contains finding.new(cost_budget.resource(e), e.message, e.evidence) if
 
 # Budgets that cannot be checked are reported once, by this gate (by TG-BUD-001 when this one is off).
 findings contains finding.indeterminate(cost_budget.resource(e), e.message, e.evidence) if {
+	# Without budgets (most inputs) the gate's enforcement is not looked up.
+	count(cost_budget.evaluations) > 0
 	cost_budget.indeterminate_rule == "TG-BUD-002"
 	some e in cost_budget.evaluations
 	e.status == "indeterminate"

@@ -66,12 +66,12 @@ _by_environment(r) := environment.setting(r, "require_customer_managed_key")
 
 _by_classification(r) := object.get(classification.settings(r), "require_customer_managed_key", false)
 
-_evidence(r) := {
+_evidence(r, required) := {
 	"encryption.customerManagedKey": resources.field(r, ["encryption", "customerManagedKey"]),
 	"encryption.keyId": resources.field(r, ["encryption", "keyId"]),
 	"environment": _environment(r),
 	"classification": classification.name(r),
-	"required_by": sort(_required_by(r)),
+	"required_by": sort(required),
 }
 
 # An environment unknown until apply is shown as null: the default environment is not r's.
@@ -93,12 +93,26 @@ _classification_undecided(r) := ["its data classification tag is unknown until a
 	count(classification.configured("require_customer_managed_key")) > 0
 } else := []
 
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
+
 # Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if environment.configured("require_customer_managed_key")
 
 _active if count(classification.configured("require_customer_managed_key")) > 0
 
 _active if config.param("TG-ENC-002", "always") == true
+
+# The data stores to judge: none when nothing requires a customer-managed key, and no setting is looked up when
+# there is no data store (an admission review has none).
+_stores := resources.data_stores if {
+	count(resources.data_stores) > 0
+	_active
+}
+
+# Each data store to judge with what requires it to use a customer-managed key, found once per store for the
+# three clauses below (each names the environment and the classification).
+_judged := [[r, required] | some r in _stores; required := _required_by(r)]
 
 # METADATA
 # scope: document
@@ -107,22 +121,20 @@ _active if config.param("TG-ENC-002", "always") == true
 #   parameter requires to use a customer-managed key and that does not; indeterminate when whether it does is
 #   unknown until apply, or when its environment or classification, which may require one, is unknown until
 #   apply (never judged as the default environment). Empty when nothing requires customer-managed keys.
-findings contains finding.new(r, message, _evidence(r)) if {
-	_active
-	some r in resources.data_stores
-	count(_required_by(r)) > 0
+findings contains finding.new(r, message, _evidence(r, required)) if {
+	some [r, required] in _judged
+	count(required) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == false
 	message := messages.text([
 		r.address, " is not encrypted with a customer-managed key (", _key_detail(r), "), which ",
-		concat(" and ", sort(_required_by(r))), " requires",
+		concat(" and ", sort(required)), " requires",
 	])
 }
 
 # Nothing known requires a key, but r's environment or classification, which may, is unknown until apply.
-findings contains finding.indeterminate(r, message, _evidence(r)) if {
-	_active
-	some r in resources.data_stores
-	count(_required_by(r)) == 0
+findings contains finding.indeterminate(r, message, _evidence(r, required)) if {
+	some [r, required] in _judged
+	count(required) == 0
 	resources.field(r, ["encryption", "customerManagedKey"]) != true
 	count(_undecided_by(r)) > 0
 	message := messages.text([
@@ -131,13 +143,12 @@ findings contains finding.indeterminate(r, message, _evidence(r)) if {
 	])
 }
 
-findings contains finding.indeterminate(r, message, _evidence(r)) if {
-	_active
-	some r in resources.data_stores
-	count(_required_by(r)) > 0
+findings contains finding.indeterminate(r, message, _evidence(r, required)) if {
+	some [r, required] in _judged
+	count(required) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == null
 	message := messages.text([
-		"whether ", r.address, " uses a customer-managed key, which ", concat(" and ", sort(_required_by(r))),
+		"whether ", r.address, " uses a customer-managed key, which ", concat(" and ", sort(required)),
 		" requires, is unknown until apply (", unknown.why(r, _attribute(r)), ")",
 	])
 }

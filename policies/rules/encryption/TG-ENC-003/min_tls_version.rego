@@ -37,7 +37,10 @@ _attributes := {
 _attribute(r) := object.get(_attributes, r.type, "transport.minTlsVersion")
 
 # YAML may give the parameter as a number (min_version: 1.2) or a string ("1.2").
-_minimum := config.param("TG-ENC-003", "min_version") if is_number(config.param("TG-ENC-003", "min_version"))
+_minimum := minimum if {
+	minimum := config.param("TG-ENC-003", "min_version")
+	is_number(minimum)
+}
 
 _minimum := to_number(config.param("TG-ENC-003", "min_version")) if _version(config.param("TG-ENC-003", "min_version"))
 

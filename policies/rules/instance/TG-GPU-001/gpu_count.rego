@@ -26,18 +26,33 @@ import data.tollgate.lib.finding
 import data.tollgate.lib.messages
 import data.tollgate.lib.resources
 
+_parameter := config.param("TG-GPU-001", "max_per_instance")
+
+# _limits(r): each limit set on r, by its source's name, for a finding's message.
 _limits(r) := {source: limit |
 	some source, limit in {
 		concat("", ["environment ", messages.quote(environment.name(r))]): environment.setting(r, ["gpu", "max_per_instance"]),
-		"rule parameter max_per_instance": config.param("TG-GPU-001", "max_per_instance"),
+		"rule parameter max_per_instance": _parameter,
 	}
 	is_number(limit)
 }
 
+# _limit(r): the lowest of those limits, found without naming their sources (only a finding's message needs them).
 _limit(r) := min(limits) if {
-	limits := {l | some l in _limits(r)}
+	limits := {limit |
+		some limit in [environment.setting(r, ["gpu", "max_per_instance"]), _parameter]
+		is_number(limit)
+	}
 	count(limits) > 0
 }
+
+# _judged: [resource, its limit, one of its machine shapes] for every shape of every resource with a limit, for
+# the three clauses that judge shapes: each resource's limit is found once and its shapes listed once.
+_judged := [[r, limit, v] |
+	some r in resources.with_compute
+	limit := _limit(r)
+	some v in resources.variants(r)
+]
 
 _binding(r) := concat(" and ", sort([source | some source, l in _limits(r); l == _limit(r)]))
 
@@ -63,25 +78,33 @@ _first_model(v) := null if not is_array(v.accelerators)
 
 _first_model(v) := null if count(object.get(v, "accelerators", [])) == 0
 
-_evidence(r, v) := {
+_evidence(r, v, limit) := {
 	"compute.accelerator.model": _first_model(v),
 	"compute.accelerator.count": resources.accelerator_count(v),
 	"compute.instanceType": v.instanceType,
 	"environment": environment.name(r),
-	"max_per_instance": _limit(r),
+	"max_per_instance": limit,
 }
 
-_unknown_evidence(r, v) := {
+_unknown_evidence(r, v, limit) := {
 	"compute.accelerator.model": null,
 	"compute.accelerator.count": null,
 	"compute.instanceType": v.instanceType,
 	"environment": environment.name(r),
-	"max_per_instance": _limit(r),
+	"max_per_instance": limit,
 }
 
-_active if environment.configured(["gpu", "max_per_instance"])
+# Whether some environment sets a limit: looked up once for _active and for the unknown environments below.
+default _environment_limits := false
 
-_active if is_number(config.param("TG-GPU-001", "max_per_instance"))
+_environment_limits if environment.configured(["gpu", "max_per_instance"])
+
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
+
+_active if _environment_limits
+
+_active if is_number(_parameter)
 
 # METADATA
 # scope: document
@@ -89,46 +112,43 @@ _active if is_number(config.param("TG-GPU-001", "max_per_instance"))
 #   Findings of this rule, one per machine shape of a compute resource with more accelerators per instance than
 #   the lowest limit that applies (environment gpu.max_per_instance, parameter max_per_instance); indeterminate
 #   when the count, the accelerators or the environment is unknown until apply.
-findings contains finding.new(r, message, _evidence(r, v)) if {
+findings contains finding.new(r, message, _evidence(r, v, limit)) if {
 	_active
-	some r in resources.with_compute
-	some v in resources.variants(r)
+	some [r, limit, v] in _judged
 	total := resources.accelerator_count(v)
 	is_number(total)
-	total > _limit(r)
+	total > limit
 	message := messages.text([
 		r.address, " has ", messages.show(total), " ", _model(v), " per instance", messages.variant_type(v),
-		", over the limit of ", messages.show(_limit(r)), " set by ", _binding(r),
+		", over the limit of ", messages.show(limit), " set by ", _binding(r),
 	])
 }
 
-findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v, limit)) if {
 	_active
-	some r in resources.with_compute
-	some v in resources.variants(r)
+	some [r, limit, v] in _judged
 	resources.accelerator_count(v) == null
 	message := messages.text([
 		"number of ", _model(v), " of ", r.address,
-		" is unknown until apply, so it cannot be checked against the limit of ", messages.show(_limit(r)),
+		" is unknown until apply, so it cannot be checked against the limit of ", messages.show(limit),
 		" set by ", _binding(r),
 	])
 }
 
 # An instance type that is unknown, or that the table does not know, may carry any number of GPUs.
-findings contains finding.indeterminate(r, message, _unknown_evidence(r, v)) if {
+findings contains finding.indeterminate(r, message, _unknown_evidence(r, v, limit)) if {
 	_active
-	some r in resources.with_compute
-	some v in resources.variants(r)
+	some [r, limit, v] in _judged
 	not resources.accelerators_known(v)
 	message := messages.text([
 		messages.unknown_accelerators(r, v), ": they cannot be checked against the limit of ",
-		messages.show(_limit(r)), " set by ", _binding(r),
+		messages.show(limit), " set by ", _binding(r),
 	])
 }
 
 # A resource whose environment tag is unknown until apply is not judged as the default environment.
 findings contains finding.indeterminate(r, message, {"environment": null, "unknown": environment.unknown_why(r)}) if {
-	environment.configured(["gpu", "max_per_instance"])
+	_environment_limits
 	some r in resources.with_compute
 	environment.unknown(r)
 	message := messages.text([

@@ -20,12 +20,25 @@ import data.tollgate.lib.resources
 
 _allowed(r) := environment.setting(r, ["gpu", "allowed_models"])
 
-_evidence(r, v, model) := {
+# _judged: [resource, its allowed models, one of its machine shapes] for every shape of every resource whose
+# environment lists allowed models, for the three clauses that judge shapes: each resource's list is looked up
+# once and its shapes listed once.
+_judged := [[r, allowed, v] |
+	some r in resources.with_compute
+	allowed := _allowed(r)
+	is_array(allowed)
+	some v in resources.variants(r)
+]
+
+_evidence(r, v, model, allowed) := {
 	"compute.accelerator.model": model,
 	"compute.instanceType": v.instanceType,
 	"environment": environment.name(r),
-	"allowed_models": _allowed(r),
+	"allowed_models": allowed,
 }
+
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
 
 _active if environment.configured(["gpu", "allowed_models"])
 
@@ -35,45 +48,39 @@ _active if environment.configured(["gpu", "allowed_models"])
 #   Findings of this rule, one per accelerator of every machine shape (each guest_accelerator block, each instance
 #   type of a node group, each production variant) whose model is not in the environment's gpu.allowed_models;
 #   indeterminate when a model, a shape's accelerators or the environment is unknown until apply.
-findings contains finding.new(r, message, _evidence(r, v, a.model)) if {
+findings contains finding.new(r, message, _evidence(r, v, a.model, allowed)) if {
 	_active
-	some r in resources.with_compute
-	is_array(_allowed(r))
-	some v in resources.variants(r)
+	some [r, allowed, v] in _judged
 	some a in object.get(v, "accelerators", [])
 	is_string(a.model)
-	not patterns.any_match(_allowed(r), a.model)
+	not patterns.any_match(allowed, a.model)
 	message := messages.text([
 		r.address, " uses ", messages.quote(a.model), " accelerators", messages.variant_type(v),
 		", which environment ", messages.quote(environment.name(r)), " does not allow (allowed: ",
-		messages.list(_allowed(r)), ")",
+		messages.list(allowed), ")",
 	])
 }
 
-findings contains finding.indeterminate(r, message, _evidence(r, v, null)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v, null, allowed)) if {
 	_active
-	some r in resources.with_compute
-	is_array(_allowed(r))
-	some v in resources.variants(r)
+	some [r, allowed, v] in _judged
 	some a in object.get(v, "accelerators", [])
 	a.model == null
 	message := messages.text([
 		"accelerator model of ", r.address, messages.variant_type(v),
 		" is unknown until apply, so it cannot be checked against environment ",
-		messages.quote(environment.name(r)), " (allowed: ", messages.list(_allowed(r)), ")",
+		messages.quote(environment.name(r)), " (allowed: ", messages.list(allowed), ")",
 	])
 }
 
 # An instance type that is unknown, or that the table does not know, may carry any accelerator.
-findings contains finding.indeterminate(r, message, _evidence(r, v, null)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v, null, allowed)) if {
 	_active
-	some r in resources.with_compute
-	is_array(_allowed(r))
-	some v in resources.variants(r)
+	some [r, allowed, v] in _judged
 	not resources.accelerators_known(v)
 	message := messages.text([
 		messages.unknown_accelerators(r, v), ": they cannot be checked against environment ",
-		messages.quote(environment.name(r)), " (allowed: ", messages.list(_allowed(r)), ")",
+		messages.quote(environment.name(r)), " (allowed: ", messages.list(allowed), ")",
 	])
 }
 

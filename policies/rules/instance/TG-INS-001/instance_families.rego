@@ -20,21 +20,32 @@ import data.tollgate.lib.patterns
 import data.tollgate.lib.resources
 import data.tollgate.lib.unknown
 
-_deny_list(r) := object.get(environment.settings(r), ["instance_families", "deny"], [])
+# _judged: [resource, its environment's deny and allow lists, one of its machine shapes] for every shape of every
+# resource with compute, for the four clauses that judge shapes: each resource's lists are looked up once.
+_judged := [[r, lists, v] |
+	some r in resources.with_compute
+	settings := environment.settings(r)
+	lists := {
+		"deny": object.get(settings, ["instance_families", "deny"], []),
+		"allow": object.get(settings, ["instance_families", "allow"], []),
+	}
+	some v in resources.variants(r)
+]
 
-_allow_list(r) := object.get(environment.settings(r), ["instance_families", "allow"], [])
+_restricted(lists) if count(lists.deny) > 0
 
-_restricted(r) if count(_deny_list(r)) > 0
+_restricted(lists) if count(lists.allow) > 0
 
-_restricted(r) if count(_allow_list(r)) > 0
-
-_evidence(r, v) := {
+_evidence(r, v, lists) := {
 	"compute.instanceType": v.instanceType,
 	"compute.family": v.family,
 	"environment": environment.name(r),
-	"allow": _allow_list(r),
-	"deny": _deny_list(r),
+	"allow": lists.allow,
+	"deny": lists.deny,
 }
+
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
 
 _active if environment.configured(["instance_families", "deny"])
 
@@ -46,39 +57,36 @@ _active if environment.configured(["instance_families", "allow"])
 #   Findings of this rule, one per machine shape of a compute resource (each of an EKS node group's instance_types,
 #   each production variant) whose family the environment denies, or does not allow when it has an allow list;
 #   indeterminate when the instance type, its family or the environment is unknown.
-findings contains finding.new(r, message, _evidence(r, v)) if {
+findings contains finding.new(r, message, _evidence(r, v, lists)) if {
 	_active
-	some r in resources.with_compute
-	some v in resources.variants(r)
+	some [r, lists, v] in _judged
 	is_string(v.family)
-	patterns.any_match(_deny_list(r), v.family)
+	patterns.any_match(lists.deny, v.family)
 	message := messages.text([
 		r.address, " uses instance type ", messages.quote(v.instanceType), " of family ",
 		messages.quote(v.family), ", which environment ", messages.quote(environment.name(r)),
-		" denies (denied: ", messages.list(_deny_list(r)), ")",
+		" denies (denied: ", messages.list(lists.deny), ")",
 	])
 }
 
-findings contains finding.new(r, message, _evidence(r, v)) if {
+findings contains finding.new(r, message, _evidence(r, v, lists)) if {
 	_active
-	some r in resources.with_compute
-	some v in resources.variants(r)
+	some [r, lists, v] in _judged
 	is_string(v.family)
-	count(_allow_list(r)) > 0
-	not patterns.any_match(_allow_list(r), v.family)
-	not patterns.any_match(_deny_list(r), v.family)
+	count(lists.allow) > 0
+	not patterns.any_match(lists.allow, v.family)
+	not patterns.any_match(lists.deny, v.family)
 	message := messages.text([
 		r.address, " uses instance type ", messages.quote(v.instanceType), " of family ",
 		messages.quote(v.family), ", which is not among the families environment ",
-		messages.quote(environment.name(r)), " allows (allowed: ", messages.list(_allow_list(r)), ")",
+		messages.quote(environment.name(r)), " allows (allowed: ", messages.list(lists.allow), ")",
 	])
 }
 
-findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v, lists)) if {
 	_active
-	some r in resources.with_compute
-	_restricted(r)
-	some v in resources.variants(r)
+	some [r, lists, v] in _judged
+	_restricted(lists)
 	v.instanceType == null
 	message := messages.text([
 		"instance type of ", r.address,
@@ -87,11 +95,10 @@ findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
 	])
 }
 
-findings contains finding.indeterminate(r, message, _evidence(r, v)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, v, lists)) if {
 	_active
-	some r in resources.with_compute
-	_restricted(r)
-	some v in resources.variants(r)
+	some [r, lists, v] in _judged
+	_restricted(lists)
 	is_string(v.instanceType)
 	v.family == null
 	message := messages.text([

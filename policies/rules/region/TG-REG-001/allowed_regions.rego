@@ -22,7 +22,18 @@ import data.tollgate.lib.unknown
 
 _allowed(r) := environment.setting(r, "allowed_regions")
 
-_evidence(r) := {"region": r.region, "environment": environment.name(r), "allowed_regions": _allowed(r)}
+# _judged: [resource, its allowed regions] for every judged resource whose environment lists allowed regions, for
+# the two clauses that judge regions: each resource's list is looked up once.
+_judged := [[r, allowed] |
+	some r in resources.judged
+	allowed := _allowed(r)
+	is_array(allowed)
+]
+
+_evidence(r, allowed) := {"region": r.region, "environment": environment.name(r), "allowed_regions": allowed}
+
+# False rather than undefined when off: wasm memoizes only a defined value, and each clause tests _active.
+default _active := false
 
 # Skip every resource at once when nothing is configured for this rule (large plans, no indexing in wasm).
 _active if environment.configured("allowed_regions")
@@ -32,27 +43,25 @@ _active if environment.configured("allowed_regions")
 # description: >-
 #   Findings of this rule, one per judged resource in a region its environment's allowed_regions does not allow;
 #   indeterminate when a regional resource's region or environment is unknown until apply.
-findings contains finding.new(r, message, _evidence(r)) if {
+findings contains finding.new(r, message, _evidence(r, allowed)) if {
 	_active
-	some r in resources.judged
-	is_array(_allowed(r))
+	some [r, allowed] in _judged
 	is_string(r.region)
-	not patterns.any_match(_allowed(r), r.region)
+	not patterns.any_match(allowed, r.region)
 	message := messages.text([
 		r.address, " is in region ", messages.quote(r.region), ", which environment ",
-		messages.quote(environment.name(r)), " does not allow (allowed: ", messages.list(_allowed(r)), ")",
+		messages.quote(environment.name(r)), " does not allow (allowed: ", messages.list(allowed), ")",
 	])
 }
 
-findings contains finding.indeterminate(r, message, _evidence(r)) if {
+findings contains finding.indeterminate(r, message, _evidence(r, allowed)) if {
 	_active
-	some r in resources.judged
-	is_array(_allowed(r))
+	some [r, allowed] in _judged
 	r.region == null
 	resources.regional(r)
 	message := messages.text([
 		"region of ", r.address, " is unknown until apply, so it cannot be checked against environment ",
-		messages.quote(environment.name(r)), " (allowed: ", messages.list(_allowed(r)), "; ",
+		messages.quote(environment.name(r)), " (allowed: ", messages.list(allowed), "; ",
 		unknown.why(r, "region"), ")",
 	])
 }

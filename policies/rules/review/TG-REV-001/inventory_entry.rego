@@ -23,15 +23,15 @@ import data.tollgate.lib.models_review
 # What is missing, per case: the whole inventory, the model, the version, or the reference's version. The messages
 # are joined by messages.text, not sprintf: in the wasm build sprintf is JavaScript called with its arguments as
 # JSON, and this rule judges every production deployment, an admission request's included.
-_gap(d) := "no inventory was given (pass --inventory)" if not models.given
+_gap(d) := "no inventory was given (pass --inventory)" if not _given
 
 _gap(d) := messages.text(["the inventory has no model ", messages.quote(d.model)]) if {
-	models.given
+	_given
 	not models.by_id[d.model]
 }
 
 _gap(d) := messages.text(["its reference names no version (expected ", d.model, "@VERSION)"]) if {
-	models.given
+	_given
 	models.by_id[d.model]
 	not is_string(d.version)
 }
@@ -40,12 +40,14 @@ _gap(d) := messages.text([
 	"the inventory's model ", messages.quote(d.model), " has no version ", messages.quote(d.version), " (it lists ",
 	messages.list([v.version | some v in models.by_id[d.model].versions]), ")",
 ]) if {
-	models.given
+	_given
 	is_string(d.version)
 	not models.known(d)
 	models.by_id[d.model]
 }
 
+# models.given, false rather than undefined without an inventory: wasm memoizes a complete rule only when it is
+# defined, so each clause above evaluated models.given again.
 default _given := false
 
 _given if models.given
@@ -55,8 +57,7 @@ _given if models.given
 #   Findings of this rule, one per production deployment whose model or version the inventory does not list (or
 #   when no inventory was given).
 findings contains finding.new({"address": d.resource}, message, evidence) if {
-	some d in models.deployments
-	models_review.production(d)
+	some d in models_review.production_deployments
 	gap := _gap(d)
 	message := messages.text([
 		d.resource, " serves model ", models.label(d), " in production (environment ", messages.quote(d.environment),

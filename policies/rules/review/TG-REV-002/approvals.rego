@@ -52,8 +52,7 @@ _suffix(items) := sprintf("; not counted: %s", [_not_counted_text(items)]) if co
 
 # The approvals of every production deployment of a gated version, assessed against its artifact.
 _assessments := [a |
-	some d in models.deployments
-	models_review.production(d)
+	some d in models_review.production_deployments
 	models.known(d)
 	model := models.model_of(d)
 	model.risk_tier in _gated_tiers

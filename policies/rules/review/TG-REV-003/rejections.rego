@@ -23,8 +23,7 @@ import data.tollgate.lib.models_review
 #   Findings of this rule, one per production deployment and rejection of the deployed artifact that no later
 #   counted approval has answered.
 findings contains finding.new({"address": d.resource}, message, evidence) if {
-	some d in models.deployments
-	models_review.production(d)
+	some d in models_review.production_deployments
 	models.known(d)
 	model := models.model_of(d)
 	version := models.version_entry(d)

@@ -40,8 +40,7 @@ _gap(version, kind) := sprintf("%s (failed on %s)", [kind, latest]) if {
 #   Findings of this rule, one per production deployment whose version lacks passed evaluations its risk tier
 #   requires, listing the gaps.
 findings contains finding.new({"address": d.resource}, message, evidence) if {
-	some d in models.deployments
-	models_review.production(d)
+	some d in models_review.production_deployments
 	models.known(d)
 	model := models.model_of(d)
 	version := models.version_entry(d)

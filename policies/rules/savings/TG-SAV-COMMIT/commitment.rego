@@ -52,20 +52,29 @@ _param(name) := config.param("TG-SAV-COMMIT", name)
 
 default _min_monthly_savings := 0
 
-_min_monthly_savings := _param("min_monthly_savings") if is_number(_param("min_monthly_savings"))
+_min_monthly_savings := value if {
+	value := _param("min_monthly_savings")
+	is_number(value)
+}
 
 default _min_hours_per_month := 700
 
-_min_hours_per_month := _param("min_hours_per_month") if is_number(_param("min_hours_per_month"))
+_min_hours_per_month := value if {
+	value := _param("min_hours_per_month")
+	is_number(value)
+}
 
 # _discount(provider): the configured fraction for the provider; undefined when none is configured.
-_discount(provider) := _param("discount") if is_number(_param("discount"))
+_discount(provider) := _discount_setting if is_number(_discount_setting)
 
 _discount(provider) := d if {
-	is_object(_param("discount"))
-	d := _param("discount")[provider]
+	is_object(_discount_setting)
+	d := _discount_setting[provider]
 	is_number(d)
 }
+
+# The discount parameter, looked up once per evaluation rather than in each clause for each candidate.
+_discount_setting := _param("discount")
 
 # What the commitment is called, for the message.
 _commitment(r) := "a 1-year SageMaker Savings Plan" if startswith(r.type, "aws_sagemaker_")
@@ -86,8 +95,8 @@ _candidates := [r |
 	is_object(r.compute)
 	r.compute.spot == false
 	is_number(r.cost.hoursPerMonth)
-	r.cost.hoursPerMonth >= _min_hours_per_month
 	is_number(r.cost.monthlyAfter)
+	r.cost.hoursPerMonth >= _min_hours_per_month
 	cost_workload.serving(r)
 ]
 
@@ -257,7 +266,10 @@ _billed_commitment(provider) := "a 1-year commitment" if not provider in {"aws",
 
 default _min_utilization := 90
 
-_min_utilization := _param("min_utilization_percent") if is_number(_param("min_utilization_percent"))
+_min_utilization := value if {
+	value := _param("min_utilization_percent")
+	is_number(value)
+}
 
 _commitment_name(c) := concat("", [object.get(c, "type", "commitment"), " ", c.id]) if is_string(c.type)
 

@@ -43,8 +43,9 @@ import data.tollgate.lib.money
 
 default _min_monthly_savings := 0
 
-_min_monthly_savings := config.param("TG-SAV-SPOT", "min_monthly_savings") if {
-	is_number(config.param("TG-SAV-SPOT", "min_monthly_savings"))
+_min_monthly_savings := value if {
+	value := config.param("TG-SAV-SPOT", "min_monthly_savings")
+	is_number(value)
 }
 
 # How each resource type asks for spot capacity, for the message.

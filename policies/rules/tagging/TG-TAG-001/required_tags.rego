@@ -28,7 +28,10 @@ import data.tollgate.lib.unknown
 
 default _required := {}
 
-_required := config.param("TG-TAG-001", "required") if is_object(config.param("TG-TAG-001", "required"))
+_required := required if {
+	required := config.param("TG-TAG-001", "required")
+	is_object(required)
+}
 
 # An array, not a set: see resources.judged.
 _taggable := [r | some r in resources.judged; r.taggable == true]
@@ -65,18 +68,17 @@ _allowed_value(v, allowed) if {
 	lower(a) == lower(v)
 }
 
-# The taggable resources with known tags that lack a value for some required key, each with those keys: found
-# in one pass over the resources, for the unknown and the missing tags below (most resources lack none).
-_gaps := [[r, absent] |
+# The taggable resources with known tags that lack a value for some required key, each with those keys split
+# into the unknown until apply and the missing: found in one pass over the resources, for the findings below
+# (most resources lack none), and each key's unknown-ness looked up once.
+_gaps := [[r, missing, unknown_keys] |
 	some r in _taggable
 	is_object(r.tags)
 	absent := {key | some key, _ in _required; not _value(r, key)}
 	count(absent) > 0
+	unknown_keys := {key | some key in absent; unknown.tag(r, key)}
+	missing := absent - unknown_keys
 ]
-
-_unknown_keys(r, absent) := {key | some key in absent; unknown.tag(r, key)}
-
-_missing_keys(r, absent) := {key | some key in absent; not unknown.tag(r, key)}
 
 # object.keys is not in the wasm target; a set rule is.
 _required_keys contains key if some key, _ in _required
@@ -98,8 +100,7 @@ findings contains finding.indeterminate(r, message, {"tags": null, "required": s
 }
 
 findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "required": sort(_required_keys)}) if {
-	some [r, absent] in _gaps
-	keys := _unknown_keys(r, absent)
+	some [r, _, keys] in _gaps
 	count(keys) > 0
 	message := messages.text([
 		"values of tags ", messages.list(keys), " on ", r.address, " are unknown until apply",
@@ -108,8 +109,7 @@ findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "req
 
 # All missing keys in one finding, so one fix covers them.
 findings contains finding.new(r, message, evidence) if {
-	some [r, absent] in _gaps
-	keys := _missing_keys(r, absent)
+	some [r, keys, _] in _gaps
 	count(keys) > 0
 	message := messages.text([r.address, " is missing required tags ", messages.list(keys)])
 	evidence := {"missing": sort(keys), "tags": r.tags}
