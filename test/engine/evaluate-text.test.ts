@@ -12,6 +12,7 @@ import { COMPACT_DECISION_ENTRYPOINT } from '../../src/engine/policy-engine.js';
 import type { PolicyInput, Resource } from '../../src/model/resource.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
 import { present } from '../present.js';
+import { ebsVolume } from './ebs-volume.js';
 
 const bundle = readBundleFile(builtinBundlePath);
 const module = new (globalThis as unknown as { WebAssembly: { Module: new (wasm: Uint8Array) => object } }).WebAssembly.Module(bundle.wasm);
@@ -28,26 +29,7 @@ const entrypoint = present(instance().entrypoints[COMPACT_DECISION_ENTRYPOINT], 
 
 /** An unencrypted volume, so that the decision has findings; its name is its only text that may not be ASCII. */
 function volume(name: string): Resource {
-  return {
-    address: `aws_ebs_volume.${name}`,
-    type: 'aws_ebs_volume',
-    name,
-    module: null,
-    index: null,
-    provider: 'aws',
-    providerConfig: 'aws',
-    kind: 'storage',
-    action: 'create',
-    region: 'us-east-1',
-    tags: { team: name, environment: 'dev' },
-    taggable: true,
-    compute: null,
-    encryption: { atRest: false, customerManagedKey: false, keyId: null },
-    transport: null,
-    unknown: [],
-    location: null,
-    values: { encrypted: false, size: 100 },
-  };
+  return ebsVolume(`aws_ebs_volume.${name}`, { tags: { team: name, environment: 'dev' } });
 }
 
 function inputText(names: readonly string[], note = ''): string {

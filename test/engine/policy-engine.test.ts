@@ -6,28 +6,10 @@ import { PolicyEngine } from '../../src/engine/policy-engine.js';
 import { TollgateError } from '../../src/model/errors.js';
 import type { PolicyInput, Resource } from '../../src/model/resource.js';
 import { builtinBundlePath } from '../../src/package-paths.js';
+import { ebsVolume } from './ebs-volume.js';
 
 function volume(address: string, atRest: boolean | null): Resource {
-  return {
-    address,
-    type: 'aws_ebs_volume',
-    name: address.split('.').pop() ?? address,
-    module: null,
-    index: null,
-    provider: 'aws',
-    providerConfig: 'aws',
-    kind: 'storage',
-    action: 'create',
-    region: 'us-east-1',
-    tags: { team: 'ml', 'cost-center': 'cc-1', environment: 'dev' },
-    taggable: true,
-    compute: null,
-    encryption: { atRest, customerManagedKey: false, keyId: null },
-    transport: null,
-    unknown: atRest === null ? ['encrypted'] : [],
-    location: null,
-    values: { encrypted: atRest, size: 100 },
-  };
+  return ebsVolume(address, { atRest });
 }
 
 function input(resources: Resource[]): PolicyInput {

@@ -43,30 +43,12 @@ import {
 import { TollgateError } from '../../src/model/errors.js';
 import type { PolicyInput, Resource } from '../../src/model/resource.js';
 import { builtinBundlePath, builtinPolicyDir } from '../../src/package-paths.js';
+import { ebsVolume } from './ebs-volume.js';
 
 const opa = installedOpa();
 
 function volume(address: string): Resource {
-  return {
-    address,
-    type: 'aws_ebs_volume',
-    name: address.split('.').pop() ?? address,
-    module: null,
-    index: null,
-    provider: 'aws',
-    providerConfig: 'aws',
-    kind: 'storage',
-    action: 'create',
-    region: 'us-east-1',
-    tags: { team: 'ml', 'cost-center': 'cc-1', environment: 'dev' },
-    taggable: true,
-    compute: null,
-    encryption: { atRest: false, customerManagedKey: false, keyId: null },
-    transport: null,
-    unknown: [],
-    location: null,
-    values: { encrypted: false, size: 100 },
-  };
+  return ebsVolume(address);
 }
 
 function planOf(addresses: readonly string[]): PolicyInput {
