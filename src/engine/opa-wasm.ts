@@ -63,7 +63,9 @@ function internalsOf(policy: Policy): PolicyInternals | null {
   return fast ? (loaded as unknown as PolicyInternals) : null;
 }
 
-const WASM_PAGE_BYTES = 65_536;
+/** The size of a wasm memory page, in bytes: what instance sizes are counted in. */
+export const WASM_PAGE = 64 * 1024;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -85,7 +87,7 @@ export function evaluateText(policy: Policy, input: string, entrypoint: number):
   let { read, written } = encoder.encodeInto(input, new Uint8Array(mem.buffer, inputAddr));
   if (read < input.length) {
     const byteLength = Buffer.byteLength(input);
-    mem.grow(Math.ceil((inputAddr + byteLength - mem.buffer.byteLength) / WASM_PAGE_BYTES));
+    mem.grow(Math.ceil((inputAddr + byteLength - mem.buffer.byteLength) / WASM_PAGE));
     ({ read, written } = encoder.encodeInto(input, new Uint8Array(mem.buffer, inputAddr, byteLength)));
     if (read < input.length || written !== byteLength) throw new Error(`the input's ${byteLength} bytes do not fit in the grown memory`);
   }

@@ -12,14 +12,14 @@
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { evaluateText, loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
+import { evaluateText, loadPolicySync, WASM_PAGE, type Policy, type WasmModule } from './opa-wasm.js';
 import { errorMessage, TollgateError } from '../model/errors.js';
 import { isPlainObject } from '../model/json-value.js';
 import type { Bundle } from './bundle.js';
 import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc } from '../model/decision.js';
 import { readDecision } from './read-decision.js';
 import { BatchSerialiser, type BatchOptions, type DecisionWithoutDigest, type PreloadedFacts } from './batch-input.js';
-import { sliceInput, sliceInputBytes, WASM_PAGE, type SliceJob } from './slice-job.js';
+import { sliceInput, sliceInputBytes, type SliceJob } from './slice-job.js';
 import { encodeResources, frameOf, inputDigest as digestOfRuns, wholeInput, type InputFrame } from './sliced-input.js';
 import { bytesAround, inputDigest as reportDigest, reportTexts, type ReportTexts } from './report-texts.js';
 import {

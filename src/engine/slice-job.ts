@@ -14,9 +14,6 @@ export const SLICES_WRITTEN = 2;
 /** Int32 counters in the control buffer. */
 export const CONTROL_COUNTERS = 3;
 
-/** The size of a wasm memory page, in bytes: what instance sizes are counted in. */
-export const WASM_PAGE = 64 * 1024;
-
 /** What every slice of one input shares: known before any slice's resources are written. */
 export interface SliceJob {
   /** How many slices the input has. */

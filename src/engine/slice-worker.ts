@@ -8,18 +8,9 @@
  * started ahead of the plan (PolicyEngine.expectPlan) is ready by the time the plan has been read.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { loadPolicySync, type Policy, type WasmModule } from './opa-wasm.js';
+import { loadPolicySync, WASM_PAGE, type Policy, type WasmModule } from './opa-wasm.js';
 import { errorMessage } from '../model/errors.js';
-import {
-  NEXT_SLICE,
-  REPLIES,
-  SLICES_WRITTEN,
-  sliceInput,
-  WASM_PAGE,
-  type SliceJob,
-  type SliceReply,
-  type SliceResources,
-} from './slice-job.js';
+import { NEXT_SLICE, REPLIES, SLICES_WRITTEN, sliceInput, type SliceJob, type SliceReply, type SliceResources } from './slice-job.js';
 
 /** What the engine starts a worker with (slice-workers.ts). */
 export interface SliceWorkerData {
