@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { readBoundedFile } from '../bounded-file.js';
 import { SEVERITIES, type RuleDoc, type Severity } from '../model/decision.js';
 import { TollgateError } from '../model/errors.js';
+import { excessiveNestingAt } from '../model/json-nesting.js';
 import { readTarEntries, TarFormatError } from './tar.js';
 
 /** Limits that keep a hostile or corrupt bundle from exhausting memory. */
@@ -40,26 +41,6 @@ export interface Bundle {
 /** Deepest nesting accepted in a bundle's JSON: far above what a policy's data needs, far below a stack overflow. */
 export const MAX_JSON_DEPTH = 512;
 
-/** Nesting depth of JSON text, counted outside strings; stops counting once over `limit`. */
-function nestingDepth(text: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      if (depth > deepest && (deepest = depth) > limit) return deepest;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return deepest;
-}
-
 /** A JSON entry that must be present and an object. */
 function parseJsonObject(bytes: Uint8Array | undefined, name: string, file: string): Record<string, unknown> {
   if (bytes === undefined) {
@@ -68,7 +49,7 @@ function parseJsonObject(bytes: Uint8Array | undefined, name: string, file: stri
   let value: unknown;
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    if (excessiveNestingAt(text, MAX_JSON_DEPTH) !== -1) {
       throw new TollgateError(`corrupt bundle: ${name} nests deeper than ${MAX_JSON_DEPTH} levels`, { file });
     }
     value = JSON.parse(text);

@@ -7,6 +7,7 @@
  * exhaust the stack.
  */
 import { TollgateError } from '../../model/errors.js';
+import { excessiveNestingAt } from '../../model/json-nesting.js';
 
 /**
  * Deepest array/object nesting accepted. Real plans stay well under 40 levels (module → resource →
@@ -30,45 +31,6 @@ export function positionAt(text: string, offset: number): TextPosition {
     lineStart = newline + 1;
   }
   return { line, column: end - lineStart + 1 };
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-
-/** Offset of the quote that ends the string opened at `open`, or -1 when the text ends first. */
-function closingQuote(text: string, open: number): number {
-  // Most of a plan's text is inside strings: indexOf finds each quote natively, and a quote closes the string
-  // unless an odd run of backslashes escapes it.
-  for (let quote = text.indexOf('"', open + 1); quote !== -1; quote = text.indexOf('"', quote + 1)) {
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return quote;
-  }
-  return -1;
-}
-
-/** Offset of the first bracket that opens level `MAX_NESTING_DEPTH + 1`, or -1. One pass, no allocation. */
-function findExcessiveNesting(text: string): number {
-  let depth = 0;
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === QUOTE) {
-      // An unterminated string holds every bracket after it: JSON.parse rejects the text.
-      i = closingQuote(text, i);
-      if (i === -1) return -1;
-    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
-      depth++;
-      if (depth > MAX_NESTING_DEPTH) return i;
-    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
-      depth--;
-    }
-  }
-  return -1;
 }
 
 /**
@@ -191,7 +153,7 @@ export function parseJsonText(text: string, file: string): unknown {
       { file, ...positionAt(text, nul) },
     );
   }
-  const tooDeep = findExcessiveNesting(text);
+  const tooDeep = excessiveNestingAt(text, MAX_NESTING_DEPTH);
   if (tooDeep !== -1) {
     throw new TollgateError(`JSON nesting is deeper than the limit of ${MAX_NESTING_DEPTH} levels`, {
       file,
