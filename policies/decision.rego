@@ -117,7 +117,10 @@ _judged_reported := _judged(_reported(_reporting_rules))
 # _judged splits reported findings: an exempted finding keeps the exemption's reason, owner and expiry, so
 # reviewers see who accepted what; the others are warnings or violations. Each finding's exemption is looked up
 # once, and each rule's enforcement once, whatever the number of findings.
-_judged(reported) := {"exempted": exempted, "warnings": warnings, "violations": violations} if {
+_judged(reported) := _enforced(reported, []) if {
+	# One rule with else: without exemptions in the config (most runs) no finding is looked up.
+	count(exemptions.configured) == 0
+} else := _enforced(enforced, exempted) if {
 	looked_up := [[item, _exemption(item)] | some item in reported]
 	exempted := [{
 		"rule": id,
@@ -130,6 +133,10 @@ _judged(reported) := {"exempted": exempted, "warnings": warnings, "violations": 
 		e != null
 	]
 	enforced := [item | some [item, e] in looked_up; e == null]
+}
+
+# _enforced(enforced, exempted): the findings no exemption covers as warnings and violations, beside the exempted.
+_enforced(enforced, exempted) := {"exempted": exempted, "warnings": warnings, "violations": violations} if {
 	warned := {id | some id in {id | some [id, _] in enforced}; config.enforcement(id) == "warn"}
 	warnings := [item | some item in enforced; _warning(item, warned)]
 	violations := [item | some item in enforced; not _warning(item, warned)]

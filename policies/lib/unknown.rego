@@ -21,6 +21,7 @@ tag(r, key) if attribute(r, concat(".", ["tags", key]))
 # description: >-
 #   why(r, path) says why the attribute at path has no value, for messages: "<path> is unknown until apply"
 #   when it is, else "<path> is not set in the plan". Always defined.
-why(r, path) := concat(" ", [path, "is unknown until apply"]) if attribute(r, path)
-
-why(r, path) := concat(" ", [path, "is not set in the plan"]) if not attribute(r, path)
+why(r, path) := concat(" ", [path, "is unknown until apply"]) if {
+	# One rule with else: r's unknown list is searched once, not once per clause.
+	attribute(r, path)
+} else := concat(" ", [path, "is not set in the plan"])

@@ -35,9 +35,10 @@ _attribute(r) := object.get(_attributes, r.type, "transport.httpsOnly")
 # plain HTTP unless a bucket policy (its own or an aws_s3_bucket_policy) denies aws:SecureTransport = false.
 _details := {"aws_s3_bucket": "no bucket policy denies requests with aws:SecureTransport = false"}
 
-_detail(r) := _details[r.type]
-
-_detail(r) := messages.detail(r, _attribute(r), false) if not _details[r.type]
+_detail(r) := detail if {
+	# One rule with else: wasm evaluates every clause of a function, and both clauses looked the type up.
+	detail := _details[r.type]
+} else := messages.detail(r, _attribute(r), false)
 
 # Listener types whose default_action can be an HTTP-to-HTTPS redirect.
 _redirecting_listeners := {"aws_lb_listener", "aws_alb_listener"}
