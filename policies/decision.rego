@@ -168,7 +168,9 @@ _recommendations := [object.union(rec, {"rule": id}) |
 #   of the resources (resource_findings) and everything else once over the whole plan (plan_decision), and
 #   joins the two: the decision is the same as one evaluation, and no heap fills with every finding at once.
 #   A rule not listed here is whole-plan, so a new rule is always judged with the whole plan in view; a
-#   listed rule's findings must also be replaced in plan_decision below.
+#   listed rule's findings must also be replaced in plan_decision below. A listed rule may give its findings as
+#   an array when no two of them can be equal (one per resource and clause, each naming its resource): a set
+#   hashes and compares every whole finding it adds and iterates, most of a slice's cost per finding.
 per_resource_rules := {
 	"encryption": {"TG-ENC-001", "TG-ENC-002", "TG-ENC-003", "TG-ENC-004"},
 	"instance": {"TG-GPU-001", "TG-GPU-002", "TG-INS-001"},

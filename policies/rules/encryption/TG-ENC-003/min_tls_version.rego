@@ -55,7 +55,11 @@ _tls_protocols := {"HTTPS", "TLS"}
 #   Findings of this rule, one per endpoint whose minimum TLS version is below min_version; indeterminate when a
 #   TLS endpoint's minimum version is unknown until apply or cannot be compared. Empty when min_version is null or
 #   not a version.
-findings contains finding.new(r, message, evidence) if {
+#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
+#   of it), and a set hashes and compares every whole finding it adds and iterates.
+findings := [f | some clause in [_below_minimum, _unknown_version, _incomparable]; some f in clause]
+
+_below_minimum := [finding.new(r, message, evidence) |
 	some r in resources.with_transport
 	version := r.transport.minTlsVersion
 	_version(version)
@@ -66,9 +70,9 @@ findings contains finding.new(r, message, evidence) if {
 		messages.detail(r, _attribute(r), version), ")",
 	])
 	evidence := {"transport.minTlsVersion": version, "min_version": _minimum, "attribute": _attribute(r)}
-}
+]
 
-findings contains finding.indeterminate(r, message, evidence) if {
+_unknown_version := [finding.indeterminate(r, message, evidence) |
 	some r in resources.with_transport
 	r.transport.protocol in _tls_protocols
 	r.transport.minTlsVersion == null
@@ -78,10 +82,10 @@ findings contains finding.indeterminate(r, message, evidence) if {
 		unknown.why(r, _attribute(r)), ")",
 	])
 	evidence := {"transport.protocol": r.transport.protocol, "transport.minTlsVersion": null, "min_version": _minimum}
-}
+]
 
 # A version the model could not normalise cannot be compared: say so rather than pass it.
-findings contains finding.indeterminate(r, message, evidence) if {
+_incomparable := [finding.indeterminate(r, message, evidence) |
 	some r in resources.with_transport
 	version := r.transport.minTlsVersion
 	is_string(version)
@@ -92,4 +96,4 @@ findings contains finding.indeterminate(r, message, evidence) if {
 		messages.show(config.param("TG-ENC-003", "min_version")),
 	])
 	evidence := {"transport.minTlsVersion": version, "min_version": _minimum}
-}
+]
