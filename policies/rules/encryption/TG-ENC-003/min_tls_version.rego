@@ -49,6 +49,28 @@ _version(v) if regex.match(`^[0-9]+(\.[0-9]+)?$`, v)
 
 _tls_protocols := {"HTTPS", "TLS"}
 
+# The minimum versions the endpoints state, each judged once here rather than once per endpoint: endpoints share a
+# few versions, and a regular expression and a decimal comparison cost more than a look-up in a set of short strings.
+_stated_versions contains version if {
+	some r in resources.with_transport
+	version := r.transport.minTlsVersion
+	is_string(version)
+}
+
+_below_minimum_versions contains version if {
+	some version in _stated_versions
+	_version(version)
+	to_number(version) < _minimum
+}
+
+_incomparable_versions contains version if {
+	some version in _stated_versions
+	not _version(version)
+}
+
+# min_version as the messages show it.
+_minimum_text := messages.show(config.param("TG-ENC-003", "min_version"))
+
 # METADATA
 # scope: document
 # description: >-
@@ -62,11 +84,9 @@ findings := [f | some clause in [_below_minimum, _unknown_version, _incomparable
 _below_minimum := [finding.new(r, message, evidence) |
 	some r in resources.with_transport
 	version := r.transport.minTlsVersion
-	_version(version)
-	to_number(version) < _minimum
+	version in _below_minimum_versions
 	message := messages.text([
-		r.address, " allows TLS ", version, ", below the minimum TLS ",
-		messages.show(config.param("TG-ENC-003", "min_version")), " (",
+		r.address, " allows TLS ", version, ", below the minimum TLS ", _minimum_text, " (",
 		messages.detail(r, _attribute(r), version), ")",
 	])
 	evidence := {"transport.minTlsVersion": version, "min_version": _minimum, "attribute": _attribute(r)}
@@ -88,12 +108,11 @@ _unknown_version := [finding.indeterminate(r, message, evidence) |
 _incomparable := [finding.indeterminate(r, message, evidence) |
 	some r in resources.with_transport
 	version := r.transport.minTlsVersion
-	is_string(version)
-	not _version(version)
+	version in _incomparable_versions
 	_minimum
 	message := messages.text([
 		"minimum TLS version ", messages.quote(version), " of ", r.address, " cannot be compared with TLS ",
-		messages.show(config.param("TG-ENC-003", "min_version")),
+		_minimum_text,
 	])
 	evidence := {"transport.minTlsVersion": version, "min_version": _minimum}
 ]
