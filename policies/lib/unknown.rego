@@ -8,7 +8,7 @@ package tollgate.lib.unknown
 # description: >-
 #   attribute(r, path) holds when the provider attribute at path (raw, e.g. "kms_key_id" or "tags.team") is
 #   listed in r.unknown, i.e. unknown until apply; undefined when it is not listed or r has no unknown list.
-attribute(r, path) if path in object.get(r, "unknown", [])
+attribute(r, path) if path in r.unknown
 
 # METADATA
 # description: >-
