@@ -9,9 +9,10 @@ package tollgate.lib.messages
 # scope: document
 # description: >-
 #   show(x) renders a value for a message: a string as it is, anything else as JSON ("false", "1.5", "null").
-show(x) := x if is_string(x)
-
-show(x) := json.marshal(x) if not is_string(x)
+show(x) := x if {
+	# One rule with else: wasm evaluates every clause of a function, and messages call show for every part.
+	is_string(x)
+} else := json.marshal(x)
 
 # METADATA
 # description: >-
@@ -36,13 +37,11 @@ list(xs) := concat(", ", [json.marshal(x) | some x in sort(xs)])
 # description: >-
 #   detail(r, attribute, value) names the provider attribute behind a model value with its value, "encrypted =
 #   false": the raw planned value (r.values[attribute]) when it is a non-null scalar, otherwise value, as JSON.
-detail(r, attribute, _) := concat(" = ", [attribute, json.marshal(_planned(r, attribute))]) if {
-	_scalar(_planned(r, attribute))
-}
-
-detail(r, attribute, value) := concat(" = ", [attribute, json.marshal(value)]) if {
-	not _scalar(_planned(r, attribute))
-}
+detail(r, attribute, value) := concat(" = ", [attribute, json.marshal(planned)]) if {
+	# One rule with else: the planned value is looked up once, not once per clause.
+	planned := _planned(r, attribute)
+	_scalar(planned)
+} else := concat(" = ", [attribute, json.marshal(value)])
 
 _planned(r, attribute) := object.get(object.get(r, "values", {}), attribute, null)
 

@@ -49,7 +49,10 @@ owner(r) := parent if {
 
 # METADATA
 # description: data_stores is the array of judged resources that hold data at rest (kind storage or database).
-data_stores := [r | some r in judged; r.kind in {"storage", "database"}]
+data_stores := [r | some r in judged; r.kind in _data_kinds]
+
+# A rule, not a literal in the comprehension: wasm builds a literal set again for every resource.
+_data_kinds := {"storage", "database"}
 
 # METADATA
 # description: with_compute is the array of judged resources that carry a compute object.

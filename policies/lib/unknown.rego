@@ -8,7 +8,7 @@ package tollgate.lib.unknown
 # description: >-
 #   attribute(r, path) holds when the provider attribute at path (raw, e.g. "kms_key_id" or "tags.team") is
 #   listed in r.unknown, i.e. unknown until apply; undefined when it is not listed or r has no unknown list.
-attribute(r, path) if path in object.get(r, "unknown", [])
+attribute(r, path) if path in r.unknown
 
 # METADATA
 # description: >-
@@ -21,6 +21,7 @@ tag(r, key) if attribute(r, concat(".", ["tags", key]))
 # description: >-
 #   why(r, path) says why the attribute at path has no value, for messages: "<path> is unknown until apply"
 #   when it is, else "<path> is not set in the plan". Always defined.
-why(r, path) := concat(" ", [path, "is unknown until apply"]) if attribute(r, path)
-
-why(r, path) := concat(" ", [path, "is not set in the plan"]) if not attribute(r, path)
+why(r, path) := concat(" ", [path, "is unknown until apply"]) if {
+	# One rule with else: r's unknown list is searched once, not once per clause.
+	attribute(r, path)
+} else := concat(" ", [path, "is not set in the plan"])

@@ -60,10 +60,10 @@ function planOf(addresses: readonly string[]): PolicyInput {
 }
 
 /**
- * A per-resource rule (its package is TG-ENC-001's, listed in per_resource_rules) whose function gives two
+ * A per-resource rule (its package is TG-INS-001's, listed in per_resource_rules) whose function gives two
  * values for one resource: OPA aborts the evaluation of any slice holding it, and only of those.
  */
-const conflictingRule = `package tollgate.rules.encryption["TG-ENC-001"]
+const conflictingRule = `package tollgate.rules.instance["TG-INS-001"]
 
 _volume_class(address) := "a" if address == "aws_ebs_volume.conflict"
 

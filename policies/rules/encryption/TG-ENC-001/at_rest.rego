@@ -43,18 +43,22 @@ _attribute(r) := object.get(_attributes, r.type, "encryption.atRest")
 #   Findings of this rule, one per resource that states it is not encrypted at rest (instance volumes included);
 #   indeterminate for a data store whose encryption at rest is unknown until apply (not for instances, whose root
 #   volume commonly follows the account's default).
-findings contains finding.new(r, message, {"encryption.atRest": false, "attribute": _attribute(r)}) if {
+#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
+#   of it), and a set hashes and compares every whole finding it adds and iterates.
+findings := [f | some clause in [_unencrypted, _undecided]; some f in clause]
+
+_unencrypted := [finding.new(r, message, {"encryption.atRest": false, "attribute": _attribute(r)}) |
 	some r in resources.with_encryption
 	resources.field(r, ["encryption", "atRest"]) == false
 	message := messages.text([
 		r.address, " is not encrypted at rest (", messages.detail(r, _attribute(r), false), ")",
 	])
-}
+]
 
-findings contains finding.indeterminate(r, message, {"encryption.atRest": null, "attribute": _attribute(r)}) if {
+_undecided := [finding.indeterminate(r, message, {"encryption.atRest": null, "attribute": _attribute(r)}) |
 	some r in resources.data_stores
 	resources.field(r, ["encryption", "atRest"]) == null
 	message := messages.text([
 		"encryption at rest of ", r.address, " is unknown until apply (", unknown.why(r, _attribute(r)), ")",
 	])
-}
+]

@@ -18,12 +18,12 @@ _findings(resources) := found if {
 
 test_unencrypted_volume_is_finding_with_attribute if {
 	r := object.union(_volume({"atRest": false}), {"values": {"encrypted": false}})
-	_findings([r]) == {{
+	_findings([r]) == [{
 		"resource": "aws_ebs_volume.scratch",
 		"message": "aws_ebs_volume.scratch is not encrypted at rest (encrypted = false)",
 		"indeterminate": false,
 		"evidence": {"encryption.atRest": false, "attribute": "encrypted"},
-	}}
+	}]
 }
 
 test_encrypted_volume_passes if {

@@ -121,7 +121,11 @@ _judged := [[r, required] | some r in _stores; required := _required_by(r)]
 #   parameter requires to use a customer-managed key and that does not; indeterminate when whether it does is
 #   unknown until apply, or when its environment or classification, which may require one, is unknown until
 #   apply (never judged as the default environment). Empty when nothing requires customer-managed keys.
-findings contains finding.new(r, message, _evidence(r, required)) if {
+#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
+#   of it), and a set hashes and compares every whole finding it adds and iterates.
+findings := [f | some clause in [_without_key, _requirement_unknown, _key_unknown]; some f in clause]
+
+_without_key := [finding.new(r, message, _evidence(r, required)) |
 	some [r, required] in _judged
 	count(required) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == false
@@ -129,10 +133,10 @@ findings contains finding.new(r, message, _evidence(r, required)) if {
 		r.address, " is not encrypted with a customer-managed key (", _key_detail(r), "), which ",
 		concat(" and ", sort(required)), " requires",
 	])
-}
+]
 
 # Nothing known requires a key, but r's environment or classification, which may, is unknown until apply.
-findings contains finding.indeterminate(r, message, _evidence(r, required)) if {
+_requirement_unknown := [finding.indeterminate(r, message, _evidence(r, required)) |
 	some [r, required] in _judged
 	count(required) == 0
 	resources.field(r, ["encryption", "customerManagedKey"]) != true
@@ -141,9 +145,9 @@ findings contains finding.indeterminate(r, message, _evidence(r, required)) if {
 		"whether ", r.address, " must use a customer-managed key is unknown until apply (",
 		concat("; ", _undecided_by(r)), "), and it does not use one",
 	])
-}
+]
 
-findings contains finding.indeterminate(r, message, _evidence(r, required)) if {
+_key_unknown := [finding.indeterminate(r, message, _evidence(r, required)) |
 	some [r, required] in _judged
 	count(required) > 0
 	resources.field(r, ["encryption", "customerManagedKey"]) == null
@@ -151,4 +155,4 @@ findings contains finding.indeterminate(r, message, _evidence(r, required)) if {
 		"whether ", r.address, " uses a customer-managed key, which ", concat(" and ", sort(required)),
 		" requires, is unknown until apply (", unknown.why(r, _attribute(r)), ")",
 	])
-}
+]

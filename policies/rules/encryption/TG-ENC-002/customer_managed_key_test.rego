@@ -20,7 +20,7 @@ _findings(r, config) := found if {
 }
 
 test_provider_key_is_finding_when_environment_requires_cmk if {
-	_findings(_bucket(false, {"environment": "prod"}), _prod) == {{
+	_findings(_bucket(false, {"environment": "prod"}), _prod) == [{
 		"resource": "aws_s3_bucket.datasets",
 		"message": "aws_s3_bucket.datasets is not encrypted with a customer-managed key (server_side_encryption_configuration is not set), which environment \"prod\" requires",
 		"indeterminate": false,
@@ -31,7 +31,7 @@ test_provider_key_is_finding_when_environment_requires_cmk if {
 			"classification": null,
 			"required_by": ["environment \"prod\""],
 		},
-	}}
+	}]
 }
 
 test_customer_key_passes_when_environment_requires_cmk if {
@@ -85,7 +85,7 @@ test_unknown_environment_is_indeterminate_not_default_environment if {
 	r := object.union(_bucket(false, {}), {"unknown": ["tags.environment"]})
 	found := rule.findings with input as {"resources": [r], "context": {"defaultEnvironment": "dev"}}
 		with data.tollgate.config as _prod
-	found == {{
+	found == [{
 		"resource": "aws_s3_bucket.datasets",
 		"message": "whether aws_s3_bucket.datasets must use a customer-managed key is unknown until apply (tags.environment is unknown until apply), and it does not use one",
 		"indeterminate": true,
@@ -96,7 +96,7 @@ test_unknown_environment_is_indeterminate_not_default_environment if {
 			"classification": null,
 			"required_by": [],
 		},
-	}}
+	}]
 }
 
 test_unknown_classification_is_indeterminate_when_a_classification_requires_cmk if {

@@ -49,26 +49,50 @@ _version(v) if regex.match(`^[0-9]+(\.[0-9]+)?$`, v)
 
 _tls_protocols := {"HTTPS", "TLS"}
 
+# The minimum versions the endpoints state, each judged once here rather than once per endpoint: endpoints share a
+# few versions, and a regular expression and a decimal comparison cost more than a look-up in a set of short strings.
+_stated_versions contains version if {
+	some r in resources.with_transport
+	version := r.transport.minTlsVersion
+	is_string(version)
+}
+
+_below_minimum_versions contains version if {
+	some version in _stated_versions
+	_version(version)
+	to_number(version) < _minimum
+}
+
+_incomparable_versions contains version if {
+	some version in _stated_versions
+	not _version(version)
+}
+
+# min_version as the messages show it.
+_minimum_text := messages.show(config.param("TG-ENC-003", "min_version"))
+
 # METADATA
 # scope: document
 # description: >-
 #   Findings of this rule, one per endpoint whose minimum TLS version is below min_version; indeterminate when a
 #   TLS endpoint's minimum version is unknown until apply or cannot be compared. Empty when min_version is null or
 #   not a version.
-findings contains finding.new(r, message, evidence) if {
+#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
+#   of it), and a set hashes and compares every whole finding it adds and iterates.
+findings := [f | some clause in [_below_minimum, _unknown_version, _incomparable]; some f in clause]
+
+_below_minimum := [finding.new(r, message, evidence) |
 	some r in resources.with_transport
 	version := r.transport.minTlsVersion
-	_version(version)
-	to_number(version) < _minimum
+	version in _below_minimum_versions
 	message := messages.text([
-		r.address, " allows TLS ", version, ", below the minimum TLS ",
-		messages.show(config.param("TG-ENC-003", "min_version")), " (",
+		r.address, " allows TLS ", version, ", below the minimum TLS ", _minimum_text, " (",
 		messages.detail(r, _attribute(r), version), ")",
 	])
 	evidence := {"transport.minTlsVersion": version, "min_version": _minimum, "attribute": _attribute(r)}
-}
+]
 
-findings contains finding.indeterminate(r, message, evidence) if {
+_unknown_version := [finding.indeterminate(r, message, evidence) |
 	some r in resources.with_transport
 	r.transport.protocol in _tls_protocols
 	r.transport.minTlsVersion == null
@@ -78,18 +102,17 @@ findings contains finding.indeterminate(r, message, evidence) if {
 		unknown.why(r, _attribute(r)), ")",
 	])
 	evidence := {"transport.protocol": r.transport.protocol, "transport.minTlsVersion": null, "min_version": _minimum}
-}
+]
 
 # A version the model could not normalise cannot be compared: say so rather than pass it.
-findings contains finding.indeterminate(r, message, evidence) if {
+_incomparable := [finding.indeterminate(r, message, evidence) |
 	some r in resources.with_transport
 	version := r.transport.minTlsVersion
-	is_string(version)
-	not _version(version)
+	version in _incomparable_versions
 	_minimum
 	message := messages.text([
 		"minimum TLS version ", messages.quote(version), " of ", r.address, " cannot be compared with TLS ",
-		messages.show(config.param("TG-ENC-003", "min_version")),
+		_minimum_text,
 	])
 	evidence := {"transport.minTlsVersion": version, "min_version": _minimum}
-}
+]

@@ -20,12 +20,12 @@ _findings(r) := found if {
 _meta := {"rules": {"TG-ENC-003": {"parameters": {"min_version": {"default": "1.2"}}}}}
 
 test_old_tls_is_finding_when_below_default_minimum if {
-	_findings(_listener("HTTPS", "1.0")) == {{
+	_findings(_listener("HTTPS", "1.0")) == [{
 		"resource": "aws_lb_listener.api",
 		"message": "aws_lb_listener.api allows TLS 1.0, below the minimum TLS 1.2 (ssl_policy = \"ELBSecurityPolicy-2016-08\")",
 		"indeterminate": false,
 		"evidence": {"transport.minTlsVersion": "1.0", "min_version": 1.2, "attribute": "ssl_policy"},
-	}} with data.tollgate.meta as _meta
+	}] with data.tollgate.meta as _meta
 }
 
 test_tls_12_passes_when_default_minimum if {

@@ -35,9 +35,10 @@ _attribute(r) := object.get(_attributes, r.type, "transport.httpsOnly")
 # plain HTTP unless a bucket policy (its own or an aws_s3_bucket_policy) denies aws:SecureTransport = false.
 _details := {"aws_s3_bucket": "no bucket policy denies requests with aws:SecureTransport = false"}
 
-_detail(r) := _details[r.type]
-
-_detail(r) := messages.detail(r, _attribute(r), false) if not _details[r.type]
+_detail(r) := detail if {
+	# One rule with else: wasm evaluates every clause of a function, and both clauses looked the type up.
+	detail := _details[r.type]
+} else := messages.detail(r, _attribute(r), false)
 
 # Listener types whose default_action can be an HTTP-to-HTTPS redirect.
 _redirecting_listeners := {"aws_lb_listener", "aws_alb_listener"}
@@ -73,15 +74,22 @@ _https_redirect(action) if {
 #   TCP port 80 listener that does not redirect every default action to HTTPS, or an S3 bucket no bucket policy
 #   closes to plain HTTP); indeterminate when its redirect, its HTTPS-only setting (an unknown bucket policy), or
 #   both its protocol and its HTTPS-only setting, are unknown until apply.
-findings contains finding.new(r, message, {"transport.httpsOnly": false, "attribute": _attribute(r)}) if {
+#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
+#   of it), and a set hashes and compares every whole finding it adds and iterates.
+findings := [f |
+	some clause in [_plain_text_allowed, _https_only_unknown, _plain_listeners, _redirect_unknown, _protocol_unknown]
+	some f in clause
+]
+
+_plain_text_allowed := [finding.new(r, message, {"transport.httpsOnly": false, "attribute": _attribute(r)}) |
 	some r in resources.with_transport
 	r.transport.httpsOnly == false
 	message := messages.text([r.address, " accepts unencrypted connections (", _detail(r), ")"])
-}
+]
 
 # A store or endpoint whose HTTPS-only setting is unknown until apply (a bucket policy computed at apply, or one
 # whose bucket the plan does not tell); plain listeners are judged below.
-findings contains finding.indeterminate(r, message, {"transport.httpsOnly": null, "attribute": _attribute(r)}) if {
+_https_only_unknown := [finding.indeterminate(r, message, {"transport.httpsOnly": null, "attribute": _attribute(r)}) |
 	some r in resources.with_transport
 	r.transport.httpsOnly == null
 	not _plain(r)
@@ -90,10 +98,10 @@ findings contains finding.indeterminate(r, message, {"transport.httpsOnly": null
 		"whether ", r.address, " refuses plain-text connections is unknown until apply (",
 		unknown.why(r, _attribute(r)), ")",
 	])
-}
+]
 
 # Plain listeners the normaliser could not settle (httpsOnly null); a known false is reported above, once.
-findings contains finding.new(r, message, evidence) if {
+_plain_listeners := [finding.new(r, message, evidence) |
 	some r in resources.with_transport
 	r.transport.httpsOnly != false
 	_plain(r)
@@ -104,9 +112,9 @@ findings contains finding.new(r, message, evidence) if {
 		" and does not redirect to HTTPS",
 	])
 	evidence := {"transport.protocol": r.transport.protocol, "transport.port": r.transport.port}
-}
+]
 
-findings contains finding.indeterminate(r, message, evidence) if {
+_redirect_unknown := [finding.indeterminate(r, message, evidence) |
 	some r in resources.with_transport
 	r.transport.httpsOnly != false
 	_plain(r)
@@ -118,10 +126,10 @@ findings contains finding.indeterminate(r, message, evidence) if {
 		")",
 	])
 	evidence := {"transport.protocol": r.transport.protocol, "transport.port": r.transport.port}
-}
+]
 
 # A listener or endpoint (kind transport) whose protocol and HTTPS-only setting are both unknown.
-findings contains finding.indeterminate(r, message, {"transport.protocol": null, "transport.httpsOnly": null}) if {
+_protocol_unknown := [finding.indeterminate(r, message, {"transport.protocol": null, "transport.httpsOnly": null}) |
 	some r in resources.with_transport
 	r.kind == "transport"
 	r.transport.protocol == null
@@ -130,4 +138,4 @@ findings contains finding.indeterminate(r, message, {"transport.protocol": null,
 		"whether ", r.address, " accepts plain-text HTTP is unknown until apply (",
 		unknown.why(r, "protocol"), ")",
 	])
-}
+]

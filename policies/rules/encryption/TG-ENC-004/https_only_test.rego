@@ -29,12 +29,12 @@ _findings(r) := found if {
 }
 
 test_http_listener_is_finding_when_forwarding if {
-	_findings(_listener("HTTP", 80, {"default_action": [{"type": "forward"}]})) == {{
+	_findings(_listener("HTTP", 80, {"default_action": [{"type": "forward"}]})) == [{
 		"resource": "aws_lb_listener.web",
 		"message": "aws_lb_listener.web serves plain-text HTTP on port 80 and does not redirect to HTTPS",
 		"indeterminate": false,
 		"evidence": {"transport.protocol": "HTTP", "transport.port": 80},
-	}}
+	}]
 }
 
 test_http_listener_passes_when_redirecting_to_https if {
@@ -100,12 +100,12 @@ _bucket(https_only, unknown) := {
 }
 
 test_bucket_without_secure_transport_policy_is_finding if {
-	_findings(_bucket(false, [])) == {{
+	_findings(_bucket(false, [])) == [{
 		"resource": "aws_s3_bucket.data",
 		"message": "aws_s3_bucket.data accepts unencrypted connections (no bucket policy denies requests with aws:SecureTransport = false)",
 		"indeterminate": false,
 		"evidence": {"transport.httpsOnly": false, "attribute": "policy"},
-	}}
+	}]
 }
 
 test_bucket_with_secure_transport_policy_passes if {
@@ -113,12 +113,12 @@ test_bucket_with_secure_transport_policy_passes if {
 }
 
 test_bucket_is_indeterminate_when_its_policy_is_unknown if {
-	_findings(_bucket(null, ["policy"])) == {{
+	_findings(_bucket(null, ["policy"])) == [{
 		"resource": "aws_s3_bucket.data",
 		"message": "whether aws_s3_bucket.data refuses plain-text connections is unknown until apply (policy is unknown until apply)",
 		"indeterminate": true,
 		"evidence": {"transport.httpsOnly": null, "attribute": "policy"},
-	}}
+	}]
 }
 
 test_storage_account_is_indeterminate_when_https_flag_unknown if {

@@ -43,7 +43,11 @@ _active if environment.configured("allowed_regions")
 # description: >-
 #   Findings of this rule, one per judged resource in a region its environment's allowed_regions does not allow;
 #   indeterminate when a regional resource's region or environment is unknown until apply.
-findings contains finding.new(r, message, _evidence(r, allowed)) if {
+#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
+#   of it), and a set hashes and compares every whole finding it adds and iterates.
+findings := [f | some clause in [_outside_allowed, _region_unknown, _environment_unknown]; some f in clause]
+
+_outside_allowed := [finding.new(r, message, _evidence(r, allowed)) |
 	_active
 	some [r, allowed] in _judged
 	is_string(r.region)
@@ -52,9 +56,9 @@ findings contains finding.new(r, message, _evidence(r, allowed)) if {
 		r.address, " is in region ", messages.quote(r.region), ", which environment ",
 		messages.quote(environment.name(r)), " does not allow (allowed: ", messages.list(allowed), ")",
 	])
-}
+]
 
-findings contains finding.indeterminate(r, message, _evidence(r, allowed)) if {
+_region_unknown := [finding.indeterminate(r, message, _evidence(r, allowed)) |
 	_active
 	some [r, allowed] in _judged
 	r.region == null
@@ -64,10 +68,10 @@ findings contains finding.indeterminate(r, message, _evidence(r, allowed)) if {
 		messages.quote(environment.name(r)), " (allowed: ", messages.list(allowed), "; ",
 		unknown.why(r, "region"), ")",
 	])
-}
+]
 
 # A resource whose environment tag is unknown until apply is not judged as the default environment.
-findings contains finding.indeterminate(r, message, {"region": r.region, "environment": null, "unknown": environment.unknown_why(r)}) if {
+_environment_unknown := [finding.indeterminate(r, message, {"region": r.region, "environment": null, "unknown": environment.unknown_why(r)}) |
 	_active
 	some r in resources.judged
 	resources.regional(r)
@@ -76,4 +80,4 @@ findings contains finding.indeterminate(r, message, {"region": r.region, "enviro
 		"environment of ", r.address, " is unknown until apply (", environment.unknown_why(r),
 		"), so its allowed regions cannot be chosen",
 	])
-}
+]

@@ -20,12 +20,12 @@ _findings(r, config) := found if {
 }
 
 test_region_outside_list_is_finding if {
-	_findings(_bucket("us-east-1", {"env": "prod"}), _config) == {{
+	_findings(_bucket("us-east-1", {"env": "prod"}), _config) == [{
 		"resource": "aws_s3_bucket.logs",
 		"message": "aws_s3_bucket.logs is in region \"us-east-1\", which environment \"prod\" does not allow (allowed: \"eu-central-*\", \"eu-west-1\")",
 		"indeterminate": false,
 		"evidence": {"region": "us-east-1", "environment": "prod", "allowed_regions": ["eu-west-1", "eu-central-*"]},
-	}}
+	}]
 }
 
 test_region_in_list_passes if {

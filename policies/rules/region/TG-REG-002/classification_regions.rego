@@ -44,7 +44,11 @@ _active if count(classification.configured("allowed_regions")) > 0
 #   Findings of this rule, one per judged resource in a region its data classification's allowed_regions does not
 #   allow; indeterminate when a classified resource's region, or a taggable resource's classification, is unknown
 #   until apply.
-findings contains finding.new(r, message, _evidence(r, allowed)) if {
+#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
+#   of it), and a set hashes and compares every whole finding it adds and iterates.
+findings := [f | some clause in [_outside_allowed, _region_unknown, _classification_unknown]; some f in clause]
+
+_outside_allowed := [finding.new(r, message, _evidence(r, allowed)) |
 	_active
 	some [r, allowed] in _judged
 	is_string(r.region)
@@ -54,9 +58,9 @@ findings contains finding.new(r, message, _evidence(r, allowed)) if {
 		messages.quote(r.region), ", which that classification does not allow (allowed: ",
 		messages.list(allowed), ")",
 	])
-}
+]
 
-findings contains finding.indeterminate(r, message, _evidence(r, allowed)) if {
+_region_unknown := [finding.indeterminate(r, message, _evidence(r, allowed)) |
 	_active
 	some [r, allowed] in _judged
 	r.region == null
@@ -65,10 +69,10 @@ findings contains finding.indeterminate(r, message, _evidence(r, allowed)) if {
 		"region of ", r.address, " (", messages.quote(classification.name(r)),
 		" data) is unknown until apply (", unknown.why(r, "region"), ")",
 	])
-}
+]
 
 # Tags unknown until apply: the resource may carry a region-restricted classification.
-findings contains finding.indeterminate(r, message, evidence) if {
+_classification_unknown := [finding.indeterminate(r, message, evidence) |
 	_active
 	restricted := classification.configured("allowed_regions")
 	count(restricted) > 0
@@ -81,4 +85,4 @@ findings contains finding.indeterminate(r, message, evidence) if {
 		messages.quote(r.region), " cannot be checked against classifications ", messages.list(restricted),
 	])
 	evidence := {"region": r.region, "classification": null, "restricted_classifications": sort(restricted)}
-}
+]

@@ -21,12 +21,12 @@ _findings(r, config) := found if {
 }
 
 test_classified_data_outside_regions_is_finding if {
-	_findings(_bucket("us-east-1", {"data-classification": "PII"}), _config) == {{
+	_findings(_bucket("us-east-1", {"data-classification": "PII"}), _config) == [{
 		"resource": "aws_s3_bucket.pii",
 		"message": "aws_s3_bucket.pii holds \"pii\" data in region \"us-east-1\", which that classification does not allow (allowed: \"eu-west-1\")",
 		"indeterminate": false,
 		"evidence": {"region": "us-east-1", "classification": "pii", "allowed_regions": ["eu-west-1"]},
-	}}
+	}]
 }
 
 test_classified_data_in_region_passes if {

@@ -45,16 +45,20 @@ _evidence(c) := {
 # description: >-
 #   Findings of this rule, one per interruptible workload on spot capacity that does not checkpoint;
 #   indeterminate when whether it checkpoints is unknown.
-findings contains finding.new(c.resource, message, _evidence(c)) if {
+#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
+#   of it), and a set hashes and compares every whole finding it adds and iterates.
+findings := [f | some clause in [_not_checkpointing, _checkpointing_unknown]; some f in clause]
+
+_not_checkpointing := [finding.new(c.resource, message, _evidence(c)) |
 	some c in _spot_work
 	c.resource.compute.checkpointing == false
 	message := concat("", [
 		c.resource.address, " runs ", c.profile.label,
 		" on spot capacity without checkpointing: interrupted work restarts from scratch",
 	])
-}
+]
 
-findings contains finding.indeterminate(c.resource, message, _evidence(c)) if {
+_checkpointing_unknown := [finding.indeterminate(c.resource, message, _evidence(c)) |
 	some c in _spot_work
 	object.get(c.resource.compute, "checkpointing", null) == null
 	message := concat("", [
@@ -62,4 +66,4 @@ findings contains finding.indeterminate(c.resource, message, _evidence(c)) if {
 		" on spot capacity and does not say whether it checkpoints (compute.checkpointing is unknown);",
 		" without checkpoints interrupted work restarts from scratch",
 	])
-}
+]

@@ -18,7 +18,7 @@ _findings(r) := found if {
 }
 
 test_spot_training_without_checkpointing_is_finding if {
-	_findings(_job("training", true, false)) == {{
+	_findings(_job("training", true, false)) == [{
 		"resource": "aws_instance.train",
 		"message": "aws_instance.train runs training on spot capacity without checkpointing: interrupted work restarts from scratch",
 		"indeterminate": false,
@@ -28,7 +28,7 @@ test_spot_training_without_checkpointing_is_finding if {
 			"compute.spot": true,
 			"compute.checkpointing": false,
 		},
-	}}
+	}]
 }
 
 test_spot_training_with_checkpointing_passes if {

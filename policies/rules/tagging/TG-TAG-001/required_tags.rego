@@ -88,8 +88,12 @@ _required_keys contains key if some key, _ in _required
 # description: >-
 #   Findings of this rule, one per taggable resource missing required tags (every missing key in one finding) and
 #   one per required tag whose value is not in its allowed list; indeterminate when the tags, or the values of
-#   required tags, are unknown until apply.
-findings contains finding.indeterminate(r, message, {"tags": null, "required": sort(_required_keys)}) if {
+#   required tags, are unknown until apply. An array: no two of its findings are equal (each names its resource,
+#   and each clause below says something else of it), and a set hashes and compares every whole finding it adds and
+#   iterates, the largest cost of a slice where most resources lack a tag.
+findings := [f | some clause in [_unknown_tags, _unknown_values, _missing, _disallowed]; some f in clause]
+
+_unknown_tags := [finding.indeterminate(r, message, {"tags": null, "required": sort(_required_keys)}) |
 	count(_required_keys) > 0
 	some r in _taggable
 	not is_object(r.tags)
@@ -97,26 +101,23 @@ findings contains finding.indeterminate(r, message, {"tags": null, "required": s
 		"tags of ", r.address, " are unknown until apply, so required tags ", messages.list(_required_keys),
 		" cannot be checked (", unknown.why(r, "tags"), ")",
 	])
-}
+]
 
-findings contains finding.indeterminate(r, message, {"unknown": sort(keys), "required": sort(_required_keys)}) if {
+_unknown_values := [finding.indeterminate(r, message, {"unknown": sort(keys), "required": sort(_required_keys)}) |
 	some [r, _, keys] in _gaps
 	count(keys) > 0
-	message := messages.text([
-		"values of tags ", messages.list(keys), " on ", r.address, " are unknown until apply",
-	])
-}
+	message := messages.text(["values of tags ", messages.list(keys), " on ", r.address, " are unknown until apply"])
+]
 
 # All missing keys in one finding, so one fix covers them.
-findings contains finding.new(r, message, evidence) if {
+_missing := [finding.new(r, message, {"missing": sort(keys), "tags": r.tags}) |
 	some [r, keys, _] in _gaps
 	count(keys) > 0
 	message := messages.text([r.address, " is missing required tags ", messages.list(keys)])
-	evidence := {"missing": sort(keys), "tags": r.tags}
-}
+]
 
 # The keys with allowed values first: with none (the default), the resources are not iterated at all.
-findings contains finding.new(r, message, evidence) if {
+_disallowed := [finding.new(r, message, {"tag": key, "value": v, "allowed": allowed}) |
 	some key, allowed in _required
 	count(allowed) > 0
 	some r in _taggable
@@ -126,5 +127,4 @@ findings contains finding.new(r, message, evidence) if {
 		r.address, " has tag ", key, " = ", messages.quote(v), ", which is not an allowed value (allowed: ",
 		messages.list(allowed), ")",
 	])
-	evidence := {"tag": key, "value": v, "allowed": allowed}
-}
+]

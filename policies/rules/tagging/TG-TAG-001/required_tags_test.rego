@@ -28,12 +28,12 @@ _meta := {"rules": {"TG-TAG-001": {"parameters": {"required": {"default": {"team
 
 test_missing_tags_are_one_finding_listing_all if {
 	found := _findings(_bucket({"team": "ml-platform"})) with data.tollgate.meta as _meta
-	found == {{
+	found == [{
 		"resource": "aws_s3_bucket.logs",
 		"message": "aws_s3_bucket.logs is missing required tags \"cost-center\", \"environment\"",
 		"indeterminate": false,
 		"evidence": {"missing": ["cost-center", "environment"], "tags": {"team": "ml-platform"}},
-	}}
+	}]
 }
 
 test_empty_value_counts_as_missing if {
@@ -47,12 +47,12 @@ test_complete_tags_pass_with_default_parameter if {
 
 test_value_outside_allowed_list_is_finding if {
 	found := _findings_with(_bucket({"environment": "qa"}), {"environment": ["dev", "prod"]})
-	found == {{
+	found == [{
 		"resource": "aws_s3_bucket.logs",
 		"message": "aws_s3_bucket.logs has tag environment = \"qa\", which is not an allowed value (allowed: \"dev\", \"prod\")",
 		"indeterminate": false,
 		"evidence": {"tag": "environment", "value": "qa", "allowed": ["dev", "prod"]},
-	}}
+	}]
 }
 
 test_allowed_value_passes if {
@@ -69,12 +69,12 @@ test_unknown_tags_are_indeterminate if {
 test_unknown_tag_value_is_indeterminate_not_missing if {
 	r := object.union(_bucket({"team": "ml-platform", "environment": "prod"}), {"unknown": ["tags.cost-center"]})
 	found := _findings(r) with data.tollgate.meta as _meta
-	found == {{
+	found == [{
 		"resource": "aws_s3_bucket.logs",
 		"message": "values of tags \"cost-center\" on aws_s3_bucket.logs are unknown until apply",
 		"indeterminate": true,
 		"evidence": {"unknown": ["cost-center"], "required": ["cost-center", "environment", "team"]},
-	}}
+	}]
 }
 
 test_untaggable_resource_passes_when_untagged if {
