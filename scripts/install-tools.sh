@@ -12,8 +12,12 @@ mkdir -p "$bin"
 want=${1:-all}
 
 have_version() { # tool, wanted version (vX.Y.Z)
-  local path=$1 version=${2#v}
-  [ -x "$path" ] && "$path" version 2>/dev/null | grep -qE "(^|[^0-9.])${version//./\\.}([^0-9.]|$)"
+  local path=$1 version=${2#v} printed
+  [ -x "$path" ] || return 1
+  # Read whole before matching: under pipefail, `tool version | grep -q` fails whenever grep stops reading first
+  # and the tool dies of SIGPIPE, which rebuilt a tool that was already there.
+  printed=$("$path" version 2>/dev/null) || return 1
+  grep -qE "(^|[^0-9.])${version//./\\.}([^0-9.]|$)" <<<"$printed"
 }
 
 need_go() {
