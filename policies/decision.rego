@@ -317,8 +317,8 @@ plan_view_facts := {"budgets", "estimates", "freshness", "showback"}
 
 _built_in_fact(name) if name in plan_view_facts
 
-# The private helpers of policies/facts/.
-_built_in_fact(name) if name in {"_exempted", "_freshness_status", "_outcomes", "_reports", "_unreported"}
+# The private helper of policies/facts/ (freshness).
+_built_in_fact("_freshness_status")
 
 # METADATA
 # description: |

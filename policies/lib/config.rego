@@ -25,8 +25,12 @@ section(key, value) := object.get(_document, key, value)
 # _rule_meta(id) is the extracted METADATA of rule id, {} when there is none.
 _rule_meta(id) := object.get(_meta_rules, id, {})
 
-# _meta_field(id, name) is a METADATA field of rule id, falling back to the custom-rule default.
-_meta_field(id, name) := object.get(_rule_meta(id), name, _fallback[name])
+# _meta_field(id, name) is a METADATA field of rule id, falling back to the custom-rule default. The fallback is
+# read only when the METADATA lacks the field: a default argument is evaluated on every call, and this is called
+# for every rule of every evaluation.
+_meta_field(id, name) := value if {
+	value := _meta_rules[id][name]
+} else := _fallback[name]
 
 # METADATA
 # description: >-

@@ -55,6 +55,13 @@ test_severity_and_remediation_default_when_meta_missing if {
 	config.remediation("TG-X-001") == "" with data.tollgate.meta as {}
 }
 
+test_severity_and_enforcement_default_when_meta_lacks_them if {
+	meta := {"rules": {"TG-X-001": {"remediation": "fix"}}}
+	config.severity("TG-X-001") == "medium" with data.tollgate.meta as meta
+	config.enforcement("TG-X-001") == "deny" with data.tollgate.meta as meta with data.tollgate.config as {}
+	config.remediation("TG-X-001") == "fix" with data.tollgate.meta as meta
+}
+
 test_severity_and_remediation_from_meta if {
 	config.severity("TG-X-001") == "high" with data.tollgate.meta as _meta
 	config.remediation("TG-X-001") == "fix" with data.tollgate.meta as _meta

@@ -22,6 +22,7 @@ package tollgate.lib.cost_budget
 import data.tollgate.lib.config
 import data.tollgate.lib.cost
 import data.tollgate.lib.environment
+import data.tollgate.lib.exemptions
 import data.tollgate.lib.money
 import data.tollgate.lib.tags
 
@@ -31,6 +32,38 @@ _configured := [b |
 	is_number(b.amount)
 	b.amount > 0
 ]
+
+# METADATA
+# description: >-
+#   outcome(s) is what became of budget s (an evaluation or its summary): {rule, enforcement, exempted}, the
+#   budget-area rule that reported it (the first by id), that rule's enforcement and whether an active exemption
+#   covers it; rule and enforcement are null and exempted false when no rule reported it. Not private rules of
+#   the facts package, which the decision reads as one document: there they were evaluated for every input, those
+#   without budgets too, only to be left out of the facts.
+outcome(s) := object.get(_outcomes, resource(s).address, {"rule": null, "enforcement": null, "exempted": false})
+
+# _reports: [resource, rule id] for each budget-area finding (a few per budget), walked like the decision walks
+# findings, so a custom budget rule's reports count too.
+_reports contains [f.resource, id] if {
+	some id, rule in data.tollgate.rules.budget
+	some f in rule.findings
+}
+
+# An exemption applies as in the decision: not to a rule that is off, not to an unexemptible finding. A rule's
+# enforcement is looked up only for its findings.
+_exempted contains [f.resource, id] if {
+	some id, rule in data.tollgate.rules.budget
+	some f in rule.findings
+	config.enforcement(id) != "off"
+	object.get(f, "exemptible", true) == true
+	exemptions.for_finding(id, f.resource)
+}
+
+# _outcomes: per reported resource, the first rule (by id) that reported it, its enforcement and exemption.
+_outcomes[address] := {"rule": id, "enforcement": config.enforcement(id), "exempted": [address, id] in _exempted} if {
+	some [address, _] in _reports
+	id := sort([rule | some [resource, rule] in _reports; resource == address])[0]
+}
 
 # METADATA
 # description: >-

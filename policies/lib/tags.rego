@@ -17,14 +17,17 @@ first(r, keys) := value if {
 	value := array.concat(_values(r, keys), [null])[0]
 } else := null
 
-# _values(r, keys) are the non-empty values of the tags named in keys, in keys' order.
-_values(r, keys) := [v |
-	some key in keys
-	some tag_key, v in r.tags
-	lower(tag_key) == lower(key)
-	is_string(v)
-	v != ""
-]
+# _values(r, keys) are the non-empty values of the tags named in keys, in keys' order (a key's tags in the tags'
+# order). Each tag key and each key is lower-cased once, not once per pair of them.
+_values(r, keys) := values if {
+	candidates := [[lower(tag_key), v] | some tag_key, v in r.tags; is_string(v); v != ""]
+	values := [v |
+		some key in keys
+		wanted := lower(key)
+		some [tag_key, v] in candidates
+		tag_key == wanted
+	]
+}
 
 # METADATA
 # scope: document
