@@ -43,8 +43,8 @@ _attribute(r) := object.get(_attributes, r.type, "encryption.atRest")
 #   Findings of this rule, one per resource that states it is not encrypted at rest (instance volumes included);
 #   indeterminate for a data store whose encryption at rest is unknown until apply (not for instances, whose root
 #   volume commonly follows the account's default).
-#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
-#   of it), and a set hashes and compares every whole finding it adds and iterates.
+#   An array, as per_resource_rules allows: no two of its findings are equal (each names its resource, and each
+#   clause below says something else of it).
 findings := [f | some clause in [_unencrypted, _undecided]; some f in clause]
 
 _unencrypted := [finding.new(r, message, {"encryption.atRest": false, "attribute": _attribute(r)}) |

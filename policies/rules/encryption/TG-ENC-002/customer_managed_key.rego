@@ -121,8 +121,8 @@ _judged := [[r, required] | some r in _stores; required := _required_by(r)]
 #   parameter requires to use a customer-managed key and that does not; indeterminate when whether it does is
 #   unknown until apply, or when its environment or classification, which may require one, is unknown until
 #   apply (never judged as the default environment). Empty when nothing requires customer-managed keys.
-#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
-#   of it), and a set hashes and compares every whole finding it adds and iterates.
+#   An array, as per_resource_rules allows: no two of its findings are equal (each names its resource, and each
+#   clause below says something else of it).
 findings := [f | some clause in [_without_key, _requirement_unknown, _key_unknown]; some f in clause]
 
 _without_key := [finding.new(r, message, _evidence(r, required)) |

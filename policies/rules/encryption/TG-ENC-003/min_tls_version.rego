@@ -77,8 +77,8 @@ _minimum_text := messages.show(config.param("TG-ENC-003", "min_version"))
 #   Findings of this rule, one per endpoint whose minimum TLS version is below min_version; indeterminate when a
 #   TLS endpoint's minimum version is unknown until apply or cannot be compared. Empty when min_version is null or
 #   not a version.
-#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
-#   of it), and a set hashes and compares every whole finding it adds and iterates.
+#   An array, as per_resource_rules allows: no two of its findings are equal (each names its resource, and each
+#   clause below says something else of it).
 findings := [f | some clause in [_below_minimum, _unknown_version, _incomparable]; some f in clause]
 
 _below_minimum := [finding.new(r, message, evidence) |

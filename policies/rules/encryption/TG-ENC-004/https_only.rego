@@ -74,8 +74,8 @@ _https_redirect(action) if {
 #   TCP port 80 listener that does not redirect every default action to HTTPS, or an S3 bucket no bucket policy
 #   closes to plain HTTP); indeterminate when its redirect, its HTTPS-only setting (an unknown bucket policy), or
 #   both its protocol and its HTTPS-only setting, are unknown until apply.
-#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
-#   of it), and a set hashes and compares every whole finding it adds and iterates.
+#   An array, as per_resource_rules allows: no two of its findings are equal (each names its resource, and each
+#   clause below says something else of it).
 findings := [f |
 	some clause in [_plain_text_allowed, _https_only_unknown, _plain_listeners, _redirect_unknown, _protocol_unknown]
 	some f in clause

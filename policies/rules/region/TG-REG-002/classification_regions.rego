@@ -44,8 +44,8 @@ _active if count(classification.configured("allowed_regions")) > 0
 #   Findings of this rule, one per judged resource in a region its data classification's allowed_regions does not
 #   allow; indeterminate when a classified resource's region, or a taggable resource's classification, is unknown
 #   until apply.
-#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
-#   of it), and a set hashes and compares every whole finding it adds and iterates.
+#   An array, as per_resource_rules allows: no two of its findings are equal (each names its resource, and each
+#   clause below says something else of it).
 findings := [f | some clause in [_outside_allowed, _region_unknown, _classification_unknown]; some f in clause]
 
 _outside_allowed := [finding.new(r, message, _evidence(r, allowed)) |

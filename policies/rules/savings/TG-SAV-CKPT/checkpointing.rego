@@ -45,8 +45,8 @@ _evidence(c) := {
 # description: >-
 #   Findings of this rule, one per interruptible workload on spot capacity that does not checkpoint;
 #   indeterminate when whether it checkpoints is unknown.
-#   An array: no two of its findings are equal (each names its resource, and each clause below says something else
-#   of it), and a set hashes and compares every whole finding it adds and iterates.
+#   An array, as per_resource_rules allows: no two of its findings are equal (each names its resource, and each
+#   clause below says something else of it).
 findings := [f | some clause in [_not_checkpointing, _checkpointing_unknown]; some f in clause]
 
 _not_checkpointing := [finding.new(c.resource, message, _evidence(c)) |

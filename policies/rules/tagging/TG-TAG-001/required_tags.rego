@@ -88,9 +88,8 @@ _required_keys contains key if some key, _ in _required
 # description: >-
 #   Findings of this rule, one per taggable resource missing required tags (every missing key in one finding) and
 #   one per required tag whose value is not in its allowed list; indeterminate when the tags, or the values of
-#   required tags, are unknown until apply. An array: no two of its findings are equal (each names its resource,
-#   and each clause below says something else of it), and a set hashes and compares every whole finding it adds and
-#   iterates, the largest cost of a slice where most resources lack a tag.
+#   required tags, are unknown until apply. An array, as per_resource_rules allows: no two of its findings are
+#   equal (each names its resource, and each clause below says something else of it).
 findings := [f | some clause in [_unknown_tags, _unknown_values, _missing, _disallowed]; some f in clause]
 
 _unknown_tags := [finding.indeterminate(r, message, {"tags": null, "required": sort(_required_keys)}) |
