@@ -1,7 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { readBundleFile } from '../../src/engine/bundle.js';
+import { builtinBundlePath } from '../../src/package-paths.js';
+import { tarOf } from '../engine/tar-writer.js';
 import { repoRoot, tollgate } from './run-cli.js';
 
 const NOW = ['--now', '2026-11-23'];
@@ -212,6 +216,28 @@ describe('tollgate check: bad input is one line on stderr, exit 2, nothing writt
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('a bundle whose data.json nests too deep: exit 2, one line naming the bundle, no report written', () => {
+    const dir = workDir();
+    const deep = `{"a":${'['.repeat(600)}${']'.repeat(600)}}`;
+    const manifest = JSON.stringify({ revision: 'deep', wasm: [{ entrypoint: 'tollgate/decision', module: '/policy.wasm' }] });
+    const bundle = gzipSync(
+      tarOf({
+        '/policy.wasm': readBundleFile(builtinBundlePath).wasm,
+        '/data.json': new TextEncoder().encode(deep),
+        '/.manifest': new TextEncoder().encode(manifest),
+      }),
+    );
+    const bundleFile = file(dir, 'deep.tar.gz', Buffer.from(bundle));
+    const report = join(dir, 'report.json');
+    const result = tollgate(['check', '--plan', file(dir, 'plan.json', tinyPlan), '--bundle', bundleFile, '-f', `json=${report}`], {
+      cwd: dir,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/deep\.tar\.gz.*data\.json nests deeper than 512 levels/);
+    expect(existsSync(report)).toBe(false);
   });
 
   it('a missing --plan is a usage error', () => {
