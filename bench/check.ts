@@ -21,6 +21,7 @@ import { readPlanFile } from '../src/inputs/terraform/index.js';
 import { builtinPolicyDir, localToolsDir, packageRoot, toolVersionsPath } from '../src/package-paths.js';
 import { prepare, prepareSettings } from '../src/prepare/index.js';
 import { generatePlan, type FindingRate } from './generate-plan.js';
+import { median } from './median.js';
 
 const outDir = fileURLToPath(new URL('./out/', import.meta.url));
 const args = process.argv.slice(2);
@@ -44,11 +45,6 @@ interface Sample {
   /** User + system CPU time (from GNU time), steadier than wall time on a loaded machine. */
   readonly cpuMs: number;
   readonly rssMiB: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 /** Wall time and peak RSS of one process (peak RSS from GNU time's report when it is there). */

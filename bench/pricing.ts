@@ -10,16 +10,10 @@ import { builtinBundlePath } from '../src/package-paths.js';
 import { catalogFromDocument, estimatePlanCost, loadCatalog } from '../src/pricing/index.js';
 import { prepare, prepareSettings } from '../src/prepare/index.js';
 import { generatePlan } from './generate-plan.js';
+import { median } from './median.js';
 
 const RUNS = 5;
 const size = Number(process.argv[2] ?? 10_000);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted[Math.floor(sorted.length / 2)];
-  if (middle === undefined) throw new Error('no values to take the median of');
-  return middle;
-}
 
 function timeMs(action: () => void): number {
   const samples: number[] = [];

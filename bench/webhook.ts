@@ -12,6 +12,7 @@
  * from /proc over the run, workers included) beside the load generator's (autocannon runs in this process, on the same
  * cores), with the ratios to the floor and the machine, and under it how long each server held its event loop and
  * paused for garbage collection over the run (bench/loop-hook.mjs).
+ * BENCH_ROUNDS=N measures each rate N times, the two servers taking turns, and prints the median p99 ratio;
  * BENCH_WORKERS=N|auto runs `serve --workers`; --quick: 5 s at 2,000 req/s only; BENCH_CPU_PROF=dir profiles serve;
  * BENCH_SERVE='node arguments' runs serve from them instead of bin/tollgate.js (e.g. `--import tsx entry.mjs`, an
  * entry that runs another copy's src/cli/main.ts, to compare two versions without a build); BENCH_SPLIT=0 skips
@@ -28,6 +29,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openLoop } from './open-loop.js';
+import { median } from './median.js';
 
 interface Histogram {
   readonly p50: number;
@@ -62,6 +64,11 @@ const quick = process.argv.includes('--quick');
 const seconds = Number(process.env['BENCH_SECONDS'] ?? (quick ? 5 : 30));
 const rates = (process.env['BENCH_RATES'] ?? (quick ? '2000' : '500,2000')).split(',').map(Number);
 const workers = process.env['BENCH_WORKERS'] ?? '1';
+/**
+ * BENCH_ROUNDS=N: N measured runs per rate, tollgate and the floor taking turns, and the median of the per-round
+ * p99 ratios: a single 30-second p99 on two shared cores moves by a factor of two from run to run, the floor's too.
+ */
+const roundCount = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 1));
 /** BENCH_LOAD=open: requests sent at evenly spaced times (bench/open-loop.ts) instead of autocannon's bursts. */
 const openLoad = process.env['BENCH_LOAD'] === 'open';
 /** Connections the open-loop generator may open: enough that none waits for one below a few hundred ms of queueing. */
@@ -440,42 +447,61 @@ async function main(): Promise<void> {
     await warmUp(webhook.port, tls.ca, Math.ceil((WARM_UP_REQUESTS_PER_PROCESS * servingProcesses()) / WARM_UP_RATE));
     await warmUp(floor.port, tls.ca, 3);
     for (const rate of rates) {
-      const measured: Array<{ name: string; result: AutocannonResult; cpuPerRequestMs: number; generatorMs: number; loop: string }> = [];
-      for (const [name, server] of [
-        [`tollgate serve (${workers === '1' ? '1 process' : `--workers ${workers}`})`, webhook],
-        ['floor (constant allow)', floor],
-      ] as const) {
-        const pid = server.child.pid ?? 0;
-        await loopWindow(server);
-        const cpuBefore = cpuMs(pid);
-        // autocannon runs in this process: its CPU is what sending the load takes from the same cores.
-        const generatorBefore = process.cpuUsage();
-        const result = await measure(server.port, tls.ca, rate);
-        const generator = process.cpuUsage(generatorBefore);
-        const requests = Math.max(1, result.requests.total);
-        const cpuPerRequestMs = (cpuMs(pid) - cpuBefore) / requests;
-        const generatorMs = (generator.user + generator.system) / 1000 / requests;
-        measured.push({ name, result, cpuPerRequestMs, generatorMs, loop: describeLoop(await loopWindow(server)) });
+      const ratios: number[] = [];
+      const p99s: Array<{ readonly tollgate: number; readonly floor: number }> = [];
+      /** The rounds in which tollgate served the whole rate (autocannon's average within one request a second). */
+      let servedRounds = 0;
+      for (let round = 1; round <= roundCount; round++) {
+        const measured: Array<{ name: string; result: AutocannonResult; cpuPerRequestMs: number; generatorMs: number; loop: string }> = [];
+        for (const [name, server] of [
+          [`tollgate serve (${workers === '1' ? '1 process' : `--workers ${workers}`})`, webhook],
+          ['floor (constant allow)', floor],
+        ] as const) {
+          const pid = server.child.pid ?? 0;
+          await loopWindow(server);
+          const cpuBefore = cpuMs(pid);
+          // autocannon runs in this process: its CPU is what sending the load takes from the same cores.
+          const generatorBefore = process.cpuUsage();
+          const result = await measure(server.port, tls.ca, rate);
+          const generator = process.cpuUsage(generatorBefore);
+          const requests = Math.max(1, result.requests.total);
+          const cpuPerRequestMs = (cpuMs(pid) - cpuBefore) / requests;
+          const generatorMs = (generator.user + generator.system) / 1000 / requests;
+          measured.push({ name, result, cpuPerRequestMs, generatorMs, loop: describeLoop(await loopWindow(server)) });
+        }
+        const [tollgateResult, floorResult] = measured;
+        if (tollgateResult !== undefined && floorResult !== undefined) {
+          ratios.push(tollgateResult.result.latency.p99 / floorResult.result.latency.p99);
+          p99s.push({ tollgate: tollgateResult.result.latency.p99, floor: floorResult.result.latency.p99 });
+          if (tollgateResult.result.requests.average >= rate - 1) servedRounds++;
+        }
+        for (const { name, result, cpuPerRequestMs, generatorMs, loop } of measured) {
+          const ratio = floorResult === undefined ? NaN : result.latency.p99 / floorResult.result.latency.p99;
+          rows.push(
+            [
+              (roundCount > 1 ? `${name}, round ${round}` : name).padEnd(30),
+              `${rate} req/s`.padEnd(12),
+              `p50 ${fmt(result.latency.p50)}`.padEnd(14),
+              `p99 ${fmt(result.latency.p99)}`.padEnd(14),
+              `(${ratio.toFixed(2)}× floor p99)`.padEnd(19),
+              `max ${fmt(result.latency.max)}`.padEnd(15),
+              `${result.requests.average.toFixed(0)} req/s served (${((100 * result.requests.average) / rate).toFixed(1)}%)`.padEnd(30),
+              `CPU ${cpuPerRequestMs.toFixed(3)} ms/request`.padEnd(26),
+              `(load generator ${generatorMs.toFixed(3)})`.padEnd(26),
+              `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
+            ].join(' '),
+          );
+          rows.push(`${''.padEnd(31)}${loop}`);
+          process.stdout.write(`${rows.slice(-2).join('\n')}\n`);
+        }
       }
-      const floorResult = measured[1];
-      for (const { name, result, cpuPerRequestMs, generatorMs, loop } of measured) {
-        const ratio = floorResult === undefined ? NaN : result.latency.p99 / floorResult.result.latency.p99;
+      if (roundCount > 1) {
         rows.push(
-          [
-            name.padEnd(30),
-            `${rate} req/s`.padEnd(12),
-            `p50 ${fmt(result.latency.p50)}`.padEnd(14),
-            `p99 ${fmt(result.latency.p99)}`.padEnd(14),
-            `(${ratio.toFixed(2)}× floor p99)`.padEnd(19),
-            `max ${fmt(result.latency.max)}`.padEnd(15),
-            `${result.requests.average.toFixed(0)} req/s served (${((100 * result.requests.average) / rate).toFixed(1)}%)`.padEnd(30),
-            `CPU ${cpuPerRequestMs.toFixed(3)} ms/request`.padEnd(26),
-            `(load generator ${generatorMs.toFixed(3)})`.padEnd(26),
-            `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
-          ].join(' '),
+          `${rate} req/s over ${roundCount} rounds: p99 / floor p99 median ${median(ratios).toFixed(2)}× ` +
+            `(${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}); p99 median ${fmt(median(p99s.map((p) => p.tollgate)))} ` +
+            `against the floor's ${fmt(median(p99s.map((p) => p.floor)))}; every request served in ${servedRounds} of ${roundCount} rounds`,
         );
-        rows.push(`${''.padEnd(31)}${loop}`);
-        process.stdout.write(`${rows.slice(-2).join('\n')}\n`);
+        process.stdout.write(`${rows.at(-1) ?? ''}\n`);
       }
     }
   } finally {
