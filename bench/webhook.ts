@@ -417,6 +417,48 @@ async function cpuSplit(): Promise<string[]> {
   return lines;
 }
 
+interface Measured {
+  readonly name: string;
+  readonly result: AutocannonResult;
+  readonly cpuPerRequestMs: number;
+  readonly generatorMs: number;
+  readonly loop: string;
+}
+
+/** Each server loaded at the rate in turn, with its CPU per request, the load generator's, and its event loop's figures. */
+async function measureInTurn(rate: number, ca: Buffer, servers: ReadonlyArray<readonly [string, RunningServer]>): Promise<Measured[]> {
+  const measured: Measured[] = [];
+  for (const [name, server] of servers) {
+    const pid = server.child.pid ?? 0;
+    await loopWindow(server);
+    const cpuBefore = cpuMs(pid);
+    // autocannon runs in this process: its CPU is what sending the load takes from the same cores.
+    const generatorBefore = process.cpuUsage();
+    const result = await measure(server.port, ca, rate);
+    const generator = process.cpuUsage(generatorBefore);
+    const requests = Math.max(1, result.requests.total);
+    const cpuPerRequestMs = (cpuMs(pid) - cpuBefore) / requests;
+    const generatorMs = (generator.user + generator.system) / 1000 / requests;
+    measured.push({ name, result, cpuPerRequestMs, generatorMs, loop: describeLoop(await loopWindow(server)) });
+  }
+  return measured;
+}
+
+function rowOf(name: string, rate: number, ratio: number, { result, cpuPerRequestMs, generatorMs }: Measured): string {
+  return [
+    name.padEnd(30),
+    `${rate} req/s`.padEnd(12),
+    `p50 ${fmt(result.latency.p50)}`.padEnd(14),
+    `p99 ${fmt(result.latency.p99)}`.padEnd(14),
+    `(${ratio.toFixed(2)}× floor p99)`.padEnd(19),
+    `max ${fmt(result.latency.max)}`.padEnd(15),
+    `${result.requests.average.toFixed(0)} req/s served (${((100 * result.requests.average) / rate).toFixed(1)}%)`.padEnd(30),
+    `CPU ${cpuPerRequestMs.toFixed(3)} ms/request`.padEnd(26),
+    `(load generator ${generatorMs.toFixed(3)})`.padEnd(26),
+    `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
+  ].join(' ');
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
   const tls = makeCertificate(dir);
@@ -452,46 +494,19 @@ async function main(): Promise<void> {
       /** The rounds in which tollgate served the whole rate (autocannon's average within one request a second). */
       let servedRounds = 0;
       for (let round = 1; round <= roundCount; round++) {
-        const measured: Array<{ name: string; result: AutocannonResult; cpuPerRequestMs: number; generatorMs: number; loop: string }> = [];
-        for (const [name, server] of [
+        const measured = await measureInTurn(rate, tls.ca, [
           [`tollgate serve (${workers === '1' ? '1 process' : `--workers ${workers}`})`, webhook],
           ['floor (constant allow)', floor],
-        ] as const) {
-          const pid = server.child.pid ?? 0;
-          await loopWindow(server);
-          const cpuBefore = cpuMs(pid);
-          // autocannon runs in this process: its CPU is what sending the load takes from the same cores.
-          const generatorBefore = process.cpuUsage();
-          const result = await measure(server.port, tls.ca, rate);
-          const generator = process.cpuUsage(generatorBefore);
-          const requests = Math.max(1, result.requests.total);
-          const cpuPerRequestMs = (cpuMs(pid) - cpuBefore) / requests;
-          const generatorMs = (generator.user + generator.system) / 1000 / requests;
-          measured.push({ name, result, cpuPerRequestMs, generatorMs, loop: describeLoop(await loopWindow(server)) });
-        }
+        ]);
         const [tollgateResult, floorResult] = measured;
         if (tollgateResult !== undefined && floorResult !== undefined) {
           ratios.push(tollgateResult.result.latency.p99 / floorResult.result.latency.p99);
           p99s.push({ tollgate: tollgateResult.result.latency.p99, floor: floorResult.result.latency.p99 });
           if (tollgateResult.result.requests.average >= rate - 1) servedRounds++;
         }
-        for (const { name, result, cpuPerRequestMs, generatorMs, loop } of measured) {
-          const ratio = floorResult === undefined ? NaN : result.latency.p99 / floorResult.result.latency.p99;
-          rows.push(
-            [
-              (roundCount > 1 ? `${name}, round ${round}` : name).padEnd(30),
-              `${rate} req/s`.padEnd(12),
-              `p50 ${fmt(result.latency.p50)}`.padEnd(14),
-              `p99 ${fmt(result.latency.p99)}`.padEnd(14),
-              `(${ratio.toFixed(2)}× floor p99)`.padEnd(19),
-              `max ${fmt(result.latency.max)}`.padEnd(15),
-              `${result.requests.average.toFixed(0)} req/s served (${((100 * result.requests.average) / rate).toFixed(1)}%)`.padEnd(30),
-              `CPU ${cpuPerRequestMs.toFixed(3)} ms/request`.padEnd(26),
-              `(load generator ${generatorMs.toFixed(3)})`.padEnd(26),
-              `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
-            ].join(' '),
-          );
-          rows.push(`${''.padEnd(31)}${loop}`);
+        for (const row of measured) {
+          const ratio = floorResult === undefined ? NaN : row.result.latency.p99 / floorResult.result.latency.p99;
+          rows.push(rowOf(roundCount > 1 ? `${row.name}, round ${round}` : row.name, rate, ratio, row), `${''.padEnd(31)}${row.loop}`);
           process.stdout.write(`${rows.slice(-2).join('\n')}\n`);
         }
       }
