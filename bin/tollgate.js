@@ -19,7 +19,13 @@ const isCurrent = (file) => existsSync(file) && statSync(file).mtimeMs >= builtA
 if (process.argv[2] === 'check' && isCurrent(checkBundle)) {
   const { runCheckBundle } = await import(new URL('../dist/cli/code-cache.js', import.meta.url).href);
   const cache = new URL('../dist/tollgate-check.cache', import.meta.url);
-  process.exitCode = (await runCheckBundle(fileURLToPath(checkBundle), fileURLToPath(cache), process.argv)).code;
+  const { code } = await runCheckBundle(fileURLToPath(checkBundle), fileURLToPath(cache), process.argv);
+  // Everything check writes is written by now: its reports synchronously, and standard output and error have
+  // nothing waiting (a pipe may, where it is asynchronous: then the process ends as usual, once they are written).
+  // Exiting here spares waiting for the slice workers to stop and for V8 to free the heap: 10-40 ms of a
+  // 10,000-resource check, 6-10 ms of the demo plan's.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+  process.exitCode = code;
 } else {
   const { main } = await import((isCurrent(bundled) ? bundled : modules).href);
   process.exitCode = await main(process.argv);
