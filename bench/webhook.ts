@@ -24,12 +24,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, cpus, loadavg, release, tmpdir, type } from 'node:os';
+import { cpus, loadavg, release, tmpdir, type } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openLoop } from './open-loop.js';
 import { median } from './median.js';
+import { parseWorkers } from '../src/webhook/workers.js';
 
 interface Histogram {
   readonly p50: number;
@@ -271,8 +272,7 @@ const WARM_UP_REQUESTS_PER_PROCESS = 8_000;
 
 /** The serve processes that answer requests: the workers, or the one process. */
 function servingProcesses(): number {
-  if (workers === 'auto') return availableParallelism(); // as serve's parseWorkers counts them
-  return Math.max(1, Number(workers));
+  return parseWorkers(workers);
 }
 
 async function warmUp(port: number, ca: Buffer, seconds: number): Promise<void> {

@@ -336,7 +336,7 @@ export function registerServe(program: Command, run: (work: () => Promise<number
     .option('--watch-interval <ms>', 'how often the certificate, bundle and config files are checked for changes (default 1000 ms)')
     .option(
       '--workers <n|auto>',
-      `processes serving the port, each judging on its own core: a number up to ${MAX_WORKERS}, or auto for every core (default 1)`,
+      `processes serving the port, each judging on its own core: a number up to ${MAX_WORKERS}, or auto for every core this process may use, a container's CPU limit included (default 1)`,
     )
     .option(
       '--metrics-port <port>',

@@ -11,7 +11,6 @@
  * resources, OPA's allocator spent a quarter of the time walking free lists grown long with findings.
  */
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { evaluateText, loadPolicySync, WASM_PAGE, type Policy, type WasmModule } from './opa-wasm.js';
 import { errorMessage, TollgateError } from '../model/errors.js';
 import { isPlainObject } from '../model/json-value.js';
@@ -20,6 +19,7 @@ import { DECISION_ENTRYPOINT, type Decision, type PolicyDecision, type RuleDoc }
 import { readDecision } from './read-decision.js';
 import { BatchSerialiser, type BatchOptions, type DecisionWithoutDigest, type PreloadedFacts } from './batch-input.js';
 import { sliceInput, sliceInputBytes, type SliceJob } from './slice-job.js';
+import { usableCores } from '../usable-cores.js';
 import { encodeResources, frameOf, inputDigest as digestOfRuns, wholeInput, type InputFrame } from './sliced-input.js';
 import { bytesAround, inputDigest as reportDigest, reportTexts, type ReportTexts } from './report-texts.js';
 import {
@@ -140,7 +140,7 @@ export interface EvaluateOptions {
   /**
    * Worker threads evaluating a sliced input's slices beside this one: 0 for none. Default: those started ahead
    * of the input (expectPlan), else the environment's TOLLGATE_SLICE_WORKERS, else one per core but this one
-   * (os.availableParallelism() - 1) when the input has PARALLEL_RESOURCES resources, else none. Given, it applies
+   * (usableCores() - 1) when the input has PARALLEL_RESOURCES resources, else none. Given, it applies
    * to any sliced input, however small (tests force workers that way), and workers started ahead are ended.
    */
   readonly workers?: number;
@@ -730,10 +730,11 @@ function workersAhead(): number {
 
 /**
  * The cores beside this thread's: it takes slices too once it has judged the whole plan, so a second worker on two
- * cores would only compete with it (100,000 resources, few findings: 14.5 → 13.3 s of CPU with one worker).
+ * cores would only compete with it (100,000 resources, few findings: 14.5 → 13.3 s of CPU with one worker). A CI
+ * container's CPU limit counts: a runner limited to two CPUs on a large node gets one worker, not one per node core.
  */
 function otherCores(): number {
-  return availableParallelism() - 1;
+  return usableCores() - 1;
 }
 
 /**

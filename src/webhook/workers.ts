@@ -7,9 +7,9 @@
  * then the primary exits 0.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import { startMetricsServer, type MetricsServer } from '../metrics-server.js';
 import { TollgateError } from '../model/errors.js';
+import { usableCores } from '../usable-cores.js';
 import { collectWorkerMetrics } from './cluster-metrics.js';
 import type { Logger } from './logger.js';
 
@@ -19,10 +19,13 @@ const SHUTDOWN = 'tollgate:shutdown';
 
 export const MAX_WORKERS = 64;
 
-/** "--workers": a count from 1 to MAX_WORKERS, or "auto" (the cores this process may use). Default 1. */
+/**
+ * "--workers": a count from 1 to MAX_WORKERS, or "auto": the cores this process may use, its container's CPU limit
+ * included (src/usable-cores.ts), at most MAX_WORKERS. Default 1.
+ */
 export function parseWorkers(value: string | undefined): number {
   if (value === undefined) return 1;
-  if (value === 'auto') return availableParallelism();
+  if (value === 'auto') return Math.min(MAX_WORKERS, usableCores());
   const count = Number(value);
   if (!Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
     throw new TollgateError(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS} (got "${value}")`);

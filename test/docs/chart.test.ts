@@ -137,6 +137,25 @@ describe.skipIf(helm === null)('charts/tollgate (helm)', () => {
     expect(refused.stderr).toContain('webhook.failurePolicy must be Fail or Ignore (got "Open")');
   });
 
+  it('starts webhook.workers processes, and refuses auto without a CPU limit or a count serve would refuse', () => {
+    const args = (...extra: string[]): string[] => {
+      const deployment = only(objects(template(...extra)), 'Deployment') as K8sObject & {
+        spec: { template: { spec: { containers: Array<{ args: string[] }> } } };
+      };
+      return deployment.spec.template.spec.containers[0]?.args ?? [];
+    };
+    expect(args()).toContain('--workers=1');
+    expect(args('--set', 'webhook.workers=4')).toContain('--workers=4');
+    expect(args('--set', 'webhook.workers=auto', '--set', 'webhook.resources.limits.cpu=2')).toContain('--workers=auto');
+    const refused = run(['template', 'tollgate', chart, ...KUBE_VERSION, '--set', 'webhook.workers=auto']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('webhook.workers=auto needs webhook.resources.limits.cpu');
+    for (const bad of ['0', '65', '1.5', 'many']) {
+      const result = run(['template', 'tollgate', chart, ...KUBE_VERSION, '--set', `webhook.workers=${bad}`]);
+      expect(result.stderr).toContain(`webhook.workers must be auto or a number from 1 to 64 (got "${bad}")`);
+    }
+  });
+
   it('opts out by namespace label only, always excluding its own namespace and kube-system', () => {
     const webhook = only(objects(template('--namespace', 'guard')), 'ValidatingWebhookConfiguration') as K8sObject & {
       webhooks: Array<{ objectSelector?: unknown; namespaceSelector: { matchExpressions: unknown[] } }>;
