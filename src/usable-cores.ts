@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
-/** Where the count comes from: the live system by default, files under a fixture root in tests. */
+/** Where the count comes from: the live system by default, a fixed set of files in tests. */
 export interface CoreSources {
   /** The CPUs this process may run on. */
   readonly affinity: number;
