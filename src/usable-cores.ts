@@ -132,15 +132,19 @@ function selfAndParents(dir: string, mountPoint: string): string[] {
 
 /** cgroup v2 `cpu.max`: "max 100000" (no limit) or "<quota> <period>" in microseconds. */
 function limitV2(text: string | undefined): number | undefined {
-  const match = /^(\d+) (\d+)$/.exec(text?.trim() ?? '');
-  return match === null ? undefined : cores(Number(match[1]), Number(match[2]));
+  const [quota, period, ...rest] = (text ?? '').trim().split(' ');
+  return rest.length === 0 ? cores(wholeNumber(quota), wholeNumber(period)) : undefined;
 }
 
 /** cgroup v1: `cpu.cfs_quota_us` (-1: no limit) over `cpu.cfs_period_us`. */
 function limitV1(quota: string | undefined, period: string | undefined): number | undefined {
-  const q = /^\d+$/.test(quota?.trim() ?? '') ? Number(quota?.trim()) : NaN;
-  const p = /^\d+$/.test(period?.trim() ?? '') ? Number(period?.trim()) : NaN;
-  return Number.isNaN(q) || Number.isNaN(p) ? undefined : cores(q, p);
+  return cores(wholeNumber(quota), wholeNumber(period));
+}
+
+/** A file's or field's text as a whole number of digits; NaN for anything else ("max", "-1", ""). */
+function wholeNumber(text: string | undefined): number {
+  const trimmed = text?.trim() ?? '';
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
 }
 
 /** Whole cores a quota allows per period, rounded down (1.5 CPUs keep one process busy, not two), at least 1. */
